@@ -1,0 +1,108 @@
+// The store: resources, jobs, errors and export state, behind an interface that a second backend
+// (PostgreSQL) can implement. Every function is safe to call from any thread; a backend
+// serialises access itself. Expected failures (I/O, corrupt file, wrong key) are Error values
+// whose message names the store file and what to do.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "sluice/result.hpp"
+
+namespace sluice::host {
+
+enum class ResourceKind { kConnection, kExport, kImport, kFlow };
+
+// "connections", "exports", "imports", "flows".
+std::string_view to_string(ResourceKind kind) noexcept;
+// Accepts the plural and the singular ("connection", "connections"); nullopt otherwise.
+std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noexcept;
+
+struct Resource {
+  ResourceKind kind = ResourceKind::kConnection;
+  std::string id;                        // the document's "_id"
+  boost::json::object doc;               // the whole document, integrator.io shape
+  std::vector<std::string> secret_paths; // dotted paths of secret fields (from the plugin schema)
+};
+
+// How secrets come back from a read.
+enum class Secrets {
+  kMasked,   // every secret value is the string "******"
+  kRevealed  // decrypted plaintext (only for running flows; never print it)
+};
+
+// A job: one run of a flow. Field names in to_json() are integrator.io's.
+struct Job {
+  std::string id;
+  std::string flow_id;
+  std::string type = "flow";
+  std::string status;  // "running", "completed", "failed", "canceled"
+  int64_t num_export = 0;
+  int64_t num_success = 0;
+  int64_t num_ignore = 0;
+  int64_t num_error = 0;
+  int64_t num_pages_generated = 0;
+  int64_t num_pages_processed = 0;
+  std::string started_at;  // ISO 8601 UTC, e.g. 2026-11-27T20:15:00.123Z
+  std::string ended_at;    // empty while running
+  std::string message;     // why the job failed or was canceled; empty otherwise
+
+  boost::json::object to_json() const;
+  static Job from_json(const boost::json::object& doc);
+};
+
+// One failed record at one step, with the record as it was at that step (retry data).
+struct JobError {
+  std::string id;
+  std::string job_id;
+  std::string flow_id;
+  std::string step_id;   // the export or import "_id" where it failed
+  std::string code;      // e.g. "422", "auth_failed"
+  std::string message;
+  std::string occurred_at;
+  boost::json::value retry_data;
+  bool resolved = false;
+
+  boost::json::object to_json() const;
+  static JobError from_json(const boost::json::object& doc);
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores all resources in one transaction: either every one is written or none is.
+  // Fields at each resource's secret_paths are encrypted at rest.
+  virtual Result<void> put_resources(const std::vector<Resource>& resources) = 0;
+  virtual Result<std::optional<boost::json::object>> get_resource(ResourceKind kind,
+                                                                  std::string_view id,
+                                                                  Secrets secrets) = 0;
+  // In ascending id order.
+  virtual Result<std::vector<boost::json::object>> list_resources(ResourceKind kind,
+                                                                  Secrets secrets) = 0;
+
+  virtual Result<void> put_job(const Job& job) = 0;  // insert or replace by id
+  virtual Result<std::optional<Job>> get_job(std::string_view id) = 0;
+  // Newest first; all flows when flow_id is empty; at most `limit`.
+  virtual Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) = 0;
+
+  virtual Result<void> add_errors(const std::vector<JobError>& errors) = 0;
+  // Open (unresolved) errors of a flow, oldest first, at most `limit`.
+  virtual Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) = 0;
+
+  // An export's checkpoint between runs (null when none).
+  virtual Result<boost::json::value> get_state(std::string_view export_id) = 0;
+  virtual Result<void> put_state(std::string_view export_id, const boost::json::value& state) = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `home`/sluice.db. The encryption key comes from
+// $SLUICE_SECRET_KEY (64 hex digits) or else the file `home`/secret.key (created 0600 with a
+// random key on first use).
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home);
+
+}  // namespace sluice::host

@@ -1,0 +1,104 @@
+// Declares a connector's settings once; emits JSON Schema (draft 2020-12) with UI hints, which
+// the host uses for validation, `sluice plugin info` and forms.
+//
+//   sluice::Schema s;
+//   s.string("http.baseURI").label("Base URI").required().group("General");
+//   s.enumeration("http.auth.type", {"none", "basic", "token"}).default_value("none");
+//   s.string("http.auth.basic.password").secret().required().shown_when("http.auth.type", "basic");
+//
+// Paths are dotted, in integrator.io's shape: "http.auth.basic.password" becomes nested objects.
+// A field that is required *and* shown_when is required only while its condition holds.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace sluice {
+
+enum class FieldType { kString, kInteger, kNumber, kBoolean, kEnum, kObject, kArray, kTemplate };
+
+class Schema;
+
+class Field {
+ public:
+  Field(std::string path, FieldType type);
+  Field(const Field&);
+  Field& operator=(const Field&);
+  Field(Field&&) noexcept;
+  Field& operator=(Field&&) noexcept;
+  ~Field();
+
+  Field& label(std::string text);
+  Field& help(std::string text);
+  Field& required(bool yes = true);
+  Field& default_value(boost::json::value value);
+  Field& group(std::string name);
+  // Stored encrypted by the host and shown as "******" everywhere.
+  Field& secret(bool yes = true);
+  // Shown (and, if required, required) only while the setting at `path` equals one of `values`.
+  Field& shown_when(std::string path, std::vector<boost::json::value> values);
+  Field& shown_when(std::string path, boost::json::value value);
+  Field& minimum(double value);
+  Field& maximum(double value);
+  // For kArray: the type of each item, or the schema of each item when items are objects.
+  Field& items(FieldType type);
+  Field& items(const Schema& item_schema);
+
+  const std::string& path() const noexcept { return path_; }
+  FieldType type() const noexcept { return type_; }
+  bool is_required() const noexcept { return required_; }
+  bool is_secret() const noexcept { return secret_; }
+  bool is_conditional() const noexcept { return !shown_when_path_.empty(); }
+
+  // The JSON Schema of this field alone (without its position in the tree).
+  boost::json::object to_json() const;
+
+ private:
+  friend class Schema;
+  std::string path_;
+  FieldType type_;
+  std::string label_, help_, group_;
+  bool required_ = false;
+  bool secret_ = false;
+  bool has_default_ = false;
+  boost::json::value default_;
+  std::vector<std::string> enum_values_;
+  std::string shown_when_path_;
+  std::vector<boost::json::value> shown_when_values_;
+  bool has_minimum_ = false, has_maximum_ = false;
+  double minimum_ = 0, maximum_ = 0;
+  FieldType item_type_ = FieldType::kString;
+  std::unique_ptr<Schema> item_schema_;
+};
+
+class Schema {
+ public:
+  // Each adds a field and returns it for chaining; the reference stays valid until the next add.
+  Field& string(std::string path);
+  Field& integer(std::string path);
+  Field& number(std::string path);
+  Field& boolean(std::string path);
+  Field& enumeration(std::string path, std::vector<std::string> values);
+  Field& object(std::string path);
+  Field& array(std::string path);
+  // A string rendered as a Handlebars template against the record or the request context.
+  Field& tmpl(std::string path);
+
+  const std::vector<Field>& fields() const noexcept { return fields_; }
+
+  // The whole schema: nested "properties" following the dotted paths, "required" lists for
+  // unconditional required fields, and x-sluice-* hints (label is "title", help "description").
+  boost::json::object to_json() const;
+
+ private:
+  Field& add(std::string path, FieldType type);
+  std::vector<Field> fields_;
+};
+
+std::string_view to_string(FieldType type) noexcept;
+
+}  // namespace sluice

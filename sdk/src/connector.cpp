@@ -1,0 +1,31 @@
+#include "sluice/connector.hpp"
+
+namespace sluice {
+
+boost::json::object RecordResult::to_json() const {
+  boost::json::object out;
+  out["statusCode"] = status_code;
+  if (!id.is_null()) out["id"] = id;
+  if (ignored) out["ignored"] = true;
+  if (!errors.empty()) {
+    boost::json::array list;
+    for (const auto& e : errors) list.push_back({{"code", e.code}, {"message", e.message}});
+    out["errors"] = std::move(list);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<ExportReader>> Connector::open_export(Context&, Connection&,
+                                                             const boost::json::object&,
+                                                             const boost::json::value&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support exports");
+}
+
+Result<std::unique_ptr<ImportWriter>> Connector::open_import(Context&, Connection&,
+                                                             const boost::json::object&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support imports");
+}
+
+}  // namespace sluice
