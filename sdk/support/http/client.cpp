@@ -1,0 +1,400 @@
+#include "sluice/support/http/client.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
+
+#include "sluice/support/http/url.hpp"
+
+namespace sluice::support::http {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr size_t kMaxIdleSessionsPerHost = 8;
+constexpr std::string_view kHidden = "******";
+
+Poco::Timespan to_timespan(milliseconds ms) {
+  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+std::string seconds_text(milliseconds ms) {
+  if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + " s";
+  return std::to_string(ms.count()) + " ms";
+}
+
+// The TLS context of every HTTPS session: client use, peers verified against the system CAs.
+// Passed to each session explicitly so the process-wide Poco SSLManager (which the host may use
+// for its own server) is left alone.
+Poco::Net::Context::Ptr tls_context() {
+  static std::once_flag once;
+  static Poco::Net::Context::Ptr context;
+  std::call_once(once, [] {
+    Poco::Net::initializeSSL();
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
+                                     Poco::Net::Context::VERIFY_RELAXED, 9, true);
+  });
+  return context;
+}
+
+// How long a Retry-After header asks to wait: delay-seconds or an HTTP-date. nullopt if absent
+// or unreadable.
+std::optional<milliseconds> parse_retry_after(const Response& response) {
+  const std::string* value = response.header("Retry-After");
+  if (value == nullptr || value->empty()) return std::nullopt;
+  long long seconds = 0;
+  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+  if (ec == std::errc() && end == value->data() + value->size() && seconds >= 0) {
+    return milliseconds(seconds * 1000);
+  }
+  Poco::DateTime when;
+  int tzd = 0;
+  if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, *value, when, tzd)) {
+    const auto diff_us = (when.timestamp() - Poco::Timestamp()) - static_cast<long long>(tzd) * 1'000'000;
+    return milliseconds(std::max<long long>(0, diff_us / 1000));
+  }
+  return std::nullopt;
+}
+
+bool expects_body(std::string_view method, int status) {
+  return method != "HEAD" && status >= 200 && status != 204 && status != 304;
+}
+
+}  // namespace
+
+Status status_for(int http_status) noexcept {
+  if (http_status >= 200 && http_status < 300) return Status::kOk;
+  if (http_status == 401 || http_status == 403) return Status::kAuthFailed;
+  if (http_status == 404) return Status::kNotFound;
+  if (http_status == 429) return Status::kRateLimited;
+  if (http_status >= 500) return Status::kTransient;
+  return Status::kRemoteError;
+}
+
+bool is_transient_status(int http_status) noexcept {
+  return http_status == 429 || (http_status >= 500 && http_status <= 599);
+}
+
+std::string body_snippet(std::string_view body, std::size_t max_bytes) {
+  std::string out;
+  const bool cut = body.size() > max_bytes;
+  if (cut) {
+    body = body.substr(0, max_bytes);
+    // Do not end in the middle of a UTF-8 sequence.
+    while (!body.empty() && (static_cast<unsigned char>(body.back()) & 0xC0) == 0x80) {
+      body.remove_suffix(1);
+    }
+    if (!body.empty() && static_cast<unsigned char>(body.back()) >= 0xC0) body.remove_suffix(1);
+  }
+  out.reserve(body.size() + 3);
+  for (char c : body) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  if (cut) out.append("...");
+  return out;
+}
+
+struct Client::Impl {
+  using Session = std::unique_ptr<Poco::Net::HTTPClientSession>;
+
+  ClientOptions options;
+  std::optional<Header> auth_header;
+  std::optional<Header> auth_param;
+  std::vector<std::string> secrets;
+  std::vector<std::string> secret_params;
+
+  std::mutex mutex;
+  std::unordered_map<std::string, std::vector<Session>> idle;  // by "scheme://host:port"
+
+  struct Lease {
+    Session session;
+    bool reused = false;
+  };
+
+  static std::string pool_key(const UrlParts& url) {
+    std::string key = url.https ? "https://" : "http://";
+    key.append(url.host).append(":").append(std::to_string(url.port));
+    return key;
+  }
+
+  Lease acquire(const UrlParts& url) {
+    const std::string key = pool_key(url);
+    {
+      std::lock_guard lock(mutex);
+      auto it = idle.find(key);
+      if (it != idle.end() && !it->second.empty()) {
+        Lease lease{std::move(it->second.back()), true};
+        it->second.pop_back();
+        return lease;
+      }
+    }
+    Session session;
+    const std::string host(url.host);
+    if (url.https) {
+      session = std::make_unique<Poco::Net::HTTPSClientSession>(host, url.port, tls_context());
+    } else {
+      session = std::make_unique<Poco::Net::HTTPClientSession>(host, url.port);
+    }
+    session->setKeepAlive(true);
+    session->setTimeout(to_timespan(options.connect_timeout), to_timespan(options.receive_timeout),
+                        to_timespan(options.receive_timeout));
+    return Lease{std::move(session), false};
+  }
+
+  void release(const UrlParts& url, Session session) {
+    std::lock_guard lock(mutex);
+    auto& list = idle[pool_key(url)];
+    if (list.size() < kMaxIdleSessionsPerHost) list.push_back(std::move(session));
+  }
+
+  std::string redact(std::string_view text) const {
+    std::string out(text);
+    for (const std::string& secret : secrets) {
+      for (size_t pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
+        out.replace(pos, secret.size(), kHidden);
+        pos += kHidden.size();
+      }
+    }
+    return out;
+  }
+
+  // The outcome of one attempt: a response, or why none arrived.
+  struct Attempt {
+    bool responded = false;
+    bool stale = false;     // failed on a reused keep-alive connection, not by timeout
+    std::string failure;    // with !responded
+  };
+
+  Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
+    Attempt result;
+    Lease lease = acquire(url);
+    Poco::Net::HTTPClientSession& session = *lease.session;
+    try {
+      Poco::Net::HTTPRequest poco_request(request.method, std::string(url.target),
+                                          Poco::Net::HTTPMessage::HTTP_1_1);
+      poco_request.setKeepAlive(true);
+      poco_request.set("User-Agent", options.user_agent);
+      poco_request.set("Accept", "application/json");
+      for (const Header& h : options.headers) poco_request.set(h.name, h.value);
+      for (const Header& h : request.headers) poco_request.set(h.name, h.value);
+      if (auth_header) poco_request.set(auth_header->name, auth_header->value);
+      if (!request.body.empty()) {
+        poco_request.setContentType(request.content_type);
+        poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
+      } else if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+        poco_request.setContentLength64(0);
+      }
+      std::ostream& out = session.sendRequest(poco_request);
+      if (!request.body.empty()) {
+        out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+        if (!out) throw Poco::Net::NetException("the connection broke while sending the body");
+      }
+
+      Poco::Net::HTTPResponse poco_response;
+      std::istream& in = session.receiveResponse(poco_response);
+      response.status = static_cast<int>(poco_response.getStatus());
+      response.reason = poco_response.getReason();
+      response.headers.clear();
+      for (const auto& [name, value] : poco_response) response.headers.push_back({name, value});
+      response.body.clear();
+      if (expects_body(request.method, response.status)) {
+        if (poco_response.hasContentLength()) {
+          const auto length = static_cast<size_t>(poco_response.getContentLength64());
+          response.body.resize(length);
+          in.read(response.body.data(), static_cast<std::streamsize>(length));
+          if (static_cast<size_t>(in.gcount()) != length) {
+            throw Poco::Net::NetException("the connection closed after " +
+                                          std::to_string(in.gcount()) + " of " +
+                                          std::to_string(length) + " body bytes");
+          }
+        } else {
+          Poco::StreamCopier::copyToString(in, response.body, 64 * 1024);
+          if (in.bad()) throw Poco::Net::NetException("the connection broke while reading the body");
+        }
+      }
+      result.responded = true;
+    } catch (const Poco::TimeoutException&) {
+      result.failure = "no response within " + seconds_text(options.receive_timeout) +
+                       " (timed out)";
+    } catch (const Poco::Exception& e) {
+      result.stale = lease.reused;
+      result.failure = e.displayText();
+    } catch (const std::exception& e) {
+      result.stale = lease.reused;
+      result.failure = e.what();
+    }
+    if (result.responded) {
+      release(url, std::move(lease.session));
+    } else {
+      try {
+        session.reset();
+      } catch (...) {
+      }
+    }
+    return result;
+  }
+};
+
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  if (impl_->options.max_attempts < 1) impl_->options.max_attempts = 1;
+  impl_->auth_header = impl_->options.auth.header();
+  impl_->auth_param = impl_->options.auth.query_param();
+  impl_->secrets = impl_->options.auth.secrets();
+  impl_->secret_params = impl_->options.auth.secret_params();
+}
+
+Client::~Client() = default;
+
+const ClientOptions& Client::options() const noexcept { return impl_->options; }
+
+std::string Client::resolve(std::string_view url) const {
+  return join_url(impl_->options.base_uri, url);
+}
+
+std::string Client::redact_url(std::string_view url) const {
+  return impl_->redact(http::redact_url(url, impl_->secret_params));
+}
+
+std::string Client::redact(std::string_view text) const { return impl_->redact(text); }
+
+Result<Response> Client::execute(Context& context, const Request& request) {
+  const ClientOptions& options = impl_->options;
+  std::string url = resolve(request.url);
+  Response response;
+  response.url = redact_url(url);
+  if (impl_->auth_param) set_query_param(url, impl_->auth_param->name, impl_->auth_param->value);
+  const std::optional<UrlParts> parts = parse_url(url);
+  if (!parts) {
+    return make_error(Status::kInvalidConfig,
+                      request.method + " '" + response.url +
+                          "': not an absolute http:// or https:// URL; check the base URI and the "
+                          "relative URI");
+  }
+  const std::string what = request.method + " " + response.url;
+
+  milliseconds backoff = options.initial_backoff;
+  bool stale_retry_used = false;
+  int attempt = 0;
+  while (true) {
+    if (context.cancelled()) {
+      return make_error(Status::kCancelled, what + ": cancelled before attempt " +
+                                                std::to_string(attempt + 1));
+    }
+    ++attempt;
+    Impl::Attempt outcome = impl_->attempt(*parts, request, response);
+    milliseconds wait = std::min(backoff, options.max_backoff);
+    if (outcome.responded) {
+      response.attempts = attempt;
+      if (!is_transient_status(response.status) || attempt >= options.max_attempts) {
+        return response;
+      }
+      if (auto retry_after = parse_retry_after(response)) {
+        wait = std::min(*retry_after, options.max_backoff);
+      }
+      context.log(LogLevel::kWarn,
+                  redact(what + ": HTTP " + std::to_string(response.status) + " (attempt " +
+                         std::to_string(attempt) + " of " + std::to_string(options.max_attempts) +
+                         "); retrying in " + seconds_text(wait)));
+    } else {
+      if (outcome.stale && !stale_retry_used) {
+        // An idle keep-alive connection the server had closed: reconnect at once.
+        stale_retry_used = true;
+        --attempt;
+        continue;
+      }
+      const std::string failure = redact(what + ": " + outcome.failure);
+      if (attempt >= options.max_attempts) {
+        Error error = make_error(
+            Status::kTransient,
+            failure + " (" + std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts") +
+                "); check that the server is reachable, then retry");
+        error.details = {{"url", response.url}, {"attempts", attempt}};
+        return error;
+      }
+      context.log(LogLevel::kWarn, failure + " (attempt " + std::to_string(attempt) + " of " +
+                                       std::to_string(options.max_attempts) + "); retrying in " +
+                                       seconds_text(wait));
+    }
+    for (auto deadline = std::chrono::steady_clock::now() + wait;
+         std::chrono::steady_clock::now() < deadline;) {
+      if (context.cancelled()) {
+        return make_error(Status::kCancelled,
+                          what + ": cancelled while waiting to retry (attempt " +
+                              std::to_string(attempt) + ")");
+      }
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      std::this_thread::sleep_for(std::min(left, milliseconds(50)));
+    }
+    backoff *= 2;
+  }
+}
+
+Result<Response> Client::send(Context& context, const Request& request) {
+  auto response = execute(context, request);
+  if (!response) return response;
+  if (!response->ok()) return error_for(request.method, *response);
+  return response;
+}
+
+Error Client::error_for(std::string_view method, const Response& response) const {
+  const Status status = status_for(response.status);
+  std::string message(method);
+  message.append(" ").append(response.url).append(": HTTP ").append(std::to_string(response.status));
+  if (!response.reason.empty()) message.append(" ").append(response.reason);
+  if (!response.body.empty()) message.append(": ").append(body_snippet(response.body));
+  const std::string attempts = response.attempts > 1
+                                   ? " after " + std::to_string(response.attempts) + " attempts"
+                                   : std::string();
+  Error error;
+  error.status = status;
+  switch (status) {
+    case Status::kAuthFailed:
+      message.append(" — the credentials were refused; check the connection's authentication "
+                     "settings");
+      break;
+    case Status::kNotFound:
+      message.append(" — check the base URI and the relative URI");
+      break;
+    case Status::kRateLimited: {
+      const auto retry_after = parse_retry_after(response).value_or(impl_->options.max_backoff);
+      error.retry_after_ms = static_cast<uint32_t>(std::min<long long>(retry_after.count(), UINT32_MAX));
+      message.append(" — the API is limiting the request rate" + attempts + "; retry in " +
+                     seconds_text(retry_after));
+      break;
+    }
+    case Status::kTransient:
+      message.append(" — the server failed" + attempts + "; retry later");
+      break;
+    default:
+      if (response.status >= 300 && response.status < 400) {
+        const std::string* location = response.header("Location");
+        message.append(" — redirects are not followed" +
+                       (location ? "; the server points to " + redact_url(*location) : std::string()));
+      } else {
+        message.append(" — the API refused the request");
+      }
+      break;
+  }
+  error.message = redact(message);
+  error.details = {{"statusCode", response.status}, {"url", response.url}};
+  return error;
+}
+
+}  // namespace sluice::support::http

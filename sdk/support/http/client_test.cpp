@@ -1,0 +1,297 @@
+// The client against a scripted loopback server (Poco HTTPServer) that answers each request with
+// the next scripted response and records what it received — enough to drive retries, status
+// classification and keep-alive, which the platform mock API does not fault-inject.
+#include "sluice/support/http/client.hpp"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <set>
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+namespace sluice::support::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Scripted {
+  int status = 200;
+  std::string body;
+  Headers headers;
+  bool chunked = false;
+};
+
+struct Received {
+  std::string method, uri, body, authorization, content_type;
+  uint16_t client_port = 0;
+};
+
+class ScriptedServer {
+ public:
+  ScriptedServer() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+    auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
+    params->setKeepAlive(true);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_, params);
+    server_->start();
+  }
+  ~ScriptedServer() { server_->stopAll(true); }
+
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + std::string(path);
+  }
+  void script(Scripted response) {
+    std::lock_guard lock(mutex_);
+    script_.push_back(std::move(response));
+  }
+  std::vector<Received> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  struct Handler : Poco::Net::HTTPRequestHandler {
+    explicit Handler(ScriptedServer& s) : server(s) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+      Received r{request.getMethod(), request.getURI(), {}, request.get("Authorization", ""),
+                 request.get("Content-Type", ""), request.clientAddress().port()};
+      Poco::StreamCopier::copyToString(request.stream(), r.body);
+      Scripted next;
+      {
+        std::lock_guard lock(server.mutex_);
+        server.received_.push_back(std::move(r));
+        if (!server.script_.empty()) {
+          next = std::move(server.script_.front());
+          server.script_.pop_front();
+        }
+      }
+      response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(next.status));
+      for (const Header& h : next.headers) response.set(h.name, h.value);
+      if (next.chunked) {
+        response.setChunkedTransferEncoding(true);
+      } else {
+        response.setContentLength64(static_cast<Poco::Int64>(next.body.size()));
+      }
+      response.setContentType("application/json");
+      response.send() << next.body;
+    }
+    ScriptedServer& server;
+  };
+  struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+    explicit Factory(ScriptedServer& s) : server(s) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(server);
+    }
+    ScriptedServer& server;
+  };
+
+  Poco::Net::ServerSocket socket_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::mutex mutex_;
+  std::deque<Scripted> script_;
+  std::vector<Received> received_;
+};
+
+ClientOptions fast_options(ClientOptions options = {}) {
+  options.initial_backoff = 1ms;
+  options.max_backoff = 20ms;
+  return options;
+}
+
+Context no_host() { return Context(nullptr, nullptr); }
+
+TEST(Client, SendsBodyAndHeadersAndReadsTheResponse) {
+  ScriptedServer server;
+  server.script({.status = 201, .body = R"({"id":1})"});
+  Client client(fast_options({.base_uri = server.url("/api/"), .headers = {{"X-Tenant", "t1"}}}));
+  Context context = no_host();
+  const std::string body = R"([{"a":1},{"a":2}])";
+  auto response = client.send(context, {.method = "POST", .url = "/sink?x=1", .body = body});
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, R"({"id":1})");
+  EXPECT_EQ(response->attempts, 1);
+  EXPECT_EQ(response->url, server.url("/api/sink?x=1"));
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].method, "POST");
+  EXPECT_EQ(received[0].uri, "/api/sink?x=1");
+  EXPECT_EQ(received[0].body, body);
+  EXPECT_EQ(received[0].content_type, "application/json");
+}
+
+TEST(Client, ReadsChunkedResponses) {
+  ScriptedServer server;
+  const std::string big(100'000, 'x');
+  server.script({.body = big, .chunked = true});
+  Client client(fast_options());
+  Context context = no_host();
+  auto response = client.send(context, {.url = server.url("/big")});
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response->body, big);
+}
+
+TEST(Client, ReusesOneKeepAliveConnectionPerHost) {
+  ScriptedServer server;
+  Client client(fast_options({.base_uri = server.url("")}));
+  Context context = no_host();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(client.send(context, {.url = "/ping"}));
+  std::set<uint16_t> ports;
+  for (const auto& r : server.received()) ports.insert(r.client_port);
+  EXPECT_EQ(server.received().size(), 5u);
+  EXPECT_EQ(ports.size(), 1u);
+}
+
+TEST(Client, RetriesServerErrorsUntilOneSucceeds) {
+  ScriptedServer server;
+  server.script({.status = 503});
+  server.script({.status = 500, .body = "oops"});
+  server.script({.status = 200, .body = "[]"});
+  Client client(fast_options());
+  Context context = no_host();
+  auto response = client.send(context, {.url = server.url("/x")});
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response->attempts, 3);
+  EXPECT_EQ(server.received().size(), 3u);
+}
+
+TEST(Client, ServerErrorAfterLastAttemptIsTransientNamingMethodUrlStatusAndBody) {
+  ScriptedServer server;
+  for (int i = 0; i < 3; ++i) server.script({.status = 502, .body = R"({"error":"upstream down"})"});
+  Client client(fast_options());
+  Context context = no_host();
+  auto executed = client.execute(context, {.url = server.url("/x")});
+  ASSERT_TRUE(executed);
+  EXPECT_EQ(executed->status, 502);
+  for (int i = 0; i < 3; ++i) server.script({.status = 502, .body = R"({"error":"upstream down"})"});
+  auto sent = client.send(context, {.url = server.url("/x")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kTransient);
+  EXPECT_EQ(sent.error().message, "GET " + server.url("/x") +
+                                      R"(: HTTP 502 Bad Gateway: {"error":"upstream down"} — the )"
+                                      "server failed after 3 attempts; retry later");
+  EXPECT_EQ(server.received().size(), 6u);
+}
+
+TEST(Client, RateLimitHonoursRetryAfterWithinTheCapAndReportsIt) {
+  ScriptedServer server;
+  for (int i = 0; i < 2; ++i) server.script({.status = 429, .headers = {{"Retry-After", "120"}}});
+  Client client(fast_options({.max_attempts = 2}));
+  Context context = no_host();
+  const auto start = std::chrono::steady_clock::now();
+  auto sent = client.send(context, {.url = server.url("/x")});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);  // waited the 20 ms cap, not 120 s
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kRateLimited);
+  EXPECT_EQ(sent.error().retry_after_ms, 120'000u);
+  EXPECT_EQ(server.received().size(), 2u);
+}
+
+TEST(Client, ClassifiesClientErrorsWithoutRetrying) {
+  ScriptedServer server;
+  server.script({.status = 401, .body = "no"});
+  server.script({.status = 403});
+  server.script({.status = 404});
+  server.script({.status = 422, .body = R"({"message":"bad"})"});
+  Client client(fast_options());
+  Context context = no_host();
+  EXPECT_EQ(client.send(context, {.url = server.url("/a")}).error().status, Status::kAuthFailed);
+  EXPECT_EQ(client.send(context, {.url = server.url("/b")}).error().status, Status::kAuthFailed);
+  EXPECT_EQ(client.send(context, {.url = server.url("/c")}).error().status, Status::kNotFound);
+  auto unprocessable = client.send(context, {.method = "POST", .url = server.url("/d"), .body = "{}"});
+  EXPECT_EQ(unprocessable.error().status, Status::kRemoteError);
+  EXPECT_EQ(unprocessable.error().message, "POST " + server.url("/d") +
+                                               R"(: HTTP 422 Unprocessable Entity: {"message":"bad"})"
+                                               " — the API refused the request");
+  EXPECT_EQ(server.received().size(), 4u);
+}
+
+TEST(Client, StatusTable) {
+  EXPECT_EQ(status_for(200), Status::kOk);
+  EXPECT_EQ(status_for(204), Status::kOk);
+  EXPECT_EQ(status_for(401), Status::kAuthFailed);
+  EXPECT_EQ(status_for(403), Status::kAuthFailed);
+  EXPECT_EQ(status_for(404), Status::kNotFound);
+  EXPECT_EQ(status_for(429), Status::kRateLimited);
+  EXPECT_EQ(status_for(500), Status::kTransient);
+  EXPECT_EQ(status_for(503), Status::kTransient);
+  EXPECT_EQ(status_for(400), Status::kRemoteError);
+  EXPECT_EQ(status_for(409), Status::kRemoteError);
+  EXPECT_EQ(status_for(302), Status::kRemoteError);
+}
+
+TEST(Client, TokensNeverAppearInErrorsEvenWhenTheServerEchoesThem) {
+  ScriptedServer server;
+  server.script({.status = 401, .body = "bad token s3cr3t-t0ken for /x?access_token=s3cr3t-t0ken"});
+  Client client(fast_options({.auth = Auth::with_token({.token = "s3cr3t-t0ken",
+                                                        .location = TokenLocation::kUrl})}));
+  Context context = no_host();
+  auto sent = client.send(context, {.url = server.url("/x?page=1")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kAuthFailed);
+  EXPECT_EQ(sent.error().message.find("s3cr3t"), std::string::npos) << sent.error().message;
+  EXPECT_NE(sent.error().message.find(server.url("/x?page=1")), std::string::npos);
+  EXPECT_EQ(server.received().at(0).uri, "/x?page=1&access_token=s3cr3t-t0ken");
+}
+
+TEST(Client, SendsBasicAndHeaderTokenAuth) {
+  ScriptedServer server;
+  Context context = no_host();
+  Client basic(fast_options({.auth = Auth::with_basic("u", "p")}));
+  ASSERT_TRUE(basic.send(context, {.url = server.url("/")}));
+  Client token(fast_options({.auth = Auth::with_token({.token = "abc"})}));
+  ASSERT_TRUE(token.send(context, {.url = server.url("/")}));
+  EXPECT_EQ(server.received().at(0).authorization, "Basic dTpw");
+  EXPECT_EQ(server.received().at(1).authorization, "Bearer abc");
+}
+
+TEST(Client, ConnectionFailureIsTransientAfterAllAttempts) {
+  Poco::Net::ServerSocket reserved(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const std::string url = "http://127.0.0.1:" + std::to_string(reserved.address().port()) + "/x";
+  reserved.close();
+  Client client(fast_options());
+  Context context = no_host();
+  auto sent = client.send(context, {.url = url});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kTransient);
+  EXPECT_EQ(sent.error().message.rfind("GET " + url + ": ", 0), 0u) << sent.error().message;
+  EXPECT_NE(sent.error().message.find("(3 attempts)"), std::string::npos) << sent.error().message;
+}
+
+TEST(Client, RelativeUrlWithoutBaseIsInvalidConfig) {
+  Client client(fast_options());
+  Context context = no_host();
+  auto sent = client.send(context, {.url = "/orders"});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kInvalidConfig);
+}
+
+std::atomic<int> g_cancel_after{0};
+int32_t cancel_when_counted_down(sluice_call*) { return g_cancel_after.fetch_sub(1) <= 0 ? 1 : 0; }
+
+TEST(Client, StopsRetryingWhenCancelled) {
+  ScriptedServer server;
+  for (int i = 0; i < 3; ++i) server.script({.status = 503});
+  sluice_host_api host{};
+  host.struct_size = sizeof host;
+  host.is_cancelled = &cancel_when_counted_down;
+  g_cancel_after = 1;  // the check before the first attempt passes, the next one cancels
+  Context context(&host, nullptr);
+  Client client(ClientOptions{.initial_backoff = 1s});
+  auto sent = client.send(context, {.url = server.url("/x")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kCancelled);
+  EXPECT_EQ(server.received().size(), 1u);
+}
+
+}  // namespace
+}  // namespace sluice::support::http
