@@ -1,0 +1,179 @@
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/table.hpp"
+#include "plugins/installer.hpp"
+#include "plugins/loader.hpp"
+#include "plugins/settings_schema.hpp"
+
+namespace sluice::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sluice plugin install PATH     install a plugin (.so, bundle folder or .tar.gz)\n"
+    "       sluice plugin list [--json]    list installed plugins\n"
+    "       sluice plugin info ID [--json] every setting a plugin's connectors declare\n"
+    "       sluice plugin remove ID        uninstall a plugin";
+
+void print_settings(const char* title, const json::object& schema) {
+  std::cout << '\n' << title << '\n';
+  auto rows = host::flatten_schema(schema);
+  if (rows.empty()) {
+    std::cout << "  (none)\n";
+    return;
+  }
+  Table table({"  SETTING", "TYPE", "REQUIRED", "DEFAULT", "SECRET", "HELP"});
+  for (const auto& r : rows) {
+    std::string type = r.type;
+    if (!r.values.empty()) type += fmt::format(" ({})", fmt::join(r.values, "|"));
+    std::string required = r.required ? (r.shown_when.empty() ? "yes" : "when " + r.shown_when) : "no";
+    std::string help = r.help;
+    if (!r.required && !r.shown_when.empty()) help = fmt::format("[shown when {}] {}", r.shown_when, help);
+    table.add({"  " + r.path, type, required, r.default_value.empty() ? "-" : r.default_value, r.secret ? "yes" : "-",
+               help});
+  }
+  table.print(std::cout);
+}
+
+json::object plugin_json(const host::LoadedPlugin& p, bool with_schemas) {
+  json::object out{{"id", p.id},
+                   {"version", p.version},
+                   {"abiVersion", fmt::format("{}.{}", p.abi_major, p.abi_minor)},
+                   {"sdkVersion", p.sdk_version},
+                   {"buildInfo", p.build_info},
+                   {"description", p.description},
+                   {"file", p.file.string()}};
+  json::array connectors;
+  for (const auto& c : p.connectors) {
+    json::object o{{"name", c.name},
+                   {"kind", c.branded ? "branded" : "universal"},
+                   {"type", c.connection_type},
+                   {"label", c.label}};
+    if (!c.assistant.empty()) o["assistant"] = c.assistant;
+    if (with_schemas) {
+      o["connection"] = c.connection_schema;
+      o["export"] = c.export_schema;
+      o["import"] = c.import_schema;
+    }
+    connectors.push_back(std::move(o));
+  }
+  out["connectors"] = std::move(connectors);
+  return out;
+}
+
+int install(const Env& env, const std::string& path) {
+  auto outcome = host::install_plugin(path, env.home);
+  if (!outcome) {
+    print_error(outcome.error().message);
+    return kExitFailure;
+  }
+  const auto& m = outcome->manifest;
+  std::cout << fmt::format("installed plugin {} {} (ABI {}, {} connector{}) into {}\n", m.id, m.version, m.abi_version,
+                           outcome->connector_count, outcome->connector_count == 1 ? "" : "s",
+                           outcome->folder.string());
+  if (!outcome->replaced_version.empty()) {
+    std::cout << fmt::format("  replaced the installed version {}\n", outcome->replaced_version);
+  }
+  return kExitOk;
+}
+
+int list(const Env& env, bool as_json) {
+  host::PluginRegistry registry = env.load_plugins(as_json);
+  if (as_json) {
+    json::array out;
+    for (const auto& p : registry.plugins()) out.push_back(plugin_json(*p, false));
+    for (const auto& problem : registry.problems()) {
+      out.push_back(json::object{{"file", problem.file.string()}, {"error", problem.message}});
+    }
+    std::cout << json::serialize(out) << '\n';
+    return kExitOk;
+  }
+  if (registry.plugins().empty()) {
+    std::cout << "no plugins installed in " << host::plugins_dir(env.home).string()
+              << "; install one with `sluice plugin install PATH`\n";
+    return kExitOk;
+  }
+  Table table({"ID", "VERSION", "ABI", "CONNECTORS", "DESCRIPTION"});
+  for (const auto& p : registry.plugins()) {
+    std::vector<std::string> names;
+    for (const auto& c : p->connectors) names.push_back(c.assistant.empty() ? c.connection_type : c.assistant);
+    table.add({p->id, p->version, fmt::format("{}.{}", p->abi_major, p->abi_minor), fmt::format("{}", fmt::join(names, ",")),
+               p->description});
+  }
+  table.print(std::cout);
+  return kExitOk;
+}
+
+int info(const Env& env, const std::string& id, bool as_json) {
+  host::PluginRegistry registry = env.load_plugins(true);
+  const host::LoadedPlugin* p = registry.find(id);
+  if (p == nullptr) {
+    for (const auto& problem : registry.problems()) {
+      if (problem.file.parent_path().filename() == id) {
+        print_error(problem.message);
+        return kExitFailure;
+      }
+    }
+    print_error(fmt::format("no plugin '{}' is installed; see `sluice plugin list`", id));
+    return kExitFailure;
+  }
+  if (as_json) {
+    std::cout << json::serialize(plugin_json(*p, true)) << '\n';
+    return kExitOk;
+  }
+  std::cout << fmt::format("plugin {} {} — {}\n  file {}\n  ABI {}.{}, SDK {}, built with {}\n", p->id, p->version,
+                           p->description, p->file.string(), p->abi_major, p->abi_minor, p->sdk_version, p->build_info);
+  for (const auto& c : p->connectors) {
+    std::cout << fmt::format("\nconnector {} ({}{}, connection type \"{}\"{})\n", c.name, c.label.empty() ? "" : c.label + ", ",
+                             c.branded ? "branded" : "universal", c.connection_type,
+                             c.assistant.empty() ? "" : fmt::format(", assistant \"{}\"", c.assistant));
+    print_settings("Connection settings", c.connection_schema);
+    print_settings("Export settings", c.export_schema);
+    print_settings("Import settings", c.import_schema);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_plugin(const Env& env, const Args& args) {
+  po::options_description options("options");
+  options.add_options()("json", "print JSON instead of a table")(
+      "action", po::value<std::string>(), "install | list | info | remove")("target", po::value<std::string>(),
+                                                                            "PATH or ID");
+  po::positional_options_description positional;
+  positional.add("action", 1).add("target", 1);
+  po::variables_map vm;
+  int code = kExitOk;
+  if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
+  const std::string action = vm.count("action") ? vm["action"].as<std::string>() : "";
+  const std::string target = vm.count("target") ? vm["target"].as<std::string>() : "";
+  const bool as_json = vm.count("json") != 0u;
+  if (action == "list") return list(env, as_json);
+  if (action == "install" || action == "info" || action == "remove") {
+    if (target.empty()) {
+      std::cerr << "error: `sluice plugin " << action << "` needs " << (action == "install" ? "a PATH" : "an ID")
+                << "\n\n" << kUsage << '\n';
+      return kExitUsage;
+    }
+    if (action == "install") return install(env, target);
+    if (action == "info") return info(env, target, as_json);
+    if (auto r = host::remove_plugin(target, env.home); !r) {
+      print_error(r.error().message);
+      return kExitFailure;
+    }
+    std::cout << "removed plugin " << target << '\n';
+    return kExitOk;
+  }
+  std::cerr << (action.empty() ? std::string("error: missing action") : "error: unknown action '" + action + "'")
+            << "\n\n" << kUsage << '\n';
+  return kExitUsage;
+}
+
+}  // namespace sluice::cli

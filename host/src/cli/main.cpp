@@ -1,0 +1,81 @@
+// The `sluice` command: global options, then one subcommand.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "sluice/abi/plugin.h"
+#include "sluice/version.hpp"
+
+namespace {
+
+constexpr const char* kHelp = R"(sluice — a self-hosted integration platform: connector plugins, flows, jobs.
+
+usage: sluice [--home DIR] COMMAND [ARGS...]
+
+commands:
+  plugin install PATH        install a connector plugin (.so, bundle folder, .tar.gz)
+  plugin list | info ID | remove ID
+  apply PATH                 validate and store connections, exports, imports, flows (JSON)
+  get KIND [ID] [--json]     list or show connections, exports, imports, flows, jobs
+  flow run ID [--json]       run a flow now, with live progress and a job summary
+  errors FLOW [--json]       the open errors of a flow, with each record's retry data
+
+options:
+  --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
+  --version      print the version
+  -h, --help     this help; `sluice COMMAND --help` for a command's own
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sluice::cli;
+  Env env;
+  if (const char* h = std::getenv("SLUICE_HOME"); h != nullptr && *h != '\0') {
+    env.home = h;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr) {
+    env.home = std::filesystem::path(home) / ".sluice";
+  } else {
+    env.home = ".sluice";
+  }
+  int i = 1;
+  for (; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--home" && i + 1 < argc) {
+      env.home = argv[++i];
+    } else if (arg.rfind("--home=", 0) == 0) {
+      env.home = arg.substr(7);
+    } else if (arg == "--help" || arg == "-h" || arg == "help") {
+      std::cout << kHelp;
+      return kExitOk;
+    } else if (arg == "--version") {
+      std::cout << fmt::format("sluice {} (plugin ABI {}.{})\n", SLUICE_SDK_VERSION, SLUICE_ABI_VERSION_MAJOR,
+                               SLUICE_ABI_VERSION_MINOR);
+      return kExitOk;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    std::cerr << kHelp;
+    return kExitUsage;
+  }
+  const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
+      {"plugin", cmd_plugin}, {"apply", cmd_apply}, {"get", cmd_get}, {"flow", cmd_flow}, {"errors", cmd_errors}};
+  const std::string name = argv[i];
+  auto command = commands.find(name);
+  if (command == commands.end()) {
+    std::cerr << "error: unknown command '" << name << "'\n\n" << kHelp;
+    return kExitUsage;
+  }
+  Args args(argv + i + 1, argv + argc);
+  try {
+    return command->second(env, args);
+  } catch (const std::exception& e) {
+    print_error(fmt::format("{} (unexpected; please report it)", e.what()));
+    return kExitFailure;
+  }
+}

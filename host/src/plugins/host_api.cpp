@@ -1,0 +1,71 @@
+#include "plugins/host_api.hpp"
+
+#include <iostream>
+#include <mutex>
+
+namespace sluice::host {
+
+namespace {
+
+std::mutex& sink_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+LogSink& sink() {
+  static LogSink instance = [](int32_t level, const std::string& scope, std::string_view message) {
+    if (level < SLUICE_LOG_WARN) return;
+    std::lock_guard lock(sink_mutex());
+    std::cerr << (level >= SLUICE_LOG_ERROR ? "error" : "warning") << " [" << scope << "] "
+              << message << '\n';
+  };
+  return instance;
+}
+
+void do_log(sluice_call* call, int32_t level, sluice_str message) {
+  try {
+    sink()(level, call != nullptr ? call->log_scope : std::string("plugin"),
+           std::string_view(message.ptr, message.len));
+  } catch (...) {
+  }
+}
+
+int32_t do_is_cancelled(sluice_call* call) {
+  return call != nullptr && call->cancelled != nullptr &&
+                 call->cancelled->load(std::memory_order_relaxed)
+             ? 1
+             : 0;
+}
+
+void do_set_result(sluice_call* call, sluice_str json) {
+  if (call == nullptr) return;
+  try {
+    call->result.assign(json.ptr, json.len);
+  } catch (...) {
+    call->error_message = "out of memory copying a plugin result";
+  }
+}
+
+void do_set_error(sluice_call* call, sluice_str message, sluice_str details) {
+  if (call == nullptr) return;
+  try {
+    call->error_message.assign(message.ptr, message.len);
+    call->error_details.assign(details.ptr, details.len);
+  } catch (...) {
+  }
+}
+
+void do_set_retry_after(sluice_call* call, uint32_t milliseconds) {
+  if (call != nullptr) call->retry_after_ms = milliseconds;
+}
+
+const sluice_host_api kHostApi = {sizeof(sluice_host_api), &do_log, &do_is_cancelled,
+                                  &do_set_result, &do_set_error, &do_set_retry_after};
+
+}  // namespace
+
+void set_log_sink(LogSink new_sink) { sink() = std::move(new_sink); }
+
+const sluice_host_api* host_api() noexcept { return &kHostApi; }
+
+}  // namespace sluice::host

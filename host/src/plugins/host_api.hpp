@@ -1,0 +1,33 @@
+// The host side of one plugin call: the sluice_call object a plugin receives, and the table of
+// host services (sluice_host_api) whose functions copy what the plugin hands back.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "sluice/abi/plugin.h"
+
+// The ABI declares sluice_call opaque; this is its only definition.
+struct sluice_call {
+  std::string result;
+  std::string error_message;
+  std::string error_details;
+  uint32_t retry_after_ms = 0;
+  const std::atomic<bool>* cancelled = nullptr;  // null: never cancelled
+  std::string log_scope;                         // e.g. "plugin http, export orders"
+};
+
+namespace sluice::host {
+
+// Where plugin log lines go: level (SLUICE_LOG_*), scope, message. The default writes WARN and
+// ERROR lines to stderr; tests and the CLI may replace it (not thread-safe to replace while
+// calls run).
+using LogSink = std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
+void set_log_sink(LogSink sink);
+
+// The table handed to every plugin's entry function; lives for the whole process.
+const sluice_host_api* host_api() noexcept;
+
+}  // namespace sluice::host

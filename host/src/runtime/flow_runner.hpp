@@ -1,0 +1,30 @@
+// Runs one flow as a job (DESIGN.md §2): page generators one after another; each generator's
+// pages stream through a bounded queue (the next page is fetched while the previous one is
+// processed) and pass through every page processor in order before the next generator starts.
+//
+// Invariants: numExport = numSuccess + numIgnore + numError at every progress report and at the
+// end; a record that fails a step becomes a JobError carrying the record as retry data; export
+// state is saved only when the whole job completed.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string_view>
+
+#include "plugins/registry.hpp"
+#include "store/store.hpp"
+
+namespace sluice::runtime {
+
+struct RunOptions {
+  const std::atomic<bool>* cancelled = nullptr;      // set it to cancel; the job ends "canceled"
+  std::function<void(const host::Job&)> on_progress;  // after each page, on the calling thread
+  size_t queue_depth = 2;                            // pages fetched ahead of processing
+};
+
+// Returns the finished job (completed, failed or canceled), which is also in the store. An Error
+// only when no job could be recorded (flow not found, store unavailable).
+Result<host::Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
+                           std::string_view flow_id, const RunOptions& options);
+
+}  // namespace sluice::runtime
