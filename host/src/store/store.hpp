@@ -4,9 +4,12 @@
 // whose message names the store file and what to do.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -76,8 +79,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores all resources in one transaction: either every one is written or none is.
-  // Fields at each resource's secret_paths are encrypted at rest.
+  // Stores all resources in one transaction (insert or replace by kind and id): either every one
+  // is written or none is. Each id must be non-empty and equal the document's "_id" (which is
+  // added when absent). Fields at each resource's secret_paths are encrypted at rest; a secret
+  // path absent from the document is skipped, and a secret field holding "******" (a masked
+  // read sent back) keeps the value already stored for it.
   virtual Result<void> put_resources(const std::vector<Resource>& resources) = 0;
   virtual Result<std::optional<boost::json::object>> get_resource(ResourceKind kind,
                                                                   std::string_view id,
@@ -91,8 +97,11 @@ class Store {
   // Newest first; all flows when flow_id is empty; at most `limit`.
   virtual Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) = 0;
 
+  // In one transaction; insert or replace by id (so adding an error again with resolved = true
+  // resolves it).
   virtual Result<void> add_errors(const std::vector<JobError>& errors) = 0;
-  // Open (unresolved) errors of a flow, oldest first, at most `limit`.
+  // Open (unresolved) errors of a flow (all flows when flow_id is empty), oldest first by
+  // occurred_at, at most `limit`.
   virtual Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) = 0;
 
   // An export's checkpoint between runs (null when none).
@@ -102,7 +111,8 @@ class Store {
 
 // Opens (creating if needed) the SQLite store at `home`/sluice.db. The encryption key comes from
 // $SLUICE_SECRET_KEY (64 hex digits) or else the file `home`/secret.key (created 0600 with a
-// random key on first use).
+// random key on first use). A key other than the one the store was first written with is refused
+// here, so secrets sealed under two keys never mix in one store.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home);
 
 }  // namespace sluice::host

@@ -1,0 +1,403 @@
+// The SQLite backend of Store: one connection to HOME/sluice.db guarded by a mutex, documents
+// stored as JSON text, secret fields sealed by a SecretBox.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+
+#include "store/secret_box.hpp"
+#include "store/secret_fields.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/sqlite_schema.hpp"
+#include "store/store.hpp"
+
+namespace sluice::host {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kDatabaseFileName = "sluice.db";
+
+int64_t to_sql_limit(size_t limit) {
+  return limit > static_cast<size_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit);
+}
+
+std::string resource_name(ResourceKind kind, std::string_view id) {
+  return fmt::format("{}/{}", to_string(kind), id);
+}
+
+Error with_prefix(Error error, std::string_view prefix) {
+  error.message = fmt::format("{}{}", prefix, error.message);
+  return error;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SqliteDb> db, SecretBox box)
+      : db_(std::move(db)), box_(std::move(box)) {}
+
+  Result<void> put_resources(const std::vector<Resource>& resources) override;
+  Result<std::optional<json::object>> get_resource(ResourceKind kind, std::string_view id,
+                                                   Secrets secrets) override;
+  Result<std::vector<json::object>> list_resources(ResourceKind kind, Secrets secrets) override;
+
+  Result<void> put_job(const Job& job) override;
+  Result<std::optional<Job>> get_job(std::string_view id) override;
+  Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) override;
+
+  Result<void> add_errors(const std::vector<JobError>& errors) override;
+  Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) override;
+
+  Result<json::value> get_state(std::string_view export_id) override;
+  Result<void> put_state(std::string_view export_id, const json::value& state) override;
+
+ private:
+  Result<void> put_resource(const Resource& resource);
+  // The stored document of a resource, sealed (null when there is none).
+  Result<json::value> stored_resource(ResourceKind kind, std::string_view id);
+  Result<json::value> parse(std::string_view text, std::string_view where) const;
+  Result<json::object> parse_object(std::string_view text, std::string_view where) const;
+  // Masks or reveals the secrets of a stored resource document.
+  Result<json::object> present(json::object doc, Secrets secrets, std::string_view where) const;
+  Result<std::vector<std::string>> select_docs(SqliteStatement& statement);
+
+  std::mutex mutex_;
+  std::unique_ptr<SqliteDb> db_;
+  SecretBox box_;
+};
+
+Result<void> validate(const Resource& resource) {
+  const std::string where = resource_name(resource.kind, resource.id);
+  if (resource.id.empty()) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("a resource of kind {} has an empty id — give it an \"_id\"",
+                                  to_string(resource.kind)));
+  }
+  const json::value* doc_id = resource.doc.if_contains("_id");
+  if (doc_id != nullptr && (!doc_id->is_string() || doc_id->get_string() != resource.id)) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("{}: the document's \"_id\" is {} — it must equal the id {}",
+                                  where, json::serialize(*doc_id), resource.id));
+  }
+  return {};
+}
+
+Result<void> SqliteStore::put_resources(const std::vector<Resource>& resources) {
+  if (resources.empty()) return {};
+  const std::string nothing_stored =
+      fmt::format("none of the {} resources were stored: ", resources.size());
+  for (const Resource& resource : resources) {
+    if (auto valid = validate(resource); !valid) return with_prefix(valid.error(), nothing_stored);
+  }
+  std::lock_guard lock(mutex_);
+  auto transaction = SqliteTransaction::begin(*db_, "start storing resources");
+  if (!transaction) return with_prefix(transaction.error(), nothing_stored);
+  for (const Resource& resource : resources) {
+    if (auto done = put_resource(resource); !done) {
+      return with_prefix(done.error(), nothing_stored);
+    }
+  }
+  if (auto done = transaction->commit(); !done) return with_prefix(done.error(), nothing_stored);
+  return {};
+}
+
+Result<void> SqliteStore::put_resource(const Resource& resource) {
+  const std::string where = resource_name(resource.kind, resource.id);
+  json::value doc = resource.doc;
+  if (!doc.get_object().contains("_id")) doc.get_object()["_id"] = resource.id;
+  if (!resource.secret_paths.empty()) {
+    auto stored = stored_resource(resource.kind, resource.id);
+    if (!stored) return stored.error();
+    if (auto sealed = seal_secret_fields(doc, resource.secret_paths, *stored, box_, where);
+        !sealed) {
+      return sealed.error();
+    }
+  }
+  auto insert = db_->prepare(
+      "INSERT INTO resources (kind, id, doc) VALUES (?, ?, ?) "
+      "ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
+      fmt::format("store {}", where));
+  if (!insert) return insert.error();
+  insert->bind(1, to_string(resource.kind));
+  insert->bind(2, resource.id);
+  insert->bind(3, json::serialize(doc));
+  if (auto done = insert->step(); !done) return done.error();
+  return {};
+}
+
+Result<json::value> SqliteStore::stored_resource(ResourceKind kind, std::string_view id) {
+  const std::string where = resource_name(kind, id);
+  auto select = db_->prepare("SELECT doc FROM resources WHERE kind = ? AND id = ?",
+                             fmt::format("read {}", where));
+  if (!select) return select.error();
+  select->bind(1, to_string(kind));
+  select->bind(2, id);
+  auto row = select->step();
+  if (!row) return row.error();
+  if (!*row) return json::value();
+  return parse(select->column_text(0), where);
+}
+
+Result<std::optional<json::object>> SqliteStore::get_resource(ResourceKind kind,
+                                                              std::string_view id,
+                                                              Secrets secrets) {
+  const std::string where = resource_name(kind, id);
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT doc FROM resources WHERE kind = ? AND id = ?",
+                             fmt::format("read {}", where));
+  if (!select) return select.error();
+  select->bind(1, to_string(kind));
+  select->bind(2, id);
+  auto row = select->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<json::object>();
+  auto doc = parse_object(select->column_text(0), where);
+  if (!doc) return doc.error();
+  auto presented = present(std::move(*doc), secrets, where);
+  if (!presented) return presented.error();
+  return std::optional<json::object>(std::move(*presented));
+}
+
+Result<std::vector<json::object>> SqliteStore::list_resources(ResourceKind kind, Secrets secrets) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT id, doc FROM resources WHERE kind = ? ORDER BY id",
+                             fmt::format("list {}", to_string(kind)));
+  if (!select) return select.error();
+  select->bind(1, to_string(kind));
+  std::vector<json::object> docs;
+  while (true) {
+    auto row = select->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const std::string where = resource_name(kind, select->column_text(0));
+    auto doc = parse_object(select->column_text(1), where);
+    if (!doc) return doc.error();
+    auto presented = present(std::move(*doc), secrets, where);
+    if (!presented) return presented.error();
+    docs.push_back(std::move(*presented));
+  }
+  return docs;
+}
+
+Result<void> SqliteStore::put_job(const Job& job) {
+  if (job.id.empty()) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("cannot store a job of flow {} with an empty id", job.flow_id));
+  }
+  std::lock_guard lock(mutex_);
+  auto insert = db_->prepare(
+      "INSERT INTO jobs (id, flow_id, started_at, doc) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, "
+      "started_at = excluded.started_at, doc = excluded.doc",
+      fmt::format("store job {}", job.id));
+  if (!insert) return insert.error();
+  insert->bind(1, job.id);
+  insert->bind(2, job.flow_id);
+  insert->bind(3, job.started_at);
+  insert->bind(4, json::serialize(job.to_json()));
+  if (auto done = insert->step(); !done) return done.error();
+  return {};
+}
+
+Result<std::optional<Job>> SqliteStore::get_job(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT doc FROM jobs WHERE id = ?", fmt::format("read job {}", id));
+  if (!select) return select.error();
+  select->bind(1, id);
+  auto row = select->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Job>();
+  auto doc = parse_object(select->column_text(0), fmt::format("job {}", id));
+  if (!doc) return doc.error();
+  return std::optional<Job>(Job::from_json(*doc));
+}
+
+Result<std::vector<Job>> SqliteStore::list_jobs(std::string_view flow_id, size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto select =
+      flow_id.empty()
+          ? db_->prepare("SELECT doc FROM jobs ORDER BY started_at DESC, id DESC LIMIT ?",
+                         "list jobs")
+          : db_->prepare(
+                "SELECT doc FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                fmt::format("list jobs of flow {}", flow_id));
+  if (!select) return select.error();
+  int parameter = 1;
+  if (!flow_id.empty()) select->bind(parameter++, flow_id);
+  select->bind(parameter, to_sql_limit(limit));
+  auto docs = select_docs(*select);
+  if (!docs) return docs.error();
+  std::vector<Job> jobs;
+  jobs.reserve(docs->size());
+  for (const std::string& text : *docs) {
+    auto doc = parse_object(text, "a job");
+    if (!doc) return doc.error();
+    jobs.push_back(Job::from_json(*doc));
+  }
+  return jobs;
+}
+
+Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
+  if (errors.empty()) return {};
+  for (const JobError& error : errors) {
+    if (error.id.empty()) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("cannot store an error of job {} with an empty id — none of "
+                                    "the {} errors were stored",
+                                    error.job_id, errors.size()));
+    }
+  }
+  std::lock_guard lock(mutex_);
+  auto transaction = SqliteTransaction::begin(*db_, "start storing job errors");
+  if (!transaction) return transaction.error();
+  for (const JobError& error : errors) {
+    auto insert = db_->prepare(
+        "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, flow_id = excluded.flow_id, "
+        "resolved = excluded.resolved, occurred_at = excluded.occurred_at, doc = excluded.doc",
+        fmt::format("store error {} of job {}", error.id, error.job_id));
+    if (!insert) return insert.error();
+    insert->bind(1, error.id);
+    insert->bind(2, error.job_id);
+    insert->bind(3, error.flow_id);
+    insert->bind(4, int64_t{error.resolved ? 1 : 0});
+    insert->bind(5, error.occurred_at);
+    insert->bind(6, json::serialize(error.to_json()));
+    if (auto done = insert->step(); !done) return done.error();
+  }
+  return transaction->commit();
+}
+
+Result<std::vector<JobError>> SqliteStore::list_errors(std::string_view flow_id, size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto select = flow_id.empty() ? db_->prepare(
+                                      "SELECT doc FROM errors WHERE resolved = 0 "
+                                      "ORDER BY occurred_at, rowid LIMIT ?",
+                                      "list open errors")
+                                : db_->prepare(
+                                      "SELECT doc FROM errors WHERE flow_id = ? AND resolved = 0 "
+                                      "ORDER BY occurred_at, rowid LIMIT ?",
+                                      fmt::format("list open errors of flow {}", flow_id));
+  if (!select) return select.error();
+  int parameter = 1;
+  if (!flow_id.empty()) select->bind(parameter++, flow_id);
+  select->bind(parameter, to_sql_limit(limit));
+  auto docs = select_docs(*select);
+  if (!docs) return docs.error();
+  std::vector<JobError> errors;
+  errors.reserve(docs->size());
+  for (const std::string& text : *docs) {
+    auto doc = parse_object(text, "a job error");
+    if (!doc) return doc.error();
+    errors.push_back(JobError::from_json(*doc));
+  }
+  return errors;
+}
+
+Result<json::value> SqliteStore::get_state(std::string_view export_id) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT doc FROM state WHERE export_id = ?",
+                             fmt::format("read the state of export {}", export_id));
+  if (!select) return select.error();
+  select->bind(1, export_id);
+  auto row = select->step();
+  if (!row) return row.error();
+  if (!*row) return json::value();
+  return parse(select->column_text(0), fmt::format("the state of export {}", export_id));
+}
+
+Result<void> SqliteStore::put_state(std::string_view export_id, const json::value& state) {
+  std::lock_guard lock(mutex_);
+  auto insert = db_->prepare(
+      "INSERT INTO state (export_id, doc) VALUES (?, ?) "
+      "ON CONFLICT (export_id) DO UPDATE SET doc = excluded.doc",
+      fmt::format("store the state of export {}", export_id));
+  if (!insert) return insert.error();
+  insert->bind(1, export_id);
+  insert->bind(2, json::serialize(state));
+  if (auto done = insert->step(); !done) return done.error();
+  return {};
+}
+
+Result<json::value> SqliteStore::parse(std::string_view text, std::string_view where) const {
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec) {
+    return make_error(Status::kInternal,
+                      fmt::format("store {} holds a damaged document for {}: {} — store it again",
+                                  db_->path(), where, ec.message()));
+  }
+  return value;
+}
+
+Result<json::object> SqliteStore::parse_object(std::string_view text,
+                                               std::string_view where) const {
+  auto value = parse(text, where);
+  if (!value) return value.error();
+  if (!value->is_object()) {
+    return make_error(Status::kInternal,
+                      fmt::format("store {} holds a damaged document for {}: not a JSON object — "
+                                  "store it again",
+                                  db_->path(), where));
+  }
+  return std::move(value->get_object());
+}
+
+Result<json::object> SqliteStore::present(json::object doc, Secrets secrets,
+                                          std::string_view where) const {
+  json::value value(std::move(doc));
+  if (secrets == Secrets::kMasked) {
+    mask_secret_fields(value);
+  } else if (auto revealed = reveal_secret_fields(value, box_, where); !revealed) {
+    return with_prefix(revealed.error(), fmt::format("store {}: ", db_->path()));
+  }
+  return std::move(value.get_object());
+}
+
+Result<std::vector<std::string>> SqliteStore::select_docs(SqliteStatement& statement) {
+  std::vector<std::string> docs;
+  while (true) {
+    auto row = statement.step();
+    if (!row) return row.error();
+    if (!*row) return docs;
+    docs.emplace_back(statement.column_text(0));
+  }
+}
+
+// Creates `home` (0700) when missing.
+Result<void> ensure_home(const std::string& home) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(home, ec)) return {};
+  if (!std::filesystem::create_directories(home, ec) && ec) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("cannot create the store directory {}: {} — check that "
+                                  "$SLUICE_HOME is writable",
+                                  home, ec.message()));
+  }
+  ::chmod(home.c_str(), 0700);
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home) {
+  if (home.empty()) {
+    return make_error(Status::kInvalidConfig,
+                      "cannot open the store: no home directory given — set $SLUICE_HOME");
+  }
+  if (auto done = ensure_home(home); !done) return done.error();
+  auto box = SecretBox::load(home);
+  if (!box) return box.error();
+  auto db = SqliteDb::open(fmt::format("{}/{}", home, kDatabaseFileName));
+  if (!db) return db.error();
+  if (auto done = migrate_schema(**db); !done) return done.error();
+  if (auto done = verify_store_key(**db, *box); !done) return done.error();
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), std::move(*box)));
+}
+
+}  // namespace sluice::host

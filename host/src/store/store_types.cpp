@@ -1,0 +1,121 @@
+// Names of resource kinds and the integrator.io JSON shape of jobs and job errors.
+#include <boost/json.hpp>
+#include <cstdint>
+
+#include "store/store.hpp"
+
+namespace sluice::host {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string string_field(const json::object& doc, std::string_view key) {
+  const json::value* value = doc.if_contains(key);
+  if (value == nullptr || !value->is_string()) return {};
+  return std::string(value->get_string());
+}
+
+int64_t count_field(const json::object& doc, std::string_view key) {
+  const json::value* value = doc.if_contains(key);
+  if (value == nullptr) return 0;
+  if (const auto* number = value->if_int64()) return *number;
+  if (const auto* number = value->if_uint64()) {
+    return *number > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(*number);
+  }
+  if (const auto* number = value->if_double()) return static_cast<int64_t>(*number);
+  return 0;
+}
+
+}  // namespace
+
+std::string_view to_string(ResourceKind kind) noexcept {
+  switch (kind) {
+    case ResourceKind::kConnection:
+      return "connections";
+    case ResourceKind::kExport:
+      return "exports";
+    case ResourceKind::kImport:
+      return "imports";
+    case ResourceKind::kFlow:
+      return "flows";
+  }
+  return "unknown";
+}
+
+std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noexcept {
+  for (const ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport,
+                                  ResourceKind::kImport, ResourceKind::kFlow}) {
+    const std::string_view plural = to_string(kind);
+    if (text == plural || text == plural.substr(0, plural.size() - 1)) return kind;
+  }
+  return std::nullopt;
+}
+
+json::object Job::to_json() const {
+  json::object doc;
+  doc["_id"] = id;
+  doc["_flowId"] = flow_id;
+  doc["type"] = type;
+  doc["status"] = status;
+  doc["numExport"] = num_export;
+  doc["numSuccess"] = num_success;
+  doc["numIgnore"] = num_ignore;
+  doc["numError"] = num_error;
+  doc["numPagesGenerated"] = num_pages_generated;
+  doc["numPagesProcessed"] = num_pages_processed;
+  doc["startedAt"] = started_at;
+  if (!ended_at.empty()) doc["endedAt"] = ended_at;
+  if (!message.empty()) doc["message"] = message;
+  return doc;
+}
+
+Job Job::from_json(const json::object& doc) {
+  Job job;
+  job.id = string_field(doc, "_id");
+  job.flow_id = string_field(doc, "_flowId");
+  if (doc.contains("type")) job.type = string_field(doc, "type");
+  job.status = string_field(doc, "status");
+  job.num_export = count_field(doc, "numExport");
+  job.num_success = count_field(doc, "numSuccess");
+  job.num_ignore = count_field(doc, "numIgnore");
+  job.num_error = count_field(doc, "numError");
+  job.num_pages_generated = count_field(doc, "numPagesGenerated");
+  job.num_pages_processed = count_field(doc, "numPagesProcessed");
+  job.started_at = string_field(doc, "startedAt");
+  job.ended_at = string_field(doc, "endedAt");
+  job.message = string_field(doc, "message");
+  return job;
+}
+
+json::object JobError::to_json() const {
+  json::object doc;
+  doc["_id"] = id;
+  doc["_jobId"] = job_id;
+  doc["_flowId"] = flow_id;
+  doc["_stepId"] = step_id;
+  doc["code"] = code;
+  doc["message"] = message;
+  doc["occurredAt"] = occurred_at;
+  doc["retryData"] = retry_data;
+  doc["resolved"] = resolved;
+  return doc;
+}
+
+JobError JobError::from_json(const json::object& doc) {
+  JobError error;
+  error.id = string_field(doc, "_id");
+  error.job_id = string_field(doc, "_jobId");
+  error.flow_id = string_field(doc, "_flowId");
+  error.step_id = string_field(doc, "_stepId");
+  error.code = string_field(doc, "code");
+  error.message = string_field(doc, "message");
+  error.occurred_at = string_field(doc, "occurredAt");
+  if (const json::value* retry_data = doc.if_contains("retryData")) error.retry_data = *retry_data;
+  if (const json::value* resolved = doc.if_contains("resolved")) {
+    error.resolved = resolved->is_bool() && resolved->get_bool();
+  }
+  return error;
+}
+
+}  // namespace sluice::host
