@@ -17,8 +17,7 @@ Result<void> extract_archive(const fs::path& archive_path, const fs::path& desti
   archive_read_support_format_all(reader.get());
   archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                                                    ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                   ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+                                                   ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   auto fail = [&](archive* a) {
     return make_error(Status::kInvalidConfig,
                       fmt::format("cannot extract plugin bundle {}: {}", archive_path.string(),
@@ -32,7 +31,20 @@ Result<void> extract_archive(const fs::path& archive_path, const fs::path& desti
     int r = archive_read_next_header(reader.get(), &entry);
     if (r == ARCHIVE_EOF) break;
     if (r != ARCHIVE_OK) return fail(reader.get());
-    const fs::path target = destination / archive_entry_pathname(entry);
+    // Entries are re-rooted under `destination`, so refuse absolute ones and ".." ourselves
+    // (libarchive's NOABSOLUTEPATHS check would refuse the re-rooted path too).
+    const fs::path inside = archive_entry_pathname(entry);
+    for (const auto& part : inside) {
+      if (part == "..") {
+        return make_error(Status::kInvalidConfig, fmt::format("refusing plugin bundle {}: entry {} leaves the bundle",
+                                                              archive_path.string(), inside.string()));
+      }
+    }
+    if (inside.is_absolute()) {
+      return make_error(Status::kInvalidConfig, fmt::format("refusing plugin bundle {}: entry {} is an absolute path",
+                                                            archive_path.string(), inside.string()));
+    }
+    const fs::path target = destination / inside;
     const std::string target_text = target.string();
     archive_entry_set_pathname(entry, target_text.c_str());
     if (archive_write_header(writer.get(), entry) != ARCHIVE_OK) return fail(writer.get());
