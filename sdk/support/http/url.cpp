@@ -184,13 +184,16 @@ void set_query_param(std::string& url, std::string_view name, std::string_view v
 }
 
 std::string redact_url(std::string_view url, const std::vector<std::string>& secret_params) {
-  std::string out;
-  if (auto parts = parse_url(url); parts && !parts->userinfo.empty()) {
-    const size_t at = static_cast<size_t>(parts->userinfo.data() - url.data());
-    out.append(url.substr(0, at));
-    out.append(url.substr(at + parts->userinfo.size() + 1));
-  } else {
-    out.assign(url);
+  // Userinfo is dropped even from URLs parse_url() refuses ("http://user:pw@"), since those
+  // end up in error messages too.
+  std::string out(url);
+  if (const size_t scheme_end = out.find("://"); scheme_end != std::string::npos) {
+    const size_t authority = scheme_end + 3;
+    const size_t authority_end = std::min(out.find_first_of("/?#", authority), out.size());
+    const size_t at = out.rfind('@', authority_end);
+    if (at != std::string::npos && at >= authority && at < authority_end) {
+      out.erase(authority, at + 1 - authority);
+    }
   }
   auto [begin, end] = query_range(out);
   if (begin == std::string::npos || secret_params.empty()) return out;

@@ -68,6 +68,8 @@ TEST(Url, RedactsUserinfoAndSecretParameters) {
   EXPECT_EQ(redact_url("https://bob:pw@h/x?access_token=abc&page=2&Key=k", {"access_token", "key"}),
             "https://h/x?access_token=******&page=2&Key=******");
   EXPECT_EQ(redact_url("http://h/x?page=2", {"access_token"}), "http://h/x?page=2");
+  EXPECT_EQ(redact_url("http://bob:pw@"), "http://");
+  EXPECT_EQ(redact_url("not a url @ all"), "not a url @ all");
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// An open HTTP connection: the validated connection settings and the client every export and
+// import on it shares (keep-alive sessions are pooled per host, so they share those too).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "sluice/connector.hpp"
+#include "sluice/support/http/client.hpp"
+
+namespace sluice::plugins::http {
+
+// Retry timing that tests shorten; real connections use the client's defaults.
+struct ClientTuning {
+  std::chrono::milliseconds initial_backoff{500};
+  std::chrono::milliseconds max_backoff{30'000};
+  int max_attempts = 3;
+};
+
+class HttpConnection final : public Connection {
+ public:
+  // Validates `doc` (a connection resource with secrets resolved) and builds the client.
+  // Returns kInvalidConfig naming the offending setting, e.g. "http.baseURI must be an absolute
+  // http:// or https:// URL, got 'foo'".
+  static Result<std::unique_ptr<HttpConnection>> open(Context& context,
+                                                      const boost::json::object& doc,
+                                                      const ClientTuning& tuning = {});
+
+  // Requests http.ping.relativeURI (default: the base URI) with http.ping.method; any 2xx is
+  // success, anything else the client's classified error.
+  Result<void> ping(Context& context) override;
+
+  // Shared with the readers and writers opened on this connection, which may outlive it.
+  const std::shared_ptr<support::http::Client>& client() const noexcept { return client_; }
+
+ private:
+  HttpConnection() = default;
+  std::shared_ptr<support::http::Client> client_;
+  std::string ping_uri_;
+  std::string ping_method_;
+};
+
+}  // namespace sluice::plugins::http

@@ -1,0 +1,260 @@
+#include "import_writer.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
+
+#include "config.hpp"
+#include "sluice/json_path.hpp"
+
+namespace sluice::plugins::http {
+
+namespace json = boost::json;
+using support::Escape;
+using support::Template;
+using support::http::body_snippet;
+
+namespace {
+
+// Appends the JSON text of `value` to `out` without building a temporary string.
+void append_json(std::string& out, json::serializer& serializer, const json::value& value) {
+  char buffer[16 * 1024];
+  serializer.reset(&value);
+  while (!serializer.done()) out.append(serializer.read(buffer, sizeof buffer));
+}
+
+std::optional<int> status_in(const json::value& item) {
+  const json::object* object = item.if_object();
+  if (object == nullptr) return std::nullopt;
+  for (const char* key : {"statusCode", "status"}) {
+    if (const json::value* v = object->if_contains(key); v != nullptr && v->is_int64()) {
+      return static_cast<int>(v->get_int64());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
+                                                                 const HttpConnection& connection,
+                                                                 const json::object& import_doc) {
+  const Config config(import_doc);
+  auto method = config.one_of("http.method", {"POST", "PUT", "PATCH"}, "POST");
+  if (!method) return method.error();
+  auto relative_uri_text = config.string("http.relativeURI");
+  if (!relative_uri_text) return relative_uri_text.error();
+  auto relative_uri = Template::parse(*relative_uri_text, "http.relativeURI");
+  if (!relative_uri) return relative_uri.error();
+  auto headers = config.headers("http.headers");
+  if (!headers) return headers.error();
+  auto batch_size = config.integer("http.batchSize", 1, 1, 10000);
+  if (!batch_size) return batch_size.error();
+  if (*batch_size > 1 && !relative_uri->is_literal()) {
+    return make_error(Status::kInvalidConfig,
+                      "http.relativeURI '" + *relative_uri_text +
+                          "' uses {{...}}, which needs one record per request; set http.batchSize "
+                          "to 1 or make the URI literal");
+  }
+  std::unique_ptr<HttpImportWriter> writer(new HttpImportWriter(connection.client()));
+  for (auto [path, target] : {std::pair{"http.response.resourcePath", &writer->resource_path_},
+                              std::pair{"http.response.resourceIdPath", &writer->id_path_},
+                              std::pair{"http.response.successPath", &writer->success_path_},
+                              std::pair{"http.response.errorPath", &writer->error_path_}}) {
+    auto value = config.string(path);
+    if (!value) return value.error();
+    *target = std::move(*value);
+  }
+  auto success_values = config.values("http.response.successValues");
+  if (!success_values) return success_values.error();
+  if (!writer->success_path_.empty() && success_values->empty()) {
+    return make_error(Status::kInvalidConfig,
+                      "http.response.successValues is required when http.response.successPath is "
+                      "set: the values that mean the record succeeded");
+  }
+  writer->success_values_ = std::move(*success_values);
+  writer->method_ = std::move(*method);
+  writer->relative_uri_ = std::move(*relative_uri);
+  writer->headers_ = std::move(*headers);
+  writer->batch_size_ = static_cast<size_t>(*batch_size);
+  return writer;
+}
+
+Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
+                                                          const json::array& records) {
+  std::vector<RecordResult> results;
+  results.reserve(records.size());
+  for (size_t first = 0; first < records.size(); first += batch_size_) {
+    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
+    const size_t count = std::min(batch_size_, records.size() - first);
+    auto sent = submit_batch(context, records, first, count, results);
+    if (!sent) return sent.error();
+  }
+  return results;
+}
+
+RecordResult HttpImportWriter::batch_failure(int status, std::string code,
+                                             const std::string& message) const {
+  RecordResult r;
+  r.status_code = status;
+  r.errors.push_back({std::move(code), message});
+  return r;
+}
+
+RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status) const {
+  RecordResult r;
+  r.status_code = http_status;
+  if (!id_path_.empty()) {
+    if (const json::value* id = find_path(item, id_path_)) r.id = json::value(*id, json::storage_ptr());
+  }
+  const json::value* error_message =
+      error_path_.empty() ? nullptr : find_path(item, error_path_);
+  const std::optional<int> item_status = status_in(item);
+  if (item_status && *item_status >= 400) r.status_code = *item_status;
+
+  const json::object* object = item.if_object();
+  const json::value* errors = object ? object->if_contains("errors") : nullptr;
+  if (errors != nullptr && errors->is_array() && !errors->get_array().empty()) {
+    for (const json::value& e : errors->get_array()) {
+      const json::object* eo = e.if_object();
+      const json::value* code = eo ? eo->if_contains("code") : nullptr;
+      const json::value* message = eo ? eo->if_contains("message") : nullptr;
+      r.errors.push_back(
+          {code ? text_of(code) : std::to_string(r.status_code),
+           error_message ? text_of(error_message)
+                         : message ? text_of(message) : body_snippet(json::serialize(e))});
+      if (error_message) break;  // one message for the record, not one per entry
+    }
+  } else if (r.status_code >= 400) {
+    r.errors.push_back({std::to_string(r.status_code),
+                        error_message ? text_of(error_message) : body_snippet(json::serialize(item))});
+  }
+  if (!success_path_.empty()) {
+    const json::value* success = find_path(item, success_path_);
+    if (!matches_any(success, success_values_) && r.errors.empty()) {
+      std::string expected;
+      for (const auto& v : success_values_) expected.append(expected.empty() ? "" : ", ").append(v);
+      r.errors.push_back(
+          {"unsuccessful", error_message ? text_of(error_message)
+                                         : "http.response.successPath '" + success_path_ + "' is " +
+                                               text_of(success) + ", not one of " + expected});
+    }
+  }
+  if (!r.errors.empty() && r.status_code < 400) r.status_code = 422;
+  return r;
+}
+
+Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
+                                            size_t first, size_t count,
+                                            std::vector<RecordResult>& out) {
+  // Serialize straight from the page's records into one reused buffer.
+  const size_t previous = body_.size();
+  body_.clear();
+  body_.reserve(previous + previous / 8);
+  json::serializer serializer;
+  if (batch_size_ == 1) {
+    append_json(body_, serializer, records[first]);
+  } else {
+    body_.push_back('[');
+    for (size_t i = first; i < first + count; ++i) {
+      if (i != first) body_.push_back(',');
+      append_json(body_, serializer, records[i]);
+    }
+    body_.push_back(']');
+  }
+
+  support::http::Request request;
+  request.method = method_;
+  request.headers = headers_;
+  request.body = body_;
+  if (relative_uri_.is_literal()) {
+    request.url = relative_uri_.source();
+  } else {
+    request.url = relative_uri_.render(json::object{{"record", records[first]}}, Escape::kUri);
+  }
+  auto response = client_->execute(context, request);
+  if (!response) return response.error();
+  const int status = response->status;
+  const Status kind = support::http::status_for(status);
+  if (kind == Status::kAuthFailed || kind == Status::kTransient || kind == Status::kRateLimited) {
+    return client_->error_for(method_, *response);
+  }
+
+  json::monotonic_resource arena;
+  json::error_code ec;
+  json::value body;
+  if (!response->body.empty()) body = json::parse(response->body, ec, &arena);
+  const bool have_json = !response->body.empty() && !ec;
+
+  if (!response->ok()) {
+    const Error error = client_->error_for(method_, *response);
+    for (size_t i = 0; i < count; ++i) {
+      if (batch_size_ == 1 && have_json && body.is_object()) {
+        RecordResult r = evaluate(body, status);
+        if (r.errors.empty()) r.errors.push_back({std::to_string(status), error.message});
+        out.push_back(std::move(r));
+      } else {
+        out.push_back(batch_failure(status, std::to_string(status), error.message));
+      }
+    }
+    return {};
+  }
+
+  const bool wants_items = !resource_path_.empty() || !id_path_.empty() || !success_path_.empty();
+  if (!have_json) {
+    for (size_t i = 0; i < count; ++i) {
+      if (wants_items) {
+        out.push_back(batch_failure(
+            422, "invalid_response",
+            "the response of " + method_ + " " + response->url + " is not JSON, so " +
+                "http.response settings cannot be applied: " +
+                client_->redact(body_snippet(response->body))));
+      } else {
+        RecordResult ok;
+        ok.status_code = status;
+        out.push_back(std::move(ok));
+      }
+    }
+    return {};
+  }
+
+  // The per-record result items.
+  const json::value* items = &body;
+  if (!resource_path_.empty()) items = find_path(body, resource_path_);
+  if (items != nullptr && items->is_array()) {
+    const json::array& list = items->get_array();
+    if (list.size() == count) {
+      for (const json::value& item : list) out.push_back(evaluate(item, status));
+      return {};
+    }
+    for (size_t i = 0; i < count; ++i) {
+      out.push_back(batch_failure(
+          422, "response_mismatch",
+          "the response of " + method_ + " " + response->url + " holds " +
+              std::to_string(list.size()) + " results for the " + std::to_string(count) +
+              " records sent, so they cannot be matched; check http.response.resourcePath"));
+    }
+    return {};
+  }
+  if (batch_size_ == 1 && items != nullptr) {
+    out.push_back(evaluate(*items, status));
+    return {};
+  }
+  if (!resource_path_.empty()) {
+    for (size_t i = 0; i < count; ++i) {
+      out.push_back(batch_failure(
+          422, "response_mismatch",
+          "http.response.resourcePath '" + resource_path_ + "' " +
+              (items == nullptr ? std::string("was not found")
+                                : "holds " + describe_value(*items) + ", not an array of results,") +
+              " in the response of " + method_ + " " + response->url));
+    }
+    return {};
+  }
+  // A batch answered with one object and no per-record list: it applies to every record.
+  for (size_t i = 0; i < count; ++i) out.push_back(evaluate(body, status));
+  return {};
+}
+
+}  // namespace sluice::plugins::http
