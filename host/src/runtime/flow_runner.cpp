@@ -217,7 +217,7 @@ class FlowRun {
     stop = true;
     queue.close();
     producer.join();
-    if (keep_going && cancelled()) {
+    if (job_.status == "running" && cancelled()) {
       job_.status = "canceled";
       job_.message = "canceled by the operator";
       keep_going = false;
