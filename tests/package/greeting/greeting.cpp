@@ -1,0 +1,84 @@
+// A complete out-of-tree connector: its export makes `greeting.count` greeting records, its
+// import appends each record as one JSON line to `greeting.outputFile`.
+#include <fstream>
+
+#include <boost/json.hpp>
+#include <sluice/json_path.hpp>
+#include <sluice/plugin.hpp>
+
+namespace {
+
+namespace json = boost::json;
+
+class GreetingConnection : public sluice::Connection {
+ public:
+  sluice::Result<void> ping(sluice::Context&) override { return {}; }
+};
+
+class GreetingExport : public sluice::ExportReader {
+ public:
+  GreetingExport(int64_t count, std::string name) : count_(count), name_(std::move(name)) {}
+  sluice::Result<sluice::Page> next_page(sluice::Context&) override {
+    sluice::Page page;
+    for (int i = 0; i < 3 && next_ <= count_; ++i, ++next_) {
+      page.records.push_back(json::object{{"id", next_}, {"text", "hello " + name_ + " #" + std::to_string(next_)}});
+    }
+    page.done = next_ > count_;
+    return page;
+  }
+
+ private:
+  int64_t count_;
+  std::string name_;
+  int64_t next_ = 1;
+};
+
+class GreetingImport : public sluice::ImportWriter {
+ public:
+  explicit GreetingImport(std::string file) : file_(std::move(file)) {}
+  sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&, const json::array& records) override {
+    std::ofstream out(file_, std::ios::app);
+    if (!out) return sluice::make_error(sluice::Status::kInvalidConfig, "greeting.outputFile: cannot write " + file_);
+    for (const auto& r : records) out << json::serialize(r) << '\n';
+    return std::vector<sluice::RecordResult>(records.size());
+  }
+
+ private:
+  std::string file_;
+};
+
+class GreetingConnector : public sluice::Connector {
+ public:
+  sluice::ConnectorInfo describe() const override {
+    sluice::ConnectorInfo info;
+    info.name = "greeting";
+    info.connection_type = "greeting";
+    info.label = "Greetings";
+    info.connection.string("greeting.name").label("Name").help("Who to greet").required();
+    info.export_settings.integer("greeting.count").label("Count").default_value(5).minimum(0);
+    info.import_settings.string("greeting.outputFile").label("Output file").required();
+    return info;
+  }
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&, const json::object& doc) override {
+    name_ = std::string(doc.at("greeting").at("name").as_string());
+    return std::unique_ptr<sluice::Connection>(new GreetingConnection);
+  }
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
+                                                                    const json::object& doc,
+                                                                    const json::value&) override {
+    const json::value* count = sluice::find_path(json::value(doc), "greeting.count");
+    return std::unique_ptr<sluice::ExportReader>(new GreetingExport(count ? count->to_number<int64_t>() : 5, name_));
+  }
+  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(sluice::Context&, sluice::Connection&,
+                                                                    const json::object& doc) override {
+    return std::unique_ptr<sluice::ImportWriter>(
+        new GreetingImport(std::string(doc.at("greeting").at("outputFile").as_string())));
+  }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+SLUICE_PLUGIN("greeting", "1.0.0", "an out-of-tree example plugin", GreetingConnector)
