@@ -137,8 +137,10 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
       for (const auto& v : success_values_) expected.append(expected.empty() ? "" : ", ").append(v);
       r.errors.push_back(
           {"unsuccessful", error_message ? text_of(error_message)
-                                         : "http.response.successPath '" + success_path_ + "' is " +
-                                               text_of(success) + ", not one of " + expected});
+                                         : "http.response.successPath '" + success_path_ +
+                                               "' holds " + text_of(success) +
+                                               ", not one of http.response.successValues (" +
+                                               expected + ")"});
     }
   }
   if (!r.errors.empty() && r.status_code < 400) r.status_code = 422;

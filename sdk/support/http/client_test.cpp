@@ -56,6 +56,11 @@ class ScriptedServer {
     std::lock_guard lock(mutex_);
     return received_;
   }
+  void clear() {
+    std::lock_guard lock(mutex_);
+    script_.clear();
+    received_.clear();
+  }
 
  private:
   struct Handler : Poco::Net::HTTPRequestHandler {
@@ -101,6 +106,14 @@ class ScriptedServer {
   std::vector<Received> received_;
 };
 
+// One server for the whole suite (stopping a Poco server takes a quarter of a second), cleared
+// for each test.
+ScriptedServer& fresh_server() {
+  static ScriptedServer server;
+  server.clear();
+  return server;
+}
+
 ClientOptions fast_options(ClientOptions options = {}) {
   options.initial_backoff = 1ms;
   options.max_backoff = 20ms;
@@ -110,7 +123,7 @@ ClientOptions fast_options(ClientOptions options = {}) {
 Context no_host() { return Context(nullptr, nullptr); }
 
 TEST(Client, SendsBodyAndHeadersAndReadsTheResponse) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   server.script({.status = 201, .body = R"({"id":1})"});
   Client client(fast_options({.base_uri = server.url("/api/"), .headers = {{"X-Tenant", "t1"}}}));
   Context context = no_host();
@@ -130,7 +143,7 @@ TEST(Client, SendsBodyAndHeadersAndReadsTheResponse) {
 }
 
 TEST(Client, ReadsChunkedResponses) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   const std::string big(100'000, 'x');
   server.script({.body = big, .chunked = true});
   Client client(fast_options());
@@ -141,7 +154,7 @@ TEST(Client, ReadsChunkedResponses) {
 }
 
 TEST(Client, ReusesOneKeepAliveConnectionPerHost) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   Client client(fast_options({.base_uri = server.url("")}));
   Context context = no_host();
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(client.send(context, {.url = "/ping"}));
@@ -152,7 +165,7 @@ TEST(Client, ReusesOneKeepAliveConnectionPerHost) {
 }
 
 TEST(Client, RetriesServerErrorsUntilOneSucceeds) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   server.script({.status = 503});
   server.script({.status = 500, .body = "oops"});
   server.script({.status = 200, .body = "[]"});
@@ -165,7 +178,7 @@ TEST(Client, RetriesServerErrorsUntilOneSucceeds) {
 }
 
 TEST(Client, ServerErrorAfterLastAttemptIsTransientNamingMethodUrlStatusAndBody) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   for (int i = 0; i < 3; ++i) server.script({.status = 502, .body = R"({"error":"upstream down"})"});
   Client client(fast_options());
   Context context = no_host();
@@ -183,7 +196,7 @@ TEST(Client, ServerErrorAfterLastAttemptIsTransientNamingMethodUrlStatusAndBody)
 }
 
 TEST(Client, RateLimitHonoursRetryAfterWithinTheCapAndReportsIt) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   for (int i = 0; i < 2; ++i) server.script({.status = 429, .headers = {{"Retry-After", "120"}}});
   Client client(fast_options({.max_attempts = 2}));
   Context context = no_host();
@@ -197,7 +210,7 @@ TEST(Client, RateLimitHonoursRetryAfterWithinTheCapAndReportsIt) {
 }
 
 TEST(Client, ClassifiesClientErrorsWithoutRetrying) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   server.script({.status = 401, .body = "no"});
   server.script({.status = 403});
   server.script({.status = 404});
@@ -230,7 +243,7 @@ TEST(Client, StatusTable) {
 }
 
 TEST(Client, TokensNeverAppearInErrorsEvenWhenTheServerEchoesThem) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   server.script({.status = 401, .body = "bad token s3cr3t-t0ken for /x?access_token=s3cr3t-t0ken"});
   Client client(fast_options({.auth = Auth::with_token({.token = "s3cr3t-t0ken",
                                                         .location = TokenLocation::kUrl})}));
@@ -244,7 +257,7 @@ TEST(Client, TokensNeverAppearInErrorsEvenWhenTheServerEchoesThem) {
 }
 
 TEST(Client, SendsBasicAndHeaderTokenAuth) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   Context context = no_host();
   Client basic(fast_options({.auth = Auth::with_basic("u", "p")}));
   ASSERT_TRUE(basic.send(context, {.url = server.url("/")}));
@@ -279,7 +292,7 @@ std::atomic<int> g_cancel_after{0};
 int32_t cancel_when_counted_down(sluice_call*) { return g_cancel_after.fetch_sub(1) <= 0 ? 1 : 0; }
 
 TEST(Client, StopsRetryingWhenCancelled) {
-  ScriptedServer server;
+  ScriptedServer& server = fresh_server();
   for (int i = 0; i < 3; ++i) server.script({.status = 503});
   sluice_host_api host{};
   host.struct_size = sizeof host;
