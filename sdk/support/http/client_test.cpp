@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -37,9 +38,12 @@ struct Received {
 
 class ScriptedServer {
  public:
-  ScriptedServer() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+  // `keep_alive` is how long the server keeps an idle persistent connection open.
+  explicit ScriptedServer(std::chrono::milliseconds keep_alive = std::chrono::seconds(15))
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
     auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
     params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(keep_alive.count() * 1000));
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_, params);
     server_->start();
   }
@@ -162,6 +166,20 @@ TEST(Client, ReusesOneKeepAliveConnectionPerHost) {
   for (const auto& r : server.received()) ports.insert(r.client_port);
   EXPECT_EQ(server.received().size(), 5u);
   EXPECT_EQ(ports.size(), 1u);
+}
+
+TEST(Client, ReconnectsAtOnceWhenTheServerClosedAnIdleConnection) {
+  ScriptedServer server(50ms);
+  Client client(fast_options({.base_uri = server.url(""), .max_attempts = 1}));
+  Context context = no_host();
+  ASSERT_TRUE(client.send(context, {.url = "/a"}));
+  std::this_thread::sleep_for(300ms);  // the server drops the idle connection meanwhile
+  auto second = client.send(context, {.url = "/b"});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->attempts, 1);
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_NE(received[0].client_port, received[1].client_port);
 }
 
 TEST(Client, RetriesServerErrorsUntilOneSucceeds) {
