@@ -9,7 +9,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/stage" >/dev/null
-cmake -S "$source_dir/tests/package/greeting" -B "$work/plugin" -G Ninja -DCMAKE_PREFIX_PATH="$work/stage" >/dev/null
+# SLUICE_PACKAGE_FLAGS: compiler flags the host was built with that a plugin must share (sanitizers).
+cmake -S "$source_dir/tests/package/greeting" -B "$work/plugin" -G Ninja -DCMAKE_PREFIX_PATH="$work/stage" \
+  -DCMAKE_CXX_FLAGS="${SLUICE_PACKAGE_FLAGS:-}" -DCMAKE_MODULE_LINKER_FLAGS="${SLUICE_PACKAGE_FLAGS:-}" >/dev/null
 cmake --build "$work/plugin" >/dev/null
 
 sluice="$work/stage/bin/sluice"

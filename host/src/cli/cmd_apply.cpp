@@ -1,5 +1,4 @@
 #include <iostream>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -29,10 +28,10 @@ int cmd_apply(const Env& env, const Args& args) {
     print_error(applied.error().message);
     return kExitFailure;
   }
-  std::map<host::ResourceKind, int> counts;
   for (const auto& r : *applied) {
-    std::cout << fmt::format("applied {} {}  ({})\n", host::to_string(r.kind), r.id, r.file.string());
-    counts[r.kind]++;
+    std::string_view kind = host::to_string(r.kind);
+    kind.remove_suffix(1);  // "connections" -> "connection"
+    std::cout << fmt::format("applied {} {}  ({})\n", kind, r.id, r.file.string());
   }
   std::cout << fmt::format("{} resource{} applied\n", applied->size(), applied->size() == 1 ? "" : "s");
   return kExitOk;
