@@ -124,8 +124,13 @@ json::object Field::to_json() const {
       out["items"] = json::object{{"type", json_type(item_type_)}};
     }
   }
-  if (has_minimum_) out["minimum"] = minimum_;
-  if (has_maximum_) out["maximum"] = maximum_;
+  // Whole bounds are written as integers so that messages and forms show "1", not "1E0".
+  auto bound = [](double v) -> json::value {
+    if (v == static_cast<double>(static_cast<int64_t>(v))) return static_cast<int64_t>(v);
+    return v;
+  };
+  if (has_minimum_) out["minimum"] = bound(minimum_);
+  if (has_maximum_) out["maximum"] = bound(maximum_);
   if (required_) out["x-sluice-required"] = true;
   if (secret_) {
     out["writeOnly"] = true;

@@ -18,7 +18,7 @@ TEST(Schema, NestsDottedPathsAndListsUnconditionalRequiredFieldsAtEveryLevel) {
       "http":{"type":"object","properties":{
         "baseURI":{"type":"string","title":"Base URI","description":"Where the API lives",
                    "x-sluice-template":true,"x-sluice-required":true,"x-sluice-group":"General"},
-        "concurrencyLevel":{"type":"integer","default":5,"minimum":1.0,"maximum":50.0}},
+        "concurrencyLevel":{"type":"integer","default":5,"minimum":1,"maximum":50}},
         "required":["baseURI"]}},
     "$schema":"https://json-schema.org/draft/2020-12/schema",
     "required":["http"]})"));

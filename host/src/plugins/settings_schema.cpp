@@ -137,22 +137,10 @@ struct Validator {
     return true;
   }
 
-  // The first required leaf under a missing object, to name the setting the user must add.
-  std::string first_required_leaf(const json::object& schema, const std::string& path) const {
-    const json::object* props = properties_of(schema);
-    if (props == nullptr) return path;
-    if (auto* req = schema.if_contains("required"); req && req->is_array() && !req->as_array().empty()) {
-      const auto& name = req->as_array()[0];
-      if (name.is_string()) {
-        if (auto* child = props->if_contains(name.as_string()); child && child->is_object()) {
-          return first_required_leaf(child->as_object(), path + "." + std::string(name.as_string()));
-        }
-      }
-    }
-    return path;
-  }
-
-  void check(const json::value& v, const json::object& schema, const std::string& path) {
+  // `absent_optional`: v stands for an optional group the document leaves out, so only settings
+  // required by a condition that holds are missing.
+  void check(const json::value& v, const json::object& schema, const std::string& path,
+             bool absent_optional = false) {
     if (!type_matches(schema, v)) {
       issues.push_back({path, expected_text(schema), describe_json(&v)});
       return;
@@ -189,11 +177,18 @@ struct Validator {
         const std::string child_path = path + "." + std::string(name);
         const json::value* child = v.as_object().if_contains(name);
         if (child == nullptr || child->is_null()) {
-          const bool always = contains_name(schema, name);
+          const json::object* kids = properties_of(cs);
+          if (str_of(cs, "type") == "object" && kids != nullptr && !kids->empty()) {
+            // An absent group: report whichever of its settings are required (now).
+            check(json::value(json::object()), cs, child_path,
+                  absent_optional || !contains_name(schema, name));
+            continue;
+          }
+          const bool always = !absent_optional && contains_name(schema, name);
           const bool conditional = flag(cs, "x-sluice-required") && cs.contains("x-sluice-showWhen") && condition_holds(cs);
           if (always || conditional) {
-            const std::string leaf = str_of(cs, "type") == "object" ? first_required_leaf(cs, child_path) : child_path;
-            issues.push_back({leaf, "a value (required" + (conditional ? std::string(" when ") + show_when_text(cs) : std::string()) + ")",
+            issues.push_back({child_path,
+                              "a value (required" + (conditional ? " when " + show_when_text(cs) : std::string()) + ")",
                               "nothing"});
           }
           continue;

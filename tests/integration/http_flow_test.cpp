@@ -1,0 +1,214 @@
+// Runs real flows through the `sluice` executable and the HTTP plugin against the mock platform
+// API on loopback: exact counts, exact bytes at the sink, per-record errors, validation on
+// apply, masked secrets, failure exit status and Ctrl-C.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "mock_api_server.hpp"
+#include "sluice_cli.hpp"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class HttpFlow : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_ = fs::temp_directory_path() / ("sluice-it-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(home_);
+    fs::create_directories(home_ / "resources");
+    cli_.emplace(home_);
+    const CliResult installed = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE});
+    ASSERT_EQ(installed.exit_code, 0) << installed.err;
+  }
+  void TearDown() override { fs::remove_all(home_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(home_ / "resources" / name) << text;
+  }
+  std::string connection(const MockApiServer& api, const std::string& token) {
+    return fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
+        "auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
+                       api.base_url(), token);
+  }
+  void write_flow(const MockApiServer& api, const std::string& token, const std::string& paging, int batch) {
+    write("connection.json", connection(api, token));
+    write("export.json", fmt::format(R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":20,
+        "http":{{"relativeURI":"/api/orders?pageSize=20","response":{{"resourcePath":"orders"}},{}}}}})",
+                                     paging));
+    write("import.json", fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+        "http":{{"method":"POST","relativeURI":"/api/sink","batchSize":{}}}}})",
+                                     batch));
+    write("flow.json", R"({"_id":"f","pageGenerators":[{"_exportId":"orders"}],
+        "pageProcessors":[{"type":"import","_importId":"sink"}]})");
+    const CliResult applied = cli_->run({"apply", (home_ / "resources").string()});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  }
+  json::object run_json(int expected_exit) {
+    const CliResult r = cli_->run({"flow", "run", "f", "--json"});
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    json::error_code ec;
+    json::value job = json::parse(r.out, ec);
+    EXPECT_FALSE(ec) << r.out << r.err;
+    return job.is_object() ? job.as_object() : json::object();
+  }
+  static void expect_identity(const json::object& job) {
+    EXPECT_EQ(job.at("numExport").as_int64(),
+              job.at("numSuccess").as_int64() + job.at("numIgnore").as_int64() + job.at("numError").as_int64())
+        << json::serialize(job);
+  }
+
+  fs::path home_;
+  std::optional<SluiceCli> cli_;
+};
+
+TEST_F(HttpFlow, PluginInfoListsEveryDeclaredSettingWithSecretsMarked) {
+  const CliResult r = cli_->run({"plugin", "info", "http"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* setting : {"http.baseURI", "http.headers", "http.auth.type", "http.auth.basic.password",
+                              "http.auth.token.token", "http.relativeURI", "http.response.resourcePath",
+                              "http.paging.method", "http.batchSize"}) {
+    EXPECT_THAT(r.out, HasSubstr(setting));
+  }
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("http.auth.token.token ") != std::string::npos) {
+      EXPECT_THAT(line, HasSubstr("when http.auth.type = token"));
+      EXPECT_THAT(line, HasSubstr(" yes "));
+    }
+  }
+  const CliResult as_json = cli_->run({"plugin", "info", "http", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0);
+  const json::value doc = json::parse(as_json.out);
+  EXPECT_EQ(doc.at("connectors").at(0).at("connection").at("properties").at("http").at("properties").at("baseURI").at("type"),
+            "string");
+}
+
+TEST_F(HttpFlow, MovesEveryOrderToTheSinkByteForByteAndKeepsRejectedOnesAsErrors) {
+  MockApiServer api({.orders = 95, .reject = {"ORD-000007"}});
+  write_flow(api, "demo-token", R"("paging":{"method":"page","page":1})", 10);
+  const json::object job = run_json(0);
+  EXPECT_EQ(job.at("status"), "completed");
+  EXPECT_EQ(job.at("numExport"), 95);
+  EXPECT_EQ(job.at("numSuccess"), 94);
+  EXPECT_EQ(job.at("numError"), 1);
+  EXPECT_EQ(job.at("numPagesGenerated"), 5);
+  EXPECT_EQ(job.at("numPagesProcessed"), 5);
+  expect_identity(job);
+
+  // What the sink received is exactly the exported orders, ten per request, in order.
+  std::vector<std::string> expected;
+  for (int page = 1; page <= 5; ++page) {
+    const json::array orders = api.get_json(fmt::format("/api/orders?pageSize=20&page={}", page)).at("orders").as_array();
+    for (size_t begin = 0; begin < orders.size(); begin += 10) {
+      json::array batch(orders.begin() + begin, orders.begin() + std::min(orders.size(), begin + 10));
+      expected.push_back(json::serialize(batch));
+    }
+  }
+  const json::value bodies = api.get_json("/_mock/sink/bodies").at("bodies");
+  ASSERT_EQ(bodies.as_array().size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(bodies.at(i).as_string(), expected[i]) << "request " << i;
+  const json::value sink = api.get_json("/_mock/sink");
+  EXPECT_EQ(sink.at("records"), 95);
+  EXPECT_EQ(sink.at("rejected"), 1);
+
+  const CliResult errors = cli_->run({"errors", "f", "--json"});
+  ASSERT_EQ(errors.exit_code, 0) << errors.err;
+  const json::array list = json::parse(errors.out).as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("_stepId"), "sink");
+  EXPECT_EQ(list[0].at("code"), "rejected");
+  EXPECT_EQ(list[0].at("retryData").at("id"), "ORD-000007");
+  EXPECT_THAT(std::string(list[0].at("message").as_string()), HasSubstr("ORD-000007"));
+  const CliResult table = cli_->run({"errors", "f"});
+  EXPECT_THAT(table.out, HasSubstr("ORD-000007"));
+}
+
+TEST_F(HttpFlow, FollowsNextPageUrlsToTheLastPage) {
+  MockApiServer api({.orders = 45});
+  write_flow(api, "demo-token", R"("paging":{"method":"url","path":"next"})", 5);
+  const json::object job = run_json(0);
+  EXPECT_EQ(job.at("numExport"), 45);
+  EXPECT_EQ(job.at("numSuccess"), 45);
+  EXPECT_EQ(api.get_json("/_mock/sink").at("requests"), 9);
+}
+
+TEST_F(HttpFlow, AWrongTokenFailsTheJobWithANonZeroExitAndNoLostRecords) {
+  MockApiServer api({.orders = 30});
+  write_flow(api, "not-the-token", R"("paging":{"method":"page","page":1})", 10);
+  const json::object job = run_json(1);
+  EXPECT_EQ(job.at("status"), "failed");
+  EXPECT_THAT(std::string(job.at("message").as_string()), HasSubstr("401"));
+  EXPECT_THAT(std::string(job.at("message").as_string()), Not(HasSubstr("not-the-token")));
+  EXPECT_EQ(job.at("numExport"), 0);
+  expect_identity(job);
+}
+
+TEST_F(HttpFlow, ApplyRefusesAnInvalidDocumentNamingFilePathExpectedAndFoundAndStoresNothing) {
+  write("a-export.json", R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","http":{"relativeURI":"/x"}})");
+  write("b-connection.json", R"({"_id":"api","type":"http","http":{"baseURI":42,"auth":{"type":"basic"}}})");
+  const CliResult r = cli_->run({"apply", (home_ / "resources").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("nothing was applied"));
+  EXPECT_THAT(r.err, HasSubstr((home_ / "resources" / "b-connection.json").string() +
+                               ": connection api: $.http.baseURI: expected a string, found number 42"));
+  EXPECT_THAT(r.err, HasSubstr("$.http.auth.basic.username: expected a value (required when http.auth.type = basic), found nothing"));
+  const CliResult exports = cli_->run({"get", "exports"});
+  EXPECT_THAT(exports.out, HasSubstr("no exports stored"));
+}
+
+TEST_F(HttpFlow, SecretsArePrintedMaskedAndNeverStoredInPlaintext) {
+  MockApiServer api({.orders = 1});
+  const std::string token = "s3cr3t-T0ken-for-the-test";
+  write("connection.json", connection(api, token));
+  ASSERT_EQ(cli_->run({"apply", (home_ / "resources").string()}).exit_code, 0);
+  const CliResult shown = cli_->run({"get", "connections", "api"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out).at("http").at("auth").at("token").at("token"), "******");
+  EXPECT_THAT(shown.out, Not(HasSubstr(token)));
+  for (const char* file : {"sluice.db", "sluice.db-wal"}) {
+    if (!fs::exists(home_ / file)) continue;
+    std::ifstream in(home_ / file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(token), std::string::npos) << "plaintext token found in " << file;
+  }
+}
+
+TEST_F(HttpFlow, CtrlCCancelsARunningJobCleanly) {
+  MockApiServer api({.orders = 2000000, .sink_count_only = true});
+  write_flow(api, "demo-token", R"("paging":{"method":"page","page":1})", 20);
+  Poco::ProcessHandle run = cli_->start({"flow", "run", "f", "--quiet"});
+  // Wait (bounded) until the job has processed records, then interrupt it.
+  bool started = false;
+  for (int i = 0; i < 200 && !started; ++i) {
+    const CliResult jobs = cli_->run({"get", "jobs", "--json"});
+    if (jobs.exit_code == 0 && jobs.out.size() > 2) {
+      const json::value list = json::parse(jobs.out);
+      started = !list.as_array().empty() && list.at(0).at("numExport").as_int64() > 0;
+    }
+    if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(started) << "the job never reported progress";
+  ::kill(run.id(), SIGINT);
+  EXPECT_EQ(run.wait(), 130);
+  const json::value job = json::parse(cli_->run({"get", "jobs", "--json"}).out).at(0);
+  EXPECT_EQ(job.at("status"), "canceled");
+  EXPECT_LT(job.at("numExport").as_int64(), 2000000);
+  expect_identity(job.as_object());
+}
+
+}  // namespace
+}  // namespace sluice::testing
