@@ -10,6 +10,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include "sluice/version.hpp"
 
@@ -217,11 +218,17 @@ sluice_status export_next_page(sluice_call* call, sluice_export* exp) noexcept {
     Context context(state().host, call);
     auto page = reinterpret_cast<ExportBox*>(exp)->reader->next_page(context);
     if (!page) return report(call, page.error());
-    json::object out;
-    out["records"] = std::move(page->records);
-    out["done"] = page->done;
-    out["state"] = std::move(page->state);
-    set_result(call, json::serialize(out));
+    // Written piecewise: putting the records into a json::object would copy them out of the
+    // arena the connector parsed them into.
+    std::string out = "{\"records\":";
+    json::serializer serializer;
+    char buffer[16384];
+    serializer.reset(&page->records);
+    while (!serializer.done()) out.append(serializer.read(buffer, sizeof buffer));
+    out += page->done ? ",\"done\":true,\"state\":" : ",\"done\":false,\"state\":";
+    out += json::serialize(page->state);
+    out += '}';
+    set_result(call, out);
     return SLUICE_OK;
   } catch (...) {
     return report_exception(call, "export_next_page");
