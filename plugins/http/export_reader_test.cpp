@@ -1,0 +1,241 @@
+// HTTP exports against the mock API: paging by page number and by next URL, last-page rules,
+// the repeat guard, and the errors a wrong configuration must produce.
+#include "export_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace sluice::plugins::http {
+namespace {
+
+using namespace test;
+using sluice::testing::MockApiServer;
+
+// An export of GET /api/orders with the given extra "http" settings merged in.
+json::object export_doc(std::string_view relative_uri, std::string_view http_extra = "{}") {
+  json::object http = object(http_extra);
+  http["relativeURI"] = relative_uri;
+  if (!http.contains("response")) http["response"] = {{"resourcePath", "orders"}};
+  return json::object{{"http", std::move(http)}};
+}
+
+class HttpExport : public ::testing::Test {
+ protected:
+  HttpExport() : server_({.orders = 25}), connection_(open_connection(connection_doc(server_))) {}
+
+  Pages run(const json::object& doc, int max_pages = 100) {
+    auto reader = open_export(*connection_, doc);
+    if (!reader) return {};
+    return read_all(*reader, max_pages);
+  }
+
+  MockApiServer server_;
+  std::unique_ptr<HttpConnection> connection_;
+};
+
+TEST_F(HttpExport, PagePagingReadsPagesUntilAnEmptyOne) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"page","page":1}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5, 0}));
+  EXPECT_TRUE(pages.done);
+  EXPECT_EQ(pages.ids, order_ids(1, 25));
+}
+
+TEST_F(HttpExport, PagePagingStopsAtTheRecordCountWithoutAnEmptyRequest) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10",
+                                     R"({"paging":{"method":"page","page":1,"maxCountPath":"total"}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
+  EXPECT_TRUE(pages.done);
+  EXPECT_EQ(pages.ids, order_ids(1, 25));
+}
+
+TEST_F(HttpExport, PagePagingStopsWhenTheLastPagePathHoldsALastPageValue) {
+  const Pages pages = run(export_doc(
+      "/api/orders?pageSize=10",
+      R"({"paging":{"method":"page","page":1,"lastPagePath":"next","lastPageValues":[null]}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
+  EXPECT_TRUE(pages.done);
+}
+
+TEST_F(HttpExport, PagePagingStopsAfterTheMaxPage) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=5",
+                                     R"({"paging":{"method":"page","page":1,"maxPagePath":"page"}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{5}));  // every page says it is page N of N
+  EXPECT_TRUE(pages.done);
+}
+
+TEST_F(HttpExport, PageNumberCanBePlacedByTheRelativeUriTemplate) {
+  const Pages pages = run(export_doc("/api/orders?page={{export.http.paging.page}}&pageSize=10",
+                                     R"({"paging":{"method":"page","page":1}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5, 0}));
+  EXPECT_EQ(pages.ids, order_ids(1, 25));
+}
+
+TEST_F(HttpExport, PagePagingStartsAtZeroByDefaultAsIntegratorIoDoes) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"page"}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->status, Status::kRemoteError);
+  EXPECT_EQ(pages.error->message,
+            "GET " + server_.base_url() +
+                "/api/orders?pageSize=10&page=0: HTTP 400 Bad Request: "
+                R"({"error":"query parameter page=0: expected a page number >= 1"})"
+                " — the API refused the request");
+}
+
+TEST_F(HttpExport, UrlPagingFollowsTheNextUrlUntilItIsNull) {
+  const Pages pages = run(export_doc("/api/orders?page=1&pageSize=10",
+                                     R"({"paging":{"method":"url","path":"next"}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
+  EXPECT_TRUE(pages.done);
+  EXPECT_EQ(pages.ids, order_ids(1, 25));
+}
+
+TEST_F(HttpExport, UrlPagingKeepsSendingATokenThatTravelsInTheUrl) {
+  auto connection = open_connection(connection_doc(server_, "demo-token", "url"));
+  auto reader = open_export(*connection, export_doc("/api/orders?page=1&pageSize=10",
+                                                    R"({"paging":{"method":"url","path":"next"}})"));
+  const Pages pages = read_all(*reader);
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
+}
+
+TEST_F(HttpExport, WithoutPagingOneRequestIsOnePage) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10}));
+  EXPECT_TRUE(pages.done);
+  EXPECT_EQ(pages.ids, order_ids(1, 10));
+}
+
+TEST_F(HttpExport, AfterTheLastPageFurtherCallsReturnEmptyDonePages) {
+  auto reader = open_export(*connection_, export_doc("/api/orders?pageSize=30"));
+  Context context = no_host();
+  ASSERT_EQ(reader->next_page(context)->records.size(), 25u);
+  auto again = reader->next_page(context);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->done);
+  EXPECT_TRUE(again->records.empty());
+  EXPECT_TRUE(again->state.is_null());
+}
+
+TEST_F(HttpExport, AMissingResourcePathIsAnErrorListingTheKeysFound) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"data.orders"}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
+  EXPECT_EQ(pages.error->message,
+            "http.response.resourcePath 'data.orders' was not found in the response of GET " +
+                server_.base_url() +
+                "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+  EXPECT_TRUE(pages.sizes.empty());
+}
+
+TEST_F(HttpExport, AResourcePathThatIsNotAnArrayIsAnError) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"total"}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->message,
+            "http.response.resourcePath 'total' holds 25, not an array of records, in the response "
+            "of GET " + server_.base_url() +
+                "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+}
+
+TEST_F(HttpExport, AnEmptyResourcePathNeedsTheBodyToBeAnArray) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":""}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
+  EXPECT_EQ(pages.error->message,
+            "the response of GET " + server_.base_url() +
+                "/api/orders?pageSize=10 is an object, not an array of records; set "
+                "http.response.resourcePath to the path of the records (top-level keys: orders, "
+                "page, pageSize, total, next)");
+}
+
+TEST_F(HttpExport, AWrongTokenIsAuthFailedAndTheTokenNeverAppears) {
+  for (const char* location : {"header", "url"}) {
+    auto connection = open_connection(connection_doc(server_, "not-the-T0KEN", location));
+    auto reader = open_export(*connection, export_doc("/api/orders?pageSize=10",
+                                                      R"({"paging":{"method":"page","page":1}})"));
+    const Pages pages = read_all(*reader);
+    ASSERT_TRUE(pages.error) << location;
+    EXPECT_EQ(pages.error->status, Status::kAuthFailed) << location;
+    EXPECT_EQ(pages.error->message.find("not-the-T0KEN"), std::string::npos) << pages.error->message;
+    EXPECT_NE(pages.error->message.find("/api/orders?pageSize=10&page=1"), std::string::npos)
+        << pages.error->message;
+  }
+}
+
+TEST_F(HttpExport, AnApiThatIgnoresThePageFailsInsteadOfLoopingForever) {
+  // The template uses the page number, so no page= is added, and the API ignores "p".
+  const Pages pages = run(export_doc("/api/orders?pageSize=10&p={{export.http.paging.page}}",
+                                     R"({"paging":{"method":"page","page":1}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->status, Status::kRemoteError);
+  EXPECT_EQ(pages.error->message,
+            "the API sent the same response 7 times in a row, so paging is not advancing; check "
+            "http.paging (does the API read the page parameter or URL you send?)");
+  EXPECT_EQ(pages.sizes.size(), 6u);
+}
+
+TEST_F(HttpExport, ANextUrlThatIsNotAStringIsAnError) {
+  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"url","path":"orders"}})"));
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
+  EXPECT_EQ(pages.error->message, "http.paging.path 'orders' holds an array, not the next page's URL");
+}
+
+TEST(HttpExportErrors, LastPageStatusCodeEndsTheExportWithoutError) {
+  MockApiServer server({.orders = 25, .fail_page = 3});
+  auto connection = open_connection(connection_doc(server));
+  auto reader = open_export(*connection, export_doc("/api/orders?pageSize=10",
+                                                    R"({"paging":{"method":"page","page":1,"lastPageStatusCode":500}})"));
+  const Pages pages = read_all(*reader);
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 0}));
+  EXPECT_TRUE(pages.done);
+}
+
+TEST(HttpExportErrors, AServerErrorThatOutlastsTheRetriesIsTransient) {
+  MockApiServer server({.orders = 25, .fail_page = 2});
+  auto connection = open_connection(connection_doc(server));
+  auto reader = open_export(*connection, export_doc("/api/orders?pageSize=10",
+                                                    R"({"paging":{"method":"page","page":1}})"));
+  const Pages pages = read_all(*reader);
+  ASSERT_TRUE(pages.error);
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10}));
+  EXPECT_EQ(pages.error->status, Status::kTransient);
+  EXPECT_EQ(pages.error->message,
+            "GET " + server.base_url() +
+                "/api/orders?pageSize=10&page=2: HTTP 500 Internal Server Error: "
+                R"({"error":"injected failure on page 2"})"
+                " — the server failed after 3 attempts; retry later");
+}
+
+TEST(HttpExportErrors, InvalidExportSettingsAreNamed) {
+  MockApiServer server({.orders = 1});
+  auto connection = open_connection(connection_doc(server));
+  Context context = no_host();
+  auto open = [&](std::string_view text) {
+    auto reader = HttpExportReader::open(context, *connection, object(text));
+    return reader ? std::string("opened") : reader.error().message;
+  };
+  EXPECT_EQ(open(R"({"http":{"method":"DELETE"}})"),
+            "http.method must be one of GET, POST, PUT, PATCH, got 'DELETE'");
+  EXPECT_EQ(open(R"({"http":{"paging":{"method":"token"}}})"),
+            "http.paging.method must be one of page, url, got 'token'");
+  EXPECT_EQ(open(R"({"http":{"paging":{"method":"url"}}})"),
+            "http.paging.path is required when http.paging.method is url: the dotted path of the "
+            "next page's URL in the response body, e.g. links.next");
+  EXPECT_EQ(open(R"({"http":{"paging":{"method":"page","page":-1}}})"),
+            "http.paging.page must be between 0 and 2147483647, got -1");
+  EXPECT_EQ(open(R"({"http":{"relativeURI":"/o/{{#each x}}"}})"),
+            "template 'http.relativeURI': unsupported syntax '{{#each x}}' at line 1, column 4 "
+            "(only {{path}} and {{{path}}} are supported for now)");
+}
+
+}  // namespace
+}  // namespace sluice::plugins::http

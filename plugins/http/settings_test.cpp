@@ -1,0 +1,145 @@
+// The schemas the connector declares: integrator.io's setting names at their exact JSON paths,
+// with secrets marked and conditions on the auth fields.
+#include "settings.hpp"
+
+#include <set>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "connector.hpp"
+
+namespace sluice::plugins::http {
+namespace {
+
+namespace json = boost::json;
+
+// The schema node of dotted setting `path` ("http.auth.type"), or nullptr.
+const json::object* node(const json::object& schema, std::string_view path) {
+  const json::object* at = &schema;
+  while (!path.empty()) {
+    const size_t dot = path.find('.');
+    const std::string_view part = path.substr(0, dot);
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    const json::value* props = at->if_contains("properties");
+    const json::value* child = props && props->is_object() ? props->get_object().if_contains(part) : nullptr;
+    if (child == nullptr || !child->is_object()) return nullptr;
+    at = &child->get_object();
+  }
+  return at;
+}
+
+std::set<std::string> secret_paths(const Schema& schema) {
+  std::set<std::string> out;
+  for (const Field& f : schema.fields()) {
+    if (f.is_secret()) out.insert(f.path());
+  }
+  return out;
+}
+
+std::set<std::string> paths(const Schema& schema) {
+  std::set<std::string> out;
+  for (const Field& f : schema.fields()) out.insert(f.path());
+  return out;
+}
+
+TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
+  EXPECT_EQ(paths(connection_schema()),
+            (std::set<std::string>{"http.baseURI", "http.mediaType", "http.headers",
+                                   "http.auth.type", "http.auth.basic.username",
+                                   "http.auth.basic.password", "http.auth.token.token",
+                                   "http.auth.token.location", "http.auth.token.headerName",
+                                   "http.auth.token.scheme", "http.auth.token.paramName",
+                                   "http.ping.relativeURI", "http.ping.method"}));
+}
+
+TEST(HttpSettings, OnlyThePasswordAndTheTokenAreSecret) {
+  EXPECT_EQ(secret_paths(connection_schema()),
+            (std::set<std::string>{"http.auth.basic.password", "http.auth.token.token"}));
+  EXPECT_TRUE(secret_paths(export_schema()).empty());
+  EXPECT_TRUE(secret_paths(import_schema()).empty());
+  const json::object schema = connection_schema().to_json();
+  for (const char* path : {"http.auth.basic.password", "http.auth.token.token"}) {
+    const json::object* field = node(schema, path);
+    ASSERT_NE(field, nullptr) << path;
+    EXPECT_EQ(field->at("x-sluice-secret"), json::value(true)) << path;
+    EXPECT_EQ(field->at("writeOnly"), json::value(true)) << path;
+  }
+}
+
+TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
+  const json::object schema = connection_schema().to_json();
+  ASSERT_NE(node(schema, "http.baseURI"), nullptr);
+  EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
+  EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
+  EXPECT_EQ(node(schema, "http.mediaType")->at("enum"), json::array({"json"}));
+  EXPECT_EQ(node(schema, "http.auth.type")->at("enum"), json::array({"none", "basic", "token"}));
+  EXPECT_EQ(node(schema, "http.auth.type")->at("default"), "none");
+  EXPECT_EQ(node(schema, "http.auth.token.location")->at("enum"), json::array({"header", "url"}));
+  EXPECT_EQ(node(schema, "http.auth.token.location")->at("default"), "header");
+  EXPECT_EQ(node(schema, "http.auth.token.headerName")->at("default"), "Authorization");
+  EXPECT_EQ(node(schema, "http.auth.token.scheme")->at("default"), "Bearer");
+  EXPECT_EQ(node(schema, "http.auth.token.paramName")->at("default"), "access_token");
+  EXPECT_EQ(node(schema, "http.ping.method")->at("enum"), json::array({"GET", "POST", "HEAD"}));
+  EXPECT_EQ(node(schema, "http.ping.method")->at("default"), "GET");
+  EXPECT_EQ(node(schema, "http.auth.basic.password")->at("x-sluice-showWhen"),
+            json::parse(R"({"path":"http.auth.type","in":["basic"]})"));
+  EXPECT_EQ(node(schema, "http.auth.token.token")->at("x-sluice-showWhen"),
+            json::parse(R"({"path":"http.auth.type","in":["token"]})"));
+  EXPECT_EQ(node(schema, "http.headers.name"), nullptr);
+  EXPECT_EQ(node(schema, "http.headers")->at("items").at("required"), json::array({"name"}));
+}
+
+TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
+  EXPECT_EQ(paths(export_schema()),
+            (std::set<std::string>{
+                "http.method", "http.relativeURI", "http.body", "http.headers",
+                "http.response.resourcePath", "http.paging.method", "http.paging.page",
+                "http.paging.path", "http.paging.lastPageStatusCode", "http.paging.lastPagePath",
+                "http.paging.lastPageValues", "http.paging.maxPagePath",
+                "http.paging.maxCountPath"}));
+  const json::object schema = export_schema().to_json();
+  EXPECT_EQ(node(schema, "http.method")->at("enum"), json::array({"GET", "POST", "PUT", "PATCH"}));
+  EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
+  EXPECT_EQ(node(schema, "http.paging.method")->at("enum"), json::array({"page", "url"}));
+  EXPECT_FALSE(node(schema, "http.paging.method")->contains("default"));
+  EXPECT_EQ(node(schema, "http.paging.page")->at("default"), 0);
+  EXPECT_EQ(node(schema, "http.relativeURI")->at("x-sluice-template"), json::value(true));
+}
+
+TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
+  EXPECT_EQ(paths(import_schema()),
+            (std::set<std::string>{"http.method", "http.relativeURI", "http.headers",
+                                   "http.batchSize", "http.response.resourcePath",
+                                   "http.response.resourceIdPath", "http.response.successPath",
+                                   "http.response.successValues", "http.response.errorPath"}));
+  const json::object schema = import_schema().to_json();
+  EXPECT_EQ(node(schema, "http.method")->at("enum"), json::array({"POST", "PUT", "PATCH"}));
+  EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
+  EXPECT_EQ(node(schema, "http.batchSize")->at("default"), 1);
+  EXPECT_EQ(node(schema, "http.batchSize")->at("minimum").to_number<double>(), 1.0);
+}
+
+TEST(HttpSettings, EveryFieldHasALabelHelpOrGroup) {
+  for (const Schema& schema : {connection_schema(), export_schema(), import_schema()}) {
+    const json::object doc = schema.to_json();
+    for (const Field& f : schema.fields()) {
+      const json::object* field = node(doc, f.path());
+      ASSERT_NE(field, nullptr) << f.path();
+      EXPECT_TRUE(field->contains("title")) << f.path();
+      EXPECT_TRUE(field->contains("x-sluice-group")) << f.path();
+    }
+  }
+}
+
+TEST(HttpSettings, ConnectorDescribesItselfAsTheUniversalHttpConnector) {
+  const ConnectorInfo info = HttpConnector().describe();
+  EXPECT_EQ(info.name, "http");
+  EXPECT_EQ(info.kind, ConnectorKind::kUniversal);
+  EXPECT_EQ(info.connection_type, "http");
+  EXPECT_EQ(info.assistant, "");
+  EXPECT_EQ(info.connection.fields().size(), connection_schema().fields().size());
+}
+
+}  // namespace
+}  // namespace sluice::plugins::http
