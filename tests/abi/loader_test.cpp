@@ -14,6 +14,7 @@
 #include "plugins/loader.hpp"
 #include "plugins/registry.hpp"
 #include "plugins/settings_schema.hpp"
+#include "temp_dir.hpp"
 
 namespace sluice::host {
 namespace {
@@ -25,14 +26,8 @@ fs::path plugin_file(const std::string& name) { return fs::path(ABI_PLUGIN_DIR) 
 
 class TempHome : public ::testing::Test {
  protected:
-  void SetUp() override {
-    home_ = fs::temp_directory_path() / ("sluice-abi-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
-    fs::create_directories(home_);
-  }
-  void TearDown() override { fs::remove_all(home_); }
-  fs::path home_;
+  testing::TempDir dir_{"sluice-abi"};
+  const fs::path& home_ = dir_.path();
 };
 
 std::string refusal(const fs::path& file) {

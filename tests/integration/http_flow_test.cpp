@@ -14,6 +14,7 @@
 
 #include "mock_api_server.hpp"
 #include "sluice_cli.hpp"
+#include "temp_dir.hpp"
 
 namespace sluice::testing {
 namespace {
@@ -26,16 +27,11 @@ using ::testing::Not;
 class HttpFlow : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_ = fs::temp_directory_path() / ("sluice-it-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
     fs::create_directories(home_ / "resources");
     cli_.emplace(home_);
     const CliResult installed = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE});
     ASSERT_EQ(installed.exit_code, 0) << installed.err;
   }
-  void TearDown() override { fs::remove_all(home_); }
-
   void write(const std::string& name, const std::string& text) {
     std::ofstream(home_ / "resources" / name) << text;
   }
@@ -71,7 +67,8 @@ class HttpFlow : public ::testing::Test {
         << json::serialize(job);
   }
 
-  fs::path home_;
+  TempDir dir_{"sluice-it"};
+  const fs::path& home_ = dir_.path();
   std::optional<SluiceCli> cli_;
 };
 

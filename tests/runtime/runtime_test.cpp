@@ -13,6 +13,7 @@
 #include "plugins/registry.hpp"
 #include "runtime/flow_runner.hpp"
 #include "store/store.hpp"
+#include "temp_dir.hpp"
 
 namespace sluice::runtime {
 namespace {
@@ -26,10 +27,6 @@ using ::testing::HasSubstr;
 class Runtime : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_ = fs::temp_directory_path() / ("sluice-runtime-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(home_);
-    fs::create_directories(home_);
     log_ = (home_ / "calls.log").string();
     auto store = host::open_sqlite_store(home_.string());
     ASSERT_TRUE(store) << store.error().message;
@@ -39,8 +36,6 @@ class Runtime : public ::testing::Test {
     ASSERT_TRUE(registry_.add(std::move(*plugin)));
     put(ResourceKind::kConnection, {{"_id", "mem"}, {"type", "memory"}});
   }
-  void TearDown() override { fs::remove_all(home_); }
-
   void put(ResourceKind kind, json::object doc) {
     const std::string id(doc.at("_id").as_string());
     ASSERT_TRUE(store_->put_resources({host::Resource{kind, id, std::move(doc), {}}}));
@@ -79,7 +74,8 @@ class Runtime : public ::testing::Test {
         << " error " << job.num_error;
   }
 
-  fs::path home_;
+  sluice::testing::TempDir dir_{"sluice-runtime"};
+  const fs::path& home_ = dir_.path();
   std::string log_;
   std::unique_ptr<host::Store> store_;
   host::PluginRegistry registry_;
