@@ -42,6 +42,13 @@ const json::value* find_path(const json::value& root, std::string_view path) noe
   return find_path(const_cast<json::value&>(root), path);
 }
 
+const json::value* find_path(const json::object& root, std::string_view path) noexcept {
+  if (path.empty()) return nullptr;
+  const json::value* first = root.if_contains(next_part(path));
+  if (first == nullptr || path.empty()) return first;
+  return find_path(*first, path);
+}
+
 bool set_path(json::value& root, std::string_view path, json::value value) {
   json::value* node = &root;
   while (true) {

@@ -184,6 +184,23 @@ TEST_F(HttpFlow, SecretsArePrintedMaskedAndNeverStoredInPlaintext) {
   }
 }
 
+TEST_F(HttpFlow, PingTestsAStoredConnectionThroughItsPlugin) {
+  MockApiServer api({.orders = 1});
+  const std::string ping = R"("ping":{"relativeURI":"/api/orders?pageSize=1"})";
+  write("good.json", fmt::format(R"({{"_id":"good","type":"http","http":{{"baseURI":"{}",{},
+      "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})", api.base_url(), ping));
+  write("bad.json", fmt::format(R"({{"_id":"bad","type":"http","http":{{"baseURI":"{}",{},
+      "auth":{{"type":"token","token":{{"token":"bad-token-zz9"}}}}}}}})", api.base_url(), ping));
+  ASSERT_EQ(cli_->run({"apply", (home_ / "resources").string()}).exit_code, 0);
+  const CliResult good = cli_->run({"ping", "good"});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_THAT(good.out, HasSubstr("connection good: ok"));
+  const CliResult bad = cli_->run({"ping", "bad"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("connection bad failed its test (auth_failed)"));
+  EXPECT_THAT(bad.err, Not(HasSubstr("bad-token-zz9")));
+}
+
 TEST_F(HttpFlow, CtrlCCancelsARunningJobCleanly) {
   MockApiServer api({.orders = 2000000, .sink_count_only = true});
   write_flow(api, "demo-token", R"("paging":{"method":"page","page":1})", 20);

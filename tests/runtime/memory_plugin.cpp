@@ -16,13 +16,12 @@ namespace {
 namespace json = boost::json;
 
 int64_t int_at(const json::object& doc, std::string_view path, int64_t fallback) {
-  const json::value* v = sluice::find_path(json::value(doc), path);
+  const json::value* v = sluice::find_path(doc, path);
   return v && v->is_number() ? v->to_number<int64_t>() : fallback;
 }
 
 std::string string_at(const json::object& doc, std::string_view path) {
-  const json::value root(doc);
-  const json::value* v = sluice::find_path(root, path);
+  const json::value* v = sluice::find_path(doc, path);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
@@ -70,11 +69,10 @@ class MemoryImport : public sluice::ImportWriter {
   explicit MemoryImport(const json::object& doc)
       : name_(string_at(doc, "memory.name")), fail_with_(string_at(doc, "memory.failPageWith")),
         log_(string_at(doc, "memory.log")) {
-    const json::value root(doc);
-    if (auto* reject = sluice::find_path(root, "memory.rejectIds"); reject && reject->is_array()) {
+    if (auto* reject = sluice::find_path(doc, "memory.rejectIds"); reject && reject->is_array()) {
       for (const auto& id : reject->as_array()) reject_.push_back(std::string(id.as_string()));
     }
-    if (auto* auth = sluice::find_path(root, "memory.authFail"); auth && auth->is_bool()) auth_fail_ = auth->as_bool();
+    if (auto* auth = sluice::find_path(doc, "memory.authFail"); auth && auth->is_bool()) auth_fail_ = auth->as_bool();
   }
 
   sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&, const json::array& records) override {

@@ -22,6 +22,7 @@ commands:
   get KIND [ID] [--json]     list or show connections, exports, imports, flows, jobs
   flow run ID [--json]       run a flow now, with live progress and a job summary
   errors FLOW [--json]       the open errors of a flow, with each record's retry data
+  ping CONNECTION            test a stored connection through its plugin
 
 options:
   --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
-      {"plugin", cmd_plugin}, {"apply", cmd_apply}, {"get", cmd_get}, {"flow", cmd_flow}, {"errors", cmd_errors}};
+      {"plugin", cmd_plugin}, {"apply", cmd_apply}, {"get", cmd_get}, {"flow", cmd_flow}, {"errors", cmd_errors},
+      {"ping", cmd_ping}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

@@ -257,8 +257,7 @@ class FlowRun {
   }
 
   bool process_page(const GeneratorStep& generator, const json::array& records) {
-    for (size_t begin = 0; begin < records.size() || (begin == 0 && records.empty()); begin += generator.page_size) {
-      if (records.empty()) break;
+    for (size_t begin = 0; begin < records.size(); begin += generator.page_size) {
       const size_t end = std::min(records.size(), begin + generator.page_size);
       if (!process_flow_page(records, begin, end)) return false;
       if (cancelled()) return false;
@@ -286,9 +285,8 @@ class FlowRun {
         append_json(body, records[begin + alive[k]]);
       }
       body += ']';
-      Result<std::string> submitted = make_error(Status::kInternal, "not submitted");
       auto imp = import_for(p);
-      submitted = imp ? (*imp)->submit(body) : Result<std::string>(imp.error());
+      Result<std::string> submitted = imp ? (*imp)->submit(body) : Result<std::string>(imp.error());
       json::value results;
       if (submitted) {
         json::error_code ec;

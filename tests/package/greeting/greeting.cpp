@@ -66,7 +66,7 @@ class GreetingConnector : public sluice::Connector {
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
                                                                     const json::object& doc,
                                                                     const json::value&) override {
-    const json::value* count = sluice::find_path(json::value(doc), "greeting.count");
+    const json::value* count = sluice::find_path(doc, "greeting.count");
     return std::unique_ptr<sluice::ExportReader>(new GreetingExport(count ? count->to_number<int64_t>() : 5, name_));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(sluice::Context&, sluice::Connection&,

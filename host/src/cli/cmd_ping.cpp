@@ -1,0 +1,57 @@
+#include <chrono>
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "plugins/connector_client.hpp"
+
+namespace sluice::cli {
+
+namespace json = boost::json;
+
+int cmd_ping(const Env& env, const Args& args) {
+  constexpr const char* kUsage =
+      "usage: sluice ping CONNECTION\n"
+      "Tests a stored connection: opens it through its plugin and asks the application whether\n"
+      "it is reachable and the credentials work (integrator.io's \"Test connection\").";
+  po::options_description options("options");
+  options.add_options()("connection", po::value<std::string>()->required(), "connection _id");
+  po::positional_options_description positional;
+  positional.add("connection", 1);
+  po::variables_map vm;
+  int code = kExitOk;
+  if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
+  const std::string id = vm["connection"].as<std::string>();
+  auto store = env.open_store();
+  if (!store) return kExitFailure;
+  auto doc = store->get_resource(host::ResourceKind::kConnection, id, host::Secrets::kRevealed);
+  if (!doc) {
+    print_error(doc.error().message);
+    return kExitFailure;
+  }
+  if (!*doc) {
+    print_error(fmt::format("no connection {}; see `sluice get connections`", id));
+    return kExitFailure;
+  }
+  host::PluginRegistry registry = env.load_plugins();
+  auto connector = registry.connector_for(**doc);
+  if (!connector) {
+    print_error(connector.error().message);
+    return kExitFailure;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto connection = host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id, nullptr);
+  Result<std::string> pinged = connection ? (*connection)->ping() : Result<std::string>(connection.error());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (!pinged) {
+    print_error(fmt::format("connection {} failed its test ({}): {}", id, to_string(pinged.error().status),
+                            pinged.error().message));
+    return kExitFailure;
+  }
+  std::cout << fmt::format("connection {}: ok ({} ms)\n", id, ms);
+  return kExitOk;
+}
+
+}  // namespace sluice::cli
