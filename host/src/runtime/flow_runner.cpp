@@ -26,7 +26,10 @@ namespace {
 
 // One page as the export produced it, parsed on the producer thread into its own arena.
 struct FetchedPage {
-  json::value doc;  // {"records":[...],"done":bool,"state":...}; owns its arena
+  // Declared before `doc` so that it outlives it. Not a shared resource: Boost.JSON skips the
+  // element-by-element destruction only for storage it knows is not shared.
+  std::unique_ptr<json::monotonic_resource> arena;
+  json::value doc;  // {"records":[...],"done":bool,"state":...}, allocated in `arena`
   bool failed = false;
   Error error;
 };
@@ -225,30 +228,34 @@ class FlowRun {
     return keep_going;
   }
 
+  // Parses a page into an arena of its own (constructed in place: assigning a json::value to
+  // one with another storage would copy it).
+  static FetchedPage parse_page(const std::string& text, const GeneratorStep& generator) {
+    auto arena = std::make_unique<json::monotonic_resource>(text.size() + 1024);
+    json::monotonic_resource* storage = arena.get();
+    json::error_code ec;
+    FetchedPage page{std::move(arena), json::parse(text, ec, storage)};
+    const json::object* o = ec ? nullptr : page.doc.if_object();
+    const json::value* records = o ? o->if_contains("records") : nullptr;
+    if (records == nullptr || !records->is_array()) {
+      page.failed = true;
+      page.error = make_error(Status::kInternal,
+                              fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "
+                                          "(a bug in the plugin)",
+                                          generator.connection.connector->plugin->id));
+    }
+    return page;
+  }
+
   void produce(const GeneratorStep& generator, host::RemoteExport& exp, PageQueue<FetchedPage>& queue,
                std::atomic<bool>& stop) {
     while (!stop && !cancelled()) {
-      FetchedPage page;
       auto text = exp.next_page();
+      FetchedPage page = text ? parse_page(*text, generator) : FetchedPage{nullptr, {}, true, text.error()};
       bool done = false;
-      if (!text) {
-        page.failed = true;
-        page.error = text.error();
-      } else {
-        json::error_code ec;
-        page.doc = json::parse(*text, ec, json::make_shared_resource<json::monotonic_resource>());
-        const json::object* o = ec ? nullptr : page.doc.if_object();
-        const json::value* records = o ? o->if_contains("records") : nullptr;
-        if (records == nullptr || !records->is_array()) {
-          page.failed = true;
-          page.error = make_error(Status::kInternal,
-                                  fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "
-                                              "(a bug in the plugin)",
-                                              generator.connection.connector->plugin->id));
-        } else {
-          auto* d = o->if_contains("done");
-          done = d == nullptr || !d->is_bool() || d->as_bool();
-        }
+      if (!page.failed) {
+        auto* d = page.doc.as_object().if_contains("done");
+        done = d == nullptr || !d->is_bool() || d->as_bool();
       }
       const bool failed = page.failed;
       if (!queue.push(std::move(page)) || failed || done) break;
@@ -287,10 +294,11 @@ class FlowRun {
       body += ']';
       auto imp = import_for(p);
       Result<std::string> submitted = imp ? (*imp)->submit(body) : Result<std::string>(imp.error());
-      json::value results;
+      json::monotonic_resource results_arena;
+      json::value results(&results_arena);  // parsed into below, in the same storage: no copy
       if (submitted) {
         json::error_code ec;
-        results = json::parse(*submitted, ec, json::make_shared_resource<json::monotonic_resource>());
+        results = json::parse(*submitted, ec, &results_arena);
         if (ec || !results.is_array() || results.as_array().size() != alive.size()) {
           submitted = make_error(Status::kInternal,
                                  fmt::format("import {}: plugin '{}' returned {} instead of one result per record ({})",
