@@ -6,12 +6,12 @@
 // usage: sluice-bench [N ...]        (default: 100000 1000000)
 // Each N runs in a child process of its own, so that its peak RSS is its own.
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -149,16 +149,22 @@ int main(int argc, char** argv) {
   if (child) return run_one(sizes.at(0));
   std::printf("records    flow throughput and memory (one process per N)\n");
   std::fflush(stdout);
+  std::vector<double> rss;
   for (long n : sizes) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const std::string count = std::to_string(n);
-      execl("/proc/self/exe", argv[0], "--child", count.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
+    // A child process per N, so that each peak RSS is that run's own.
+    const std::string command = fmt::format("/proc/{}/exe --child {}", ::getpid(), n);
+    FILE* child_out = ::popen(command.c_str(), "r");
+    if (child_out == nullptr) return 1;
+    char line[1024];
+    while (std::fgets(line, sizeof line, child_out) != nullptr) {
+      std::fputs(line, stdout);
+      if (const char* at = std::strstr(line, "peak RSS")) rss.push_back(std::atof(at + 8));
     }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 1;
+    if (::pclose(child_out) != 0) return 1;
+  }
+  if (rss.size() >= 2 && rss.front() > 0) {
+    std::printf("peak RSS at %ld records is %.2fx the peak at %ld records (flat memory: at most 1.5x)\n",
+                sizes.back(), rss.back() / rss.front(), sizes.front());
   }
   return 0;
 }
