@@ -313,7 +313,12 @@ class FlowRun {
         std::string code, message;
         if (!submitted) {
           code = std::string(to_string(submitted.error().status));
-          message = submitted.error().message;
+          message = submitted.error().status == Status::kCancelled
+                        ? fmt::format("import {} did not confirm this record: the job was canceled while its page "
+                                      "was being submitted, so it may or may not have arrived; check the "
+                                      "destination, then retry it",
+                                      step.name)
+                        : submitted.error().message;
         } else {
           const json::value& r = results.as_array()[k];
           if (result_ok(r)) {
