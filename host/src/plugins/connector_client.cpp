@@ -37,7 +37,24 @@ Result<std::string> invoke(const ConnectorHandle& connector, const std::string& 
   return error;
 }
 
+void close(const sluice_connector_api* api, sluice_connection* handle) { api->connection_close(handle); }
+void close(const sluice_connector_api* api, sluice_export* handle) { api->export_close(handle); }
+void close(const sluice_connector_api* api, sluice_import* handle) { api->import_close(handle); }
+
 }  // namespace
+
+template <class Handle>
+RemoteHandle<Handle>::~RemoteHandle() {
+  try {
+    close(connector_.api, handle_);
+  } catch (...) {
+    // A close that throws is a plugin bug; the handle is gone either way.
+  }
+}
+
+template class RemoteHandle<sluice_connection>;
+template class RemoteHandle<sluice_export>;
+template class RemoteHandle<sluice_import>;
 
 Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(const ConnectorHandle& connector,
                                                                  std::string_view connection_json,
@@ -53,18 +70,7 @@ Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(const Connector
                                                      "but returned no connection",
                                                      scope, connector.plugin->id));
   }
-  return std::unique_ptr<RemoteConnection>(new RemoteConnection(connector, handle, std::move(scope), cancelled));
-}
-
-RemoteConnection::RemoteConnection(const ConnectorHandle& connector, sluice_connection* handle,
-                                   std::string scope, const std::atomic<bool>* cancelled)
-    : connector_(connector), handle_(handle), scope_(std::move(scope)), cancelled_(cancelled) {}
-
-RemoteConnection::~RemoteConnection() {
-  try {
-    connector_.api->connection_close(handle_);
-  } catch (...) {
-  }
+  return std::make_unique<RemoteConnection>(connector, handle, std::move(scope), cancelled);
 }
 
 Result<std::string> RemoteConnection::ping() {
@@ -99,31 +105,9 @@ Result<std::unique_ptr<RemoteImport>> RemoteConnection::open_import(std::string_
   return std::make_unique<RemoteImport>(connector_, handle, std::move(scope), cancelled_);
 }
 
-RemoteExport::RemoteExport(const ConnectorHandle& connector, sluice_export* handle, std::string scope,
-                           const std::atomic<bool>* cancelled)
-    : connector_(connector), handle_(handle), scope_(std::move(scope)), cancelled_(cancelled) {}
-
-RemoteExport::~RemoteExport() {
-  try {
-    connector_.api->export_close(handle_);
-  } catch (...) {
-  }
-}
-
 Result<std::string> RemoteExport::next_page() {
   return invoke(connector_, scope_, cancelled_, "export_next_page",
                 [&](sluice_call* call) { return connector_.api->export_next_page(call, handle_); });
-}
-
-RemoteImport::RemoteImport(const ConnectorHandle& connector, sluice_import* handle, std::string scope,
-                           const std::atomic<bool>* cancelled)
-    : connector_(connector), handle_(handle), scope_(std::move(scope)), cancelled_(cancelled) {}
-
-RemoteImport::~RemoteImport() {
-  try {
-    connector_.api->import_close(handle_);
-  } catch (...) {
-  }
 }
 
 Result<std::string> RemoteImport::submit(std::string_view page_json) {

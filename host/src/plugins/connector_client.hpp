@@ -15,68 +15,54 @@
 
 namespace sluice::host {
 
-class RemoteExport {
+// Owns one object a plugin created (a connection, export or import) and closes it exactly once.
+template <class Handle>
+class RemoteHandle {
  public:
-  RemoteExport(const ConnectorHandle& connector, sluice_export* handle, std::string scope,
-               const std::atomic<bool>* cancelled);
-  ~RemoteExport();
-  RemoteExport(const RemoteExport&) = delete;
-  RemoteExport& operator=(const RemoteExport&) = delete;
+  RemoteHandle(const ConnectorHandle& connector, Handle* handle, std::string scope,
+               const std::atomic<bool>* cancelled) noexcept
+      : connector_(connector), handle_(handle), scope_(std::move(scope)), cancelled_(cancelled) {}
+  ~RemoteHandle();
+  RemoteHandle(const RemoteHandle&) = delete;
+  RemoteHandle& operator=(const RemoteHandle&) = delete;
 
+  const ConnectorHandle& connector() const noexcept { return connector_; }
+
+ protected:
+  const ConnectorHandle& connector_;
+  Handle* handle_;
+  std::string scope_;  // names the resource in logs and errors, e.g. "export orders"
+  const std::atomic<bool>* cancelled_;
+};
+
+class RemoteExport : public RemoteHandle<sluice_export> {
+ public:
+  using RemoteHandle::RemoteHandle;
   // The page as JSON text: {"records":[...],"done":bool,"state":...}.
   Result<std::string> next_page();
-
- private:
-  const ConnectorHandle& connector_;
-  sluice_export* handle_;
-  std::string scope_;
-  const std::atomic<bool>* cancelled_;
 };
 
-class RemoteImport {
+class RemoteImport : public RemoteHandle<sluice_import> {
  public:
-  RemoteImport(const ConnectorHandle& connector, sluice_import* handle, std::string scope,
-               const std::atomic<bool>* cancelled);
-  ~RemoteImport();
-  RemoteImport(const RemoteImport&) = delete;
-  RemoteImport& operator=(const RemoteImport&) = delete;
-
+  using RemoteHandle::RemoteHandle;
   // `page_json` is a JSON array of records; returns a JSON array with one result per record.
   Result<std::string> submit(std::string_view page_json);
-
- private:
-  const ConnectorHandle& connector_;
-  sluice_import* handle_;
-  std::string scope_;
-  const std::atomic<bool>* cancelled_;
 };
 
-class RemoteConnection {
+class RemoteConnection : public RemoteHandle<sluice_connection> {
  public:
   // `connection_json` has its secrets revealed; `scope` names it in logs ("connection X").
   static Result<std::unique_ptr<RemoteConnection>> open(const ConnectorHandle& connector,
                                                         std::string_view connection_json,
                                                         std::string scope,
                                                         const std::atomic<bool>* cancelled);
-  ~RemoteConnection();
-  RemoteConnection(const RemoteConnection&) = delete;
-  RemoteConnection& operator=(const RemoteConnection&) = delete;
+  using RemoteHandle::RemoteHandle;
 
   // On success, the plugin's optional message (may be empty).
   Result<std::string> ping();
   Result<std::unique_ptr<RemoteExport>> open_export(std::string_view export_json,
                                                     std::string_view state_json, std::string scope);
   Result<std::unique_ptr<RemoteImport>> open_import(std::string_view import_json, std::string scope);
-
-  const ConnectorHandle& connector() const noexcept { return connector_; }
-
- private:
-  RemoteConnection(const ConnectorHandle& connector, sluice_connection* handle, std::string scope,
-                   const std::atomic<bool>* cancelled);
-  const ConnectorHandle& connector_;
-  sluice_connection* handle_;
-  std::string scope_;
-  const std::atomic<bool>* cancelled_;
 };
 
 }  // namespace sluice::host

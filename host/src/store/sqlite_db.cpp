@@ -65,6 +65,12 @@ void SqliteStatement::bind(int index, int64_t number) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
+void SqliteStatement::reset() noexcept {
+  sqlite3_reset(statement_.get());
+  sqlite3_clear_bindings(statement_.get());
+  bind_error_ = 0;
+}
+
 Result<bool> SqliteStatement::step() {
   if (bind_error_ != 0) {
     return make_error(Status::kInternal,

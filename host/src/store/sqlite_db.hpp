@@ -29,6 +29,8 @@ class SqliteStatement {
 
   // Runs one step: true when a row is available, false when done.
   Result<bool> step();
+  // Makes the statement ready to run again with new bindings (all cleared).
+  void reset() noexcept;
 
   // Columns of the current row, 0-based. The view lives until the next step().
   std::string_view column_text(int index) const;

@@ -64,6 +64,11 @@ class SqliteStore final : public Store {
   // Masks or reveals the secrets of a stored resource document.
   Result<json::object> present(json::object doc, Secrets secrets, std::string_view where) const;
   Result<std::vector<std::string>> select_docs(SqliteStatement& statement);
+  // Runs `sql_all`, or with a flow id `sql_of_flow` (whose first parameter is that id); the last
+  // parameter of both is the limit. Turns each "doc" column into a T.
+  template <class T>
+  Result<std::vector<T>> select_by_flow(const char* sql_all, const char* sql_of_flow, std::string_view flow_id,
+                                        size_t limit, std::string_view what);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;
@@ -217,28 +222,9 @@ Result<std::optional<Job>> SqliteStore::get_job(std::string_view id) {
 }
 
 Result<std::vector<Job>> SqliteStore::list_jobs(std::string_view flow_id, size_t limit) {
-  std::lock_guard lock(mutex_);
-  auto select =
-      flow_id.empty()
-          ? db_->prepare("SELECT doc FROM jobs ORDER BY started_at DESC, id DESC LIMIT ?",
-                         "list jobs")
-          : db_->prepare(
-                "SELECT doc FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-                fmt::format("list jobs of flow {}", flow_id));
-  if (!select) return select.error();
-  int parameter = 1;
-  if (!flow_id.empty()) select->bind(parameter++, flow_id);
-  select->bind(parameter, to_sql_limit(limit));
-  auto docs = select_docs(*select);
-  if (!docs) return docs.error();
-  std::vector<Job> jobs;
-  jobs.reserve(docs->size());
-  for (const std::string& text : *docs) {
-    auto doc = parse_object(text, "a job");
-    if (!doc) return doc.error();
-    jobs.push_back(Job::from_json(*doc));
-  }
-  return jobs;
+  return select_by_flow<Job>("SELECT doc FROM jobs ORDER BY started_at DESC, id DESC LIMIT ?",
+                             "SELECT doc FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                             flow_id, limit, "jobs");
 }
 
 Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
@@ -254,14 +240,15 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
   std::lock_guard lock(mutex_);
   auto transaction = SqliteTransaction::begin(*db_, "start storing job errors");
   if (!transaction) return transaction.error();
+  auto insert = db_->prepare(
+      "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
+      "VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, flow_id = excluded.flow_id, "
+      "resolved = excluded.resolved, occurred_at = excluded.occurred_at, doc = excluded.doc",
+      fmt::format("store {} errors of job {}", errors.size(), errors.front().job_id));
+  if (!insert) return insert.error();
   for (const JobError& error : errors) {
-    auto insert = db_->prepare(
-        "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
-        "VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, flow_id = excluded.flow_id, "
-        "resolved = excluded.resolved, occurred_at = excluded.occurred_at, doc = excluded.doc",
-        fmt::format("store error {} of job {}", error.id, error.job_id));
-    if (!insert) return insert.error();
+    insert->reset();
     insert->bind(1, error.id);
     insert->bind(2, error.job_id);
     insert->bind(3, error.flow_id);
@@ -274,29 +261,33 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
 }
 
 Result<std::vector<JobError>> SqliteStore::list_errors(std::string_view flow_id, size_t limit) {
+  return select_by_flow<JobError>(
+      "SELECT doc FROM errors WHERE resolved = 0 ORDER BY occurred_at, rowid LIMIT ?",
+      "SELECT doc FROM errors WHERE flow_id = ? AND resolved = 0 ORDER BY occurred_at, rowid LIMIT ?",
+      flow_id, limit, "open errors");
+}
+
+template <class T>
+Result<std::vector<T>> SqliteStore::select_by_flow(const char* sql_all, const char* sql_of_flow,
+                                                   std::string_view flow_id, size_t limit,
+                                                   std::string_view what) {
   std::lock_guard lock(mutex_);
-  auto select = flow_id.empty() ? db_->prepare(
-                                      "SELECT doc FROM errors WHERE resolved = 0 "
-                                      "ORDER BY occurred_at, rowid LIMIT ?",
-                                      "list open errors")
-                                : db_->prepare(
-                                      "SELECT doc FROM errors WHERE flow_id = ? AND resolved = 0 "
-                                      "ORDER BY occurred_at, rowid LIMIT ?",
-                                      fmt::format("list open errors of flow {}", flow_id));
+  auto select = flow_id.empty() ? db_->prepare(sql_all, fmt::format("list {}", what))
+                                : db_->prepare(sql_of_flow, fmt::format("list {} of flow {}", what, flow_id));
   if (!select) return select.error();
   int parameter = 1;
   if (!flow_id.empty()) select->bind(parameter++, flow_id);
   select->bind(parameter, to_sql_limit(limit));
   auto docs = select_docs(*select);
   if (!docs) return docs.error();
-  std::vector<JobError> errors;
-  errors.reserve(docs->size());
+  std::vector<T> items;
+  items.reserve(docs->size());
   for (const std::string& text : *docs) {
-    auto doc = parse_object(text, "a job error");
+    auto doc = parse_object(text, what);
     if (!doc) return doc.error();
-    errors.push_back(JobError::from_json(*doc));
+    items.push_back(T::from_json(*doc));
   }
-  return errors;
+  return items;
 }
 
 Result<json::value> SqliteStore::get_state(std::string_view export_id) {
