@@ -31,10 +31,14 @@ bool matches_any(const json::value* value, const std::vector<std::string>& value
 
 std::string describe_value(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::object: return "an object";
-    case json::kind::array: return "an array";
-    case json::kind::string: return "'" + std::string(value.get_string()) + "'";
-    default: return json::serialize(value);
+    case json::kind::object:
+      return "an object";
+    case json::kind::array:
+      return "an array";
+    case json::kind::string:
+      return "'" + std::string(value.get_string()) + "'";
+    default:
+      return json::serialize(value);
   }
 }
 
@@ -56,8 +60,8 @@ Result<std::string> Config::one_of(std::string_view path,
   if (std::find(allowed.begin(), allowed.end(), *text) != allowed.end()) return text;
   std::string list;
   for (std::string_view a : allowed) list.append(list.empty() ? "" : ", ").append(a);
-  return make_error(Status::kInvalidConfig, std::string(path) + " must be one of " + list +
-                                                ", got '" + *text + "'");
+  return make_error(Status::kInvalidConfig,
+                    std::string(path) + " must be one of " + list + ", got '" + *text + "'");
 }
 
 Result<int64_t> Config::integer(std::string_view path, int64_t fallback, int64_t min,
@@ -72,7 +76,8 @@ Result<int64_t> Config::integer(std::string_view path, int64_t fallback, int64_t
   } else if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
     n = static_cast<int64_t>(v->get_uint64());
     ok = true;
-  } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
+  } else if (v->is_double() &&
+             v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
     n = static_cast<int64_t>(v->get_double());
     ok = true;
   } else if (v->is_string()) {
@@ -85,9 +90,9 @@ Result<int64_t> Config::integer(std::string_view path, int64_t fallback, int64_t
                       std::string(path) + " must be an integer, got " + describe_value(*v));
   }
   if (n < min || n > max) {
-    return make_error(Status::kInvalidConfig, std::string(path) + " must be between " +
-                                                  std::to_string(min) + " and " +
-                                                  std::to_string(max) + ", got " + std::to_string(n));
+    return make_error(Status::kInvalidConfig,
+                      std::string(path) + " must be between " + std::to_string(min) + " and " +
+                          std::to_string(max) + ", got " + std::to_string(n));
   }
   return n;
 }
@@ -106,9 +111,9 @@ Result<std::vector<std::string>> Config::values(std::string_view path) const {
   }
   for (const json::value& item : v->get_array()) {
     if (item.is_object() || item.is_array()) {
-      return make_error(Status::kInvalidConfig, std::string(path) +
-                                                    " must hold strings, numbers or booleans, got " +
-                                                    describe_value(item));
+      return make_error(Status::kInvalidConfig,
+                        std::string(path) + " must hold strings, numbers or booleans, got " +
+                            describe_value(item));
     }
     out.push_back(text_of(&item));
   }
@@ -120,9 +125,9 @@ Result<support::http::Headers> Config::headers(std::string_view path) const {
   const json::value* v = find(path);
   if (v == nullptr || v->is_null()) return out;
   if (!v->is_array()) {
-    return make_error(Status::kInvalidConfig, std::string(path) +
-                                                  " must be an array of {\"name\", \"value\"}, got " +
-                                                  describe_value(*v));
+    return make_error(Status::kInvalidConfig,
+                      std::string(path) + " must be an array of {\"name\", \"value\"}, got " +
+                          describe_value(*v));
   }
   size_t index = 0;
   for (const json::value& item : v->get_array()) {

@@ -18,7 +18,8 @@
 namespace sluice::plugins::http {
 
 // The value at a dotted path of a resource document, or nullptr when absent.
-const boost::json::value* find_setting(const boost::json::object& doc, std::string_view path) noexcept;
+const boost::json::value* find_setting(const boost::json::object& doc,
+                                       std::string_view path) noexcept;
 
 // The text form used when comparing a response value with configured values
 // (successValues, lastPageValues): strings as they are, other scalars as JSON text, so that

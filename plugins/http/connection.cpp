@@ -70,9 +70,9 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   auto media_type = config.string("http.mediaType", "json");
   if (!media_type) return media_type.error();
   if (*media_type != "json") {
-    return make_error(Status::kInvalidConfig,
-                      "http.mediaType '" + *media_type +
-                          "' is not supported yet; only json is implemented");
+    return make_error(
+        Status::kInvalidConfig,
+        "http.mediaType '" + *media_type + "' is not supported yet; only json is implemented");
   }
   auto headers = config.headers("http.headers");
   if (!headers) return headers.error();

@@ -31,7 +31,8 @@ TEST(HttpConnection, MissingOrMistypedBaseUriIsInvalidConfig) {
   EXPECT_EQ(open_error(R"({"type":"http","http":{}})").message,
             "http.baseURI is required: the absolute http:// or https:// URL of the API");
   EXPECT_EQ(open_error(R"({"type":"http"})").status, Status::kInvalidConfig);
-  EXPECT_EQ(open_error(R"({"http":{"baseURI":42}})").message, "http.baseURI must be a string, got 42");
+  EXPECT_EQ(open_error(R"({"http":{"baseURI":42}})").message,
+            "http.baseURI must be a string, got 42");
 }
 
 TEST(HttpConnection, CredentialsInABadBaseUriAreNotRepeated) {
@@ -50,7 +51,8 @@ TEST(HttpConnection, OtherSettingsAreValidatedByName) {
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"basic"}}})").message,
             "http.auth.basic.username is required when http.auth.type is basic");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"token",
-                 "token":{"token":"t","location":"body"}}}})").message,
+                 "token":{"token":"t","location":"body"}}}})")
+                .message,
             "http.auth.token.location must be one of header, url, got 'body'");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","headers":[{"value":"x"}]}})").message,
             "http.headers.0.name must be a non-empty string");
@@ -93,11 +95,12 @@ TEST(HttpConnection, PingWithAWrongTokenIsAuthFailedAndNeverShowsTheToken) {
     EXPECT_EQ(pinged.error().status, Status::kAuthFailed) << location;
     EXPECT_EQ(pinged.error().message.find("wrong-s3cret-token"), std::string::npos)
         << pinged.error().message;
-    EXPECT_EQ(pinged.error().message,
-              "GET " + server.base_url() +
-                  "/api/orders?pageSize=1: HTTP 401 Unauthorized: "
-                  R"({"error":"missing or wrong token","hint":"send Authorization: Bearer <token>"})"
-                  " — the credentials were refused; check the connection's authentication settings");
+    EXPECT_EQ(
+        pinged.error().message,
+        "GET " + server.base_url() +
+            "/api/orders?pageSize=1: HTTP 401 Unauthorized: "
+            R"({"error":"missing or wrong token","hint":"send Authorization: Bearer <token>"})"
+            " — the credentials were refused; check the connection's authentication settings");
   }
 }
 
@@ -119,7 +122,8 @@ TEST(HttpConnection, ConnectorOpensConnectionsThroughItsInterface) {
   auto bad = connector.open_connection(context, object(R"({"http":{"baseURI":"foo"}})"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().status, Status::kInvalidConfig);
-  auto good = connector.open_connection(context, object(R"({"http":{"baseURI":"http://127.0.0.1:1"}})"));
+  auto good =
+      connector.open_connection(context, object(R"({"http":{"baseURI":"http://127.0.0.1:1"}})"));
   EXPECT_TRUE(good);
 }
 

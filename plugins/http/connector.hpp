@@ -9,8 +9,8 @@ namespace sluice::plugins::http {
 class HttpConnector final : public Connector {
  public:
   ConnectorInfo describe() const override;
-  Result<std::unique_ptr<Connection>> open_connection(Context& context,
-                                                      const boost::json::object& connection) override;
+  Result<std::unique_ptr<Connection>> open_connection(
+      Context& context, const boost::json::object& connection) override;
   // `connection` must have been opened by this connector.
   Result<std::unique_ptr<ExportReader>> open_export(Context& context, Connection& connection,
                                                     const boost::json::object& export_doc,

@@ -16,7 +16,8 @@ using support::Template;
 namespace {
 
 json::value page_context(int64_t page) {
-  return json::object{{"export", json::object{{"http", json::object{{"paging", json::object{{"page", page}}}}}}}};
+  return json::object{
+      {"export", json::object{{"http", json::object{{"paging", json::object{{"page", page}}}}}}}};
 }
 
 std::string top_level_keys(const json::value& body) {
@@ -85,7 +86,8 @@ Result<json::array*> HttpExportReader::records_of(json::value& body, const std::
     return make_error(Status::kInvalidConfig,
                       where + " is " + describe_value(body) +
                           ", not an array of records; set http.response.resourcePath to the path "
-                          "of the records (top-level keys: " + top_level_keys(body) + ")");
+                          "of the records (top-level keys: " +
+                          top_level_keys(body) + ")");
   }
   json::value* records = find_path(body, resource_path_);
   if (records == nullptr) {
@@ -139,7 +141,8 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   if (ec) {
     return make_error(Status::kRemoteError,
                       "the response of " + method_ + " " + response->url + " is not JSON (" +
-                          ec.message() + "): " + client_->redact(support::http::body_snippet(response->body)));
+                          ec.message() +
+                          "): " + client_->redact(support::http::body_snippet(response->body)));
   }
   auto records = records_of(body, method_, response->url);
   if (!records) return records.error();

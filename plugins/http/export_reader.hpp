@@ -37,7 +37,7 @@ class HttpExportReader final : public ExportReader {
 
   // The records array inside `body`, or the error describing where it is not.
   Result<boost::json::array*> records_of(boost::json::value& body, const std::string& method,
-                                        const std::string& url);
+                                         const std::string& url);
 
   std::shared_ptr<support::http::Client> client_;
   Pager pager_;

@@ -35,7 +35,8 @@ class HttpExport : public ::testing::Test {
 };
 
 TEST_F(HttpExport, PagePagingReadsPagesUntilAnEmptyOne) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"page","page":1}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"page","page":1}})"));
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5, 0}));
   EXPECT_TRUE(pages.done);
@@ -43,8 +44,9 @@ TEST_F(HttpExport, PagePagingReadsPagesUntilAnEmptyOne) {
 }
 
 TEST_F(HttpExport, PagePagingStopsAtTheRecordCountWithoutAnEmptyRequest) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10",
-                                     R"({"paging":{"method":"page","page":1,"maxCountPath":"total"}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10",
+                     R"({"paging":{"method":"page","page":1,"maxCountPath":"total"}})"));
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
   EXPECT_TRUE(pages.done);
@@ -61,8 +63,8 @@ TEST_F(HttpExport, PagePagingStopsWhenTheLastPagePathHoldsALastPageValue) {
 }
 
 TEST_F(HttpExport, PagePagingStopsAfterTheMaxPage) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=5",
-                                     R"({"paging":{"method":"page","page":1,"maxPagePath":"page"}})"));
+  const Pages pages = run(export_doc(
+      "/api/orders?pageSize=5", R"({"paging":{"method":"page","page":1,"maxPagePath":"page"}})"));
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{5}));  // every page says it is page N of N
   EXPECT_TRUE(pages.done);
@@ -88,8 +90,8 @@ TEST_F(HttpExport, PagePagingStartsAtZeroByDefaultAsIntegratorIoDoes) {
 }
 
 TEST_F(HttpExport, UrlPagingFollowsTheNextUrlUntilItIsNull) {
-  const Pages pages = run(export_doc("/api/orders?page=1&pageSize=10",
-                                     R"({"paging":{"method":"url","path":"next"}})"));
+  const Pages pages = run(
+      export_doc("/api/orders?page=1&pageSize=10", R"({"paging":{"method":"url","path":"next"}})"));
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
   EXPECT_TRUE(pages.done);
@@ -98,8 +100,9 @@ TEST_F(HttpExport, UrlPagingFollowsTheNextUrlUntilItIsNull) {
 
 TEST_F(HttpExport, UrlPagingKeepsSendingATokenThatTravelsInTheUrl) {
   auto connection = open_connection(connection_doc(server_, "demo-token", "url"));
-  auto reader = open_export(*connection, export_doc("/api/orders?page=1&pageSize=10",
-                                                    R"({"paging":{"method":"url","path":"next"}})"));
+  auto reader = open_export(
+      *connection,
+      export_doc("/api/orders?page=1&pageSize=10", R"({"paging":{"method":"url","path":"next"}})"));
   const Pages pages = read_all(*reader);
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5}));
@@ -125,27 +128,33 @@ TEST_F(HttpExport, AfterTheLastPageFurtherCallsReturnEmptyDonePages) {
 }
 
 TEST_F(HttpExport, AMissingResourcePathIsAnErrorListingTheKeysFound) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"data.orders"}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"data.orders"}})"));
   ASSERT_TRUE(pages.error);
   EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
-  EXPECT_EQ(pages.error->message,
-            "http.response.resourcePath 'data.orders' was not found in the response of GET " +
-                server_.base_url() +
-                "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+  EXPECT_EQ(
+      pages.error->message,
+      "http.response.resourcePath 'data.orders' was not found in the response of GET " +
+          server_.base_url() +
+          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
   EXPECT_TRUE(pages.sizes.empty());
 }
 
 TEST_F(HttpExport, AResourcePathThatIsNotAnArrayIsAnError) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"total"}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":"total"}})"));
   ASSERT_TRUE(pages.error);
-  EXPECT_EQ(pages.error->message,
-            "http.response.resourcePath 'total' holds 25, not an array of records, in the response "
-            "of GET " + server_.base_url() +
-                "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+  EXPECT_EQ(
+      pages.error->message,
+      "http.response.resourcePath 'total' holds 25, not an array of records, in the response "
+      "of GET " +
+          server_.base_url() +
+          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
 }
 
 TEST_F(HttpExport, AnEmptyResourcePathNeedsTheBodyToBeAnArray) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":""}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10", R"({"response":{"resourcePath":""}})"));
   ASSERT_TRUE(pages.error);
   EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
   EXPECT_EQ(pages.error->message,
@@ -163,7 +172,8 @@ TEST_F(HttpExport, AWrongTokenIsAuthFailedAndTheTokenNeverAppears) {
     const Pages pages = read_all(*reader);
     ASSERT_TRUE(pages.error) << location;
     EXPECT_EQ(pages.error->status, Status::kAuthFailed) << location;
-    EXPECT_EQ(pages.error->message.find("not-the-T0KEN"), std::string::npos) << pages.error->message;
+    EXPECT_EQ(pages.error->message.find("not-the-T0KEN"), std::string::npos)
+        << pages.error->message;
     EXPECT_NE(pages.error->message.find("/api/orders?pageSize=10&page=1"), std::string::npos)
         << pages.error->message;
   }
@@ -182,17 +192,20 @@ TEST_F(HttpExport, AnApiThatIgnoresThePageFailsInsteadOfLoopingForever) {
 }
 
 TEST_F(HttpExport, ANextUrlThatIsNotAStringIsAnError) {
-  const Pages pages = run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"url","path":"orders"}})"));
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"url","path":"orders"}})"));
   ASSERT_TRUE(pages.error);
   EXPECT_EQ(pages.error->status, Status::kInvalidConfig);
-  EXPECT_EQ(pages.error->message, "http.paging.path 'orders' holds an array, not the next page's URL");
+  EXPECT_EQ(pages.error->message,
+            "http.paging.path 'orders' holds an array, not the next page's URL");
 }
 
 TEST(HttpExportErrors, LastPageStatusCodeEndsTheExportWithoutError) {
   MockApiServer server({.orders = 25, .fail_page = 3});
   auto connection = open_connection(connection_doc(server));
-  auto reader = open_export(*connection, export_doc("/api/orders?pageSize=10",
-                                                    R"({"paging":{"method":"page","page":1,"lastPageStatusCode":500}})"));
+  auto reader = open_export(
+      *connection, export_doc("/api/orders?pageSize=10",
+                              R"({"paging":{"method":"page","page":1,"lastPageStatusCode":500}})"));
   const Pages pages = read_all(*reader);
   ASSERT_FALSE(pages.error) << pages.error->message;
   EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 0}));

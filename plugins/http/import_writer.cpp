@@ -82,7 +82,7 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
 }
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
-                                                          const json::array& records) {
+                                                           const json::array& records) {
   std::vector<RecordResult> results;
   results.reserve(records.size());
   for (size_t first = 0; first < records.size(); first += batch_size_) {
@@ -106,10 +106,10 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
   RecordResult r;
   r.status_code = http_status;
   if (!id_path_.empty()) {
-    if (const json::value* id = find_path(item, id_path_)) r.id = json::value(*id, json::storage_ptr());
+    if (const json::value* id = find_path(item, id_path_))
+      r.id = json::value(*id, json::storage_ptr());
   }
-  const json::value* error_message =
-      error_path_.empty() ? nullptr : find_path(item, error_path_);
+  const json::value* error_message = error_path_.empty() ? nullptr : find_path(item, error_path_);
   const std::optional<int> item_status = status_in(item);
   if (item_status && *item_status >= 400) r.status_code = *item_status;
 
@@ -120,27 +120,28 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
       const json::object* eo = e.if_object();
       const json::value* code = eo ? eo->if_contains("code") : nullptr;
       const json::value* message = eo ? eo->if_contains("message") : nullptr;
-      r.errors.push_back(
-          {code ? text_of(code) : std::to_string(r.status_code),
-           error_message ? text_of(error_message)
-                         : message ? text_of(message) : body_snippet(json::serialize(e))});
+      r.errors.push_back({code ? text_of(code) : std::to_string(r.status_code),
+                          error_message ? text_of(error_message)
+                          : message     ? text_of(message)
+                                        : body_snippet(json::serialize(e))});
       if (error_message) break;  // one message for the record, not one per entry
     }
   } else if (r.status_code >= 400) {
-    r.errors.push_back({std::to_string(r.status_code),
-                        error_message ? text_of(error_message) : body_snippet(json::serialize(item))});
+    r.errors.push_back({std::to_string(r.status_code), error_message
+                                                           ? text_of(error_message)
+                                                           : body_snippet(json::serialize(item))});
   }
   if (!success_path_.empty()) {
     const json::value* success = find_path(item, success_path_);
     if (!matches_any(success, success_values_) && r.errors.empty()) {
       std::string expected;
       for (const auto& v : success_values_) expected.append(expected.empty() ? "" : ", ").append(v);
-      r.errors.push_back(
-          {"unsuccessful", error_message ? text_of(error_message)
-                                         : "http.response.successPath '" + success_path_ +
-                                               "' holds " + text_of(success) +
-                                               ", not one of http.response.successValues (" +
-                                               expected + ")"});
+      r.errors.push_back({"unsuccessful", error_message
+                                              ? text_of(error_message)
+                                              : "http.response.successPath '" + success_path_ +
+                                                    "' holds " + text_of(success) +
+                                                    ", not one of http.response.successValues (" +
+                                                    expected + ")"});
     }
   }
   if (!r.errors.empty() && r.status_code < 400) r.status_code = 422;
@@ -207,11 +208,11 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
   if (!have_json) {
     for (size_t i = 0; i < count; ++i) {
       if (wants_items) {
-        out.push_back(batch_failure(
-            422, "invalid_response",
-            "the response of " + method_ + " " + response->url + " is not JSON, so " +
-                "http.response settings cannot be applied: " +
-                client_->redact(body_snippet(response->body))));
+        out.push_back(batch_failure(422, "invalid_response",
+                                    "the response of " + method_ + " " + response->url +
+                                        " is not JSON, so " +
+                                        "http.response settings cannot be applied: " +
+                                        client_->redact(body_snippet(response->body))));
       } else {
         RecordResult ok;
         ok.status_code = status;
@@ -245,12 +246,12 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
   }
   if (!resource_path_.empty()) {
     for (size_t i = 0; i < count; ++i) {
-      out.push_back(batch_failure(
-          422, "response_mismatch",
-          "http.response.resourcePath '" + resource_path_ + "' " +
-              (items == nullptr ? std::string("was not found")
-                                : "holds " + describe_value(*items) + ", not an array of results,") +
-              " in the response of " + method_ + " " + response->url));
+      out.push_back(batch_failure(422, "response_mismatch",
+                                  "http.response.resourcePath '" + resource_path_ + "' " +
+                                      (items == nullptr ? std::string("was not found")
+                                                        : "holds " + describe_value(*items) +
+                                                              ", not an array of results,") +
+                                      " in the response of " + method_ + " " + response->url));
     }
     return {};
   }

@@ -40,7 +40,8 @@ class HttpImport : public ::testing::Test {
 };
 
 TEST_F(HttpImport, BatchesOfTenGiveOneResultPerRecordWithTheRejectedOneAtItsIndex) {
-  auto results = submit(import_doc(R"({"batchSize":10,"response":{"resourceIdPath":"id"}})"), records_);
+  auto results =
+      submit(import_doc(R"({"batchSize":10,"response":{"resourceIdPath":"id"}})"), records_);
   ASSERT_TRUE(results) << results.error().message;
   ASSERT_EQ(results->size(), 25u);
   for (size_t i = 0; i < results->size(); ++i) {
@@ -112,14 +113,17 @@ TEST_F(HttpImport, SuccessPathAndErrorPathDecideEachRecord) {
 
 TEST_F(HttpImport, ASuccessValueThatDoesNotMatchFailsTheRecord) {
   json::array two(records_.begin(), records_.begin() + 2);
-  auto results = submit(import_doc(R"({"batchSize":2,"response":{"successPath":"status","successValues":["ok"]}})"), two);
+  auto results = submit(
+      import_doc(R"({"batchSize":2,"response":{"successPath":"status","successValues":["ok"]}})"),
+      two);
   ASSERT_TRUE(results) << results.error().message;
   ASSERT_EQ(results->size(), 2u);
   for (const RecordResult& r : *results) {
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].code, "unsuccessful");
-    EXPECT_EQ(r.errors[0].message, "http.response.successPath 'status' holds created, not one of "
-                                   "http.response.successValues (ok)");
+    EXPECT_EQ(r.errors[0].message,
+              "http.response.successPath 'status' holds created, not one of "
+              "http.response.successValues (ok)");
   }
 }
 
@@ -132,7 +136,9 @@ TEST_F(HttpImport, AClientErrorForABatchFailsEveryRecordOfThatBatch) {
     EXPECT_EQ(r.status_code, 400);
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].code, "400");
-    EXPECT_EQ(r.errors[0].message.rfind("POST " + server_.base_url() + "/api/sink: HTTP 400 Bad Request: {", 0), 0u)
+    EXPECT_EQ(r.errors[0].message.rfind(
+                  "POST " + server_.base_url() + "/api/sink: HTTP 400 Bad Request: {", 0),
+              0u)
         << r.errors[0].message;
   }
   EXPECT_EQ(sink().at("requests"), 2);
@@ -158,20 +164,24 @@ TEST_F(HttpImport, ResultsThatCannotBeAlignedFailTheBatchSayingSo) {
   for (const RecordResult& r : *results) {
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].code, "response_mismatch");
-    EXPECT_EQ(r.errors[0].message, "http.response.resourcePath 'results' was not found in the "
-                                   "response of POST " + server_.base_url() + "/api/sink");
+    EXPECT_EQ(r.errors[0].message,
+              "http.response.resourcePath 'results' was not found in the "
+              "response of POST " +
+                  server_.base_url() + "/api/sink");
   }
 }
 
 TEST_F(HttpImport, RelativeUriTemplatesUseTheRecordWithBatchSizeOne) {
   Context context = no_host();
-  auto batched = HttpImportWriter::open(context, *connection_,
-                                        import_doc(R"({"batchSize":2,"relativeURI":"/api/sink?id={{record.id}}"})"));
+  auto batched = HttpImportWriter::open(
+      context, *connection_,
+      import_doc(R"({"batchSize":2,"relativeURI":"/api/sink?id={{record.id}}"})"));
   ASSERT_FALSE(batched);
   EXPECT_EQ(batched.error().status, Status::kInvalidConfig);
-  EXPECT_EQ(batched.error().message,
-            "http.relativeURI '/api/sink?id={{record.id}}' uses {{...}}, which needs one record per "
-            "request; set http.batchSize to 1 or make the URI literal");
+  EXPECT_EQ(
+      batched.error().message,
+      "http.relativeURI '/api/sink?id={{record.id}}' uses {{...}}, which needs one record per "
+      "request; set http.batchSize to 1 or make the URI literal");
   auto single = submit(import_doc(R"({"relativeURI":"/api/sink?id={{record.id}}"})"),
                        json::array(records_.begin(), records_.begin() + 2));
   ASSERT_TRUE(single) << single.error().message;

@@ -102,7 +102,8 @@ Result<bool> Pager::advance(std::string_view raw, const json::value& body, size_
   if (settings_.method == PagingMethod::kPage) {
     if (records == 0) return true;
     if (!settings_.max_page_path.empty()) {
-      if (auto max_page = integer_at(body, settings_.max_page_path); max_page && page() > *max_page) {
+      if (auto max_page = integer_at(body, settings_.max_page_path);
+          max_page && page() > *max_page) {
         return true;
       }
     }
@@ -119,9 +120,9 @@ Result<bool> Pager::advance(std::string_view raw, const json::value& body, size_
     return true;
   }
   if (!next->is_string()) {
-    return make_error(Status::kInvalidConfig,
-                      "http.paging.path '" + settings_.next_url_path + "' holds " +
-                          describe_value(*next) + ", not the next page's URL");
+    return make_error(Status::kInvalidConfig, "http.paging.path '" + settings_.next_url_path +
+                                                  "' holds " + describe_value(*next) +
+                                                  ", not the next page's URL");
   }
   const std::string_view url = next->get_string();
   if (url == next_url_) {

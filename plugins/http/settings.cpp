@@ -27,24 +27,28 @@ Schema connection_schema() {
       .label("Base URI")
       .required()
       .group("General")
-      .help("Absolute http:// or https:// URL every relative URI is appended to, e.g. "
-            "https://api.example.com/v1. Credentials do not belong here: use the authentication "
-            "settings.");
+      .help(
+          "Absolute http:// or https:// URL every relative URI is appended to, e.g. "
+          "https://api.example.com/v1. Credentials do not belong here: use the authentication "
+          "settings.");
   s.enumeration("http.mediaType", {"json"})
       .label("Media type")
       .default_value("json")
       .group("General")
-      .help("Format of request and response bodies. Only json is implemented for now; xml, "
-            "urlencoded, form-data and plaintext will follow.");
-  declare_headers(s, "Headers sent with every request of this connection. An export's or "
-                     "import's own http.headers replace same-named ones.");
+      .help(
+          "Format of request and response bodies. Only json is implemented for now; xml, "
+          "urlencoded, form-data and plaintext will follow.");
+  declare_headers(s,
+                  "Headers sent with every request of this connection. An export's or "
+                  "import's own http.headers replace same-named ones.");
 
   s.enumeration("http.auth.type", {"none", "basic", "token"})
       .label("Authentication type")
       .default_value("none")
       .group("Authentication")
-      .help("none, basic (username and password), or token (an API key or bearer token sent in a "
-            "header or as a URL parameter).");
+      .help(
+          "none, basic (username and password), or token (an API key or bearer token sent in a "
+          "header or as a URL parameter).");
   s.string("http.auth.basic.username")
       .label("Username")
       .required()
@@ -68,8 +72,9 @@ Schema connection_schema() {
       .default_value("header")
       .group("Authentication")
       .shown_when("http.auth.type", "token")
-      .help("header: sent as <headerName>: <scheme> <token>. url: sent as the query parameter "
-            "<paramName>=<token>.");
+      .help(
+          "header: sent as <headerName>: <scheme> <token>. url: sent as the query parameter "
+          "<paramName>=<token>.");
   s.string("http.auth.token.headerName")
       .label("Header name")
       .default_value("Authorization")
@@ -92,8 +97,9 @@ Schema connection_schema() {
   s.string("http.ping.relativeURI")
       .label("Test connection relative URI")
       .group("Test connection")
-      .help("Requested to test the connection; empty requests the base URI itself. Any 2xx "
-            "status means the connection works.");
+      .help(
+          "Requested to test the connection; empty requests the base URI itself. Any 2xx "
+          "status means the connection works.");
   s.enumeration("http.ping.method", {"GET", "POST", "HEAD"})
       .label("Test connection method")
       .default_value("GET")
@@ -110,8 +116,9 @@ Schema export_schema() {
   s.tmpl("http.relativeURI")
       .label("Relative URI")
       .group("Request")
-      .help("Appended to the connection's base URI. Handlebars: {{export.http.paging.page}} is the "
-            "current page number with page paging; {{x}} is URL-encoded, {{{x}}} is not.");
+      .help(
+          "Appended to the connection's base URI. Handlebars: {{export.http.paging.page}} is the "
+          "current page number with page paging; {{x}} is URL-encoded, {{{x}}} is not.");
   s.tmpl("http.body")
       .label("HTTP request body")
       .group("Request")
@@ -121,38 +128,43 @@ Schema export_schema() {
   s.string("http.response.resourcePath")
       .label("Path to records")
       .group("Response")
-      .help("Dotted path to the array of records in the response body, e.g. data.orders. Empty "
-            "means the body itself is the array. A path that is missing or does not hold an array "
-            "fails the export with the keys that were found, rather than exporting 0 records.");
+      .help(
+          "Dotted path to the array of records in the response body, e.g. data.orders. Empty "
+          "means the body itself is the array. A path that is missing or does not hold an array "
+          "fails the export with the keys that were found, rather than exporting 0 records.");
 
   s.enumeration("http.paging.method", {"page", "url"})
       .label("Paging method")
       .group("Paging")
-      .help("Absent: one request. page: a page number parameter, incremented until a page comes "
-            "back empty (or a last-page condition holds). url: the next page's URL is read from "
-            "each response (http.paging.path) until it is missing, null or empty.");
+      .help(
+          "Absent: one request. page: a page number parameter, incremented until a page comes "
+          "back empty (or a last-page condition holds). url: the next page's URL is read from "
+          "each response (http.paging.path) until it is missing, null or empty.");
   s.integer("http.paging.page")
       .label("Page number to start from")
       .default_value(0)
       .minimum(0)
       .group("Paging")
       .shown_when("http.paging.method", "page")
-      .help("The first page's number (integrator.io's default is 0; many APIs start at 1). If "
-            "neither http.relativeURI nor http.body uses {{export.http.paging.page}}, the query "
-            "parameter page=N is set on the URL instead.");
+      .help(
+          "The first page's number (integrator.io's default is 0; many APIs start at 1). If "
+          "neither http.relativeURI nor http.body uses {{export.http.paging.page}}, the query "
+          "parameter page=N is set on the URL instead.");
   s.string("http.paging.path")
       .label("Path to next page URL")
       .group("Paging")
       .shown_when("http.paging.method", "url")
-      .help("Dotted path in the response body to the next page's URL, absolute or relative to "
-            "the base URI, e.g. links.next.");
+      .help(
+          "Dotted path in the response body to the next page's URL, absolute or relative to "
+          "the base URI, e.g. links.next.");
   s.integer("http.paging.lastPageStatusCode")
       .label("Last page status code")
       .minimum(100)
       .maximum(599)
       .group("Paging")
-      .help("A response with this status (e.g. 404) means there are no more pages: the export "
-            "ends without error.");
+      .help(
+          "A response with this status (e.g. 404) means there are no more pages: the export "
+          "ends without error.");
   s.string("http.paging.lastPagePath")
       .label("Path to last page indicator")
       .group("Paging")
@@ -161,20 +173,23 @@ Schema export_schema() {
       .label("Last page values")
       .items(FieldType::kString)
       .group("Paging")
-      .help("The page is the last one when the value at http.paging.lastPagePath equals one of "
-            "these (compared as text; null matches a missing or null value).");
+      .help(
+          "The page is the last one when the value at http.paging.lastPagePath equals one of "
+          "these (compared as text; null matches a missing or null value).");
   s.string("http.paging.maxPagePath")
       .label("Path to page count")
       .group("Paging")
       .shown_when("http.paging.method", "page")
-      .help("Dotted path in the response body to the number of the last page; paging stops "
-            "after that page.");
+      .help(
+          "Dotted path in the response body to the number of the last page; paging stops "
+          "after that page.");
   s.string("http.paging.maxCountPath")
       .label("Path to record count")
       .group("Paging")
       .shown_when("http.paging.method", "page")
-      .help("Dotted path in the response body to the total number of records; paging stops once "
-            "that many have been exported.");
+      .help(
+          "Dotted path in the response body to the total number of records; paging stops once "
+          "that many have been exported.");
   return s;
 }
 
@@ -187,8 +202,9 @@ Schema import_schema() {
   s.tmpl("http.relativeURI")
       .label("Relative URI")
       .group("Request")
-      .help("Appended to the connection's base URI. With http.batchSize 1 it may use the record, "
-            "e.g. /orders/{{record.id}}; with larger batches it must be literal.");
+      .help(
+          "Appended to the connection's base URI. With http.batchSize 1 it may use the record, "
+          "e.g. /orders/{{record.id}}; with larger batches it must be literal.");
   declare_headers(s, "Headers for this import; they replace same-named connection headers.");
   s.integer("http.batchSize")
       .label("Number of records per HTTP request")
@@ -196,25 +212,29 @@ Schema import_schema() {
       .minimum(1)
       .maximum(10000)
       .group("Request")
-      .help("1: each request's body is one record (a JSON object). More: the body is a JSON "
-            "array of up to that many records.");
+      .help(
+          "1: each request's body is one record (a JSON object). More: the body is a JSON "
+          "array of up to that many records.");
 
   s.string("http.response.resourcePath")
       .label("Path to records in HTTP response body")
       .group("Response")
-      .help("Dotted path to the array of per-record results, in the order the records were sent. "
-            "Empty: a response that is an array is that list; with batch size 1 the whole "
-            "response is the record's result.");
+      .help(
+          "Dotted path to the array of per-record results, in the order the records were sent. "
+          "Empty: a response that is an array is that list; with batch size 1 the whole "
+          "response is the record's result.");
   s.string("http.response.resourceIdPath")
       .label("Path to id field in HTTP response body")
       .group("Response")
-      .help("Dotted path to the record's id within each result (within the whole response when "
-            "the batch size is 1 and there is no per-record list).");
+      .help(
+          "Dotted path to the record's id within each result (within the whole response when "
+          "the batch size is 1 and there is no per-record list).");
   s.string("http.response.successPath")
       .label("Path to success field in HTTP response body")
       .group("Response")
-      .help("When set, a record succeeded only if the value at this path of its result equals "
-            "one of http.response.successValues.");
+      .help(
+          "When set, a record succeeded only if the value at this path of its result equals "
+          "one of http.response.successValues.");
   s.array("http.response.successValues")
       .label("Success values")
       .items(FieldType::kString)
@@ -223,8 +243,9 @@ Schema import_schema() {
   s.string("http.response.errorPath")
       .label("Path to error field in HTTP response body")
       .group("Response")
-      .help("Dotted path to the error message within a failed record's result; without it the "
-            "message comes from the result's errors[].message.");
+      .help(
+          "Dotted path to the error message within a failed record's result; without it the "
+          "message comes from the result's errors[].message.");
   return s;
 }
 

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "connector.hpp"
 
@@ -22,7 +22,8 @@ const json::object* node(const json::object& schema, std::string_view path) {
     const std::string_view part = path.substr(0, dot);
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
     const json::value* props = at->if_contains("properties");
-    const json::value* child = props && props->is_object() ? props->get_object().if_contains(part) : nullptr;
+    const json::value* child =
+        props && props->is_object() ? props->get_object().if_contains(part) : nullptr;
     if (child == nullptr || !child->is_object()) return nullptr;
     at = &child->get_object();
   }
@@ -45,12 +46,11 @@ std::set<std::string> paths(const Schema& schema) {
 
 TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
   EXPECT_EQ(paths(connection_schema()),
-            (std::set<std::string>{"http.baseURI", "http.mediaType", "http.headers",
-                                   "http.auth.type", "http.auth.basic.username",
-                                   "http.auth.basic.password", "http.auth.token.token",
-                                   "http.auth.token.location", "http.auth.token.headerName",
-                                   "http.auth.token.scheme", "http.auth.token.paramName",
-                                   "http.ping.relativeURI", "http.ping.method"}));
+            (std::set<std::string>{
+                "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
+                "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
+                "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
+                "http.auth.token.paramName", "http.ping.relativeURI", "http.ping.method"}));
 }
 
 TEST(HttpSettings, OnlyThePasswordAndTheTokenAreSecret) {
@@ -91,13 +91,13 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
 }
 
 TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
-  EXPECT_EQ(paths(export_schema()),
-            (std::set<std::string>{
-                "http.method", "http.relativeURI", "http.body", "http.headers",
-                "http.response.resourcePath", "http.paging.method", "http.paging.page",
-                "http.paging.path", "http.paging.lastPageStatusCode", "http.paging.lastPagePath",
-                "http.paging.lastPageValues", "http.paging.maxPagePath",
-                "http.paging.maxCountPath"}));
+  EXPECT_EQ(
+      paths(export_schema()),
+      (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
+                             "http.response.resourcePath", "http.paging.method", "http.paging.page",
+                             "http.paging.path", "http.paging.lastPageStatusCode",
+                             "http.paging.lastPagePath", "http.paging.lastPageValues",
+                             "http.paging.maxPagePath", "http.paging.maxCountPath"}));
   const json::object schema = export_schema().to_json();
   EXPECT_EQ(node(schema, "http.method")->at("enum"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "connection.hpp"
 #include "export_reader.hpp"
@@ -32,11 +32,12 @@ inline json::object connection_doc(const sluice::testing::MockApiServer& server,
                                    const std::string& location = "header") {
   return json::object{
       {"type", "http"},
-      {"http", json::object{{"baseURI", server.base_url()},
-                            {"mediaType", "json"},
-                            {"auth", json::object{{"type", "token"},
-                                                  {"token", json::object{{"token", token},
-                                                                         {"location", location}}}}}}}};
+      {"http",
+       json::object{{"baseURI", server.base_url()},
+                    {"mediaType", "json"},
+                    {"auth", json::object{{"type", "token"},
+                                          {"token", json::object{{"token", token},
+                                                                 {"location", location}}}}}}}};
 }
 
 inline std::unique_ptr<HttpConnection> open_connection(const json::object& doc) {

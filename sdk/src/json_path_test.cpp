@@ -1,8 +1,8 @@
 // Specifies dotted-path lookups into JSON documents.
 #include "sluice/json_path.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace sluice {
 namespace {

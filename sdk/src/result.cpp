@@ -6,16 +6,26 @@ namespace sluice {
 
 std::string_view to_string(Status status) noexcept {
   switch (status) {
-    case Status::kOk: return "ok";
-    case Status::kInvalidConfig: return "invalid_config";
-    case Status::kAuthFailed: return "auth_failed";
-    case Status::kNotFound: return "not_found";
-    case Status::kRateLimited: return "rate_limited";
-    case Status::kTransient: return "transient";
-    case Status::kRemoteError: return "remote_error";
-    case Status::kCancelled: return "cancelled";
-    case Status::kUnsupported: return "unsupported";
-    case Status::kInternal: return "internal";
+    case Status::kOk:
+      return "ok";
+    case Status::kInvalidConfig:
+      return "invalid_config";
+    case Status::kAuthFailed:
+      return "auth_failed";
+    case Status::kNotFound:
+      return "not_found";
+    case Status::kRateLimited:
+      return "rate_limited";
+    case Status::kTransient:
+      return "transient";
+    case Status::kRemoteError:
+      return "remote_error";
+    case Status::kCancelled:
+      return "cancelled";
+    case Status::kUnsupported:
+      return "unsupported";
+    case Status::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -9,14 +9,22 @@ namespace json = boost::json;
 
 std::string_view to_string(FieldType type) noexcept {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kNumber: return "number";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kEnum: return "enum";
-    case FieldType::kObject: return "object";
-    case FieldType::kArray: return "array";
-    case FieldType::kTemplate: return "template";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kEnum:
+      return "enum";
+    case FieldType::kObject:
+      return "object";
+    case FieldType::kArray:
+      return "array";
+    case FieldType::kTemplate:
+      return "template";
   }
   return "string";
 }
@@ -26,8 +34,10 @@ namespace {
 std::string_view json_type(FieldType type) {
   switch (type) {
     case FieldType::kEnum:
-    case FieldType::kTemplate: return "string";
-    default: return to_string(type);
+    case FieldType::kTemplate:
+      return "string";
+    default:
+      return to_string(type);
   }
 }
 
@@ -72,16 +82,31 @@ Field::Field(Field&&) noexcept = default;
 Field& Field::operator=(Field&&) noexcept = default;
 Field::~Field() = default;
 
-Field& Field::label(std::string text) { label_ = std::move(text); return *this; }
-Field& Field::help(std::string text) { help_ = std::move(text); return *this; }
-Field& Field::required(bool yes) { required_ = yes; return *this; }
+Field& Field::label(std::string text) {
+  label_ = std::move(text);
+  return *this;
+}
+Field& Field::help(std::string text) {
+  help_ = std::move(text);
+  return *this;
+}
+Field& Field::required(bool yes) {
+  required_ = yes;
+  return *this;
+}
 Field& Field::default_value(json::value value) {
   default_ = std::move(value);
   has_default_ = true;
   return *this;
 }
-Field& Field::group(std::string name) { group_ = std::move(name); return *this; }
-Field& Field::secret(bool yes) { secret_ = yes; return *this; }
+Field& Field::group(std::string name) {
+  group_ = std::move(name);
+  return *this;
+}
+Field& Field::secret(bool yes) {
+  secret_ = yes;
+  return *this;
+}
 Field& Field::shown_when(std::string path, std::vector<json::value> values) {
   shown_when_path_ = std::move(path);
   shown_when_values_ = std::move(values);
@@ -90,8 +115,16 @@ Field& Field::shown_when(std::string path, std::vector<json::value> values) {
 Field& Field::shown_when(std::string path, json::value value) {
   return shown_when(std::move(path), std::vector<json::value>{std::move(value)});
 }
-Field& Field::minimum(double value) { minimum_ = value; has_minimum_ = true; return *this; }
-Field& Field::maximum(double value) { maximum_ = value; has_maximum_ = true; return *this; }
+Field& Field::minimum(double value) {
+  minimum_ = value;
+  has_minimum_ = true;
+  return *this;
+}
+Field& Field::maximum(double value) {
+  maximum_ = value;
+  has_maximum_ = true;
+  return *this;
+}
 Field& Field::items(FieldType type) {
   item_type_ = type;
   item_schema_.reset();

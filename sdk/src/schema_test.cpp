@@ -1,8 +1,8 @@
 // Specifies the JSON Schema the settings builder emits.
 #include "sluice/schema.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace sluice {
 namespace {
@@ -29,7 +29,8 @@ TEST(Schema, ConditionalRequiredSecretsCarryTheirConditionAndStayOutOfRequiredLi
   s.enumeration("auth.type", {"none", "basic"}).default_value("none");
   s.string("auth.basic.password").secret().required().shown_when("auth.type", "basic");
   const json::object out = s.to_json();
-  const json::value& password = out.at("properties").at("auth").at("properties").at("basic").at("properties").at("password");
+  const json::value& password =
+      out.at("properties").at("auth").at("properties").at("basic").at("properties").at("password");
   EXPECT_EQ(password, json::parse(R"({"type":"string","x-sluice-required":true,"writeOnly":true,
       "x-sluice-secret":true,"x-sluice-showWhen":{"path":"auth.type","in":["basic"]}})"));
   EXPECT_FALSE(out.contains("required"));
@@ -45,9 +46,11 @@ TEST(Schema, ArraysDescribeTheirItems) {
   s.array("http.headers").items(header);
   s.array("ids").items(FieldType::kString);
   const json::object out = s.to_json();
-  EXPECT_EQ(out.at("properties").at("ids"), json::parse(R"({"type":"array","items":{"type":"string"}})"));
+  EXPECT_EQ(out.at("properties").at("ids"),
+            json::parse(R"({"type":"array","items":{"type":"string"}})"));
   EXPECT_EQ(out.at("properties").at("http").at("properties").at("headers").at("items"),
-            json::parse(R"({"type":"object","properties":{"name":{"type":"string","x-sluice-required":true},
+            json::parse(
+                R"({"type":"object","properties":{"name":{"type":"string","x-sluice-required":true},
                 "value":{"type":"string","x-sluice-template":true}},"required":["name"]})"));
 }
 

@@ -82,9 +82,10 @@ sluice_status report_exception(sluice_call* call, const char* operation) noexcep
     what = "an exception that is not a std::exception";
   }
   try {
-    return report(call, make_error(Status::kInternal, "plugin '" + state().plugin_id + "' threw during " +
-                                                          operation + ": " + what +
-                                                          " (a bug in the plugin; report it to its author)"));
+    return report(
+        call, make_error(Status::kInternal, "plugin '" + state().plugin_id + "' threw during " +
+                                                operation + ": " + what +
+                                                " (a bug in the plugin; report it to its author)"));
   } catch (...) {
     return SLUICE_INTERNAL;
   }
@@ -94,8 +95,8 @@ Result<json::value> parse_json(sluice_str text, const char* what) {
   json::error_code ec;
   json::value value = json::parse(std::string_view(text.ptr, text.len), ec);
   if (ec) {
-    return make_error(Status::kInvalidConfig,
-                      std::string("the host passed ") + what + " that is not valid JSON: " + ec.message());
+    return make_error(Status::kInvalidConfig, std::string("the host passed ") + what +
+                                                  " that is not valid JSON: " + ec.message());
   }
   return value;
 }
@@ -104,8 +105,8 @@ Result<json::object> parse_object(sluice_str text, const char* what) {
   auto value = parse_json(text, what);
   if (!value) return value.error();
   if (!value->is_object()) {
-    return make_error(Status::kInvalidConfig, std::string("the host passed ") + what +
-                                                  " that is not a JSON object");
+    return make_error(Status::kInvalidConfig,
+                      std::string("the host passed ") + what + " that is not a JSON object");
   }
   return std::move(value->as_object());
 }
@@ -141,8 +142,9 @@ void set_result(sluice_call* call, std::string_view json_text) {
 
 }  // namespace
 
-const sluice_plugin_descriptor* describe_plugin(const sluice_host_api* host, const PluginMeta& meta,
-                                                std::initializer_list<ConnectorSlot> slots) noexcept {
+const sluice_plugin_descriptor* describe_plugin(
+    const sluice_host_api* host, const PluginMeta& meta,
+    std::initializer_list<ConnectorSlot> slots) noexcept {
   try {
     PluginState& s = state();
     if (host == nullptr || host->struct_size < sizeof(sluice_host_api)) return nullptr;

@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 struct sluice_call {
   std::string result, message, details;
@@ -17,14 +17,15 @@ namespace {
 
 namespace json = boost::json;
 
-const sluice_host_api kHost = {
-    sizeof(sluice_host_api), [](sluice_call*, int32_t, sluice_str) {}, [](sluice_call*) { return int32_t{0}; },
-    [](sluice_call* c, sluice_str s) { c->result.assign(s.ptr, s.len); },
-    [](sluice_call* c, sluice_str m, sluice_str d) {
-      c->message.assign(m.ptr, m.len);
-      c->details.assign(d.ptr, d.len);
-    },
-    [](sluice_call* c, uint32_t ms) { c->retry_after = ms; }};
+const sluice_host_api kHost = {sizeof(sluice_host_api),
+                               [](sluice_call*, int32_t, sluice_str) {},
+                               [](sluice_call*) { return int32_t{0}; },
+                               [](sluice_call* c, sluice_str s) { c->result.assign(s.ptr, s.len); },
+                               [](sluice_call* c, sluice_str m, sluice_str d) {
+                                 c->message.assign(m.ptr, m.len);
+                                 c->details.assign(d.ptr, d.len);
+                               },
+                               [](sluice_call* c, uint32_t ms) { c->retry_after = ms; }};
 
 class Writer : public ImportWriter {
  public:
@@ -78,7 +79,8 @@ class TestConnector : public Connector {
                                                     const json::value&) override {
     return std::unique_ptr<ExportReader>(new Reader);
   }
-  Result<std::unique_ptr<ImportWriter>> open_import(Context&, Connection&, const json::object&) override {
+  Result<std::unique_ptr<ImportWriter>> open_import(Context&, Connection&,
+                                                    const json::object&) override {
     return std::unique_ptr<ImportWriter>(new Writer);
   }
 
@@ -108,9 +110,13 @@ TEST_F(Shims, ImportSubmitReturnsOneResultPerRecordAndCatchesWhatTheWriterThrows
   EXPECT_EQ(json::parse(call_.result), json::parse(R"([{"statusCode":200},
       {"statusCode":422,"errors":[{"code":"invalid","message":"n must not be 2"}]}])"));
   EXPECT_EQ(detail::import_submit(&call_, imp, str(R"([{"n":1},{"n":3}])")), SLUICE_INTERNAL);
-  EXPECT_EQ(call_.message, "plugin 'shim-test' returned 1 results for 2 records; an import must return one result per record");
+  EXPECT_EQ(call_.message,
+            "plugin 'shim-test' returned 1 results for 2 records; an import must return one result "
+            "per record");
   EXPECT_EQ(detail::import_submit(&call_, imp, str(R"([{"n":99}])")), SLUICE_INTERNAL);
-  EXPECT_EQ(call_.message, "plugin 'shim-test' threw during import_submit: record 99 broke me (a bug in the plugin; report it to its author)");
+  EXPECT_EQ(call_.message,
+            "plugin 'shim-test' threw during import_submit: record 99 broke me (a bug in the "
+            "plugin; report it to its author)");
   detail::import_close(imp);
   detail::connection_close(conn);
 }
@@ -122,7 +128,8 @@ TEST_F(Shims, ExportPagesAndErrorValuesCrossWithStatusRetryAfterAndDetails) {
   sluice_export* exp = nullptr;
   ASSERT_EQ(detail::export_open(connector, &call_, conn, str("{}"), str("null"), &exp), SLUICE_OK);
   ASSERT_EQ(detail::export_next_page(&call_, exp), SLUICE_OK);
-  EXPECT_EQ(json::parse(call_.result), json::parse(R"({"records":[{"id":1}],"done":true,"state":null})"));
+  EXPECT_EQ(json::parse(call_.result),
+            json::parse(R"({"records":[{"id":1}],"done":true,"state":null})"));
   EXPECT_EQ(detail::export_next_page(&call_, exp), SLUICE_RATE_LIMITED);
   EXPECT_EQ(call_.message, "slow down");
   EXPECT_EQ(call_.details, R"({"limit":10})");
@@ -134,17 +141,22 @@ TEST_F(Shims, ExportPagesAndErrorValuesCrossWithStatusRetryAfterAndDetails) {
 TEST_F(Shims, ExceptionsBecomeInternalWithPluginAndOperationNamed) {
   TestConnector connector;
   sluice_connection* out = reinterpret_cast<sluice_connection*>(0x1);
-  const sluice_status status = detail::connection_open(connector, &call_, str(R"({"throw":1})"), &out);
+  const sluice_status status =
+      detail::connection_open(connector, &call_, str(R"({"throw":1})"), &out);
   EXPECT_EQ(status, SLUICE_INTERNAL);
   EXPECT_EQ(out, nullptr);
-  EXPECT_EQ(call_.message, "plugin 'shim-test' threw during connection_open: out of memory (a bug in the plugin; report it to its author)");
+  EXPECT_EQ(call_.message,
+            "plugin 'shim-test' threw during connection_open: out of memory (a bug in the plugin; "
+            "report it to its author)");
 }
 
 TEST_F(Shims, InvalidJsonFromTheHostIsAnInvalidConfigError) {
   TestConnector connector;
   sluice_connection* out = nullptr;
-  EXPECT_EQ(detail::connection_open(connector, &call_, sluice_str{"{oops", 5}, &out), SLUICE_INVALID_CONFIG);
-  EXPECT_EQ(call_.message.rfind("the host passed a connection that is not valid JSON", 0), 0u) << call_.message;
+  EXPECT_EQ(detail::connection_open(connector, &call_, sluice_str{"{oops", 5}, &out),
+            SLUICE_INVALID_CONFIG);
+  EXPECT_EQ(call_.message.rfind("the host passed a connection that is not valid JSON", 0), 0u)
+      << call_.message;
 }
 
 }  // namespace

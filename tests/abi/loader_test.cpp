@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "plugins/connector_client.hpp"
 #include "plugins/installer.hpp"
@@ -22,7 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-fs::path plugin_file(const std::string& name) { return fs::path(ABI_PLUGIN_DIR) / ("sluice-plugin-abi_" + name + ".so"); }
+fs::path plugin_file(const std::string& name) {
+  return fs::path(ABI_PLUGIN_DIR) / ("sluice-plugin-abi_" + name + ".so");
+}
 
 class TempHome : public ::testing::Test {
  protected:
@@ -45,7 +47,8 @@ TEST(Loader, LoadsAWellFormedPluginAndReadsItsSchemas) {
   EXPECT_EQ(p.abi_major, 1u);
   ASSERT_EQ(p.connectors.size(), 1u);
   EXPECT_EQ(p.connectors[0].connection_type, "good");
-  EXPECT_EQ(secret_paths(p.connectors[0].connection_schema), std::vector<std::string>{"good.password"});
+  EXPECT_EQ(secret_paths(p.connectors[0].connection_schema),
+            std::vector<std::string>{"good.password"});
 }
 
 TEST(Loader, RefusesALibraryWithoutTheEntrySymbol) {
@@ -78,7 +81,8 @@ TEST_F(TempHome, RefusesAFileThatIsNotASharedLibrary) {
   std::ofstream(fake) << "hello, I am text";
   const std::string m = refusal(fake);
   EXPECT_THAT(m, HasSubstr(fake.string()));
-  EXPECT_THAT(m, HasSubstr("expected a native shared library, found a file starting with \"hell\""));
+  EXPECT_THAT(m,
+              HasSubstr("expected a native shared library, found a file starting with \"hell\""));
 }
 
 TEST_F(TempHome, RefusesAnInstalledPluginWhoseHashChangedAndLoadsTheOthers) {
@@ -92,7 +96,8 @@ TEST_F(TempHome, RefusesAnInstalledPluginWhoseHashChangedAndLoadsTheOthers) {
   PluginRegistry registry = PluginRegistry::load_installed(home_);
   ASSERT_EQ(registry.problems().size(), 1u);
   EXPECT_THAT(registry.problems()[0].message, HasSubstr(installed.string()));
-  EXPECT_THAT(registry.problems()[0].message, HasSubstr("expected sha256 " + good->manifest.sha256));
+  EXPECT_THAT(registry.problems()[0].message,
+              HasSubstr("expected sha256 " + good->manifest.sha256));
   ASSERT_EQ(registry.plugins().size(), 1u);
   EXPECT_EQ(registry.plugins()[0]->id, "failing");
 }
@@ -118,7 +123,9 @@ TEST(Calls, ExceptionsInsideAnSdkPluginBecomeInternalErrors) {
   auto bad = RemoteConnection::open(c, R"({"openThrows":true})", "connection t", nullptr);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().status, Status::kInternal);
-  EXPECT_THAT(bad.error().message, HasSubstr("plugin 'throwing' threw during connection_open: open_connection exploded"));
+  EXPECT_THAT(
+      bad.error().message,
+      HasSubstr("plugin 'throwing' threw during connection_open: open_connection exploded"));
 
   auto connection = RemoteConnection::open(c, "{}", "connection t", nullptr);
   ASSERT_TRUE(connection) << connection.error().message;
@@ -155,7 +162,8 @@ TEST(Calls, AnExceptionEscapingARawAbiPluginIsCaughtByTheHost) {
   auto connection = RemoteConnection::open((*plugin)->connectors[0], "{}", "connection e", nullptr);
   ASSERT_FALSE(connection);
   EXPECT_EQ(connection.error().status, Status::kInternal);
-  EXPECT_THAT(connection.error().message, HasSubstr("plugin 'escaping' let an exception escape connection_open"));
+  EXPECT_THAT(connection.error().message,
+              HasSubstr("plugin 'escaping' let an exception escape connection_open"));
   // The host still works: a good plugin loads and answers afterwards.
   auto good = load_plugin(plugin_file("good"), std::nullopt);
   ASSERT_TRUE(good);
@@ -181,7 +189,8 @@ TEST_F(TempHome, InstallsABundleFolderAndATarballAndChecksTheBundleHash) {
   EXPECT_EQ(from_folder->manifest.sha256, m.sha256);
 
   const fs::path tarball = home_ / "good-1.0.0.tar.gz";
-  const std::string tar = "tar -czf '" + tarball.string() + "' -C '" + (home_ / "bundle").string() + "' good-1.0.0";
+  const std::string tar =
+      "tar -czf '" + tarball.string() + "' -C '" + (home_ / "bundle").string() + "' good-1.0.0";
   ASSERT_EQ(std::system(tar.c_str()), 0);
   auto from_tarball = install_plugin(tarball, home_ / "b");
   ASSERT_TRUE(from_tarball) << from_tarball.error().message;
@@ -191,8 +200,9 @@ TEST_F(TempHome, InstallsABundleFolderAndATarballAndChecksTheBundleHash) {
   ASSERT_TRUE(write_manifest(m, bundle / "manifest.json"));
   auto tampered = install_plugin(bundle, home_ / "c");
   ASSERT_FALSE(tampered);
-  EXPECT_THAT(tampered.error().message, HasSubstr("expected sha256 " + std::string(64, '0') + " (from its manifest), found " +
-                                                  *sha256_file(bundle / m.library)));
+  EXPECT_THAT(tampered.error().message,
+              HasSubstr("expected sha256 " + std::string(64, '0') + " (from its manifest), found " +
+                        *sha256_file(bundle / m.library)));
 }
 
 TEST_F(TempHome, RemovesAnInstalledPluginAndRefusesAnUnknownOne) {

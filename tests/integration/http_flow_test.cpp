@@ -7,10 +7,10 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "mock_api_server.hpp"
 #include "sluice_cli.hpp"
@@ -40,14 +40,18 @@ class HttpFlow : public ::testing::Test {
         "auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
                        api.base_url(), token);
   }
-  void write_flow(const MockApiServer& api, const std::string& token, const std::string& paging, int batch) {
+  void write_flow(const MockApiServer& api, const std::string& token, const std::string& paging,
+                  int batch) {
     write("connection.json", connection(api, token));
-    write("export.json", fmt::format(R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":20,
+    write("export.json",
+          fmt::format(
+              R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":20,
         "http":{{"relativeURI":"/api/orders?pageSize=20","response":{{"resourcePath":"orders"}},{}}}}})",
-                                     paging));
-    write("import.json", fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+              paging));
+    write("import.json",
+          fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
         "http":{{"method":"POST","relativeURI":"/api/sink","batchSize":{}}}}})",
-                                     batch));
+                      batch));
     write("flow.json", R"({"_id":"f","pageGenerators":[{"_exportId":"orders"}],
         "pageProcessors":[{"type":"import","_importId":"sink"}]})");
     const CliResult applied = cli_->run({"apply", (home_ / "resources").string()});
@@ -62,8 +66,9 @@ class HttpFlow : public ::testing::Test {
     return job.is_object() ? job.as_object() : json::object();
   }
   static void expect_identity(const json::object& job) {
-    EXPECT_EQ(job.at("numExport").as_int64(),
-              job.at("numSuccess").as_int64() + job.at("numIgnore").as_int64() + job.at("numError").as_int64())
+    EXPECT_EQ(job.at("numExport").as_int64(), job.at("numSuccess").as_int64() +
+                                                  job.at("numIgnore").as_int64() +
+                                                  job.at("numError").as_int64())
         << json::serialize(job);
   }
 
@@ -75,9 +80,10 @@ class HttpFlow : public ::testing::Test {
 TEST_F(HttpFlow, PluginInfoListsEveryDeclaredSettingWithSecretsMarked) {
   const CliResult r = cli_->run({"plugin", "info", "http"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* setting : {"http.baseURI", "http.headers", "http.auth.type", "http.auth.basic.password",
-                              "http.auth.token.token", "http.relativeURI", "http.response.resourcePath",
-                              "http.paging.method", "http.batchSize"}) {
+  for (const char* setting :
+       {"http.baseURI", "http.headers", "http.auth.type", "http.auth.basic.password",
+        "http.auth.token.token", "http.relativeURI", "http.response.resourcePath",
+        "http.paging.method", "http.batchSize"}) {
     EXPECT_THAT(r.out, HasSubstr(setting));
   }
   std::istringstream lines(r.out);
@@ -90,7 +96,14 @@ TEST_F(HttpFlow, PluginInfoListsEveryDeclaredSettingWithSecretsMarked) {
   const CliResult as_json = cli_->run({"plugin", "info", "http", "--json"});
   ASSERT_EQ(as_json.exit_code, 0);
   const json::value doc = json::parse(as_json.out);
-  EXPECT_EQ(doc.at("connectors").at(0).at("connection").at("properties").at("http").at("properties").at("baseURI").at("type"),
+  EXPECT_EQ(doc.at("connectors")
+                .at(0)
+                .at("connection")
+                .at("properties")
+                .at("http")
+                .at("properties")
+                .at("baseURI")
+                .at("type"),
             "string");
 }
 
@@ -109,15 +122,18 @@ TEST_F(HttpFlow, MovesEveryOrderToTheSinkByteForByteAndKeepsRejectedOnesAsErrors
   // What the sink received is exactly the exported orders, ten per request, in order.
   std::vector<std::string> expected;
   for (int page = 1; page <= 5; ++page) {
-    const json::array orders = api.get_json(fmt::format("/api/orders?pageSize=20&page={}", page)).at("orders").as_array();
+    const json::array orders =
+        api.get_json(fmt::format("/api/orders?pageSize=20&page={}", page)).at("orders").as_array();
     for (size_t begin = 0; begin < orders.size(); begin += 10) {
-      json::array batch(orders.begin() + begin, orders.begin() + std::min(orders.size(), begin + 10));
+      json::array batch(orders.begin() + begin,
+                        orders.begin() + std::min(orders.size(), begin + 10));
       expected.push_back(json::serialize(batch));
     }
   }
   const json::value bodies = api.get_json("/_mock/sink/bodies").at("bodies");
   ASSERT_EQ(bodies.as_array().size(), expected.size());
-  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(bodies.at(i).as_string(), expected[i]) << "request " << i;
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_EQ(bodies.at(i).as_string(), expected[i]) << "request " << i;
   const json::value sink = api.get_json("/_mock/sink");
   EXPECT_EQ(sink.at("records"), 95);
   EXPECT_EQ(sink.at("rejected"), 1);
@@ -155,14 +171,19 @@ TEST_F(HttpFlow, AWrongTokenFailsTheJobWithANonZeroExitAndNoLostRecords) {
 }
 
 TEST_F(HttpFlow, ApplyRefusesAnInvalidDocumentNamingFilePathExpectedAndFoundAndStoresNothing) {
-  write("a-export.json", R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","http":{"relativeURI":"/x"}})");
-  write("b-connection.json", R"({"_id":"api","type":"http","http":{"baseURI":42,"auth":{"type":"basic"}}})");
+  write(
+      "a-export.json",
+      R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","http":{"relativeURI":"/x"}})");
+  write("b-connection.json",
+        R"({"_id":"api","type":"http","http":{"baseURI":42,"auth":{"type":"basic"}}})");
   const CliResult r = cli_->run({"apply", (home_ / "resources").string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("nothing was applied"));
-  EXPECT_THAT(r.err, HasSubstr((home_ / "resources" / "b-connection.json").string() +
-                               ": connection api: $.http.baseURI: expected a string, found number 42"));
-  EXPECT_THAT(r.err, HasSubstr("$.http.auth.basic.username: expected a value (required when http.auth.type = basic), found nothing"));
+  EXPECT_THAT(r.err,
+              HasSubstr((home_ / "resources" / "b-connection.json").string() +
+                        ": connection api: $.http.baseURI: expected a string, found number 42"));
+  EXPECT_THAT(r.err, HasSubstr("$.http.auth.basic.username: expected a value (required when "
+                               "http.auth.type = basic), found nothing"));
   const CliResult exports = cli_->run({"get", "exports"});
   EXPECT_THAT(exports.out, HasSubstr("no exports stored"));
 }
@@ -188,9 +209,11 @@ TEST_F(HttpFlow, PingTestsAStoredConnectionThroughItsPlugin) {
   MockApiServer api({.orders = 1});
   const std::string ping = R"("ping":{"relativeURI":"/api/orders?pageSize=1"})";
   write("good.json", fmt::format(R"({{"_id":"good","type":"http","http":{{"baseURI":"{}",{},
-      "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})", api.base_url(), ping));
+      "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
+                                 api.base_url(), ping));
   write("bad.json", fmt::format(R"({{"_id":"bad","type":"http","http":{{"baseURI":"{}",{},
-      "auth":{{"type":"token","token":{{"token":"bad-token-zz9"}}}}}}}})", api.base_url(), ping));
+      "auth":{{"type":"token","token":{{"token":"bad-token-zz9"}}}}}}}})",
+                                api.base_url(), ping));
   ASSERT_EQ(cli_->run({"apply", (home_ / "resources").string()}).exit_code, 0);
   const CliResult good = cli_->run({"ping", "good"});
   EXPECT_EQ(good.exit_code, 0) << good.err;

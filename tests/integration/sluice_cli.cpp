@@ -21,8 +21,8 @@ Poco::Process::Env env_for(const std::filesystem::path& home) {
 
 CliResult SluiceCli::run(const std::vector<std::string>& args) const {
   Poco::Pipe out_pipe, err_pipe;
-  Poco::ProcessHandle handle = Poco::Process::launch(SLUICE_BINARY, args, home_.string(), nullptr, &out_pipe,
-                                                     &err_pipe, env_for(home_));
+  Poco::ProcessHandle handle = Poco::Process::launch(SLUICE_BINARY, args, home_.string(), nullptr,
+                                                     &out_pipe, &err_pipe, env_for(home_));
   CliResult result;
   // Drain stderr on a second thread so neither pipe can fill up and block the child.
   std::thread err_reader([&] {
@@ -37,7 +37,8 @@ CliResult SluiceCli::run(const std::vector<std::string>& args) const {
 }
 
 Poco::ProcessHandle SluiceCli::start(const std::vector<std::string>& args) const {
-  return Poco::Process::launch(SLUICE_BINARY, args, home_.string(), nullptr, nullptr, nullptr, env_for(home_));
+  return Poco::Process::launch(SLUICE_BINARY, args, home_.string(), nullptr, nullptr, nullptr,
+                               env_for(home_));
 }
 
 }  // namespace sluice::testing

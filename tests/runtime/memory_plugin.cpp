@@ -37,16 +37,20 @@ class MemoryConnection : public sluice::Connection {
 class MemoryExport : public sluice::ExportReader {
  public:
   explicit MemoryExport(const json::object& doc)
-      : count_(int_at(doc, "memory.count", 10)), pages_of_(int_at(doc, "memory.pagesOf", 10)),
-        delay_ms_(int_at(doc, "memory.delayMs", 0)), fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
-        prefix_(string_at(doc, "memory.prefix")), log_(string_at(doc, "memory.log")) {}
+      : count_(int_at(doc, "memory.count", 10)),
+        pages_of_(int_at(doc, "memory.pagesOf", 10)),
+        delay_ms_(int_at(doc, "memory.delayMs", 0)),
+        fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
+        prefix_(string_at(doc, "memory.prefix")),
+        log_(string_at(doc, "memory.log")) {}
 
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {
     ++page_;
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (context.cancelled()) return sluice::make_error(sluice::Status::kCancelled, "cancelled");
     if (page_ == fail_on_page_) {
-      return sluice::make_error(sluice::Status::kRemoteError, "memory export: injected failure on page " + std::to_string(page_));
+      return sluice::make_error(sluice::Status::kRemoteError,
+                                "memory export: injected failure on page " + std::to_string(page_));
     }
     append_log(log_, "E " + prefix_ + " page " + std::to_string(page_));
     sluice::Page page;
@@ -67,16 +71,20 @@ class MemoryExport : public sluice::ExportReader {
 class MemoryImport : public sluice::ImportWriter {
  public:
   explicit MemoryImport(const json::object& doc)
-      : name_(string_at(doc, "memory.name")), fail_with_(string_at(doc, "memory.failPageWith")),
+      : name_(string_at(doc, "memory.name")),
+        fail_with_(string_at(doc, "memory.failPageWith")),
         log_(string_at(doc, "memory.log")) {
     if (auto* reject = sluice::find_path(doc, "memory.rejectIds"); reject && reject->is_array()) {
       for (const auto& id : reject->as_array()) reject_.push_back(std::string(id.as_string()));
     }
-    if (auto* auth = sluice::find_path(doc, "memory.authFail"); auth && auth->is_bool()) auth_fail_ = auth->as_bool();
+    if (auto* auth = sluice::find_path(doc, "memory.authFail"); auth && auth->is_bool())
+      auth_fail_ = auth->as_bool();
   }
 
-  sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&, const json::array& records) override {
-    if (auth_fail_) return sluice::make_error(sluice::Status::kAuthFailed, "memory import: credentials refused");
+  sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&,
+                                                           const json::array& records) override {
+    if (auth_fail_)
+      return sluice::make_error(sluice::Status::kAuthFailed, "memory import: credentials refused");
     std::string first, last;
     std::vector<sluice::RecordResult> results;
     for (const auto& r : records) {
@@ -84,7 +92,8 @@ class MemoryImport : public sluice::ImportWriter {
       if (first.empty()) first = id;
       last = id;
       if (id == fail_with_) {
-        return sluice::make_error(sluice::Status::kTransient, "memory import: injected page failure at " + id);
+        return sluice::make_error(sluice::Status::kTransient,
+                                  "memory import: injected page failure at " + id);
       }
       sluice::RecordResult result;
       if (std::find(reject_.begin(), reject_.end(), id) != reject_.end()) {
@@ -114,16 +123,18 @@ class MemoryConnector : public sluice::Connector {
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
     return info;
   }
-  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&, const json::object&) override {
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
+      sluice::Context&, const json::object&) override {
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
+                                                                    sluice::Connection&,
                                                                     const json::object& doc,
                                                                     const json::value&) override {
     return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc));
   }
-  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(sluice::Context&, sluice::Connection&,
-                                                                    const json::object& doc) override {
+  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
+      sluice::Context&, sluice::Connection&, const json::object& doc) override {
     return std::unique_ptr<sluice::ImportWriter>(new MemoryImport(doc));
   }
 };

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "plugins/loader.hpp"
 #include "plugins/registry.hpp"
@@ -42,20 +42,27 @@ class Runtime : public ::testing::Test {
   }
   void put_export(const std::string& id, json::object memory, int page_size = 0) {
     memory["log"] = log_;
-    json::object doc{{"_id", id}, {"adaptorType", "MemoryExport"}, {"_connectionId", "mem"}, {"memory", memory}};
+    json::object doc{
+        {"_id", id}, {"adaptorType", "MemoryExport"}, {"_connectionId", "mem"}, {"memory", memory}};
     if (page_size > 0) doc["pageSize"] = page_size;
     put(ResourceKind::kExport, std::move(doc));
   }
   void put_import(const std::string& id, json::object memory) {
     memory["log"] = log_;
     memory["name"] = id;
-    put(ResourceKind::kImport, {{"_id", id}, {"adaptorType", "MemoryImport"}, {"_connectionId", "mem"}, {"memory", memory}});
+    put(ResourceKind::kImport, {{"_id", id},
+                                {"adaptorType", "MemoryImport"},
+                                {"_connectionId", "mem"},
+                                {"memory", memory}});
   }
-  void put_flow(const std::string& id, std::vector<std::string> exports, std::vector<std::string> imports) {
+  void put_flow(const std::string& id, std::vector<std::string> exports,
+                std::vector<std::string> imports) {
     json::array generators, processors;
     for (const auto& e : exports) generators.push_back(json::object{{"_exportId", e}});
-    for (const auto& i : imports) processors.push_back(json::object{{"type", "import"}, {"_importId", i}});
-    put(ResourceKind::kFlow, {{"_id", id}, {"pageGenerators", generators}, {"pageProcessors", processors}});
+    for (const auto& i : imports)
+      processors.push_back(json::object{{"type", "import"}, {"_importId", i}});
+    put(ResourceKind::kFlow,
+        {{"_id", id}, {"pageGenerators", generators}, {"pageProcessors", processors}});
   }
   Job run(const std::string& flow, RunOptions options = {}) {
     auto job = run_flow(*store_, registry_, flow, options);
@@ -70,8 +77,8 @@ class Runtime : public ::testing::Test {
   }
   static void expect_identity(const Job& job) {
     EXPECT_EQ(job.num_export, job.num_success + job.num_ignore + job.num_error)
-        << "numExport " << job.num_export << " success " << job.num_success << " ignore " << job.num_ignore
-        << " error " << job.num_error;
+        << "numExport " << job.num_export << " success " << job.num_success << " ignore "
+        << job.num_ignore << " error " << job.num_error;
   }
 
   sluice::testing::TempDir dir_{"sluice-runtime"};
@@ -97,13 +104,14 @@ TEST_F(Runtime, EachGeneratorsPagesPassEveryProcessorInOrderBeforeTheNextGenerat
   for (const auto& line : all) {
     if (line[0] == 'I') imports.push_back(line);
   }
-  EXPECT_EQ(imports, (std::vector<std::string>{"I x A1..A2", "I y A1..A2", "I x A3..A4", "I y A3..A4", "I x A5..A5",
-                                               "I y A5..A5", "I x B1..B2", "I y B1..B2", "I x B3..B3",
-                                               "I y B3..B3"}));
+  EXPECT_EQ(imports, (std::vector<std::string>{
+                         "I x A1..A2", "I y A1..A2", "I x A3..A4", "I y A3..A4", "I x A5..A5",
+                         "I y A5..A5", "I x B1..B2", "I y B1..B2", "I x B3..B3", "I y B3..B3"}));
   const auto first_b = std::find(all.begin(), all.end(), "E B page 1");
   const auto last_a = std::find(all.begin(), all.end(), "I y A5..A5");
   ASSERT_NE(first_b, all.end());
-  EXPECT_GT(first_b - all.begin(), last_a - all.begin()) << "source b started before source a's last page was processed";
+  EXPECT_GT(first_b - all.begin(), last_a - all.begin())
+      << "source b started before source a's last page was processed";
 }
 
 TEST_F(Runtime, CountsAddUpAndFailedRecordsBecomeErrorsWithRetryData) {
@@ -151,7 +159,8 @@ TEST_F(Runtime, RecordsFailedAtOneStepDoNotReachTheNext) {
   EXPECT_EQ(job.num_error, 1);
   EXPECT_EQ(job.num_success, 3);
   const auto lines = log_lines();
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "I y R1..R4"), lines.end());  // R2 absent: 3 records, R1 to R4
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "I y R1..R4"),
+            lines.end());  // R2 absent: 3 records, R1 to R4
 }
 
 TEST_F(Runtime, SplitsPluginPagesIntoFlowPagesOfPageSize) {
@@ -216,7 +225,10 @@ TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {
   put_flow("f", {"e"}, {"nope"});
   const Job job = run("f");
   EXPECT_EQ(job.status, "failed");
-  EXPECT_THAT(job.message, HasSubstr("flow f: pageProcessors[0]._importId names import nope, which is not in the store"));
+  EXPECT_THAT(
+      job.message,
+      HasSubstr(
+          "flow f: pageProcessors[0]._importId names import nope, which is not in the store"));
   EXPECT_EQ(job.num_export, 0);
 }
 

@@ -21,8 +21,8 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "mock_api_server.hpp"
 #include "plugins/loader.hpp"
@@ -44,8 +44,10 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-std::string fetch(Poco::Net::HTTPClientSession& session, const std::string& path, const std::string& token) {
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+std::string fetch(Poco::Net::HTTPClientSession& session, const std::string& path,
+                  const std::string& token) {
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
   request.set("Authorization", "Bearer " + token);
   session.sendRequest(request);
   Poco::Net::HTTPResponse response;
@@ -60,7 +62,8 @@ double baseline_records_per_second(const sluice::testing::MockApiServer& api, lo
   double seconds = 0;
   size_t checksum = 0;
   for (long page = 1; (page - 1) * kPageSize < records; ++page) {
-    const std::string body = fetch(session, fmt::format("/api/orders?page={}&pageSize={}", page, kPageSize), api.token());
+    const std::string body = fetch(
+        session, fmt::format("/api/orders?page={}&pageSize={}", page, kPageSize), api.token());
     const auto start = Clock::now();
     json::monotonic_resource arena;
     json::value doc = json::parse(body, &arena);
@@ -72,7 +75,8 @@ double baseline_records_per_second(const sluice::testing::MockApiServer& api, lo
 }
 
 int run_one(long records) {
-  sluice::testing::MockApiServer api({.orders = static_cast<int>(records), .sink_count_only = true});
+  sluice::testing::MockApiServer api(
+      {.orders = static_cast<int>(records), .sink_count_only = true});
   const fs::path home = fs::temp_directory_path() / fmt::format("sluice-bench-{}", ::getpid());
   fs::remove_all(home);
   auto store = sluice::host::open_sqlite_store(home.string());
@@ -87,22 +91,27 @@ int run_one(long records) {
     return 1;
   }
   using sluice::host::ResourceKind;
-  auto put = [&](ResourceKind kind, const std::string& text, std::vector<std::string> secrets = {}) {
+  auto put = [&](ResourceKind kind, const std::string& text,
+                 std::vector<std::string> secrets = {}) {
     json::object doc = json::parse(text).as_object();
     const std::string id(doc.at("_id").as_string());
     if (!(*store)->put_resources({{kind, id, std::move(doc), std::move(secrets)}})) std::abort();
   };
   put(ResourceKind::kConnection,
-      fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
-                  api.base_url(), api.token()),
+      fmt::format(
+          R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
+          api.base_url(), api.token()),
       {"http.auth.token.token"});
-  put(ResourceKind::kExport, fmt::format(R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":{0},
+  put(ResourceKind::kExport,
+      fmt::format(
+          R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":{0},
       "http":{{"relativeURI":"/api/orders?pageSize={0}","response":{{"resourcePath":"orders"}},
                "paging":{{"method":"page","page":1}}}}}})",
-                                         kPageSize));
-  put(ResourceKind::kImport, fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+          kPageSize));
+  put(ResourceKind::kImport,
+      fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
       "http":{{"method":"POST","relativeURI":"/api/sink","batchSize":{}}}}})",
-                                         kPageSize));
+                  kPageSize));
   put(ResourceKind::kFlow, R"({"_id":"bench","pageGenerators":[{"_exportId":"orders"}],
       "pageProcessors":[{"type":"import","_importId":"sink"}]})");
 
@@ -111,16 +120,18 @@ int run_one(long records) {
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double rss = peak_rss_mb();
   if (!job || job->status != "completed" || job->num_success != records) {
-    std::cerr << "the benchmark flow did not complete: " << (job ? job->status + " " + job->message : job.error().message)
-              << '\n';
+    std::cerr << "the benchmark flow did not complete: "
+              << (job ? job->status + " " + job->message : job.error().message) << '\n';
     return 1;
   }
   const double baseline = baseline_records_per_second(api, records);
   const json::value sink = api.get_json("/_mock/sink");
   fs::remove_all(home);
-  std::printf("%-9ld  flow %9.0f records/s (%6.2f s)  peak RSS %7.1f MB  |  baseline Boost.JSON parse+serialize %9.0f records/s  |  sink got %s records\n",
-              records, static_cast<double>(records) / seconds, seconds, rss, baseline,
-              json::serialize(sink.at("records")).c_str());
+  std::printf(
+      "%-9ld  flow %9.0f records/s (%6.2f s)  peak RSS %7.1f MB  |  baseline Boost.JSON "
+      "parse+serialize %9.0f records/s  |  sink got %s records\n",
+      records, static_cast<double>(records) / seconds, seconds, rss, baseline,
+      json::serialize(sink.at("records")).c_str());
   std::fflush(stdout);
   return 0;
 }
@@ -133,10 +144,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
-      std::cout << "usage: sluice-bench [N ...]   (default: 100000 1000000)\n"
-                   "Runs the reference flow (HTTP export in pages of 1000 -> HTTP import in batches of 1000,\n"
-                   "against the mock API on loopback) once per N, each in its own process, and prints\n"
-                   "records/s and peak RSS beside a Boost.JSON parse+serialize baseline.\n";
+      std::cout
+          << "usage: sluice-bench [N ...]   (default: 100000 1000000)\n"
+             "Runs the reference flow (HTTP export in pages of 1000 -> HTTP import in batches of "
+             "1000,\n"
+             "against the mock API on loopback) once per N, each in its own process, and prints\n"
+             "records/s and peak RSS beside a Boost.JSON parse+serialize baseline.\n";
       return 0;
     }
     if (arg == "--child") {
@@ -163,8 +176,9 @@ int main(int argc, char** argv) {
     if (::pclose(child_out) != 0) return 1;
   }
   if (rss.size() >= 2 && rss.front() > 0) {
-    std::printf("peak RSS at %ld records is %.2fx the peak at %ld records (flat memory: at most 1.5x)\n",
-                sizes.back(), rss.back() / rss.front(), sizes.front());
+    std::printf(
+        "peak RSS at %ld records is %.2fx the peak at %ld records (flat memory: at most 1.5x)\n",
+        sizes.back(), rss.back() / rss.front(), sizes.front());
   }
   return 0;
 }

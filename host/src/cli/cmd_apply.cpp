@@ -14,7 +14,8 @@ int cmd_apply(const Env& env, const Args& args) {
       "imports and flows in integrator.io's shape) against the settings their plugins declare,\n"
       "then stores them all in one transaction. If anything is invalid, nothing is stored.";
   po::options_description options("options");
-  options.add_options()("path", po::value<std::string>()->required(), "file or folder of resources");
+  options.add_options()("path", po::value<std::string>()->required(),
+                        "file or folder of resources");
   po::positional_options_description positional;
   positional.add("path", 1);
   po::variables_map vm;
@@ -33,7 +34,8 @@ int cmd_apply(const Env& env, const Args& args) {
     kind.remove_suffix(1);  // "connections" -> "connection"
     std::cout << fmt::format("applied {} {}  ({})\n", kind, r.id, r.file.string());
   }
-  std::cout << fmt::format("{} resource{} applied\n", applied->size(), applied->size() == 1 ? "" : "s");
+  std::cout << fmt::format("{} resource{} applied\n", applied->size(),
+                           applied->size() == 1 ? "" : "s");
   return kExitOk;
 }
 

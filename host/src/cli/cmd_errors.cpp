@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
@@ -46,13 +46,15 @@ int cmd_errors(const Env& env, const Args& args) {
   for (const auto& e : *errors) {
     std::string record = "-";
     if (auto* o = e.retry_data.if_object()) {
-      if (auto* id = o->if_contains("id")) record = id->is_string() ? std::string(id->as_string()) : json::serialize(*id);
+      if (auto* id = o->if_contains("id"))
+        record = id->is_string() ? std::string(id->as_string()) : json::serialize(*id);
     }
     table.add({e.step_id, e.code, record, e.occurred_at, e.message});
   }
   table.print(std::cout);
-  std::cout << fmt::format("{} open error{}; `sluice errors {} --json` shows each record's retry data\n", errors->size(),
-                           errors->size() == 1 ? "" : "s", flow);
+  std::cout << fmt::format(
+      "{} open error{}; `sluice errors {} --json` shows each record's retry data\n", errors->size(),
+      errors->size() == 1 ? "" : "s", flow);
   return kExitOk;
 }
 

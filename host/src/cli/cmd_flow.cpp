@@ -5,8 +5,8 @@
 
 #include <unistd.h>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "runtime/flow_runner.hpp"
@@ -35,19 +35,22 @@ std::string grouped(int64_t n) {
 }
 
 void print_summary(const host::Job& job, double seconds) {
-  std::cout << fmt::format("job {}  flow {}  {} in {:.2f} s\n", job.id, job.flow_id, job.status, seconds);
-  std::cout << fmt::format("  exported {}   success {}   ignored {}   errors {}\n", grouped(job.num_export),
-                           grouped(job.num_success), grouped(job.num_ignore), grouped(job.num_error));
-  std::cout << fmt::format("  pages    {} generated, {} processed", grouped(job.num_pages_generated),
-                           grouped(job.num_pages_processed));
+  std::cout << fmt::format("job {}  flow {}  {} in {:.2f} s\n", job.id, job.flow_id, job.status,
+                           seconds);
+  std::cout << fmt::format("  exported {}   success {}   ignored {}   errors {}\n",
+                           grouped(job.num_export), grouped(job.num_success),
+                           grouped(job.num_ignore), grouped(job.num_error));
+  std::cout << fmt::format("  pages    {} generated, {} processed",
+                           grouped(job.num_pages_generated), grouped(job.num_pages_processed));
   if (seconds > 0 && job.num_export > 0) {
-    std::cout << fmt::format("   ({} records/s)", grouped(static_cast<int64_t>(job.num_export / seconds)));
+    std::cout << fmt::format("   ({} records/s)",
+                             grouped(static_cast<int64_t>(job.num_export / seconds)));
   }
   std::cout << '\n';
   if (!job.message.empty()) std::cout << "  " << job.message << '\n';
   if (job.num_error > 0) {
-    std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n", grouped(job.num_error),
-                             job.num_error == 1 ? "" : "s", job.flow_id);
+    std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n",
+                             grouped(job.num_error), job.num_error == 1 ? "" : "s", job.flow_id);
   }
 }
 
@@ -69,9 +72,11 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
       if (now - last_draw < std::chrono::milliseconds(100)) return;
       last_draw = now;
       const double seconds = std::chrono::duration<double>(now - started).count();
-      std::cerr << fmt::format("\r  {} records · {} pages · {} errors · {} records/s   ", grouped(job.num_export),
-                               grouped(job.num_pages_processed), grouped(job.num_error),
-                               grouped(seconds > 0 ? static_cast<int64_t>(job.num_export / seconds) : 0))
+      std::cerr << fmt::format(
+                       "\r  {} records · {} pages · {} errors · {} records/s   ",
+                       grouped(job.num_export), grouped(job.num_pages_processed),
+                       grouped(job.num_error),
+                       grouped(seconds > 0 ? static_cast<int64_t>(job.num_export / seconds) : 0))
                 << std::flush;
     };
   }
@@ -83,7 +88,8 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
     print_error(job.error().message);
     return kExitFailure;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (as_json) {
     std::cout << json::serialize(job->to_json()) << '\n';
   } else {
@@ -99,11 +105,13 @@ int cmd_flow(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice flow run ID [--json] [--quiet]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
-      "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 failed,\n"
+      "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
+      "failed,\n"
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once).";
   po::options_description options("options");
-  options.add_options()("json", "print the job document instead of a summary")("quiet,q", "no live progress")(
-      "action", po::value<std::string>()->required(), "run")("id", po::value<std::string>(), "flow _id");
+  options.add_options()("json", "print the job document instead of a summary")(
+      "quiet,q", "no live progress")("action", po::value<std::string>()->required(), "run")(
+      "id", po::value<std::string>(), "flow _id");
   po::positional_options_description positional;
   positional.add("action", 1).add("id", 1);
   po::variables_map vm;

@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
@@ -13,7 +13,8 @@ namespace json = boost::json;
 namespace {
 
 std::string field(const json::object& doc, std::string_view key) {
-  if (auto* v = doc.if_contains(key)) return v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
+  if (auto* v = doc.if_contains(key))
+    return v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
   return "-";
 }
 
@@ -25,7 +26,8 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
       return out;
     }
     case host::ResourceKind::kExport:
-    case host::ResourceKind::kImport: return field(doc, "adaptorType") + " via " + field(doc, "_connectionId");
+    case host::ResourceKind::kImport:
+      return field(doc, "adaptorType") + " via " + field(doc, "_connectionId");
     case host::ResourceKind::kFlow: {
       size_t g = 0, p = 0;
       if (auto* v = doc.if_contains("pageGenerators"); v && v->is_array()) g = v->as_array().size();
@@ -64,8 +66,9 @@ int get_jobs(const Env& env, host::Store& store, const std::string& id, bool as_
   (void)env;
   Table table({"JOB", "FLOW", "STATUS", "EXPORTED", "SUCCESS", "IGNORED", "ERRORS", "STARTED"});
   for (const auto& j : *jobs) {
-    table.add({j.id, j.flow_id, j.status, std::to_string(j.num_export), std::to_string(j.num_success),
-               std::to_string(j.num_ignore), std::to_string(j.num_error), j.started_at});
+    table.add({j.id, j.flow_id, j.status, std::to_string(j.num_export),
+               std::to_string(j.num_success), std::to_string(j.num_ignore),
+               std::to_string(j.num_error), j.started_at});
   }
   if (table.empty()) {
     std::cout << "no jobs yet; run a flow with `sluice flow run ID`\n";
@@ -108,7 +111,8 @@ int cmd_get(const Env& env, const Args& args) {
       return kExitFailure;
     }
     if (!*doc) {
-      print_error(fmt::format("no {} {}; see `sluice get {}`", kind_text, id, host::to_string(*kind)));
+      print_error(
+          fmt::format("no {} {}; see `sluice get {}`", kind_text, id, host::to_string(*kind)));
       return kExitFailure;
     }
     std::cout << json::serialize(**doc) << '\n';
@@ -125,7 +129,8 @@ int cmd_get(const Env& env, const Args& args) {
     return kExitOk;
   }
   if (docs->empty()) {
-    std::cout << fmt::format("no {} stored; add some with `sluice apply PATH`\n", host::to_string(*kind));
+    std::cout << fmt::format("no {} stored; add some with `sluice apply PATH`\n",
+                             host::to_string(*kind));
     return kExitOk;
   }
   Table table({"ID", "NAME", "WHAT"});

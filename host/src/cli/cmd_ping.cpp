@@ -1,8 +1,8 @@
 #include <chrono>
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "plugins/connector_client.hpp"
@@ -42,12 +42,16 @@ int cmd_ping(const Env& env, const Args& args) {
     return kExitFailure;
   }
   const auto started = std::chrono::steady_clock::now();
-  auto connection = host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id, nullptr);
-  Result<std::string> pinged = connection ? (*connection)->ping() : Result<std::string>(connection.error());
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  auto connection = host::RemoteConnection::open(**connector, json::serialize(**doc),
+                                                 "connection " + id, nullptr);
+  Result<std::string> pinged =
+      connection ? (*connection)->ping() : Result<std::string>(connection.error());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
   if (!pinged) {
-    print_error(fmt::format("connection {} failed its test ({}): {}", id, to_string(pinged.error().status),
-                            pinged.error().message));
+    print_error(fmt::format("connection {} failed its test ({}): {}", id,
+                            to_string(pinged.error().status), pinged.error().message));
     return kExitFailure;
   }
   std::cout << fmt::format("connection {}: ok ({} ms)\n", id, ms);

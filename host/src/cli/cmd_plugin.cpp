@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
@@ -32,11 +32,13 @@ void print_settings(const char* title, const json::object& schema) {
   for (const auto& r : rows) {
     std::string type = r.type;
     if (!r.values.empty()) type += fmt::format(" ({})", fmt::join(r.values, "|"));
-    std::string required = r.required ? (r.shown_when.empty() ? "yes" : "when " + r.shown_when) : "no";
+    std::string required =
+        r.required ? (r.shown_when.empty() ? "yes" : "when " + r.shown_when) : "no";
     std::string help = r.help;
-    if (!r.required && !r.shown_when.empty()) help = fmt::format("[shown when {}] {}", r.shown_when, help);
-    table.add({"  " + r.path, type, required, r.default_value.empty() ? "-" : r.default_value, r.secret ? "yes" : "-",
-               help});
+    if (!r.required && !r.shown_when.empty())
+      help = fmt::format("[shown when {}] {}", r.shown_when, help);
+    table.add({"  " + r.path, type, required, r.default_value.empty() ? "-" : r.default_value,
+               r.secret ? "yes" : "-", help});
   }
   table.print(std::cout);
 }
@@ -74,9 +76,9 @@ int install(const Env& env, const std::string& path) {
     return kExitFailure;
   }
   const auto& m = outcome->manifest;
-  std::cout << fmt::format("installed plugin {} {} (ABI {}, {} connector{}) into {}\n", m.id, m.version, m.abi_version,
-                           outcome->connector_count, outcome->connector_count == 1 ? "" : "s",
-                           outcome->folder.string());
+  std::cout << fmt::format("installed plugin {} {} (ABI {}, {} connector{}) into {}\n", m.id,
+                           m.version, m.abi_version, outcome->connector_count,
+                           outcome->connector_count == 1 ? "" : "s", outcome->folder.string());
   if (!outcome->replaced_version.empty()) {
     std::cout << fmt::format("  replaced the installed version {}\n", outcome->replaced_version);
   }
@@ -102,9 +104,10 @@ int list(const Env& env, bool as_json) {
   Table table({"ID", "VERSION", "ABI", "CONNECTORS", "DESCRIPTION"});
   for (const auto& p : registry.plugins()) {
     std::vector<std::string> names;
-    for (const auto& c : p->connectors) names.push_back(c.assistant.empty() ? c.connection_type : c.assistant);
-    table.add({p->id, p->version, fmt::format("{}.{}", p->abi_major, p->abi_minor), fmt::format("{}", fmt::join(names, ",")),
-               p->description});
+    for (const auto& c : p->connectors)
+      names.push_back(c.assistant.empty() ? c.connection_type : c.assistant);
+    table.add({p->id, p->version, fmt::format("{}.{}", p->abi_major, p->abi_minor),
+               fmt::format("{}", fmt::join(names, ",")), p->description});
   }
   table.print(std::cout);
   return kExitOk;
@@ -127,12 +130,15 @@ int info(const Env& env, const std::string& id, bool as_json) {
     std::cout << json::serialize(plugin_json(*p, true)) << '\n';
     return kExitOk;
   }
-  std::cout << fmt::format("plugin {} {} — {}\n  file {}\n  ABI {}.{}, SDK {}, built with {}\n", p->id, p->version,
-                           p->description, p->file.string(), p->abi_major, p->abi_minor, p->sdk_version, p->build_info);
+  std::cout << fmt::format("plugin {} {} — {}\n  file {}\n  ABI {}.{}, SDK {}, built with {}\n",
+                           p->id, p->version, p->description, p->file.string(), p->abi_major,
+                           p->abi_minor, p->sdk_version, p->build_info);
   for (const auto& c : p->connectors) {
-    std::cout << fmt::format("\nconnector {} ({}{}, connection type \"{}\"{})\n", c.name, c.label.empty() ? "" : c.label + ", ",
-                             c.branded ? "branded" : "universal", c.connection_type,
-                             c.assistant.empty() ? "" : fmt::format(", assistant \"{}\"", c.assistant));
+    std::cout << fmt::format(
+        "\nconnector {} ({}{}, connection type \"{}\"{})\n", c.name,
+        c.label.empty() ? "" : c.label + ", ", c.branded ? "branded" : "universal",
+        c.connection_type,
+        c.assistant.empty() ? "" : fmt::format(", assistant \"{}\"", c.assistant));
     print_settings("Connection settings", c.connection_schema);
     print_settings("Export settings", c.export_schema);
     print_settings("Import settings", c.import_schema);
@@ -144,9 +150,9 @@ int info(const Env& env, const std::string& id, bool as_json) {
 
 int cmd_plugin(const Env& env, const Args& args) {
   po::options_description options("options");
-  options.add_options()("json", "print JSON instead of a table")(
-      "action", po::value<std::string>(), "install | list | info | remove")("target", po::value<std::string>(),
-                                                                            "PATH or ID");
+  options.add_options()("json", "print JSON instead of a table")("action", po::value<std::string>(),
+                                                                 "install | list | info | remove")(
+      "target", po::value<std::string>(), "PATH or ID");
   po::positional_options_description positional;
   positional.add("action", 1).add("target", 1);
   po::variables_map vm;
@@ -158,8 +164,9 @@ int cmd_plugin(const Env& env, const Args& args) {
   if (action == "list") return list(env, as_json);
   if (action == "install" || action == "info" || action == "remove") {
     if (target.empty()) {
-      std::cerr << "error: `sluice plugin " << action << "` needs " << (action == "install" ? "a PATH" : "an ID")
-                << "\n\n" << kUsage << '\n';
+      std::cerr << "error: `sluice plugin " << action << "` needs "
+                << (action == "install" ? "a PATH" : "an ID") << "\n\n"
+                << kUsage << '\n';
       return kExitUsage;
     }
     if (action == "install") return install(env, target);
@@ -171,8 +178,10 @@ int cmd_plugin(const Env& env, const Args& args) {
     std::cout << "removed plugin " << target << '\n';
     return kExitOk;
   }
-  std::cerr << (action.empty() ? std::string("error: missing action") : "error: unknown action '" + action + "'")
-            << "\n\n" << kUsage << '\n';
+  std::cerr << (action.empty() ? std::string("error: missing action")
+                               : "error: unknown action '" + action + "'")
+            << "\n\n"
+            << kUsage << '\n';
   return kExitUsage;
 }
 

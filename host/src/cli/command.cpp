@@ -19,14 +19,16 @@ host::PluginRegistry Env::load_plugins(bool quiet) const {
   host::PluginRegistry registry = host::PluginRegistry::load_installed(home);
   if (!quiet) {
     for (const auto& problem : registry.problems()) {
-      std::cerr << "warning: " << problem.message << "\n  (skipped; the other plugins are available)\n";
+      std::cerr << "warning: " << problem.message
+                << "\n  (skipped; the other plugins are available)\n";
     }
   }
   return registry;
 }
 
 bool parse_args(const Args& args, const std::string& usage, const po::options_description& options,
-                const po::positional_options_description& positional, po::variables_map& vm, int& exit_code) {
+                const po::positional_options_description& positional, po::variables_map& vm,
+                int& exit_code) {
   po::options_description all = options;
   all.add_options()("help,h", "show this help");
   try {

@@ -36,7 +36,8 @@ using Args = std::vector<std::string>;
 // Parses `args` against `options` (+ positional names); prints usage and returns false on error
 // or --help (setting `exit_code`).
 bool parse_args(const Args& args, const std::string& usage, const po::options_description& options,
-                const po::positional_options_description& positional, po::variables_map& vm, int& exit_code);
+                const po::positional_options_description& positional, po::variables_map& vm,
+                int& exit_code);
 
 void print_error(const std::string& message);
 

@@ -11,7 +11,8 @@
 
 namespace {
 
-constexpr const char* kHelp = R"(sluice — a self-hosted integration platform: connector plugins, flows, jobs.
+constexpr const char* kHelp =
+    R"(sluice — a self-hosted integration platform: connector plugins, flows, jobs.
 
 usage: sluice [--home DIR] COMMAND [ARGS...]
 
@@ -53,8 +54,8 @@ int main(int argc, char** argv) {
       std::cout << kHelp;
       return kExitOk;
     } else if (arg == "--version") {
-      std::cout << fmt::format("sluice {} (plugin ABI {}.{})\n", SLUICE_SDK_VERSION, SLUICE_ABI_VERSION_MAJOR,
-                               SLUICE_ABI_VERSION_MINOR);
+      std::cout << fmt::format("sluice {} (plugin ABI {}.{})\n", SLUICE_SDK_VERSION,
+                               SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR);
       return kExitOk;
     } else {
       break;
@@ -65,8 +66,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
-      {"plugin", cmd_plugin}, {"apply", cmd_apply}, {"get", cmd_get}, {"flow", cmd_flow}, {"errors", cmd_errors},
-      {"ping", cmd_ping}};
+      {"plugin", cmd_plugin}, {"apply", cmd_apply},   {"get", cmd_get},
+      {"flow", cmd_flow},     {"errors", cmd_errors}, {"ping", cmd_ping}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

@@ -11,17 +11,20 @@ namespace sluice::host {
 namespace fs = std::filesystem;
 
 Result<void> extract_archive(const fs::path& archive_path, const fs::path& destination) {
-  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(), &archive_read_free);
-  std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_disk_new(), &archive_write_free);
+  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                &archive_read_free);
+  std::unique_ptr<archive, decltype(&archive_write_free)> writer(archive_write_disk_new(),
+                                                                 &archive_write_free);
   archive_read_support_filter_all(reader.get());
   archive_read_support_format_all(reader.get());
   archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                                                    ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                                    ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   auto fail = [&](archive* a) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("cannot extract plugin bundle {}: {}", archive_path.string(),
-                                  archive_error_string(a) ? archive_error_string(a) : "unknown error"));
+    return make_error(
+        Status::kInvalidConfig,
+        fmt::format("cannot extract plugin bundle {}: {}", archive_path.string(),
+                    archive_error_string(a) ? archive_error_string(a) : "unknown error"));
   };
   if (archive_read_open_filename(reader.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK) {
     return fail(reader.get());
@@ -36,13 +39,15 @@ Result<void> extract_archive(const fs::path& archive_path, const fs::path& desti
     const fs::path inside = archive_entry_pathname(entry);
     for (const auto& part : inside) {
       if (part == "..") {
-        return make_error(Status::kInvalidConfig, fmt::format("refusing plugin bundle {}: entry {} leaves the bundle",
-                                                              archive_path.string(), inside.string()));
+        return make_error(Status::kInvalidConfig,
+                          fmt::format("refusing plugin bundle {}: entry {} leaves the bundle",
+                                      archive_path.string(), inside.string()));
       }
     }
     if (inside.is_absolute()) {
-      return make_error(Status::kInvalidConfig, fmt::format("refusing plugin bundle {}: entry {} is an absolute path",
-                                                            archive_path.string(), inside.string()));
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("refusing plugin bundle {}: entry {} is an absolute path",
+                                    archive_path.string(), inside.string()));
     }
     const fs::path target = destination / inside;
     const std::string target_text = target.string();
@@ -52,7 +57,8 @@ Result<void> extract_archive(const fs::path& archive_path, const fs::path& desti
     size_t size = 0;
     la_int64_t offset = 0;
     while ((r = archive_read_data_block(reader.get(), &block, &size, &offset)) == ARCHIVE_OK) {
-      if (archive_write_data_block(writer.get(), block, size, offset) != ARCHIVE_OK) return fail(writer.get());
+      if (archive_write_data_block(writer.get(), block, size, offset) != ARCHIVE_OK)
+        return fail(writer.get());
     }
     if (r != ARCHIVE_EOF) return fail(reader.get());
     if (archive_write_finish_entry(writer.get()) != ARCHIVE_OK) return fail(writer.get());

@@ -21,14 +21,16 @@ Result<std::string> invoke(const ConnectorHandle& connector, const std::string& 
   try {
     status = fn(&call);
   } catch (...) {
-    return make_error(Status::kInternal,
-                      fmt::format("{}: plugin '{}' let an exception escape {} (a bug in the plugin; "
-                                  "report it to its author)",
-                                  scope, connector.plugin->id, operation));
+    return make_error(
+        Status::kInternal,
+        fmt::format("{}: plugin '{}' let an exception escape {} (a bug in the plugin; "
+                    "report it to its author)",
+                    scope, connector.plugin->id, operation));
   }
   if (status == SLUICE_OK) return std::move(call.result);
   Error error;
-  error.status = (status >= SLUICE_OK && status <= SLUICE_INTERNAL) ? static_cast<Status>(status) : Status::kInternal;
+  error.status = (status >= SLUICE_OK && status <= SLUICE_INTERNAL) ? static_cast<Status>(status)
+                                                                    : Status::kInternal;
   error.message = call.error_message.empty()
                       ? fmt::format("{}: {} failed with status {} and no message", scope, operation,
                                     to_string(error.status))
@@ -37,7 +39,9 @@ Result<std::string> invoke(const ConnectorHandle& connector, const std::string& 
   return error;
 }
 
-void close(const sluice_connector_api* api, sluice_connection* handle) { api->connection_close(handle); }
+void close(const sluice_connector_api* api, sluice_connection* handle) {
+  api->connection_close(handle);
+}
 void close(const sluice_connector_api* api, sluice_export* handle) { api->export_close(handle); }
 void close(const sluice_connector_api* api, sluice_import* handle) { api->import_close(handle); }
 
@@ -56,19 +60,19 @@ template class RemoteHandle<sluice_connection>;
 template class RemoteHandle<sluice_export>;
 template class RemoteHandle<sluice_import>;
 
-Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(const ConnectorHandle& connector,
-                                                                 std::string_view connection_json,
-                                                                 std::string scope,
-                                                                 const std::atomic<bool>* cancelled) {
+Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(
+    const ConnectorHandle& connector, std::string_view connection_json, std::string scope,
+    const std::atomic<bool>* cancelled) {
   sluice_connection* handle = nullptr;
   auto r = invoke(connector, scope, cancelled, "connection_open", [&](sluice_call* call) {
     return connector.api->connection_open(call, str(connection_json), &handle);
   });
   if (!r) return r.error();
   if (handle == nullptr) {
-    return make_error(Status::kInternal, fmt::format("{}: plugin '{}' reported success from connection_open "
-                                                     "but returned no connection",
-                                                     scope, connector.plugin->id));
+    return make_error(Status::kInternal,
+                      fmt::format("{}: plugin '{}' reported success from connection_open "
+                                  "but returned no connection",
+                                  scope, connector.plugin->id));
   }
   return std::make_unique<RemoteConnection>(connector, handle, std::move(scope), cancelled);
 }
@@ -87,7 +91,8 @@ Result<std::unique_ptr<RemoteExport>> RemoteConnection::open_export(std::string_
   });
   if (!r) return r.error();
   if (handle == nullptr) {
-    return make_error(Status::kInternal, fmt::format("{}: export_open succeeded but returned no export", scope));
+    return make_error(Status::kInternal,
+                      fmt::format("{}: export_open succeeded but returned no export", scope));
   }
   return std::make_unique<RemoteExport>(connector_, handle, std::move(scope), cancelled_);
 }
@@ -100,7 +105,8 @@ Result<std::unique_ptr<RemoteImport>> RemoteConnection::open_import(std::string_
   });
   if (!r) return r.error();
   if (handle == nullptr) {
-    return make_error(Status::kInternal, fmt::format("{}: import_open succeeded but returned no import", scope));
+    return make_error(Status::kInternal,
+                      fmt::format("{}: import_open succeeded but returned no import", scope));
   }
   return std::make_unique<RemoteImport>(connector_, handle, std::move(scope), cancelled_);
 }

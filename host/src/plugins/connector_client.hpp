@@ -62,7 +62,8 @@ class RemoteConnection : public RemoteHandle<sluice_connection> {
   Result<std::string> ping();
   Result<std::unique_ptr<RemoteExport>> open_export(std::string_view export_json,
                                                     std::string_view state_json, std::string scope);
-  Result<std::unique_ptr<RemoteImport>> open_import(std::string_view import_json, std::string scope);
+  Result<std::unique_ptr<RemoteImport>> open_import(std::string_view import_json,
+                                                    std::string scope);
 };
 
 }  // namespace sluice::host

@@ -59,8 +59,8 @@ void do_set_retry_after(sluice_call* call, uint32_t milliseconds) {
   if (call != nullptr) call->retry_after_ms = milliseconds;
 }
 
-const sluice_host_api kHostApi = {sizeof(sluice_host_api), &do_log, &do_is_cancelled,
-                                  &do_set_result, &do_set_error, &do_set_retry_after};
+const sluice_host_api kHostApi = {sizeof(sluice_host_api), &do_log,       &do_is_cancelled,
+                                  &do_set_result,          &do_set_error, &do_set_retry_after};
 
 }  // namespace
 

@@ -24,7 +24,8 @@ namespace sluice::host {
 // Where plugin log lines go: level (SLUICE_LOG_*), scope, message. The default writes WARN and
 // ERROR lines to stderr; tests and the CLI may replace it (not thread-safe to replace while
 // calls run).
-using LogSink = std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
+using LogSink =
+    std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
 void set_log_sink(LogSink sink);
 
 // The table handed to every plugin's entry function; lives for the whole process.

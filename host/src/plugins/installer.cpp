@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool ends_with(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Removes a folder when it goes out of scope.
@@ -36,7 +37,9 @@ fs::path fresh_temp(const fs::path& parent, std::string_view stem) {
 }
 
 std::string now_iso() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 struct Located {
@@ -67,10 +70,11 @@ Result<Located> locate_in_folder(const fs::path& folder, const fs::path& source)
     if (e.is_regular_file() && e.path().extension() == ".so") libraries.push_back(e.path());
   }
   if (libraries.size() != 1) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("cannot install {}: expected a bundle with a manifest.json or exactly one "
-                                  ".so file, found {} .so files and no manifest.json",
-                                  source.string(), libraries.size()));
+    return make_error(
+        Status::kInvalidConfig,
+        fmt::format("cannot install {}: expected a bundle with a manifest.json or exactly one "
+                    ".so file, found {} .so files and no manifest.json",
+                    source.string(), libraries.size()));
   }
   found.library = libraries[0];
   return found;
@@ -83,11 +87,13 @@ Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& ho
   const fs::path root = plugins_dir(home);
   fs::create_directories(root, ec);
   if (ec) {
-    return make_error(Status::kInternal, fmt::format("cannot create {}: {} — check that $SLUICE_HOME is writable",
-                                                     root.string(), ec.message()));
+    return make_error(Status::kInternal,
+                      fmt::format("cannot create {}: {} — check that $SLUICE_HOME is writable",
+                                  root.string(), ec.message()));
   }
   if (!fs::exists(source, ec)) {
-    return make_error(Status::kNotFound, fmt::format("cannot install {}: no such file or folder", source.string()));
+    return make_error(Status::kNotFound,
+                      fmt::format("cannot install {}: no such file or folder", source.string()));
   }
   TempDir extracted;
   Located located;
@@ -119,10 +125,12 @@ Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& ho
   TempDir staging{fresh_temp(root, "staging-" + p.id)};
   fs::create_directories(staging.path, ec);
   const std::string library_name = located.library.filename().string();
-  fs::copy_file(located.library, staging.path / library_name, fs::copy_options::overwrite_existing, ec);
+  fs::copy_file(located.library, staging.path / library_name, fs::copy_options::overwrite_existing,
+                ec);
   if (ec) {
-    return make_error(Status::kInternal, fmt::format("cannot copy {} into {}: {}", located.library.string(),
-                                                     staging.path.string(), ec.message()));
+    return make_error(Status::kInternal,
+                      fmt::format("cannot copy {} into {}: {}", located.library.string(),
+                                  staging.path.string(), ec.message()));
   }
   auto digest = sha256_file(staging.path / library_name);
   if (!digest) return digest.error();
@@ -140,7 +148,8 @@ Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& ho
   fs::remove_all(target, ec);
   fs::rename(staging.path, target, ec);
   if (ec) {
-    return make_error(Status::kInternal, fmt::format("cannot move the plugin into {}: {}", target.string(), ec.message()));
+    return make_error(Status::kInternal, fmt::format("cannot move the plugin into {}: {}",
+                                                     target.string(), ec.message()));
   }
   staging.path.clear();
   outcome.folder = target;
@@ -152,11 +161,14 @@ Result<void> remove_plugin(std::string_view id, const fs::path& home) {
   std::error_code ec;
   if (id.empty() || id.find('/') != std::string_view::npos || id.front() == '.' ||
       !fs::exists(target / "manifest.json", ec)) {
-    return make_error(Status::kNotFound, fmt::format("no plugin '{}' is installed in {} — see `sluice plugin list`",
-                                                     id, plugins_dir(home).string()));
+    return make_error(Status::kNotFound,
+                      fmt::format("no plugin '{}' is installed in {} — see `sluice plugin list`",
+                                  id, plugins_dir(home).string()));
   }
   fs::remove_all(target, ec);
-  if (ec) return make_error(Status::kInternal, fmt::format("cannot remove {}: {}", target.string(), ec.message()));
+  if (ec)
+    return make_error(Status::kInternal,
+                      fmt::format("cannot remove {}: {}", target.string(), ec.message()));
   return {};
 }
 

@@ -4,9 +4,9 @@
 #include <cstddef>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <boost/dll/library_info.hpp>
 #include <boost/json/parse.hpp>
-#include <fmt/format.h>
 
 #include "plugins/host_api.hpp"
 
@@ -25,7 +25,8 @@ constexpr size_t kMinApiSize =
     offsetof(sluice_connector_api, import_close) + sizeof(void (*)(sluice_import*));
 
 Error refuse(const fs::path& file, std::string what) {
-  return make_error(Status::kInvalidConfig, fmt::format("refusing plugin {}: {}", file.string(), what));
+  return make_error(Status::kInvalidConfig,
+                    fmt::format("refusing plugin {}: {}", file.string(), what));
 }
 
 // A short description of what a non-library file starts with, for the refusal message.
@@ -40,7 +41,8 @@ std::string describe_start(const fs::path& file) {
   std::string printable;
   for (std::streamsize i = 0; i < in.gcount(); ++i) {
     const char c = head[i];
-    printable += (c >= 32 && c < 127) ? std::string(1, c) : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    printable += (c >= 32 && c < 127) ? std::string(1, c)
+                                      : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
   }
   return fmt::format("a file starting with \"{}\"", printable);
 }
@@ -51,7 +53,8 @@ Result<json::object> parse_schema(const fs::path& file, const char* connector, c
   json::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) {
-    return refuse(file, fmt::format("connector '{}' declares a {} schema that is not a JSON object", connector, which));
+    return refuse(file, fmt::format("connector '{}' declares a {} schema that is not a JSON object",
+                                    connector, which));
   }
   return std::move(v.as_object());
 }
@@ -70,9 +73,11 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
     auto digest = sha256_file(library);
     if (!digest) return refuse(library, digest.error().message);
     if (*digest != manifest->sha256) {
-      return refuse(library, fmt::format("expected sha256 {} (from its manifest), found {}; the file "
-                                         "changed after installation — reinstall it with `sluice plugin install`",
-                                         manifest->sha256, *digest));
+      return refuse(
+          library,
+          fmt::format("expected sha256 {} (from its manifest), found {}; the file "
+                      "changed after installation — reinstall it with `sluice plugin install`",
+                      manifest->sha256, *digest));
     }
   }
 
@@ -81,30 +86,38 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
     boost::dll::library_info info(library);
     symbols = info.symbols();
   } catch (const std::exception&) {
-    return refuse(library, fmt::format("expected a native shared library, found {}", describe_start(library)));
+    return refuse(library, fmt::format("expected a native shared library, found {}",
+                                       describe_start(library)));
   }
   if (std::find(symbols.begin(), symbols.end(), SLUICE_ENTRY_SYMBOL) == symbols.end()) {
     std::vector<std::string> others;
     for (const auto& s : symbols) {
       if (s.rfind("sluice_plugin_entry", 0) == 0) others.push_back(s);
     }
-    return refuse(library, fmt::format("expected the exported symbol {} (ABI major {}), found {}",
-                                       SLUICE_ENTRY_SYMBOL, SLUICE_ABI_VERSION_MAJOR,
-                                       others.empty() ? std::string("no sluice_plugin_entry_* symbol; was it built with SLUICE_PLUGIN(...)?")
-                                                      : fmt::format("{} — built for another ABI major; rebuild it against this SDK",
-                                                                    fmt::join(others, ", "))));
+    return refuse(
+        library,
+        fmt::format(
+            "expected the exported symbol {} (ABI major {}), found {}", SLUICE_ENTRY_SYMBOL,
+            SLUICE_ABI_VERSION_MAJOR,
+            others.empty()
+                ? std::string(
+                      "no sluice_plugin_entry_* symbol; was it built with SLUICE_PLUGIN(...)?")
+                : fmt::format("{} — built for another ABI major; rebuild it against this SDK",
+                              fmt::join(others, ", "))));
   }
 
   auto plugin = std::make_unique<LoadedPlugin>();
   plugin->file = library;
   try {
-    plugin->library.load(library.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    plugin->library.load(library.string(),
+                         boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     return refuse(library, fmt::format("the dynamic loader refused it: {}", e.what()));
   }
   sluice_plugin_entry_fn entry = nullptr;
   try {
-    entry = plugin->library.get<const sluice_plugin_descriptor*(const sluice_host_api*)>(SLUICE_ENTRY_SYMBOL);
+    entry = plugin->library.get<const sluice_plugin_descriptor*(const sluice_host_api*)>(
+        SLUICE_ENTRY_SYMBOL);
   } catch (const std::exception& e) {
     return refuse(library, fmt::format("cannot resolve {}: {}", SLUICE_ENTRY_SYMBOL, e.what()));
   }
@@ -112,26 +125,34 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
   try {
     d = entry(host_api());
   } catch (...) {
-    return refuse(library, "its entry function threw an exception (expected it to return a descriptor)");
+    return refuse(library,
+                  "its entry function threw an exception (expected it to return a descriptor)");
   }
   if (d == nullptr) {
-    return refuse(library, "expected its entry function to return a descriptor, found NULL (the plugin "
-                           "failed to describe itself or needs a newer host)");
+    return refuse(library,
+                  "expected its entry function to return a descriptor, found NULL (the plugin "
+                  "failed to describe itself or needs a newer host)");
   }
   if (d->struct_size < kMinDescriptorSize) {
-    return refuse(library, fmt::format("expected a descriptor of at least {} bytes (ABI {}.0), found struct_size {}",
-                                       kMinDescriptorSize, SLUICE_ABI_VERSION_MAJOR, d->struct_size));
+    return refuse(
+        library,
+        fmt::format("expected a descriptor of at least {} bytes (ABI {}.0), found struct_size {}",
+                    kMinDescriptorSize, SLUICE_ABI_VERSION_MAJOR, d->struct_size));
   }
   if (d->abi_major != SLUICE_ABI_VERSION_MAJOR) {
-    return refuse(library, fmt::format("expected ABI major {}, found {}", SLUICE_ABI_VERSION_MAJOR, d->abi_major));
+    return refuse(library, fmt::format("expected ABI major {}, found {}", SLUICE_ABI_VERSION_MAJOR,
+                                       d->abi_major));
   }
   if (d->abi_minor > SLUICE_ABI_VERSION_MINOR) {
     return refuse(library, fmt::format("expected ABI {}.{} or older, found {}.{}; upgrade the host",
-                                       SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR, d->abi_major, d->abi_minor));
+                                       SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR,
+                                       d->abi_major, d->abi_minor));
   }
-  if (d->id == nullptr || *d->id == '\0') return refuse(library, "expected a plugin id, found an empty one");
+  if (d->id == nullptr || *d->id == '\0')
+    return refuse(library, "expected a plugin id, found an empty one");
   if (manifest && manifest->id != d->id) {
-    return refuse(library, fmt::format("expected plugin id '{}' (from its manifest), found '{}'", manifest->id, d->id));
+    return refuse(library, fmt::format("expected plugin id '{}' (from its manifest), found '{}'",
+                                       manifest->id, d->id));
   }
   plugin->id = d->id;
   plugin->version = or_empty(d->version);
@@ -141,20 +162,28 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
   plugin->abi_major = d->abi_major;
   plugin->abi_minor = d->abi_minor;
   if (d->connector_count > 0 && d->connectors == nullptr) {
-    return refuse(library, fmt::format("declares {} connectors but no connector table", d->connector_count));
+    return refuse(library,
+                  fmt::format("declares {} connectors but no connector table", d->connector_count));
   }
   for (uint32_t i = 0; i < d->connector_count; ++i) {
     const sluice_connector_descriptor& c = d->connectors[i];
     if (c.struct_size < kMinConnectorSize) {
-      return refuse(library, fmt::format("expected connector {} to be at least {} bytes, found struct_size {}",
-                                         i, kMinConnectorSize, c.struct_size));
+      return refuse(
+          library,
+          fmt::format("expected connector {} to be at least {} bytes, found struct_size {}", i,
+                      kMinConnectorSize, c.struct_size));
     }
-    if (c.name == nullptr || *c.name == '\0' || c.connection_type == nullptr || *c.connection_type == '\0') {
-      return refuse(library, fmt::format("expected connector {} to have a name and a connection type", i));
+    if (c.name == nullptr || *c.name == '\0' || c.connection_type == nullptr ||
+        *c.connection_type == '\0') {
+      return refuse(library,
+                    fmt::format("expected connector {} to have a name and a connection type", i));
     }
     if (c.api == nullptr || c.api->struct_size < kMinApiSize) {
-      return refuse(library, fmt::format("expected connector '{}' to have a function table of at least {} bytes, found {}",
-                                         c.name, kMinApiSize, c.api == nullptr ? 0u : c.api->struct_size));
+      return refuse(
+          library,
+          fmt::format(
+              "expected connector '{}' to have a function table of at least {} bytes, found {}",
+              c.name, kMinApiSize, c.api == nullptr ? 0u : c.api->struct_size));
     }
     ConnectorHandle h;
     h.name = c.name;

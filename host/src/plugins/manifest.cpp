@@ -3,18 +3,22 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace sluice::host {
 
 namespace json = boost::json;
 
 json::object Manifest::to_json() const {
-  json::object out{{"id", id},           {"version", version}, {"abiVersion", abi_version},
-                   {"sdkVersion", sdk_version}, {"library", library}, {"sha256", sha256}};
+  json::object out{{"id", id},
+                   {"version", version},
+                   {"abiVersion", abi_version},
+                   {"sdkVersion", sdk_version},
+                   {"library", library},
+                   {"sha256", sha256}};
   if (!description.empty()) out["description"] = description;
   if (!installed_at.empty()) out["installedAt"] = installed_at;
   return out;
@@ -23,7 +27,8 @@ json::object Manifest::to_json() const {
 Result<Manifest> read_manifest(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return make_error(Status::kNotFound, fmt::format("cannot read plugin manifest {}", file.string()));
+    return make_error(Status::kNotFound,
+                      fmt::format("cannot read plugin manifest {}", file.string()));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -40,18 +45,22 @@ Result<Manifest> read_manifest(const std::filesystem::path& file) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr || !v->is_string()) {
       if (!required) return {};
-      return make_error(Status::kInvalidConfig,
-                        fmt::format("plugin manifest {}: field \"{}\" must be a string, found {}",
-                                    file.string(), key, v == nullptr ? "nothing" : json::serialize(*v)));
+      return make_error(
+          Status::kInvalidConfig,
+          fmt::format("plugin manifest {}: field \"{}\" must be a string, found {}", file.string(),
+                      key, v == nullptr ? "nothing" : json::serialize(*v)));
     }
     out = std::string(v->as_string());
     return {};
   };
-  for (auto [key, out, required] :
-       {std::tuple{"id", &m.id, true}, {"version", &m.version, true},
-        {"abiVersion", &m.abi_version, true}, {"library", &m.library, true},
-        {"sha256", &m.sha256, true}, {"sdkVersion", &m.sdk_version, false},
-        {"description", &m.description, false}, {"installedAt", &m.installed_at, false}}) {
+  for (auto [key, out, required] : {std::tuple{"id", &m.id, true},
+                                    {"version", &m.version, true},
+                                    {"abiVersion", &m.abi_version, true},
+                                    {"library", &m.library, true},
+                                    {"sha256", &m.sha256, true},
+                                    {"sdkVersion", &m.sdk_version, false},
+                                    {"description", &m.description, false},
+                                    {"installedAt", &m.installed_at, false}}) {
     if (auto r = field(key, *out, required); !r) return r.error();
   }
   return m;
@@ -61,7 +70,8 @@ Result<void> write_manifest(const Manifest& manifest, const std::filesystem::pat
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << json::serialize(manifest.to_json()) << '\n';
   if (!out) {
-    return make_error(Status::kInternal, fmt::format("cannot write plugin manifest {}", file.string()));
+    return make_error(Status::kInternal,
+                      fmt::format("cannot write plugin manifest {}", file.string()));
   }
   return {};
 }

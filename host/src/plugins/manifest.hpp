@@ -16,8 +16,8 @@ struct Manifest {
   std::string version;
   std::string abi_version;  // "MAJOR.MINOR"
   std::string sdk_version;
-  std::string library;      // file name of the shared library, relative to the manifest
-  std::string sha256;       // lowercase hex digest of the library file
+  std::string library;  // file name of the shared library, relative to the manifest
+  std::string sha256;   // lowercase hex digest of the library file
   std::string description;
   std::string installed_at;
 

@@ -58,11 +58,12 @@ Result<const LoadedPlugin*> PluginRegistry::add(std::unique_ptr<LoadedPlugin> pl
         if (mine.connection_type == theirs.connection_type && mine.assistant == theirs.assistant) {
           return make_error(
               Status::kInvalidConfig,
-              fmt::format("refusing plugin {}: its connector '{}' serves connection type '{}'{}, "
-                          "which plugin '{}' ({}) already serves",
-                          plugin->file.string(), mine.name, mine.connection_type,
-                          mine.assistant.empty() ? "" : fmt::format(" with assistant '{}'", mine.assistant),
-                          existing->id, existing->file.string()));
+              fmt::format(
+                  "refusing plugin {}: its connector '{}' serves connection type '{}'{}, "
+                  "which plugin '{}' ({}) already serves",
+                  plugin->file.string(), mine.name, mine.connection_type,
+                  mine.assistant.empty() ? "" : fmt::format(" with assistant '{}'", mine.assistant),
+                  existing->id, existing->file.string()));
         }
       }
     }
@@ -81,12 +82,16 @@ const LoadedPlugin* PluginRegistry::find(std::string_view id) const noexcept {
 Result<const ConnectorHandle*> PluginRegistry::connector_for(const json::object& connection) const {
   std::string type, assistant;
   if (auto* t = connection.if_contains("type"); t && t->is_string()) type = t->as_string();
-  if (auto* a = connection.if_contains("assistant"); a && a->is_string()) assistant = a->as_string();
+  if (auto* a = connection.if_contains("assistant"); a && a->is_string())
+    assistant = a->as_string();
   std::string id = "(no _id)";
   if (auto* i = connection.if_contains("_id"); i && i->is_string()) id = i->as_string();
   if (type.empty() && assistant.empty()) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("connection {}: expected a \"type\" (e.g. \"http\") or an \"assistant\", found neither", id));
+    return make_error(
+        Status::kInvalidConfig,
+        fmt::format(
+            "connection {}: expected a \"type\" (e.g. \"http\") or an \"assistant\", found neither",
+            id));
   }
   const ConnectorHandle* by_type = nullptr;
   for (const auto& p : plugins_) {
@@ -99,16 +104,19 @@ Result<const ConnectorHandle*> PluginRegistry::connector_for(const json::object&
   std::vector<std::string> served;
   for (const auto& p : plugins_) {
     for (const auto& c : p->connectors) {
-      served.push_back(c.assistant.empty() ? c.connection_type : c.connection_type + "/" + c.assistant);
+      served.push_back(c.assistant.empty() ? c.connection_type
+                                           : c.connection_type + "/" + c.assistant);
     }
   }
-  return make_error(Status::kNotFound,
-                    fmt::format("connection {}: no installed plugin serves {}; installed: {} — install one "
-                                "with `sluice plugin install PATH`",
-                                id,
-                                assistant.empty() ? fmt::format("type '{}'", type)
-                                                  : fmt::format("assistant '{}' (type '{}')", assistant, type),
-                                served.empty() ? std::string("none") : fmt::format("{}", fmt::join(served, ", "))));
+  return make_error(
+      Status::kNotFound,
+      fmt::format(
+          "connection {}: no installed plugin serves {}; installed: {} — install one "
+          "with `sluice plugin install PATH`",
+          id,
+          assistant.empty() ? fmt::format("type '{}'", type)
+                            : fmt::format("assistant '{}' (type '{}')", assistant, type),
+          served.empty() ? std::string("none") : fmt::format("{}", fmt::join(served, ", "))));
 }
 
 }  // namespace sluice::host

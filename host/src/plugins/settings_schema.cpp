@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "sluice/json_path.hpp"
 
@@ -37,7 +37,8 @@ std::string show_when_text(const json::object& field) {
   if (!sw || !sw->is_object()) return {};
   std::vector<std::string> values;
   if (auto* in = sw->as_object().if_contains("in"); in && in->is_array()) {
-    for (const auto& v : in->as_array()) values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+    for (const auto& v : in->as_array())
+      values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
   }
   return fmt::format("{} = {}", str_of(sw->as_object(), "path"), fmt::join(values, "|"));
 }
@@ -62,14 +63,17 @@ void flatten(const json::object& node, const std::string& prefix, std::vector<Se
     const std::string type = str_of(child, "type");
     const json::object* kids = properties_of(child);
     const bool is_group = type == "object" && kids != nullptr && !kids->empty();
-    const bool required = flag(child, "x-sluice-required") || (parent_required && contains_name(node, name));
+    const bool required =
+        flag(child, "x-sluice-required") || (parent_required && contains_name(node, name));
     if (is_group && !child.contains("title")) {
       flatten(child, path, rows, required);
       continue;
     }
     SettingRow row;
     row.path = path;
-    row.type = child.contains("enum") ? "enum" : flag(child, "x-sluice-template") ? "template" : type;
+    row.type = child.contains("enum")             ? "enum"
+               : flag(child, "x-sluice-template") ? "template"
+                                                  : type;
     row.required = required;
     row.shown_when = show_when_text(child);
     if (auto* d = child.if_contains("default")) row.default_value = json::serialize(*d);
@@ -78,14 +82,16 @@ void flatten(const json::object& node, const std::string& prefix, std::vector<Se
     row.group = str_of(child, "x-sluice-group");
     row.secret = flag(child, "x-sluice-secret");
     if (auto* e = child.if_contains("enum"); e && e->is_array()) {
-      for (const auto& v : e->as_array()) row.values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+      for (const auto& v : e->as_array())
+        row.values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
     }
     rows.push_back(std::move(row));
     if (is_group) flatten(child, path, rows, required);
   }
 }
 
-void collect_secrets(const json::object& node, const std::string& prefix, std::vector<std::string>& out) {
+void collect_secrets(const json::object& node, const std::string& prefix,
+                     std::vector<std::string>& out) {
   const json::object* props = properties_of(node);
   if (props == nullptr) return;
   for (const auto& [name, child] : *props) {
@@ -129,7 +135,9 @@ struct Validator {
   bool type_matches(const json::object& schema, const json::value& v) const {
     const std::string type = str_of(schema, "type");
     if (type == "string") return v.is_string();
-    if (type == "integer") return v.is_int64() || v.is_uint64() || (v.is_double() && std::floor(v.as_double()) == v.as_double());
+    if (type == "integer")
+      return v.is_int64() || v.is_uint64() ||
+             (v.is_double() && std::floor(v.as_double()) == v.as_double());
     if (type == "number") return v.is_number();
     if (type == "boolean") return v.is_bool();
     if (type == "object") return v.is_object();
@@ -155,17 +163,22 @@ struct Validator {
     }
     if (v.is_number()) {
       const double n = v.to_number<double>();
-      if (auto* min = schema.if_contains("minimum"); min && min->is_number() && n < min->to_number<double>()) {
-        issues.push_back({path, fmt::format("a number >= {}", json::serialize(*min)), describe_json(&v)});
+      if (auto* min = schema.if_contains("minimum");
+          min && min->is_number() && n < min->to_number<double>()) {
+        issues.push_back(
+            {path, fmt::format("a number >= {}", json::serialize(*min)), describe_json(&v)});
       }
-      if (auto* max = schema.if_contains("maximum"); max && max->is_number() && n > max->to_number<double>()) {
-        issues.push_back({path, fmt::format("a number <= {}", json::serialize(*max)), describe_json(&v)});
+      if (auto* max = schema.if_contains("maximum");
+          max && max->is_number() && n > max->to_number<double>()) {
+        issues.push_back(
+            {path, fmt::format("a number <= {}", json::serialize(*max)), describe_json(&v)});
       }
     }
     if (v.is_array()) {
       if (auto* items = schema.if_contains("items"); items && items->is_object()) {
         size_t i = 0;
-        for (const auto& item : v.as_array()) check(item, items->as_object(), fmt::format("{}[{}]", path, i++));
+        for (const auto& item : v.as_array())
+          check(item, items->as_object(), fmt::format("{}[{}]", path, i++));
       }
     }
     if (v.is_object()) {
@@ -185,10 +198,13 @@ struct Validator {
             continue;
           }
           const bool always = !absent_optional && contains_name(schema, name);
-          const bool conditional = flag(cs, "x-sluice-required") && cs.contains("x-sluice-showWhen") && condition_holds(cs);
+          const bool conditional = flag(cs, "x-sluice-required") &&
+                                   cs.contains("x-sluice-showWhen") && condition_holds(cs);
           if (always || conditional) {
             issues.push_back({child_path,
-                              "a value (required" + (conditional ? " when " + show_when_text(cs) : std::string()) + ")",
+                              "a value (required" +
+                                  (conditional ? " when " + show_when_text(cs) : std::string()) +
+                                  ")",
                               "nothing"});
           }
           continue;
@@ -204,16 +220,21 @@ struct Validator {
 std::string describe_json(const json::value* value) {
   if (value == nullptr) return "nothing";
   switch (value->kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return value->as_bool() ? "true" : "false";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return value->as_bool() ? "true" : "false";
     case json::kind::string: {
       std::string text = json::serialize(*value);
       if (text.size() > 60) text = text.substr(0, 57) + "...\"";
       return "string " + text;
     }
-    case json::kind::object: return "an object";
-    case json::kind::array: return fmt::format("an array of {}", value->as_array().size());
-    default: return "number " + json::serialize(*value);
+    case json::kind::object:
+      return "an object";
+    case json::kind::array:
+      return fmt::format("an array of {}", value->as_array().size());
+    default:
+      return "number " + json::serialize(*value);
   }
 }
 
@@ -233,7 +254,8 @@ std::vector<std::string> secret_paths(const json::object& schema) {
   return out;
 }
 
-std::vector<ValidationIssue> validate_against_schema(const json::value& doc, const json::object& schema) {
+std::vector<ValidationIssue> validate_against_schema(const json::value& doc,
+                                                     const json::object& schema) {
   Validator v{doc, {}};
   v.check(doc, schema, "$");
   return std::move(v.issues);

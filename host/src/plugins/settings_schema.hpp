@@ -12,10 +12,10 @@
 namespace sluice::host {
 
 struct SettingRow {
-  std::string path;       // dotted, e.g. "http.auth.basic.password"
-  std::string type;       // string, integer, number, boolean, enum, object, array, template
+  std::string path;  // dotted, e.g. "http.auth.basic.password"
+  std::string type;  // string, integer, number, boolean, enum, object, array, template
   bool required = false;
-  std::string shown_when; // e.g. "http.auth.type = basic"; empty when always shown
+  std::string shown_when;     // e.g. "http.auth.type = basic"; empty when always shown
   std::string default_value;  // JSON text; empty when none
   std::string label;
   std::string help;

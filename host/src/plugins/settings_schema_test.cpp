@@ -1,8 +1,8 @@
 // Specifies validation of resource documents against plugin-declared schemas.
 #include "plugins/settings_schema.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "sluice/schema.hpp"
 
@@ -23,37 +23,42 @@ json::object schema() {
 
 std::vector<std::string> issues(const char* doc) {
   std::vector<std::string> out;
-  for (const auto& i : validate_against_schema(json::parse(doc), schema())) out.push_back(i.to_string());
+  for (const auto& i : validate_against_schema(json::parse(doc), schema()))
+    out.push_back(i.to_string());
   return out;
 }
 
 TEST(Validation, AcceptsAValidDocumentWithUndeclaredFields) {
-  EXPECT_EQ(issues(R"({"_id":"x","http":{"baseURI":"http://a","extra":1}})"), std::vector<std::string>{});
+  EXPECT_EQ(issues(R"({"_id":"x","http":{"baseURI":"http://a","extra":1}})"),
+            std::vector<std::string>{});
 }
 
 TEST(Validation, NamesPathExpectedAndFound) {
   EXPECT_EQ(issues(R"({"http":{"baseURI":7,"auth":{"type":"digest"},"batchSize":0}})"),
-            (std::vector<std::string>{"$.http.baseURI: expected a string, found number 7",
-                                      "$.http.auth.type: expected one of \"none\", \"basic\", found string \"digest\"",
-                                      "$.http.batchSize: expected a number >= 1, found number 0"}));
+            (std::vector<std::string>{
+                "$.http.baseURI: expected a string, found number 7",
+                "$.http.auth.type: expected one of \"none\", \"basic\", found string \"digest\"",
+                "$.http.batchSize: expected a number >= 1, found number 0"}));
 }
 
 TEST(Validation, ReportsTheMissingLeafOfARequiredGroup) {
-  EXPECT_EQ(issues(R"({})"), std::vector<std::string>{"$.http.baseURI: expected a value (required), found nothing"});
+  EXPECT_EQ(issues(R"({})"),
+            std::vector<std::string>{"$.http.baseURI: expected a value (required), found nothing"});
 }
 
 TEST(Validation, RequiresConditionalSettingsOnlyWhileTheirConditionHolds) {
-  EXPECT_EQ(issues(R"({"http":{"baseURI":"u","auth":{"type":"none"}}})"), std::vector<std::string>{});
+  EXPECT_EQ(issues(R"({"http":{"baseURI":"u","auth":{"type":"none"}}})"),
+            std::vector<std::string>{});
   EXPECT_EQ(issues(R"({"http":{"baseURI":"u","auth":{"type":"basic"}}})"),
-            std::vector<std::string>{
-                "$.http.auth.basic.username: expected a value (required when http.auth.type = basic), found nothing"});
+            std::vector<std::string>{"$.http.auth.basic.username: expected a value (required when "
+                                     "http.auth.type = basic), found nothing"});
 }
 
 TEST(Validation, AnOptionalGroupLeftOutIsNotRequiredToBeComplete) {
   EXPECT_EQ(issues(R"({"http":{"baseURI":"u"}})"), std::vector<std::string>{});
   EXPECT_EQ(issues(R"({"http":{"baseURI":"u","auth":{"type":"basic","basic":{}}}})"),
-            std::vector<std::string>{
-                "$.http.auth.basic.username: expected a value (required when http.auth.type = basic), found nothing"});
+            std::vector<std::string>{"$.http.auth.basic.username: expected a value (required when "
+                                     "http.auth.type = basic), found nothing"});
 }
 
 TEST(Schemas, FlattenIntoRowsAndListSecrets) {

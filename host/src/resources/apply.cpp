@@ -5,8 +5,8 @@
 #include <map>
 #include <sstream>
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include "plugins/settings_schema.hpp"
 
@@ -19,7 +19,7 @@ namespace {
 
 struct Document {
   fs::path file;
-  size_t index = 0;      // position in the file when it holds an array
+  size_t index = 0;  // position in the file when it holds an array
   bool in_array = false;
   ResourceKind kind = ResourceKind::kConnection;
   std::string id;
@@ -38,16 +38,21 @@ std::string string_field(const json::object& doc, std::string_view key) {
 
 std::string_view singular(ResourceKind kind) {
   switch (kind) {
-    case ResourceKind::kConnection: return "connection";
-    case ResourceKind::kExport: return "export";
-    case ResourceKind::kImport: return "import";
-    case ResourceKind::kFlow: return "flow";
+    case ResourceKind::kConnection:
+      return "connection";
+    case ResourceKind::kExport:
+      return "export";
+    case ResourceKind::kImport:
+      return "import";
+    case ResourceKind::kFlow:
+      return "flow";
   }
   return "resource";
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class Applier {
@@ -62,7 +67,8 @@ class Applier {
         if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
       }
       std::sort(files.begin(), files.end());
-      if (files.empty()) issue(path.string(), "expected *.json resource files in this folder, found none");
+      if (files.empty())
+        issue(path.string(), "expected *.json resource files in this folder, found none");
       for (const auto& f : files) read_file(f);
     } else if (fs::is_regular_file(path, ec)) {
       read_file(path);
@@ -76,16 +82,23 @@ class Applier {
     for (const Document& d : docs_) {
       auto [it, inserted] = seen.emplace(std::pair{d.kind, d.id}, &d);
       if (!inserted) {
-        issue(d.where(), fmt::format("{} {} is defined twice (also in {}); ids must be unique per kind",
-                                     singular(d.kind), d.id, it->second->where()));
+        issue(d.where(),
+              fmt::format("{} {} is defined twice (also in {}); ids must be unique per kind",
+                          singular(d.kind), d.id, it->second->where()));
       }
     }
     for (Document& d : docs_) {
       switch (d.kind) {
-        case ResourceKind::kConnection: validate_connection(d); break;
+        case ResourceKind::kConnection:
+          validate_connection(d);
+          break;
         case ResourceKind::kExport:
-        case ResourceKind::kImport: validate_step(d); break;
-        case ResourceKind::kFlow: validate_flow(d); break;
+        case ResourceKind::kImport:
+          validate_step(d);
+          break;
+        case ResourceKind::kFlow:
+          validate_flow(d);
+          break;
       }
     }
   }
@@ -147,7 +160,8 @@ class Applier {
     }
     d.doc = std::move(value.as_object());
     const std::string adaptor = string_field(d.doc, "adaptorType");
-    if (d.doc.contains("pageGenerators") || d.doc.contains("pageProcessors") || d.doc.contains("routers")) {
+    if (d.doc.contains("pageGenerators") || d.doc.contains("pageProcessors") ||
+        d.doc.contains("routers")) {
       d.kind = ResourceKind::kFlow;
     } else if (ends_with(adaptor, "Export")) {
       d.kind = ResourceKind::kExport;
@@ -156,14 +170,16 @@ class Applier {
     } else if (d.doc.contains("type") || d.doc.contains("assistant")) {
       d.kind = ResourceKind::kConnection;
     } else {
-      issue(d.where(), "cannot tell what this document is: expected a connection (with \"type\"), an export or "
-                       "import (with \"adaptorType\", e.g. \"HTTPExport\") or a flow (with \"pageGenerators\")");
+      issue(
+          d.where(),
+          "cannot tell what this document is: expected a connection (with \"type\"), an export or "
+          "import (with \"adaptorType\", e.g. \"HTTPExport\") or a flow (with \"pageGenerators\")");
       return;
     }
     d.id = string_field(d.doc, "_id");
     if (d.id.empty()) {
-      issue(d.where(), fmt::format("$._id: expected a non-empty string naming this {}, found {}", singular(d.kind),
-                                   describe_json(d.doc.if_contains("_id"))));
+      issue(d.where(), fmt::format("$._id: expected a non-empty string naming this {}, found {}",
+                                   singular(d.kind), describe_json(d.doc.if_contains("_id"))));
       return;
     }
     docs_.push_back(std::move(d));
@@ -200,15 +216,18 @@ class Applier {
     const std::string adaptor = string_field(d.doc, "adaptorType");
     const std::string connection_id = string_field(d.doc, "_connectionId");
     if (connection_id.empty()) {
-      issue(d.where(), fmt::format("{} {}: $._connectionId: expected the _id of a connection, found {}", what, d.id,
-                                   describe_json(d.doc.if_contains("_connectionId"))));
+      issue(d.where(),
+            fmt::format("{} {}: $._connectionId: expected the _id of a connection, found {}", what,
+                        d.id, describe_json(d.doc.if_contains("_connectionId"))));
       return;
     }
     auto connection = find(ResourceKind::kConnection, connection_id);
     if (!connection) {
-      issue(d.where(), fmt::format("{} {}: $._connectionId: expected an existing connection, found \"{}\", which is "
-                                   "neither in this apply nor in the store",
-                                   what, d.id, connection_id));
+      issue(d.where(),
+            fmt::format(
+                "{} {}: $._connectionId: expected an existing connection, found \"{}\", which is "
+                "neither in this apply nor in the store",
+                what, d.id, connection_id));
       return;
     }
     auto connector = registry_.connector_for(*connection);
@@ -217,29 +236,39 @@ class Applier {
       return;
     }
     std::string prefix = adaptor.substr(0, adaptor.size() - what.size());
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (prefix != (*connector)->connection_type) {
-      issue(d.where(), fmt::format("{} {}: $.adaptorType: expected an adaptor for connection {} of type \"{}\", found \"{}\"",
-                                   what, d.id, connection_id, (*connector)->connection_type, adaptor));
+      issue(d.where(),
+            fmt::format("{} {}: $.adaptorType: expected an adaptor for connection {} of type "
+                        "\"{}\", found \"{}\"",
+                        what, d.id, connection_id, (*connector)->connection_type, adaptor));
       return;
     }
-    check_schema(d, d.kind == ResourceKind::kExport ? (*connector)->export_schema : (*connector)->import_schema, what);
+    check_schema(
+        d,
+        d.kind == ResourceKind::kExport ? (*connector)->export_schema : (*connector)->import_schema,
+        what);
   }
 
   void validate_flow(Document& d) {
     const json::value* generators = d.doc.if_contains("pageGenerators");
     if (generators == nullptr || !generators->is_array() || generators->as_array().empty()) {
-      issue(d.where(), fmt::format("flow {}: $.pageGenerators: expected an array with at least one source, found {}",
-                                   d.id, describe_json(generators)));
+      issue(d.where(),
+            fmt::format(
+                "flow {}: $.pageGenerators: expected an array with at least one source, found {}",
+                d.id, describe_json(generators)));
     } else {
       size_t i = 0;
       for (const auto& g : generators->as_array()) {
-        check_reference(d, fmt::format("$.pageGenerators[{}]", i++), g, "_exportId", ResourceKind::kExport);
+        check_reference(d, fmt::format("$.pageGenerators[{}]", i++), g, "_exportId",
+                        ResourceKind::kExport);
       }
     }
     if (const json::value* processors = d.doc.if_contains("pageProcessors")) {
       if (!processors->is_array()) {
-        issue(d.where(), fmt::format("flow {}: $.pageProcessors: expected an array, found {}", d.id, describe_json(processors)));
+        issue(d.where(), fmt::format("flow {}: $.pageProcessors: expected an array, found {}", d.id,
+                                     describe_json(processors)));
         return;
       }
       size_t i = 0;
@@ -251,24 +280,29 @@ class Applier {
         } else if (type == "export") {
           check_reference(d, path, p, "_exportId", ResourceKind::kExport);
         } else {
-          issue(d.where(), fmt::format("flow {}: {}.type: expected \"import\" or \"export\", found {}", d.id, path,
-                                       describe_json(p.is_object() ? p.as_object().if_contains("type") : &p)));
+          issue(d.where(),
+                fmt::format("flow {}: {}.type: expected \"import\" or \"export\", found {}", d.id,
+                            path,
+                            describe_json(p.is_object() ? p.as_object().if_contains("type") : &p)));
         }
       }
     }
   }
 
-  void check_reference(const Document& d, const std::string& path, const json::value& entry, std::string_view key,
-                       ResourceKind kind) {
+  void check_reference(const Document& d, const std::string& path, const json::value& entry,
+                       std::string_view key, ResourceKind kind) {
     const json::object* o = entry.if_object();
     const std::string id = o ? string_field(*o, key) : "";
     if (id.empty()) {
-      issue(d.where(), fmt::format("flow {}: {}.{}: expected the _id of an {}, found {}", d.id, path, key,
-                                   singular(kind), describe_json(o ? o->if_contains(key) : &entry)));
+      issue(d.where(),
+            fmt::format("flow {}: {}.{}: expected the _id of an {}, found {}", d.id, path, key,
+                        singular(kind), describe_json(o ? o->if_contains(key) : &entry)));
     } else if (!find(kind, id)) {
-      issue(d.where(), fmt::format("flow {}: {}.{}: expected an existing {}, found \"{}\", which is neither in this "
-                                   "apply nor in the store",
-                                   d.id, path, key, singular(kind), id));
+      issue(d.where(),
+            fmt::format(
+                "flow {}: {}.{}: expected an existing {}, found \"{}\", which is neither in this "
+                "apply nor in the store",
+                d.id, path, key, singular(kind), id));
     }
   }
 
@@ -280,7 +314,8 @@ class Applier {
 
 }  // namespace
 
-Result<std::vector<AppliedResource>> apply_resources(const fs::path& path, Store& store, const PluginRegistry& registry) {
+Result<std::vector<AppliedResource>> apply_resources(const fs::path& path, Store& store,
+                                                     const PluginRegistry& registry) {
   Applier applier(store, registry);
   applier.read_path(path);
   applier.validate();

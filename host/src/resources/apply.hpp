@@ -21,7 +21,7 @@ struct AppliedResource {
 
 // On failure the Error's message lists every problem, one per line, each naming the file, the
 // resource, the JSON path, what was expected and what was found.
-Result<std::vector<AppliedResource>> apply_resources(const std::filesystem::path& path, Store& store,
-                                                     const PluginRegistry& registry);
+Result<std::vector<AppliedResource>> apply_resources(const std::filesystem::path& path,
+                                                     Store& store, const PluginRegistry& registry);
 
 }  // namespace sluice::host

@@ -25,15 +25,19 @@ Result<StepConnection> resolve_connection(host::Store& store, const host::Plugin
   StepConnection c;
   c.id = string_field(step, "_connectionId");
   if (c.id.empty()) {
-    return flow_error(flow_id, fmt::format("{} {} has no \"_connectionId\"; add the _id of the connection it uses",
-                                           step_kind, step_id));
+    return flow_error(
+        flow_id,
+        fmt::format("{} {} has no \"_connectionId\"; add the _id of the connection it uses",
+                    step_kind, step_id));
   }
   auto doc = store.get_resource(ResourceKind::kConnection, c.id, Secrets::kRevealed);
   if (!doc) return doc.error();
   if (!*doc) {
-    return flow_error(flow_id, fmt::format("{} {}: \"_connectionId\" names connection {}, which is not in the store; "
-                                           "apply it with `sluice apply`",
-                                           step_kind, step_id, c.id));
+    return flow_error(
+        flow_id,
+        fmt::format("{} {}: \"_connectionId\" names connection {}, which is not in the store; "
+                    "apply it with `sluice apply`",
+                    step_kind, step_id, c.id));
   }
   c.doc = std::move(**doc);
   auto connector = registry.connector_for(c.doc);
@@ -51,15 +55,18 @@ Result<json::object> load(host::Store& store, ResourceKind kind, std::string_vie
   auto doc = store.get_resource(kind, id, Secrets::kRevealed);
   if (!doc) return doc.error();
   if (!*doc) {
-    return flow_error(flow_id, fmt::format("{} names {} {}, which is not in the store; apply it with `sluice apply`",
-                                           field, kind == ResourceKind::kExport ? "export" : "import", id));
+    return flow_error(
+        flow_id,
+        fmt::format("{} names {} {}, which is not in the store; apply it with `sluice apply`",
+                    field, kind == ResourceKind::kExport ? "export" : "import", id));
   }
   return std::move(**doc);
 }
 
 }  // namespace
 
-Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& registry, std::string_view flow_id) {
+Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& registry,
+                              std::string_view flow_id) {
   auto flow_doc = store.get_resource(ResourceKind::kFlow, flow_id, Secrets::kMasked);
   if (!flow_doc) return flow_doc.error();
   if (!*flow_doc) {
@@ -71,14 +78,18 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
   plan.flow_id = std::string(flow_id);
   plan.name = string_field(flow, "name");
   if (auto* d = flow.if_contains("disabled"); d && d->is_bool() && d->as_bool()) {
-    return flow_error(flow_id, "it is disabled; set \"disabled\": false and apply it again to run it");
+    return flow_error(flow_id,
+                      "it is disabled; set \"disabled\": false and apply it again to run it");
   }
   if (flow.contains("routers")) {
-    return flow_error(flow_id, "\"routers\" (branching) are not supported by this version; use pageProcessors");
+    return flow_error(
+        flow_id, "\"routers\" (branching) are not supported by this version; use pageProcessors");
   }
   const json::value* generators = flow.if_contains("pageGenerators");
   if (generators == nullptr || !generators->is_array() || generators->as_array().empty()) {
-    return flow_error(flow_id, "expected \"pageGenerators\" with at least one source ({\"_exportId\": ...}), found none");
+    return flow_error(
+        flow_id,
+        "expected \"pageGenerators\" with at least one source ({\"_exportId\": ...}), found none");
   }
   size_t index = 0;
   for (const auto& g : generators->as_array()) {
@@ -93,7 +104,9 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     if (step.name.empty()) step.name = step.export_id;
     if (auto* ps = step.doc.if_contains("pageSize"); ps && ps->is_number()) {
       const auto n = ps->to_number<double>();
-      if (n < 1) return flow_error(flow_id, fmt::format("export {}: pageSize must be at least 1, found {}", step.export_id, n));
+      if (n < 1)
+        return flow_error(flow_id, fmt::format("export {}: pageSize must be at least 1, found {}",
+                                               step.export_id, n));
       step.page_size = static_cast<size_t>(n);
     }
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
@@ -102,18 +115,23 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     plan.generators.push_back(std::move(step));
   }
   index = 0;
-  if (const json::value* processors = flow.if_contains("pageProcessors"); processors && processors->is_array()) {
+  if (const json::value* processors = flow.if_contains("pageProcessors");
+      processors && processors->is_array()) {
     for (const auto& p : processors->as_array()) {
       const std::string where = fmt::format("pageProcessors[{}]", index++);
       if (!p.is_object()) return flow_error(flow_id, fmt::format("{}: expected an object", where));
       const json::object& entry = p.as_object();
       const std::string type = string_field(entry, "type");
       if (type == "export") {
-        return flow_error(flow_id, fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
-                                               where));
+        return flow_error(
+            flow_id,
+            fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
+                        where));
       }
       if (type != "import") {
-        return flow_error(flow_id, fmt::format("{}.type: expected \"import\" or \"export\", found \"{}\"", where, type));
+        return flow_error(
+            flow_id,
+            fmt::format("{}.type: expected \"import\" or \"export\", found \"{}\"", where, type));
       }
       ProcessorStep step;
       step.import_id = string_field(entry, "_importId");
@@ -122,7 +140,8 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
       step.doc = std::move(*doc);
       step.name = string_field(step.doc, "name");
       if (step.name.empty()) step.name = step.import_id;
-      if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool()) step.proceed_on_failure = pof->as_bool();
+      if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool())
+        step.proceed_on_failure = pof->as_bool();
       auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
       if (!conn) return conn.error();
       step.connection = std::move(*conn);

@@ -5,11 +5,11 @@
 #include <memory>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
-#include <fmt/format.h>
 
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
@@ -43,11 +43,13 @@ void append_json(std::string& out, const json::value& value) {
 
 bool is_fatal(Status status) {
   return status == Status::kAuthFailed || status == Status::kInvalidConfig ||
-         status == Status::kUnsupported || status == Status::kInternal || status == Status::kNotFound;
+         status == Status::kUnsupported || status == Status::kInternal ||
+         status == Status::kNotFound;
 }
 
 std::string error_code_of(const json::object& result) {
-  if (auto* errors = result.if_contains("errors"); errors && errors->is_array() && !errors->as_array().empty()) {
+  if (auto* errors = result.if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty()) {
     if (auto* first = errors->as_array()[0].if_object()) {
       if (auto* code = first->if_contains("code")) {
         return code->is_string() ? std::string(code->as_string()) : json::serialize(*code);
@@ -78,8 +80,11 @@ std::string error_message_of(const json::object& result) {
 bool result_ok(const json::value& result) {
   const json::object* o = result.if_object();
   if (o == nullptr) return false;
-  if (auto* errors = o->if_contains("errors"); errors && errors->is_array() && !errors->as_array().empty()) return false;
-  if (auto* status = o->if_contains("statusCode"); status && status->is_number() && status->to_number<double>() >= 400) {
+  if (auto* errors = o->if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty())
+    return false;
+  if (auto* status = o->if_contains("statusCode");
+      status && status->is_number() && status->to_number<double>() >= 400) {
     return false;
   }
   return true;
@@ -108,7 +113,8 @@ class FlowRun {
       for (const auto& [export_id, state] : states_) {
         if (!state.is_null()) {
           if (auto r = store_.put_state(export_id, state); !r) {
-            job_.message = "the job completed but its export state could not be saved: " + r.error().message;
+            job_.message =
+                "the job completed but its export state could not be saved: " + r.error().message;
           }
         }
       }
@@ -144,7 +150,8 @@ class FlowRun {
     if (!force && now - last_saved_ < std::chrono::seconds(1)) return;
     last_saved_ = now;
     if (auto r = store_.put_job(job_); !r && force) {
-      job_.message += (job_.message.empty() ? "" : "; ") + std::string("the job could not be saved: ") + r.error().message;
+      job_.message += (job_.message.empty() ? "" : "; ") +
+                      std::string("the job could not be saved: ") + r.error().message;
     }
   }
 
@@ -159,8 +166,9 @@ class FlowRun {
   Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
     auto found = connections_.find(step.id);
     if (found != connections_.end()) return found->second.get();
-    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                               fmt::format("connection {}", step.id), options_.cancelled);
+    auto opened =
+        host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
+                                     fmt::format("connection {}", step.id), options_.cancelled);
     if (!opened) return opened.error();
     return (connections_[step.id] = std::move(*opened)).get();
   }
@@ -171,7 +179,8 @@ class FlowRun {
     const ProcessorStep& step = plan_.processors[index];
     auto connection = connection_for(step.connection);
     if (!connection) return connection.error();
-    auto opened = (*connection)->open_import(json::serialize(step.doc), fmt::format("import {}", step.name));
+    auto opened =
+        (*connection)->open_import(json::serialize(step.doc), fmt::format("import {}", step.name));
     if (!opened) return opened.error();
     return (imports_[index] = std::move(*opened)).get();
   }
@@ -186,8 +195,9 @@ class FlowRun {
     }
     auto state = store_.get_state(generator.export_id);
     const std::string state_text = state && !state->is_null() ? json::serialize(*state) : "null";
-    auto exp = (*connection)->open_export(json::serialize(generator.doc), state_text,
-                                          fmt::format("export {}", generator.name));
+    auto exp = (*connection)
+                   ->open_export(json::serialize(generator.doc), state_text,
+                                 fmt::format("export {}", generator.name));
     if (!exp) {
       job_level_error(generator.export_id, exp.error());
       fail(fmt::format("export {}: {}", generator.name, exp.error().message));
@@ -239,19 +249,21 @@ class FlowRun {
     const json::value* records = o ? o->if_contains("records") : nullptr;
     if (records == nullptr || !records->is_array()) {
       page.failed = true;
-      page.error = make_error(Status::kInternal,
-                              fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "
-                                          "(a bug in the plugin)",
-                                          generator.connection.connector->plugin->id));
+      page.error =
+          make_error(Status::kInternal,
+                     fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "
+                                 "(a bug in the plugin)",
+                                 generator.connection.connector->plugin->id));
     }
     return page;
   }
 
-  void produce(const GeneratorStep& generator, host::RemoteExport& exp, PageQueue<FetchedPage>& queue,
-               std::atomic<bool>& stop) {
+  void produce(const GeneratorStep& generator, host::RemoteExport& exp,
+               PageQueue<FetchedPage>& queue, std::atomic<bool>& stop) {
     while (!stop && !cancelled()) {
       auto text = exp.next_page();
-      FetchedPage page = text ? parse_page(*text, generator) : FetchedPage{nullptr, {}, true, text.error()};
+      FetchedPage page =
+          text ? parse_page(*text, generator) : FetchedPage{nullptr, {}, true, text.error()};
       bool done = false;
       if (!page.failed) {
         auto* d = page.doc.as_object().if_contains("done");
@@ -300,12 +312,14 @@ class FlowRun {
         json::error_code ec;
         results = json::parse(*submitted, ec, &results_arena);
         if (ec || !results.is_array() || results.as_array().size() != alive.size()) {
-          submitted = make_error(Status::kInternal,
-                                 fmt::format("import {}: plugin '{}' returned {} instead of one result per record ({})",
-                                             step.name, step.connection.connector->plugin->id,
-                                             results.is_array() ? fmt::format("{} results", results.as_array().size())
-                                                                : std::string("no result array"),
-                                             alive.size()));
+          submitted = make_error(
+              Status::kInternal,
+              fmt::format(
+                  "import {}: plugin '{}' returned {} instead of one result per record ({})",
+                  step.name, step.connection.connector->plugin->id,
+                  results.is_array() ? fmt::format("{} results", results.as_array().size())
+                                     : std::string("no result array"),
+                  alive.size()));
         }
       }
       for (size_t k = 0; k < alive.size(); ++k) {
@@ -314,10 +328,12 @@ class FlowRun {
         if (!submitted) {
           code = std::string(to_string(submitted.error().status));
           message = submitted.error().status == Status::kCancelled
-                        ? fmt::format("import {} did not confirm this record: the job was canceled while its page "
-                                      "was being submitted, so it may or may not have arrived; check the "
-                                      "destination, then retry it",
-                                      step.name)
+                        ? fmt::format(
+                              "import {} did not confirm this record: the job was canceled while "
+                              "its page "
+                              "was being submitted, so it may or may not have arrived; check the "
+                              "destination, then retry it",
+                              step.name)
                         : submitted.error().message;
         } else {
           const json::value& r = results.as_array()[k];
@@ -326,7 +342,8 @@ class FlowRun {
             continue;
           }
           code = r.is_object() ? error_code_of(r.as_object()) : "error";
-          message = r.is_object() ? error_message_of(r.as_object()) : "the plugin returned a malformed result";
+          message = r.is_object() ? error_message_of(r.as_object())
+                                  : "the plugin returned a malformed result";
         }
         if (failed[i]) continue;  // already counted at an earlier step (proceedOnFailure)
         failed[i] = 1;
@@ -375,11 +392,13 @@ class FlowRun {
 
 }  // namespace
 
-Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry, std::string_view flow_id,
-                     const RunOptions& options) {
+Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
+                     std::string_view flow_id, const RunOptions& options) {
   auto exists = store.get_resource(host::ResourceKind::kFlow, flow_id, host::Secrets::kMasked);
   if (!exists) return exists.error();
-  if (!*exists) return make_error(Status::kNotFound, fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
+  if (!*exists)
+    return make_error(Status::kNotFound,
+                      fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
   Job job;
   job.id = new_id();
   job.flow_id = std::string(flow_id);

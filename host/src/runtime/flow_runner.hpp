@@ -17,9 +17,9 @@
 namespace sluice::runtime {
 
 struct RunOptions {
-  const std::atomic<bool>* cancelled = nullptr;      // set it to cancel; the job ends "canceled"
+  const std::atomic<bool>* cancelled = nullptr;       // set it to cancel; the job ends "canceled"
   std::function<void(const host::Job&)> on_progress;  // after each page, on the calling thread
-  size_t queue_depth = 2;                            // pages fetched ahead of processing
+  size_t queue_depth = 2;                             // pages fetched ahead of processing
 };
 
 // Returns the finished job (completed, failed or canceled), which is also in the store. An Error

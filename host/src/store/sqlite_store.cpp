@@ -67,8 +67,9 @@ class SqliteStore final : public Store {
   // Runs `sql_all`, or with a flow id `sql_of_flow` (whose first parameter is that id); the last
   // parameter of both is the limit. Turns each "doc" column into a T.
   template <class T>
-  Result<std::vector<T>> select_by_flow(const char* sql_all, const char* sql_of_flow, std::string_view flow_id,
-                                        size_t limit, std::string_view what);
+  Result<std::vector<T>> select_by_flow(const char* sql_all, const char* sql_of_flow,
+                                        std::string_view flow_id, size_t limit,
+                                        std::string_view what);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;
@@ -222,9 +223,10 @@ Result<std::optional<Job>> SqliteStore::get_job(std::string_view id) {
 }
 
 Result<std::vector<Job>> SqliteStore::list_jobs(std::string_view flow_id, size_t limit) {
-  return select_by_flow<Job>("SELECT doc FROM jobs ORDER BY started_at DESC, id DESC LIMIT ?",
-                             "SELECT doc FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-                             flow_id, limit, "jobs");
+  return select_by_flow<Job>(
+      "SELECT doc FROM jobs ORDER BY started_at DESC, id DESC LIMIT ?",
+      "SELECT doc FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT ?", flow_id,
+      limit, "jobs");
 }
 
 Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
@@ -263,7 +265,8 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
 Result<std::vector<JobError>> SqliteStore::list_errors(std::string_view flow_id, size_t limit) {
   return select_by_flow<JobError>(
       "SELECT doc FROM errors WHERE resolved = 0 ORDER BY occurred_at, rowid LIMIT ?",
-      "SELECT doc FROM errors WHERE flow_id = ? AND resolved = 0 ORDER BY occurred_at, rowid LIMIT ?",
+      "SELECT doc FROM errors WHERE flow_id = ? AND resolved = 0 ORDER BY occurred_at, rowid LIMIT "
+      "?",
       flow_id, limit, "open errors");
 }
 
@@ -272,8 +275,9 @@ Result<std::vector<T>> SqliteStore::select_by_flow(const char* sql_all, const ch
                                                    std::string_view flow_id, size_t limit,
                                                    std::string_view what) {
   std::lock_guard lock(mutex_);
-  auto select = flow_id.empty() ? db_->prepare(sql_all, fmt::format("list {}", what))
-                                : db_->prepare(sql_of_flow, fmt::format("list {} of flow {}", what, flow_id));
+  auto select = flow_id.empty()
+                    ? db_->prepare(sql_all, fmt::format("list {}", what))
+                    : db_->prepare(sql_of_flow, fmt::format("list {} of flow {}", what, flow_id));
   if (!select) return select.error();
   int parameter = 1;
   if (!flow_id.empty()) select->bind(parameter++, flow_id);

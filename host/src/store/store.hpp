@@ -28,9 +28,9 @@ std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noe
 
 struct Resource {
   ResourceKind kind = ResourceKind::kConnection;
-  std::string id;                        // the document's "_id"
-  boost::json::object doc;               // the whole document, integrator.io shape
-  std::vector<std::string> secret_paths; // dotted paths of secret fields (from the plugin schema)
+  std::string id;                         // the document's "_id"
+  boost::json::object doc;                // the whole document, integrator.io shape
+  std::vector<std::string> secret_paths;  // dotted paths of secret fields (from the plugin schema)
 };
 
 // How secrets come back from a read.
@@ -64,8 +64,8 @@ struct JobError {
   std::string id;
   std::string job_id;
   std::string flow_id;
-  std::string step_id;   // the export or import "_id" where it failed
-  std::string code;      // e.g. "422", "auth_failed"
+  std::string step_id;  // the export or import "_id" where it failed
+  std::string code;     // e.g. "422", "auth_failed"
   std::string message;
   std::string occurred_at;
   boost::json::value retry_data;

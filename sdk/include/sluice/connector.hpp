@@ -25,7 +25,7 @@ enum class ConnectorKind : int32_t {
 };
 
 struct ConnectorInfo {
-  std::string name;             // unique within the plugin
+  std::string name;  // unique within the plugin
   ConnectorKind kind = ConnectorKind::kUniversal;
   std::string connection_type;  // connection `type` served, e.g. "http"
   std::string assistant;        // `assistant` served when branded

@@ -15,7 +15,8 @@ const boost::json::value* find_path(const boost::json::value& root, std::string_
 boost::json::value* find_path(boost::json::value& root, std::string_view path) noexcept;
 // The same from an object, for the settings documents connectors receive. An empty path, which
 // would name the object itself, gives nullptr.
-const boost::json::value* find_path(const boost::json::object& root, std::string_view path) noexcept;
+const boost::json::value* find_path(const boost::json::object& root,
+                                    std::string_view path) noexcept;
 const boost::json::value* find_path(boost::json::value&& root, std::string_view path) = delete;
 const boost::json::value* find_path(boost::json::object&& root, std::string_view path) = delete;
 

@@ -2,7 +2,8 @@
 // plugin. It defines the ABI entry symbol and, for every connector type, noexcept shims that
 // translate the C ABI into calls on a default-constructed instance of that type:
 //
-//   SLUICE_PLUGIN("http", "1.0.0", "Universal HTTP connector", sluice::plugins::http::HttpConnector)
+//   SLUICE_PLUGIN("http", "1.0.0", "Universal HTTP connector",
+//   sluice::plugins::http::HttpConnector)
 //
 // Each connector type must derive from sluice::Connector and be default-constructible.
 #pragma once

@@ -37,7 +37,8 @@ Auth Auth::with_token(TokenAuth token) {
 
 std::optional<Header> Auth::header() const {
   switch (type) {
-    case AuthType::kNone: return std::nullopt;
+    case AuthType::kNone:
+      return std::nullopt;
     case AuthType::kBasic:
       return Header{"Authorization", "Basic " + base64(basic.username + ":" + basic.password)};
     case AuthType::kToken:
@@ -60,7 +61,8 @@ std::vector<std::string> Auth::secrets() const {
     if (!s.empty()) out.push_back(std::move(s));
   };
   switch (type) {
-    case AuthType::kNone: break;
+    case AuthType::kNone:
+      break;
     case AuthType::kBasic:
       keep(basic.password);
       keep(base64(basic.username + ":" + basic.password));
@@ -76,8 +78,8 @@ std::vector<std::string> Auth::secrets() const {
 }
 
 std::vector<std::string> Auth::secret_params() const {
-  std::vector<std::string> out = {"access_token", "token", "api_key", "apikey", "key",
-                                  "password",     "secret", "signature", "sig", "client_secret"};
+  std::vector<std::string> out = {"access_token", "token",  "api_key",   "apikey", "key",
+                                  "password",     "secret", "signature", "sig",    "client_secret"};
   if (auto param = query_param()) out.push_back(param->name);
   return out;
 }

@@ -20,7 +20,8 @@ TEST(Auth, BasicSendsBase64Credentials) {
   EXPECT_EQ(header->value, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   auto secrets = Auth::with_basic("Aladdin", "open sesame").secrets();
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "open sesame"), secrets.end());
-  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="), secrets.end());
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+            secrets.end());
 }
 
 TEST(Auth, TokenInHeaderUsesHeaderNameAndScheme) {
@@ -28,14 +29,16 @@ TEST(Auth, TokenInHeaderUsesHeaderNameAndScheme) {
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->name, "Authorization");
   EXPECT_EQ(bearer->value, "Bearer t0k");
-  auto custom = Auth::with_token({.token = "t0k", .header_name = "X-Api-Key", .scheme = ""}).header();
+  auto custom =
+      Auth::with_token({.token = "t0k", .header_name = "X-Api-Key", .scheme = ""}).header();
   ASSERT_TRUE(custom);
   EXPECT_EQ(custom->name, "X-Api-Key");
   EXPECT_EQ(custom->value, "t0k");
 }
 
 TEST(Auth, TokenInUrlUsesParamName) {
-  Auth auth = Auth::with_token({.token = "t0k", .location = TokenLocation::kUrl, .param_name = "apikey"});
+  Auth auth =
+      Auth::with_token({.token = "t0k", .location = TokenLocation::kUrl, .param_name = "apikey"});
   EXPECT_FALSE(auth.header());
   auto param = auth.query_param();
   ASSERT_TRUE(param);

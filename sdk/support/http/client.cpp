@@ -68,7 +68,8 @@ std::optional<milliseconds> parse_retry_after(const Response& response) {
   Poco::DateTime when;
   int tzd = 0;
   if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, *value, when, tzd)) {
-    const auto diff_us = (when.timestamp() - Poco::Timestamp()) - static_cast<long long>(tzd) * 1'000'000;
+    const auto diff_us =
+        (when.timestamp() - Poco::Timestamp()) - static_cast<long long>(tzd) * 1'000'000;
     return milliseconds(std::max<long long>(0, diff_us / 1000));
   }
   return std::nullopt;
@@ -177,8 +178,8 @@ struct Client::Impl {
   // The outcome of one attempt: a response, or why none arrived.
   struct Attempt {
     bool responded = false;
-    bool stale = false;     // failed on a reused keep-alive connection, not by timeout
-    std::string failure;    // with !responded
+    bool stale = false;   // failed on a reused keep-alive connection, not by timeout
+    std::string failure;  // with !responded
   };
 
   Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
@@ -225,13 +226,14 @@ struct Client::Impl {
           }
         } else {
           Poco::StreamCopier::copyToString(in, response.body, 64 * 1024);
-          if (in.bad()) throw Poco::Net::NetException("the connection broke while reading the body");
+          if (in.bad())
+            throw Poco::Net::NetException("the connection broke while reading the body");
         }
       }
       result.responded = true;
     } catch (const Poco::TimeoutException&) {
-      result.failure = "no response within " + seconds_text(options.receive_timeout) +
-                       " (timed out)";
+      result.failure =
+          "no response within " + seconds_text(options.receive_timeout) + " (timed out)";
     } catch (const Poco::Exception& e) {
       result.stale = lease.reused;
       result.failure = e.displayText();
@@ -294,8 +296,8 @@ Result<Response> Client::execute(Context& context, const Request& request) {
   int attempt = 0;
   while (true) {
     if (context.cancelled()) {
-      return make_error(Status::kCancelled, what + ": cancelled before attempt " +
-                                                std::to_string(attempt + 1));
+      return make_error(Status::kCancelled,
+                        what + ": cancelled before attempt " + std::to_string(attempt + 1));
     }
     ++attempt;
     Impl::Attempt outcome = impl_->attempt(*parts, request, response);
@@ -321,10 +323,10 @@ Result<Response> Client::execute(Context& context, const Request& request) {
       }
       const std::string failure = redact(what + ": " + outcome.failure);
       if (attempt >= options.max_attempts) {
-        Error error = make_error(
-            Status::kTransient,
-            failure + " (" + std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts") +
-                "); check that the server is reachable, then retry");
+        Error error =
+            make_error(Status::kTransient, failure + " (" + std::to_string(attempt) +
+                                               (attempt == 1 ? " attempt" : " attempts") +
+                                               "); check that the server is reachable, then retry");
         error.details = {{"url", response.url}, {"attempts", attempt}};
         return error;
       }
@@ -335,11 +337,12 @@ Result<Response> Client::execute(Context& context, const Request& request) {
     for (auto deadline = std::chrono::steady_clock::now() + wait;
          std::chrono::steady_clock::now() < deadline;) {
       if (context.cancelled()) {
-        return make_error(Status::kCancelled,
-                          what + ": cancelled while waiting to retry (attempt " +
-                              std::to_string(attempt) + ")");
+        return make_error(
+            Status::kCancelled,
+            what + ": cancelled while waiting to retry (attempt " + std::to_string(attempt) + ")");
       }
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
       std::this_thread::sleep_for(std::min(left, milliseconds(50)));
     }
     backoff *= 2;
@@ -356,7 +359,10 @@ Result<Response> Client::send(Context& context, const Request& request) {
 Error Client::error_for(std::string_view method, const Response& response) const {
   const Status status = status_for(response.status);
   std::string message(method);
-  message.append(" ").append(response.url).append(": HTTP ").append(std::to_string(response.status));
+  message.append(" ")
+      .append(response.url)
+      .append(": HTTP ")
+      .append(std::to_string(response.status));
   if (!response.reason.empty()) message.append(" ").append(response.reason);
   if (!response.body.empty()) message.append(": ").append(body_snippet(response.body));
   const std::string attempts = response.attempts > 1
@@ -366,15 +372,17 @@ Error Client::error_for(std::string_view method, const Response& response) const
   error.status = status;
   switch (status) {
     case Status::kAuthFailed:
-      message.append(" — the credentials were refused; check the connection's authentication "
-                     "settings");
+      message.append(
+          " — the credentials were refused; check the connection's authentication "
+          "settings");
       break;
     case Status::kNotFound:
       message.append(" — check the base URI and the relative URI");
       break;
     case Status::kRateLimited: {
       const auto retry_after = parse_retry_after(response).value_or(impl_->options.max_backoff);
-      error.retry_after_ms = static_cast<uint32_t>(std::min<long long>(retry_after.count(), UINT32_MAX));
+      error.retry_after_ms =
+          static_cast<uint32_t>(std::min<long long>(retry_after.count(), UINT32_MAX));
       message.append(" — the API is limiting the request rate" + attempts + "; retry in " +
                      seconds_text(retry_after));
       break;
@@ -385,8 +393,9 @@ Error Client::error_for(std::string_view method, const Response& response) const
     default:
       if (response.status >= 300 && response.status < 400) {
         const std::string* location = response.header("Location");
-        message.append(" — redirects are not followed" +
-                       (location ? "; the server points to " + redact_url(*location) : std::string()));
+        message.append(
+            " — redirects are not followed" +
+            (location ? "; the server points to " + redact_url(*location) : std::string()));
       } else {
         message.append(" — the API refused the request");
       }

@@ -71,8 +71,12 @@ class ScriptedServer {
     explicit Handler(ScriptedServer& s) : server(s) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
-      Received r{request.getMethod(), request.getURI(), {}, request.get("Authorization", ""),
-                 request.get("Content-Type", ""), request.clientAddress().port()};
+      Received r{request.getMethod(),
+                 request.getURI(),
+                 {},
+                 request.get("Authorization", ""),
+                 request.get("Content-Type", ""),
+                 request.clientAddress().port()};
       Poco::StreamCopier::copyToString(request.stream(), r.body);
       Scripted next;
       {
@@ -97,7 +101,8 @@ class ScriptedServer {
   };
   struct Factory : Poco::Net::HTTPRequestHandlerFactory {
     explicit Factory(ScriptedServer& s) : server(s) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
       return new Handler(server);
     }
     ScriptedServer& server;
@@ -197,13 +202,15 @@ TEST(Client, RetriesServerErrorsUntilOneSucceeds) {
 
 TEST(Client, ServerErrorAfterLastAttemptIsTransientNamingMethodUrlStatusAndBody) {
   ScriptedServer& server = fresh_server();
-  for (int i = 0; i < 3; ++i) server.script({.status = 502, .body = R"({"error":"upstream down"})"});
+  for (int i = 0; i < 3; ++i)
+    server.script({.status = 502, .body = R"({"error":"upstream down"})"});
   Client client(fast_options());
   Context context = no_host();
   auto executed = client.execute(context, {.url = server.url("/x")});
   ASSERT_TRUE(executed);
   EXPECT_EQ(executed->status, 502);
-  for (int i = 0; i < 3; ++i) server.script({.status = 502, .body = R"({"error":"upstream down"})"});
+  for (int i = 0; i < 3; ++i)
+    server.script({.status = 502, .body = R"({"error":"upstream down"})"});
   auto sent = client.send(context, {.url = server.url("/x")});
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().status, Status::kTransient);
@@ -238,11 +245,13 @@ TEST(Client, ClassifiesClientErrorsWithoutRetrying) {
   EXPECT_EQ(client.send(context, {.url = server.url("/a")}).error().status, Status::kAuthFailed);
   EXPECT_EQ(client.send(context, {.url = server.url("/b")}).error().status, Status::kAuthFailed);
   EXPECT_EQ(client.send(context, {.url = server.url("/c")}).error().status, Status::kNotFound);
-  auto unprocessable = client.send(context, {.method = "POST", .url = server.url("/d"), .body = "{}"});
+  auto unprocessable =
+      client.send(context, {.method = "POST", .url = server.url("/d"), .body = "{}"});
   EXPECT_EQ(unprocessable.error().status, Status::kRemoteError);
-  EXPECT_EQ(unprocessable.error().message, "POST " + server.url("/d") +
-                                               R"(: HTTP 422 Unprocessable Entity: {"message":"bad"})"
-                                               " — the API refused the request");
+  EXPECT_EQ(unprocessable.error().message,
+            "POST " + server.url("/d") +
+                R"(: HTTP 422 Unprocessable Entity: {"message":"bad"})"
+                " — the API refused the request");
   EXPECT_EQ(server.received().size(), 4u);
 }
 
@@ -263,8 +272,8 @@ TEST(Client, StatusTable) {
 TEST(Client, TokensNeverAppearInErrorsEvenWhenTheServerEchoesThem) {
   ScriptedServer& server = fresh_server();
   server.script({.status = 401, .body = "bad token s3cr3t-t0ken for /x?access_token=s3cr3t-t0ken"});
-  Client client(fast_options({.auth = Auth::with_token({.token = "s3cr3t-t0ken",
-                                                        .location = TokenLocation::kUrl})}));
+  Client client(fast_options(
+      {.auth = Auth::with_token({.token = "s3cr3t-t0ken", .location = TokenLocation::kUrl})}));
   Context context = no_host();
   auto sent = client.send(context, {.url = server.url("/x?page=1")});
   ASSERT_FALSE(sent);

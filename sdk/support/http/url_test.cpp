@@ -61,7 +61,8 @@ TEST(Url, SetsAppendsAndReplacesQueryParameters) {
 }
 
 TEST(Url, PercentEncodesLikeEncodeURIComponent) {
-  EXPECT_EQ(percent_encode("a b/c?d=e&f~g*'()!_-.\xC3\xA9"), "a%20b%2Fc%3Fd%3De%26f~g*'()!_-.%C3%A9");
+  EXPECT_EQ(percent_encode("a b/c?d=e&f~g*'()!_-.\xC3\xA9"),
+            "a%20b%2Fc%3Fd%3De%26f~g*'()!_-.%C3%A9");
 }
 
 TEST(Url, RedactsUserinfoAndSecretParameters) {

@@ -48,14 +48,27 @@ void append_double(std::string& out, double value) {
 
 void append_value(std::string& out, const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: break;
-    case json::kind::string: out.append(value.get_string()); break;
-    case json::kind::bool_: out.append(value.get_bool() ? "true" : "false"); break;
-    case json::kind::int64: out.append(std::to_string(value.get_int64())); break;
-    case json::kind::uint64: out.append(std::to_string(value.get_uint64())); break;
-    case json::kind::double_: append_double(out, value.get_double()); break;
+    case json::kind::null:
+      break;
+    case json::kind::string:
+      out.append(value.get_string());
+      break;
+    case json::kind::bool_:
+      out.append(value.get_bool() ? "true" : "false");
+      break;
+    case json::kind::int64:
+      out.append(std::to_string(value.get_int64()));
+      break;
+    case json::kind::uint64:
+      out.append(std::to_string(value.get_uint64()));
+      break;
+    case json::kind::double_:
+      append_double(out, value.get_double());
+      break;
     case json::kind::object:
-    case json::kind::array: out.append(json::serialize(value)); break;
+    case json::kind::array:
+      out.append(json::serialize(value));
+      break;
   }
 }
 
@@ -84,14 +97,16 @@ Result<Template> Template::parse(std::string_view source, std::string name) {
     const size_t body_begin = open + (raw ? 3 : 2);
     const size_t close = source.find(closer, body_begin);
     const size_t next_open = source.find("{{", body_begin);
-    if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close)) {
+    if (close == std::string_view::npos ||
+        (next_open != std::string_view::npos && next_open < close)) {
       return error(open, std::string("unclosed '") + (raw ? "{{{" : "{{") + "'");
     }
     const std::string_view body = source.substr(body_begin, close - body_begin);
     const std::string_view path = trim(body);
     const std::string_view shown = source.substr(open, close + closer.size() - open);
     if (path.empty()) return error(open, "empty tag '" + std::string(shown) + "'");
-    if (std::string_view("#/^>!&=").find(path.front()) != std::string_view::npos || path == "else") {
+    if (std::string_view("#/^>!&=").find(path.front()) != std::string_view::npos ||
+        path == "else") {
       return error(open, "unsupported syntax '" + std::string(shown) + "'");
     }
     if (!std::all_of(path.begin(), path.end(), is_path_char) || path.front() == '.' ||
@@ -101,7 +116,8 @@ Result<Template> Template::parse(std::string_view source, std::string name) {
                    "such as record.id");
     }
     if (!raw && source.substr(close, 3) == "}}}") {
-      return error(open, "mismatched braces in '" + std::string(source.substr(open, close + 3 - open)) + "'");
+      return error(open, "mismatched braces in '" +
+                             std::string(source.substr(open, close + 3 - open)) + "'");
     }
     t.parts_.push_back({raw ? Part::kRaw : Part::kEscaped, std::string(path)});
     pos = close + closer.size();
@@ -143,7 +159,8 @@ bool Template::references(std::string_view path) const noexcept {
 }
 
 bool Template::is_literal() const noexcept {
-  return std::none_of(parts_.begin(), parts_.end(), [](const Part& p) { return p.kind != Part::kText; });
+  return std::none_of(parts_.begin(), parts_.end(),
+                      [](const Part& p) { return p.kind != Part::kText; });
 }
 
 }  // namespace sluice::support

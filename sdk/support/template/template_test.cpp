@@ -1,7 +1,7 @@
 #include "sluice/support/template.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace sluice::support {
 namespace {
@@ -38,7 +38,8 @@ TEST(Template, MissingAndNullRenderEmpty) {
 }
 
 TEST(Template, UriContextEncodesDoubleButNotTripleBraces) {
-  EXPECT_EQ(render("/o/{{record.id}}?sku={{record.lines.0.sku}}", Escape::kUri), "/o/A%2F1%20b?sku=X%26Y");
+  EXPECT_EQ(render("/o/{{record.id}}?sku={{record.lines.0.sku}}", Escape::kUri),
+            "/o/A%2F1%20b?sku=X%26Y");
   EXPECT_EQ(render("/o/{{{record.id}}}", Escape::kUri), "/o/A/1 b");
   EXPECT_EQ(render("/o/{{record.id}}", Escape::kNone), "/o/A/1 b");
 }
@@ -64,7 +65,8 @@ TEST(Template, UnsupportedSyntaxIsAnErrorNamingTemplateAndPosition) {
 TEST(Template, HelpersUnclosedAndMismatchedBracesAreErrors) {
   auto helper = Template::parse("x{{dateFormat record.date}}", "t");
   ASSERT_FALSE(helper);
-  EXPECT_NE(helper.error().message.find("unsupported expression '{{dateFormat record.date}}' at line 1, column 2"),
+  EXPECT_NE(helper.error().message.find(
+                "unsupported expression '{{dateFormat record.date}}' at line 1, column 2"),
             std::string::npos);
   auto unclosed = Template::parse("/o/{{record.id", "t");
   ASSERT_FALSE(unclosed);

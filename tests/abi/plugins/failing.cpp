@@ -6,7 +6,8 @@ namespace {
 class FailingConnection : public sluice::Connection {
  public:
   sluice::Result<void> ping(sluice::Context&) override {
-    return sluice::make_error(sluice::Status::kAuthFailed, "the remote refused the credentials (HTTP 401)");
+    return sluice::make_error(sluice::Status::kAuthFailed,
+                              "the remote refused the credentials (HTTP 401)");
   }
 };
 
@@ -18,13 +19,13 @@ class FailingConnector : public sluice::Connector {
     info.connection_type = "failing";
     return info;
   }
-  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&,
-                                                                       const boost::json::object&) override {
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
+      sluice::Context&, const boost::json::object&) override {
     return std::unique_ptr<sluice::Connection>(new FailingConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
-                                                                    const boost::json::object&,
-                                                                    const boost::json::value&) override {
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
+      sluice::Context&, sluice::Connection&, const boost::json::object&,
+      const boost::json::value&) override {
     sluice::Error e = sluice::make_error(sluice::Status::kRateLimited, "slow down");
     e.retry_after_ms = 1500;
     return e;

@@ -19,8 +19,8 @@ class GoodConnector : public sluice::Connector {
     info.connection.string("good.password").secret();
     return info;
   }
-  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&,
-                                                                       const boost::json::object&) override {
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
+      sluice::Context&, const boost::json::object&) override {
     return std::unique_ptr<sluice::Connection>(new GoodConnection);
   }
 };

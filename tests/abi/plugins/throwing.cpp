@@ -7,7 +7,9 @@ namespace {
 
 class ThrowingConnection : public sluice::Connection {
  public:
-  sluice::Result<void> ping(sluice::Context&) override { throw std::runtime_error("ping exploded"); }
+  sluice::Result<void> ping(sluice::Context&) override {
+    throw std::runtime_error("ping exploded");
+  }
 };
 
 class ThrowingConnector : public sluice::Connector {
@@ -18,14 +20,14 @@ class ThrowingConnector : public sluice::Connector {
     info.connection_type = "throwing";
     return info;
   }
-  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&,
-                                                                       const boost::json::object& doc) override {
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
+      sluice::Context&, const boost::json::object& doc) override {
     if (doc.contains("openThrows")) throw std::logic_error("open_connection exploded");
     return std::unique_ptr<sluice::Connection>(new ThrowingConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
-                                                                    const boost::json::object&,
-                                                                    const boost::json::value&) override {
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
+      sluice::Context&, sluice::Connection&, const boost::json::object&,
+      const boost::json::value&) override {
     throw 42;  // not even a std::exception
   }
 };

@@ -21,7 +21,8 @@ class GreetingExport : public sluice::ExportReader {
   sluice::Result<sluice::Page> next_page(sluice::Context&) override {
     sluice::Page page;
     for (int i = 0; i < 3 && next_ <= count_; ++i, ++next_) {
-      page.records.push_back(json::object{{"id", next_}, {"text", "hello " + name_ + " #" + std::to_string(next_)}});
+      page.records.push_back(
+          json::object{{"id", next_}, {"text", "hello " + name_ + " #" + std::to_string(next_)}});
     }
     page.done = next_ > count_;
     return page;
@@ -36,9 +37,12 @@ class GreetingExport : public sluice::ExportReader {
 class GreetingImport : public sluice::ImportWriter {
  public:
   explicit GreetingImport(std::string file) : file_(std::move(file)) {}
-  sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&, const json::array& records) override {
+  sluice::Result<std::vector<sluice::RecordResult>> submit(sluice::Context&,
+                                                           const json::array& records) override {
     std::ofstream out(file_, std::ios::app);
-    if (!out) return sluice::make_error(sluice::Status::kInvalidConfig, "greeting.outputFile: cannot write " + file_);
+    if (!out)
+      return sluice::make_error(sluice::Status::kInvalidConfig,
+                                "greeting.outputFile: cannot write " + file_);
     for (const auto& r : records) out << json::serialize(r) << '\n';
     return std::vector<sluice::RecordResult>(records.size());
   }
@@ -59,18 +63,21 @@ class GreetingConnector : public sluice::Connector {
     info.import_settings.string("greeting.outputFile").label("Output file").required();
     return info;
   }
-  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(sluice::Context&, const json::object& doc) override {
+  sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
+      sluice::Context&, const json::object& doc) override {
     name_ = std::string(doc.at("greeting").at("name").as_string());
     return std::unique_ptr<sluice::Connection>(new GreetingConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&, sluice::Connection&,
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
+                                                                    sluice::Connection&,
                                                                     const json::object& doc,
                                                                     const json::value&) override {
     const json::value* count = sluice::find_path(doc, "greeting.count");
-    return std::unique_ptr<sluice::ExportReader>(new GreetingExport(count ? count->to_number<int64_t>() : 5, name_));
+    return std::unique_ptr<sluice::ExportReader>(
+        new GreetingExport(count ? count->to_number<int64_t>() : 5, name_));
   }
-  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(sluice::Context&, sluice::Connection&,
-                                                                    const json::object& doc) override {
+  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
+      sluice::Context&, sluice::Connection&, const json::object& doc) override {
     return std::unique_ptr<sluice::ImportWriter>(
         new GreetingImport(std::string(doc.at("greeting").at("outputFile").as_string())));
   }

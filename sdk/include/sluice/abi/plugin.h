@@ -121,11 +121,11 @@ typedef struct sluice_connector_api {
  * and valid for as long as it is loaded (plugins are never unloaded). */
 typedef struct sluice_connector_descriptor {
   uint32_t struct_size;
-  const char* name;            /* unique within the plugin, e.g. "http" */
-  int32_t kind;                /* SLUICE_CONNECTOR_UNIVERSAL or SLUICE_CONNECTOR_BRANDED */
-  const char* connection_type; /* the connection `type` it serves, e.g. "http" */
-  const char* assistant;       /* the `assistant` it serves when branded; "" when universal */
-  const char* label;           /* human name */
+  const char* name;              /* unique within the plugin, e.g. "http" */
+  int32_t kind;                  /* SLUICE_CONNECTOR_UNIVERSAL or SLUICE_CONNECTOR_BRANDED */
+  const char* connection_type;   /* the connection `type` it serves, e.g. "http" */
+  const char* assistant;         /* the `assistant` it serves when branded; "" when universal */
+  const char* label;             /* human name */
   const char* connection_schema; /* JSON Schema (with x-sluice UI hints) of each resource */
   const char* export_schema;
   const char* import_schema;

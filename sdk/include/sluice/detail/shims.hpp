@@ -24,8 +24,9 @@ struct ConnectorSlot {
 
 // Records the host's services and builds the descriptor (once; later calls return the same one).
 // Returns nullptr, after logging nothing, if the host table is too old or describing fails.
-const sluice_plugin_descriptor* describe_plugin(const sluice_host_api* host, const PluginMeta& meta,
-                                                std::initializer_list<ConnectorSlot> slots) noexcept;
+const sluice_plugin_descriptor* describe_plugin(
+    const sluice_host_api* host, const PluginMeta& meta,
+    std::initializer_list<ConnectorSlot> slots) noexcept;
 
 sluice_status connection_open(Connector& connector, sluice_call* call, sluice_str json,
                               sluice_connection** out) noexcept;
@@ -62,17 +63,24 @@ struct Shims {
                                    sluice_str import_json, sluice_import** out) noexcept {
     return import_open(connector_instance<C>(), call, connection, import_json, out);
   }
-  static constexpr sluice_connector_api kApi = {
-      sizeof(sluice_connector_api), &open_connection, &connection_ping, &connection_close,
-      &open_export,                 &export_next_page, &export_close,   &open_import,
-      &import_submit,               &import_close};
+  static constexpr sluice_connector_api kApi = {sizeof(sluice_connector_api),
+                                                &open_connection,
+                                                &connection_ping,
+                                                &connection_close,
+                                                &open_export,
+                                                &export_next_page,
+                                                &export_close,
+                                                &open_import,
+                                                &import_submit,
+                                                &import_close};
 };
 
 template <class... C>
 const sluice_plugin_descriptor* plugin_entry(const sluice_host_api* host,
                                              const PluginMeta& meta) noexcept {
   try {
-    return describe_plugin(host, meta, {ConnectorSlot{&connector_instance<C>(), &Shims<C>::kApi}...});
+    return describe_plugin(host, meta,
+                           {ConnectorSlot{&connector_instance<C>(), &Shims<C>::kApi}...});
   } catch (...) {
     return nullptr;
   }
