@@ -77,6 +77,27 @@ class HttpFlow : public ::testing::Test {
   std::optional<SluiceCli> cli_;
 };
 
+TEST_F(HttpFlow, EveryCommandExplainsItselfWithHelp) {
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"plugin", "--help"},
+                                             {"apply", "--help"},
+                                             {"get", "--help"},
+                                             {"flow", "--help"},
+                                             {"errors", "--help"},
+                                             {"ping", "--help"}}) {
+    const CliResult r = cli_->run(command);
+    EXPECT_EQ(r.exit_code, 0) << command[0];
+    EXPECT_THAT(r.out, HasSubstr("usage: sluice")) << command[0];
+  }
+  const CliResult unknown = cli_->run({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command 'frobnicate'"));
+  const CliResult typo = cli_->run({"errors", "no-such-flow"});
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_THAT(typo.err, HasSubstr("no flow no-such-flow; see `sluice get flows`"));
+}
+
 TEST_F(HttpFlow, PluginInfoListsEveryDeclaredSettingWithSecretsMarked) {
   const CliResult r = cli_->run({"plugin", "info", "http"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -27,6 +27,11 @@ int cmd_errors(const Env& env, const Args& args) {
   auto store = env.open_store();
   if (!store) return kExitFailure;
   const std::string flow = vm["flow"].as<std::string>();
+  auto exists = store->get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
+  if (exists && !*exists) {
+    print_error(fmt::format("no flow {}; see `sluice get flows`", flow));
+    return kExitFailure;
+  }
   auto errors = store->list_errors(flow, vm["limit"].as<size_t>());
   if (!errors) {
     print_error(errors.error().message);

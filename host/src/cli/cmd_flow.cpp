@@ -43,8 +43,9 @@ void print_summary(const host::Job& job, double seconds) {
   std::cout << fmt::format("  pages    {} generated, {} processed",
                            grouped(job.num_pages_generated), grouped(job.num_pages_processed));
   if (seconds > 0 && job.num_export > 0) {
-    std::cout << fmt::format("   ({} records/s)",
-                             grouped(static_cast<int64_t>(static_cast<double>(job.num_export) / seconds)));
+    std::cout << fmt::format(
+        "   ({} records/s)",
+        grouped(static_cast<int64_t>(static_cast<double>(job.num_export) / seconds)));
   }
   std::cout << '\n';
   if (!job.message.empty()) std::cout << "  " << job.message << '\n';
@@ -76,7 +77,9 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
                        "\r  {} records · {} pages · {} errors · {} records/s   ",
                        grouped(job.num_export), grouped(job.num_pages_processed),
                        grouped(job.num_error),
-                       grouped(seconds > 0 ? static_cast<int64_t>(static_cast<double>(job.num_export) / seconds) : 0))
+                       grouped(seconds > 0 ? static_cast<int64_t>(
+                                                 static_cast<double>(job.num_export) / seconds)
+                                           : 0))
                 << std::flush;
     };
   }

@@ -38,7 +38,7 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
   return {};
 }
 
-int get_jobs(const Env& env, host::Store& store, const std::string& id, bool as_json) {
+int get_jobs(host::Store& store, const std::string& id, const std::string& flow, bool as_json) {
   if (!id.empty()) {
     auto job = store.get_job(id);
     if (!job) {
@@ -52,7 +52,7 @@ int get_jobs(const Env& env, host::Store& store, const std::string& id, bool as_
     std::cout << json::serialize((*job)->to_json()) << '\n';
     return kExitOk;
   }
-  auto jobs = store.list_jobs("", 50);
+  auto jobs = store.list_jobs(flow, 50);
   if (!jobs) {
     print_error(jobs.error().message);
     return kExitFailure;
@@ -63,7 +63,6 @@ int get_jobs(const Env& env, host::Store& store, const std::string& id, bool as_
     std::cout << json::serialize(out) << '\n';
     return kExitOk;
   }
-  (void)env;
   Table table({"JOB", "FLOW", "STATUS", "EXPORTED", "SUCCESS", "IGNORED", "ERRORS", "STARTED"});
   for (const auto& j : *jobs) {
     table.add({j.id, j.flow_id, j.status, std::to_string(j.num_export),
@@ -82,12 +81,16 @@ int get_jobs(const Env& env, host::Store& store, const std::string& id, bool as_
 
 int cmd_get(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice get connections|exports|imports|flows|jobs [ID] [--json]\n"
-      "Lists stored resources (or shows one as JSON). Secret settings print as \"******\".";
+      "usage: sluice get connections|exports|imports|flows [ID] [--json]\n"
+      "       sluice get jobs [ID] [--flow FLOW] [--json]\n"
+      "Lists stored resources (or shows one as JSON) and jobs, newest first. Secret settings "
+      "print\n"
+      "as \"******\".";
   po::options_description options("options");
   options.add_options()("json", "print JSON")("kind", po::value<std::string>()->required(),
                                               "connections | exports | imports | flows | jobs")(
-      "id", po::value<std::string>(), "show one resource");
+      "id", po::value<std::string>(), "show one resource")(
+      "flow", po::value<std::string>(), "with jobs: only this flow's (the newest 50)");
   po::positional_options_description positional;
   positional.add("kind", 1).add("id", 1);
   po::variables_map vm;
@@ -98,7 +101,9 @@ int cmd_get(const Env& env, const Args& args) {
   const bool as_json = vm.count("json") != 0u;
   auto store = env.open_store();
   if (!store) return kExitFailure;
-  if (kind_text == "jobs" || kind_text == "job") return get_jobs(env, *store, id, as_json);
+  if (kind_text == "jobs" || kind_text == "job") {
+    return get_jobs(*store, id, vm.count("flow") ? vm["flow"].as<std::string>() : "", as_json);
+  }
   auto kind = host::resource_kind_from_string(kind_text);
   if (!kind) {
     std::cerr << "error: unknown kind '" << kind_text << "'\n\n" << kUsage << '\n';

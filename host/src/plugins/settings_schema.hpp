@@ -1,6 +1,10 @@
 // Reading the settings schemas plugins declare (JSON Schema with x-sluice-* hints, as emitted by
 // sluice::Schema): flattening them into rows for `sluice plugin info`, finding secret fields, and
 // validating resource documents against them.
+//
+// The validator is written here rather than taken from a library: it covers the subset of JSON
+// Schema the SDK emits plus the x-sluice-showWhen conditions, which no generic validator knows,
+// and the Debian-packaged validators work on other JSON libraries than Boost.JSON.
 #pragma once
 
 #include <string>
