@@ -1,6 +1,9 @@
 // Specifies the flow runtime (DESIGN.md §2) with the in-memory test plugin and a real SQLite store:
 // order of generators and processors, the counts identity under faults, errors with retry data,
 // re-paging, failure and cancellation.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -218,6 +221,34 @@ TEST_F(Runtime, CancellationEndsTheJobCanceledWithConsistentCounts) {
   auto stored = store_->get_job(job.id);
   ASSERT_TRUE(stored && *stored);
   EXPECT_EQ((*stored)->status, "canceled");
+}
+
+TEST_F(Runtime, RunsOneJobOfAFlowAtATimeAndClosesJobsWhoseProcessDied) {
+  put_export("e", {{"count", 1}});
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  Job alive;
+  alive.id = "alive";
+  alive.flow_id = "f";
+  alive.status = "running";
+  alive.started_at = "2026-01-01T00:00:00.000Z";
+  alive.pid = ::getppid();  // a live process other than this one
+  ASSERT_TRUE(store_->put_job(alive));
+  auto refused = run_flow(*store_, registry_, "f", {});
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("flow f is already running as job alive"));
+
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // a process that has certainly ended
+  alive.pid = child;
+  ASSERT_TRUE(store_->put_job(alive));
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed");
+  auto stale = store_->get_job("alive");
+  ASSERT_TRUE(stale && *stale);
+  EXPECT_EQ((*stale)->status, "failed");
+  EXPECT_THAT((*stale)->message, HasSubstr("ended without finishing it"));
 }
 
 TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {

@@ -1,5 +1,9 @@
 #include "runtime/flow_runner.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -390,6 +394,34 @@ class FlowRun {
   std::chrono::steady_clock::time_point last_saved_{};
 };
 
+// One run of a flow at a time: refuses while another live process runs it, and closes as failed
+// the jobs whose process died without finishing them.
+Result<void> claim_flow(host::Store& store, std::string_view flow_id) {
+  auto jobs = store.list_jobs(flow_id, 20);
+  if (!jobs) return jobs.error();
+  for (Job& job : *jobs) {
+    if (job.status != "running") continue;
+    const bool alive = job.pid > 0 && job.pid != ::getpid() &&
+                       (::kill(static_cast<pid_t>(job.pid), 0) == 0 || errno == EPERM);
+    if (alive) {
+      return make_error(
+          Status::kInvalidConfig,
+          fmt::format("flow {} is already running as job {} (process {}); a flow runs "
+                      "one job at a time — wait for it, or cancel it with Ctrl-C or "
+                      "`kill -INT {}`",
+                      flow_id, job.id, job.pid, job.pid));
+    }
+    job.status = "failed";
+    job.ended_at = now_iso8601();
+    job.message = fmt::format(
+        "the process running this job ({}) ended without finishing it; its counts are as last "
+        "saved, and records it had not yet counted were not delivered: run the flow again",
+        job.pid > 0 ? fmt::format("pid {}", job.pid) : std::string("unknown"));
+    if (auto saved = store.put_job(job); !saved) return saved.error();
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
@@ -399,11 +431,13 @@ Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
   if (!*exists)
     return make_error(Status::kNotFound,
                       fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
+  if (auto claimed = claim_flow(store, flow_id); !claimed) return claimed.error();
   Job job;
   job.id = new_id();
   job.flow_id = std::string(flow_id);
   job.status = "running";
   job.started_at = now_iso8601();
+  job.pid = ::getpid();
   if (auto r = store.put_job(job); !r) return r.error();
   auto plan = resolve_flow(store, registry, flow_id);
   if (!plan) {

@@ -54,6 +54,7 @@ struct Job {
   std::string started_at;  // ISO 8601 UTC, e.g. 2026-11-27T20:15:00.123Z
   std::string ended_at;    // empty while running
   std::string message;     // why the job failed or was canceled; empty otherwise
+  int64_t pid = 0;         // the process running it while "running" ("pid"; 0 when unknown)
 
   boost::json::object to_json() const;
   static Job from_json(const boost::json::object& doc);

@@ -67,6 +67,7 @@ json::object Job::to_json() const {
   doc["startedAt"] = started_at;
   if (!ended_at.empty()) doc["endedAt"] = ended_at;
   if (!message.empty()) doc["message"] = message;
+  if (pid != 0) doc["pid"] = pid;
   return doc;
 }
 
@@ -85,6 +86,7 @@ Job Job::from_json(const json::object& doc) {
   job.started_at = string_field(doc, "startedAt");
   job.ended_at = string_field(doc, "endedAt");
   job.message = string_field(doc, "message");
+  job.pid = count_field(doc, "pid");
   return job;
 }
 
