@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -74,6 +75,54 @@ TEST(Loader, RefusesADescriptorThatIsTooSmall) {
   const std::string m = refusal(plugin_file("too_small"));
   EXPECT_THAT(m, HasSubstr("expected a descriptor of at least"));
   EXPECT_THAT(m, HasSubstr("found struct_size 8"));
+}
+
+TEST(Loader, RefusesAPluginBuiltForANewerMinorVersion) {
+  const std::string m = refusal(plugin_file("newer_minor"));
+  EXPECT_THAT(m, HasSubstr(fmt::format("expected ABI 1.{} or older, found 1.{}; upgrade the host",
+                                       SLUICE_ABI_VERSION_MINOR, SLUICE_ABI_VERSION_MINOR + 7)));
+}
+
+TEST(Loader, RefusesAnEntryThatReturnsNoDescriptor) {
+  const std::string m = refusal(plugin_file("null_descriptor"));
+  EXPECT_THAT(m, HasSubstr("expected its entry function to return a descriptor, found NULL"));
+}
+
+TEST_F(TempHome, LoadsEveryGoodInstalledPluginWhateverTheBrokenOnesBesideThem) {
+  // Broken plugins placed in the plugin folder by hand, each with a manifest whose hash matches.
+  const std::vector<std::string> broken = {"no_entry",  "wrong_symbol", "wrong_major",
+                                           "too_small", "newer_minor",  "null_descriptor"};
+  std::vector<std::string> names = broken;
+  names.push_back("not_a_library");
+  for (const std::string& name : names) {
+    const fs::path folder = home_ / "plugins" / name;
+    fs::create_directories(folder);
+    const fs::path library = folder / (name + ".so");
+    if (name == "not_a_library") {
+      std::ofstream(library) << "#!/bin/sh\necho not a library\n";
+    } else {
+      fs::copy_file(plugin_file(name), library);
+    }
+    Manifest m;
+    m.id = name;
+    m.version = "1.0.0";
+    m.abi_version = "1.0";
+    m.library = library.filename().string();
+    m.sha256 = *sha256_file(library);
+    ASSERT_TRUE(write_manifest(m, folder / "manifest.json"));
+  }
+  ASSERT_TRUE(install_plugin(plugin_file("good"), home_));
+  ASSERT_TRUE(install_plugin(plugin_file("failing"), home_));
+
+  PluginRegistry registry = PluginRegistry::load_installed(home_);
+  ASSERT_EQ(registry.problems().size(), names.size());
+  for (const LoadProblem& problem : registry.problems()) {
+    EXPECT_THAT(problem.message,
+                HasSubstr("refusing plugin " + problem.file.string() + ": expected"));
+  }
+  ASSERT_EQ(registry.plugins().size(), 2u);
+  EXPECT_NE(registry.find("good"), nullptr);
+  EXPECT_NE(registry.find("failing"), nullptr);
 }
 
 TEST_F(TempHome, RefusesAFileThatIsNotASharedLibrary) {
