@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   Result<json::value> stored_resource(ResourceKind kind, std::string_view id);
   Result<json::value> parse(std::string_view text, std::string_view where) const;
   Result<json::object> parse_object(std::string_view text, std::string_view where) const;
+  Result<json::object> object_of(json::value value, std::string_view where) const;
   // Masks or reveals the secrets of a stored resource document.
   Result<json::object> present(json::object doc, Secrets secrets, std::string_view where) const;
   Result<std::vector<std::string>> select_docs(SqliteStatement& statement);
@@ -153,15 +154,10 @@ Result<std::optional<json::object>> SqliteStore::get_resource(ResourceKind kind,
                                                               Secrets secrets) {
   const std::string where = resource_name(kind, id);
   std::lock_guard lock(mutex_);
-  auto select = db_->prepare("SELECT doc FROM resources WHERE kind = ? AND id = ?",
-                             fmt::format("read {}", where));
-  if (!select) return select.error();
-  select->bind(1, to_string(kind));
-  select->bind(2, id);
-  auto row = select->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<json::object>();
-  auto doc = parse_object(select->column_text(0), where);
+  auto stored = stored_resource(kind, id);
+  if (!stored) return stored.error();
+  if (stored->is_null()) return std::optional<json::object>();
+  auto doc = object_of(std::move(*stored), where);
   if (!doc) return doc.error();
   auto presented = present(std::move(*doc), secrets, where);
   if (!presented) return presented.error();
@@ -334,13 +330,17 @@ Result<json::object> SqliteStore::parse_object(std::string_view text,
                                                std::string_view where) const {
   auto value = parse(text, where);
   if (!value) return value.error();
-  if (!value->is_object()) {
+  return object_of(std::move(*value), where);
+}
+
+Result<json::object> SqliteStore::object_of(json::value value, std::string_view where) const {
+  if (!value.is_object()) {
     return make_error(Status::kInternal,
                       fmt::format("store {} holds a damaged document for {}: not a JSON object — "
                                   "store it again",
                                   db_->path(), where));
   }
-  return std::move(value->get_object());
+  return std::move(value.get_object());
 }
 
 Result<json::object> SqliteStore::present(json::object doc, Secrets secrets,
