@@ -1,14 +1,23 @@
 #include "plugins/installer.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
-#include <random>
+#include <vector>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include "plugins/archive.hpp"
 #include "plugins/loader.hpp"
+#include "plugins/plugin_id.hpp"
 #include "plugins/registry.hpp"
 
 namespace sluice::host {
@@ -22,19 +31,32 @@ bool ends_with(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Removes a folder when it goes out of scope.
-struct TempDir {
-  fs::path path;
-  ~TempDir() {
+// A private folder (0700) removed with everything in it when it goes out of scope.
+class WorkDir {
+ public:
+  WorkDir() = default;
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  ~WorkDir() {
     std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
+    if (!path_.empty()) fs::remove_all(path_, ec);
   }
-};
+  Result<void> create(const fs::path& parent) {
+    std::string pattern = (parent / ".install-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return make_error(Status::kInternal,
+                        fmt::format("cannot create a folder in {}: {} — check that $SLUICE_HOME "
+                                    "is writable",
+                                    parent.string(), std::strerror(errno)));
+    }
+    path_ = pattern;
+    return {};
+  }
+  const fs::path& path() const { return path_; }
 
-fs::path fresh_temp(const fs::path& parent, std::string_view stem) {
-  std::random_device rd;
-  return parent / fmt::format(".{}-{:08x}", stem, rd());
-}
+ private:
+  fs::path path_;
+};
 
 std::string now_iso() {
   return fmt::format(
@@ -42,8 +64,18 @@ std::string now_iso() {
       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
+Error refuse(const fs::path& source, std::string what) {
+  return make_error(Status::kInvalidConfig,
+                    fmt::format("refusing plugin bundle {}: {}", source.string(), what));
+}
+
+bool is_inside(const fs::path& folder, const fs::path& file) {
+  auto [f, _] = std::mismatch(folder.begin(), folder.end(), file.begin(), file.end());
+  return f == folder.end();
+}
+
 struct Located {
-  fs::path library;
+  fs::path library;  // resolved: no symbolic link on its path
   std::optional<Manifest> manifest;
 };
 
@@ -51,23 +83,48 @@ struct Located {
 Result<Located> locate_in_folder(const fs::path& folder, const fs::path& source) {
   fs::path dir = folder;
   std::error_code ec;
-  if (!fs::exists(dir / "manifest.json")) {
+  if (!fs::exists(fs::symlink_status(dir / "manifest.json", ec))) {
     // A tarball usually holds one top-level folder.
-    std::vector<fs::path> children;
-    for (const auto& e : fs::directory_iterator(dir, ec)) children.push_back(e.path());
-    if (children.size() == 1 && fs::is_directory(children[0])) dir = children[0];
+    std::vector<fs::directory_entry> children;
+    for (const auto& e : fs::directory_iterator(dir, ec)) children.push_back(e);
+    if (children.size() == 1 && children[0].is_directory() && !children[0].is_symlink()) {
+      dir = children[0].path();
+    }
   }
   Located found;
-  if (fs::exists(dir / "manifest.json")) {
+  if (fs::exists(fs::symlink_status(dir / "manifest.json", ec))) {
     auto manifest = read_manifest(dir / "manifest.json");
     if (!manifest) return manifest.error();
-    found.library = dir / manifest->library;
+    const fs::path base = fs::canonical(dir, ec);
+    const fs::path named = dir / manifest->library;
+    const fs::path real = ec ? fs::path() : fs::canonical(named, ec);
+    if (ec) {
+      return refuse(source, fmt::format("expected the library '{}' named by its manifest, found "
+                                        "no such file ({}) — put the library in the bundle or fix "
+                                        "\"library\" in manifest.json",
+                                        manifest->library, ec.message()));
+    }
+    if (!is_inside(base, real)) {
+      return refuse(source, fmt::format("expected the library '{}' named by its manifest inside "
+                                        "the bundle folder, found it leads to {} outside it — put "
+                                        "the library itself in the bundle",
+                                        manifest->library, real.string()));
+    }
+    if (!fs::is_regular_file(fs::symlink_status(real, ec))) {
+      return refuse(source, fmt::format("expected the library '{}' named by its manifest to be a "
+                                        "regular file, found something else — put the library "
+                                        "itself in the bundle",
+                                        manifest->library));
+    }
+    found.library = real;
     found.manifest = std::move(*manifest);
     return found;
   }
   std::vector<fs::path> libraries;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && e.path().extension() == ".so") libraries.push_back(e.path());
+    if (e.is_regular_file() && !e.is_symlink() && e.path().extension() == ".so") {
+      libraries.push_back(e.path());
+    }
   }
   if (libraries.size() != 1) {
     return make_error(
@@ -80,9 +137,169 @@ Result<Located> locate_in_folder(const fs::path& folder, const fs::path& source)
   return found;
 }
 
+// Copies `from` into a new file `to` (which must not exist), mode 0755.
+Result<void> copy_library(const fs::path& from, const fs::path& to) {
+  auto fail = [&](const char* what) {
+    return make_error(Status::kInternal,
+                      fmt::format("cannot copy {} into {}: {}: {}", from.string(),
+                                  to.parent_path().string(), what, std::strerror(errno)));
+  };
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (in < 0) return fail("cannot open it");
+  struct stat info {};
+  if (::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(in);
+    errno = EINVAL;
+    return fail("it is not a regular file");
+  }
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0) {
+    ::close(in);
+    return fail("cannot create the copy");
+  }
+  std::vector<char> buffer(size_t{1} << 16);
+  bool ok = true;
+  while (ok) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    for (ssize_t done = 0; done < n && ok;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      ok = w > 0;
+      if (ok) done += w;
+    }
+  }
+  ok = ok && ::fchmod(out, 0755) == 0;
+  const int saved = errno;
+  ::close(in);
+  const bool closed = ::close(out) == 0;
+  errno = saved;
+  if (!ok || !closed) return fail("cannot write the copy");
+  return {};
+}
+
+// Makes `staged` the folder at `target` in one step; on failure `target` is as it was.
+Result<void> replace_folder(const fs::path& staged, const fs::path& target, const fs::path& aside) {
+  auto fail = [&](int error) {
+    return make_error(
+        Status::kInternal,
+        fmt::format("cannot move the new plugin into {}: {}; what was installed "
+                    "there is unchanged — check that {} is writable and try again",
+                    target.string(), std::strerror(error), target.parent_path().string()));
+  };
+  std::error_code ec;
+  const bool exists = fs::exists(fs::symlink_status(target, ec));
+  const unsigned flags = exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
+  if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), flags) == 0) return {};
+  if (errno != EINVAL && errno != ENOSYS) return fail(errno);
+  // The file system cannot exchange: move the old folder aside, the new one in, and undo the
+  // first move if the second fails.
+  if (!exists) return ::rename(staged.c_str(), target.c_str()) == 0 ? Result<void>() : fail(errno);
+  if (::rename(target.c_str(), aside.c_str()) != 0) return fail(errno);
+  if (::rename(staged.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::rename(aside.c_str(), target.c_str());
+    return fail(error);
+  }
+  return {};
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+// The steps of install_plugin(); paths in its errors may name the private folder.
+Result<InstallOutcome> install_steps(const fs::path& source, const fs::path& root,
+                                     const fs::path& work, const InstallOptions& options,
+                                     std::vector<std::pair<std::string, std::string>>& renames) {
+  std::error_code ec;
+  const fs::path staged = work / "plugin";
+  if (::mkdir(staged.c_str(), 0700) != 0) {
+    return make_error(Status::kInternal,
+                      fmt::format("cannot create {}: {}", staged.string(), std::strerror(errno)));
+  }
+
+  Located located;
+  const std::string name = source.filename().string();
+  if (fs::is_directory(source, ec)) {
+    auto found = locate_in_folder(source, source);
+    if (!found) return found.error();
+    located = std::move(*found);
+  } else if (ends_with(name, ".tar.gz") || ends_with(name, ".tgz") || ends_with(name, ".tar")) {
+    const fs::path extracted = work / "bundle";
+    if (::mkdir(extracted.c_str(), 0700) != 0) {
+      return make_error(Status::kInternal, fmt::format("cannot create {}: {}", extracted.string(),
+                                                       std::strerror(errno)));
+    }
+    renames.emplace_back(extracted.string() + "/", source.string() + ":");
+    if (auto r = extract_archive(source, extracted, options.limits); !r) return r.error();
+    auto found = locate_in_folder(extracted, source);
+    if (!found) return found.error();
+    located = std::move(*found);
+  } else {
+    located.library = source;
+  }
+
+  const std::string library_name = located.library.filename().string();
+  if (library_name == "manifest.json") {
+    return refuse(source,
+                  "expected a library named like name.so, found it is named "
+                  "manifest.json — rename the library in the bundle and its manifest");
+  }
+  const fs::path library = staged / library_name;
+  std::string origin = located.library.string();
+  for (const auto& [from, to] : renames) replace_all(origin, from, to);
+  renames.insert(renames.begin(), {library.string(), origin});
+  if (auto copied = copy_library(located.library, library); !copied) return copied.error();
+
+  auto plugin = load_plugin(library, located.manifest);
+  if (!plugin) return plugin.error();
+  const LoadedPlugin& p = **plugin;
+  if (auto id = check_plugin_id(p.id, fmt::format("refusing plugin {}", origin)); !id) {
+    return id.error();
+  }
+
+  InstallOutcome outcome;
+  outcome.connector_count = p.connectors.size();
+  const fs::path target = root / p.id;
+  if (auto old = read_manifest(target / "manifest.json")) outcome.replaced_version = old->version;
+
+  Manifest& m = outcome.manifest;
+  m.id = p.id;
+  m.version = p.version;
+  m.abi_version = fmt::format("{}.{}", p.abi_major, p.abi_minor);
+  m.sdk_version = p.sdk_version;
+  m.library = library_name;
+  m.sha256 = *sha256_file(library);
+  m.description = p.description;
+  m.installed_at = now_iso();
+  if (auto w = write_manifest(m, staged / "manifest.json"); !w) return w.error();
+  fs::permissions(staged / "manifest.json", fs::perms(0644), ec);
+  if (!ec) fs::permissions(staged, fs::perms(0755), ec);
+  if (ec) {
+    return make_error(Status::kInternal,
+                      fmt::format("cannot set the modes in {}: {}", staged.string(), ec.message()));
+  }
+
+  if (options.before_replace) options.before_replace(staged, target);
+  if (auto moved = replace_folder(staged, target, work / "replaced"); !moved) {
+    return moved.error();
+  }
+  outcome.folder = target;
+  return outcome;
+}
+
 }  // namespace
 
-Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& home) {
+Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& home,
+                                      const InstallOptions& options) {
   std::error_code ec;
   const fs::path root = plugins_dir(home);
   fs::create_directories(root, ec);
@@ -95,75 +312,33 @@ Result<InstallOutcome> install_plugin(const fs::path& source, const fs::path& ho
     return make_error(Status::kNotFound,
                       fmt::format("cannot install {}: no such file or folder", source.string()));
   }
-  TempDir extracted;
-  Located located;
-  const std::string name = source.filename().string();
-  if (fs::is_directory(source, ec)) {
-    auto found = locate_in_folder(source, source);
-    if (!found) return found.error();
-    located = std::move(*found);
-  } else if (ends_with(name, ".tar.gz") || ends_with(name, ".tgz") || ends_with(name, ".tar")) {
-    extracted.path = fresh_temp(root, "extract");
-    fs::create_directories(extracted.path, ec);
-    if (auto r = extract_archive(source, extracted.path); !r) return r.error();
-    auto found = locate_in_folder(extracted.path, source);
-    if (!found) return found.error();
-    located = std::move(*found);
-  } else {
-    located.library = source;
+  WorkDir work;
+  if (auto created = work.create(root); !created) return created.error();
+  std::vector<std::pair<std::string, std::string>> renames;
+  auto outcome = install_steps(source, root, work.path(), options, renames);
+  if (outcome) return outcome;
+  // Name what the user gave, not the private folder that is about to disappear.
+  Error e = outcome.error();
+  for (const auto& [from, to] : renames) replace_all(e.message, from, to);
+  if (e.message.find(source.string()) == std::string::npos) {
+    e.message = fmt::format("cannot install {}: {}", source.string(), e.message);
   }
-
-  auto plugin = load_plugin(located.library, located.manifest);
-  if (!plugin) return plugin.error();
-  const LoadedPlugin& p = **plugin;
-
-  InstallOutcome outcome;
-  outcome.connector_count = p.connectors.size();
-  const fs::path target = root / p.id;
-  if (auto old = read_manifest(target / "manifest.json")) outcome.replaced_version = old->version;
-
-  TempDir staging{fresh_temp(root, "staging-" + p.id)};
-  fs::create_directories(staging.path, ec);
-  const std::string library_name = located.library.filename().string();
-  fs::copy_file(located.library, staging.path / library_name, fs::copy_options::overwrite_existing,
-                ec);
-  if (ec) {
-    return make_error(Status::kInternal,
-                      fmt::format("cannot copy {} into {}: {}", located.library.string(),
-                                  staging.path.string(), ec.message()));
-  }
-  auto digest = sha256_file(staging.path / library_name);
-  if (!digest) return digest.error();
-  Manifest& m = outcome.manifest;
-  m.id = p.id;
-  m.version = p.version;
-  m.abi_version = fmt::format("{}.{}", p.abi_major, p.abi_minor);
-  m.sdk_version = p.sdk_version;
-  m.library = library_name;
-  m.sha256 = *digest;
-  m.description = p.description;
-  m.installed_at = now_iso();
-  if (auto w = write_manifest(m, staging.path / "manifest.json"); !w) return w.error();
-
-  fs::remove_all(target, ec);
-  fs::rename(staging.path, target, ec);
-  if (ec) {
-    return make_error(Status::kInternal, fmt::format("cannot move the plugin into {}: {}",
-                                                     target.string(), ec.message()));
-  }
-  staging.path.clear();
-  outcome.folder = target;
-  return outcome;
+  return e;
 }
 
 Result<void> remove_plugin(std::string_view id, const fs::path& home) {
-  const fs::path target = plugins_dir(home) / std::string(id);
-  std::error_code ec;
-  if (id.empty() || id.find('/') != std::string_view::npos || id.front() == '.' ||
-      !fs::exists(target / "manifest.json", ec)) {
+  const fs::path root = plugins_dir(home);
+  auto not_installed = [&] {
     return make_error(Status::kNotFound,
-                      fmt::format("no plugin '{}' is installed in {} — see `sluice plugin list`",
-                                  id, plugins_dir(home).string()));
+                      fmt::format("no plugin {} is installed in {} — see `sluice plugin list`",
+                                  quote_plugin_id(id), root.string()));
+  };
+  if (!is_valid_plugin_id(id)) return not_installed();
+  const fs::path target = root / std::string(id);
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(target, ec)) ||
+      !fs::exists(target / "manifest.json", ec)) {
+    return not_installed();
   }
   fs::remove_all(target, ec);
   if (ec)

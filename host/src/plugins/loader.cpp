@@ -1,14 +1,20 @@
 #include "plugins/loader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
-#include <fstream>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <boost/dll/library_info.hpp>
 #include <boost/json/parse.hpp>
 
 #include "plugins/host_api.hpp"
+#include "plugins/plugin_id.hpp"
 
 namespace sluice::host {
 
@@ -30,16 +36,15 @@ Error refuse(const fs::path& file, std::string what) {
 }
 
 // A short description of what a non-library file starts with, for the refusal message.
-std::string describe_start(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
+std::string describe_start(int fd) {
   char head[4] = {};
-  in.read(head, sizeof head);
-  if (in.gcount() == 0) return "an empty file";
-  if (in.gcount() == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
+  const ssize_t got = ::pread(fd, head, sizeof head, 0);
+  if (got <= 0) return "an empty file";
+  if (got == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
     return "an ELF file that is not a loadable shared library for this machine";
   }
   std::string printable;
-  for (std::streamsize i = 0; i < in.gcount(); ++i) {
+  for (ssize_t i = 0; i < got; ++i) {
     const char c = head[i];
     printable += (c >= 32 && c < 127) ? std::string(1, c)
                                       : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
@@ -63,31 +68,65 @@ const char* or_empty(const char* s) { return s == nullptr ? "" : s; }
 
 }  // namespace
 
-Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
-                                                  const std::optional<Manifest>& manifest) {
-  std::error_code fs_error;
-  if (!fs::is_regular_file(library, fs_error)) {
-    return refuse(library, "expected a shared library file, found no such file");
+LibraryFile::LibraryFile(LibraryFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      sha256_(std::move(other.sha256_)) {}
+
+LibraryFile::~LibraryFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string LibraryFile::fd_path() const { return fmt::format("/proc/self/fd/{}", fd_); }
+
+Result<LibraryFile> open_library(const fs::path& library, const std::optional<Manifest>& manifest) {
+  const int fd = ::open(library.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ELOOP) {
+      return refuse(library, "expected a shared library file, found a symbolic link");
+    }
+    if (error == ENOENT)
+      return refuse(library, "expected a shared library file, found no such file");
+    return refuse(library, fmt::format("expected a readable shared library file, found it cannot "
+                                       "be opened: {}",
+                                       std::strerror(error)));
   }
+  LibraryFile file(library, fd);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return refuse(library,
+                  "expected a shared library file, found something that is not a "
+                  "regular file");
+  }
+  auto digest = sha256_fd(fd, library);
+  if (!digest) return refuse(library, digest.error().message);
+  file.sha256_ = std::move(*digest);
   if (manifest) {
-    auto digest = sha256_file(library);
-    if (!digest) return refuse(library, digest.error().message);
-    if (*digest != manifest->sha256) {
+    if (file.sha256_ != manifest->sha256) {
       return refuse(
           library,
           fmt::format("expected sha256 {} (from its manifest), found {}; the file "
                       "changed after installation — reinstall it with `sluice plugin install`",
-                      manifest->sha256, *digest));
+                      manifest->sha256, file.sha256_));
+    }
+    const std::string major = manifest->abi_version.substr(0, manifest->abi_version.find('.'));
+    if (major != std::to_string(SLUICE_ABI_VERSION_MAJOR)) {
+      return refuse(library, fmt::format("expected ABI major {} (abiVersion {}.x in its "
+                                         "manifest), found abiVersion {}; use a build of the "
+                                         "plugin for this host",
+                                         SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MAJOR,
+                                         manifest->abi_version));
     }
   }
 
   std::vector<std::string> symbols;
   try {
-    boost::dll::library_info info(library);
-    symbols = info.symbols();
+    boost::dll::library_info info_reader(file.fd_path());
+    symbols = info_reader.symbols();
   } catch (const std::exception&) {
-    return refuse(library, fmt::format("expected a native shared library, found {}",
-                                       describe_start(library)));
+    return refuse(library,
+                  fmt::format("expected a native shared library, found {}", describe_start(fd)));
   }
   if (std::find(symbols.begin(), symbols.end(), SLUICE_ENTRY_SYMBOL) == symbols.end()) {
     std::vector<std::string> others;
@@ -105,15 +144,32 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
                 : fmt::format("{} — built for another ABI major; rebuild it against this SDK",
                               fmt::join(others, ", "))));
   }
+  return file;
+}
 
+Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
+                                                  const std::optional<Manifest>& manifest) {
+  auto file = open_library(library, manifest);
+  if (!file) return file.error();
+  return load_library(std::move(*file), manifest);
+}
+
+Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
+                                                   const std::optional<Manifest>& manifest) {
+  const fs::path library = file.path();
   auto plugin = std::make_unique<LoadedPlugin>();
   plugin->file = library;
   try {
-    plugin->library.load(library.string(),
+    plugin->library.load(file.fd_path(),
                          boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     return refuse(library, fmt::format("the dynamic loader refused it: {}", e.what()));
   }
+  // glibc finds an already loaded object by the name given to dlopen. Were this descriptor
+  // closed and its number reused for another plugin's file, a later dlopen of the same
+  // /proc/self/fd/N would return this plugin if it stayed mapped (plugins are never unloaded,
+  // and one with unique symbols cannot be). So the descriptor stays open for the process's life.
+  file.fd_ = -1;
   sluice_plugin_entry_fn entry = nullptr;
   try {
     entry = plugin->library.get<const sluice_plugin_descriptor*(const sluice_host_api*)>(
@@ -150,6 +206,9 @@ Result<std::unique_ptr<LoadedPlugin>> load_plugin(const fs::path& library,
   }
   if (d->id == nullptr || *d->id == '\0')
     return refuse(library, "expected a plugin id, found an empty one");
+  if (auto id = check_plugin_id(d->id, fmt::format("refusing plugin {}", library.string())); !id) {
+    return id.error();
+  }
   if (manifest && manifest->id != d->id) {
     return refuse(library, fmt::format("expected plugin id '{}' (from its manifest), found '{}'",
                                        manifest->id, d->id));

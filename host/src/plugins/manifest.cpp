@@ -1,16 +1,62 @@
 #include "plugins/manifest.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "plugins/plugin_id.hpp"
+
 namespace sluice::host {
 
 namespace json = boost::json;
+
+namespace {
+
+Result<void> check_fields(const Manifest& m, const std::filesystem::path& file) {
+  auto bad = [&](const char* key, std::string expected, const std::string& found) {
+    return make_error(
+        Status::kInvalidConfig,
+        fmt::format("plugin manifest {}: field \"{}\": expected {}, found {} — fix "
+                    "the manifest or rebuild the bundle",
+                    file.string(), key, expected, json::serialize(json::value(found))));
+  };
+  if (auto id =
+          check_plugin_id(m.id, fmt::format("plugin manifest {}: field \"id\"", file.string()));
+      !id) {
+    return id.error();
+  }
+  const std::filesystem::path library(m.library);
+  bool inside = !m.library.empty() && !library.is_absolute() && m.library.back() != '/';
+  for (const auto& part : library) {
+    if (part == ".." || part == ".") inside = false;
+  }
+  if (!inside) {
+    return bad("library", "the path of a file inside the bundle folder (like \"lib/x.so\")",
+               m.library);
+  }
+  const bool hex =
+      m.sha256.size() == 64 && m.sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!hex) return bad("sha256", "64 lowercase hexadecimal digits", m.sha256);
+  const size_t dot = m.abi_version.find('.');
+  const bool digits = dot != std::string::npos && dot > 0 && dot + 1 < m.abi_version.size() &&
+                      m.abi_version.find_first_not_of("0123456789.") == std::string::npos &&
+                      m.abi_version.find('.', dot + 1) == std::string::npos;
+  if (!digits) return bad("abiVersion", "MAJOR.MINOR (like \"1.0\")", m.abi_version);
+  return {};
+}
+
+}  // namespace
 
 json::object Manifest::to_json() const {
   json::object out{{"id", id},
@@ -63,6 +109,7 @@ Result<Manifest> read_manifest(const std::filesystem::path& file) {
                                     {"installedAt", &m.installed_at, false}}) {
     if (auto r = field(key, *out, required); !r) return r.error();
   }
+  if (auto r = check_fields(m, file); !r) return r.error();
   return m;
 }
 
@@ -77,18 +124,35 @@ Result<void> write_manifest(const Manifest& manifest, const std::filesystem::pat
 }
 
 Result<std::string> sha256_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(Status::kNotFound, fmt::format("cannot read {}", file.string()));
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    EVP_DigestUpdate(ctx, buffer, static_cast<size_t>(in.gcount()));
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return make_error(Status::kNotFound,
+                      fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)));
+  }
+  auto digest = sha256_fd(fd, file);
+  ::close(fd);
+  return digest;
+}
+
+Result<std::string> sha256_fd(int fd, const std::filesystem::path& file) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  std::vector<char> buffer(size_t{1} << 16);
+  off_t offset = 0;
+  while (true) {
+    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return make_error(Status::kInternal,
+                        fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)));
+    }
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    offset += n;
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
   return hex;

@@ -6,6 +6,7 @@
 
 #include "plugins/loader.hpp"
 #include "plugins/manifest.hpp"
+#include "plugins/plugin_id.hpp"
 
 namespace sluice::host {
 
@@ -21,15 +22,30 @@ PluginRegistry PluginRegistry::load_installed(const fs::path& home) {
   if (!fs::is_directory(dir, ec)) return registry;
   std::vector<fs::path> folders;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_directory() && entry.path().filename().string().rfind('.', 0) != 0) {
+    if (entry.is_directory() && !entry.is_symlink() &&
+        entry.path().filename().string().rfind('.', 0) != 0) {
       folders.push_back(entry.path());
     }
   }
   std::sort(folders.begin(), folders.end());
   for (const fs::path& folder : folders) {
+    const std::string name = folder.filename().string();
+    if (auto id = check_plugin_id(name, fmt::format("plugin folder {}", folder.string())); !id) {
+      registry.add_problem({folder, id.error().message + " — remove the folder"});
+      continue;
+    }
     auto manifest = read_manifest(folder / "manifest.json");
     if (!manifest) {
       registry.add_problem({folder, manifest.error().message});
+      continue;
+    }
+    if (manifest->id != name || fs::path(manifest->library).has_parent_path()) {
+      registry.add_problem(
+          {folder, fmt::format("plugin manifest {}: expected id '{}' (its folder's name) and a "
+                               "library beside the manifest, found id '{}' and library '{}' — "
+                               "reinstall it with `sluice plugin install`",
+                               (folder / "manifest.json").string(), name, manifest->id,
+                               manifest->library)});
       continue;
     }
     auto plugin = load_plugin(folder / manifest->library, *manifest);
