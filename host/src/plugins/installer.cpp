@@ -277,7 +277,9 @@ Result<InstallOutcome> install_steps(const fs::path& source, const fs::path& roo
   m.abi_version = fmt::format("{}.{}", p.abi_major, p.abi_minor);
   m.sdk_version = p.sdk_version;
   m.library = library_name;
-  m.sha256 = *sha256_file(library);
+  auto digest = sha256_file(library);
+  if (!digest) return digest.error();
+  m.sha256 = std::move(*digest);
   m.description = p.description;
   m.installed_at = now_iso();
   if (auto w = write_manifest(m, staged / "manifest.json"); !w) return w.error();
