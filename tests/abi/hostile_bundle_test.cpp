@@ -460,7 +460,8 @@ TEST_F(HostileBundle, RefusesAPluginWhoseIdIsNotAValidPathComponent) {
     const fs::path library = plugin_file(fmt::format("named_{}", named));
     const std::string m = refused(library);
     EXPECT_EQ(m, fmt::format("refusing plugin {}: expected a plugin id matching "
-                             "[a-z0-9][a-z0-9._-]{{0,63}}, {}",
+                             "[a-z0-9][a-z0-9._-]{{0,63}}, {} — give the plugin a valid id "
+                             "(SLUICE_PLUGIN's first argument) and rebuild it",
                              library.string(), found));
   }
   EXPECT_EQ(read_bytes(home_ / "sluice.db"), "the store");

@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::string_view kSmall =
+    "a bundle holds a manifest.json and one library; rebuild it without other files";
 constexpr std::string_view kOnlyFiles =
     "a bundle may hold only regular files and folders (a manifest.json and a library); rebuild "
     "it with only those";
@@ -125,7 +127,7 @@ class Extractor {
       const std::string name = raw_name == nullptr ? std::string() : raw_name;
       if (++entries > limits_.max_entries) {
         return refuse(fmt::format("expected at most {} entries, found more (entry {} is {}) — {}",
-                                  limits_.max_entries, entries, shown(name), kOnlyFiles));
+                                  limits_.max_entries, entries, shown(name), kSmall));
       }
       if (auto done = extract_entry(reader.get(), entry, name); !done) return done.error();
     }
@@ -230,7 +232,7 @@ class Extractor {
           "expected at most {} of extracted files, found more (entry {} holds {} after {} in "
           "earlier entries) — {}",
           bytes_text(limits_.max_total_bytes), shown(name), bytes_text(size),
-          bytes_text(total_bytes_), kOnlyFiles));
+          bytes_text(total_bytes_), kSmall));
     };
     const uint64_t declared = archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0
                                   ? static_cast<uint64_t>(archive_entry_size(entry))

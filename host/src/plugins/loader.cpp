@@ -106,8 +106,9 @@ Result<LibraryFile> open_library(const fs::path& library, const std::optional<Ma
     if (file.sha256_ != manifest->sha256) {
       return refuse(
           library,
-          fmt::format("expected sha256 {} (from its manifest), found {}; the file "
-                      "changed after installation — reinstall it with `sluice plugin install`",
+          fmt::format("expected sha256 {} (from its manifest), found {}; the file is not the one "
+                      "its manifest was written for — rebuild the bundle, or reinstall the "
+                      "plugin with `sluice plugin install`",
                       manifest->sha256, file.sha256_));
     }
     const std::string major = manifest->abi_version.substr(0, manifest->abi_version.find('.'));
@@ -207,7 +208,9 @@ Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
   if (d->id == nullptr || *d->id == '\0')
     return refuse(library, "expected a plugin id, found an empty one");
   if (auto id = check_plugin_id(d->id, fmt::format("refusing plugin {}", library.string())); !id) {
-    return id.error();
+    Error e = id.error();
+    e.message += " — give the plugin a valid id (SLUICE_PLUGIN's first argument) and rebuild it";
+    return e;
   }
   if (manifest && manifest->id != d->id) {
     return refuse(library, fmt::format("expected plugin id '{}' (from its manifest), found '{}'",

@@ -34,7 +34,9 @@ Result<void> check_fields(const Manifest& m, const std::filesystem::path& file) 
   if (auto id =
           check_plugin_id(m.id, fmt::format("plugin manifest {}: field \"id\"", file.string()));
       !id) {
-    return id.error();
+    Error e = id.error();
+    e.message += " — fix the manifest or rebuild the bundle";
+    return e;
   }
   const std::filesystem::path library(m.library);
   bool inside = !m.library.empty() && !library.is_absolute() && m.library.back() != '/';
