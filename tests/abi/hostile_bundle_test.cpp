@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "plugins/archive.hpp"
+#include "plugins/folder_swap.hpp"
 #include "plugins/installer.hpp"
 #include "plugins/loader.hpp"
 #include "plugins/manifest.hpp"
@@ -615,6 +617,57 @@ TEST_F(HostileBundle, AReplacementSwapsTheWholeFolder) {
   }
   EXPECT_EQ(names, std::vector<std::string>{"good"});
 }
+
+class FolderSwap : public ::testing::TestWithParam<SwapMethod> {
+ protected:
+  void SetUp() override {
+    fs::create_directories(target_);
+    write_bytes(target_ / "old", "old");
+    fs::create_directories(staged_);
+    write_bytes(staged_ / "new", "new");
+  }
+  std::vector<std::string> names(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  testing::TempDir dir_{"sluice-swap"};
+  const fs::path target_ = dir_.path() / "good";
+  const fs::path staged_ = dir_.path() / ".install-x";
+};
+
+TEST_P(FolderSwap, ReplacesTheFolderAndRemovesTheOldOne) {
+  ASSERT_TRUE(swap_in_folder(staged_, target_, GetParam()));
+  EXPECT_EQ(names(target_), std::vector<std::string>{"new"});
+  EXPECT_EQ(names(dir_.path()), std::vector<std::string>{"good"});
+}
+
+TEST_P(FolderSwap, MovesTheFolderInWhereThereWasNone) {
+  fs::remove_all(target_);
+  ASSERT_TRUE(swap_in_folder(staged_, target_, GetParam()));
+  EXPECT_EQ(names(target_), std::vector<std::string>{"new"});
+  EXPECT_EQ(names(dir_.path()), std::vector<std::string>{"good"});
+}
+
+TEST_P(FolderSwap, AFailedSwapLeavesTheTargetAsItWas) {
+  fs::remove_all(staged_);  // the rename of the new folder fails
+  auto swapped = swap_in_folder(staged_, target_, GetParam());
+  ASSERT_FALSE(swapped);
+  EXPECT_THAT(swapped.error().message,
+              HasSubstr(fmt::format("cannot move the new plugin into {}: No such file or "
+                                    "directory; what was installed there is unchanged",
+                                    target_.string())));
+  EXPECT_EQ(names(target_), std::vector<std::string>{"old"});
+  EXPECT_EQ(read_bytes(target_ / "old"), "old");
+  EXPECT_EQ(names(dir_.path()), std::vector<std::string>{"good"});
+}
+
+INSTANTIATE_TEST_SUITE_P(BothMethods, FolderSwap,
+                         ::testing::Values(SwapMethod::kExchange, SwapMethod::kRenameAside),
+                         [](const auto& info) {
+                           return info.param == SwapMethod::kExchange ? "Exchange" : "RenameAside";
+                         });
 
 // --- no plugin code runs before its manifest and symbol table pass ---------------------------
 

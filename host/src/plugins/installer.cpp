@@ -1,7 +1,6 @@
 #include "plugins/installer.hpp"
 
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "plugins/folder_swap.hpp"
 #include "plugins/loader.hpp"
 #include "plugins/plugin_id.hpp"
 #include "plugins/registry.hpp"
@@ -182,32 +182,6 @@ Result<void> copy_library(const fs::path& from, const fs::path& to) {
   return {};
 }
 
-// Makes `staged` the folder at `target` in one step; on failure `target` is as it was.
-Result<void> replace_folder(const fs::path& staged, const fs::path& target, const fs::path& aside) {
-  auto fail = [&](int error) {
-    return make_error(
-        Status::kInternal,
-        fmt::format("cannot move the new plugin into {}: {}; what was installed "
-                    "there is unchanged — check that {} is writable and try again",
-                    target.string(), std::strerror(error), target.parent_path().string()));
-  };
-  std::error_code ec;
-  const bool exists = fs::exists(fs::symlink_status(target, ec));
-  const unsigned flags = exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
-  if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), flags) == 0) return {};
-  if (errno != EINVAL && errno != ENOSYS) return fail(errno);
-  // The file system cannot exchange: move the old folder aside, the new one in, and undo the
-  // first move if the second fails.
-  if (!exists) return ::rename(staged.c_str(), target.c_str()) == 0 ? Result<void>() : fail(errno);
-  if (::rename(target.c_str(), aside.c_str()) != 0) return fail(errno);
-  if (::rename(staged.c_str(), target.c_str()) != 0) {
-    const int error = errno;
-    ::rename(aside.c_str(), target.c_str());
-    return fail(error);
-  }
-  return {};
-}
-
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   if (from.empty()) return;
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -291,7 +265,7 @@ Result<InstallOutcome> install_steps(const fs::path& source, const fs::path& roo
   }
 
   if (options.before_replace) options.before_replace(staged, target);
-  if (auto moved = replace_folder(staged, target, work / "replaced"); !moved) {
+  if (auto moved = swap_in_folder(staged, target); !moved) {
     return moved.error();
   }
   outcome.folder = target;

@@ -12,9 +12,8 @@
 //      and only then dlopen, which reads the descriptor (id, version, ABI);
 //   4. a fresh manifest (id, version, ABI version, sha256) is written beside the copy, the
 //      folder made 0755 (files 0644, the library 0755);
-//   5. the folder replaces $SLUICE_HOME/plugins/<id> in one atomic rename (renameat2
-//      RENAME_EXCHANGE, or a rename aside that is undone on failure where the file system lacks
-//      it), so a failed install leaves an installed version exactly as it was.
+//   5. the folder replaces $SLUICE_HOME/plugins/<id> in one step (folder_swap.hpp), so a
+//      failed install leaves an installed version exactly as it was.
 // The id becomes a path only after check_plugin_id() (plugin_id.hpp) accepts it.
 #pragma once
 
