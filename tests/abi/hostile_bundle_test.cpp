@@ -532,6 +532,11 @@ TEST_F(HostileBundle, RefusesAManifestLibraryOutsideTheBundle) {
   EXPECT_THAT(refused(absolute), HasSubstr("field \"library\": expected the path of a file inside "
                                            "the bundle folder"));
 
+  const fs::path nul = bundle_folder(
+      "nul", "good", [](Manifest& m) { m.library = std::string("lib.so\0.txt", 11); });
+  EXPECT_THAT(refused(nul), HasSubstr("field \"library\": expected the path of a file inside "
+                                      "the bundle folder"));
+
   const fs::path through =
       bundle_folder("through", "good", [](Manifest& m) { m.library = "link.so"; });
   fs::create_symlink(bundles_ / "outside.so", through / "link.so");

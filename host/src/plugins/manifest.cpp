@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -39,7 +40,9 @@ Result<void> check_fields(const Manifest& m, const std::filesystem::path& file) 
     return e;
   }
   const std::filesystem::path library(m.library);
-  bool inside = !m.library.empty() && !library.is_absolute() && m.library.back() != '/';
+  bool inside = !m.library.empty() && !library.is_absolute() && m.library.back() != '/' &&
+                std::none_of(m.library.begin(), m.library.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   for (const auto& part : library) {
     if (part == ".." || part == ".") inside = false;
   }
