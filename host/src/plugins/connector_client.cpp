@@ -12,18 +12,44 @@ namespace {
 
 sluice_str str(std::string_view text) { return sluice_str{text.data(), text.size()}; }
 
-// Keeps the plugin of an abandoned call mapped for the rest of the process, whatever happens to
-// the registry that loaded it: its code may still be running. Held by a global that is never
-// destroyed, so it is neither unloaded at exit nor reported as a leak.
+// What abandoned calls may still use, kept for the rest of the process: their plugins' code
+// (mapped whatever happens to the registry that loaded it) and the objects the plugin created
+// for them, which are never closed. Held by a global that is never destroyed, so nothing is
+// unloaded at exit and nothing is reported as a leak.
+struct Abandoned {
+  std::mutex mutex;
+  std::vector<boost::dll::shared_library> libraries;
+  std::vector<const void*> handles;
+  std::vector<std::shared_ptr<CallState>> calls;  // with the objects they may still return
+};
+Abandoned& abandoned() {
+  static auto* instance = new Abandoned();
+  return *instance;
+}
+
 void keep_loaded(const ConnectorHandle& connector) {
   if (connector.plugin == nullptr) return;
-  static std::mutex mutex;
-  static auto* kept = new std::vector<boost::dll::shared_library>();
   try {
-    std::lock_guard lock(mutex);
-    kept->push_back(connector.plugin->library);
+    std::lock_guard lock(abandoned().mutex);
+    abandoned().libraries.push_back(connector.plugin->library);
   } catch (...) {
     // Loading it again failed: nothing more can be done for it.
+  }
+}
+
+void keep_call(const std::shared_ptr<CallState>& state) {
+  try {
+    std::lock_guard lock(abandoned().mutex);
+    abandoned().calls.push_back(state);
+  } catch (...) {
+  }
+}
+
+void keep_unclosed(const void* handle) {
+  try {
+    std::lock_guard lock(abandoned().mutex);
+    abandoned().handles.push_back(handle);
+  } catch (...) {
   }
 }
 
@@ -49,6 +75,7 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
     case CallWorker::Outcome::kDeadline: {
       settings.family_abandoned->store(true);
       keep_loaded(connector);
+      keep_call(state);
       Error error = make_error(
           Status::kInternal,
           fmt::format("{}: plugin '{}' did not return from {} within {} (the deadline for that "
@@ -117,10 +144,16 @@ void close(const sluice_connector_api* api, sluice_import* handle) { api->import
 
 template <class Handle>
 RemoteHandle<Handle>::~RemoteHandle() {
-  if (worker_->abandoned()) return;
+  if (worker_->abandoned()) {
+    keep_unclosed(handle_);
+    return;
+  }
   if constexpr (std::is_same_v<Handle, sluice_connection>) {
     // An export or import of this connection may still be running in the plugin.
-    if (settings_.family_abandoned->load()) return;
+    if (settings_.family_abandoned->load()) {
+      keep_unclosed(handle_);
+      return;
+    }
   }
   auto state = std::make_shared<CallState>();
   const sluice_connector_api* api = connector_.api;
@@ -136,6 +169,8 @@ RemoteHandle<Handle>::~RemoteHandle() {
   if (outcome == CallWorker::Outcome::kDeadline) {
     settings_.family_abandoned->store(true);
     keep_loaded(connector_);
+    keep_call(state);
+    keep_unclosed(handle_);
   }
 }
 
