@@ -96,6 +96,60 @@ TEST_F(Deadlines, AnAbandonedHandleIsNotCalledAgain) {
   EXPECT_TRUE((*connection)->ping());
 }
 
+TEST_F(Deadlines, AConnectionThatNeverOpensFailsTheJobAtItsDeadline) {
+  put_flow(*store_, {{"count", 4}}, {});
+  ASSERT_TRUE(
+      store_->put_resources({{host::ResourceKind::kConnection,
+                              "mem",
+                              {{"_id", "mem"}, {"type", "memory"}, {"memory", {{"stall", true}}}},
+                              {}}}));
+  runtime::RunOptions options;
+  options.limits.connection_open = 1s;
+  const host::Job job = run(options);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.message,
+            "export e: connection mem: plugin 'memory' did not return from connection_open within "
+            "1 s (the deadline for that call); the job stops and leaves the call running — if the "
+            "application behind it is only slow, raise the deadline with "
+            "SLUICE_CALL_DEADLINE_CONNECT=SECONDS; if the plugin hangs, report it to its author");
+}
+
+TEST_F(Deadlines, ACloseThatNeverReturnsIsLeftBehindAndItsConnectionIsNotClosed) {
+  auto connector = registry_.connector_for(json::object{{"type", "memory"}});
+  ASSERT_TRUE(connector) << connector.error().message;
+  auto waiting = plugin_function<int()>("sluice_test_memory_waiting_calls");
+  auto closed = plugin_function<int()>("sluice_test_memory_closed_connections");
+  host::CallLimits limits;
+  limits.close = 200ms;
+  auto connection =
+      host::RemoteConnection::open(**connector, "{}", "connection m", nullptr, limits);
+  ASSERT_TRUE(connection) << connection.error().message;
+  auto exp = (*connection)->open_export(R"({"memory":{"stallClose":true}})", "null", "export s");
+  ASSERT_TRUE(exp) << exp.error().message;
+  EXPECT_TRUE((*exp)->next_page());
+  exp->reset();  // returns after the close deadline, the plugin still closing the export
+  EXPECT_EQ(waiting(), 1);
+  const int closed_before = closed();
+  connection->reset();  // not closed: the export may still be using it
+  EXPECT_EQ(closed(), closed_before);
+  EXPECT_EQ(waiting(), 1);
+}
+
+TEST_F(Deadlines, AConnectionWhoseHandlesAllReturnedIsClosed) {
+  auto connector = registry_.connector_for(json::object{{"type", "memory"}});
+  ASSERT_TRUE(connector) << connector.error().message;
+  auto closed = plugin_function<int()>("sluice_test_memory_closed_connections");
+  auto connection = host::RemoteConnection::open(**connector, "{}", "connection m", nullptr);
+  ASSERT_TRUE(connection) << connection.error().message;
+  auto exp = (*connection)->open_export("{}", "null", "export s");
+  ASSERT_TRUE(exp) << exp.error().message;
+  EXPECT_TRUE((*exp)->next_page());
+  exp->reset();
+  const int closed_before = closed();
+  connection->reset();
+  EXPECT_EQ(closed(), closed_before + 1);
+}
+
 class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }

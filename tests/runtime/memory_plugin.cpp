@@ -4,8 +4,9 @@
 // Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log.
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log.
 // Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
-// of JSON) and stall (next_page blocks, ignoring cancellation); import submitDelayMs and stall
-// (submit blocks); export waitForCancel (next_page returns only once the job is cancelled).
+// of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
+// waitForCancel (next_page returns only once the job is cancelled); import submitDelayMs and
+// stall (submit blocks); connection stall (opening it blocks).
 // A stalled call returns once the test calls sluice_test_memory_release_stalls() (or after
 // 120 s), so that a process whose job abandoned it can exit cleanly.
 #include <atomic>
@@ -46,6 +47,7 @@ std::mutex g_stall_mutex;
 std::condition_variable g_stall_released_cv;
 uint64_t g_stall_releases = 0;  // each release ends the stalls that began before it
 std::atomic<int> g_waiting_calls{0};
+std::atomic<int> g_closed_connections{0};
 
 // Blocks the calling plugin call until the test releases it (at most 120 s), whatever the
 // host's cancellation says: a plugin that hangs.
@@ -71,6 +73,7 @@ bool wait_for_cancel(sluice::Context& context) {
 
 class MemoryConnection : public sluice::Connection {
  public:
+  ~MemoryConnection() override { ++g_closed_connections; }
   sluice::Result<void> ping(sluice::Context&) override { return {}; }
 };
 
@@ -85,7 +88,11 @@ class MemoryExport : public sluice::ExportReader {
         log_(string_at(doc, "memory.log")),
         record_bytes_(int_at(doc, "memory.recordBytes", 0)),
         stall_(flag_at(doc, "memory.stall")),
-        wait_for_cancel_(flag_at(doc, "memory.waitForCancel")) {}
+        wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
+        stall_close_(flag_at(doc, "memory.stallClose")) {}
+  ~MemoryExport() override {
+    if (stall_close_) stall();
+  }
 
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {
     ++page_;
@@ -116,7 +123,7 @@ class MemoryExport : public sluice::ExportReader {
   int64_t count_, pages_of_, delay_ms_, fail_on_page_;
   std::string prefix_, log_;
   int64_t record_bytes_;
-  bool stall_, wait_for_cancel_;
+  bool stall_, wait_for_cancel_, stall_close_;
   int64_t page_ = 0, next_ = 1;
 };
 
@@ -184,7 +191,8 @@ class MemoryConnector : public sluice::Connector {
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
-      sluice::Context&, const json::object&) override {
+      sluice::Context&, const json::object& doc) override {
+    if (flag_at(doc, "memory.stall")) stall();
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
@@ -201,8 +209,8 @@ class MemoryConnector : public sluice::Connector {
 
 }  // namespace
 
-// For tests/limits: ends every call stalled so far, and reports how many calls are
-// waiting in stall() or wait_for_cancel().
+// For tests/limits: ends every call stalled so far; reports how many calls are waiting in
+// stall() or wait_for_cancel(), and how many connections were closed.
 extern "C" SLUICE_ABI_EXPORT void sluice_test_memory_release_stalls() {
   {
     std::lock_guard lock(g_stall_mutex);
@@ -211,5 +219,8 @@ extern "C" SLUICE_ABI_EXPORT void sluice_test_memory_release_stalls() {
   g_stall_released_cv.notify_all();
 }
 extern "C" SLUICE_ABI_EXPORT int sluice_test_memory_waiting_calls() { return g_waiting_calls; }
+extern "C" SLUICE_ABI_EXPORT int sluice_test_memory_closed_connections() {
+  return g_closed_connections;
+}
 
 SLUICE_PLUGIN("memory", "1.0.0", "in-memory records for runtime tests", MemoryConnector)
