@@ -3,13 +3,16 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
 #include "flow_resources.hpp"
+#include "plugins/call_worker.hpp"
 #include "plugins/loader.hpp"
 #include "plugins/registry.hpp"
 #include "runtime/flow_runner.hpp"
@@ -35,8 +38,15 @@ class FlowFixture : public ::testing::Test {
     ASSERT_TRUE(plugin) << plugin.error().message;
     ASSERT_TRUE(registry_.add(std::move(*plugin)));
   }
-  // Ends the calls a test left stalled in the plugin, so that their threads finish.
-  void TearDown() override { plugin_function<void()>("sluice_test_memory_release_stalls")(); }
+  // Ends the calls a test left stalled in the plugin and waits (at most 10 s) for their threads
+  // to finish, so that the test process exits normally (and its leak check runs).
+  void TearDown() override {
+    plugin_function<void()>("sluice_test_memory_release_stalls")();
+    for (int i = 0; i < 10'000 && host::calls_left_running() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_EQ(host::calls_left_running(), 0);
+  }
 
   // A test hook the memory plugin exports (the plugin stays loaded: plugins are never unloaded).
   template <class Fn>

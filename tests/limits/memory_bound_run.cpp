@@ -3,7 +3,10 @@
 // RSS measured (VmHWM) is this job's alone.
 //
 // usage: memory_bound_run HOME PLUGIN_FILE PAGES PAGE_LIMIT_BYTES QUEUE_DEPTH SUBMIT_DELAY_MS OUT
+//        [stall]
 // Writes to OUT, one per line: status, numExport, RSS before the run (KB), peak RSS (KB), message.
+// With `stall`, the export's next_page hangs instead and its deadline is 1 s: the job fails and
+// the process exits while that call is still running in the plugin.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -30,9 +33,9 @@ long status_kb(const std::string& field) {
 
 int main(int argc, char** argv) {
   using namespace sluice;
-  if (argc != 8) {
+  if (argc != 8 && !(argc == 9 && std::string(argv[8]) == "stall")) {
     std::cerr << "usage: memory_bound_run HOME PLUGIN_FILE PAGES PAGE_LIMIT_BYTES QUEUE_DEPTH "
-                 "SUBMIT_DELAY_MS OUT\n";
+                 "SUBMIT_DELAY_MS OUT [stall]\n";
     return 2;
   }
   const long pages = std::atol(argv[3]);
@@ -56,6 +59,8 @@ int main(int argc, char** argv) {
                           {"pagesOf", kRecordsPerPage},
                           {"recordBytes", page_limit * 95 / 100 / kRecordsPerPage}};
   boost::json::object imp{{"submitDelayMs", submit_delay_ms}};
+  const bool stall = argc == 9;
+  if (stall) exp["stall"] = true;
   if (auto put = limits_test::put_memory_flow(**store, std::move(exp), std::move(imp)); !put) {
     std::cerr << put.error().message << '\n';
     return 1;
@@ -63,6 +68,7 @@ int main(int argc, char** argv) {
   runtime::RunOptions options;
   options.queue_depth = static_cast<size_t>(queue_depth);
   options.limits.page_bytes = static_cast<size_t>(page_limit);
+  if (stall) options.limits.export_next_page = std::chrono::seconds(1);
   const long before_kb = status_kb("VmRSS");
   auto job = runtime::run_flow(**store, registry, "f", options);
   const long peak_kb = status_kb("VmHWM");

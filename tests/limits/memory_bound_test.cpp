@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -23,9 +24,11 @@ struct ChildRun {
   long before_kb = 0;
   long peak_kb = 0;
   std::string message;
+  double seconds = 0;  // from start to exit
 };
 
-ChildRun run_child(long pages, long page_limit, long queue_depth, long submit_delay_ms) {
+ChildRun run_child(long pages, long page_limit, long queue_depth, long submit_delay_ms,
+                   bool stall = false) {
   sluice::testing::TempDir dir("sluice-memory-bound");
   const std::string out = (dir.path() / "result.txt").string();
   std::vector<std::string> args = {MEMORY_BOUND_RUN,
@@ -36,17 +39,20 @@ ChildRun run_child(long pages, long page_limit, long queue_depth, long submit_de
                                    std::to_string(queue_depth),
                                    std::to_string(submit_delay_ms),
                                    out};
+  if (stall) args.push_back("stall");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
   ChildRun run;
+  const auto started = std::chrono::steady_clock::now();
   if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
     ADD_FAILURE() << "cannot start " << argv[0];
     return run;
   }
   int wstatus = 0;
   ::waitpid(pid, &wstatus, 0);
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << "memory_bound_run failed";
   std::ifstream in(out);
   std::getline(in, run.status);
@@ -80,6 +86,20 @@ TEST(MemoryBound, PeakMemoryOfAJobStaysWithinQueueDepthTimesThePageLimit) {
 #else
   EXPECT_LT(grown_kb, kBoundKb);
 #endif
+}
+
+// The child's job abandons a next_page that hangs (the memory plugin's stall holds it for 120 s
+// unless released); the process must still exit as soon as the job is recorded, not wait for the
+// call or block in a static destructor.
+TEST(MemoryBound, AProcessWhoseJobLeftACallRunningExitsAtOnce) {
+  const ChildRun run = run_child(/*pages=*/4, 256 * 1024, 2, 0, /*stall=*/true);
+  EXPECT_EQ(run.status, "failed");
+  EXPECT_EQ(run.message.rfind("export e failed: export e: plugin 'memory' did not return from "
+                              "export_next_page within 1 s",
+                              0),
+            0u)
+      << run.message;
+  EXPECT_LT(run.seconds, 60.0) << "the process waited for the stuck call to return";
 }
 
 }  // namespace

@@ -1,8 +1,36 @@
 #include "plugins/call_worker.hpp"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <algorithm>
+#include <iostream>
+#include <mutex>
 
 namespace sluice::host {
+
+namespace {
+
+std::atomic<int> g_calls_left_running{0};
+
+// Runs before the static destructors registered until then (exit handlers run in reverse order
+// of registration, and this one is registered at the first abandoned call).
+void exit_without_destructors_if_calls_run(int status, void*) {
+  if (g_calls_left_running.load() == 0) return;
+  std::cout.flush();
+  std::cerr.flush();
+  ::fflush(nullptr);
+  ::_Exit(status);
+}
+
+void on_first_abandoned_call() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::on_exit(&exit_without_destructors_if_calls_run, nullptr); });
+}
+
+}  // namespace
+
+int calls_left_running() noexcept { return g_calls_left_running.load(); }
 
 CallWorker::~CallWorker() {
   if (!thread_.joinable()) return;
@@ -29,6 +57,10 @@ void CallWorker::loop(std::shared_ptr<Shared> shared) {
     task();
     task = nullptr;
     lock.lock();
+    if (shared->abandoned) {
+      shared->abandoned = false;
+      --g_calls_left_running;
+    }
     ++shared->completed;
     shared->finished.notify_all();
   }
@@ -65,7 +97,10 @@ CallWorker::Outcome CallWorker::run(const std::shared_ptr<CallState>& state,
     const Clock::time_point now = Clock::now();
     if (now >= until) {
       abandoned_ = true;
+      shared_->abandoned = true;
       shared_->quit = true;  // the thread ends once the plugin returns, if it ever does
+      ++g_calls_left_running;
+      on_first_abandoned_call();
       state->cancelled.store(true, std::memory_order_relaxed);
       return Outcome::kDeadline;
     }

@@ -3,6 +3,12 @@
 // one cannot be interrupted, only left behind. Everything such a call may still touch (its
 // sluice_call, the texts it borrows, its out parameters, the cancellation flag it polls) lives
 // in a CallState the worker shares, never in the caller's frame.
+//
+// A process that exits while an abandoned call is still running in plugin code ends at once,
+// with its exit status and flushed stdio, without running static destructors: they would
+// destroy what the stuck call may still use (the plugin's own statics, the host's services),
+// and can block (glibc's pthread_cond_destroy waits for a condition variable's waiters). An
+// exit after every abandoned call has returned is an ordinary one.
 #pragma once
 
 #include <atomic>
@@ -34,6 +40,9 @@ struct CallState {
   sluice_status status = SLUICE_INTERNAL;
   bool threw = false;  // the plugin let an exception escape
 };
+
+// How many calls that outlived their deadline are still running in plugin code.
+int calls_left_running() noexcept;
 
 class CallWorker {
  public:
@@ -67,6 +76,7 @@ class CallWorker {
     std::condition_variable finished;  // the caller waits for its task
     std::function<void()> task;
     bool quit = false;
+    bool abandoned = false;  // the running task outlived its deadline
     uint64_t posted = 0;
     uint64_t completed = 0;
   };
