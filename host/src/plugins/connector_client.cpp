@@ -155,22 +155,30 @@ RemoteHandle<Handle>::~RemoteHandle() {
       return;
     }
   }
-  auto state = std::make_shared<CallState>();
   const sluice_connector_api* api = connector_.api;
   Handle* handle = handle_;
-  // A close that throws is a plugin bug; the handle is gone either way.
-  const auto outcome = worker_->run(
-      state,
-      [api, handle](CallState&) {
-        close(api, handle);
-        return SLUICE_OK;
-      },
-      settings_.limits.close, nullptr);
-  if (outcome == CallWorker::Outcome::kDeadline) {
-    settings_.family_abandoned->store(true);
-    keep_loaded(connector_);
-    keep_call(state);
-    keep_unclosed(handle_);
+  try {
+    auto state = std::make_shared<CallState>();
+    // A close that throws is a plugin bug; the handle is gone either way.
+    const auto outcome = worker_->run(
+        state,
+        [api, handle](CallState&) {
+          close(api, handle);
+          return SLUICE_OK;
+        },
+        settings_.limits.close, nullptr);
+    if (outcome == CallWorker::Outcome::kDeadline) {
+      settings_.family_abandoned->store(true);
+      keep_loaded(connector_);
+      keep_call(state);
+      keep_unclosed(handle_);
+    }
+  } catch (...) {
+    // No memory or no thread to close it on: close it here, without a deadline.
+    try {
+      close(api, handle);
+    } catch (...) {
+    }
   }
 }
 
