@@ -188,6 +188,14 @@ class MemoryConnector : public sluice::Connector {
     info.label = "In-memory test connector";
     info.export_settings.integer("memory.count").default_value(10);
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
+    // The limits modes (tests/limits).
+    info.connection.boolean("memory.stall");
+    info.export_settings.integer("memory.recordBytes");
+    info.export_settings.boolean("memory.stall");
+    info.export_settings.boolean("memory.stallClose");
+    info.export_settings.boolean("memory.waitForCancel");
+    info.import_settings.integer("memory.submitDelayMs");
+    info.import_settings.boolean("memory.stall");
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
