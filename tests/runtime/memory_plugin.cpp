@@ -3,8 +3,17 @@
 //
 // Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log.
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log.
+// Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
+// of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
+// waitForCancel (next_page returns only once the job is cancelled); import submitDelayMs and
+// stall (submit blocks); connection stall (opening it blocks).
+// A stalled call returns once the test calls sluice_test_memory_release_stalls() (or after
+// 120 s), so that a process whose job abandoned it can exit cleanly.
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -25,12 +34,46 @@ std::string string_at(const json::object& doc, std::string_view path) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+bool flag_at(const json::object& doc, std::string_view path) {
+  const json::value* v = sluice::find_path(doc, path);
+  return v && v->is_bool() && v->as_bool();
+}
+
 void append_log(const std::string& file, const std::string& line) {
   if (!file.empty()) std::ofstream(file, std::ios::app) << line << '\n';
 }
 
+std::mutex g_stall_mutex;
+std::condition_variable g_stall_released_cv;
+uint64_t g_stall_releases = 0;  // each release ends the stalls that began before it
+std::atomic<int> g_waiting_calls{0};
+std::atomic<int> g_closed_connections{0};
+
+// Blocks the calling plugin call until the test releases it (at most 120 s), whatever the
+// host's cancellation says: a plugin that hangs.
+void stall() {
+  std::unique_lock lock(g_stall_mutex);
+  ++g_waiting_calls;
+  const uint64_t releases = g_stall_releases;
+  g_stall_released_cv.wait_for(lock, std::chrono::seconds(120),
+                               [&] { return g_stall_releases != releases; });
+  --g_waiting_calls;
+}
+
+// Blocks until the call is cancelled (polling it, as a plugin should; at most 60 s).
+bool wait_for_cancel(sluice::Context& context) {
+  ++g_waiting_calls;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!context.cancelled() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  --g_waiting_calls;
+  return context.cancelled();
+}
+
 class MemoryConnection : public sluice::Connection {
  public:
+  ~MemoryConnection() override { ++g_closed_connections; }
   sluice::Result<void> ping(sluice::Context&) override { return {}; }
 };
 
@@ -42,10 +85,21 @@ class MemoryExport : public sluice::ExportReader {
         delay_ms_(int_at(doc, "memory.delayMs", 0)),
         fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
         prefix_(string_at(doc, "memory.prefix")),
-        log_(string_at(doc, "memory.log")) {}
+        log_(string_at(doc, "memory.log")),
+        record_bytes_(int_at(doc, "memory.recordBytes", 0)),
+        stall_(flag_at(doc, "memory.stall")),
+        wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
+        stall_close_(flag_at(doc, "memory.stallClose")) {}
+  ~MemoryExport() override {
+    if (stall_close_) stall();
+  }
 
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {
     ++page_;
+    if (stall_) stall();
+    if (wait_for_cancel_ && wait_for_cancel(context)) {
+      return sluice::make_error(sluice::Status::kCancelled, "memory export: saw the cancellation");
+    }
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (context.cancelled()) return sluice::make_error(sluice::Status::kCancelled, "cancelled");
     if (page_ == fail_on_page_) {
@@ -55,7 +109,10 @@ class MemoryExport : public sluice::ExportReader {
     append_log(log_, "E " + prefix_ + " page " + std::to_string(page_));
     sluice::Page page;
     for (int64_t i = 0; i < pages_of_ && next_ <= count_; ++i, ++next_) {
-      page.records.push_back(json::object{{"id", prefix_ + std::to_string(next_)}, {"n", next_}});
+      json::object record{{"id", prefix_ + std::to_string(next_)}, {"n", next_}};
+      if (record_bytes_ > 40)
+        record["pad"] = std::string(static_cast<size_t>(record_bytes_ - 40), 'p');
+      page.records.push_back(std::move(record));
     }
     page.done = next_ > count_;
     page.state = json::object{{"last", next_ - 1}};
@@ -65,6 +122,8 @@ class MemoryExport : public sluice::ExportReader {
  private:
   int64_t count_, pages_of_, delay_ms_, fail_on_page_;
   std::string prefix_, log_;
+  int64_t record_bytes_;
+  bool stall_, wait_for_cancel_, stall_close_;
   int64_t page_ = 0, next_ = 1;
 };
 
@@ -73,7 +132,9 @@ class MemoryImport : public sluice::ImportWriter {
   explicit MemoryImport(const json::object& doc)
       : name_(string_at(doc, "memory.name")),
         fail_with_(string_at(doc, "memory.failPageWith")),
-        log_(string_at(doc, "memory.log")) {
+        log_(string_at(doc, "memory.log")),
+        submit_delay_ms_(int_at(doc, "memory.submitDelayMs", 0)),
+        stall_(flag_at(doc, "memory.stall")) {
     if (auto* reject = sluice::find_path(doc, "memory.rejectIds"); reject && reject->is_array()) {
       for (const auto& id : reject->as_array()) reject_.push_back(std::string(id.as_string()));
     }
@@ -85,6 +146,10 @@ class MemoryImport : public sluice::ImportWriter {
                                                            const json::array& records) override {
     if (auth_fail_)
       return sluice::make_error(sluice::Status::kAuthFailed, "memory import: credentials refused");
+    if (stall_) stall();
+    if (submit_delay_ms_ > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(submit_delay_ms_));
+    }
     std::string first, last;
     std::vector<sluice::RecordResult> results;
     for (const auto& r : records) {
@@ -108,6 +173,8 @@ class MemoryImport : public sluice::ImportWriter {
 
  private:
   std::string name_, fail_with_, log_;
+  int64_t submit_delay_ms_;
+  bool stall_;
   std::vector<std::string> reject_;
   bool auth_fail_ = false;
 };
@@ -121,10 +188,19 @@ class MemoryConnector : public sluice::Connector {
     info.label = "In-memory test connector";
     info.export_settings.integer("memory.count").default_value(10);
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
+    // The limits modes (tests/limits).
+    info.connection.boolean("memory.stall");
+    info.export_settings.integer("memory.recordBytes");
+    info.export_settings.boolean("memory.stall");
+    info.export_settings.boolean("memory.stallClose");
+    info.export_settings.boolean("memory.waitForCancel");
+    info.import_settings.integer("memory.submitDelayMs");
+    info.import_settings.boolean("memory.stall");
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
-      sluice::Context&, const json::object&) override {
+      sluice::Context&, const json::object& doc) override {
+    if (flag_at(doc, "memory.stall")) stall();
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
@@ -140,5 +216,19 @@ class MemoryConnector : public sluice::Connector {
 };
 
 }  // namespace
+
+// For tests/limits: ends every call stalled so far; reports how many calls are waiting in
+// stall() or wait_for_cancel(), and how many connections were closed.
+extern "C" SLUICE_ABI_EXPORT void sluice_test_memory_release_stalls() {
+  {
+    std::lock_guard lock(g_stall_mutex);
+    ++g_stall_releases;
+  }
+  g_stall_released_cv.notify_all();
+}
+extern "C" SLUICE_ABI_EXPORT int sluice_test_memory_waiting_calls() { return g_waiting_calls; }
+extern "C" SLUICE_ABI_EXPORT int sluice_test_memory_closed_connections() {
+  return g_closed_connections;
+}
 
 SLUICE_PLUGIN("memory", "1.0.0", "in-memory records for runtime tests", MemoryConnector)

@@ -67,6 +67,12 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
   auto last_draw = started;
   runtime::RunOptions options;
   options.cancelled = &g_cancel;
+  auto limits = host::call_limits_from_environment();  // SLUICE_CALL_DEADLINE_*, page limit
+  if (!limits) {
+    print_error(limits.error().message);
+    return kExitFailure;
+  }
+  options.limits = *limits;
   if (live) {
     options.on_progress = [&](const host::Job& job) {
       const auto now = std::chrono::steady_clock::now();

@@ -2,6 +2,17 @@
 // created (closing it on destruction) and turn statuses into Error values. A plugin that lets an
 // exception escape its C function is caught here and reported as Status::kInternal.
 //
+// Every call runs on a thread of the handle's own (CallWorker) under the deadline CallLimits
+// gives its kind. A call that outlives it fails with Status::kInternal naming the plugin, the
+// call and the deadline; the handle is then abandoned: the call is left running, nothing calls
+// into the handle again, and neither it nor (for an export or import) the connection it came
+// from is closed. Its plugin stays loaded for the rest of the process, which should then exit
+// once the job is recorded. The job's cancellation reaches the plugin's is_cancelled during a
+// call, and a call left behind is told it is cancelled.
+//
+// A result text over its limit (CallLimits::page_bytes for a page, result_bytes otherwise) is
+// refused before the host copies it, with Status::kInvalidConfig.
+//
 // Each object may be used by one thread at a time.
 #pragma once
 
@@ -10,52 +21,74 @@
 #include <string>
 #include <string_view>
 
+#include "plugins/call_limits.hpp"
+#include "plugins/call_worker.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "sluice/result.hpp"
 
 namespace sluice::host {
 
-// Owns one object a plugin created (a connection, export or import) and closes it exactly once.
+// What a connection shares with the exports and imports opened from it.
+struct CallSettings {
+  const std::atomic<bool>* cancelled = nullptr;  // the job's; may be null
+  CallLimits limits;
+  // Set when any handle of the family is abandoned: the connection is then not closed.
+  std::shared_ptr<std::atomic<bool>> family_abandoned = std::make_shared<std::atomic<bool>>(false);
+};
+
+// Owns one object a plugin created (a connection, export or import) and closes it exactly once
+// (unless abandoned, see above).
 template <class Handle>
 class RemoteHandle {
  public:
   RemoteHandle(const ConnectorHandle& connector, Handle* handle, std::string scope,
-               const std::atomic<bool>* cancelled) noexcept
-      : connector_(connector), handle_(handle), scope_(std::move(scope)), cancelled_(cancelled) {}
+               CallSettings settings, std::unique_ptr<CallWorker> worker) noexcept
+      : connector_(connector),
+        handle_(handle),
+        scope_(std::move(scope)),
+        settings_(std::move(settings)),
+        worker_(std::move(worker)) {}
   ~RemoteHandle();
   RemoteHandle(const RemoteHandle&) = delete;
   RemoteHandle& operator=(const RemoteHandle&) = delete;
 
   const ConnectorHandle& connector() const noexcept { return connector_; }
+  // True once a call outlived its deadline.
+  bool abandoned() const noexcept { return worker_->abandoned(); }
 
  protected:
   const ConnectorHandle& connector_;
   Handle* handle_;
   std::string scope_;  // names the resource in logs and errors, e.g. "export orders"
-  const std::atomic<bool>* cancelled_;
+  CallSettings settings_;
+  std::unique_ptr<CallWorker> worker_;
 };
 
 class RemoteExport : public RemoteHandle<sluice_export> {
  public:
   using RemoteHandle::RemoteHandle;
-  // The page as JSON text: {"records":[...],"done":bool,"state":...}.
+  // The page as JSON text: {"records":[...],"done":bool,"state":...}, at most page_bytes long.
   Result<std::string> next_page();
 };
 
 class RemoteImport : public RemoteHandle<sluice_import> {
  public:
   using RemoteHandle::RemoteHandle;
-  // `page_json` is a JSON array of records; returns a JSON array with one result per record.
-  Result<std::string> submit(std::string_view page_json);
+  // `page_json` is a JSON array of records (kept until the call is over, even an abandoned
+  // one); returns a JSON array with one result per record.
+  Result<std::string> submit(std::string page_json);
 };
 
 class RemoteConnection : public RemoteHandle<sluice_connection> {
  public:
   // `connection_json` has its secrets revealed; `scope` names it in logs ("connection X").
+  // `cancelled` (may be null) is the job's cancellation flag; it must outlive the connection
+  // and everything opened from it.
   static Result<std::unique_ptr<RemoteConnection>> open(const ConnectorHandle& connector,
                                                         std::string_view connection_json,
                                                         std::string scope,
-                                                        const std::atomic<bool>* cancelled);
+                                                        const std::atomic<bool>* cancelled,
+                                                        const CallLimits& limits = {});
   using RemoteHandle::RemoteHandle;
 
   // On success, the plugin's optional message (may be empty).

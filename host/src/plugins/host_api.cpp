@@ -39,6 +39,12 @@ int32_t do_is_cancelled(sluice_call* call) {
 
 void do_set_result(sluice_call* call, sluice_str json) {
   if (call == nullptr) return;
+  if (json.len > call->result_limit) {
+    call->result.clear();
+    call->result_refused = json.len;
+    return;
+  }
+  call->result_refused = 0;
   try {
     call->result.assign(json.ptr, json.len);
   } catch (...) {

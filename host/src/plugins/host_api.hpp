@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,6 +18,10 @@ struct sluice_call {
   uint32_t retry_after_ms = 0;
   const std::atomic<bool>* cancelled = nullptr;  // null: never cancelled
   std::string log_scope;                         // e.g. "plugin http, export orders"
+  // set_result refuses a text longer than this: it copies nothing and records the length in
+  // `result_refused` instead.
+  size_t result_limit = SIZE_MAX;
+  size_t result_refused = 0;
 };
 
 namespace sluice::host {

@@ -170,9 +170,9 @@ class FlowRun {
   Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
     auto found = connections_.find(step.id);
     if (found != connections_.end()) return found->second.get();
-    auto opened =
-        host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                     fmt::format("connection {}", step.id), options_.cancelled);
+    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
+                                               fmt::format("connection {}", step.id),
+                                               options_.cancelled, options_.limits);
     if (!opened) return opened.error();
     return (connections_[step.id] = std::move(*opened)).get();
   }
@@ -309,7 +309,8 @@ class FlowRun {
       }
       body += ']';
       auto imp = import_for(p);
-      Result<std::string> submitted = imp ? (*imp)->submit(body) : Result<std::string>(imp.error());
+      Result<std::string> submitted =
+          imp ? (*imp)->submit(std::move(body)) : Result<std::string>(imp.error());
       json::monotonic_resource results_arena;
       json::value results(&results_arena);  // parsed into below, in the same storage: no copy
       if (submitted) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string_view>
 
+#include "plugins/call_limits.hpp"
 #include "plugins/registry.hpp"
 #include "store/store.hpp"
 
@@ -20,6 +21,9 @@ struct RunOptions {
   const std::atomic<bool>* cancelled = nullptr;       // set it to cancel; the job ends "canceled"
   std::function<void(const host::Job&)> on_progress;  // after each page, on the calling thread
   size_t queue_depth = 2;                             // pages fetched ahead of processing
+  // Deadlines of plugin calls and the page size limit (host/src/plugins/call_limits.hpp); a
+  // job's peak memory is about queue_depth x limits.page_bytes (times the parse overhead).
+  host::CallLimits limits;
 };
 
 // Returns the finished job (completed, failed or canceled), which is also in the store. An Error

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <istream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -18,7 +20,6 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
 
 #include "sluice/support/http/url.hpp"
@@ -73,6 +74,45 @@ std::optional<milliseconds> parse_retry_after(const Response& response) {
     return milliseconds(std::max<long long>(0, diff_us / 1000));
   }
   return std::nullopt;
+}
+
+// "64 MB", "256 KB" or "1000 bytes".
+std::string size_text(uint64_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MB";
+  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// Reads a body into `body` as it arrives, never holding more than `limit` bytes of it nor
+// reserving room for bytes that have not arrived. `declared` is the Content-Length (already
+// checked against `limit`), nullopt for chunked or read-until-close bodies. Returns false when
+// the body turned out longer than `limit`; throws Poco::Net::NetException when the connection
+// broke or closed early.
+bool read_body(std::istream& in, std::optional<uint64_t> declared, size_t limit,
+               std::string& body) {
+  constexpr size_t kChunk = 64 * 1024;
+  char buffer[kChunk];
+  // With a declared length, read exactly that; otherwise up to one byte past the limit, which
+  // tells a body of exactly `limit` bytes from a longer one.
+  const uint64_t wanted = declared ? *declared : static_cast<uint64_t>(limit) + 1;
+  while (body.size() < wanted) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, wanted - body.size()));
+    in.read(buffer, static_cast<std::streamsize>(n));
+    const auto got = static_cast<size_t>(in.gcount());
+    if (got > 0) {
+      if (body.size() + got > limit) return false;
+      body.append(buffer, got);
+    }
+    if (got < n) {
+      if (in.bad()) throw Poco::Net::NetException("the connection broke while reading the body");
+      if (declared) {
+        throw Poco::Net::NetException("the connection closed after " + std::to_string(body.size()) +
+                                      " of " + std::to_string(*declared) + " body bytes");
+      }
+      break;  // end of a chunked or read-until-close body
+    }
+  }
+  return true;
 }
 
 bool expects_body(std::string_view method, int status) {
@@ -180,6 +220,8 @@ struct Client::Impl {
     bool responded = false;
     bool stale = false;   // failed on a reused keep-alive connection, not by timeout
     std::string failure;  // with !responded
+    // Non-empty when the body was longer than max_response_bytes: why (not retried).
+    std::string too_large;
   };
 
   Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
@@ -215,19 +257,24 @@ struct Client::Impl {
       for (const auto& [name, value] : poco_response) response.headers.push_back({name, value});
       response.body.clear();
       if (expects_body(request.method, response.status)) {
-        if (poco_response.hasContentLength()) {
-          const auto length = static_cast<size_t>(poco_response.getContentLength64());
-          response.body.resize(length);
-          in.read(response.body.data(), static_cast<std::streamsize>(length));
-          if (static_cast<size_t>(in.gcount()) != length) {
-            throw Poco::Net::NetException("the connection closed after " +
-                                          std::to_string(in.gcount()) + " of " +
-                                          std::to_string(length) + " body bytes");
-          }
-        } else {
-          Poco::StreamCopier::copyToString(in, response.body, 64 * 1024);
-          if (in.bad())
-            throw Poco::Net::NetException("the connection broke while reading the body");
+        const std::optional<uint64_t> declared =
+            poco_response.hasContentLength() && poco_response.getContentLength64() >= 0
+                ? std::optional<uint64_t>(static_cast<uint64_t>(poco_response.getContentLength64()))
+                : std::nullopt;
+        const size_t limit = options.max_response_bytes;
+        if (declared && *declared > limit) {
+          result.too_large = "the response (HTTP " + std::to_string(response.status) +
+                             ") declares Content-Length " + std::to_string(*declared) +
+                             ", more than the client's limit of " + size_text(limit);
+        } else if (!read_body(in, declared, limit, response.body)) {
+          result.too_large = "the response (HTTP " + std::to_string(response.status) +
+                             ") has a body longer than the client's limit of " + size_text(limit);
+        }
+        if (!result.too_large.empty()) {
+          response.body.clear();
+          response.body.shrink_to_fit();
+          session.reset();  // the rest of the body stays unread: the connection is not reusable
+          return result;
         }
       }
       result.responded = true;
@@ -301,6 +348,15 @@ Result<Response> Client::execute(Context& context, const Request& request) {
     }
     ++attempt;
     Impl::Attempt outcome = impl_->attempt(*parts, request, response);
+    if (!outcome.too_large.empty()) {
+      Error error = make_error(
+          Status::kRemoteError,
+          redact(what + ": " + outcome.too_large +
+                 "; ask for less per request (a smaller page size), or raise the limit"));
+      error.details = {{"url", response.url},
+                       {"maxResponseBytes", static_cast<uint64_t>(options.max_response_bytes)}};
+      return error;
+    }
     milliseconds wait = std::min(backoff, options.max_backoff);
     if (outcome.responded) {
       response.attempts = attempt;

@@ -3,6 +3,8 @@
 // classification and keep-alive, which the platform mock API does not fault-inject.
 #include "sluice/support/http/client.hpp"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -16,6 +18,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
@@ -114,6 +117,67 @@ class ScriptedServer {
   std::deque<Scripted> script_;
   std::vector<Received> received_;
 };
+
+// A server below HTTP: answers every connection with `reply` verbatim once the request head has
+// arrived, so a test can send what a well-behaved server would not (a Content-Length its body
+// does not have). With `close_after`, it then closes the connection; otherwise it waits for the
+// client to close it (at most 10 s).
+class RawServer {
+ public:
+  explicit RawServer(std::string reply, bool close_after = false)
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+        reply_(std::move(reply)),
+        close_after_(close_after),
+        thread_([this] { serve(); }) {}
+  ~RawServer() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + std::string(path);
+  }
+  int connections() const { return connections_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      if (!socket_.poll(Poco::Timespan(0, 50'000), Poco::Net::Socket::SELECT_READ)) continue;
+      try {
+        Poco::Net::StreamSocket connection = socket_.acceptConnection();
+        ++connections_;
+        connection.setReceiveTimeout(Poco::Timespan(10, 0));
+        std::string head;
+        char buffer[4096];
+        while (head.find("\r\n\r\n") == std::string::npos && head.size() < 65536) {
+          const int n = connection.receiveBytes(buffer, sizeof buffer);
+          if (n <= 0) break;
+          head.append(buffer, static_cast<size_t>(n));
+        }
+        connection.sendBytes(reply_.data(), static_cast<int>(reply_.size()));
+        if (close_after_) {
+          connection.shutdownSend();
+        } else {
+          while (connection.receiveBytes(buffer, sizeof buffer) > 0) {
+          }
+        }
+      } catch (const Poco::Exception&) {
+      }
+    }
+  }
+
+  Poco::Net::ServerSocket socket_;
+  std::string reply_;
+  bool close_after_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+long max_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
 
 // One server for the whole suite (stopping a Poco server takes a quarter of a second), cleared
 // for each test.
@@ -313,6 +377,101 @@ TEST(Client, RelativeUrlWithoutBaseIsInvalidConfig) {
   auto sent = client.send(context, {.url = "/orders"});
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().status, Status::kInvalidConfig);
+}
+
+TEST(Client, ResponseLimitIs64MegabytesByDefault) {
+  EXPECT_EQ(ClientOptions{}.max_response_bytes, std::size_t{64} * 1024 * 1024);
+}
+
+TEST(Client, DeclaredContentLengthOverTheLimitIsRefusedWithoutAllocatingIt) {
+  RawServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4294967296\r\n\r\n"
+      "[1,2,3,4,5]");
+  Client client(fast_options({.receive_timeout = 5s}));
+  Context context = no_host();
+  const long rss_before = max_rss_kb();
+  auto sent = client.execute(context, {.url = server.url("/huge?page=1")});
+  const long grown_kb = max_rss_kb() - rss_before;
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kRemoteError);
+  EXPECT_EQ(sent.error().message,
+            "GET " + server.url("/huge?page=1") +
+                ": the response (HTTP 200) declares Content-Length 4294967296, more than the "
+                "client's limit of 64 MB; ask for less per request (a smaller page size), or "
+                "raise the limit");
+  EXPECT_LT(grown_kb, 16 * 1024) << "the client allocated for bytes that never arrived";
+  EXPECT_EQ(server.connections(), 1) << "a response over the limit is not retried";
+}
+
+TEST(Client, ChunkedBodyLongerThanTheLimitIsAnError) {
+  ScriptedServer& server = fresh_server();
+  server.script({.body = std::string(1001, 'x'), .chunked = true});
+  Client client(fast_options({.max_response_bytes = 1000}));
+  Context context = no_host();
+  auto sent = client.send(context, {.url = server.url("/chunked")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kRemoteError);
+  EXPECT_EQ(sent.error().message,
+            "GET " + server.url("/chunked") +
+                ": the response (HTTP 200) has a body longer than the client's limit of 1000 "
+                "bytes; ask for less per request (a smaller page size), or raise the limit");
+  EXPECT_EQ(server.received().size(), 1u);
+}
+
+TEST(Client, BodyOfExactlyTheLimitIsAcceptedChunkedOrWithContentLength) {
+  ScriptedServer& server = fresh_server();
+  const std::string body(1000, 'y');
+  server.script({.body = body, .chunked = true});
+  server.script({.body = body});
+  Client client(fast_options({.max_response_bytes = 1000}));
+  Context context = no_host();
+  auto chunked = client.send(context, {.url = server.url("/a")});
+  ASSERT_TRUE(chunked) << chunked.error().message;
+  EXPECT_EQ(chunked->body, body);
+  auto sized = client.send(context, {.url = server.url("/b")});
+  ASSERT_TRUE(sized) << sized.error().message;
+  EXPECT_EQ(sized->body, body);
+}
+
+TEST(Client, ContentLengthOneOverTheLimitIsAnError) {
+  ScriptedServer& server = fresh_server();
+  server.script({.body = std::string(1001, 'z')});
+  Client client(fast_options({.max_response_bytes = 1000}));
+  Context context = no_host();
+  auto sent = client.send(context, {.url = server.url("/c")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().message,
+            "GET " + server.url("/c") +
+                ": the response (HTTP 200) declares Content-Length 1001, more than the client's "
+                "limit of 1000 bytes; ask for less per request (a smaller page size), or raise "
+                "the limit");
+}
+
+TEST(Client, BodyReadUntilCloseLongerThanTheLimitIsAnError) {
+  RawServer server("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(5000, 'w'),
+                   /*close_after=*/true);
+  Client client(fast_options({.max_response_bytes = 4096}));
+  Context context = no_host();
+  auto sent = client.send(context, {.url = server.url("/stream")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().message,
+            "GET " + server.url("/stream") +
+                ": the response (HTTP 200) has a body longer than the client's limit of 4 KB; "
+                "ask for less per request (a smaller page size), or raise the limit");
+}
+
+TEST(Client, ResponseLimitErrorHidesCredentialsInTheUrl) {
+  ScriptedServer& server = fresh_server();
+  server.script({.body = std::string(2000, 'q'), .chunked = true});
+  Client client(fast_options(
+      {.auth = Auth::with_token({.token = "s3cr3t-t0ken", .location = TokenLocation::kUrl}),
+       .max_response_bytes = 1000}));
+  Context context = no_host();
+  auto sent = client.send(context, {.url = server.url("/x?page=2")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().message.find("s3cr3t"), std::string::npos) << sent.error().message;
+  EXPECT_EQ(sent.error().message.rfind("GET " + server.url("/x?page=2") + ": ", 0), 0u)
+      << sent.error().message;
 }
 
 std::atomic<int> g_cancel_after{0};

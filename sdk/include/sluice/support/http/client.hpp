@@ -24,6 +24,9 @@
 
 namespace sluice::support::http {
 
+// ClientOptions::max_response_bytes unless a connector sets another: 64 MB.
+inline constexpr std::size_t kDefaultMaxResponseBytes = std::size_t{64} << 20;
+
 struct ClientOptions {
   // Joined with relative request URLs (join_url()); may stay empty if every URL is absolute.
   std::string base_uri;
@@ -39,6 +42,11 @@ struct ClientOptions {
   // Cap on any wait between attempts, including one a Retry-After header asks for.
   std::chrono::milliseconds max_backoff{30'000};
   std::string user_agent = "Sluice";
+  // The largest response body the client accepts, in bytes. A response that declares a longer
+  // Content-Length, or sends more bytes than this (chunked or until the connection closes), is
+  // an error naming the method, the URL and the limit; the client never holds more than this
+  // (plus one read buffer) of a body, and never reserves room for bytes that have not arrived.
+  std::size_t max_response_bytes = kDefaultMaxResponseBytes;
 };
 
 // The Status a response status means: 2xx kOk, 401/403 kAuthFailed, 404 kNotFound,
@@ -68,8 +76,9 @@ class Client {
   // connection that turns out closed is reopened at once without counting as an attempt.
   //
   // Returns the final response whatever its status (the last one when retries ran out). Errors
-  // only when no response arrived: kInvalidConfig for a URL that is not absolute http(s),
-  // kTransient for connection failures and timeouts, kCancelled when the job was cancelled.
+  // only when no usable response arrived: kInvalidConfig for a URL that is not absolute http(s),
+  // kTransient for connection failures and timeouts, kCancelled when the job was cancelled,
+  // kRemoteError (not retried) for a body longer than options().max_response_bytes.
   Result<Response> execute(Context& context, const Request& request);
 
   // execute(), then requires a 2xx status; any other is returned as error_for() describes.
