@@ -1,9 +1,13 @@
 #include "store/secret_fields.hpp"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
 
 #include <boost/json.hpp>
 
+#include "secrets/redactor.hpp"
 #include "sluice/json_path.hpp"
 
 namespace sluice::host {
@@ -35,6 +39,11 @@ Result<void> for_each_marker(json::value& node, const std::string& path, Visit& 
 
 }  // namespace
 
+std::string secret_binding(std::string_view where, std::string_view path) {
+  // Length-prefixed, so no id and path can be confused with another pair.
+  return fmt::format("sluice-secret-v2 {}:{}{}", where.size(), where, path);
+}
+
 bool is_secret_marker(const json::value& value) noexcept {
   const auto* object = value.if_object();
   if (object == nullptr || object->size() != 1) return false;
@@ -65,7 +74,7 @@ Result<void> seal_secret_fields(json::value& doc, const std::vector<std::string>
       *value = *kept;
       continue;
     }
-    auto sealed = box.seal(json::serialize(*value));
+    auto sealed = box.seal(json::serialize(*value), secret_binding(where, path));
     if (!sealed) return sealed.error();
     json::object marker;
     marker[kSecretMarkerKey] = std::move(*sealed);
@@ -82,9 +91,11 @@ void mask_secret_fields(json::value& doc) {
   (void)for_each_marker(doc, std::string(), mask);
 }
 
-Result<void> reveal_secret_fields(json::value& doc, const SecretBox& box, std::string_view where) {
+Result<void> reveal_secret_fields(json::value& doc, const SecretBox& box, std::string_view where,
+                                  std::vector<std::string>* revealed_paths) {
   auto reveal = [&](json::value& marker, const std::string& path) -> Result<void> {
-    auto plaintext = box.open(marker.get_object().at(kSecretMarkerKey).get_string());
+    auto plaintext = box.open(marker.get_object().at(kSecretMarkerKey).get_string(),
+                              secret_binding(where, path));
     if (!plaintext) {
       Error error = plaintext.error();
       error.message = fmt::format("{}: secret field {}: {}", where, path, error.message);
@@ -99,9 +110,74 @@ Result<void> reveal_secret_fields(json::value& doc, const SecretBox& box, std::s
                                     where, path));
     }
     marker = std::move(value);
+    if (revealed_paths != nullptr) revealed_paths->push_back(path);
     return {};
   };
   return for_each_marker(doc, std::string(), reveal);
+}
+
+Result<bool> bind_secret_fields(json::value& doc, const SecretBox& box, std::string_view where) {
+  bool changed = false;
+  auto bind = [&](json::value& marker, const std::string& path) -> Result<void> {
+    json::string& sealed = marker.get_object().at(kSecretMarkerKey).get_string();
+    if (!SecretBox::is_unbound(sealed)) return {};
+    auto plaintext = box.open_unbound(sealed);
+    if (!plaintext) {
+      Error error = plaintext.error();
+      error.message = fmt::format("{}: secret field {}: {}", where, path, error.message);
+      return error;
+    }
+    auto bound = box.seal(*plaintext, secret_binding(where, path));
+    OPENSSL_cleanse(plaintext->data(), plaintext->size());
+    if (!bound) return bound.error();
+    sealed = *bound;
+    changed = true;
+    return {};
+  };
+  if (auto done = for_each_marker(doc, std::string(), bind); !done) return done.error();
+  return changed;
+}
+
+namespace {
+
+// Short non-secret strings of `node` (outside the secret paths): the candidates for the
+// "<string>:" half of a basic-auth pair.
+void collect_strings(const json::value& node, const std::string& path,
+                     const std::vector<std::string>& secret_paths, std::vector<std::string>& out) {
+  if (std::find(secret_paths.begin(), secret_paths.end(), path) != secret_paths.end()) return;
+  if (const auto* text = node.if_string()) {
+    constexpr size_t kMaxContext = 128;
+    if (!text->empty() && text->size() <= kMaxContext) out.emplace_back(*text);
+  } else if (const auto* object = node.if_object()) {
+    for (const auto& [key, child] : *object) {
+      collect_strings(child, child_path(path, key), secret_paths, out);
+    }
+  } else if (const auto* array = node.if_array()) {
+    for (size_t i = 0; i < array->size(); ++i) {
+      collect_strings((*array)[i], child_path(path, std::to_string(i)), secret_paths, out);
+    }
+  }
+}
+
+}  // namespace
+
+void learn_secrets(const json::value& doc, const std::vector<std::string>& paths,
+                   Redactor& redactor) {
+  std::vector<std::string> contexts;
+  bool collected = false;
+  for (const std::string& path : paths) {
+    const json::value* value = find_path(doc, path);
+    if (value == nullptr || is_secret_marker(*value)) continue;
+    if (const auto* text = value->if_string()) {
+      if (*text == kMaskedSecretText) continue;
+      if (!collected) {
+        collect_strings(doc, std::string(), paths, contexts);
+        collected = true;
+      }
+      for (const std::string& context : contexts) redactor.add_pair(context, *text);
+    }
+    redactor.add_secret_value(*value);
+  }
 }
 
 }  // namespace sluice::host
