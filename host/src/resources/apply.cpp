@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 
 #include "plugins/settings_schema.hpp"
+#include "resources/inline_credentials.hpp"
 
 namespace sluice::host {
 
@@ -199,6 +200,8 @@ class Applier {
     for (const ValidationIssue& problem : validate_against_schema(d.doc, schema)) {
       issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem.to_string()));
     }
+    for (const std::string& problem : find_inline_credentials(d.doc, schema))
+      issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem));
     d.secret_paths = secret_paths(schema);
   }
 
