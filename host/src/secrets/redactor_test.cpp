@@ -181,5 +181,21 @@ TEST_F(RedactorTest, RedactsEveryStringAndKeyInsideAJsonValue) {
   EXPECT_EQ(value, json::parse(R"({"a":[{"m":"x ******"}],"******":1,"n":5})"));
 }
 
+// The examples docs/secrets.md gives, exactly.
+TEST(RedactorDocs, EveryDocumentedFormIsRedacted) {
+  Redactor redactor;
+  redactor.add_secret("tok-1/2+3?");
+  for (const char* form : {"tok-1/2+3?", R"(tok\u002d1\/2+3?)", R"(\u0074ok-1\/2\u002B3\u003f)",
+                           R"(tok\\u002d1\\\/2+3?)", "tok-1%2F2%2B3%3F", "tok-1%2f2%2b3%3f",
+                           "dG9rLTEvMiszPw==", "dG9rLTEvMiszPw"}) {
+    EXPECT_EQ(redactor.redact(std::string("[") + form + "]"), "[******]") << form;
+  }
+  EXPECT_EQ(redactor.redact("token tok-1/2..."), "token ******...");
+  const std::string basic = redactor.redact("Basic dXNlcjp0b2stMS8yKzM/");
+  EXPECT_TRUE(basic.starts_with("Basic dXNlcj")) << basic;
+  EXPECT_NE(basic.find("******"), std::string::npos) << basic;
+  EXPECT_EQ(basic.find("0b2stMS8yKzM"), std::string::npos) << basic;
+}
+
 }  // namespace
 }  // namespace sluice::host
