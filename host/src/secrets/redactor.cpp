@@ -241,35 +241,11 @@ std::vector<View> views_of(std::string_view text) {
   return views;
 }
 
-void find_matches(const View& view, const std::vector<std::string>& forms,
-                  std::vector<Span>& spans) {
-  const std::string& text = view.text;
-  for (const std::string& form : forms) {
-    for (size_t pos = text.find(form); pos != std::string::npos; pos = text.find(form, pos + 1)) {
-      spans.emplace_back(view.start[pos], view.start[pos + form.size()]);
-    }
-  }
-  // A form cut short: a fragment at the end or before an ellipsis that begins a form.
-  std::vector<size_t> cuts = {text.size()};
-  for (std::string_view ellipsis : {std::string_view("..."), std::string_view("\xE2\x80\xA6")}) {
-    for (size_t pos = text.find(ellipsis); pos != std::string::npos;
-         pos = text.find(ellipsis, pos + 1)) {
-      cuts.push_back(pos);
-    }
-  }
-  for (const size_t cut : cuts) {
-    size_t longest = 0;
-    for (const std::string& form : forms) {
-      for (size_t length = std::min(form.size() - 1, cut);
-           length >= Redactor::kMinFragmentSize && length > longest; --length) {
-        if (text.compare(cut - length, length, form, 0, length) == 0) {
-          longest = length;
-          break;
-        }
-      }
-    }
-    if (longest > 0) spans.emplace_back(view.start[cut - longest], view.start[cut]);
-  }
+uint32_t prefix4(const char* bytes) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(bytes[0])) << 24 |
+         static_cast<uint32_t>(static_cast<unsigned char>(bytes[1])) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(bytes[2])) << 8 |
+         static_cast<uint32_t>(static_cast<unsigned char>(bytes[3]));
 }
 
 std::string base64(std::string_view bytes) {
@@ -332,21 +308,63 @@ Redactor& Redactor::process() {
 
 void Redactor::add_forms_locked(std::vector<std::string> forms) {
   for (std::string& form : forms) {
-    if (form.size() < kMinSecretSize) continue;
-    if (std::find(forms_.begin(), forms_.end(), form) == forms_.end()) {
-      forms_.push_back(std::move(form));
+    if (form.size() < kMinSecretSize || !known_forms_.insert(form).second) continue;
+    by_prefix_[prefix4(form.data())].push_back(static_cast<uint32_t>(forms_.size()));
+    first_two_[prefix4(form.data()) >> 16] = true;
+    longest_form_ = std::max(longest_form_, form.size());
+    forms_.push_back(std::move(form));
+  }
+}
+
+void Redactor::find_matches_locked(const std::string& text, const std::vector<size_t>& start,
+                                   std::vector<Span>& spans) const {
+  if (text.size() < kMinSecretSize) return;
+  // Every candidate start position, looked up by its first four bytes.
+  for (size_t pos = 0; pos + kMinSecretSize <= text.size(); ++pos) {
+    const uint32_t key = prefix4(text.data() + pos);
+    if (!first_two_[key >> 16]) continue;
+    const auto it = by_prefix_.find(key);
+    if (it == by_prefix_.end()) continue;
+    for (const uint32_t index : it->second) {
+      const std::string& form = forms_[index];
+      if (text.compare(pos, form.size(), form) == 0) {
+        spans.emplace_back(start[pos], start[pos + form.size()]);
+      }
     }
   }
-  // Longer forms first, so a fragment check finds the most specific one first.
-  std::stable_sort(forms_.begin(), forms_.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  // A form cut short: a fragment at the end or before an ellipsis that begins a form.
+  std::vector<size_t> cuts = {text.size()};
+  for (std::string_view ellipsis : {std::string_view("..."), std::string_view("\xE2\x80\xA6")}) {
+    for (size_t pos = text.find(ellipsis); pos != std::string::npos;
+         pos = text.find(ellipsis, pos + 1)) {
+      cuts.push_back(pos);
+    }
+  }
+  for (const size_t cut : cuts) {
+    // The longest fragment first: the earliest start position whose bytes begin a form.
+    const size_t earliest = cut > longest_form_ ? cut - longest_form_ : 0;
+    for (size_t from = earliest; from + kMinFragmentSize <= cut; ++from) {
+      const uint32_t key = prefix4(text.data() + from);
+      if (!first_two_[key >> 16]) continue;
+      const auto it = by_prefix_.find(key);
+      if (it == by_prefix_.end()) continue;
+      const size_t length = cut - from;
+      const bool found = std::any_of(it->second.begin(), it->second.end(), [&](uint32_t index) {
+        const std::string& form = forms_[index];
+        return form.size() > length && text.compare(from, length, form, 0, length) == 0;
+      });
+      if (found) {
+        spans.emplace_back(start[from], start[cut]);
+        break;
+      }
+    }
+  }
 }
 
 void Redactor::add_secret(std::string_view secret) {
   if (secret.size() < kMinSecretSize) return;
   std::unique_lock lock(mutex_);
-  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
-  secrets_.emplace_back(secret);
+  if (!secrets_.emplace(secret).second) return;
   add_forms_locked(forms_of(secret));
 }
 
@@ -376,11 +394,10 @@ void Redactor::add_pair(std::string_view context, std::string_view secret) {
   std::string pair(context);
   pair.push_back(':');
   pair.append(secret);
-  std::unique_lock lock(mutex_);
-  if (std::find(pairs_.begin(), pairs_.end(), pair) != pairs_.end()) return;
   std::vector<std::string> forms;
   add_whole_base64(pair, forms);
-  pairs_.push_back(std::move(pair));
+  std::unique_lock lock(mutex_);
+  if (!pairs_.insert(std::move(pair)).second) return;
   add_forms_locked(std::move(forms));
 }
 
@@ -388,7 +405,7 @@ std::string Redactor::redact(std::string_view text) const {
   std::shared_lock lock(mutex_);
   if (forms_.empty() || text.size() < kMinSecretSize) return std::string(text);
   std::vector<Span> spans;
-  for (const View& view : views_of(text)) find_matches(view, forms_, spans);
+  for (const View& view : views_of(text)) find_matches_locked(view.text, view.start, spans);
   lock.unlock();
   if (spans.empty()) return std::string(text);
   std::sort(spans.begin(), spans.end());

@@ -20,9 +20,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -64,11 +68,21 @@ class Redactor {
 
  private:
   void add_forms_locked(std::vector<std::string> forms);
+  // Adds to `spans` the input ranges [start[i], start[j]) of every form, and every cut fragment,
+  // found in `text` (a decoded view whose byte i came from input offset start[i]).
+  void find_matches_locked(const std::string& text, const std::vector<size_t>& start,
+                           std::vector<std::pair<size_t, size_t>>& spans) const;
 
   mutable std::shared_mutex mutex_;
-  std::vector<std::string> secrets_;  // learnt values, for size() and de-duplication
-  std::vector<std::string> pairs_;    // "<context>:<secret>" learnt by add_pair
-  std::vector<std::string> forms_;    // every searched form, unique
+  std::unordered_set<std::string> secrets_;  // learnt values
+  std::unordered_set<std::string> pairs_;    // "<context>:<secret>" learnt by add_pair
+  std::unordered_set<std::string> known_forms_;
+  std::vector<std::string> forms_;  // every searched form, once, in the order learnt
+  // forms_ indexed by their first four bytes, with a filter on the first two, so a text is
+  // scanned once whatever the number of forms.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> by_prefix_;
+  std::vector<bool> first_two_ = std::vector<bool>(1 << 16);
+  size_t longest_form_ = 0;
 };
 
 // Redactor::process().redact(text).

@@ -140,44 +140,50 @@ Result<bool> bind_secret_fields(json::value& doc, const SecretBox& box, std::str
 
 namespace {
 
-// Short non-secret strings of `node` (outside the secret paths): the candidates for the
-// "<string>:" half of a basic-auth pair.
-void collect_strings(const json::value& node, const std::string& path,
+constexpr size_t kMaxContext = 128;
+
+bool is_secret_path(const std::vector<std::string>& secret_paths, std::string_view path) {
+  return std::find(secret_paths.begin(), secret_paths.end(), path) != secret_paths.end();
+}
+
+// The short non-secret strings directly inside the object at `object_path` (the whole document
+// when empty): candidates for the "<string>:" half of a basic-auth pair.
+void collect_strings(const json::value& doc, std::string_view object_path,
                      const std::vector<std::string>& secret_paths, std::vector<std::string>& out) {
-  if (std::find(secret_paths.begin(), secret_paths.end(), path) != secret_paths.end()) return;
-  if (const auto* text = node.if_string()) {
-    constexpr size_t kMaxContext = 128;
-    if (!text->empty() && text->size() <= kMaxContext) out.emplace_back(*text);
-  } else if (const auto* object = node.if_object()) {
-    for (const auto& [key, child] : *object) {
-      collect_strings(child, child_path(path, key), secret_paths, out);
-    }
-  } else if (const auto* array = node.if_array()) {
-    for (size_t i = 0; i < array->size(); ++i) {
-      collect_strings((*array)[i], child_path(path, std::to_string(i)), secret_paths, out);
-    }
+  const json::value* node = object_path.empty() ? &doc : find_path(doc, object_path);
+  const json::object* object = node != nullptr ? node->if_object() : nullptr;
+  if (object == nullptr) return;
+  for (const auto& [key, child] : *object) {
+    const auto* text = child.if_string();
+    if (text == nullptr || text->empty() || text->size() > kMaxContext) continue;
+    if (is_secret_path(secret_paths, child_path(object_path, key))) continue;
+    out.emplace_back(*text);
   }
+}
+
+std::string_view parent_of(std::string_view path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : path.substr(0, dot);
 }
 
 }  // namespace
 
 void learn_secrets(const json::value& doc, const std::vector<std::string>& paths,
                    Redactor& redactor) {
-  std::vector<std::string> contexts;
-  bool collected = false;
   for (const std::string& path : paths) {
     const json::value* value = find_path(doc, path);
     if (value == nullptr || is_secret_marker(*value)) continue;
     if (const auto* text = value->if_string()) {
       if (*text == kMaskedSecretText) continue;
-      if (!collected) {
-        collect_strings(doc, std::string(), paths, contexts);
-        collected = true;
-      }
+      // The strings beside the secret and one level up (http.auth.basic.username for
+      // http.auth.basic.password).
+      std::vector<std::string> contexts;
+      const std::string_view parent = parent_of(path);
+      collect_strings(doc, parent, paths, contexts);
+      if (!parent.empty()) collect_strings(doc, parent_of(parent), paths, contexts);
       for (const std::string& context : contexts) redactor.add_pair(context, *text);
     }
     redactor.add_secret_value(*value);
   }
 }
-
 }  // namespace sluice::host

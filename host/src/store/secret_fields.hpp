@@ -52,8 +52,9 @@ Result<bool> bind_secret_fields(boost::json::value& doc, const SecretBox& box,
                                 std::string_view where);
 
 // Teaches `redactor` the plaintext values at `paths` of `doc` (skipping "******"), and for each
-// secret string the pairs "<string>:<secret>" with every other short string field of `doc` (for
-// credentials sent as HTTP basic auth, whose username is not a secret but whose pair is).
+// secret string the pairs "<string>:<secret>" with the short non-secret strings of the secret's
+// own object and of the object above it (for credentials sent as HTTP basic auth: the username
+// beside the password is not a secret, but the pair is).
 void learn_secrets(const boost::json::value& doc, const std::vector<std::string>& paths,
                    Redactor& redactor);
 

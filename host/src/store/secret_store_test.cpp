@@ -283,5 +283,24 @@ TEST_F(SecretStoreTest, ErrorsAndJobsEchoingASecretAreStoredRedacted) {
   }
 }
 
+TEST_F(SecretStoreTest, ABasicAuthHeaderEchoedBackIsStoredRedactedWhole) {
+  auto store = open();
+  ASSERT_TRUE(store->put_resources(
+      {Resource{ResourceKind::kConnection,
+                "basic",
+                json::parse(R"({"_id":"basic","type":"http","http":{"auth":{"type":"basic",
+          "basic":{"username":"someone@example.com","password":"Pw-basic/9+echo"}}}})")
+                    .as_object(),
+                {"http.auth.basic.password"}}}));
+  JobError error = echoing_error(1, "x");
+  // base64("someone@example.com:Pw-basic/9+echo")
+  error.message = "you sent Authorization: Basic c29tZW9uZUBleGFtcGxlLmNvbTpQdy1iYXNpYy85K2VjaG8=";
+  ASSERT_TRUE(store->add_errors({error}));
+  auto listed = store->list_errors("f", 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].message, "you sent Authorization: Basic ******");
+}
+
 }  // namespace
 }  // namespace sluice::host
