@@ -117,7 +117,7 @@ Result<SecretBox> key_from_environment(std::string_view text) {
 
 // Reads an existing key file; nullopt when it does not exist.
 Result<std::optional<SecretBox>> read_key_file(const std::string& path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::optional<SecretBox>();
     return key_error(fmt::format("cannot read key file {}: {} — check its permissions", path,
