@@ -221,5 +221,15 @@ TEST_F(SecretEcho, NoFormOfAnEchoedTokenReachesTheStoreTheWalOrAnyOutput) {
   }
 }
 
+TEST_F(SecretEcho, ARefusedApplyNeverQuotesASecretValue) {
+  // A number where the token string belongs: the refusal names what it found, masked.
+  write("connection.json", R"({"_id":"api","type":"http","http":{"baseURI":"https://x.test",
+      "auth":{"type":"token","token":{"token":738291046571}}}})");
+  const CliResult applied = run({"apply", (home_ / "resources").string()}, 1);
+  EXPECT_THAT(applied.err, HasSubstr("$.http.auth.token.token: expected a string, found number "
+                                     "******"));
+  EXPECT_EQ(applied.err.find("738291046571"), std::string::npos) << applied.err;
+}
+
 }  // namespace
 }  // namespace sluice::testing

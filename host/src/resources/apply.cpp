@@ -10,6 +10,8 @@
 
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
+#include "secrets/redactor.hpp"
+#include "store/secret_fields.hpp"
 
 namespace sluice::host {
 
@@ -203,6 +205,7 @@ class Applier {
     for (const std::string& problem : find_inline_credentials(d.doc, schema))
       issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem));
     d.secret_paths = secret_paths(schema);
+    learn_secrets(d.doc, d.secret_paths, Redactor::process());  // so no message prints them
   }
 
   void validate_connection(Document& d) {

@@ -148,10 +148,11 @@ bool is_secret_path(const std::vector<std::string>& secret_paths, std::string_vi
 
 // The short non-secret strings directly inside the object at `object_path` (the whole document
 // when empty): candidates for the "<string>:" half of a basic-auth pair.
-void collect_strings(const json::value& doc, std::string_view object_path,
+void collect_strings(const json::object& doc, std::string_view object_path,
                      const std::vector<std::string>& secret_paths, std::vector<std::string>& out) {
-  const json::value* node = object_path.empty() ? &doc : find_path(doc, object_path);
-  const json::object* object = node != nullptr ? node->if_object() : nullptr;
+  const json::value* node = object_path.empty() ? nullptr : find_path(doc, object_path);
+  const json::object* object =
+      object_path.empty() ? &doc : (node != nullptr ? node->if_object() : nullptr);
   if (object == nullptr) return;
   for (const auto& [key, child] : *object) {
     const auto* text = child.if_string();
@@ -169,6 +170,11 @@ std::string_view parent_of(std::string_view path) {
 }  // namespace
 
 void learn_secrets(const json::value& doc, const std::vector<std::string>& paths,
+                   Redactor& redactor) {
+  if (const auto* object = doc.if_object()) learn_secrets(*object, paths, redactor);
+}
+
+void learn_secrets(const json::object& doc, const std::vector<std::string>& paths,
                    Redactor& redactor) {
   for (const std::string& path : paths) {
     const json::value* value = find_path(doc, path);

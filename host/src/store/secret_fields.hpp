@@ -7,6 +7,7 @@
 // sealed text copied to another resource or field does not open.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ Result<bool> bind_secret_fields(boost::json::value& doc, const SecretBox& box,
 // own object and of the object above it (for credentials sent as HTTP basic auth: the username
 // beside the password is not a secret, but the pair is).
 void learn_secrets(const boost::json::value& doc, const std::vector<std::string>& paths,
+                   Redactor& redactor);
+void learn_secrets(const boost::json::object& doc, const std::vector<std::string>& paths,
                    Redactor& redactor);
 
 }  // namespace sluice::host
