@@ -142,7 +142,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     return make_error(Status::kRemoteError,
                       "the response of " + method_ + " " + response->url + " is not JSON (" +
                           ec.message() +
-                          "): " + client_->redact(support::http::body_snippet(response->body)));
+                          "): " + support::http::body_snippet(client_->redact(response->body)));
   }
   auto records = records_of(body, method_, response->url);
   if (!records) return records.error();

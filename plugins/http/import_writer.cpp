@@ -123,13 +123,13 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
       r.errors.push_back({code ? text_of(code) : std::to_string(r.status_code),
                           error_message ? text_of(error_message)
                           : message     ? text_of(message)
-                                        : body_snippet(json::serialize(e))});
+                                        : body_snippet(client_->redact(json::serialize(e)))});
       if (error_message) break;  // one message for the record, not one per entry
     }
   } else if (r.status_code >= 400) {
-    r.errors.push_back({std::to_string(r.status_code), error_message
-                                                           ? text_of(error_message)
-                                                           : body_snippet(json::serialize(item))});
+    r.errors.push_back({std::to_string(r.status_code),
+                        error_message ? text_of(error_message)
+                                      : body_snippet(client_->redact(json::serialize(item)))});
   }
   if (!success_path_.empty()) {
     const json::value* success = find_path(item, success_path_);
@@ -212,7 +212,7 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
                                     "the response of " + method_ + " " + response->url +
                                         " is not JSON, so " +
                                         "http.response settings cannot be applied: " +
-                                        client_->redact(body_snippet(response->body))));
+                                        body_snippet(client_->redact(response->body))));
       } else {
         RecordResult ok;
         ok.status_code = status;

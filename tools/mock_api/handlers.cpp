@@ -80,8 +80,22 @@ class Router : public Poco::Net::HTTPRequestHandler {
             401,
             R"({"error":"missing or wrong token","hint":"send Authorization: Bearer <token>"})"};
       }
-      if (get && path == "/api/orders") return orders(query);
-      if (post && path == "/api/sink") return context_.sink.ingest(std::move(body));
+      const bool echo = context_.options.echo_credentials;
+      const Credentials credentials = credentials_of(request, query);
+      const EchoCut cut = [&] {
+        const std::string* text = find_parameter(query, "echoCut");
+        return text != nullptr && *text == "json" ? EchoCut::kJson : EchoCut::kRaw;
+      }();
+      if (echo && path == "/api/echo") return {403, echo_body(credentials, cut)};
+      if (get && path == "/api/orders") {
+        if (echo && page_of(query) == context_.options.fail_page) {
+          return {403, echo_body(credentials, cut)};
+        }
+        return orders(query);
+      }
+      if (post && path == "/api/sink") {
+        return context_.sink.ingest(std::move(body), echo ? &credentials : nullptr);
+      }
     }
     if (get && path == "/_mock/sink") return {200, context_.sink.summary_json()};
     if (get && path == "/_mock/sink/bodies") return context_.sink.bodies_json();
@@ -108,6 +122,25 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     const std::string* access_token = find_parameter(query, "access_token");
     return access_token != nullptr && *access_token == token;
+  }
+
+  static Credentials credentials_of(const Poco::Net::HTTPServerRequest& request,
+                                    const Query& query) {
+    Credentials credentials;
+    credentials.authorization = request.get("Authorization", std::string());
+    constexpr std::string_view kBearer = "Bearer ";
+    if (credentials.authorization.starts_with(kBearer)) {
+      credentials.token = credentials.authorization.substr(kBearer.size());
+    } else if (const std::string* access_token = find_parameter(query, "access_token")) {
+      credentials.token = *access_token;
+    }
+    return credentials;
+  }
+
+  // The page a GET /api/orders asks for (1 when absent or malformed; orders() reports those).
+  static std::int64_t page_of(const Query& query) {
+    const std::string* text = find_parameter(query, "page");
+    return text != nullptr ? parse_positive(*text).value_or(1) : 1;
   }
 
   Reply orders(const Query& query) const {

@@ -35,6 +35,11 @@ constexpr std::string_view kEndpoints =
   POST /_mock/reset                  clears the sink (not the reject list)
   POST /_mock/reject                 body ["ORD-000007",...] replaces the reject list
   POST /_mock/shutdown               stops the server
+With --echo-credentials, like a careless API: sink rejections carry a message echoing the
+request's credentials in every form (raw Authorization value, JSON-escaped, URL-encoded,
+base64, base64 of "sluice:TOKEN"); --fail-page answers 403 instead of 500 with a body echoing
+them, the token cut at byte 300; and ANY /api/echo answers that 403 body. The query
+parameter echoCut=json writes the cut token JSON-escaped (default raw).
 /api/* needs "Authorization: Bearer TOKEN" or the query parameter access_token=TOKEN,
 otherwise 401. Unknown method and path: 404. On start the server prints exactly one line,
 "listening on http://127.0.0.1:PORT", to stdout. SIGTERM and SIGINT stop it cleanly.
@@ -61,6 +66,8 @@ Poco::Util::OptionSet option_set() {
   set.addOption(Option("fail-page", "", "GET /api/orders page N always answers 500").argument("N"));
   set.addOption(Option("sink-count-only", "",
                        "the sink keeps counts and byte totals only, not records or bodies"));
+  set.addOption(Option("echo-credentials", "",
+                       "errors echo the request's credentials back in every form (see below)"));
   set.addOption(
       Option("port-file", "", "once listening, write the port number to PATH").argument("PATH"));
   return set;
@@ -134,6 +141,8 @@ std::string apply(const std::string& name, const std::string& value, Options& op
     options.fail_page = *page;
   } else if (name == "sink-count-only") {
     options.sink_count_only = true;
+  } else if (name == "echo-credentials") {
+    options.echo_credentials = true;
   } else if (name == "port-file") {
     if (value.empty()) return "--port-file: expected a path";
     options.port_file = value;

@@ -15,6 +15,7 @@ struct Options {
   std::vector<std::string> reject;   // order ids the sink answers with 422
   std::int64_t fail_page = 0;        // GET orders page that answers 500; 0 = none
   bool sink_count_only = false;      // keep counts and byte totals only
+  bool echo_credentials = false;     // errors echo the request's credentials (echo.hpp)
   std::string port_file;             // written with the port once listening; empty = none
 };
 

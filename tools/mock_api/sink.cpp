@@ -23,15 +23,18 @@ std::optional<std::string> id_text(const json::value* id) {
   return std::nullopt;
 }
 
-void append_result(fmt::memory_buffer& out, const json::value* id, bool rejected) {
+void append_result(fmt::memory_buffer& out, const json::value* id, bool rejected,
+                   const Credentials* echo) {
   const std::string id_json = id == nullptr ? "null" : json::serialize(*id);
   auto it = std::back_inserter(out);
   if (!rejected) {
     fmt::format_to(it, R"({{"id":{},"status":"created"}})", id_json);
     return;
   }
-  const std::string message = fmt::format("order {} was rejected by the mock sink (--reject)",
-                                          id_text(id).value_or(id_json));
+  const std::string message = echo != nullptr
+                                  ? echo_message(*echo, id_text(id).value_or(id_json))
+                                  : fmt::format("order {} was rejected by the mock sink (--reject)",
+                                                id_text(id).value_or(id_json));
   fmt::format_to(it, R"({{"id":{},"status":422,"errors":[{{"code":"rejected","message":{}}}]}})",
                  id_json, json::serialize(json::string_view(message)));
 }
@@ -45,7 +48,7 @@ std::string error_json(std::string_view message) {
 Sink::Sink(bool count_only, const std::vector<std::string>& reject)
     : count_only_(count_only), reject_(reject.begin(), reject.end()) {}
 
-Reply Sink::ingest(std::string body) {
+Reply Sink::ingest(std::string body, const Credentials* echo) {
   // The parsed body lives in a per-request arena (one free at the end, no per-node malloc).
   json::monotonic_resource arena;
   json::stream_parser parser;
@@ -102,14 +105,14 @@ Reply Sink::ingest(std::string body) {
 
   fmt::memory_buffer out;
   if (parsed.is_object()) {
-    append_result(out, records[0]->if_contains("id"), rejected[0]);
+    append_result(out, records[0]->if_contains("id"), rejected[0], echo);
     return {rejected[0] ? 422 : 201, fmt::to_string(out)};
   }
   out.reserve(records.size() * 48 + 2);
   out.push_back('[');
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (i != 0) out.push_back(',');
-    append_result(out, records[i]->if_contains("id"), rejected[i]);
+    append_result(out, records[i]->if_contains("id"), rejected[i], echo);
   }
   out.push_back(']');
   return {200, fmt::to_string(out)};

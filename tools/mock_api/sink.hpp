@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "echo.hpp"
+
 namespace sluice::tools::mock_api {
 
 // An HTTP status and a JSON body, ready to send.
@@ -29,7 +31,9 @@ class Sink {
   //  - invalid JSON, another JSON type or a non-object array element: 400 {"error":".."}.
   // A record is rejected iff its "id" (a string, or an integer compared as its decimal text)
   // is in the reject list; a record without "id" is accepted with "id":null.
-  Reply ingest(std::string body);
+  // With `echo` (--echo-credentials), a rejected record's error message is echo_message() of
+  // those credentials.
+  Reply ingest(std::string body, const Credentials* echo = nullptr);
 
   // {"requests":K,"records":N,"accepted":A,"rejected":R,"bytes":B,"received":[...]};
   // "received" (accepted records in arrival order) is left out in count-only mode.

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "secrets/redactor.hpp"
+
 namespace sluice::cli {
 
 std::unique_ptr<host::Store> Env::open_store() const {
@@ -47,6 +49,8 @@ bool parse_args(const Args& args, const std::string& usage, const po::options_de
   return true;
 }
 
-void print_error(const std::string& message) { std::cerr << "error: " << message << '\n'; }
+void print_error(const std::string& message) {
+  std::cerr << "error: " << host::redact_secrets(message) << '\n';
+}
 
 }  // namespace sluice::cli

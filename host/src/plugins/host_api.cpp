@@ -3,6 +3,8 @@
 #include <iostream>
 #include <mutex>
 
+#include "secrets/redactor.hpp"
+
 namespace sluice::host {
 
 namespace {
@@ -24,8 +26,8 @@ LogSink& sink() {
 
 void do_log(sluice_call* call, int32_t level, sluice_str message) {
   try {
-    sink()(level, call != nullptr ? call->log_scope : std::string("plugin"),
-           std::string_view(message.ptr, message.len));
+    const std::string redacted = redact_secrets(std::string_view(message.ptr, message.len));
+    sink()(level, call != nullptr ? call->log_scope : std::string("plugin"), redacted);
   } catch (...) {
   }
 }
@@ -55,8 +57,8 @@ void do_set_result(sluice_call* call, sluice_str json) {
 void do_set_error(sluice_call* call, sluice_str message, sluice_str details) {
   if (call == nullptr) return;
   try {
-    call->error_message.assign(message.ptr, message.len);
-    call->error_details.assign(details.ptr, details.len);
+    call->error_message = redact_secrets(std::string_view(message.ptr, message.len));
+    call->error_details = redact_secrets(std::string_view(details.ptr, details.len));
   } catch (...) {
   }
 }

@@ -28,7 +28,8 @@ namespace sluice::host {
 
 // Where plugin log lines go: level (SLUICE_LOG_*), scope, message. The default writes WARN and
 // ERROR lines to stderr; tests and the CLI may replace it (not thread-safe to replace while
-// calls run).
+// calls run). Every message reaches the sink already passed through Redactor::process(), and so
+// do the error message and details a plugin sets (set_error).
 using LogSink =
     std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
 void set_log_sink(LogSink sink);

@@ -9,6 +9,9 @@
 #include <boost/json/parse.hpp>
 
 #include "plugins/settings_schema.hpp"
+#include "resources/inline_credentials.hpp"
+#include "secrets/redactor.hpp"
+#include "store/secret_fields.hpp"
 
 namespace sluice::host {
 
@@ -199,7 +202,10 @@ class Applier {
     for (const ValidationIssue& problem : validate_against_schema(d.doc, schema)) {
       issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem.to_string()));
     }
+    for (const std::string& problem : find_inline_credentials(d.doc, schema))
+      issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem));
     d.secret_paths = secret_paths(schema);
+    learn_secrets(d.doc, d.secret_paths, Redactor::process());  // so no message prints them
   }
 
   void validate_connection(Document& d) {

@@ -123,6 +123,23 @@ Result<std::optional<SecretBox>> read_key_file(const std::string& path) {
     return key_error(fmt::format("cannot read key file {}: {} — check its permissions", path,
                                  std::strerror(errno)));
   }
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) {
+    return key_error(fmt::format("cannot read key file {}: {}", path, std::strerror(errno)));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return key_error(
+        fmt::format("key file {} is not a regular file — replace it with the key "
+                    "file (mode 0600), or set ${}",
+                    path, SecretBox::kKeyEnvironmentVariable));
+  }
+  if ((info.st_mode & 077) != 0) {
+    return key_error(fmt::format(
+        "key file {} has mode {:04o}: it must not be readable or writable by group or others "
+        "(anyone who can read it can read every stored secret) — run `chmod 600 {}`; if others "
+        "may already have read it, also rotate the secrets stored with it",
+        path, info.st_mode & 07777, path));
+  }
   std::string text;
   char buffer[256];
   while (true) {
@@ -226,7 +243,7 @@ std::optional<Key> parse_hex_key(std::string_view text) {
   return key;
 }
 
-Result<SecretBox> SecretBox::load(const std::string& home) {
+Result<SecretBox> SecretBox::load(const std::string& home, bool may_create) {
   const std::string variable(kKeyEnvironmentVariable);
   if (const char* text = std::getenv(variable.c_str()); text != nullptr && *text != '\0') {
     return key_from_environment(text);
@@ -237,6 +254,13 @@ Result<SecretBox> SecretBox::load(const std::string& home) {
     auto existing = read_key_file(path);
     if (!existing) return existing.error();
     if (*existing) return std::move(**existing);
+    if (!may_create) {
+      return key_error(fmt::format(
+          "the key of the existing store in {} was expected in {}, which does not exist — "
+          "restore that file (mode 0600), or set ${} to the key the store was written with "
+          "(64 hexadecimal digits); a new key cannot read the stored secrets, so none is made",
+          home, path, kKeyEnvironmentVariable));
+    }
     auto created = create_key_file(home, path);
     if (!created) return created.error();
     if (*created) return std::move(**created);
@@ -249,7 +273,8 @@ SecretBox::SecretBox(const Key& key, std::string source) : key_(key), source_(st
 
 SecretBox::~SecretBox() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
-Result<std::string> SecretBox::seal(std::string_view plaintext) const {
+Result<std::string> SecretBox::seal(std::string_view plaintext,
+                                    std::string_view associated_data) const {
   std::string bytes(kNonceSize + plaintext.size() + kTagSize, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(bytes.data());
   auto* ciphertext = nonce + kNonceSize;
@@ -265,6 +290,10 @@ Result<std::string> SecretBox::seal(std::string_view plaintext) const {
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceSize),
                           nullptr) != 1 ||
       EVP_EncryptInit_ex(context.get(), nullptr, nullptr, key_.data(), nonce) != 1 ||
+      (!associated_data.empty() &&
+       EVP_EncryptUpdate(context.get(), nullptr, &length,
+                         reinterpret_cast<const unsigned char*>(associated_data.data()),
+                         static_cast<int>(associated_data.size())) != 1) ||
       EVP_EncryptUpdate(context.get(), ciphertext, &length,
                         reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) != 1 ||
@@ -273,11 +302,27 @@ Result<std::string> SecretBox::seal(std::string_view plaintext) const {
           1) {
     return failed();
   }
-  return base64_encode(bytes);
+  return std::string(kSealedPrefix) + base64_encode(bytes);
 }
 
-Result<std::string> SecretBox::open(std::string_view sealed) const {
-  const auto bytes = base64_decode(sealed);
+Result<std::string> SecretBox::open(std::string_view sealed,
+                                    std::string_view associated_data) const {
+  if (is_unbound(sealed)) {
+    return make_error(Status::kInvalidConfig,
+                      "a stored secret is in the format before v2, not bound to its resource and "
+                      "field — open the store with this Sluice once (it converts every secret), "
+                      "or re-apply the resource with its secret values");
+  }
+  return decrypt(sealed.substr(kSealedPrefix.size()), associated_data);
+}
+
+Result<std::string> SecretBox::open_unbound(std::string_view sealed) const {
+  return decrypt(sealed, {});
+}
+
+Result<std::string> SecretBox::decrypt(std::string_view text,
+                                       std::string_view associated_data) const {
+  const auto bytes = base64_decode(text);
   if (!bytes || bytes->size() < kNonceSize + kTagSize) {
     return make_error(Status::kInternal,
                       "a stored secret is damaged (not valid sealed text) — re-apply the resource "
@@ -297,6 +342,10 @@ Result<std::string> SecretBox::open(std::string_view sealed) const {
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kNonceSize),
                           nullptr) == 1 &&
       EVP_DecryptInit_ex(context.get(), nullptr, nullptr, key_.data(), nonce) == 1 &&
+      (associated_data.empty() ||
+       EVP_DecryptUpdate(context.get(), nullptr, &length,
+                         reinterpret_cast<const unsigned char*>(associated_data.data()),
+                         static_cast<int>(associated_data.size())) == 1) &&
       EVP_DecryptUpdate(context.get(), out, &length, ciphertext,
                         static_cast<int>(ciphertext_size)) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
@@ -306,8 +355,9 @@ Result<std::string> SecretBox::open(std::string_view sealed) const {
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
     return make_error(Status::kInvalidConfig,
                       fmt::format("a secret could not be decrypted with the key from {}: the key "
-                                  "has probably changed since the secret was stored — use the "
-                                  "original key, or re-apply the resources with their secret "
+                                  "has changed since the secret was stored, or the sealed text "
+                                  "was altered or copied from another resource or field — use "
+                                  "the original key, or re-apply the resources with their secret "
                                   "values",
                                   source_));
   }

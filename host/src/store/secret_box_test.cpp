@@ -28,11 +28,12 @@ TEST(SecretBoxTest, OpenReturnsWhatSealWasGiven) {
   EXPECT_EQ(*opened, "hunter2");
 }
 
-TEST(SecretBoxTest, SealedTextIsBase64OfNonceCiphertextAndTag) {
+TEST(SecretBoxTest, SealedTextIsV2PrefixThenBase64OfNonceCiphertextAndTag) {
   auto sealed = box_from(kKeyA).seal("hunter2");
   ASSERT_TRUE(sealed);
-  // 12 + 7 + 16 = 35 bytes -> 48 base64 characters.
-  EXPECT_EQ(sealed->size(), 48u);
+  // "v2:" + base64 of 12 + 7 + 16 = 35 bytes (48 characters).
+  EXPECT_EQ(sealed->size(), 51u);
+  EXPECT_TRUE(sealed->starts_with("v2:"));
   EXPECT_EQ(sealed->find("hunter2"), std::string::npos);
 }
 
@@ -49,12 +50,39 @@ TEST(SecretBoxTest, OpenWithAnotherKeyFailsNamingTheKeySource) {
   EXPECT_EQ(opened.error().status, Status::kInvalidConfig);
   EXPECT_EQ(opened.error().message,
             "a secret could not be decrypted with the key from $SLUICE_SECRET_KEY: the key has "
-            "probably changed since the secret was stored — use the original key, or re-apply "
-            "the resources with their secret values");
+            "changed since the secret was stored, or the sealed text was altered or copied from "
+            "another resource or field — use the original key, or re-apply the resources with "
+            "their secret values");
+}
+
+TEST(SecretBoxTest, OpenWithOtherAssociatedDataFails) {
+  const SecretBox box = box_from(kKeyA);
+  auto sealed = box.seal("hunter2", "connections/a http.auth.token");
+  ASSERT_TRUE(sealed);
+  EXPECT_EQ(*box.open(*sealed, "connections/a http.auth.token"), "hunter2");
+  auto moved = box.open(*sealed, "connections/b http.auth.token");
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().status, Status::kInvalidConfig);
+  EXPECT_FALSE(box.open(*sealed));
+}
+
+TEST(SecretBoxTest, OpenRefusesTheUnboundFormatThatOpenUnboundReads) {
+  const SecretBox box = box_from(kKeyA);
+  auto sealed = box.seal("hunter2");
+  ASSERT_TRUE(sealed);
+  const std::string unbound = sealed->substr(3);  // the format before v2
+  EXPECT_TRUE(SecretBox::is_unbound(unbound));
+  EXPECT_EQ(*box.open_unbound(unbound), "hunter2");
+  auto opened = box.open(unbound);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().message,
+            "a stored secret is in the format before v2, not bound to its resource and field — "
+            "open the store with this Sluice once (it converts every secret), or re-apply the "
+            "resource with its secret values");
 }
 
 TEST(SecretBoxTest, OpenRejectsDamagedText) {
-  for (const char* damaged : {"", "abc", "not base64 at all!", "QUJD", "AA==AAAA"}) {
+  for (const char* damaged : {"v2:", "v2:abc", "v2:not base64 at all!", "v2:QUJD", "v2:AA==AAAA"}) {
     auto opened = box_from(kKeyA).open(damaged);
     ASSERT_FALSE(opened) << damaged;
     EXPECT_EQ(opened.error().message,
@@ -119,6 +147,8 @@ TEST_F(SecretBoxLoadTest, LoadRefusesAMalformedEnvironmentKey) {
 
 TEST_F(SecretBoxLoadTest, LoadRefusesAMalformedKeyFileNamingIt) {
   { std::ofstream(home_.file("secret.key")) << "not a key\n"; }
+  std::filesystem::permissions(home_.file("secret.key"), std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::owner_write);
   auto box = SecretBox::load(home_.path());
   ASSERT_FALSE(box);
   EXPECT_EQ(box.error().message,

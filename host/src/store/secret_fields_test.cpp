@@ -37,7 +37,8 @@ TEST(SecretFieldsTest, RevealRestoresAnyJsonValue) {
   const json::value original =
       json::parse(R"({"s": "x", "o": {"user": "u", "pass": "p"}, "n": 42, "z": null})");
   json::value doc = original;
-  ASSERT_TRUE(seal_secret_fields(doc, {"s", "o", "n", "z"}, json::value(), test_box(), "c"));
+  ASSERT_TRUE(
+      seal_secret_fields(doc, {"s", "o", "n", "z"}, json::value(), test_box(), "connections/c1"));
   EXPECT_NE(doc, original);
   auto revealed = reveal_secret_fields(doc, test_box(), "connections/c1");
   ASSERT_TRUE(revealed) << revealed.error().message;
@@ -46,14 +47,15 @@ TEST(SecretFieldsTest, RevealRestoresAnyJsonValue) {
 
 TEST(SecretFieldsTest, RevealWithAnotherKeyNamesTheResourceAndField) {
   json::value doc = json::parse(R"({"http": {"token": "tok"}})");
-  ASSERT_TRUE(seal_secret_fields(doc, {"http.token"}, json::value(), test_box(), "c"));
+  ASSERT_TRUE(seal_secret_fields(doc, {"http.token"}, json::value(), test_box(), "connections/c1"));
   const SecretBox other(*parse_hex_key(std::string(64, 'e')), "$SLUICE_SECRET_KEY");
   auto revealed = reveal_secret_fields(doc, other, "connections/c1");
   ASSERT_FALSE(revealed);
   EXPECT_EQ(revealed.error().message,
             "connections/c1: secret field http.token: a secret could not be decrypted with the "
-            "key from $SLUICE_SECRET_KEY: the key has probably changed since the secret was "
-            "stored — use the original key, or re-apply the resources with their secret values");
+            "key from $SLUICE_SECRET_KEY: the key has changed since the secret was stored, or "
+            "the sealed text was altered or copied from another resource or field — use the "
+            "original key, or re-apply the resources with their secret values");
 }
 
 TEST(SecretFieldsTest, MaskedValueSentBackKeepsTheStoredMarker) {

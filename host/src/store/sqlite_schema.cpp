@@ -1,18 +1,33 @@
 #include "store/sqlite_schema.hpp"
 
+#include "store/secret_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <string_view>
+#include <vector>
 
 namespace sluice::host {
 
 namespace {
 
+constexpr std::string_view kKeyCheckPlaintext = "sluice key check";
+constexpr std::string_view kKeyCheckBinding = "sluice-key-check-v2";
+
+Result<void> bind_sealed_secrets(SqliteDb& db, const SecretBox& box);
+
+// A step of the schema: SQL, then (when set) code that rewrites data, in the same transaction.
+struct Migration {
+  std::string_view sql;
+  Result<void> (*rewrite)(SqliteDb& db, const SecretBox& box) = nullptr;
+};
+
 // Migration N (1-based) takes a store from version N-1 to N. Append only; never edit one that
 // has shipped.
-constexpr std::array<std::string_view, 1> kMigrations = {
-    R"sql(
+const std::array<Migration, 2> kMigrations = {{
+    {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -44,16 +59,93 @@ CREATE TABLE key_check (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   sealed TEXT NOT NULL
 );
-)sql",
-};
+)sql"},
+    // 2: every sealed secret (and the key check) bound to its resource and field as GCM
+    // associated data ("v2:" format).
+    {"", &bind_sealed_secrets},
+}};
 
-constexpr std::string_view kKeyCheckPlaintext = "sluice key check";
+Error key_mismatch(const SqliteDb& db, const SecretBox& box) {
+  return make_error(
+      Status::kInvalidConfig,
+      fmt::format("cannot open store {}: its secrets could not be decrypted with the key from "
+                  "{} — the key has probably changed since they were stored; use the "
+                  "original key (the secret.key file beside the store, or the "
+                  "${} it was written with), or move the store aside to start afresh",
+                  db.path(), box.source(), SecretBox::kKeyEnvironmentVariable));
+}
+
+// Opens the key check value in either format; false when it does not open with `box`.
+bool key_check_opens(std::string_view sealed, const SecretBox& box) {
+  auto opened =
+      SecretBox::is_unbound(sealed) ? box.open_unbound(sealed) : box.open(sealed, kKeyCheckBinding);
+  return opened && *opened == kKeyCheckPlaintext;
+}
+
+Result<void> bind_sealed_secrets(SqliteDb& db, const SecretBox& box) {
+  // The key first: re-sealing under a wrong key must not start.
+  auto check = db.prepare("SELECT sealed FROM key_check WHERE id = 1", "read the key check");
+  if (!check) return check.error();
+  auto check_row = check->step();
+  if (!check_row) return check_row.error();
+  if (*check_row) {
+    const std::string sealed(check->column_text(0));
+    if (!key_check_opens(sealed, box)) return key_mismatch(db, box);
+    if (SecretBox::is_unbound(sealed)) {
+      auto bound = box.seal(kKeyCheckPlaintext, kKeyCheckBinding);
+      if (!bound) return bound.error();
+      auto update = db.prepare("UPDATE key_check SET sealed = ? WHERE id = 1",
+                               "bind the key check to its purpose");
+      if (!update) return update.error();
+      update->bind(1, *bound);
+      if (auto done = update->step(); !done) return done.error();
+    }
+  }
+  auto select =
+      db.prepare("SELECT kind, id, doc FROM resources", "read the resources to bind their secrets");
+  if (!select) return select.error();
+  struct Rewritten {
+    std::string kind, id, doc;
+  };
+  std::vector<Rewritten> rewritten;
+  while (true) {
+    auto row = select->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const std::string_view doc_text = select->column_text(2);
+    if (doc_text.find("$sluiceSecret") == std::string_view::npos) continue;
+    Rewritten item{std::string(select->column_text(0)), std::string(select->column_text(1)), {}};
+    const std::string where = fmt::format("{}/{}", item.kind, item.id);
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(doc_text, ec);
+    if (ec) continue;  // a damaged document is reported when it is read
+    auto changed = bind_secret_fields(doc, box, where);
+    if (!changed) {
+      Error error = changed.error();
+      error.message = fmt::format("cannot upgrade store {}: {}", db.path(), error.message);
+      return error;
+    }
+    if (!*changed) continue;
+    item.doc = boost::json::serialize(doc);
+    rewritten.push_back(std::move(item));
+  }
+  for (const Rewritten& item : rewritten) {
+    auto update = db.prepare("UPDATE resources SET doc = ? WHERE kind = ? AND id = ?",
+                             fmt::format("bind the secrets of {}/{}", item.kind, item.id));
+    if (!update) return update.error();
+    update->bind(1, item.doc);
+    update->bind(2, item.kind);
+    update->bind(3, item.id);
+    if (auto done = update->step(); !done) return done.error();
+  }
+  return {};
+}
 
 }  // namespace
 
 int current_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
 
-Result<void> migrate_schema(SqliteDb& db) {
+Result<void> migrate_schema(SqliteDb& db, const SecretBox& box) {
   auto transaction = SqliteTransaction::begin(db, "start upgrading the schema");
   if (!transaction) return transaction.error();
   if (auto done = db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
@@ -76,9 +168,12 @@ Result<void> migrate_schema(SqliteDb& db) {
   if (version == current_schema_version() && has_version) return transaction->commit();
   for (int64_t next = version + 1; next <= current_schema_version(); ++next) {
     const std::string what = fmt::format("upgrade the schema to version {}", next);
-    if (auto done = db.execute(std::string(kMigrations[static_cast<size_t>(next - 1)]), what);
-        !done) {
-      return done.error();
+    const Migration& migration = kMigrations[static_cast<size_t>(next - 1)];
+    if (!migration.sql.empty()) {
+      if (auto done = db.execute(std::string(migration.sql), what); !done) return done.error();
+    }
+    if (migration.rewrite != nullptr) {
+      if (auto done = migration.rewrite(db, box); !done) return done.error();
     }
   }
   auto record = db.prepare(has_version ? "UPDATE schema_version SET version = ?"
@@ -98,18 +193,10 @@ Result<void> verify_store_key(SqliteDb& db, const SecretBox& box) {
   auto row = select->step();
   if (!row) return row.error();
   if (*row) {
-    if (auto opened = box.open(select->column_text(0)); !opened || *opened != kKeyCheckPlaintext) {
-      return make_error(
-          Status::kInvalidConfig,
-          fmt::format("cannot open store {}: its secrets could not be decrypted with the key from "
-                      "{} — the key has probably changed since they were stored; use the "
-                      "original key (the secret.key file beside the store, or the "
-                      "${} it was written with), or move the store aside to start afresh",
-                      db.path(), box.source(), SecretBox::kKeyEnvironmentVariable));
-    }
+    if (!key_check_opens(select->column_text(0), box)) return key_mismatch(db, box);
     return transaction->commit();
   }
-  auto sealed = box.seal(kKeyCheckPlaintext);
+  auto sealed = box.seal(kKeyCheckPlaintext, kKeyCheckBinding);
   if (!sealed) return sealed.error();
   auto insert =
       db.prepare("INSERT INTO key_check (id, sealed) VALUES (1, ?)", "record the key check");

@@ -9,7 +9,9 @@ namespace sluice::host {
 
 // Brings the schema up to date in one IMMEDIATE transaction, recording the version in the
 // schema_version table. A store written by a newer Sluice (a higher version) is refused.
-Result<void> migrate_schema(SqliteDb& db);
+// Migrations that rewrite sealed data use `box`; one that would re-seal under a key other than
+// the store's refuses before writing anything.
+Result<void> migrate_schema(SqliteDb& db, const SecretBox& box);
 
 // The version migrate_schema() leaves a store at.
 int current_schema_version() noexcept;

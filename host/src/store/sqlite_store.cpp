@@ -2,12 +2,16 @@
 // stored as JSON text, secret fields sealed by a SecretBox.
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
+#include "secrets/redactor.hpp"
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
@@ -28,6 +32,15 @@ int64_t to_sql_limit(size_t limit) {
 
 std::string resource_name(ResourceKind kind, std::string_view id) {
   return fmt::format("{}/{}", to_string(kind), id);
+}
+
+// `doc` with every string passed through the process redactor: what the store writes never
+// holds a secret this process has seen, whoever built the text (defence in depth; the runtime
+// and the host's plugin boundary redact too).
+json::value redacted(json::object doc) {
+  json::value value(std::move(doc));
+  Redactor::process().redact_json(value);
+  return value;
 }
 
 Error with_prefix(Error error, std::string_view prefix) {
@@ -117,6 +130,7 @@ Result<void> SqliteStore::put_resource(const Resource& resource) {
   json::value doc = resource.doc;
   if (!doc.get_object().contains("_id")) doc.get_object()["_id"] = resource.id;
   if (!resource.secret_paths.empty()) {
+    learn_secrets(doc, resource.secret_paths, Redactor::process());
     auto stored = stored_resource(resource.kind, resource.id);
     if (!stored) return stored.error();
     if (auto sealed = seal_secret_fields(doc, resource.secret_paths, *stored, box_, where);
@@ -200,7 +214,7 @@ Result<void> SqliteStore::put_job(const Job& job) {
   insert->bind(1, job.id);
   insert->bind(2, job.flow_id);
   insert->bind(3, job.started_at);
-  insert->bind(4, json::serialize(job.to_json()));
+  insert->bind(4, json::serialize(redacted(job.to_json())));
   if (auto done = insert->step(); !done) return done.error();
   return {};
 }
@@ -252,7 +266,7 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
     insert->bind(3, error.flow_id);
     insert->bind(4, int64_t{error.resolved ? 1 : 0});
     insert->bind(5, error.occurred_at);
-    insert->bind(6, json::serialize(error.to_json()));
+    insert->bind(6, json::serialize(redacted(error.to_json())));
     if (auto done = insert->step(); !done) return done.error();
   }
   return transaction->commit();
@@ -348,8 +362,12 @@ Result<json::object> SqliteStore::present(json::object doc, Secrets secrets,
   json::value value(std::move(doc));
   if (secrets == Secrets::kMasked) {
     mask_secret_fields(value);
-  } else if (auto revealed = reveal_secret_fields(value, box_, where); !revealed) {
-    return with_prefix(revealed.error(), fmt::format("store {}: ", db_->path()));
+  } else {
+    std::vector<std::string> revealed_paths;
+    if (auto revealed = reveal_secret_fields(value, box_, where, &revealed_paths); !revealed) {
+      return with_prefix(revealed.error(), fmt::format("store {}: ", db_->path()));
+    }
+    learn_secrets(value, revealed_paths, Redactor::process());
   }
   return std::move(value.get_object());
 }
@@ -364,18 +382,56 @@ Result<std::vector<std::string>> SqliteStore::select_docs(SqliteStatement& state
   }
 }
 
-// Creates `home` (0700) when missing.
+// Creates `home` when missing and makes it 0700 whatever it was: the store holds retry data
+// (customers' names, e-mails) and the key.
 Result<void> ensure_home(const std::string& home) {
   std::error_code ec;
-  if (std::filesystem::is_directory(home, ec)) return {};
-  if (!std::filesystem::create_directories(home, ec) && ec) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("cannot create the store directory {}: {} — check that "
-                                  "$SLUICE_HOME is writable",
-                                  home, ec.message()));
+  if (!std::filesystem::is_directory(home, ec)) {
+    if (!std::filesystem::create_directories(home, ec) && ec) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("cannot create the store directory {}: {} — check that "
+                                    "$SLUICE_HOME is writable",
+                                    home, ec.message()));
+    }
   }
-  ::chmod(home.c_str(), 0700);
+  if (::chmod(home.c_str(), 0700) != 0) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("cannot make the store directory {} private (mode 0700): {} — "
+                                  "run `chmod 700 {}` as its owner",
+                                  home, std::strerror(errno), home));
+  }
   return {};
+}
+
+// Makes each existing store file 0600, whatever it was.
+Result<void> make_private(const std::string& db_path) {
+  for (const std::string& path : {db_path, db_path + "-wal", db_path + "-shm"}) {
+    if (::chmod(path.c_str(), 0600) != 0 && errno != ENOENT) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("cannot make store file {} private (mode 0600): {} — run "
+                                    "`chmod 600 {}` as its owner",
+                                    path, std::strerror(errno), path));
+    }
+  }
+  return {};
+}
+
+// Sets the process umask for the scope (files created meanwhile get no group or other bits).
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ScopedUmask(const ScopedUmask&) = delete;
+  ScopedUmask& operator=(const ScopedUmask&) = delete;
+  ~ScopedUmask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+// True when `path` is a store already written (a non-empty file).
+bool store_exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
 }
 
 }  // namespace
@@ -385,12 +441,17 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home) {
     return make_error(Status::kInvalidConfig,
                       "cannot open the store: no home directory given — set $SLUICE_HOME");
   }
+  const ScopedUmask umask(077);
   if (auto done = ensure_home(home); !done) return done.error();
-  auto box = SecretBox::load(home);
+  const std::string db_path = fmt::format("{}/{}", home, kDatabaseFileName);
+  // A new key only for a new store: beside an existing one it could not read its secrets.
+  auto box = SecretBox::load(home, /*may_create=*/!store_exists(db_path));
   if (!box) return box.error();
-  auto db = SqliteDb::open(fmt::format("{}/{}", home, kDatabaseFileName));
+  if (auto done = make_private(db_path); !done) return done.error();
+  auto db = SqliteDb::open(db_path);
   if (!db) return db.error();
-  if (auto done = migrate_schema(**db); !done) return done.error();
+  if (auto done = make_private(db_path); !done) return done.error();
+  if (auto done = migrate_schema(**db, *box); !done) return done.error();
   if (auto done = verify_store_key(**db, *box); !done) return done.error();
   return std::unique_ptr<Store>(new SqliteStore(std::move(*db), std::move(*box)));
 }

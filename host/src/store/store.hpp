@@ -36,7 +36,8 @@ struct Resource {
 // How secrets come back from a read.
 enum class Secrets {
   kMasked,   // every secret value is the string "******"
-  kRevealed  // decrypted plaintext (only for running flows; never print it)
+  kRevealed  // decrypted plaintext (only for running flows; never print it); each value is
+             // taught to Redactor::process() so no later text of this process shows it
 };
 
 // A job: one run of a flow. Field names in to_json() are integrator.io's.
@@ -111,9 +112,19 @@ class Store {
 };
 
 // Opens (creating if needed) the SQLite store at `home`/sluice.db. The encryption key comes from
-// $SLUICE_SECRET_KEY (64 hex digits) or else the file `home`/secret.key (created 0600 with a
-// random key on first use). A key other than the one the store was first written with is refused
-// here, so secrets sealed under two keys never mix in one store.
+// $SLUICE_SECRET_KEY (64 hex digits) or else the file `home`/secret.key, which is created (0600,
+// random) only together with a new store: beside an existing store a missing key is an Error
+// saying where it was expected and how to supply it, and a key file that group or others may
+// read or write is refused (SecretBox::load). A key other than the one the store was first
+// written with is refused here, so secrets sealed under two keys never mix in one store.
+//
+// `home` is made 0700 and the store files (sluice.db, -wal, -shm) 0600 whatever they were, and
+// files are created under umask 077. Sealed values are bound to (kind, id, field path); values
+// sealed by Sluice before that binding are re-sealed bound at open, in the schema migration's
+// transaction.
+//
+// Every secret the store seals or reveals is taught to Redactor::process(), and every string of
+// a job (put_job) or an error (add_errors) passes it before it is written.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home);
 
 }  // namespace sluice::host

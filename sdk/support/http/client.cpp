@@ -420,7 +420,9 @@ Error Client::error_for(std::string_view method, const Response& response) const
       .append(": HTTP ")
       .append(std::to_string(response.status));
   if (!response.reason.empty()) message.append(" ").append(response.reason);
-  if (!response.body.empty()) message.append(": ").append(body_snippet(response.body));
+  // Redact before cutting: a credential cut at the snippet's end would escape the match.
+  if (!response.body.empty())
+    message.append(": ").append(body_snippet(impl_->redact(response.body)));
   const std::string attempts = response.attempts > 1
                                    ? " after " + std::to_string(response.attempts) + " attempts"
                                    : std::string();
