@@ -11,6 +11,7 @@
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_jobs.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/store.hpp"
 
@@ -48,6 +49,15 @@ class SqliteStore final : public Store {
   Result<void> put_job(const Job& job) override;
   Result<std::optional<Job>> get_job(std::string_view id) override;
   Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) override;
+  Result<FlowClaim> claim_flow(const Job& job,
+                               const std::function<bool(Job&)>& close_if_dead) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_claim_flow(*db_, job, close_if_dead);
+  }
+  Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_update_running_job(*db_, job, errors);
+  }
 
   Result<void> add_errors(const std::vector<JobError>& errors) override;
   Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) override;
