@@ -1,8 +1,13 @@
 // A test connector that makes and takes records in memory, with knobs for faults and a call log,
 // so the runtime's ordering, counting and cancellation can be specified exactly.
 //
-// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log.
-// Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log.
+// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log, resumable (page
+// states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
+// with {"resume": {"next": N}} starts at record N).
+// Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
+// (a page holding that id blocks its submit for up to 60 s, deaf to cancellation).
+// The log has one line per export page ("E <prefix> page <n>") and per import call
+// ("I <name> <id>,<id>,...": every id submitted, in order).
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -36,13 +41,19 @@ class MemoryConnection : public sluice::Connection {
 
 class MemoryExport : public sluice::ExportReader {
  public:
-  explicit MemoryExport(const json::object& doc)
+  MemoryExport(const json::object& doc, const json::value& state)
       : count_(int_at(doc, "memory.count", 10)),
         pages_of_(int_at(doc, "memory.pagesOf", 10)),
         delay_ms_(int_at(doc, "memory.delayMs", 0)),
         fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
         prefix_(string_at(doc, "memory.prefix")),
-        log_(string_at(doc, "memory.log")) {}
+        log_(string_at(doc, "memory.log")) {
+    if (auto* r = sluice::find_path(doc, "memory.resumable"); r && r->is_bool())
+      resumable_ = r->as_bool();
+    if (const json::object* o = state.if_object(); o && o->contains("resume")) {
+      next_ = int_at(*o, "resume.next", 1);
+    }
+  }
 
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {
     ++page_;
@@ -59,12 +70,16 @@ class MemoryExport : public sluice::ExportReader {
     }
     page.done = next_ > count_;
     page.state = json::object{{"last", next_ - 1}};
+    if (resumable_) {
+      page.state = json::object{{"resume", json::object{{"next", next_}}}, {"delta", page.state}};
+    }
     return page;
   }
 
  private:
   int64_t count_, pages_of_, delay_ms_, fail_on_page_;
   std::string prefix_, log_;
+  bool resumable_ = false;
   int64_t page_ = 0, next_ = 1;
 };
 
@@ -73,6 +88,7 @@ class MemoryImport : public sluice::ImportWriter {
   explicit MemoryImport(const json::object& doc)
       : name_(string_at(doc, "memory.name")),
         fail_with_(string_at(doc, "memory.failPageWith")),
+        hang_on_(string_at(doc, "memory.hangOnId")),
         log_(string_at(doc, "memory.log")) {
     if (auto* reject = sluice::find_path(doc, "memory.rejectIds"); reject && reject->is_array()) {
       for (const auto& id : reject->as_array()) reject_.push_back(std::string(id.as_string()));
@@ -85,12 +101,15 @@ class MemoryImport : public sluice::ImportWriter {
                                                            const json::array& records) override {
     if (auth_fail_)
       return sluice::make_error(sluice::Status::kAuthFailed, "memory import: credentials refused");
-    std::string first, last;
+    std::string ids;
     std::vector<sluice::RecordResult> results;
     for (const auto& r : records) {
       const std::string id(r.as_object().at("id").as_string());
-      if (first.empty()) first = id;
-      last = id;
+      ids += (ids.empty() ? "" : ",") + id;
+      if (!hang_on_.empty() && id == hang_on_) {
+        append_log(log_, "H " + name_ + " " + id);
+        std::this_thread::sleep_for(std::chrono::seconds(60));
+      }
       if (id == fail_with_) {
         return sluice::make_error(sluice::Status::kTransient,
                                   "memory import: injected page failure at " + id);
@@ -102,12 +121,12 @@ class MemoryImport : public sluice::ImportWriter {
       }
       results.push_back(std::move(result));
     }
-    append_log(log_, "I " + name_ + " " + first + ".." + last);
+    append_log(log_, "I " + name_ + " " + ids);
     return results;
   }
 
  private:
-  std::string name_, fail_with_, log_;
+  std::string name_, fail_with_, hang_on_, log_;
   std::vector<std::string> reject_;
   bool auth_fail_ = false;
 };
@@ -120,18 +139,19 @@ class MemoryConnector : public sluice::Connector {
     info.connection_type = "memory";
     info.label = "In-memory test connector";
     info.export_settings.integer("memory.count").default_value(10);
+    info.export_settings.boolean("memory.resumable");
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
+    info.import_settings.string("memory.hangOnId");
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
       sluice::Context&, const json::object&) override {
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
-                                                                    sluice::Connection&,
-                                                                    const json::object& doc,
-                                                                    const json::value&) override {
-    return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc));
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
+      sluice::Context&, sluice::Connection&, const json::object& doc,
+      const json::value& state) override {
+    return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc, state));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
+#include "runtime/job_recorder.hpp"
 
 namespace sluice::cli {
 
@@ -49,12 +50,22 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
       print_error(fmt::format("no job {}; see `sluice get jobs`", id));
       return kExitFailure;
     }
-    std::cout << json::serialize((*job)->to_json()) << '\n';
+    std::vector<host::Job> one{std::move(**job)};
+    if (auto noticed = runtime::notice_dead_jobs(store, one); !noticed) {
+      print_error(noticed.error().message);
+      return kExitFailure;
+    }
+    std::cout << json::serialize(one[0].to_json()) << '\n';
     return kExitOk;
   }
   auto jobs = store.list_jobs(flow, 50);
   if (!jobs) {
     print_error(jobs.error().message);
+    return kExitFailure;
+  }
+  // A job whose process died is shown (and stored) as failed, saying what is known.
+  if (auto noticed = runtime::notice_dead_jobs(store, *jobs); !noticed) {
+    print_error(noticed.error().message);
     return kExitFailure;
   }
   if (as_json) {
