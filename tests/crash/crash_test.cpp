@@ -283,6 +283,14 @@ TEST_F(CrashSafeJobs, AfterSigkillsAtRandomMomentsResumeDeliversEveryRecordOnceB
     ASSERT_TRUE(job && *job);
     if ((*job)->status == "completed") break;  // it finished before the kill
     killed.push_back(started->id);
+    if (kill == 0) {  // before anything else touches the flow, a reader shows the job dead
+      Sluice shown(home_, {"get", "jobs", started->id}, "get");
+      ASSERT_EQ(shown.exit_code(), 0) << shown.err();
+      const json::value doc = json::parse(shown.out());
+      EXPECT_EQ(doc.at("status"), "failed");
+      EXPECT_THAT(std::string(doc.at("message").as_string()), HasSubstr("died"));
+      EXPECT_EQ((*stored->get_job(started->id))->status, "failed") << "and stores it so";
+    }
   }
   ASSERT_FALSE(killed.empty());
   for (int attempt = 0; attempt < 3; ++attempt) {
