@@ -309,6 +309,8 @@ TEST_F(Runtime, RunsOneJobOfAFlowAtATimeAndClosesJobsWhoseProcessDied) {
   ASSERT_TRUE(store_->put_job(running_job("alive", ended, *start)));
   const Job job = run("f");
   EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}))
+      << "the refused run sent nothing";
   auto stale = store_->get_job("alive");
   ASSERT_TRUE(stale && *stale);
   EXPECT_EQ((*stale)->status, "failed");
@@ -328,6 +330,7 @@ TEST_F(Runtime, APidReusedByAnotherProcessDoesNotMakeADeadJobLookAlive) {
   ASSERT_TRUE(store_->put_job(running_job("dead", unrelated.pid(), *start + 1)));
   const Job job = run("f");
   EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}));
   EXPECT_EQ((*store_->get_job("dead"))->status, "failed");
   EXPECT_EQ(job.pid, ::getpid());
   EXPECT_EQ(job.pid_start_time, *process_start_time(::getpid()));
@@ -377,6 +380,7 @@ TEST_F(Runtime, AFlowWithoutProcessorsCountsItsRecordsAsIgnored) {
   EXPECT_EQ(job.num_success, 0);
   EXPECT_EQ(job.num_error, 0);
   expect_identity(job);
+  EXPECT_TRUE(imported().empty());
 }
 
 TEST_F(Runtime, TheStoredJobHoldsExactlyTheConfirmedPagesAfterEachPage) {
@@ -405,6 +409,8 @@ TEST_F(Runtime, TheStoredJobHoldsExactlyTheConfirmedPagesAfterEachPage) {
                       "running 30/29/1 pages 3 inFlight null checkpoint "
                       R"({"generator":1,"exportId":null,"position":null,"skip":0,)"
                       R"("exportRecords":0,"deltas":{"e":{"last":30}}} errors 1)"}));
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{
+                            {"i", {ids("R", 1, 10), ids("R", 11, 20), ids("R", 21, 30)}}}));
 }
 
 TEST_F(Runtime, ResumingACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
@@ -481,6 +487,8 @@ TEST_F(Runtime, ResumingIsRefusedWhenTheLastJobCompletedOrThereIsNone) {
   EXPECT_EQ(none.error().message, "flow f has no job to resume; run it without --resume");
   const Job done = run("f");
   auto refused = run_flow(*store_, registry_, "f", resume);
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}))
+      << "only the one run that was not refused sent anything";
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message,
             "the last job of flow f (" + done.id +
@@ -498,6 +506,7 @@ TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {
       HasSubstr(
           "flow f: pageProcessors[0]._importId names import nope, which is not in the store"));
   EXPECT_EQ(job.num_export, 0);
+  EXPECT_TRUE(imported().empty());
 }
 
 }  // namespace

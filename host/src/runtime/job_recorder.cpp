@@ -213,18 +213,21 @@ bool close_if_dead(Job& job) {
 }
 
 Result<void> notice_dead_jobs(host::Store& store, std::vector<Job>& jobs) {
+  Result<void> outcome;
   for (Job& job : jobs) {
     Job closed = job;
     if (!close_if_dead(closed)) continue;
     auto written = store.update_running_job(closed, {});
-    if (!written) return written.error();
-    if (*written) {
-      job = std::move(closed);
-    } else if (auto stored = store.get_job(job.id); stored && *stored) {
-      job = std::move(**stored);
+    if (written && !*written) {
+      if (auto stored = store.get_job(job.id); stored && *stored) {
+        job = std::move(**stored);
+        continue;
+      }
     }
+    if (!written && outcome) outcome = written.error();
+    job = std::move(closed);
   }
-  return {};
+  return outcome;
 }
 
 Result<std::optional<Job>> end_job_now(host::Store& store, std::string_view job_id,

@@ -99,7 +99,9 @@ std::string describe_unfinished(const host::Job& job);
 bool close_if_dead(host::Job& job);
 
 // close_if_dead() on each job, storing those it closes (unless they were closed meanwhile, in
-// which case the stored version replaces the one in `jobs`). For every command that shows jobs.
+// which case the stored version replaces the one in `jobs`). For every command that shows jobs:
+// the jobs are rewritten even when the store cannot be written (a read-only home), and the
+// Error says why they were not stored (the next claim of the flow stores them).
 Result<void> notice_dead_jobs(host::Store& store, std::vector<host::Job>& jobs);
 
 // Ends running job `job_id` at once from its last recorded page, as canceled with `why` and
