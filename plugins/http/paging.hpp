@@ -70,7 +70,8 @@ class Pager {
 
   // Where the pager is, as a page state's "resume" (sdk/README.md): {"pages": requests answered
   // so far, "records": records they held, "nextUrl": with url paging, the URL of the next
-  // request}. A pager restored from it requests the same next page as this one.
+  // request, with credentials redacted: it is stored in the job, and the client adds its token
+  // parameter to every request anyway}. A pager restored from it requests the same next page.
   boost::json::object position() const;
   // Continues from a position() (of a pager with the same settings). kInvalidConfig when it is
   // not one, naming what is wrong.
