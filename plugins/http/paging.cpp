@@ -79,7 +79,8 @@ std::optional<int64_t> integer_at(const json::value& body, const std::string& pa
 
 json::object Pager::position() const {
   json::object position{{"pages", pages_}, {"records", records_}};
-  if (settings_.method == PagingMethod::kUrl && pages_ > 0) position["nextUrl"] = redact_url_(next_url_);
+  if (settings_.method == PagingMethod::kUrl && pages_ > 0)
+    position["nextUrl"] = redact_url_(next_url_);
   return position;
 }
 

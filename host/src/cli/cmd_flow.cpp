@@ -109,6 +109,10 @@ std::string grouped(int64_t n) {
 void print_summary(const host::Job& job, double seconds) {
   std::cout << fmt::format("job {}  flow {}  {} in {:.2f} s\n", job.id, job.flow_id, job.status,
                            seconds);
+  if (!job.resumed_from.empty()) {
+    std::cout << fmt::format("  resumed job {}: these counts are this job's only\n",
+                             job.resumed_from);
+  }
   std::cout << fmt::format("  exported {}   success {}   ignored {}   errors {}\n",
                            grouped(job.num_export), grouped(job.num_success),
                            grouped(job.num_ignore), grouped(job.num_error));
