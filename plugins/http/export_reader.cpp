@@ -40,7 +40,8 @@ std::string top_level_keys(const json::value& body) {
 
 Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
                                                                  const HttpConnection& connection,
-                                                                 const json::object& export_doc) {
+                                                                 const json::object& export_doc,
+                                                                 const json::value& state) {
   const Config config(export_doc);
   auto method = config.one_of("http.method", {"GET", "POST", "PUT", "PATCH"}, "GET");
   if (!method) return method.error();
@@ -75,6 +76,14 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
   reader->body_ = std::move(body);
   reader->headers_ = std::move(*headers);
   reader->resource_path_ = std::move(*resource_path);
+  const json::value* position =
+      state.is_object() ? state.get_object().if_contains("resume") : nullptr;
+  if (position != nullptr) {
+    if (auto restored = reader->pager_.restore(*position); !restored) return restored.error();
+    if (const json::value* done = position->get_object().if_contains("done")) {
+      reader->done_ = done->is_bool() && done->get_bool();
+    }
+  }
   return reader;
 }
 
@@ -104,8 +113,14 @@ Result<json::array*> HttpExportReader::records_of(json::value& body, const std::
   return &records->get_array();
 }
 
+json::value HttpExportReader::state() const {
+  json::object position = pager_.position();
+  if (done_) position["done"] = true;
+  return json::object{{"resume", std::move(position)}};
+}
+
 Result<Page> HttpExportReader::next_page(Context& context) {
-  if (done_) return Page{.done = true};
+  if (done_) return Page{.state = state(), .done = true};
   if (context.cancelled()) return make_error(Status::kCancelled, "export cancelled");
 
   support::http::Request request;
@@ -128,7 +143,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   if (!response) return response.error();
   if (pager_.is_last_page_status(response->status)) {
     done_ = true;
-    return Page{.done = true};
+    return Page{.state = state(), .done = true};
   }
   if (!response->ok()) return client_->error_for(method_, *response);
 
@@ -150,7 +165,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   if (!last) return last.error();
   done_ = *last;
   // Move-constructing keeps the records in the body's arena: nothing is copied.
-  return Page{.records = json::array(std::move(**records)), .done = done_};
+  return Page{.records = json::array(std::move(**records)), .state = state(), .done = done_};
 }
 
 }  // namespace sluice::plugins::http

@@ -17,14 +17,19 @@ namespace sluice::plugins::http {
 
 class HttpExportReader final : public ExportReader {
  public:
-  // Validates the export's http.* settings; kInvalidConfig names the setting at fault.
+  // Validates the export's http.* settings; kInvalidConfig names the setting at fault. `state`
+  // is what the host hands open_export: null or a delta state (ignored: the HTTP export has no
+  // delta yet) for a run from the start, or {"delta":..,"resume":P} to continue after the page
+  // whose state carried resume position P (kInvalidConfig when P is not one this reader wrote).
   static Result<std::unique_ptr<HttpExportReader>> open(Context& context,
                                                         const HttpConnection& connection,
-                                                        const boost::json::object& export_doc);
+                                                        const boost::json::object& export_doc,
+                                                        const boost::json::value& state = {});
 
   // One request, one page: Page.records is the array at http.response.resourcePath (parsed
-  // into a page-sized arena that the records keep alive), Page.state is null, Page.done is set
-  // on the last page. After the last page it returns an empty, done page.
+  // into a page-sized arena that the records keep alive), Page.state is {"resume": position
+  // after this page} (Pager::position() plus "done": true once the export is done), Page.done
+  // is set on the last page. After the last page it returns an empty, done page.
   //
   // Errors: the client's classified HTTP errors; kInvalidConfig when the records are not where
   // http.response.resourcePath says (naming the path and listing the top-level keys found);
@@ -38,6 +43,9 @@ class HttpExportReader final : public ExportReader {
   // The records array inside `body`, or the error describing where it is not.
   Result<boost::json::array*> records_of(boost::json::value& body, const std::string& method,
                                          const std::string& url);
+
+  // This page's state: {"resume": {...the pager's position, "done": done_}}.
+  boost::json::value state() const;
 
   std::shared_ptr<support::http::Client> client_;
   Pager pager_;

@@ -124,7 +124,70 @@ TEST_F(HttpExport, AfterTheLastPageFurtherCallsReturnEmptyDonePages) {
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->done);
   EXPECT_TRUE(again->records.empty());
-  EXPECT_TRUE(again->state.is_null());
+  EXPECT_EQ(again->state, json::parse(R"({"resume":{"pages":1,"records":25,"done":true}})"));
+}
+
+TEST_F(HttpExport, EachPageStateIsTheResumePositionAfterThatPage) {
+  auto reader = open_export(*connection_, export_doc("/api/orders?pageSize=10",
+                                                     R"({"paging":{"method":"page","page":1}})"));
+  Context context = no_host();
+  std::vector<json::value> states;
+  for (int i = 0; i < 4; ++i) states.push_back(reader->next_page(context)->state);
+  EXPECT_EQ(states, (std::vector<json::value>{
+                        json::parse(R"({"resume":{"pages":1,"records":10}})"),
+                        json::parse(R"({"resume":{"pages":2,"records":20}})"),
+                        json::parse(R"({"resume":{"pages":3,"records":25}})"),
+                        json::parse(R"({"resume":{"pages":4,"records":25,"done":true}})")}));
+}
+
+// Reads one page, then opens a second reader at that page's state and reads it to the end.
+Pages resumed_after_first_page(const HttpConnection& connection, const json::object& doc) {
+  auto first = open_export(connection, doc);
+  Context context = no_host();
+  auto page = first->next_page(context);
+  if (!page) return Pages{.error = page.error()};
+  const json::value state{{"delta", nullptr}, {"resume", page->state.at("resume")}};
+  auto reader = HttpExportReader::open(context, connection, doc, state);
+  if (!reader) return Pages{.error = reader.error()};
+  return read_all(**reader);
+}
+
+TEST_F(HttpExport, AReaderOpenedAtAPageStateContinuesWithTheNextPageByPageNumber) {
+  const Pages pages = resumed_after_first_page(
+      *connection_,
+      export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"page","page":1}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 5, 0}));
+  EXPECT_EQ(pages.ids, order_ids(11, 25));
+}
+
+TEST_F(HttpExport, AReaderOpenedAtAPageStateContinuesWithTheNextPageByNextUrl) {
+  const Pages pages = resumed_after_first_page(
+      *connection_,
+      export_doc("/api/orders?page=1&pageSize=10", R"({"paging":{"method":"url","path":"next"}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 5}));
+  EXPECT_EQ(pages.ids, order_ids(11, 25));
+}
+
+TEST_F(HttpExport, AReaderOpenedAtTheStateOfTheLastPageHasNothingMore) {
+  const Pages pages = resumed_after_first_page(*connection_, export_doc("/api/orders?pageSize=10"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{0}));
+  EXPECT_TRUE(pages.done);
+}
+
+TEST_F(HttpExport, AResumePositionTheReaderDidNotWriteIsRefused) {
+  Context context = no_host();
+  auto reader = HttpExportReader::open(
+      context, *connection_,
+      export_doc("/api/orders?pageSize=10", R"({"paging":{"method":"url","path":"next"}})"),
+      json::parse(R"({"delta":null,"resume":{"pages":2,"records":20}})"));
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().status, Status::kInvalidConfig);
+  EXPECT_EQ(reader.error().message,
+            R"(the resume position {"pages":2,"records":20} has no "nextUrl", which url paging )"
+            "needs; run the flow without --resume");
 }
 
 TEST_F(HttpExport, AMissingResourcePathIsAnErrorListingTheKeysFound) {

@@ -1,5 +1,7 @@
 #include "paging.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "sluice/json_path.hpp"
 
 namespace sluice::plugins::http {
@@ -74,6 +76,39 @@ std::optional<int64_t> integer_at(const json::value& body, const std::string& pa
 }
 
 }  // namespace
+
+json::object Pager::position() const {
+  json::object position{{"pages", pages_}, {"records", records_}};
+  if (settings_.method == PagingMethod::kUrl && pages_ > 0)
+    position["nextUrl"] = redact_url_(next_url_);
+  return position;
+}
+
+Result<void> Pager::restore(const json::value& position) {
+  const json::object* o = position.if_object();
+  const json::value* pages = o ? o->if_contains("pages") : nullptr;
+  const json::value* records = o ? o->if_contains("records") : nullptr;
+  if (pages == nullptr || !pages->is_int64() || pages->get_int64() < 0 || records == nullptr ||
+      !records->is_int64() || records->get_int64() < 0) {
+    return make_error(Status::kInvalidConfig,
+                      "the resume position " + json::serialize(position) +
+                          " is not one this plugin wrote: expected {\"pages\":N,\"records\":N}; "
+                          "run the flow without --resume");
+  }
+  pages_ = pages->get_int64();
+  records_ = records->get_int64();
+  if (settings_.method == PagingMethod::kUrl && pages_ > 0) {
+    const json::value* next = o->if_contains("nextUrl");
+    if (next == nullptr || !next->is_string() || next->get_string().empty()) {
+      return make_error(Status::kInvalidConfig,
+                        "the resume position " + json::serialize(position) +
+                            " has no \"nextUrl\", which url paging needs; run the flow without "
+                            "--resume");
+    }
+    next_url_.assign(next->get_string());
+  }
+  return {};
+}
 
 Result<bool> Pager::advance(std::string_view raw, const json::value& body, size_t records) {
   ++pages_;

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "config.hpp"
@@ -66,6 +67,15 @@ class Pager {
   bool is_last_page_status(int status) const noexcept {
     return settings_.last_page_status && *settings_.last_page_status == status;
   }
+
+  // Where the pager is, as a page state's "resume" (sdk/README.md): {"pages": requests answered
+  // so far, "records": records they held, "nextUrl": with url paging, the URL of the next
+  // request, with credentials redacted: it is stored in the job, and the client adds its token
+  // parameter to every request anyway}. A pager restored from it requests the same next page.
+  boost::json::object position() const;
+  // Continues from a position() (of a pager with the same settings). kInvalidConfig when it is
+  // not one, naming what is wrong.
+  Result<void> restore(const boost::json::value& position);
 
   // Takes the response to the request just made (`raw` its body text, `body` parsed,
   // `records` how many it held) and returns whether it was the last page; an Error when the

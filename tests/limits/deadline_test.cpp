@@ -46,7 +46,10 @@ TEST_F(Deadlines, ASubmitThatNeverReturnsFailsTheJobAndItsPageBecomesErrors) {
             "import i failed: import i: plugin 'memory' did not return from import_submit within "
             "1 s (the deadline for that call); the job stops and leaves the call running — if the "
             "application behind it is only slow, raise the deadline with "
-            "SLUICE_CALL_DEADLINE_SUBMIT=SECONDS; if the plugin hangs, report it to its author");
+            "SLUICE_CALL_DEADLINE_SUBMIT=SECONDS; if the plugin hangs, report it to its author. "
+            "What is known: 2 records confirmed (success 0, ignored 0, errors 2); none in flight; "
+            "the records the export had not produced yet were not sent anywhere. To continue "
+            "after the last confirmed page, run `sluice flow run f --resume`");
   EXPECT_EQ(job.num_export, 2);
   EXPECT_EQ(job.num_error, 2);
   EXPECT_EQ(job.num_success, 0);

@@ -45,7 +45,11 @@ TEST_F(PageLimit, AnImportResultOverTheResultLimitFailsTheJob) {
   EXPECT_THAT(job.message,
               MatchesRegex("import i failed: import i: plugin 'memory' returned [0-9]+ bytes from "
                            "import_submit, more than the limit of 100 bytes for a call result; "
-                           "lower the export's pageSize so that each page holds fewer records"));
+                           "lower the export's pageSize so that each page holds fewer records\\. What "
+                           "is known: 10 records confirmed \\(success 0, ignored 0, errors 10\\); "
+                           "none in flight; the records the export had not produced yet were not "
+                           "sent anywhere\\. To continue after the last confirmed page, run "
+                           "`sluice flow run f --resume`"));
   EXPECT_EQ(job.num_error, 10);
 }
 

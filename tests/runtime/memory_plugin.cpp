@@ -1,8 +1,13 @@
 // A test connector that makes and takes records in memory, with knobs for faults and a call log,
 // so the runtime's ordering, counting and cancellation can be specified exactly.
 //
-// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log.
-// Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log.
+// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log, resumable (page
+// states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
+// with {"resume": {"next": N}} starts at record N).
+// Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
+// (a page holding that id blocks its submit for up to 60 s, deaf to cancellation).
+// The log has one line per export page ("E <prefix> page <n>") and per import call
+// ("I <name> <id>,<id>,...": every id submitted, in order).
 // Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
 // of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
 // waitForCancel (next_page returns only once the job is cancelled); import submitDelayMs and
@@ -79,7 +84,7 @@ class MemoryConnection : public sluice::Connection {
 
 class MemoryExport : public sluice::ExportReader {
  public:
-  explicit MemoryExport(const json::object& doc)
+  MemoryExport(const json::object& doc, const json::value& state)
       : count_(int_at(doc, "memory.count", 10)),
         pages_of_(int_at(doc, "memory.pagesOf", 10)),
         delay_ms_(int_at(doc, "memory.delayMs", 0)),
@@ -89,7 +94,13 @@ class MemoryExport : public sluice::ExportReader {
         record_bytes_(int_at(doc, "memory.recordBytes", 0)),
         stall_(flag_at(doc, "memory.stall")),
         wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
-        stall_close_(flag_at(doc, "memory.stallClose")) {}
+        stall_close_(flag_at(doc, "memory.stallClose")) {
+    if (auto* r = sluice::find_path(doc, "memory.resumable"); r && r->is_bool())
+      resumable_ = r->as_bool();
+    if (const json::object* o = state.if_object(); o && o->contains("resume")) {
+      next_ = int_at(*o, "resume.next", 1);
+    }
+  }
   ~MemoryExport() override {
     if (stall_close_) stall();
   }
@@ -116,6 +127,9 @@ class MemoryExport : public sluice::ExportReader {
     }
     page.done = next_ > count_;
     page.state = json::object{{"last", next_ - 1}};
+    if (resumable_) {
+      page.state = json::object{{"resume", json::object{{"next", next_}}}, {"delta", page.state}};
+    }
     return page;
   }
 
@@ -124,6 +138,7 @@ class MemoryExport : public sluice::ExportReader {
   std::string prefix_, log_;
   int64_t record_bytes_;
   bool stall_, wait_for_cancel_, stall_close_;
+  bool resumable_ = false;
   int64_t page_ = 0, next_ = 1;
 };
 
@@ -132,6 +147,7 @@ class MemoryImport : public sluice::ImportWriter {
   explicit MemoryImport(const json::object& doc)
       : name_(string_at(doc, "memory.name")),
         fail_with_(string_at(doc, "memory.failPageWith")),
+        hang_on_(string_at(doc, "memory.hangOnId")),
         log_(string_at(doc, "memory.log")),
         submit_delay_ms_(int_at(doc, "memory.submitDelayMs", 0)),
         stall_(flag_at(doc, "memory.stall")) {
@@ -150,12 +166,15 @@ class MemoryImport : public sluice::ImportWriter {
     if (submit_delay_ms_ > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(submit_delay_ms_));
     }
-    std::string first, last;
+    std::string ids;
     std::vector<sluice::RecordResult> results;
     for (const auto& r : records) {
       const std::string id(r.as_object().at("id").as_string());
-      if (first.empty()) first = id;
-      last = id;
+      ids += (ids.empty() ? "" : ",") + id;
+      if (!hang_on_.empty() && id == hang_on_) {
+        append_log(log_, "H " + name_ + " " + id);
+        std::this_thread::sleep_for(std::chrono::seconds(60));
+      }
       if (id == fail_with_) {
         return sluice::make_error(sluice::Status::kTransient,
                                   "memory import: injected page failure at " + id);
@@ -167,12 +186,12 @@ class MemoryImport : public sluice::ImportWriter {
       }
       results.push_back(std::move(result));
     }
-    append_log(log_, "I " + name_ + " " + first + ".." + last);
+    append_log(log_, "I " + name_ + " " + ids);
     return results;
   }
 
  private:
-  std::string name_, fail_with_, log_;
+  std::string name_, fail_with_, hang_on_, log_;
   int64_t submit_delay_ms_;
   bool stall_;
   std::vector<std::string> reject_;
@@ -187,6 +206,7 @@ class MemoryConnector : public sluice::Connector {
     info.connection_type = "memory";
     info.label = "In-memory test connector";
     info.export_settings.integer("memory.count").default_value(10);
+    info.export_settings.boolean("memory.resumable");
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
     // The limits modes (tests/limits).
     info.connection.boolean("memory.stall");
@@ -196,6 +216,7 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.boolean("memory.waitForCancel");
     info.import_settings.integer("memory.submitDelayMs");
     info.import_settings.boolean("memory.stall");
+    info.import_settings.string("memory.hangOnId");
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
@@ -203,11 +224,10 @@ class MemoryConnector : public sluice::Connector {
     if (flag_at(doc, "memory.stall")) stall();
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
-                                                                    sluice::Connection&,
-                                                                    const json::object& doc,
-                                                                    const json::value&) override {
-    return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc));
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
+      sluice::Context&, sluice::Connection&, const json::object& doc,
+      const json::value& state) override {
+    return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc, state));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {

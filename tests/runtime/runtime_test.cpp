@@ -1,13 +1,17 @@
 // Specifies the flow runtime (DESIGN.md §2) with the in-memory test plugin and a real SQLite store:
 // order of generators and processors, the counts identity under faults, errors with retry data,
 // re-paging, failure and cancellation.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <thread>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -15,6 +19,8 @@
 #include "plugins/loader.hpp"
 #include "plugins/registry.hpp"
 #include "runtime/flow_runner.hpp"
+#include "runtime/job_recorder.hpp"
+#include "runtime/process_identity.hpp"
 #include "store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -78,6 +84,23 @@ class Runtime : public ::testing::Test {
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;
   }
+  // What reached each import, in order: one entry per call, every id it was given.
+  std::map<std::string, std::vector<std::string>> imported() {
+    std::map<std::string, std::vector<std::string>> calls;
+    for (const auto& line : log_lines()) {
+      if (line.rfind("I ", 0) != 0) continue;
+      const size_t space = line.find(' ', 2);
+      calls[line.substr(2, space - 2)].push_back(line.substr(space + 1));
+    }
+    return calls;
+  }
+  // Ids "<prefix><first>" .. "<prefix><last>" joined by commas, as the import logs them.
+  static std::string ids(const std::string& prefix, int first, int last) {
+    std::string out;
+    for (int n = first; n <= last; ++n)
+      out += (out.empty() ? "" : ",") + prefix + std::to_string(n);
+    return out;
+  }
   static void expect_identity(const Job& job) {
     EXPECT_EQ(job.num_export, job.num_success + job.num_ignore + job.num_error)
         << "numExport " << job.num_export << " success " << job.num_success << " ignore "
@@ -107,11 +130,11 @@ TEST_F(Runtime, EachGeneratorsPagesPassEveryProcessorInOrderBeforeTheNextGenerat
   for (const auto& line : all) {
     if (line[0] == 'I') imports.push_back(line);
   }
-  EXPECT_EQ(imports, (std::vector<std::string>{
-                         "I x A1..A2", "I y A1..A2", "I x A3..A4", "I y A3..A4", "I x A5..A5",
-                         "I y A5..A5", "I x B1..B2", "I y B1..B2", "I x B3..B3", "I y B3..B3"}));
+  EXPECT_EQ(imports,
+            (std::vector<std::string>{"I x A1,A2", "I y A1,A2", "I x A3,A4", "I y A3,A4", "I x A5",
+                                      "I y A5", "I x B1,B2", "I y B1,B2", "I x B3", "I y B3"}));
   const auto first_b = std::find(all.begin(), all.end(), "E B page 1");
-  const auto last_a = std::find(all.begin(), all.end(), "I y A5..A5");
+  const auto last_a = std::find(all.begin(), all.end(), "I y A5");
   ASSERT_NE(first_b, all.end());
   EXPECT_GT(first_b - all.begin(), last_a - all.begin())
       << "source b started before source a's last page was processed";
@@ -148,6 +171,9 @@ TEST_F(Runtime, CountsAddUpAndFailedRecordsBecomeErrorsWithRetryData) {
   }
   EXPECT_EQ(rejected, 2);
   EXPECT_EQ(transient, 10);
+  EXPECT_EQ(imported()["i"], (std::vector<std::string>{ids("R", 1, 10), ids("R", 11, 20),
+                                                       ids("R", 31, 40), ids("R", 41, 50)}))
+      << "the page with R25 failed as a whole, so it is not logged as imported";
   auto state = store_->get_state("e");
   ASSERT_TRUE(state);
   EXPECT_EQ(*state, json::parse(R"({"last":50})"));
@@ -161,9 +187,9 @@ TEST_F(Runtime, RecordsFailedAtOneStepDoNotReachTheNext) {
   const Job job = run("f");
   EXPECT_EQ(job.num_error, 1);
   EXPECT_EQ(job.num_success, 3);
-  const auto lines = log_lines();
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "I y R1..R4"),
-            lines.end());  // R2 absent: 3 records, R1 to R4
+  const auto calls = imported();
+  EXPECT_EQ(calls.at("x"), (std::vector<std::string>{"R1,R2,R3,R4"}));
+  EXPECT_EQ(calls.at("y"), (std::vector<std::string>{"R1,R3,R4"}));
 }
 
 TEST_F(Runtime, SplitsPluginPagesIntoFlowPagesOfPageSize) {
@@ -174,6 +200,7 @@ TEST_F(Runtime, SplitsPluginPagesIntoFlowPagesOfPageSize) {
   EXPECT_EQ(job.num_pages_generated, 3);
   EXPECT_EQ(job.num_pages_processed, 3);
   EXPECT_EQ(job.num_success, 10);
+  EXPECT_EQ(imported()["i"], (std::vector<std::string>{"R1,R2,R3,R4", "R5,R6,R7,R8", "R9,R10"}));
 }
 
 TEST_F(Runtime, AnExportFailureFailsTheJobAndKeepsCountsConsistent) {
@@ -186,6 +213,7 @@ TEST_F(Runtime, AnExportFailureFailsTheJobAndKeepsCountsConsistent) {
   EXPECT_EQ(job.num_export, 20);
   EXPECT_EQ(job.num_success, 20);
   expect_identity(job);
+  EXPECT_EQ(imported()["i"], (std::vector<std::string>{ids("R", 1, 10), ids("R", 11, 20)}));
   auto state = store_->get_state("e");
   ASSERT_TRUE(state);
   EXPECT_TRUE(state->is_null()) << "state must not advance when the job fails";
@@ -201,6 +229,8 @@ TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {
   EXPECT_EQ(job.num_export, 10);
   EXPECT_EQ(job.num_error, 10);
   expect_identity(job);
+  EXPECT_TRUE(imported().empty());
+  EXPECT_EQ(store_->list_errors("f", 100)->size(), 10u);
 }
 
 TEST_F(Runtime, CancellationEndsTheJobCanceledWithConsistentCounts) {
@@ -218,37 +248,252 @@ TEST_F(Runtime, CancellationEndsTheJobCanceledWithConsistentCounts) {
   EXPECT_GE(job.num_pages_processed, 3);
   EXPECT_LT(job.num_pages_processed, 100);
   expect_identity(job);
+  std::vector<std::string> expected;
+  for (int page = 0; page < job.num_pages_processed; ++page) {
+    expected.push_back(ids("R", page * 10 + 1, page * 10 + 10));
+  }
+  EXPECT_EQ(imported()["i"], expected);
   auto stored = store_->get_job(job.id);
   ASSERT_TRUE(stored && *stored);
   EXPECT_EQ((*stored)->status, "canceled");
 }
 
+Job running_job(const std::string& id, int64_t pid, int64_t start_time) {
+  Job job;
+  job.id = id;
+  job.flow_id = "f";
+  job.status = "running";
+  job.started_at = "2026-01-01T00:00:00.000Z";
+  job.pid = pid;
+  job.pid_start_time = start_time;
+  return job;
+}
+
+// A live process that is not this one, killed and reaped on destruction.
+class ChildProcess {
+ public:
+  ChildProcess() : pid_(::fork()) {
+    if (pid_ == 0) {
+      ::sleep(60);
+      ::_exit(0);
+    }
+  }
+  ~ChildProcess() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_;
+};
+
 TEST_F(Runtime, RunsOneJobOfAFlowAtATimeAndClosesJobsWhoseProcessDied) {
   put_export("e", {{"count", 1}});
   put_import("i", {});
   put_flow("f", {"e"}, {"i"});
-  Job alive;
-  alive.id = "alive";
-  alive.flow_id = "f";
-  alive.status = "running";
-  alive.started_at = "2026-01-01T00:00:00.000Z";
-  alive.pid = ::getppid();  // a live process other than this one
-  ASSERT_TRUE(store_->put_job(alive));
+  ChildProcess child;
+  const auto start = process_start_time(child.pid());
+  ASSERT_TRUE(start);
+  ASSERT_TRUE(store_->put_job(running_job("alive", child.pid(), *start)));
   auto refused = run_flow(*store_, registry_, "f", {});
   ASSERT_FALSE(refused);
-  EXPECT_THAT(refused.error().message, HasSubstr("flow f is already running as job alive"));
+  EXPECT_EQ(refused.error().message,
+            fmt::format("flow f is already running as job alive (process {}); a flow runs one job "
+                        "at a time — wait for it, or cancel it with Ctrl-C or `kill -INT {}`",
+                        child.pid(), child.pid()));
 
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // a process that has certainly ended
-  alive.pid = child;
-  ASSERT_TRUE(store_->put_job(alive));
+  const pid_t ended = ::fork();
+  if (ended == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(ended, nullptr, 0), ended);  // a process that has certainly ended
+  ASSERT_TRUE(store_->put_job(running_job("alive", ended, *start)));
   const Job job = run("f");
   EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}))
+      << "the refused run sent nothing";
   auto stale = store_->get_job("alive");
   ASSERT_TRUE(stale && *stale);
   EXPECT_EQ((*stale)->status, "failed");
-  EXPECT_THAT((*stale)->message, HasSubstr("ended without finishing it"));
+  EXPECT_THAT((*stale)->message,
+              HasSubstr(fmt::format("the process running this job (pid {}) died", ended)));
+}
+
+TEST_F(Runtime, APidReusedByAnotherProcessDoesNotMakeADeadJobLookAlive) {
+  put_export("e", {{"count", 1}});
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  ChildProcess unrelated;  // alive, with the job's pid, but started at another time
+  const auto start = process_start_time(unrelated.pid());
+  ASSERT_TRUE(start);
+  EXPECT_TRUE(is_alive({unrelated.pid(), *start}));
+  EXPECT_FALSE(is_alive({unrelated.pid(), *start + 1}));
+  ASSERT_TRUE(store_->put_job(running_job("dead", unrelated.pid(), *start + 1)));
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}));
+  EXPECT_EQ((*store_->get_job("dead"))->status, "failed");
+  EXPECT_EQ(job.pid, ::getpid());
+  EXPECT_EQ(job.pid_start_time, *process_start_time(::getpid()));
+}
+
+TEST_F(Runtime, ADeadJobIsShownFailedWithWhatWasConfirmedAndWhatWasInFlight) {
+  const pid_t ended = ::fork();
+  if (ended == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(ended, nullptr, 0), ended);
+  Job dead = running_job("dead", ended, 0);
+  dead.num_export = dead.num_success = 19;
+  dead.num_error = 1;
+  dead.num_export = 20;
+  dead.num_pages_generated = dead.num_pages_processed = 2;
+  dead.in_flight = json::object{{"exportId", "e"},
+                                {"pages", json::array{2}},
+                                {"recordIds", json::array{"R21", "R22", "R23"}}};
+  ASSERT_TRUE(store_->put_job(dead));
+  std::vector<Job> shown{dead, running_job("other", ::getpid(), 0)};
+  ASSERT_TRUE(notice_dead_jobs(*store_, shown));
+  const std::string expected = fmt::format(
+      "the process running this job (pid {}) died without finishing it. What is known: 20 "
+      "records confirmed (success 19, ignored 0, errors 1); 3 records in flight — flow page 2 of "
+      "export e, ids R21 … R23 (all in inFlight.recordIds) — sent to the destination but not "
+      "confirmed, so they may or may not have arrived; the records the export had not produced "
+      "yet were not sent anywhere. To continue after the last confirmed page, run `sluice flow "
+      "run f --resume` (the records in flight are sent again: check the destination for them "
+      "first if a duplicate matters)",
+      ended);
+  EXPECT_EQ(shown[0].status, "failed");
+  EXPECT_EQ(shown[0].message, expected);
+  EXPECT_EQ(shown[1].status, "running");
+  auto stored = store_->get_job("dead");
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->status, "failed");
+  EXPECT_EQ((*stored)->message, expected);
+  EXPECT_EQ((*stored)->in_flight, dead.in_flight) << "the ids stay in a structured field";
+}
+
+TEST_F(Runtime, AFlowWithoutProcessorsCountsItsRecordsAsIgnored) {
+  put_export("e", {{"count", 25}, {"pagesOf", 10}}, 10);
+  put_flow("f", {"e"}, {});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(job.num_export, 25);
+  EXPECT_EQ(job.num_ignore, 25);
+  EXPECT_EQ(job.num_success, 0);
+  EXPECT_EQ(job.num_error, 0);
+  expect_identity(job);
+  EXPECT_TRUE(imported().empty());
+}
+
+TEST_F(Runtime, TheStoredJobHoldsExactlyTheConfirmedPagesAfterEachPage) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+  put_import("i", {{"rejectIds", json::array{"R12"}}});
+  put_flow("f", {"e"}, {"i"});
+  std::vector<std::string> seen;
+  RunOptions options;
+  options.on_progress = [&](const Job& job) {
+    auto stored = store_->get_job(job.id);
+    ASSERT_TRUE(stored && *stored);
+    const Job& s = **stored;
+    seen.push_back(fmt::format("{} {}/{}/{} pages {} inFlight {} checkpoint {} errors {}", s.status,
+                               s.num_export, s.num_success, s.num_error, s.num_pages_processed,
+                               json::serialize(s.in_flight), json::serialize(s.checkpoint),
+                               store_->list_errors("f", 10)->size()));
+  };
+  const Job job = run("f", options);
+  EXPECT_EQ(job.status, "completed");
+  const std::string cp = R"({"generator":0,"exportId":"e","position":null,"skip":)";
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "running 10/10/0 pages 1 inFlight null checkpoint " + cp +
+                          R"(10,"exportRecords":10,"deltas":{}} errors 0)",
+                      "running 20/19/1 pages 2 inFlight null checkpoint " + cp +
+                          R"(20,"exportRecords":20,"deltas":{}} errors 1)",
+                      "running 30/29/1 pages 3 inFlight null checkpoint "
+                      R"({"generator":1,"exportId":null,"position":null,"skip":0,)"
+                      R"("exportRecords":0,"deltas":{"e":{"last":30}}} errors 1)"}));
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{
+                            {"i", {ids("R", 1, 10), ids("R", 11, 20), ids("R", 21, 30)}}}));
+}
+
+TEST_F(Runtime, ResumingACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
+  put_export("e", {{"count", 100}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  std::atomic<bool> cancel{false};
+  RunOptions options;
+  options.cancelled = &cancel;
+  options.on_progress = [&](const Job& job) {
+    if (job.num_pages_processed == 3) cancel = true;
+  };
+  const Job canceled = run("f", options);
+  ASSERT_EQ(canceled.status, "canceled");
+  EXPECT_EQ(canceled.num_success, 30);
+  EXPECT_THAT(canceled.message, HasSubstr("canceled by the operator. What is known: 30 records "
+                                          "confirmed (success 30, ignored 0, errors 0); none in "
+                                          "flight"));
+  RunOptions resume;
+  resume.resume = true;
+  const Job resumed = run("f", resume);
+  EXPECT_EQ(resumed.status, "completed");
+  EXPECT_EQ(resumed.resumed_from, canceled.id);
+  EXPECT_EQ(resumed.num_export, 70);
+  EXPECT_EQ(resumed.num_success, 70);
+  std::vector<std::string> expected;
+  for (int page = 0; page < 10; ++page) expected.push_back(ids("R", page * 10 + 1, page * 10 + 10));
+  EXPECT_EQ(imported()["i"], expected);
+  EXPECT_EQ(*store_->get_state("e"), json::parse(R"({"last":100})"));
+}
+
+TEST_F(Runtime, ResumingFromAResumePositionReopensTheExportThereAndSkipsWhatWasConfirmed) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"resumable", true}}, 4);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  std::atomic<bool> cancel{false};
+  RunOptions options;
+  options.cancelled = &cancel;
+  options.on_progress = [&](const Job& job) {
+    if (job.num_pages_processed == 4) cancel = true;
+  };
+  const Job canceled = run("f", options);
+  ASSERT_EQ(canceled.status, "canceled");
+  EXPECT_EQ(canceled.num_success, 14);
+  EXPECT_EQ(canceled.checkpoint,
+            json::parse(R"({"generator":0,"exportId":"e","position":{"next":11},"skip":4,
+                            "exportRecords":14,"deltas":{}})"));
+  fs::remove(log_);
+  RunOptions resume;
+  resume.resume = true;
+  const Job resumed = run("f", resume);
+  EXPECT_EQ(resumed.status, "completed");
+  EXPECT_EQ(resumed.num_success, 16);
+  EXPECT_EQ(imported()["i"],
+            (std::vector<std::string>{"R15,R16,R17,R18", "R19,R20", "R21,R22,R23,R24",
+                                      "R25,R26,R27,R28", "R29,R30"}));
+  std::vector<std::string> exported;
+  for (const auto& line : log_lines()) {
+    if (line[0] == 'E') exported.push_back(line);
+  }
+  EXPECT_EQ(exported, (std::vector<std::string>{"E R page 1", "E R page 2"}))
+      << "the resumed export starts at record 11, not at the beginning";
+  EXPECT_EQ(*store_->get_state("e"), json::parse(R"({"last":30})"));
+}
+
+TEST_F(Runtime, ResumingIsRefusedWhenTheLastJobCompletedOrThereIsNone) {
+  put_export("e", {{"count", 1}});
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  RunOptions resume;
+  resume.resume = true;
+  auto none = run_flow(*store_, registry_, "f", resume);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message, "flow f has no job to resume; run it without --resume");
+  const Job done = run("f");
+  auto refused = run_flow(*store_, registry_, "f", resume);
+  EXPECT_EQ(imported(), (std::map<std::string, std::vector<std::string>>{{"i", {"1"}}}))
+      << "only the one run that was not refused sent anything";
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "the last job of flow f (" + done.id +
+                ") completed, so there is nothing to resume; run the flow without --resume to "
+                "start a new job");
 }
 
 TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {
@@ -261,6 +506,7 @@ TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {
       HasSubstr(
           "flow f: pageProcessors[0]._importId names import nope, which is not in the store"));
   EXPECT_EQ(job.num_export, 0);
+  EXPECT_TRUE(imported().empty());
 }
 
 }  // namespace

@@ -99,6 +99,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     if (get && path == "/_mock/sink") return {200, context_.sink.summary_json()};
     if (get && path == "/_mock/sink/bodies") return context_.sink.bodies_json();
+    if (get && path == "/_mock/sink/ids") return {200, context_.sink.ids_json()};
     if (post && path == "/_mock/reset") {
       context_.sink.reset();
       return {200, R"({"status":"reset"})"};

@@ -32,6 +32,8 @@ constexpr std::string_view kEndpoints =
                                       "received":[accepted records]} ("received" is left
                                       out with --sink-count-only)
   GET  /_mock/sink/bodies            {"bodies":["<raw body>",...]}, exact request bodies
+  GET  /_mock/sink/ids               {"ids":["ORD-000001",...]}, the id of every accepted
+                                      record in arrival order (also with --sink-count-only)
   POST /_mock/reset                  clears the sink (not the reject list)
   POST /_mock/reject                 body ["ORD-000007",...] replaces the reject list
   POST /_mock/shutdown               stops the server

@@ -100,6 +100,7 @@ Reply Sink::ingest(std::string body, const Credentials* echo) {
       ++records_;
       ++(is_rejected ? rejected_ : accepted_);
       if (!is_rejected && !count_only_) received_.emplace_back(*record);
+      if (!is_rejected) received_ids_.push_back(id.value_or(std::string()));
     }
   }
 
@@ -145,11 +146,20 @@ Reply Sink::bodies_json() const {
   return {200, std::move(text)};
 }
 
+std::string Sink::ids_json() const {
+  std::lock_guard lock(mutex_);
+  json::array ids;
+  ids.reserve(received_ids_.size());
+  for (const std::string& id : received_ids_) ids.emplace_back(id);
+  return json::serialize(json::object{{"ids", std::move(ids)}});
+}
+
 void Sink::reset() {
   std::lock_guard lock(mutex_);
   requests_ = records_ = accepted_ = rejected_ = bytes_ = 0;
   bodies_.clear();
   received_.clear();
+  received_ids_.clear();
 }
 
 void Sink::set_reject(const std::vector<std::string>& ids) {

@@ -42,6 +42,10 @@ class Sink {
   // 200 {"bodies":["<raw body>",...]}, or 409 in count-only mode where bodies are not kept.
   Reply bodies_json() const;
 
+  // 200 {"ids":["<id>",...]}: the "id" of every accepted record in arrival order (as its text,
+  // like the reject list compares it; "" for a record without one). Kept in count-only mode too.
+  std::string ids_json() const;
+
   // Forgets all requests, counts, bodies and records; keeps the reject list.
   void reset();
 
@@ -61,6 +65,7 @@ class Sink {
   std::int64_t bytes_ = 0;
   std::vector<std::string> bodies_;
   boost::json::array received_;
+  std::vector<std::string> received_ids_;
 };
 
 // The JSON text {"error":"<message>"} with the message escaped.

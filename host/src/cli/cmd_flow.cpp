@@ -1,15 +1,20 @@
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iostream>
-
-#include <unistd.h>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
 #include "runtime/flow_runner.hpp"
+#include "runtime/job_recorder.hpp"
 
 namespace sluice::cli {
 
@@ -17,13 +22,80 @@ namespace json = boost::json;
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
+// Ctrl-C (SIGINT) and SIGTERM while a job runs. The first sets `cancel`: the job stops after the
+// page in hand and ends canceled. The second ends the process at once — whatever a plugin is
+// doing — after recording the job as canceled from its last recorded page (what was confirmed,
+// what was in flight). Signals are taken by a thread of its own with sigwait(), so nothing runs
+// in a signal handler: the constructor blocks both signals in the calling thread, and so in every
+// thread started after it, and must run before any other thread starts.
+class SignalWatcher {
+ public:
+  SignalWatcher(host::Store& store, std::atomic<bool>& cancel) : store_(store), cancel_(cancel) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    thread_ = std::thread([this] { watch(); });
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+  // Stops watching; signals arriving from now on act as they did before.
+  ~SignalWatcher() {
+    stopping_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait()
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
 
-extern "C" void on_interrupt(int) {
-  g_cancel.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-  std::signal(SIGTERM, SIG_DFL);
-}
+  // The job to record if a second signal comes.
+  void job_started(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    job_id_ = id;
+  }
+
+ private:
+  void watch() {
+    int received = 0;
+    for (int count = 0;;) {
+      if (sigwait(&signals_, &received) != 0) continue;
+      if (stopping_) return;
+      if (++count == 1) {
+        cancel_ = true;
+        std::cerr << "\nstopping after the page in hand; press Ctrl-C again to stop at once\n"
+                  << std::flush;
+        continue;
+      }
+      std::string id;
+      {
+        std::lock_guard lock(mutex_);
+        id = job_id_;
+      }
+      if (!id.empty()) {
+        const std::string why = fmt::format("canceled: a second {} ended the process at once",
+                                            received == SIGINT ? "Ctrl-C (SIGINT)" : "SIGTERM");
+        auto ended = runtime::end_job_now(store_, id, why);
+        if (!ended) {
+          print_error(fmt::format("job {} could not be recorded as canceled: {}", id,
+                                  ended.error().message));
+        } else if (*ended) {
+          std::cerr << fmt::format("job {}  flow {}  canceled\n  {}\n", id, (*ended)->flow_id,
+                                   (*ended)->message)
+                    << std::flush;
+        }
+      }
+      ::_exit(kExitCanceled);
+    }
+  }
+
+  host::Store& store_;
+  std::atomic<bool>& cancel_;
+  sigset_t signals_{};
+  sigset_t previous_{};
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::string job_id_;
+  std::thread thread_;
+};
 
 std::string grouped(int64_t n) {
   std::string digits = std::to_string(n), out;
@@ -37,6 +109,10 @@ std::string grouped(int64_t n) {
 void print_summary(const host::Job& job, double seconds) {
   std::cout << fmt::format("job {}  flow {}  {} in {:.2f} s\n", job.id, job.flow_id, job.status,
                            seconds);
+  if (!job.resumed_from.empty()) {
+    std::cout << fmt::format("  resumed job {}: these counts are this job's only\n",
+                             job.resumed_from);
+  }
   std::cout << fmt::format("  exported {}   success {}   ignored {}   errors {}\n",
                            grouped(job.num_export), grouped(job.num_success),
                            grouped(job.num_ignore), grouped(job.num_error));
@@ -55,18 +131,20 @@ void print_summary(const host::Job& job, double seconds) {
   }
 }
 
-int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
+int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bool resume) {
+  std::atomic<bool> cancel{false};
   auto store = env.open_store();
   if (!store) return kExitFailure;
+  std::optional<SignalWatcher> watcher;
+  watcher.emplace(*store, cancel);
   host::PluginRegistry registry = env.load_plugins(as_json);
-  g_cancel = false;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
   const bool live = !as_json && !quiet && isatty(STDERR_FILENO) != 0;
   const auto started = std::chrono::steady_clock::now();
   auto last_draw = started;
   runtime::RunOptions options;
-  options.cancelled = &g_cancel;
+  options.cancelled = &cancel;
+  options.resume = resume;
+  options.on_start = [&](const host::Job& job) { watcher->job_started(job.id); };
   auto limits = host::call_limits_from_environment();  // SLUICE_CALL_DEADLINE_*, page limit
   if (!limits) {
     print_error(limits.error().message);
@@ -90,8 +168,7 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
     };
   }
   auto job = runtime::run_flow(*store, registry, flow_id, options);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  watcher.reset();
   if (live) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
   if (!job) {
     print_error(job.error().message);
@@ -112,15 +189,21 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet) {
 
 int cmd_flow(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice flow run ID [--json] [--quiet]\n"
+      "usage: sluice flow run ID [--resume] [--json] [--quiet]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
+      "With --resume, continues the flow's last unfinished job (failed, canceled, or whose "
+      "process died)\n"
+      "after its last confirmed page instead of starting again.\n"
       "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
       "failed,\n"
-      "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once).";
+      "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
+      "known).";
   po::options_description options("options");
-  options.add_options()("json", "print the job document instead of a summary")(
-      "quiet,q", "no live progress")("action", po::value<std::string>()->required(), "run")(
-      "id", po::value<std::string>(), "flow _id");
+  options.add_options()("json", "print the job document instead of a summary")("quiet,q",
+                                                                               "no live progress")(
+      "resume", "continue the last unfinished job from its last confirmed page")(
+      "action", po::value<std::string>()->required(), "run")("id", po::value<std::string>(),
+                                                             "flow _id");
   po::positional_options_description positional;
   positional.add("action", 1).add("id", 1);
   po::variables_map vm;
@@ -130,7 +213,8 @@ int cmd_flow(const Env& env, const Args& args) {
     std::cerr << "error: expected `sluice flow run ID`\n\n" << kUsage << '\n';
     return kExitUsage;
   }
-  return run(env, vm["id"].as<std::string>(), vm.count("json") != 0u, vm.count("quiet") != 0u);
+  return run(env, vm["id"].as<std::string>(), vm.count("json") != 0u, vm.count("quiet") != 0u,
+             vm.count("resume") != 0u);
 }
 
 }  // namespace sluice::cli

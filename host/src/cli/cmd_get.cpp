@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
+#include "runtime/job_recorder.hpp"
 
 namespace sluice::cli {
 
@@ -49,7 +50,9 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
       print_error(fmt::format("no job {}; see `sluice get jobs`", id));
       return kExitFailure;
     }
-    std::cout << json::serialize((*job)->to_json()) << '\n';
+    std::vector<host::Job> one{std::move(**job)};
+    (void)runtime::notice_dead_jobs(store, one);  // shown dead even if it cannot be stored now
+    std::cout << json::serialize(one[0].to_json()) << '\n';
     return kExitOk;
   }
   auto jobs = store.list_jobs(flow, 50);
@@ -57,6 +60,8 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
     print_error(jobs.error().message);
     return kExitFailure;
   }
+  // A job whose process died is shown (and stored, when the store can be written) as failed.
+  (void)runtime::notice_dead_jobs(store, *jobs);
   if (as_json) {
     json::array out;
     for (const auto& j : *jobs) out.push_back(j.to_json());

@@ -1,9 +1,5 @@
 #include "runtime/flow_runner.hpp"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -18,6 +14,7 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/flow_plan.hpp"
+#include "runtime/job_recorder.hpp"
 #include "runtime/page_queue.hpp"
 
 namespace sluice::runtime {
@@ -101,70 +98,99 @@ bool result_ignored(const json::value& result) {
   return ignored && ignored->is_bool() && ignored->as_bool();
 }
 
+// Where a page generator is in its export (the checkpoint of job_recorder.hpp, for one export).
+struct Cursor {
+  json::value position;        // resume position after the last fully confirmed export page
+  int64_t skip = 0;            // records after `position` confirmed
+  int64_t to_skip = 0;         // records still to drop from the stream (a resumed job)
+  int64_t export_records = 0;  // records of this export confirmed, by this job and earlier ones
+};
+
+int64_t int_field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_number() ? v->to_number<int64_t>() : 0;
+}
+
+// A record's id for the job's inFlight list: its "_id" or "id", else "#<index in the export>".
+json::value record_id(const json::value& record, int64_t index) {
+  if (const json::object* o = record.if_object()) {
+    for (std::string_view key : {"_id", "id"}) {
+      if (const json::value* id = o->if_contains(key)) {
+        if (id->is_string() || id->is_number()) return json::value(*id, json::storage_ptr());
+      }
+    }
+  }
+  return json::value(fmt::format("#{}", index));
+}
+
 class FlowRun {
  public:
-  FlowRun(host::Store& store, FlowPlan plan, const RunOptions& options, Job job)
-      : store_(store), plan_(std::move(plan)), options_(options), job_(std::move(job)) {}
+  FlowRun(host::Store& store, FlowPlan plan, const RunOptions& options, JobRecorder recorder)
+      : store_(store), plan_(std::move(plan)), options_(options), recorder_(std::move(recorder)) {}
 
   Job run() {
-    for (const GeneratorStep& generator : plan_.generators) {
-      if (!run_generator(generator)) break;
+    size_t first = 0;
+    Cursor start;
+    if (const json::object* checkpoint = recorder_.job().checkpoint.if_object()) {
+      first = static_cast<size_t>(std::max<int64_t>(0, int_field(*checkpoint, "generator")));
+      if (auto* deltas = checkpoint->if_contains("deltas"); deltas && deltas->is_object()) {
+        for (const auto& [export_id, state] : deltas->get_object()) {
+          states_[std::string(export_id)] = state;
+          finished_deltas_[export_id] = state;
+        }
+      }
+      if (auto* position = checkpoint->if_contains("position")) start.position = *position;
+      start.skip = start.to_skip = int_field(*checkpoint, "skip");
+      start.export_records = int_field(*checkpoint, "exportRecords");
+      const json::value* export_id = checkpoint->if_contains("exportId");
+      if (first < plan_.generators.size() &&
+          (export_id == nullptr || !export_id->is_string() ||
+           export_id->get_string() != plan_.generators[first].export_id)) {
+        recorder_.end(JobStatus::kFailed,
+                      fmt::format("flow {} changed since job {}: its page generator {} is export "
+                                  "{}, not the one that job stopped in; run the flow without "
+                                  "--resume",
+                                  plan_.flow_id, recorder_.job().resumed_from, first,
+                                  plan_.generators[first].export_id));
+        return recorder_.finish();
+      }
     }
-    flush_errors();
-    job_.ended_at = now_iso8601();
-    if (job_.status == "running") {
-      job_.status = "completed";
+    for (size_t g = first; g < plan_.generators.size(); ++g) {
+      if (!run_generator(g, g == first ? std::move(start) : Cursor{})) break;
+    }
+    if (recorder_.running()) {
       for (const auto& [export_id, state] : states_) {
         if (!state.is_null()) {
           if (auto r = store_.put_state(export_id, state); !r) {
-            job_.message =
-                "the job completed but its export state could not be saved: " + r.error().message;
+            recorder_.note("the job completed but its export state could not be saved: " +
+                           r.error().message);
           }
         }
       }
     }
-    save_job(true);
-    return job_;
+    return recorder_.finish();
   }
 
  private:
   bool cancelled() const { return options_.cancelled != nullptr && options_.cancelled->load(); }
 
-  void fail(std::string message) {
-    if (job_.status == "running") {
-      job_.status = "failed";
-      job_.message = std::move(message);
-    }
+  void fail(std::string message) { recorder_.end(JobStatus::kFailed, std::move(message)); }
+
+  JobError new_error(const std::string& step_id) const {
+    JobError e;
+    e.id = new_id();
+    e.job_id = recorder_.job().id;
+    e.flow_id = recorder_.job().flow_id;
+    e.step_id = step_id;
+    e.occurred_at = now_iso8601();
+    return e;
   }
 
   void job_level_error(const std::string& step_id, const Error& error) {
-    JobError e;
-    e.id = new_id();
-    e.job_id = job_.id;
-    e.flow_id = job_.flow_id;
-    e.step_id = step_id;
+    JobError e = new_error(step_id);
     e.code = std::string(to_string(error.status));
     e.message = error.message;
-    e.occurred_at = now_iso8601();
-    pending_errors_.push_back(std::move(e));
-  }
-
-  void save_job(bool force) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!force && now - last_saved_ < std::chrono::seconds(1)) return;
-    last_saved_ = now;
-    if (auto r = store_.put_job(job_); !r && force) {
-      job_.message += (job_.message.empty() ? "" : "; ") +
-                      std::string("the job could not be saved: ") + r.error().message;
-    }
-  }
-
-  void flush_errors() {
-    if (pending_errors_.empty()) return;
-    if (auto r = store_.add_errors(pending_errors_); !r) {
-      fail("errors could not be saved to the store: " + r.error().message);
-    }
-    pending_errors_.clear();
+    recorder_.add_error(std::move(e));
   }
 
   Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
@@ -189,18 +215,28 @@ class FlowRun {
     return (imports_[index] = std::move(*opened)).get();
   }
 
+  // The state open_export gets: the delta state of the last completed run, or — resuming from a
+  // position — {"delta": that state, "resume": position} (sdk/README.md).
+  std::string open_state(const GeneratorStep& generator, const Cursor& cursor) {
+    auto state = store_.get_state(generator.export_id);
+    json::value delta = state ? std::move(*state) : json::value();
+    if (cursor.position.is_null()) return delta.is_null() ? "null" : json::serialize(delta);
+    return json::serialize(json::object{{"delta", std::move(delta)}, {"resume", cursor.position}});
+  }
+
+  void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
+
   // Returns false when the job must stop (failure or cancellation).
-  bool run_generator(const GeneratorStep& generator) {
+  bool run_generator(size_t index, Cursor cursor) {
+    const GeneratorStep& generator = plan_.generators[index];
     auto connection = connection_for(generator.connection);
     if (!connection) {
       job_level_error(generator.export_id, connection.error());
       fail(fmt::format("export {}: {}", generator.name, connection.error().message));
       return false;
     }
-    auto state = store_.get_state(generator.export_id);
-    const std::string state_text = state && !state->is_null() ? json::serialize(*state) : "null";
     auto exp = (*connection)
-                   ->open_export(json::serialize(generator.doc), state_text,
+                   ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
                                  fmt::format("export {}", generator.name));
     if (!exp) {
       job_level_error(generator.export_id, exp.error());
@@ -213,8 +249,7 @@ class FlowRun {
     bool keep_going = true;
     while (auto page = queue.pop()) {
       if (cancelled()) {
-        job_.status = "canceled";
-        job_.message = "canceled by the operator";
+        cancel();
         keep_going = false;
         break;
       }
@@ -225,8 +260,19 @@ class FlowRun {
         break;
       }
       json::object& doc = page->doc.as_object();
-      states_[generator.export_id] = json::value(doc["state"], json::storage_ptr());
-      if (!process_page(generator, doc["records"].as_array())) {
+      const json::value* state = doc.if_contains("state");
+      const json::value* position = nullptr;
+      json::value delta;
+      if (state != nullptr && state->is_object() && state->get_object().contains("resume")) {
+        position = &state->get_object().at("resume");
+        if (auto* d = state->get_object().if_contains("delta")) delta = json::value(*d, {});
+      } else if (state != nullptr) {
+        delta = json::value(*state, json::storage_ptr());
+      }
+      states_[generator.export_id] = std::move(delta);
+      const json::value* done = doc.if_contains("done");
+      const bool last = done == nullptr || !done->is_bool() || done->as_bool();
+      if (!process_page(index, doc["records"].as_array(), cursor, position, last)) {
         keep_going = false;
         break;
       }
@@ -234,11 +280,11 @@ class FlowRun {
     stop = true;
     queue.close();
     producer.join();
-    if (job_.status == "running" && cancelled()) {
-      job_.status = "canceled";
-      job_.message = "canceled by the operator";
+    if (recorder_.running() && cancelled()) {
+      cancel();
       keep_going = false;
     }
+    if (keep_going) finished_deltas_[generator.export_id] = states_[generator.export_id];
     return keep_going;
   }
 
@@ -279,21 +325,71 @@ class FlowRun {
     queue.close();
   }
 
-  bool process_page(const GeneratorStep& generator, const json::array& records) {
-    for (size_t begin = 0; begin < records.size(); begin += generator.page_size) {
-      const size_t end = std::min(records.size(), begin + generator.page_size);
-      if (!process_flow_page(records, begin, end)) return false;
+  // One export page: drops the records a resumed job's predecessor confirmed, then the rest in
+  // flow pages of pageSize. `position` is the page's resume position (null when the plugin gives
+  // none); `last` whether it ends the export.
+  bool process_page(size_t generator, const json::array& records, Cursor& cursor,
+                    const json::value* position, bool last) {
+    size_t start = 0;
+    if (cursor.to_skip > 0) {
+      start = static_cast<size_t>(std::min<int64_t>(cursor.to_skip, records.size()));
+      cursor.to_skip -= static_cast<int64_t>(start);
+    }
+    if (start == records.size() && position != nullptr && cursor.to_skip == 0) {
+      cursor.position = json::value(*position, json::storage_ptr());
+      cursor.skip = 0;
+    }
+    const size_t page_size = plan_.generators[generator].page_size;
+    for (size_t begin = start; begin < records.size(); begin += page_size) {
+      const size_t end = std::min(records.size(), begin + page_size);
+      const bool end_of_page = end == records.size();
+      if (!process_flow_page(generator, records, begin, end, cursor,
+                             end_of_page ? position : nullptr, end_of_page && last)) {
+        return false;
+      }
       if (cancelled()) return false;
     }
-    return job_.status == "running";
+    return recorder_.running();
   }
 
-  // One flow page: records[begin, end) through every processor in order.
-  bool process_flow_page(const json::array& records, size_t begin, size_t end) {
+  json::value checkpoint_after(size_t generator, const Cursor& cursor, bool export_done) {
+    if (export_done) {
+      finished_deltas_[plan_.generators[generator].export_id] =
+          states_[plan_.generators[generator].export_id];
+      const bool more = generator + 1 < plan_.generators.size();
+      return json::object{
+          {"generator", generator + 1},
+          {"exportId", more ? json::value(plan_.generators[generator + 1].export_id) : nullptr},
+          {"position", nullptr},
+          {"skip", 0},
+          {"exportRecords", 0},
+          {"deltas", finished_deltas_}};
+    }
+    return json::object{{"generator", generator},
+                        {"exportId", plan_.generators[generator].export_id},
+                        {"position", cursor.position},
+                        {"skip", cursor.skip},
+                        {"exportRecords", cursor.export_records},
+                        {"deltas", finished_deltas_}};
+  }
+
+  // One flow page: records[begin, end) through every processor in order, recorded in flight
+  // before the first processor and confirmed after the last.
+  bool process_flow_page(size_t generator, const json::array& records, size_t begin, size_t end,
+                         Cursor& cursor, const json::value* position, bool export_done) {
+    const GeneratorStep& source = plan_.generators[generator];
     const size_t count = end - begin;
-    job_.num_pages_generated += 1;
-    job_.num_export += static_cast<int64_t>(count);
-    std::vector<uint8_t> failed(count, 0), ignored(count, 0);
+    json::array ids;
+    ids.reserve(count);
+    for (size_t i = begin; i < end; ++i) {
+      ids.push_back(record_id(records[i], cursor.export_records + static_cast<int64_t>(i - begin)));
+    }
+    recorder_.page_in_flight(source.export_id, std::move(ids));
+    if (!recorder_.running()) return false;
+
+    // Without processors every record is ignored: it went nowhere, and the counts still add up.
+    std::vector<uint8_t> failed(count, 0), ignored(count, plan_.processors.empty() ? 1 : 0);
+    std::vector<JobError> errors;
     bool fatal = false;
     for (size_t p = 0; p < plan_.processors.size() && !fatal; ++p) {
       const ProcessorStep& step = plan_.processors[p];
@@ -352,76 +448,48 @@ class FlowRun {
         }
         if (failed[i]) continue;  // already counted at an earlier step (proceedOnFailure)
         failed[i] = 1;
-        JobError e;
-        e.id = new_id();
-        e.job_id = job_.id;
-        e.flow_id = job_.flow_id;
-        e.step_id = step.import_id;
+        JobError e = new_error(step.import_id);
         e.code = std::move(code);
         e.message = std::move(message);
-        e.occurred_at = now_iso8601();
         e.retry_data = json::value(records[begin + i], json::storage_ptr());
-        pending_errors_.push_back(std::move(e));
+        errors.push_back(std::move(e));
       }
       if (!submitted && is_fatal(submitted.error().status)) {
         fatal = true;
         fail(fmt::format("import {} failed: {}", step.name, submitted.error().message));
       }
     }
+    int64_t success = 0, ignore = 0, error = 0;
     for (size_t i = 0; i < count; ++i) {
       if (failed[i]) {
-        job_.num_error += 1;
+        ++error;
       } else if (ignored[i]) {
-        job_.num_ignore += 1;
+        ++ignore;
       } else {
-        job_.num_success += 1;
+        ++success;
       }
     }
-    job_.num_pages_processed += 1;
-    if (pending_errors_.size() >= 1000) flush_errors();
-    save_job(false);
-    if (options_.on_progress) options_.on_progress(job_);
-    return !fatal;
+    cursor.export_records += static_cast<int64_t>(count);
+    cursor.skip += static_cast<int64_t>(count);
+    if (position != nullptr) {
+      cursor.position = json::value(*position, json::storage_ptr());
+      cursor.skip = 0;
+    }
+    recorder_.commit_page(success, ignore, error, std::move(errors),
+                          checkpoint_after(generator, cursor, export_done));
+    if (options_.on_progress) options_.on_progress(recorder_.job());
+    return !fatal && recorder_.running();
   }
 
   host::Store& store_;
   FlowPlan plan_;
   const RunOptions& options_;
-  Job job_;
+  JobRecorder recorder_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
-  std::map<std::string, json::value> states_;
-  std::vector<JobError> pending_errors_;
-  std::chrono::steady_clock::time_point last_saved_{};
+  std::map<std::string, json::value> states_;  // the latest delta state of each export
+  json::object finished_deltas_;               // those of the exports this flow has finished
 };
-
-// One run of a flow at a time: refuses while another live process runs it, and closes as failed
-// the jobs whose process died without finishing them.
-Result<void> claim_flow(host::Store& store, std::string_view flow_id) {
-  auto jobs = store.list_jobs(flow_id, 20);
-  if (!jobs) return jobs.error();
-  for (Job& job : *jobs) {
-    if (job.status != "running") continue;
-    const bool alive = job.pid > 0 && job.pid != ::getpid() &&
-                       (::kill(static_cast<pid_t>(job.pid), 0) == 0 || errno == EPERM);
-    if (alive) {
-      return make_error(
-          Status::kInvalidConfig,
-          fmt::format("flow {} is already running as job {} (process {}); a flow runs "
-                      "one job at a time — wait for it, or cancel it with Ctrl-C or "
-                      "`kill -INT {}`",
-                      flow_id, job.id, job.pid, job.pid));
-    }
-    job.status = "failed";
-    job.ended_at = now_iso8601();
-    job.message = fmt::format(
-        "the process running this job ({}) ended without finishing it; its counts are as last "
-        "saved, and records it had not yet counted were not delivered: run the flow again",
-        job.pid > 0 ? fmt::format("pid {}", job.pid) : std::string("unknown"));
-    if (auto saved = store.put_job(job); !saved) return saved.error();
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -432,23 +500,32 @@ Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
   if (!*exists)
     return make_error(Status::kNotFound,
                       fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
-  if (auto claimed = claim_flow(store, flow_id); !claimed) return claimed.error();
-  Job job;
-  job.id = new_id();
-  job.flow_id = std::string(flow_id);
-  job.status = "running";
-  job.started_at = now_iso8601();
-  job.pid = ::getpid();
-  if (auto r = store.put_job(job); !r) return r.error();
+  std::optional<Job> resume_from;
+  if (options.resume) {
+    auto newest = store.list_jobs(flow_id, 1);
+    if (!newest) return newest.error();
+    if (newest->empty()) {
+      return make_error(
+          Status::kInvalidConfig,
+          fmt::format("flow {} has no job to resume; run it without --resume", flow_id));
+    }
+    if (newest->front().status == to_string(JobStatus::kCompleted)) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("the last job of flow {} ({}) completed, so there is nothing "
+                                    "to resume; run the flow without --resume to start a new job",
+                                    flow_id, newest->front().id));
+    }
+    resume_from = std::move(newest->front());
+  }
+  auto recorder = JobRecorder::claim(store, flow_id, resume_from ? &*resume_from : nullptr);
+  if (!recorder) return recorder.error();
+  if (options.on_start) options.on_start(recorder->job());
   auto plan = resolve_flow(store, registry, flow_id);
   if (!plan) {
-    job.status = "failed";
-    job.message = plan.error().message;
-    job.ended_at = now_iso8601();
-    if (auto r = store.put_job(job); !r) return r.error();
-    return job;
+    recorder->end(JobStatus::kFailed, plan.error().message);
+    return recorder->finish();
   }
-  return FlowRun(store, std::move(*plan), options, std::move(job)).run();
+  return FlowRun(store, std::move(*plan), options, std::move(*recorder)).run();
 }
 
 }  // namespace sluice::runtime

@@ -2,9 +2,12 @@
 // pages stream through a bounded queue (the next page is fetched while the previous one is
 // processed) and pass through every page processor in order before the next generator starts.
 //
-// Invariants: numExport = numSuccess + numIgnore + numError at every progress report and at the
-// end; a record that fails a step becomes a JobError carrying the record as retry data; export
-// state is saved only when the whole job completed.
+// Invariants: numExport = numSuccess + numIgnore + numError at every progress report, at every
+// write to the store and at the end; a record that fails a step becomes a JobError carrying the
+// record as retry data; export (delta) state is saved only when the whole job completed. The job
+// is recorded page by page (runtime/job_recorder.hpp): what is confirmed, what is in flight, and
+// the checkpoint from which RunOptions::resume continues. A flow without processors counts its
+// records as ignored.
 #pragma once
 
 #include <atomic>
@@ -24,10 +27,15 @@ struct RunOptions {
   // Deadlines of plugin calls and the page size limit (host/src/plugins/call_limits.hpp); a
   // job's peak memory is about queue_depth x limits.page_bytes (times the parse overhead).
   host::CallLimits limits;
+  // Continue the flow's newest unfinished job (failed, canceled, or whose process died) from its
+  // checkpoint instead of starting from the beginning: a new job, linked by "resumedFrom".
+  bool resume = false;
+  std::function<void(const host::Job&)> on_start;  // once the job is claimed, on this thread
 };
 
 // Returns the finished job (completed, failed or canceled), which is also in the store. An Error
-// only when no job could be recorded (flow not found, store unavailable).
+// only when no job could be recorded (flow not found, store unavailable, the flow already running
+// in a live process, nothing to resume).
 Result<host::Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
                            std::string_view flow_id, const RunOptions& options);
 

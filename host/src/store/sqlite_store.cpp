@@ -12,9 +12,11 @@
 #include <mutex>
 
 #include "secrets/redactor.hpp"
+#include "store/redacted.hpp"
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_jobs.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/store.hpp"
 
@@ -32,15 +34,6 @@ int64_t to_sql_limit(size_t limit) {
 
 std::string resource_name(ResourceKind kind, std::string_view id) {
   return fmt::format("{}/{}", to_string(kind), id);
-}
-
-// `doc` with every string passed through the process redactor: what the store writes never
-// holds a secret this process has seen, whoever built the text (defence in depth; the runtime
-// and the host's plugin boundary redact too).
-json::value redacted(json::object doc) {
-  json::value value(std::move(doc));
-  Redactor::process().redact_json(value);
-  return value;
 }
 
 Error with_prefix(Error error, std::string_view prefix) {
@@ -61,6 +54,15 @@ class SqliteStore final : public Store {
   Result<void> put_job(const Job& job) override;
   Result<std::optional<Job>> get_job(std::string_view id) override;
   Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) override;
+  Result<FlowClaim> claim_flow(const Job& job,
+                               const std::function<bool(Job&)>& close_if_dead) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_claim_flow(*db_, job, close_if_dead);
+  }
+  Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_update_running_job(*db_, job, errors);
+  }
 
   Result<void> add_errors(const std::vector<JobError>& errors) override;
   Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) override;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,18 @@ struct Job {
   std::string ended_at;    // empty while running
   std::string message;     // why the job failed or was canceled; empty otherwise
   int64_t pid = 0;         // the process running it while "running" ("pid"; 0 when unknown)
+  // With pid, the identity of that process: its start time in clock ticks since boot
+  // (/proc/PID/stat field 22), so that a reused pid is not taken for it ("pidStartTime"; 0 when
+  // unknown).
+  int64_t pid_start_time = 0;
+  std::string resumed_from;  // the unfinished job this one continues ("resumedFrom"), or empty
+  // The flow page submitted to the processors and not yet confirmed ("inFlight"), or null:
+  // {"exportId":..,"pages":[index],"recordIds":[..]}. Counts never include it.
+  boost::json::value in_flight;
+  // Where `sluice flow run FLOW --resume` continues ("checkpoint"), or null before any page was
+  // confirmed: {"generator":G,"exportId":..,"position":P,"skip":N,"exportRecords":R,
+  // "deltas":{exportId:state}} (runtime/job_recorder.hpp says what each means).
+  boost::json::value checkpoint;
 
   boost::json::object to_json() const;
   static Job from_json(const boost::json::object& doc);
@@ -98,6 +111,26 @@ class Store {
   virtual Result<std::optional<Job>> get_job(std::string_view id) = 0;
   // Newest first; all flows when flow_id is empty; at most `limit`.
   virtual Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) = 0;
+
+  // Claims flow `job.flow_id` for `job` (status "running") in one IMMEDIATE transaction, so that
+  // of several processes claiming at once exactly one succeeds: every running job of the flow is
+  // passed to `close_if_dead`, which returns false for a job whose process is alive (the claim
+  // then fails: `holder` is that job and nothing is written) and otherwise rewrites the job into
+  // its closed form (it is stored as rewritten and listed in `closed`). With job.resumed_from
+  // set, the claim also fails (`superseded` names the newer job) unless that job is the flow's
+  // newest. On success `job` is inserted.
+  struct FlowClaim {
+    bool claimed = false;
+    std::optional<Job> holder;      // the live job that holds the flow
+    std::string superseded;         // a job newer than job.resumed_from
+    std::vector<Job> closed;        // dead jobs closed by this claim
+  };
+  virtual Result<FlowClaim> claim_flow(const Job& job,
+                                       const std::function<bool(Job&)>& close_if_dead) = 0;
+  // In one transaction: replaces job `job.id` with `job` and adds `errors` (as add_errors), but
+  // only while the stored job is still "running"; returns false, writing nothing, when it is not
+  // (another process closed it, or a signal handler ended it).
+  virtual Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) = 0;
 
   // In one transaction; insert or replace by id (so adding an error again with resolved = true
   // resolves it).

@@ -68,6 +68,10 @@ json::object Job::to_json() const {
   if (!ended_at.empty()) doc["endedAt"] = ended_at;
   if (!message.empty()) doc["message"] = message;
   if (pid != 0) doc["pid"] = pid;
+  if (pid_start_time != 0) doc["pidStartTime"] = pid_start_time;
+  if (!resumed_from.empty()) doc["resumedFrom"] = resumed_from;
+  if (!in_flight.is_null()) doc["inFlight"] = in_flight;
+  if (!checkpoint.is_null()) doc["checkpoint"] = checkpoint;
   return doc;
 }
 
@@ -87,6 +91,10 @@ Job Job::from_json(const json::object& doc) {
   job.ended_at = string_field(doc, "endedAt");
   job.message = string_field(doc, "message");
   job.pid = count_field(doc, "pid");
+  job.pid_start_time = count_field(doc, "pidStartTime");
+  job.resumed_from = string_field(doc, "resumedFrom");
+  if (const json::value* in_flight = doc.if_contains("inFlight")) job.in_flight = *in_flight;
+  if (const json::value* checkpoint = doc.if_contains("checkpoint")) job.checkpoint = *checkpoint;
   return job;
 }
 

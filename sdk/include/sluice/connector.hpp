@@ -35,8 +35,10 @@ struct ConnectorInfo {
   Schema import_settings;
 };
 
-// One page of an export. `state` is the checkpoint the host stores after a successful run and
-// hands back to the next open_export; `done` is true on the last page.
+// One page of an export. `state` is the delta checkpoint the host stores after a successful run
+// and hands back to the next open_export, or {"resume": position after this page, "delta": ..}
+// for an export that can be resumed mid-run (sdk/README.md, "Page states"); `done` is true on
+// the last page.
 struct Page {
   boost::json::array records;
   boost::json::value state;
@@ -89,7 +91,8 @@ class Connector {
   // `connection` is the connection resource with secrets resolved.
   virtual Result<std::unique_ptr<Connection>> open_connection(
       Context& context, const boost::json::object& connection) = 0;
-  // `state` is the checkpoint of the last successful run, or null.
+  // `state` is the delta checkpoint of the last successful run, or null; or, resuming a job,
+  // {"delta": that checkpoint, "resume": a position this export put in a page state}.
   virtual Result<std::unique_ptr<ExportReader>> open_export(Context& context,
                                                             Connection& connection,
                                                             const boost::json::object& export_doc,

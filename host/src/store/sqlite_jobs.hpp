@@ -1,0 +1,22 @@
+// The SQLite side of the job operations that must be atomic (Store::claim_flow and
+// Store::update_running_job): kept apart from sqlite_store.cpp so that the rules for jobs read in
+// one place. The caller holds the store's lock; `db` is not thread-safe.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace sluice::host {
+
+// Store::claim_flow on `db` (one BEGIN IMMEDIATE transaction).
+Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
+                                           const std::function<bool(Job&)>& close_if_dead);
+
+// Store::update_running_job on `db` (one BEGIN IMMEDIATE transaction).
+Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
+                                       const std::vector<JobError>& errors);
+
+}  // namespace sluice::host
