@@ -81,9 +81,15 @@ class Applier {
 
   void read_stream(std::istream& in, std::string_view name) {
     const size_t limit = options_.limits.max_file_bytes;
-    std::string text(limit + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(in.gcount()));
+    std::string text;
+    // In chunks, so a short input costs a short buffer; at most limit + 1 bytes.
+    constexpr size_t kChunk = 64 * 1024;
+    while (in && text.size() <= limit) {
+      const size_t before = text.size();
+      text.resize(before + std::min(kChunk, limit + 1 - before));
+      in.read(text.data() + before, static_cast<std::streamsize>(text.size() - before));
+      text.resize(before + static_cast<size_t>(in.gcount()));
+    }
     if (in.bad()) {
       issue(std::string(name), "cannot read it");
       return;
