@@ -216,23 +216,6 @@ Schema& Schema::ignored(std::string path, std::string help) {
 json::object Schema::to_json() const {
   json::object root = new_object_node();
   root.emplace("$schema", "https://json-schema.org/draft/2020-12/schema");
-  for (const Marker& marker : markers_) {
-    json::object* node = &root;
-    std::string_view rest = marker.path;
-    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
-      auto& props = (*node)["properties"];
-      if (!props.is_object()) props = json::object();
-      auto& child = props.as_object()[rest.substr(0, dot)];
-      if (!child.is_object()) child = new_object_node();
-      node = &child.as_object();
-      rest.remove_prefix(dot + 1);
-    }
-    auto& props = (*node)["properties"];
-    if (!props.is_object()) props = json::object();
-    json::object leaf{{marker.key, true}};
-    if (!marker.help.empty()) leaf["description"] = marker.help;
-    props.as_object()[rest] = std::move(leaf);
-  }
   for (const Field& field : fields_) {
     json::object* node = &root;
     std::string_view rest = field.path_;
@@ -261,6 +244,24 @@ json::object Schema::to_json() const {
     }
     props.as_object()[rest] = std::move(leaf);
     if (unconditional_required) add_unique(*node, rest);
+  }
+  // After the fields, so that declared fields keep their order (forms, messages).
+  for (const Marker& marker : markers_) {
+    json::object* node = &root;
+    std::string_view rest = marker.path;
+    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      auto& props = (*node)["properties"];
+      if (!props.is_object()) props = json::object();
+      auto& child = props.as_object()[rest.substr(0, dot)];
+      if (!child.is_object()) child = new_object_node();
+      node = &child.as_object();
+      rest.remove_prefix(dot + 1);
+    }
+    auto& props = (*node)["properties"];
+    if (!props.is_object()) props = json::object();
+    json::object leaf{{marker.key, true}};
+    if (!marker.help.empty()) leaf["description"] = marker.help;
+    props.as_object()[rest] = std::move(leaf);
   }
   return root;
 }
