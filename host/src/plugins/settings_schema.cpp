@@ -202,15 +202,19 @@ struct Validator {
   }
 
   void unknown_field(const std::string& path, std::string_view name, const json::object& props) {
-    std::vector<std::string> known;
+    std::vector<std::string> known;   // candidates for the suggestion
+    std::vector<std::string> usable;  // what to list when nothing is near
     for (const auto& [k, v] : props) {
-      if (!v.is_object() || !flag(v.as_object(), "x-sluice-ignored")) known.emplace_back(k);
+      const json::object* field = v.if_object();
+      if (field != nullptr && flag(*field, "x-sluice-ignored")) continue;
+      known.emplace_back(k);
+      if (field == nullptr || !flag(*field, "x-sluice-unsupported")) usable.emplace_back(k);
     }
     std::string message = "unknown field";
     if (auto near = nearest_name(name, known)) {
       message += fmt::format("; did you mean \"{}\"?", *near);
-    } else if (!known.empty() && known.size() <= 12) {
-      message += fmt::format("; the fields here are {}", fmt::join(known, ", "));
+    } else if (!usable.empty() && usable.size() <= 12) {
+      message += fmt::format("; the fields here are {}", fmt::join(usable, ", "));
     }
     add_message(path, std::move(message));
   }

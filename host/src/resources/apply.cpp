@@ -139,7 +139,7 @@ class Applier {
       }
       if (auto r = store_.put_resources(resources); !r) {
         report_.applied.clear();
-        report_.problems.push_back(r.error().message);
+        report_.problems.push_back(printable(r.error().message));
       }
     }
     return std::move(report_);
@@ -147,7 +147,8 @@ class Applier {
 
  private:
   void issue(const std::string& where, const std::string& message) {
-    report_.problems.push_back(fmt::format("{}: {}", where, message));
+    // Printable: a message may quote what a plugin or the store said about a user's value.
+    report_.problems.push_back(printable(fmt::format("{}: {}", where, message)));
   }
 
   void read_folder(const fs::path& folder) {
@@ -213,7 +214,7 @@ class Applier {
   void read_text(std::string_view text, const std::string& where, const fs::path& path) {
     auto value = parse_resource_text(text, where);
     if (!value) {
-      report_.problems.push_back(value.error().message);
+      report_.problems.push_back(printable(value.error().message));
       return;
     }
     if (value->is_array()) {
@@ -372,10 +373,10 @@ class Applier {
     }
     const json::value* processors = d.doc.if_contains("pageProcessors");
     if (processors == nullptr || processors->is_null() || processors->as_array().empty()) {
-      report_.warnings.push_back(fmt::format(
+      report_.warnings.push_back(printable(fmt::format(
           "{}: flow {} has no pageProcessors: its records will be exported, counted as ignored "
           "and sent nowhere; add {{\"type\": \"import\", \"_importId\": ...}} to deliver them",
-          d.where(), d.id));
+          d.where(), d.id)));
       return;
     }
     const json::array& steps = processors->as_array();
@@ -399,7 +400,7 @@ class Applier {
 
  public:
   void add_store_problems() {
-    for (std::string& p : store_problems_) report_.problems.push_back(std::move(p));
+    for (std::string& p : store_problems_) report_.problems.push_back(printable(p));
   }
 
  private:

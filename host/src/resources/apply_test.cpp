@@ -326,6 +326,14 @@ TEST_F(Apply, NamesMayHoldAnyTextAndAreStoredAsWritten) {
   EXPECT_EQ((**doc).at("name"), "two\nlines \x1b[31mred");
 }
 
+TEST_F(Apply, EveryProblemShowsControlCharactersFromTheUsersValuesEscaped) {
+  const auto problems = apply_one(R"({"_id": "api", "type": "h\u001b[2Jttp\n"})").problems;
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], HasSubstr("h\\x1b[2Jttp\\n"));
+  EXPECT_EQ(problems[0].find('\x1b'), std::string::npos);
+  EXPECT_EQ(problems[0].find('\n'), std::string::npos);
+}
+
 TEST_F(Apply, AJsonSyntaxErrorNamesTheFileLineAndColumn) {
   write("bad.json", "{\n  \"_id\": \"api\",\n  \"type\": http\n}");
   EXPECT_THAT(apply().problems,
