@@ -85,8 +85,15 @@ void flatten(const json::object& node, const std::string& prefix, std::vector<Se
     row.group = str_of(child, "x-sluice-group");
     row.secret = flag(child, "x-sluice-secret");
     if (auto* e = child.if_contains("enum"); e && e->is_array()) {
-      for (const auto& v : e->as_array())
+      const json::value* unsupported = child.if_contains("x-sluice-unsupportedValues");
+      for (const auto& v : e->as_array()) {
+        if (unsupported && unsupported->is_array() &&
+            std::find(unsupported->as_array().begin(), unsupported->as_array().end(), v) !=
+                unsupported->as_array().end()) {
+          continue;  // the platform's value, not implemented by this plugin
+        }
         row.values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+      }
     }
     rows.push_back(std::move(row));
     if (is_group) flatten(child, path, rows, required);

@@ -121,6 +121,17 @@ TEST(Validation, RefusesUnsupportedFieldsAndValuesAsNotSupportedYet) {
                 "$.paging.method: expected one of \"page\", \"url\", found string \"bogus\""});
 }
 
+TEST(Schemas, RowsListOnlyTheImplementedValuesAndNoMarkers) {
+  Schema s;
+  s.enumeration("paging.method", {"page", "skip"}).unsupported_values({"skip"});
+  s.unsupported("paging.skip");
+  s.ignored("formType");
+  const auto rows = flatten_schema(s.to_json());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].path, "paging.method");
+  EXPECT_EQ(rows[0].values, std::vector<std::string>{"page"});
+}
+
 TEST(NearestName, PrefersACaseInsensitiveMatchThenTheFewestEdits) {
   const std::vector<std::string> known{"relativeURI", "method", "pageProcessors", "http"};
   EXPECT_EQ(nearest_name("relativeUri", known), "relativeURI");
