@@ -200,6 +200,8 @@ struct Validator {
     return v.to_number<double>() < bound.to_number<double>();
   }
 
+  bool full() const { return issues.size() >= kMaxValidationIssues; }
+
   void add(const std::string& path, std::string expected, const json::value* found) {
     issues.push_back({path, std::move(expected), describe_json(found), {}});
   }
@@ -209,6 +211,7 @@ struct Validator {
   }
 
   void unknown_field(const std::string& path, std::string_view name, const json::object& props) {
+    if (full()) return;
     std::vector<std::string> known;   // candidates for the suggestion
     std::vector<std::string> usable;  // what to list when nothing is near
     for (const auto& [k, v] : props) {
@@ -230,6 +233,7 @@ struct Validator {
   // required by a condition that holds are missing.
   void check(const json::value& v, const json::object& schema, const std::string& path,
              bool absent_optional = false) {
+    if (full()) return;
     if (flag(schema, "x-sluice-ignored")) return;
     if (flag(schema, "x-sluice-unsupported")) {
       std::string message = "not supported yet by this version of Sluice";
@@ -305,6 +309,7 @@ struct Validator {
         const bool conditional = flag(cs, "x-sluice-required") &&
                                  cs.contains("x-sluice-showWhen") && condition_holds(cs);
         if (always || conditional) {
+          if (full()) return;
           issues.push_back({child_path_text,
                             "a value (required" +
                                 (conditional ? " when " + show_when_text(cs) : std::string()) + ")",
@@ -390,6 +395,9 @@ std::optional<std::string> nearest_name(std::string_view name,
   size_t best_distance = 0;
   for (const std::string& k : known) {
     if (k.size() > kLongest) continue;
+    // The distance is at least the difference in length: skip what cannot be near.
+    const size_t gap = k.size() > name.size() ? k.size() - name.size() : name.size() - k.size();
+    if (gap > std::max<size_t>(1, std::min(name.size(), k.size()) / 3)) continue;
     const size_t distance = edit_distance(wanted, lower(k));
     if (best == nullptr || distance < best_distance) {
       best = &k;
@@ -419,6 +427,13 @@ std::vector<ValidationIssue> validate_against_schema(const json::value& doc,
                                                      const json::object& schema) {
   Validator v{doc, {}};
   v.check(doc, schema, "$");
+  if (v.full()) {
+    v.issues.push_back(
+        {"$",
+         {},
+         {},
+         fmt::format("more problems not shown (the first {} are)", kMaxValidationIssues)});
+  }
   return std::move(v.issues);
 }
 

@@ -52,6 +52,10 @@ struct ValidationIssue {
 // nearest declared one. A property marked x-sluice-unsupported is refused as "not supported
 // yet"; one marked x-sluice-ignored is accepted with any value; an enum value listed in
 // x-sluice-unsupportedValues is refused as not supported yet.
+// At most this many issues are reported per document, then one saying more were not shown: a
+// document of many thousand unknown keys costs as much as one of a hundred.
+inline constexpr size_t kMaxValidationIssues = 100;
+
 std::vector<ValidationIssue> validate_against_schema(const boost::json::value& doc,
                                                      const boost::json::object& schema);
 

@@ -121,6 +121,15 @@ TEST(Validation, RefusesUnsupportedFieldsAndValuesAsNotSupportedYet) {
                 "$.paging.method: expected one of \"page\", \"url\", found string \"bogus\""});
 }
 
+TEST(Validation, ReportsAtMostAHundredIssuesPerDocument) {
+  json::object doc{{"http", json::object{{"baseURI", "u"}}}};
+  for (int i = 0; i < 5000; ++i) doc["unknown" + std::to_string(i)] = i;
+  const auto found = validate_against_schema(doc, schema());
+  ASSERT_EQ(found.size(), 101u);
+  EXPECT_EQ(found[0].to_string(), "$.unknown0: unknown field; the fields here are http");
+  EXPECT_EQ(found[100].to_string(), "$: more problems not shown (the first 100 are)");
+}
+
 TEST(Schemas, RowsListOnlyTheImplementedValuesAndNoMarkers) {
   Schema s;
   s.enumeration("paging.method", {"page", "skip"}).unsupported_values({"skip"});

@@ -139,7 +139,7 @@ class Applier {
       }
       if (auto r = store_.put_resources(resources); !r) {
         report_.applied.clear();
-        report_.problems.push_back(printable(r.error().message));
+        add_problem(r.error().message);
       }
     }
     return std::move(report_);
@@ -147,8 +147,19 @@ class Applier {
 
  private:
   void issue(const std::string& where, const std::string& message) {
-    // Printable: a message may quote what a plugin or the store said about a user's value.
-    report_.problems.push_back(printable(fmt::format("{}: {}", where, message)));
+    add_problem(fmt::format("{}: {}", where, message));
+  }
+
+  // Printable: a message may quote what a plugin or the store said about a user's value. At most
+  // kMaxProblems are kept, then one line saying that more were found.
+  void add_problem(const std::string& text) {
+    constexpr size_t kMaxProblems = 1000;
+    if (report_.problems.size() < kMaxProblems) {
+      report_.problems.push_back(printable(text));
+    } else if (report_.problems.size() == kMaxProblems) {
+      report_.problems.push_back(
+          fmt::format("more problems not shown (the first {} are)", kMaxProblems));
+    }
   }
 
   void read_folder(const fs::path& folder) {
@@ -214,7 +225,7 @@ class Applier {
   void read_text(std::string_view text, const std::string& where, const fs::path& path) {
     auto value = parse_resource_text(text, where);
     if (!value) {
-      report_.problems.push_back(printable(value.error().message));
+      add_problem(value.error().message);
       return;
     }
     if (value->is_array()) {
@@ -400,7 +411,7 @@ class Applier {
 
  public:
   void add_store_problems() {
-    for (std::string& p : store_problems_) report_.problems.push_back(printable(p));
+    for (const std::string& p : store_problems_) add_problem(p);
   }
 
  private:

@@ -392,6 +392,15 @@ TEST_F(Apply, AStreamHoldingAnArrayOfResourcesIsApplied) {
   EXPECT_EQ(report.applied[3].id, "copy");
 }
 
+TEST_F(Apply, ReportsAtMostAThousandProblems) {
+  json::array docs;
+  for (int i = 0; i < 3000; ++i) docs.push_back(json::object{{"nothing", i}});
+  const auto problems = apply_one(json::serialize(docs)).problems;
+  ASSERT_EQ(problems.size(), 1001u);
+  EXPECT_THAT(problems[999], HasSubstr("<in> [999]: cannot tell what this document is"));
+  EXPECT_EQ(problems[1000], "more problems not shown (the first 1000 are)");
+}
+
 TEST_F(Apply, EachReferencedResourceIsReadFromTheStoreAtMostOnce) {
   ASSERT_THAT(apply_one(kConnection).problems, IsEmpty());
   json::array exports;
