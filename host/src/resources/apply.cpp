@@ -174,6 +174,8 @@ class Applier {
         report_.skipped.push_back(
             {e.path(), e.is_directory(type_ec) ? "hidden folder" : "hidden file"});
         if (e.is_directory(type_ec)) it.disable_recursion_pending();
+      } else if (e.is_symlink(type_ec) && e.is_directory(type_ec)) {
+        report_.skipped.push_back({e.path(), "link to a folder, not followed"});
       } else if (e.is_regular_file(type_ec)) {
         if (e.path().extension() == ".json") {
           files.push_back(e.path());

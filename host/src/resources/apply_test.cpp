@@ -371,9 +371,10 @@ TEST_F(Apply, AFolderSaysWhichFilesItSkipped) {
   write(".hidden.json", "not even json");
   write(".git/config.json", "{}");
   write("sub/.swp", "x");
+  fs::create_directory_symlink(dir_ / "sub", dir_ / "sub-link");
   ApplyReport report = apply();
   EXPECT_THAT(report.problems, IsEmpty());
-  ASSERT_EQ(report.skipped.size(), 4u);
+  ASSERT_EQ(report.skipped.size(), 5u);
   EXPECT_EQ(report.skipped[0].file, dir_ / ".git");
   EXPECT_EQ(report.skipped[0].reason, "hidden folder");
   EXPECT_EQ(report.skipped[1].file, dir_ / ".hidden.json");
@@ -382,6 +383,8 @@ TEST_F(Apply, AFolderSaysWhichFilesItSkipped) {
   EXPECT_EQ(report.skipped[2].reason, "not a .json file");
   EXPECT_EQ(report.skipped[3].file, dir_ / "sub/.swp");
   EXPECT_EQ(report.skipped[3].reason, "hidden file");
+  EXPECT_EQ(report.skipped[4].file, dir_ / "sub-link");
+  EXPECT_EQ(report.skipped[4].reason, "link to a folder, not followed");
 }
 
 TEST_F(Apply, AStreamHoldingAnArrayOfResourcesIsApplied) {
