@@ -49,9 +49,9 @@ struct ApplyReport {
 };
 
 // Reads `path`: a .json file (whatever its name) or a folder, whose *.json files are read in
-// path order, recursively; hidden files and folders (".name"), other files and links to folders
-// (not followed) are skipped and listed in `skipped`. Uses the store only to look up references not in this apply, each
-// referenced id at most once.
+// path order, recursively; hidden files and folders (".name"), other files and links to
+// folders (not followed) are skipped and listed in `skipped`. Uses the store only to look up
+// references not in this apply, each referenced id at most once.
 ApplyReport apply_resources(const std::filesystem::path& path, Store& store,
                             const PluginRegistry& registry, const ApplyOptions& options = {});
 

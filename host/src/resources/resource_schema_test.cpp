@@ -32,8 +32,8 @@ TEST(HostSchema, EveryFieldOfEveryKindIsListedInTheDocs) {
   const std::string docs{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   ASSERT_FALSE(docs.empty());
   std::set<std::string> names;
-  for (ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport,
-                            ResourceKind::kImport, ResourceKind::kFlow}) {
+  for (ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport, ResourceKind::kImport,
+                            ResourceKind::kFlow}) {
     collect_names(host_schema(kind), names);
   }
   for (const std::string& name : names) {
