@@ -83,7 +83,7 @@ class Applier {
     const size_t limit = options_.limits.max_file_bytes;
     std::string text;
     // In chunks, so a short input costs a short buffer; at most limit + 1 bytes.
-    constexpr size_t kChunk = 64 * 1024;
+    constexpr size_t kChunk = size_t{64} * 1024;
     while (in && text.size() <= limit) {
       const size_t before = text.size();
       text.resize(before + std::min(kChunk, limit + 1 - before));

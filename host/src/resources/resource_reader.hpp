@@ -13,7 +13,7 @@
 
 namespace sluice::host {
 
-inline constexpr size_t kMiB = 1024 * 1024;
+inline constexpr size_t kMiB = size_t{1024} * 1024;
 
 struct ReadLimits {
   size_t max_document_bytes = 5 * kMiB;  // one resource, as serialized JSON
