@@ -30,6 +30,7 @@ struct Document {
   std::string id;
   json::object doc;
   std::vector<std::string> secret_paths;
+  bool referable = true;  // false when its _id is invalid: it takes no place in the index
 
   std::string where() const { return in_array ? fmt::format("{} [{}]", file, index) : file; }
 };
@@ -107,6 +108,7 @@ class Applier {
   void validate() {
     for (size_t i = 0; i < docs_.size(); ++i) {
       const Document& d = docs_[i];
+      if (!d.referable) continue;
       auto [it, inserted] = index_.emplace(std::pair{d.kind, d.id}, i);
       if (!inserted) {
         issue(d.where(),
@@ -286,7 +288,10 @@ class Applier {
             fmt::format("$._id: expected an id of letters, digits and . _ : - (starting with a "
                         "letter or digit, at most {} characters), found {}",
                         kMaxIdLength, describe_json(id)));
-      return;
+      // Still checked, so that one apply lists every problem of the document; named by its
+      // position, never referenced, never stored (there is a problem).
+      d.id = d.in_array ? fmt::format("[{}]", d.index) : "(with an invalid _id)";
+      d.referable = false;
     }
     docs_.push_back(std::move(d));
   }

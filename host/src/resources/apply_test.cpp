@@ -316,6 +316,16 @@ TEST_F(Apply, IdsHaveNoControlCharactersAndMatchOnePattern) {
   EXPECT_FALSE(is_valid_resource_id("a\tb"));
 }
 
+TEST_F(Apply, ADocumentWithAnInvalidIdIsStillCheckedForItsOtherProblems) {
+  EXPECT_THAT(apply_one(R"({"_id": "a b", "type": "http", "htp": {},
+                           "http": {"baseURI": "http://127.0.0.1:1"}})")
+                  .problems,
+              ElementsAre("<in>: $._id: expected an id of letters, digits and . _ : - (starting "
+                          "with a letter or digit, at most 128 characters), found string \"a b\"",
+                          "<in>: connection (with an invalid _id): $.htp: unknown field; did you "
+                          "mean \"http\"?"));
+}
+
 TEST_F(Apply, NamesMayHoldAnyTextAndAreStoredAsWritten) {
   ASSERT_THAT(apply_one(R"({"_id": "api", "type": "http", "name": "two\nlines \u001b[31mred",
                            "http": {"baseURI": "http://127.0.0.1:1"}})")
