@@ -19,6 +19,99 @@ void declare_headers(Schema& s, const char* help) {
   s.array("http.headers").label("HTTP headers").group("Request").items(header_item()).help(help);
 }
 
+// integrator.io's HTTP settings (reference/integratorio.md §3) that this plugin does not act on
+// yet: a resource that sets one is refused as "not supported yet", never stored and ignored.
+void declare_unsupported_connection_settings(Schema& s) {
+  s.ignored("http.formType", "how integrator.io's form showed the connection");
+  for (const char* path : {"http.successMediaType",
+                           "http.errorMediaType",
+                           "http.concurrencyLevel",
+                           "http.targetConcurrencyLevel",
+                           "http.rateLimit",
+                           "http.retryHeader",
+                           "http.disableStrictSSL",
+                           "http.clientCertificates",
+                           "http.encrypted",
+                           "http.unencrypted",
+                           "http.encryptedFields",
+                           "http.unencryptedFields",
+                           "http._httpConnectorId",
+                           "http._httpConnectorVersionId",
+                           "http._iClientId",
+                           "http.auth.oauth",
+                           "http.auth.cookie",
+                           "http.auth.jwt",
+                           "http.auth.wsse",
+                           "http.auth.failStatusCode",
+                           "http.auth.failures",
+                           "http.auth.failPath",
+                           "http.auth.failValues",
+                           "http.auth.skipFollowAuthorizationHeader",
+                           "http.auth.token.refreshMethod",
+                           "http.auth.token.refreshRelativeURI",
+                           "http.auth.token.refreshBody",
+                           "http.auth.token.refreshMediaType",
+                           "http.auth.token.refreshResponseMediaType",
+                           "http.auth.token.refreshTokenPath",
+                           "http.auth.token.refreshToken",
+                           "http.auth.token.refreshTokenLocation",
+                           "http.auth.token.refreshHeaders",
+                           "http.auth.token.tokenPaths",
+                           "http.auth.token.revoke",
+                           "http.ping.body",
+                           "http.ping.successPath",
+                           "http.ping.successValues",
+                           "http.ping.allowArrayforSuccessPath",
+                           "http.ping.failPath",
+                           "http.ping.failValues",
+                           "http.ping.errorPath"}) {
+    s.unsupported(path);
+  }
+}
+
+void declare_unsupported_export_settings(Schema& s) {
+  for (const char* path : {"http.requestMediaType",
+                           "http.successMediaType",
+                           "http.errorMediaType",
+                           "http.type",
+                           "http._asyncHelperId",
+                           "http.sendAuthForFileDownloads",
+                           "http.once",
+                           "http.paging.skip",
+                           "http.paging.token",
+                           "http.paging.pathLocation",
+                           "http.paging.pathAfterFirstRequest",
+                           "http.paging.relativeURI",
+                           "http.paging.body",
+                           "http.paging.linkHeaderRelation",
+                           "http.paging.resourcePath",
+                           "http.response.resourceIdPath",
+                           "http.response.successPath",
+                           "http.response.successValues",
+                           "http.response.failPath",
+                           "http.response.failValues",
+                           "http.response.errorPath",
+                           "http.response.allowArrayforSuccessPath",
+                           "http.response.twoDArray",
+                           "http.response.blobFormat"}) {
+    s.unsupported(path);
+  }
+}
+
+void declare_unsupported_import_settings(Schema& s) {
+  s.unsupported("http.body",
+                "the request body is the record (or an array of records) as JSON; remove it");
+  for (const char* path :
+       {"http.requestType", "http.existingExtract", "http.existingLookupName", "http.ignoreExtract",
+        "http.ignoreLookupName", "http.sendPostMappedData", "http.ignoreEmptyNodes",
+        "http.strictHandlebarEvaluation", "http.requestMediaType", "http.successMediaType",
+        "http.errorMediaType", "http._asyncHelperId", "http.endPointBodyLimit",
+        "http.response.failPath", "http.response.failValues",
+        "http.response.allowArrayforSuccessPath"}) {
+    s.unsupported(path);
+  }
+}
+
 }  // namespace
 
 Schema connection_schema() {
@@ -31,7 +124,8 @@ Schema connection_schema() {
           "Absolute http:// or https:// URL every relative URI is appended to, e.g. "
           "https://api.example.com/v1. Credentials do not belong here: use the authentication "
           "settings.");
-  s.enumeration("http.mediaType", {"json"})
+  s.enumeration("http.mediaType", {"json", "xml", "urlencoded", "form-data", "plaintext"})
+      .unsupported_values({"xml", "urlencoded", "form-data", "plaintext"})
       .label("Media type")
       .default_value("json")
       .group("General")
@@ -42,7 +136,10 @@ Schema connection_schema() {
                   "Headers sent with every request of this connection. An export's or "
                   "import's own http.headers replace same-named ones.");
 
-  s.enumeration("http.auth.type", {"none", "basic", "token"})
+  s.enumeration("http.auth.type", {"none", "basic", "token", "custom", "oauth", "wsse", "cookie",
+                                   "digest", "oauth1", "jwtbearer", "jwt", "specific"})
+      .unsupported_values(
+          {"custom", "oauth", "wsse", "cookie", "digest", "oauth1", "jwtbearer", "jwt", "specific"})
       .label("Authentication type")
       .default_value("none")
       .group("Authentication")
@@ -67,7 +164,8 @@ Schema connection_schema() {
       .group("Authentication")
       .shown_when("http.auth.type", "token")
       .help("The API key or access token. Stored encrypted; never logged.");
-  s.enumeration("http.auth.token.location", {"header", "url"})
+  s.enumeration("http.auth.token.location", {"header", "url", "body"})
+      .unsupported_values({"body"})
       .label("Send token via")
       .default_value("header")
       .group("Authentication")
@@ -100,16 +198,19 @@ Schema connection_schema() {
       .help(
           "Requested to test the connection; empty requests the base URI itself. Any 2xx "
           "status means the connection works.");
-  s.enumeration("http.ping.method", {"GET", "POST", "HEAD"})
+  s.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
+      .unsupported_values({"PUT"})
       .label("Test connection method")
       .default_value("GET")
       .group("Test connection");
+  declare_unsupported_connection_settings(s);
   return s;
 }
 
 Schema export_schema() {
   Schema s;
-  s.enumeration("http.method", {"GET", "POST", "PUT", "PATCH"})
+  s.enumeration("http.method", {"GET", "POST", "PUT", "PATCH", "DELETE"})
+      .unsupported_values({"DELETE"})
       .label("HTTP method")
       .default_value("GET")
       .group("Request");
@@ -133,7 +234,9 @@ Schema export_schema() {
           "means the body itself is the array. A path that is missing or does not hold an array "
           "fails the export with the keys that were found, rather than exporting 0 records.");
 
-  s.enumeration("http.paging.method", {"page", "url"})
+  s.enumeration("http.paging.method",
+                {"page", "url", "relativeuri", "body", "linkheader", "token", "skip"})
+      .unsupported_values({"relativeuri", "body", "linkheader", "token", "skip"})
       .label("Paging method")
       .group("Paging")
       .help(
@@ -144,6 +247,7 @@ Schema export_schema() {
       .label("Page number to start from")
       .default_value(0)
       .minimum(0)
+      .maximum(2147483647)
       .group("Paging")
       .shown_when("http.paging.method", "page")
       .help(
@@ -190,6 +294,7 @@ Schema export_schema() {
       .help(
           "Dotted path in the response body to the total number of records; paging stops once "
           "that many have been exported.");
+  declare_unsupported_export_settings(s);
   return s;
 }
 
@@ -246,6 +351,7 @@ Schema import_schema() {
       .help(
           "Dotted path to the error message within a failed record's result; without it the "
           "message comes from the result's errors[].message.");
+  declare_unsupported_import_settings(s);
   return s;
 }
 

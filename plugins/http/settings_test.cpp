@@ -2,6 +2,7 @@
 // with secrets marked and conditions on the auth fields.
 #include "settings.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -34,6 +35,21 @@ std::set<std::string> secret_paths(const Schema& schema) {
   std::set<std::string> out;
   for (const Field& f : schema.fields()) {
     if (f.is_secret()) out.insert(f.path());
+  }
+  return out;
+}
+
+// The values of an enumeration the plugin implements (its enum minus x-sluice-unsupportedValues).
+json::array supported(const json::object& schema, std::string_view path) {
+  const json::object* field = node(schema, path);
+  if (field == nullptr) return {};
+  json::array out;
+  const json::value* unsupported = field->if_contains("x-sluice-unsupportedValues");
+  for (const json::value& v : field->at("enum").as_array()) {
+    const bool listed = unsupported != nullptr &&
+                        std::find(unsupported->as_array().begin(), unsupported->as_array().end(),
+                                  v) != unsupported->as_array().end();
+    if (!listed) out.push_back(v);
   }
   return out;
 }
@@ -72,15 +88,15 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   ASSERT_NE(node(schema, "http.baseURI"), nullptr);
   EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
-  EXPECT_EQ(node(schema, "http.mediaType")->at("enum"), json::array({"json"}));
-  EXPECT_EQ(node(schema, "http.auth.type")->at("enum"), json::array({"none", "basic", "token"}));
+  EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
+  EXPECT_EQ(supported(schema, "http.auth.type"), json::array({"none", "basic", "token"}));
   EXPECT_EQ(node(schema, "http.auth.type")->at("default"), "none");
-  EXPECT_EQ(node(schema, "http.auth.token.location")->at("enum"), json::array({"header", "url"}));
+  EXPECT_EQ(supported(schema, "http.auth.token.location"), json::array({"header", "url"}));
   EXPECT_EQ(node(schema, "http.auth.token.location")->at("default"), "header");
   EXPECT_EQ(node(schema, "http.auth.token.headerName")->at("default"), "Authorization");
   EXPECT_EQ(node(schema, "http.auth.token.scheme")->at("default"), "Bearer");
   EXPECT_EQ(node(schema, "http.auth.token.paramName")->at("default"), "access_token");
-  EXPECT_EQ(node(schema, "http.ping.method")->at("enum"), json::array({"GET", "POST", "HEAD"}));
+  EXPECT_EQ(supported(schema, "http.ping.method"), json::array({"GET", "POST", "HEAD"}));
   EXPECT_EQ(node(schema, "http.ping.method")->at("default"), "GET");
   EXPECT_EQ(node(schema, "http.auth.basic.password")->at("x-sluice-showWhen"),
             json::parse(R"({"path":"http.auth.type","in":["basic"]})"));
@@ -99,9 +115,9 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
                              "http.paging.lastPagePath", "http.paging.lastPageValues",
                              "http.paging.maxPagePath", "http.paging.maxCountPath"}));
   const json::object schema = export_schema().to_json();
-  EXPECT_EQ(node(schema, "http.method")->at("enum"), json::array({"GET", "POST", "PUT", "PATCH"}));
+  EXPECT_EQ(supported(schema, "http.method"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
-  EXPECT_EQ(node(schema, "http.paging.method")->at("enum"), json::array({"page", "url"}));
+  EXPECT_EQ(supported(schema, "http.paging.method"), json::array({"page", "url"}));
   EXPECT_FALSE(node(schema, "http.paging.method")->contains("default"));
   EXPECT_EQ(node(schema, "http.paging.page")->at("default"), 0);
   EXPECT_EQ(node(schema, "http.relativeURI")->at("x-sluice-template"), json::value(true));
@@ -114,10 +130,33 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
                                    "http.response.resourceIdPath", "http.response.successPath",
                                    "http.response.successValues", "http.response.errorPath"}));
   const json::object schema = import_schema().to_json();
-  EXPECT_EQ(node(schema, "http.method")->at("enum"), json::array({"POST", "PUT", "PATCH"}));
+  EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
   EXPECT_EQ(node(schema, "http.batchSize")->at("default"), 1);
   EXPECT_EQ(node(schema, "http.batchSize")->at("minimum").to_number<double>(), 1.0);
+}
+
+TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
+  const json::object connection = connection_schema().to_json();
+  for (const char* path : {"http.auth.oauth", "http.concurrencyLevel", "http.rateLimit",
+                           "http.auth.token.refreshTokenPath", "http.ping.successPath"}) {
+    ASSERT_NE(node(connection, path), nullptr) << path;
+    EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
+  }
+  EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
+            json::array({"custom", "oauth", "wsse", "cookie", "digest", "oauth1", "jwtbearer",
+                         "jwt", "specific"}));
+  const json::object exp = export_schema().to_json();
+  for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
+                           "http.requestMediaType", "http.once"}) {
+    ASSERT_NE(node(exp, path), nullptr) << path;
+    EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
+  }
+  const json::object imp = import_schema().to_json();
+  for (const char* path : {"http.body", "http.requestType", "http.ignoreEmptyNodes"}) {
+    ASSERT_NE(node(imp, path), nullptr) << path;
+    EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
+  }
 }
 
 TEST(HttpSettings, EveryFieldHasALabelHelpOrGroup) {

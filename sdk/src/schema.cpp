@@ -68,6 +68,7 @@ Field& Field::operator=(const Field& other) {
   has_default_ = other.has_default_;
   default_ = other.default_;
   enum_values_ = other.enum_values_;
+  unsupported_values_ = other.unsupported_values_;
   shown_when_path_ = other.shown_when_path_;
   shown_when_values_ = other.shown_when_values_;
   has_minimum_ = other.has_minimum_;
@@ -115,6 +116,10 @@ Field& Field::shown_when(std::string path, std::vector<json::value> values) {
 Field& Field::shown_when(std::string path, json::value value) {
   return shown_when(std::move(path), std::vector<json::value>{std::move(value)});
 }
+Field& Field::unsupported_values(std::vector<std::string> values) {
+  unsupported_values_ = std::move(values);
+  return *this;
+}
 Field& Field::minimum(double value) {
   minimum_ = value;
   has_minimum_ = true;
@@ -146,6 +151,11 @@ json::object Field::to_json() const {
     json::array values;
     for (const auto& v : enum_values_) values.emplace_back(v);
     out["enum"] = std::move(values);
+    if (!unsupported_values_.empty()) {
+      json::array unsupported;
+      for (const auto& v : unsupported_values_) unsupported.emplace_back(v);
+      out["x-sluice-unsupportedValues"] = std::move(unsupported);
+    }
   }
   if (type_ == FieldType::kTemplate) out["x-sluice-template"] = true;
   if (type_ == FieldType::kObject) out["properties"] = json::object();
@@ -194,6 +204,15 @@ Field& Schema::object(std::string path) { return add(std::move(path), FieldType:
 Field& Schema::array(std::string path) { return add(std::move(path), FieldType::kArray); }
 Field& Schema::tmpl(std::string path) { return add(std::move(path), FieldType::kTemplate); }
 
+Schema& Schema::unsupported(std::string path, std::string help) {
+  markers_.push_back({std::move(path), "x-sluice-unsupported", std::move(help)});
+  return *this;
+}
+Schema& Schema::ignored(std::string path, std::string help) {
+  markers_.push_back({std::move(path), "x-sluice-ignored", std::move(help)});
+  return *this;
+}
+
 json::object Schema::to_json() const {
   json::object root = new_object_node();
   root.emplace("$schema", "https://json-schema.org/draft/2020-12/schema");
@@ -225,6 +244,24 @@ json::object Schema::to_json() const {
     }
     props.as_object()[rest] = std::move(leaf);
     if (unconditional_required) add_unique(*node, rest);
+  }
+  // After the fields, so that declared fields keep their order (forms, messages).
+  for (const Marker& marker : markers_) {
+    json::object* node = &root;
+    std::string_view rest = marker.path;
+    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      auto& props = (*node)["properties"];
+      if (!props.is_object()) props = json::object();
+      auto& child = props.as_object()[rest.substr(0, dot)];
+      if (!child.is_object()) child = new_object_node();
+      node = &child.as_object();
+      rest.remove_prefix(dot + 1);
+    }
+    auto& props = (*node)["properties"];
+    if (!props.is_object()) props = json::object();
+    json::object leaf{{marker.key, true}};
+    if (!marker.help.empty()) leaf["description"] = marker.help;
+    props.as_object()[rest] = std::move(leaf);
   }
   return root;
 }

@@ -9,6 +9,23 @@ namespace {
 
 namespace json = boost::json;
 
+TEST(Schema, MarksUnsupportedAndIgnoredSettingsWithoutMakingThemFields) {
+  Schema s;
+  s.enumeration("http.auth.type", {"none", "oauth"}).unsupported_values({"oauth"});
+  s.unsupported("http.auth.oauth", "use token");
+  s.ignored("http.formType");
+  EXPECT_EQ(s.fields().size(), 1u);
+  EXPECT_EQ(s.to_json(), json::parse(R"({
+    "type":"object","properties":{
+      "http":{"type":"object","properties":{
+        "auth":{"type":"object","properties":{
+          "type":{"type":"string","enum":["none","oauth"],
+                  "x-sluice-unsupportedValues":["oauth"]},
+          "oauth":{"x-sluice-unsupported":true,"description":"use token"}}},
+        "formType":{"x-sluice-ignored":true}}}},
+    "$schema":"https://json-schema.org/draft/2020-12/schema"})"));
+}
+
 TEST(Schema, NestsDottedPathsAndListsUnconditionalRequiredFieldsAtEveryLevel) {
   Schema s;
   s.tmpl("http.baseURI").label("Base URI").help("Where the API lives").required().group("General");

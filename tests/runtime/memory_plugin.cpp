@@ -207,6 +207,15 @@ class MemoryConnector : public sluice::Connector {
     info.label = "In-memory test connector";
     info.export_settings.integer("memory.count").default_value(10);
     info.export_settings.boolean("memory.resumable");
+    info.export_settings.integer("memory.pagesOf");
+    info.export_settings.integer("memory.delayMs");
+    info.export_settings.integer("memory.failOnPage");
+    info.export_settings.string("memory.prefix");
+    info.export_settings.string("memory.log");
+    info.import_settings.string("memory.name");
+    info.import_settings.string("memory.failPageWith");
+    info.import_settings.boolean("memory.authFail");
+    info.import_settings.string("memory.log");
     info.import_settings.array("memory.rejectIds").items(sluice::FieldType::kString);
     // The limits modes (tests/limits).
     info.connection.boolean("memory.stall");

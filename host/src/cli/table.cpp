@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "resources/printable.hpp"
+
 namespace sluice::cli {
 
 namespace {
@@ -12,7 +14,16 @@ size_t width(const std::string& text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
+std::vector<std::string> printable_row(const std::vector<std::string>& row) {
+  std::vector<std::string> out;
+  out.reserve(row.size());
+  for (const auto& cell : row) out.push_back(host::printable(cell));
+  return out;
+}
+
 }  // namespace
+
+void Table::add(const std::vector<std::string>& row) { rows_.push_back(printable_row(row)); }
 
 void Table::print(std::ostream& out) const {
   std::vector<size_t> widths(headers_.size(), 0);
@@ -25,7 +36,8 @@ void Table::print(std::ostream& out) const {
   auto line = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
       out << row[i];
-      if (i + 1 < row.size()) out << std::string(widths[i] - width(row[i]) + 2, ' ');
+      if (i + 1 < row.size() && i < widths.size())
+        out << std::string(widths[i] - width(row[i]) + 2, ' ');
     }
     out << '\n';
   };

@@ -7,7 +7,9 @@
 // and the Debian-packaged validators work on other JSON libraries than Boost.JSON.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -38,14 +40,29 @@ struct ValidationIssue {
   std::string path;      // JSON path, e.g. "$.http.baseURI"
   std::string expected;  // e.g. "a string (required)"
   std::string found;     // e.g. "nothing", "number 42"
+  std::string message;   // set instead of expected/found, e.g. "unknown field; did you mean ..."
 
-  std::string to_string() const;  // "$.http.baseURI: expected ..., found ..."
+  // "$.http.baseURI: expected ..., found ..." or "$.htp: unknown field; did you mean \"http\"?"
+  std::string to_string() const;
 };
 
-// Checks `doc` against `schema`: types, enums, bounds, required fields (conditional ones only
-// while their x-sluice-showWhen holds). Properties the schema does not declare are allowed.
+// Checks `doc` against `schema`: types (integers exact: int64 without fraction or exponent),
+// enums, bounds, required fields (conditional ones only while their x-sluice-showWhen holds).
+// Objects are closed (see is_closed in the .cpp): an undeclared property is an issue naming the
+// nearest declared one. A property marked x-sluice-unsupported is refused as "not supported
+// yet"; one marked x-sluice-ignored is accepted with any value; an enum value listed in
+// x-sluice-unsupportedValues is refused as not supported yet.
+// At most this many issues are reported per document, then one saying more were not shown: a
+// document of many thousand unknown keys costs as much as one of a hundred.
+inline constexpr size_t kMaxValidationIssues = 100;
+
 std::vector<ValidationIssue> validate_against_schema(const boost::json::value& doc,
                                                      const boost::json::object& schema);
+
+// The entry of `known` nearest to `name`: an equal one ignoring case first, else the nearest by
+// Damerau-Levenshtein distance if it is within one edit per three characters; nullopt if none.
+std::optional<std::string> nearest_name(std::string_view name,
+                                        const std::vector<std::string>& known);
 
 // "nothing", "string \"abc\"", "number 42", "object", ... for error messages.
 std::string describe_json(const boost::json::value* value);

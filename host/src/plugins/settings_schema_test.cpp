@@ -28,9 +28,129 @@ std::vector<std::string> issues(const char* doc) {
   return out;
 }
 
-TEST(Validation, AcceptsAValidDocumentWithUndeclaredFields) {
-  EXPECT_EQ(issues(R"({"_id":"x","http":{"baseURI":"http://a","extra":1}})"),
+TEST(Validation, AcceptsAValidDocument) {
+  EXPECT_EQ(issues(R"({"http":{"baseURI":"http://a","batchSize":5}})"), std::vector<std::string>{});
+}
+
+TEST(Validation, RefusesAnUndeclaredFieldNamingTheNearestDeclaredOne) {
+  EXPECT_EQ(issues(R"({"htp":{},"http":{"baseURI":"http://a","batchSiz":1,"bogus":1}})"),
+            (std::vector<std::string>{
+                "$.htp: unknown field; did you mean \"http\"?",
+                "$.http.batchSiz: unknown field; did you mean \"batchSize\"?",
+                "$.http.bogus: unknown field; the fields here are baseURI, auth, batchSize"}));
+}
+
+TEST(Validation, AnUnknownFieldWithAnOddNameIsQuotedWithItsControlCharactersEscaped) {
+  EXPECT_EQ(
+      issues(R"({"http":{"baseURI":"u"},"a\u001b[2Jb":1})"),
+      (std::vector<std::string>{"$[\"a\\u001b[2Jb\"]: unknown field; the fields here are http"}));
+}
+
+TEST(Validation, AnObjectFieldWithoutDeclaredChildrenIsFreeForm) {
+  Schema s;
+  s.object("settings");
+  EXPECT_TRUE(
+      validate_against_schema(json::parse(R"({"settings":{"any":{"thing":1}}})"), s.to_json())
+          .empty());
+}
+
+TEST(Validation, IntegersAreExact) {
+  Schema s;
+  s.integer("size").minimum(1).maximum(10000);
+  auto check = [&](const char* doc) {
+    std::vector<std::string> out;
+    for (const auto& i : validate_against_schema(json::parse(doc), s.to_json()))
+      out.push_back(i.to_string());
+    return out;
+  };
+  EXPECT_EQ(check(R"({"size":100})"), std::vector<std::string>{});
+  EXPECT_EQ(check(R"({"size":"100"})"),
+            std::vector<std::string>{
+                "$.size: expected an integer from 1 to 10000, found string \"100\""});
+  EXPECT_EQ(check(R"({"size":true})"),
+            std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found true"});
+  EXPECT_EQ(
+      check(R"({"size":1.5})"),
+      std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number 1.5"});
+  EXPECT_EQ(check(R"({"size":1.0})"),
+            std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number "
+                                     "1.0 (written with a fraction or an exponent)"});
+  EXPECT_EQ(
+      check(R"({"size":0})"),
+      std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number 0"});
+  EXPECT_EQ(
+      check(R"({"size":-5})"),
+      std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number -5"});
+  EXPECT_EQ(
+      check(R"({"size":10001})"),
+      std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number 10001"});
+  EXPECT_EQ(check(R"({"size":18446744073709551615})"),
+            std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number "
+                                     "18446744073709551615"});
+  EXPECT_EQ(check(R"({"size":18446744073709551616})"),
+            std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number "
+                                     "1.8446744073709552e+19"});
+  EXPECT_EQ(
+      check(R"({"size":1e300})"),
+      std::vector<std::string>{"$.size: expected an integer from 1 to 10000, found number 1e+300"});
+}
+
+TEST(Validation, RefusesUnsupportedFieldsAndValuesAsNotSupportedYet) {
+  Schema s;
+  s.enumeration("paging.method", {"page", "url", "skip"}).unsupported_values({"skip"});
+  s.unsupported("paging.token", "use paging.method page");
+  s.unsupported("transform");
+  s.ignored("lastModified");
+  auto check = [&](const char* doc) {
+    std::vector<std::string> out;
+    for (const auto& i : validate_against_schema(json::parse(doc), s.to_json()))
+      out.push_back(i.to_string());
+    return out;
+  };
+  EXPECT_EQ(check(R"({"paging":{"method":"page"},"lastModified":{"any":1}})"),
             std::vector<std::string>{});
+  EXPECT_EQ(
+      check(R"({"paging":{"method":"skip","token":"t"},"transform":{}})"),
+      (std::vector<std::string>{
+          "$.paging.method: \"skip\" is not supported yet by this version of Sluice; use "
+          "one of \"page\", \"url\"",
+          "$.paging.token: not supported yet by this version of Sluice: use paging.method page",
+          "$.transform: not supported yet by this version of Sluice; remove it"}));
+  EXPECT_EQ(check(R"({"paging":{"method":"bogus"}})"),
+            std::vector<std::string>{
+                "$.paging.method: expected one of \"page\", \"url\", found string \"bogus\""});
+}
+
+TEST(Validation, ReportsAtMostAHundredIssuesPerDocument) {
+  json::object doc{{"http", json::object{{"baseURI", "u"}}}};
+  for (int i = 0; i < 5000; ++i) doc["unknown" + std::to_string(i)] = i;
+  const auto found = validate_against_schema(doc, schema());
+  ASSERT_EQ(found.size(), 101u);
+  EXPECT_EQ(found[0].to_string(), "$.unknown0: unknown field; the fields here are http");
+  EXPECT_EQ(found[100].to_string(), "$: more problems not shown (the first 100 are)");
+}
+
+TEST(Schemas, RowsListOnlyTheImplementedValuesAndNoMarkers) {
+  Schema s;
+  s.enumeration("paging.method", {"page", "skip"}).unsupported_values({"skip"});
+  s.unsupported("paging.skip");
+  s.ignored("formType");
+  const auto rows = flatten_schema(s.to_json());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].path, "paging.method");
+  EXPECT_EQ(rows[0].values, std::vector<std::string>{"page"});
+}
+
+TEST(NearestName, PrefersACaseInsensitiveMatchThenTheFewestEdits) {
+  const std::vector<std::string> known{"relativeURI", "method", "pageProcessors", "http"};
+  EXPECT_EQ(nearest_name("relativeUri", known), "relativeURI");
+  EXPECT_EQ(nearest_name("pageProcesors", known), "pageProcessors");
+  EXPECT_EQ(nearest_name("pageProcessrso", known), "pageProcessors");
+  EXPECT_EQ(nearest_name("htp", known), "http");
+  EXPECT_EQ(nearest_name("mehtod", known), "method");
+  EXPECT_EQ(nearest_name("bogus", known), std::nullopt);
+  EXPECT_EQ(nearest_name("", known), std::nullopt);
+  EXPECT_EQ(nearest_name(std::string(10000, 'x'), known), std::nullopt);
 }
 
 TEST(Validation, NamesPathExpectedAndFound) {
@@ -38,7 +158,7 @@ TEST(Validation, NamesPathExpectedAndFound) {
             (std::vector<std::string>{
                 "$.http.baseURI: expected a string, found number 7",
                 "$.http.auth.type: expected one of \"none\", \"basic\", found string \"digest\"",
-                "$.http.batchSize: expected a number >= 1, found number 0"}));
+                "$.http.batchSize: expected an integer >= 1, found number 0"}));
 }
 
 TEST(Validation, ReportsTheMissingLeafOfARequiredGroup) {

@@ -3,15 +3,17 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
 
 #include <fmt/format.h>
-#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
 #include "secrets/redactor.hpp"
 #include "store/secret_fields.hpp"
+#include "resources/printable.hpp"
+#include "resources/resource_schema.hpp"
 
 namespace sluice::host {
 
@@ -20,18 +22,20 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr size_t kMaxIdLength = 128;
+
 struct Document {
-  fs::path file;
+  std::string file;  // printable
+  fs::path path;
   size_t index = 0;  // position in the file when it holds an array
   bool in_array = false;
   ResourceKind kind = ResourceKind::kConnection;
   std::string id;
   json::object doc;
   std::vector<std::string> secret_paths;
+  bool referable = true;  // false when its _id is invalid: it takes no place in the index
 
-  std::string where() const {
-    return in_array ? fmt::format("{} [{}]", file.string(), index) : file.string();
-  }
+  std::string where() const { return in_array ? fmt::format("{} [{}]", file, index) : file; }
 };
 
 std::string string_field(const json::object& doc, std::string_view key) {
@@ -58,36 +62,61 @@ bool ends_with(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+bool is_hidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name.size() > 1 && name[0] == '.' && name != "..";
+}
+
 class Applier {
  public:
-  Applier(Store& store, const PluginRegistry& registry) : store_(store), registry_(registry) {}
+  Applier(Store& store, const PluginRegistry& registry, const ApplyOptions& options)
+      : store_(store), registry_(registry), options_(options) {}
 
   void read_path(const fs::path& path) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-      std::vector<fs::path> files;
-      for (const auto& e : fs::recursive_directory_iterator(path, ec)) {
-        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-      }
-      std::sort(files.begin(), files.end());
-      if (files.empty())
-        issue(path.string(), "expected *.json resource files in this folder, found none");
-      for (const auto& f : files) read_file(f);
+      read_folder(path);
     } else if (fs::is_regular_file(path, ec)) {
       read_file(path);
     } else {
-      issue(path.string(), "no such file or folder");
+      issue(printable(path.string()), "no such file or folder");
     }
   }
 
+  void read_stream(std::istream& in, std::string_view name) {
+    const size_t limit = options_.limits.max_file_bytes;
+    std::string text;
+    // In chunks, so a short input costs a short buffer; at most limit + 1 bytes.
+    constexpr size_t kChunk = size_t{64} * 1024;
+    while (in && text.size() <= limit) {
+      const size_t before = text.size();
+      text.resize(before + std::min(kChunk, limit + 1 - before));
+      in.read(text.data() + before, static_cast<std::streamsize>(text.size() - before));
+      text.resize(before + static_cast<size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+      issue(std::string(name), "cannot read it");
+      return;
+    }
+    if (text.size() > limit) {
+      issue(std::string(name),
+            fmt::format("more than {} to read; that is the limit for one file: split the "
+                        "resources into several files and apply a folder",
+                        describe_size(limit)));
+      return;
+    }
+    read_text(text, std::string(name), fs::path(name));
+  }
+
   void validate() {
-    std::map<std::pair<ResourceKind, std::string>, const Document*> seen;
-    for (const Document& d : docs_) {
-      auto [it, inserted] = seen.emplace(std::pair{d.kind, d.id}, &d);
+    for (size_t i = 0; i < docs_.size(); ++i) {
+      const Document& d = docs_[i];
+      if (!d.referable) continue;
+      auto [it, inserted] = index_.emplace(std::pair{d.kind, d.id}, i);
       if (!inserted) {
         issue(d.where(),
               fmt::format("{} {} is defined twice (also in {}); ids must be unique per kind",
-                          singular(d.kind), d.id, it->second->where()));
+                          singular(d.kind), d.id, docs_[it->second].where()));
       }
     }
     for (Document& d : docs_) {
@@ -106,59 +135,130 @@ class Applier {
     }
   }
 
-  Result<std::vector<AppliedResource>> commit() {
-    if (!issues_.empty()) {
-      return make_error(Status::kInvalidConfig,
-                        fmt::format("nothing was applied: {} problem{} found\n  {}", issues_.size(),
-                                    issues_.size() == 1 ? "" : "s", fmt::join(issues_, "\n  ")));
+  ApplyReport commit() {
+    if (report_.problems.empty()) {
+      std::vector<Resource> resources;
+      for (const Document& d : docs_) {
+        resources.push_back(Resource{d.kind, d.id, d.doc, d.secret_paths});
+        report_.applied.push_back(AppliedResource{d.kind, d.id, d.path});
+      }
+      if (auto r = store_.put_resources(resources); !r) {
+        report_.applied.clear();
+        add_problem(r.error().message);
+      }
     }
-    std::vector<Resource> resources;
-    std::vector<AppliedResource> applied;
-    for (const Document& d : docs_) {
-      resources.push_back(Resource{d.kind, d.id, d.doc, d.secret_paths});
-      applied.push_back(AppliedResource{d.kind, d.id, d.file});
-    }
-    if (auto r = store_.put_resources(resources); !r) return r.error();
-    return applied;
+    return std::move(report_);
   }
 
  private:
   void issue(const std::string& where, const std::string& message) {
-    issues_.push_back(fmt::format("{}: {}", where, message));
+    add_problem(fmt::format("{}: {}", where, message));
+  }
+
+  // Printable: a message may quote what a plugin or the store said about a user's value. At most
+  // kMaxProblems are kept, then one line saying that more were found.
+  void add_problem(const std::string& text) {
+    constexpr size_t kMaxProblems = 1000;
+    if (report_.problems.size() < kMaxProblems) {
+      report_.problems.push_back(printable(text));
+    } else if (report_.problems.size() == kMaxProblems) {
+      report_.problems.push_back(
+          fmt::format("more problems not shown (the first {} are)", kMaxProblems));
+    }
+  }
+
+  void read_folder(const fs::path& folder) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    fs::recursive_directory_iterator it(folder, ec), end;
+    // Bounded by the folder's contents; an error ends the walk with a problem.
+    while (!ec && it != end) {
+      const fs::directory_entry& e = *it;
+      std::error_code type_ec;
+      if (is_hidden(e.path())) {
+        report_.skipped.push_back(
+            {e.path(), e.is_directory(type_ec) ? "hidden folder" : "hidden file"});
+        if (e.is_directory(type_ec)) it.disable_recursion_pending();
+      } else if (e.is_symlink(type_ec) && e.is_directory(type_ec)) {
+        report_.skipped.push_back({e.path(), "link to a folder, not followed"});
+      } else if (e.is_regular_file(type_ec)) {
+        if (e.path().extension() == ".json") {
+          files.push_back(e.path());
+        } else {
+          report_.skipped.push_back({e.path(), "not a .json file"});
+        }
+      } else if (!e.is_directory(type_ec)) {
+        report_.skipped.push_back({e.path(), "not a regular file"});
+      }
+      it.increment(ec);
+    }
+    if (ec) {
+      issue(printable(folder.string()), fmt::format("cannot list this folder: {}", ec.message()));
+      return;
+    }
+    std::sort(files.begin(), files.end());
+    std::sort(report_.skipped.begin(), report_.skipped.end(),
+              [](const SkippedFile& a, const SkippedFile& b) { return a.file < b.file; });
+    if (files.empty())
+      issue(printable(folder.string()),
+            "expected *.json resource files in this folder, found none");
+    for (const auto& f : files) read_file(f);
   }
 
   void read_file(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      issue(file.string(), "cannot read this file");
-      return;
-    }
-    json::error_code ec;
-    json::parse_options options;
-    options.allow_comments = true;
-    options.allow_trailing_commas = true;
-    json::value value = json::parse(text.str(), ec, {}, options);
+    const std::string where = printable(file.string());
+    std::error_code ec;
+    const uintmax_t size = fs::file_size(file, ec);
     if (ec) {
-      issue(file.string(), fmt::format("not valid JSON: {}", ec.message()));
+      issue(where, fmt::format("cannot read this file: {}", ec.message()));
       return;
     }
-    if (value.is_array()) {
+    if (size > options_.limits.max_file_bytes) {
+      issue(where, fmt::format("the file is {}; the limit for one file is {}: split it into "
+                               "several files",
+                               describe_size(size), describe_size(options_.limits.max_file_bytes)));
+      return;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string text(static_cast<size_t>(size), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!in || static_cast<size_t>(in.gcount()) != text.size()) {
+      issue(where, "cannot read this file");
+      return;
+    }
+    read_text(text, where, file);
+  }
+
+  void read_text(std::string_view text, const std::string& where, const fs::path& path) {
+    auto value = parse_resource_text(text, where);
+    if (!value) {
+      add_problem(value.error().message);
+      return;
+    }
+    if (value->is_array()) {
       size_t i = 0;
-      for (auto& item : value.as_array()) add_document(file, i++, true, std::move(item));
+      for (auto& item : value->as_array()) add_document(where, path, i++, true, std::move(item));
     } else {
-      add_document(file, 0, false, std::move(value));
+      add_document(where, path, 0, false, std::move(*value));
     }
   }
 
-  void add_document(const fs::path& file, size_t index, bool in_array, json::value value) {
+  void add_document(const std::string& file, const fs::path& path, size_t index, bool in_array,
+                    json::value value) {
     Document d;
     d.file = file;
+    d.path = path;
     d.index = index;
     d.in_array = in_array;
     if (!value.is_object()) {
       issue(d.where(), fmt::format("expected a resource object, found {}", describe_json(&value)));
+      return;
+    }
+    if (const size_t size = json::serialize(value).size();
+        size > options_.limits.max_document_bytes) {
+      issue(d.where(),
+            fmt::format("this resource is {} as JSON; the limit for one resource is {}",
+                        describe_size(size), describe_size(options_.limits.max_document_bytes)));
       return;
     }
     d.doc = std::move(value.as_object());
@@ -179,33 +279,63 @@ class Applier {
           "import (with \"adaptorType\", e.g. \"HTTPExport\") or a flow (with \"pageGenerators\")");
       return;
     }
-    d.id = string_field(d.doc, "_id");
-    if (d.id.empty()) {
+    const json::value* id = d.doc.if_contains("_id");
+    if (id == nullptr || !id->is_string() || id->as_string().empty()) {
       issue(d.where(), fmt::format("$._id: expected a non-empty string naming this {}, found {}",
-                                   singular(d.kind), describe_json(d.doc.if_contains("_id"))));
+                                   singular(d.kind), describe_json(id)));
       return;
+    }
+    d.id = std::string(id->as_string());
+    if (!is_valid_resource_id(d.id)) {
+      issue(d.where(),
+            fmt::format("$._id: expected an id of letters, digits and . _ : - (starting with a "
+                        "letter or digit, at most {} characters), found {}",
+                        kMaxIdLength, describe_json(id)));
+      // Still checked, so that one apply lists every problem of the document; named by its
+      // position, never referenced, never stored (there is a problem).
+      d.id = d.in_array ? fmt::format("[{}]", d.index) : "(with an invalid _id)";
+      d.referable = false;
     }
     docs_.push_back(std::move(d));
   }
 
-  // A connection from this apply, else from the store (secrets masked: only its type matters).
-  std::optional<json::object> find(ResourceKind kind, const std::string& id) {
-    for (const Document& d : docs_) {
-      if (d.kind == kind && d.id == id) return d.doc;
+  // A resource from this apply, else from the store (secrets masked: only its type matters).
+  // Each id is read from the store at most once per apply.
+  const json::object* find(ResourceKind kind, const std::string& id) {
+    if (auto it = index_.find({kind, id}); it != index_.end()) return &docs_[it->second].doc;
+    auto [it, inserted] = stored_.try_emplace({kind, id});
+    if (inserted) {
+      auto stored = store_.get_resource(kind, id, Secrets::kMasked);
+      if (!stored) {
+        store_problems_.push_back(stored.error().message);
+      } else if (*stored) {
+        it->second = std::move(**stored);
+      }
     }
-    auto stored = store_.get_resource(kind, id, Secrets::kMasked);
-    if (stored && *stored) return **stored;
-    return std::nullopt;
+    return it->second ? &*it->second : nullptr;
   }
 
-  void check_schema(Document& d, const json::object& schema, std::string_view what) {
+  void check_schema(Document& d, const json::object& schema) {
     for (const ValidationIssue& problem : validate_against_schema(d.doc, schema)) {
-      issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem.to_string()));
+      issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, problem.to_string()));
     }
     for (const std::string& problem : find_inline_credentials(d.doc, schema))
-      issue(d.where(), fmt::format("{} {}: {}", what, d.id, problem));
+      issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, problem));
     d.secret_paths = secret_paths(schema);
     learn_secrets(d.doc, d.secret_paths, Redactor::process());  // so no message prints them
+  }
+
+  // A reference field: a valid id, else a problem (and nullopt).
+  std::optional<std::string> reference(const Document& d, const json::object& o,
+                                       std::string_view key, const std::string& path,
+                                       std::string_view what) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || !v->is_string() || !is_valid_resource_id(v->as_string())) {
+      issue(d.where(), fmt::format("{} {}: {}.{}: expected the _id of {}, found {}",
+                                   singular(d.kind), d.id, path, key, what, describe_json(v)));
+      return std::nullopt;
+    }
+    return std::string(v->as_string());
   }
 
   void validate_connection(Document& d) {
@@ -214,26 +344,20 @@ class Applier {
       issue(d.where(), connector.error().message);
       return;
     }
-    check_schema(d, (*connector)->connection_schema, "connection");
+    check_schema(d, merge_schemas(host_schema(d.kind), (*connector)->connection_schema));
   }
 
   void validate_step(Document& d) {
     const std::string what(singular(d.kind));
     const std::string adaptor = string_field(d.doc, "adaptorType");
-    const std::string connection_id = string_field(d.doc, "_connectionId");
-    if (connection_id.empty()) {
+    auto connection_id = reference(d, d.doc, "_connectionId", "$", "a connection");
+    if (!connection_id) return;
+    const json::object* connection = find(ResourceKind::kConnection, *connection_id);
+    if (connection == nullptr) {
       issue(d.where(),
-            fmt::format("{} {}: $._connectionId: expected the _id of a connection, found {}", what,
-                        d.id, describe_json(d.doc.if_contains("_connectionId"))));
-      return;
-    }
-    auto connection = find(ResourceKind::kConnection, connection_id);
-    if (!connection) {
-      issue(d.where(),
-            fmt::format(
-                "{} {}: $._connectionId: expected an existing connection, found \"{}\", which is "
-                "neither in this apply nor in the store",
-                what, d.id, connection_id));
+            fmt::format("{} {}: $._connectionId: expected an existing connection, found \"{}\", "
+                        "which is neither in this apply nor in the store",
+                        what, d.id, *connection_id));
       return;
     }
     auto connector = registry_.connector_for(*connection);
@@ -247,84 +371,106 @@ class Applier {
     if (prefix != (*connector)->connection_type) {
       issue(d.where(),
             fmt::format("{} {}: $.adaptorType: expected an adaptor for connection {} of type "
-                        "\"{}\", found \"{}\"",
-                        what, d.id, connection_id, (*connector)->connection_type, adaptor));
+                        "{}, found {}",
+                        what, d.id, *connection_id, json_quoted((*connector)->connection_type),
+                        json_quoted(adaptor)));
       return;
     }
-    check_schema(
-        d,
-        d.kind == ResourceKind::kExport ? (*connector)->export_schema : (*connector)->import_schema,
-        what);
+    check_schema(d, merge_schemas(host_schema(d.kind), d.kind == ResourceKind::kExport
+                                                           ? (*connector)->export_schema
+                                                           : (*connector)->import_schema));
   }
 
   void validate_flow(Document& d) {
-    const json::value* generators = d.doc.if_contains("pageGenerators");
-    if (generators == nullptr || !generators->is_array() || generators->as_array().empty()) {
-      issue(d.where(),
-            fmt::format(
-                "flow {}: $.pageGenerators: expected an array with at least one source, found {}",
-                d.id, describe_json(generators)));
-    } else {
-      size_t i = 0;
-      for (const auto& g : generators->as_array()) {
-        check_reference(d, fmt::format("$.pageGenerators[{}]", i++), g, "_exportId",
-                        ResourceKind::kExport);
-      }
+    const size_t before = report_.problems.size();
+    check_schema(d, host_schema(d.kind));
+    if (report_.problems.size() != before) return;  // references only of a well-formed flow
+    const json::array& generators = d.doc.at("pageGenerators").as_array();
+    if (generators.empty()) {
+      issue(d.where(), fmt::format("flow {}: $.pageGenerators: expected at least one source "
+                                   "({{\"_exportId\": ...}}), found an empty array",
+                                   d.id));
     }
-    if (const json::value* processors = d.doc.if_contains("pageProcessors")) {
-      if (!processors->is_array()) {
-        issue(d.where(), fmt::format("flow {}: $.pageProcessors: expected an array, found {}", d.id,
-                                     describe_json(processors)));
-        return;
-      }
-      size_t i = 0;
-      for (const auto& p : processors->as_array()) {
-        const std::string path = fmt::format("$.pageProcessors[{}]", i++);
-        const std::string type = p.is_object() ? string_field(p.as_object(), "type") : "";
-        if (type == "import") {
-          check_reference(d, path, p, "_importId", ResourceKind::kImport);
-        } else if (type == "export") {
-          check_reference(d, path, p, "_exportId", ResourceKind::kExport);
-        } else {
-          issue(d.where(),
-                fmt::format("flow {}: {}.type: expected \"import\" or \"export\", found {}", d.id,
-                            path,
-                            describe_json(p.is_object() ? p.as_object().if_contains("type") : &p)));
-        }
-      }
+    for (size_t i = 0; i < generators.size(); ++i) {
+      check_reference(d, fmt::format("$.pageGenerators[{}]", i), generators[i].as_object(),
+                      "_exportId", ResourceKind::kExport);
+    }
+    const json::value* processors = d.doc.if_contains("pageProcessors");
+    if (processors == nullptr || processors->is_null() || processors->as_array().empty()) {
+      report_.warnings.push_back(printable(fmt::format(
+          "{}: flow {} has no pageProcessors: its records will be exported, counted as ignored "
+          "and sent nowhere; add {{\"type\": \"import\", \"_importId\": ...}} to deliver them",
+          d.where(), d.id)));
+      return;
+    }
+    const json::array& steps = processors->as_array();
+    for (size_t i = 0; i < steps.size(); ++i) {
+      check_reference(d, fmt::format("$.pageProcessors[{}]", i), steps[i].as_object(), "_importId",
+                      ResourceKind::kImport);
     }
   }
 
-  void check_reference(const Document& d, const std::string& path, const json::value& entry,
+  void check_reference(const Document& d, const std::string& path, const json::object& entry,
                        std::string_view key, ResourceKind kind) {
-    const json::object* o = entry.if_object();
-    const std::string id = o ? string_field(*o, key) : "";
-    if (id.empty()) {
+    const std::string what = fmt::format("an {}", singular(kind));
+    auto id = reference(d, entry, key, path, what);
+    if (id && find(kind, *id) == nullptr) {
       issue(d.where(),
-            fmt::format("flow {}: {}.{}: expected the _id of an {}, found {}", d.id, path, key,
-                        singular(kind), describe_json(o ? o->if_contains(key) : &entry)));
-    } else if (!find(kind, id)) {
-      issue(d.where(),
-            fmt::format(
-                "flow {}: {}.{}: expected an existing {}, found \"{}\", which is neither in this "
-                "apply nor in the store",
-                d.id, path, key, singular(kind), id));
+            fmt::format("flow {}: {}.{}: expected an existing {}, found \"{}\", which is neither "
+                        "in this apply nor in the store",
+                        d.id, path, key, singular(kind), *id));
     }
   }
 
+ public:
+  void add_store_problems() {
+    for (const std::string& p : store_problems_) add_problem(p);
+  }
+
+ private:
   Store& store_;
   const PluginRegistry& registry_;
+  const ApplyOptions& options_;
   std::vector<Document> docs_;
-  std::vector<std::string> issues_;
+  std::map<std::pair<ResourceKind, std::string>, size_t> index_;
+  std::map<std::pair<ResourceKind, std::string>, std::optional<json::object>> stored_;
+  std::vector<std::string> store_problems_;
+  ApplyReport report_;
 };
 
 }  // namespace
 
-Result<std::vector<AppliedResource>> apply_resources(const fs::path& path, Store& store,
-                                                     const PluginRegistry& registry) {
-  Applier applier(store, registry);
+std::string ApplyReport::message() const {
+  return fmt::format("nothing was applied: {} problem{} found\n  {}", problems.size(),
+                     problems.size() == 1 ? "" : "s", fmt::join(problems, "\n  "));
+}
+
+bool is_valid_resource_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(id[0])) return false;
+  return std::all_of(id.begin(), id.end(), [&](char c) {
+    return alnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
+}
+
+ApplyReport apply_resources(const fs::path& path, Store& store, const PluginRegistry& registry,
+                            const ApplyOptions& options) {
+  Applier applier(store, registry, options);
   applier.read_path(path);
   applier.validate();
+  applier.add_store_problems();
+  return applier.commit();
+}
+
+ApplyReport apply_resource_stream(std::istream& in, std::string_view name, Store& store,
+                                  const PluginRegistry& registry, const ApplyOptions& options) {
+  Applier applier(store, registry, options);
+  applier.read_stream(in, name);
+  applier.validate();
+  applier.add_store_problems();
   return applier.commit();
 }
 

@@ -98,12 +98,12 @@ TEST_F(ApplyInlineCredentialsTest,
   const fs::path file = write("c.json", R"({"_id":"api","type":"http","http":{
       "baseURI":"https://bob:hunter22-pw@api.example.com/v1","mediaType":"json"}})");
   auto applied = apply_resources(dir_.path() / "resources", *store_, registry_);
-  ASSERT_FALSE(applied);
-  EXPECT_THAT(applied.error().message,
+  ASSERT_FALSE(applied.ok());
+  EXPECT_THAT(applied.message(),
               HasSubstr(file.string() + ": connection api: $.http.baseURI: credentials in the "
                                         "URI's user information"));
-  EXPECT_THAT(applied.error().message, HasSubstr("http.auth.type: basic"));
-  EXPECT_THAT(applied.error().message, Not(HasSubstr("hunter22-pw")));
+  EXPECT_THAT(applied.message(), HasSubstr("http.auth.type: basic"));
+  EXPECT_THAT(applied.message(), Not(HasSubstr("hunter22-pw")));
   EXPECT_TRUE(store_->list_resources(ResourceKind::kConnection, Secrets::kMasked)->empty());
 }
 
@@ -114,12 +114,12 @@ TEST_F(ApplyInlineCredentialsTest, ALiteralAuthorizationHeaderOnAConnectionOrImp
       "http":{"method":"POST","relativeURI":"/sink",
               "headers":[{"name":"Cookie","value":"session=abc123"}]}})");
   auto applied = apply_resources(dir_.path() / "resources", *store_, registry_);
-  ASSERT_FALSE(applied);
-  EXPECT_THAT(applied.error().message,
+  ASSERT_FALSE(applied.ok());
+  EXPECT_THAT(applied.message(),
               HasSubstr("connection api: $.http.headers[0]: a literal Authorization header"));
-  EXPECT_THAT(applied.error().message,
+  EXPECT_THAT(applied.message(),
               HasSubstr("import sink: $.http.headers[0]: a literal Cookie header"));
-  EXPECT_THAT(applied.error().message, Not(HasSubstr("literal-tok-123")));
+  EXPECT_THAT(applied.message(), Not(HasSubstr("literal-tok-123")));
   EXPECT_TRUE(store_->list_resources(ResourceKind::kConnection, Secrets::kMasked)->empty());
 }
 
@@ -128,8 +128,8 @@ TEST_F(ApplyInlineCredentialsTest, TheSameConnectionWithItsAuthenticationSetting
       "headers":[{"name":"Accept","value":"application/json"}],
       "auth":{"type":"basic","basic":{"username":"bob","password":"hunter22-pw"}}}})");
   auto applied = apply_resources(dir_.path() / "resources", *store_, registry_);
-  ASSERT_TRUE(applied) << applied.error().message;
-  EXPECT_EQ(applied->size(), 1u);
+  ASSERT_TRUE(applied.ok()) << applied.message();
+  EXPECT_EQ(applied.applied.size(), 1u);
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 #include "runtime/flow_plan.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
+
+#include "plugins/settings_schema.hpp"
+#include "resources/resource_schema.hpp"
 
 namespace sluice::runtime {
 
@@ -63,6 +68,13 @@ Result<json::object> load(host::Store& store, ResourceKind kind, std::string_vie
   return std::move(**doc);
 }
 
+// An integer from kMinPageSize to kMaxPageSize, else nullopt (never a cast of anything else).
+std::optional<size_t> page_size_of(const json::value& v) {
+  if (!v.is_int64() || v.as_int64() < host::kMinPageSize || v.as_int64() > host::kMaxPageSize)
+    return std::nullopt;
+  return static_cast<size_t>(v.as_int64());
+}
+
 }  // namespace
 
 Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& registry,
@@ -102,12 +114,18 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.doc = std::move(*doc);
     step.name = string_field(step.doc, "name");
     if (step.name.empty()) step.name = step.export_id;
-    if (auto* ps = step.doc.if_contains("pageSize"); ps && ps->is_number()) {
-      const auto n = ps->to_number<double>();
-      if (n < 1)
-        return flow_error(flow_id, fmt::format("export {}: pageSize must be at least 1, found {}",
-                                               step.export_id, n));
-      step.page_size = static_cast<size_t>(n);
+    if (auto* ps = step.doc.if_contains("pageSize"); ps && !ps->is_null()) {
+      // `sluice apply` has checked it; a document stored by an older version may still hold
+      // anything, and a page size of 0 would never end the paging loop.
+      auto size = page_size_of(*ps);
+      if (!size) {
+        return flow_error(flow_id,
+                          fmt::format("export {}: pageSize must be an integer from {} to {}, "
+                                      "found {}; fix it and apply the export again",
+                                      step.export_id, host::kMinPageSize, host::kMaxPageSize,
+                                      host::describe_json(ps)));
+      }
+      step.page_size = *size;
     }
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();

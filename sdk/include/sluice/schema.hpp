@@ -8,6 +8,11 @@
 //
 // Paths are dotted, in integrator.io's shape: "http.auth.basic.password" becomes nested objects.
 // A field that is required *and* shown_when is required only while its condition holds.
+//
+// Objects are closed: the host refuses a property that no field (nor unsupported() nor
+// ignored()) declares, naming the nearest declared one. An object field with no declared
+// children is free-form. Integers are exact: a JSON number with no fraction or exponent that
+// fits in int64, within minimum() and maximum().
 #pragma once
 
 #include <memory>
@@ -42,6 +47,9 @@ class Field {
   // Shown (and, if required, required) only while the setting at `path` equals one of `values`.
   Field& shown_when(std::string path, std::vector<boost::json::value> values);
   Field& shown_when(std::string path, boost::json::value value);
+  // For kEnum: values the platform defines but this connector does not implement yet; the host
+  // refuses them as "not supported yet" rather than as unknown values.
+  Field& unsupported_values(std::vector<std::string> values);
   Field& minimum(double value);
   Field& maximum(double value);
   // For kArray: the type of each item, or the schema of each item when items are objects.
@@ -67,6 +75,7 @@ class Field {
   bool has_default_ = false;
   boost::json::value default_;
   std::vector<std::string> enum_values_;
+  std::vector<std::string> unsupported_values_;
   std::string shown_when_path_;
   std::vector<boost::json::value> shown_when_values_;
   bool has_minimum_ = false, has_maximum_ = false;
@@ -88,6 +97,14 @@ class Schema {
   // A string rendered as a Handlebars template against the record or the request context.
   Field& tmpl(std::string path);
 
+  // A setting integrator.io defines that this connector does not implement yet: a document that
+  // sets it is refused as "not supported yet" (never stored and ignored). `help` may say what to
+  // use instead. Not a field: fields() does not list it.
+  Schema& unsupported(std::string path, std::string help = {});
+  // A setting integrator.io defines that only describes the resource (UI state, origin): it is
+  // accepted with any value, stored, and never acted on. Not a field either.
+  Schema& ignored(std::string path, std::string help = {});
+
   const std::vector<Field>& fields() const noexcept { return fields_; }
 
   // The whole schema: nested "properties" following the dotted paths, "required" lists for
@@ -96,7 +113,13 @@ class Schema {
 
  private:
   Field& add(std::string path, FieldType type);
+  struct Marker {
+    std::string path;
+    std::string key;  // "x-sluice-unsupported" or "x-sluice-ignored"
+    std::string help;
+  };
   std::vector<Field> fields_;
+  std::vector<Marker> markers_;
 };
 
 std::string_view to_string(FieldType type) noexcept;

@@ -1,0 +1,440 @@
+// Specifies `sluice apply`: strict resources (every field known, exact types, bounded sizes,
+// safe ids), precise JSON errors, warnings, skipped files, and references read once.
+#include "resources/apply.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "../../../plugins/http/settings.hpp"
+#include "store/test_home.hpp"
+
+namespace sluice::host {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Forwards to a real store and counts the reads of single resources.
+class CountingStore : public Store {
+ public:
+  explicit CountingStore(Store& inner) : inner_(inner) {}
+  Result<void> put_resources(const std::vector<Resource>& r) override {
+    return inner_.put_resources(r);
+  }
+  Result<std::optional<json::object>> get_resource(ResourceKind kind, std::string_view id,
+                                                   Secrets secrets) override {
+    ++reads;
+    return inner_.get_resource(kind, id, secrets);
+  }
+  Result<std::vector<json::object>> list_resources(ResourceKind kind, Secrets secrets) override {
+    ++reads;
+    return inner_.list_resources(kind, secrets);
+  }
+  Result<void> put_job(const Job& job) override { return inner_.put_job(job); }
+  Result<std::optional<Job>> get_job(std::string_view id) override { return inner_.get_job(id); }
+  Result<std::vector<Job>> list_jobs(std::string_view flow_id, size_t limit) override {
+    return inner_.list_jobs(flow_id, limit);
+  }
+  Result<FlowClaim> claim_flow(const Job& job,
+                               const std::function<bool(Job&)>& close_if_dead) override {
+    return inner_.claim_flow(job, close_if_dead);
+  }
+  Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) override {
+    return inner_.update_running_job(job, errors);
+  }
+  Result<void> add_errors(const std::vector<JobError>& errors) override {
+    return inner_.add_errors(errors);
+  }
+  Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) override {
+    return inner_.list_errors(flow_id, limit);
+  }
+  Result<json::value> get_state(std::string_view export_id) override {
+    return inner_.get_state(export_id);
+  }
+  Result<void> put_state(std::string_view export_id, const json::value& state) override {
+    return inner_.put_state(export_id, state);
+  }
+  size_t reads = 0;
+
+ private:
+  Store& inner_;
+};
+
+constexpr const char* kConnection =
+    R"({"_id": "api", "type": "http", "http": {"baseURI": "http://127.0.0.1:1"}})";
+constexpr const char* kExport =
+    R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api",
+        "http": {"relativeURI": "/orders"}})";
+constexpr const char* kImport =
+    R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
+        "http": {"relativeURI": "/sink"}})";
+constexpr const char* kFlow =
+    R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+        "pageProcessors": [{"type": "import", "_importId": "sink"}]})";
+
+class Apply : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    auto store = open_sqlite_store(home_.path());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->id = "http";
+    ConnectorHandle c;
+    c.name = "http";
+    c.connection_type = "http";
+    c.connection_schema = plugins::http::connection_schema().to_json();
+    c.export_schema = plugins::http::export_schema().to_json();
+    c.import_schema = plugins::http::import_schema().to_json();
+    plugin->connectors.push_back(std::move(c));
+    ASSERT_TRUE(registry_.add(std::move(plugin)));
+    dir_ = fs::path(home_.path()) / "resources";
+    fs::create_directories(dir_);
+  }
+
+  std::string write(const std::string& name, std::string_view text) {
+    const fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+
+  // Writes the four sample resources, with `name`'s text replaced by `text` when given.
+  void write_samples(const std::string& name = "", std::string_view text = {}) {
+    const std::pair<const char*, const char*> samples[] = {{"connection.json", kConnection},
+                                                           {"export.json", kExport},
+                                                           {"import.json", kImport},
+                                                           {"flow.json", kFlow}};
+    for (const auto& [file, body] : samples) write(file, file == name ? text : body);
+  }
+
+  ApplyReport apply(const ApplyOptions& options = {}) {
+    return apply_resources(dir_, *store_, registry_, options);
+  }
+
+  ApplyReport apply_one(std::string_view text, const ApplyOptions& options = {}) {
+    std::istringstream in{std::string(text)};
+    return apply_resource_stream(in, "<in>", *store_, registry_, options);
+  }
+
+  // Applies the samples with `name` replaced; returns the problems (expecting some).
+  std::vector<std::string> problems_with(const std::string& name, std::string_view text) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write_samples(name, text);
+    ApplyReport report = apply();
+    EXPECT_TRUE(report.applied.empty());
+    return report.problems;
+  }
+
+  bool stored(ResourceKind kind, std::string_view id) {
+    auto doc = store_->get_resource(kind, id, Secrets::kMasked);
+    return doc && *doc;
+  }
+
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::unique_ptr<Store> store_;
+  PluginRegistry registry_;
+  fs::path dir_;
+};
+
+TEST_F(Apply, StoresTheSampleResources) {
+  write_samples();
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_THAT(report.warnings, IsEmpty());
+  EXPECT_EQ(report.applied.size(), 4u);
+  EXPECT_TRUE(stored(ResourceKind::kFlow, "copy"));
+}
+
+TEST_F(Apply, AFlowWithATypoInPageProcessorsIsRefusedNamingTheNearestField) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+                      "pageProcesors": [{"type": "import", "_importId": "sink"}]})"),
+      ElementsAre(file("flow.json") +
+                  ": flow copy: $.pageProcesors: unknown field; did you mean \"pageProcessors\"?"));
+  EXPECT_FALSE(stored(ResourceKind::kFlow, "copy"));
+  EXPECT_FALSE(stored(ResourceKind::kConnection, "api"));
+}
+
+TEST_F(Apply, UnknownFieldsOfThePluginAreRefusedWithTheNearestKnownName) {
+  EXPECT_THAT(problems_with("connection.json",
+                            R"({"_id": "api", "type": "http", "htp": {},
+                                "http": {"baseURI": "http://127.0.0.1:1"}})"),
+              ElementsAre(file("connection.json") +
+                          ": connection api: $.htp: unknown field; did you mean \"http\"?"));
+  EXPECT_THAT(problems_with("export.json",
+                            R"({"_id": "orders", "adaptorType": "HTTPExport",
+                                "_connectionId": "api", "http": {"relativeUri": "/orders"}})"),
+              ElementsAre(file("export.json") +
+                          ": export orders: $.http.relativeUri: unknown field; did you mean "
+                          "\"relativeURI\"?"));
+  const auto bogus = problems_with("import.json",
+                                   R"({"_id": "sink", "adaptorType": "HTTPImport",
+                                       "_connectionId": "api", "http": {"bogus": 1}})");
+  ASSERT_EQ(bogus.size(), 1u);
+  EXPECT_THAT(bogus[0], HasSubstr(": import sink: $.http.bogus: unknown field"));
+}
+
+TEST_F(Apply, IntegratorIoMetadataIsAcceptedAndKept) {
+  write_samples("connection.json", R"({"_id": "api", "type": "http", "name": "API",
+      "lastModified": "2026-01-01T00:00:00.000Z", "createdAt": "2025-01-01T00:00:00.000Z",
+      "_integrationId": "5f0c3e1a2b3c4d5e6f708192", "_userId": "5f0c3e1a2b3c4d5e6f708193",
+      "queues": [{"name": "q", "size": 0}], "externalId": "x", "sandbox": false,
+      "http": {"baseURI": "http://127.0.0.1:1", "formType": "http"}})");
+  ApplyReport report = apply();
+  ASSERT_THAT(report.problems, IsEmpty());
+  auto doc = store_->get_resource(ResourceKind::kConnection, "api", Secrets::kMasked);
+  ASSERT_TRUE(doc && *doc);
+  EXPECT_EQ((**doc).at("queues"), json::parse(R"([{"name": "q", "size": 0}])"));
+  EXPECT_EQ((**doc).at("lastModified"), "2026-01-01T00:00:00.000Z");
+}
+
+TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
+  EXPECT_THAT(
+      problems_with("export.json",
+                    R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api",
+                        "type": "delta", "delta": {"dateField": "updated"},
+                        "transform": {"type": "expression"},
+                        "http": {"paging": {"method": "skip", "skip": 0}}})"),
+      ElementsAre(file("export.json") +
+                      ": export orders: $.type: not supported yet by this version of Sluice: "
+                      "delta, once and test exports are not implemented; remove it to export "
+                      "all records",
+                  file("export.json") +
+                      ": export orders: $.delta: not supported yet by this version of Sluice; "
+                      "remove it",
+                  file("export.json") +
+                      ": export orders: $.transform: not supported yet by this version of Sluice; "
+                      "remove it",
+                  file("export.json") +
+                      ": export orders: $.http.paging.method: \"skip\" is not supported yet by "
+                      "this version of Sluice; use one of \"page\", \"url\"",
+                  file("export.json") +
+                      ": export orders: $.http.paging.skip: not supported yet by this version of "
+                      "Sluice; remove it"));
+  EXPECT_THAT(
+      problems_with("import.json",
+                    R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
+                                "mapping": {"fields": []}, "http": {"body": "{{record}}"}})"),
+      ElementsAre(
+          file("import.json") + ": import sink: $.mapping: not supported yet by this version of "
+                                "Sluice; remove it",
+          file("import.json") + ": import sink: $.http.body: not supported yet by this version of "
+                                "Sluice: the request body is the record (or an array of records) "
+                                "as JSON; remove it"));
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "schedule": "? 0 2 ? * *",
+                      "pageGenerators": [{"_exportId": "orders"}],
+                      "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
+      ElementsAre(
+          file("flow.json") +
+              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it",
+          file("flow.json") +
+              ": flow copy: $.pageProcessors[0].type: \"export\" is not supported yet by this "
+              "version of Sluice; use one of \"import\"",
+          file("flow.json") +
+              ": flow copy: $.pageProcessors[0]._exportId: not supported yet by this version of "
+              "Sluice: lookups are not implemented yet"));
+}
+
+TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
+  for (const char* bad :
+       {"\"100\"", "true", "1.5", "-5", "0", "10001", "18446744073709551616", "1e300"}) {
+    const auto problems =
+        problems_with("export.json", std::string(R"({"_id": "orders", "adaptorType": "HTTPExport",
+            "_connectionId": "api", "pageSize": )") +
+                                         bad + "}");
+    ASSERT_EQ(problems.size(), 1u) << bad;
+    EXPECT_THAT(problems[0],
+                HasSubstr(": export orders: $.pageSize: expected an integer from 1 to 10000, "
+                          "found "))
+        << bad;
+  }
+  const auto huge = problems_with("export.json", R"({"_id": "orders", "adaptorType":
+      "HTTPExport", "_connectionId": "api", "pageSize": 18446744073709551616})");
+  EXPECT_THAT(huge, ElementsAre(file("export.json") +
+                                ": export orders: $.pageSize: expected an integer from 1 to 10000, "
+                                "found number 1.8446744073709552e+19"));
+  write_samples("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
+      "_connectionId": "api", "pageSize": 10000})");
+  EXPECT_THAT(apply().problems, IsEmpty());
+}
+
+TEST_F(Apply, ADocumentOverTheSizeLimitIsRefusedWithItsSizeAndTheLimit) {
+  ApplyOptions options;
+  options.limits.max_document_bytes = 1000;
+  EXPECT_THAT(
+      apply_one(R"({"_id": "api", "type": "http", "description": ")" + std::string(2000, 'x') +
+                    R"(", "http": {"baseURI": "http://127.0.0.1:1"}})",
+                options)
+          .problems,
+      ElementsAre("<in>: this resource is 2084 bytes (0.0 MB) as JSON; the limit for one "
+                  "resource is 1000 bytes (0.0 MB)"));
+}
+
+TEST_F(Apply, TheDefaultLimitIsFiveMegabytesPerResource) {
+  const std::string big(5 * kMiB, 'x');
+  EXPECT_THAT(apply_one(R"({"_id": "api", "type": "http", "description": ")" + big +
+                        R"(", "http": {"baseURI": "http://127.0.0.1:1"}})")
+                  .problems,
+              ElementsAre("<in>: this resource is 5242964 bytes (5.0 MB) as JSON; the limit for "
+                          "one resource is 5242880 bytes (5.0 MB)"));
+}
+
+TEST_F(Apply, AFileOverTheFileLimitIsRefusedBeforeItIsRead) {
+  ApplyOptions options;
+  options.limits.max_file_bytes = 100;
+  write("big.json", std::string(101, ' '));
+  EXPECT_THAT(apply(options).problems,
+              ElementsAre(file("big.json") +
+                          ": the file is 101 bytes (0.0 MB); the limit for one file is 100 bytes "
+                          "(0.0 MB): split it into several files"));
+  EXPECT_THAT(apply_one(std::string(101, ' '), options).problems,
+              ElementsAre("<in>: more than 100 bytes (0.0 MB) to read; that is the limit for one "
+                          "file: split the resources into several files and apply a folder"));
+}
+
+TEST_F(Apply, IdsHaveNoControlCharactersAndMatchOnePattern) {
+  EXPECT_THAT(apply_one(R"({"_id": "evil\n\u001b[2Jid", "type": "http",
+                           "http": {"baseURI": "http://127.0.0.1:1"}})")
+                  .problems,
+              ElementsAre("<in>: $._id: expected an id of letters, digits and . _ : - (starting "
+                          "with a letter or digit, at most 128 characters), found string "
+                          "\"evil\\n\\u001b[2Jid\""));
+  EXPECT_TRUE(is_valid_resource_id("5f0c3e1a2b3c4d5e6f708192"));
+  EXPECT_TRUE(is_valid_resource_id("demo-orders"));
+  EXPECT_TRUE(is_valid_resource_id("a.b_c:d-e"));
+  EXPECT_TRUE(is_valid_resource_id(std::string(128, 'a')));
+  EXPECT_FALSE(is_valid_resource_id(std::string(129, 'a')));
+  EXPECT_FALSE(is_valid_resource_id(""));
+  EXPECT_FALSE(is_valid_resource_id("-x"));
+  EXPECT_FALSE(is_valid_resource_id("a b"));
+  EXPECT_FALSE(is_valid_resource_id("a/b"));
+  EXPECT_FALSE(is_valid_resource_id("a\tb"));
+}
+
+TEST_F(Apply, ADocumentWithAnInvalidIdIsStillCheckedForItsOtherProblems) {
+  EXPECT_THAT(apply_one(R"({"_id": "a b", "type": "http", "htp": {},
+                           "http": {"baseURI": "http://127.0.0.1:1"}})")
+                  .problems,
+              ElementsAre("<in>: $._id: expected an id of letters, digits and . _ : - (starting "
+                          "with a letter or digit, at most 128 characters), found string \"a b\"",
+                          "<in>: connection (with an invalid _id): $.htp: unknown field; did you "
+                          "mean \"http\"?"));
+}
+
+TEST_F(Apply, NamesMayHoldAnyTextAndAreStoredAsWritten) {
+  ASSERT_THAT(apply_one(R"({"_id": "api", "type": "http", "name": "two\nlines \u001b[31mred",
+                           "http": {"baseURI": "http://127.0.0.1:1"}})")
+                  .problems,
+              IsEmpty());
+  auto doc = store_->get_resource(ResourceKind::kConnection, "api", Secrets::kMasked);
+  ASSERT_TRUE(doc && *doc);
+  EXPECT_EQ((**doc).at("name"), "two\nlines \x1b[31mred");
+}
+
+TEST_F(Apply, EveryProblemShowsControlCharactersFromTheUsersValuesEscaped) {
+  const auto problems = apply_one(R"({"_id": "api", "type": "h\u001b[2Jttp\n"})").problems;
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], HasSubstr("h\\x1b[2Jttp\\n"));
+  EXPECT_EQ(problems[0].find('\x1b'), std::string::npos);
+  EXPECT_EQ(problems[0].find('\n'), std::string::npos);
+}
+
+TEST_F(Apply, AJsonSyntaxErrorNamesTheFileLineAndColumn) {
+  write("bad.json", "{\n  \"_id\": \"api\",\n  \"type\": http\n}");
+  EXPECT_THAT(apply().problems,
+              ElementsAre(file("bad.json") + ":3:11: not valid JSON: syntax error"));
+  EXPECT_THAT(apply_one("{\"_id\": \"api\"").problems,
+              ElementsAre("<in>:1:14: not valid JSON: incomplete JSON"));
+}
+
+TEST_F(Apply, InvalidUtf8IsRefusedWithItsByteOffset) {
+  EXPECT_THAT(apply_one("{\"_id\": \"api\",\n \"name\": \"caf\xE9\"}").problems,
+              ElementsAre("<in>: not valid UTF-8 at byte offset 28 (line 2, column 14): byte "
+                          "0xE9; save the file as UTF-8"));
+}
+
+TEST_F(Apply, AUtf8ByteOrderMarkIsAccepted) {
+  EXPECT_THAT(apply_one("\xEF\xBB\xBF" + std::string(kConnection)).problems, IsEmpty());
+  EXPECT_TRUE(stored(ResourceKind::kConnection, "api"));
+}
+
+TEST_F(Apply, AFlowWithoutProcessorsAppliesWithAWarning) {
+  write_samples("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}]})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_THAT(report.warnings,
+              ElementsAre(file("flow.json") +
+                          ": flow copy has no pageProcessors: its records will be exported, "
+                          "counted as ignored and sent nowhere; add {\"type\": \"import\", "
+                          "\"_importId\": ...} to deliver them"));
+  EXPECT_TRUE(stored(ResourceKind::kFlow, "copy"));
+}
+
+TEST_F(Apply, AFolderSaysWhichFilesItSkipped) {
+  write_samples();
+  write("README.md", "notes");
+  write(".hidden.json", "not even json");
+  write(".git/config.json", "{}");
+  write("sub/.swp", "x");
+  fs::create_directory_symlink(dir_ / "sub", dir_ / "sub-link");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  ASSERT_EQ(report.skipped.size(), 5u);
+  EXPECT_EQ(report.skipped[0].file, dir_ / ".git");
+  EXPECT_EQ(report.skipped[0].reason, "hidden folder");
+  EXPECT_EQ(report.skipped[1].file, dir_ / ".hidden.json");
+  EXPECT_EQ(report.skipped[1].reason, "hidden file");
+  EXPECT_EQ(report.skipped[2].file, dir_ / "README.md");
+  EXPECT_EQ(report.skipped[2].reason, "not a .json file");
+  EXPECT_EQ(report.skipped[3].file, dir_ / "sub/.swp");
+  EXPECT_EQ(report.skipped[3].reason, "hidden file");
+  EXPECT_EQ(report.skipped[4].file, dir_ / "sub-link");
+  EXPECT_EQ(report.skipped[4].reason, "link to a folder, not followed");
+}
+
+TEST_F(Apply, AStreamHoldingAnArrayOfResourcesIsApplied) {
+  ApplyReport report =
+      apply_one(std::string("[") + kConnection + "," + kExport + "," + kImport + "," + kFlow + "]");
+  EXPECT_THAT(report.problems, IsEmpty());
+  ASSERT_EQ(report.applied.size(), 4u);
+  EXPECT_EQ(report.applied[3].id, "copy");
+}
+
+TEST_F(Apply, ReportsAtMostAThousandProblems) {
+  json::array docs;
+  for (int i = 0; i < 3000; ++i) docs.push_back(json::object{{"nothing", i}});
+  const auto problems = apply_one(json::serialize(docs)).problems;
+  ASSERT_EQ(problems.size(), 1001u);
+  EXPECT_THAT(problems[999], HasSubstr("<in> [999]: cannot tell what this document is"));
+  EXPECT_EQ(problems[1000], "more problems not shown (the first 1000 are)");
+}
+
+TEST_F(Apply, EachReferencedResourceIsReadFromTheStoreAtMostOnce) {
+  ASSERT_THAT(apply_one(kConnection).problems, IsEmpty());
+  json::array exports;
+  for (int i = 0; i < 50; ++i) {
+    exports.push_back(json::object{
+        {"_id", "e" + std::to_string(i)}, {"adaptorType", "HTTPExport"}, {"_connectionId", "api"}});
+  }
+  CountingStore counting(*store_);
+  std::istringstream in(json::serialize(exports));
+  ApplyReport report = apply_resource_stream(in, "<in>", counting, registry_);
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_EQ(report.applied.size(), 50u);
+  EXPECT_EQ(counting.reads, 1u);
+}
+
+}  // namespace
+}  // namespace sluice::host

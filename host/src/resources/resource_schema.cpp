@@ -1,0 +1,171 @@
+#include "resources/resource_schema.hpp"
+
+#include <algorithm>
+
+#include "sluice/schema.hpp"
+
+namespace sluice::host {
+
+namespace json = boost::json;
+
+namespace {
+
+// Metadata integrator.io keeps on every resource; Sluice stores it and never acts on it.
+void common_metadata(Schema& s) {
+  for (const char* path : {"lastModified", "createdAt", "_integrationId", "_connectorId", "_userId",
+                           "_sourceId", "_templateId", "externalId", "sandbox"}) {
+    s.ignored(path);
+  }
+}
+
+void name_and_description(Schema& s) {
+  s.string("name").label("Name").help("Shown by `sluice get`; any text.");
+  s.string("description").label("Description");
+}
+
+Schema connection() {
+  Schema s;
+  s.string("_id").label("Id").required();
+  name_and_description(s);
+  s.string("type").label("Type").help("Picks the plugin, e.g. http, unless assistant is set.");
+  s.string("assistant").label("Assistant").help("Picks a branded plugin, e.g. shopify.");
+  common_metadata(s);
+  for (const char* path : {"queues", "offline", "_httpConnectorId", "_httpConnectorVersionId"})
+    s.ignored(path);
+  s.unsupported("_agentId", "on-premise agents do not exist in Sluice; remove it");
+  s.unsupported("_borrowConcurrencyFromConnectionId");
+  s.unsupported("_iClientId");
+  s.unsupported("debugDate");
+  return s;
+}
+
+void step_common(Schema& s) {
+  s.string("_id").label("Id").required();
+  name_and_description(s);
+  s.string("adaptorType").label("Adaptor type").required();
+  s.string("_connectionId").label("Connection").required();
+  common_metadata(s);
+  for (const char* path :
+       {"apiIdentifier", "sampleData", "assistant", "assistantMetadata", "_httpConnectorEndpointId",
+        "_httpConnectorResourceId", "_httpConnectorVersionId"}) {
+    s.ignored(path);
+  }
+  for (const char* path : {"filter", "inputFilter", "transform", "hooks", "settings", "oneToMany",
+                           "pathToMany", "dataURITemplate", "traceKeyTemplate"}) {
+    s.unsupported(path);
+  }
+}
+
+Schema export_step() {
+  Schema s;
+  step_common(s);
+  s.integer("pageSize")
+      .label("Page size")
+      .minimum(kMinPageSize)
+      .maximum(kMaxPageSize)
+      .default_value(20)
+      .help("Records per page.");
+  s.unsupported("type",
+                "delta, once and test exports are not implemented; remove it to export all "
+                "records");
+  for (const char* path : {"delta", "once", "test", "valueDelta", "isLookup", "groupByFields",
+                           "mockOutput", "asynchronous"}) {
+    s.unsupported(path);
+  }
+  return s;
+}
+
+Schema import_step() {
+  Schema s;
+  step_common(s);
+  for (const char* path :
+       {"mapping", "mappings", "lookups", "responseMapping", "idLockTemplate", "maxAttempts",
+        "ignoreExisting", "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
+    s.unsupported(path);
+  }
+  return s;
+}
+
+Schema flow() {
+  Schema generator;
+  generator.string("_exportId").label("Export").required();
+  generator.ignored("setupInProgress");
+  for (const char* path :
+       {"schedule", "skipRetries", "_keepDeltaBehindFlowId", "_keepDeltaBehindExportId"}) {
+    generator.unsupported(path);
+  }
+
+  Schema processor;
+  processor.enumeration("type", {"import", "export"})
+      .label("Step type")
+      .required()
+      .unsupported_values({"export"});
+  processor.string("_importId").label("Import");
+  processor.unsupported("_exportId", "lookups are not implemented yet");
+  processor.boolean("proceedOnFailure")
+      .label("Proceed on failure")
+      .help("Records that failed earlier steps are still given to this one.");
+  processor.ignored("setupInProgress");
+  processor.unsupported("responseMapping");
+  processor.unsupported("hooks");
+
+  Schema s;
+  s.string("_id").label("Id").required();
+  name_and_description(s);
+  s.boolean("disabled").label("Disabled").help("A disabled flow does not run.");
+  s.array("pageGenerators").label("Sources").items(generator).required();
+  s.array("pageProcessors").label("Steps").items(processor);
+  common_metadata(s);
+  for (const char* path : {"lastExecutedAt", "_flowGroupingId", "free", "draft"}) s.ignored(path);
+  s.unsupported("routers", "branching is not implemented; use pageProcessors");
+  for (const char* path :
+       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "settings", "skipRetries",
+        "isAbstract", "_abstractFlowId", "overrides", "autoResolveMatchingTraceKeys"}) {
+    s.unsupported(path);
+  }
+  return s;
+}
+
+json::object build(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::kConnection:
+      return connection().to_json();
+    case ResourceKind::kExport:
+      return export_step().to_json();
+    case ResourceKind::kImport:
+      return import_step().to_json();
+    case ResourceKind::kFlow:
+      return flow().to_json();
+  }
+  return {};
+}
+
+}  // namespace
+
+const json::object& host_schema(ResourceKind kind) {
+  static const json::object schemas[] = {build(ResourceKind::kConnection),
+                                         build(ResourceKind::kExport), build(ResourceKind::kImport),
+                                         build(ResourceKind::kFlow)};
+  return schemas[static_cast<size_t>(kind)];
+}
+
+json::object merge_schemas(const json::object& host, const json::object& plugin) {
+  json::object out = host;
+  json::object& props = out["properties"].as_object();
+  if (auto* p = plugin.if_contains("properties"); p && p->is_object()) {
+    for (const auto& [name, schema] : p->as_object()) {
+      if (!props.contains(name)) props[name] = schema;
+    }
+  }
+  if (auto* r = plugin.if_contains("required"); r && r->is_array()) {
+    json::value& required = out["required"];
+    if (!required.is_array()) required = json::array();
+    for (const auto& name : r->as_array()) {
+      auto& list = required.as_array();
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice::host

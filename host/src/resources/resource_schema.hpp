@@ -1,0 +1,30 @@
+// The host's own schema for each resource kind: the common fields of connections, exports,
+// imports and flows in integrator.io's shape (`_id`, `name`, `_connectionId`, `pageSize`,
+// `pageGenerators[]`, ...), the integrator.io metadata Sluice stores but does not act on
+// (`lastModified`, `_integrationId`, ...) and the integrator.io fields it does not implement yet
+// (`transform`, `hooks`, `schedule`, ...). docs/resources.md lists the same; a test keeps them
+// in step.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "store/store.hpp"
+
+namespace sluice::host {
+
+// Bounds of an export's pageSize (records per page). integrator.io's default is 20 and a page
+// may not exceed 5 MB; it states no maximum count, so 10000 keeps a page of small records
+// under that cap.
+inline constexpr int64_t kMinPageSize = 1;
+inline constexpr int64_t kMaxPageSize = 10000;
+
+// The JSON Schema (the subset validate_against_schema reads) of `kind`'s common fields, with
+// closed objects.
+const boost::json::object& host_schema(ResourceKind kind);
+
+// `host` with the root properties (and root "required") of `plugin` added; where both declare a
+// root property the host's wins. The result validates a whole document of that kind.
+boost::json::object merge_schemas(const boost::json::object& host,
+                                  const boost::json::object& plugin);
+
+}  // namespace sluice::host
