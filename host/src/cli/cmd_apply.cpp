@@ -15,7 +15,7 @@ int cmd_apply(const Env& env, const Args& args) {
       "then stores them all in one transaction. If anything is invalid, nothing is stored.";
   po::options_description options("options");
   options.add_options()("path", po::value<std::string>()->required(),
-                        "file or folder of resources");
+                        "a PATH: a resource file or a folder of them");
   po::positional_options_description positional;
   positional.add("path", 1);
   po::variables_map vm;
