@@ -80,6 +80,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
             401,
             R"({"error":"missing or wrong token","hint":"send Authorization: Bearer <token>"})"};
       }
+      if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
       if (get && path == "/api/orders") return orders(query);
       if (post && path == "/api/sink") return context_.sink.ingest(std::move(body));
     }
