@@ -196,8 +196,11 @@ int remove(const Env& env, const std::string& id, bool force, bool as_json) {
   }
   std::cout << "removed plugin " << id << '\n';
   if (!users.empty()) {
-    std::cout << fmt::format("  {}, which no installed plugin serves now\n",
-                             describe_users(users, id));
+    const bool one = users.size() == 1;
+    std::cout << fmt::format(
+        "  {} {} {} now served by no plugin: install plugin {} again or re-point {}\n",
+        one ? "connection" : "connections", fmt::join(users, ", "), one ? "is" : "are", id,
+        one ? "it" : "them");
   }
   return kExitOk;
 }
