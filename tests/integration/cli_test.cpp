@@ -123,6 +123,7 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       {{"plugin", "info", "http", "--force"},
        "error: --force applies only to `sluice plugin remove`"},
       {{"flow"}, "error: expected what to do: `sluice flow run ID`"},
+      {{"flow", "run"}, "error: expected `sluice flow run ID`"},
       {{"flow", "run", "a", "b"}, "error: unexpected argument 'b'"},
       {{"apply"}, "error: expected a PATH: a resource file or a folder of them"},
       {{"apply", "a", "b"}, "error: unexpected argument 'b'"},
@@ -298,6 +299,24 @@ TEST_F(SluiceCommandLine, PluginInstallAndRemoveReportTheirResultAsJson) {
   EXPECT_EQ(removed.out, R"({"removed":"http","connectionsLeftWithoutPlugin":[]})"
                          "\n");
   EXPECT_EQ(cli_->run({"plugin", "list", "--json"}).out, "[]\n");
+  EXPECT_FALSE(fs::exists(home_ / "sluice.db")) << "checking for users created a store";
+}
+
+TEST_F(SluiceCommandLine, PluginRemoveRefusesWhenTheStoreCannotBeReadUnlessForced) {
+  install_http();
+  std::ofstream(home_ / "sluice.db") << "not a database at all";
+  const CliResult refused = cli_->run({"plugin", "remove", "http"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, StartsWith("error: "));
+  EXPECT_THAT(refused.err, HasSubstr("/sluice.db: file is not a database"));
+  EXPECT_THAT(refused.err,
+              HasSubstr("  (the store must be read to know which connections use plugin http; "
+                        "pass --force to remove it without checking)\n"));
+  EXPECT_TRUE(fs::exists(home_ / "plugins" / "http" / "manifest.json"));
+  const CliResult forced = cli_->run({"plugin", "remove", "http", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(forced.out, "removed plugin http\n");
+  EXPECT_FALSE(fs::exists(home_ / "plugins" / "http"));
 }
 
 TEST_F(SluiceCommandLine, PluginRemoveRefusesWhileAConnectionUsesItAndForceRemovesAnyway) {

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -167,15 +168,24 @@ int info(const Env& env, const std::string& id, bool as_json) {
 
 int remove(const Env& env, const std::string& id, bool force, bool as_json) {
   std::vector<std::string> users;
-  {
-    auto store = env.open_store();
-    if (!store) return kExitFailure;
-    auto found = connections_using(*store, env.load_plugins(true), id);
-    if (!found) {
-      print_error(found.error());
+  // No store yet (HOME/sluice.db, see store.hpp) means no connections: don't create one here.
+  if (std::filesystem::exists(env.home / "sluice.db")) {
+    auto store = host::open_sqlite_store(env.home.string());
+    if (!store && !force) {
+      print_error(fmt::format("{}\n  (the store must be read to know which connections use "
+                              "plugin {}; pass --force to remove it without checking)",
+                              store.error().message, id),
+                  to_string(store.error().status));
       return kExitFailure;
     }
-    users = std::move(*found);
+    if (store) {
+      auto found = connections_using(**store, env.load_plugins(true), id);
+      if (!found) {
+        print_error(found.error());
+        return kExitFailure;
+      }
+      users = std::move(*found);
+    }
   }
   if (!users.empty() && !force) {
     print_error(fmt::format("{}; remove or re-point {} first, or pass --force",

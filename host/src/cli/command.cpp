@@ -115,7 +115,6 @@ bool parse_args(const Args& args, const std::string& usage, const po::options_de
 }
 
 void set_json_errors(bool on) noexcept { g_json_errors = on; }
-bool json_errors() noexcept { return g_json_errors; }
 
 void print_error(const std::string& message, std::string_view status) {
   std::cerr << "error: " << message << '\n';

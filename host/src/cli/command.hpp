@@ -59,7 +59,6 @@ bool parse_args(const Args& args, const std::string& usage, const po::options_de
 // "auth_failed", ...), "usage" for a wrong command line, or "failed" when none is known. The
 // text still goes to stderr, and the exit status is unchanged (non-zero).
 void set_json_errors(bool on) noexcept;
-bool json_errors() noexcept;
 
 // Prints "error: <message>" to stderr (and the JSON line in --json mode).
 void print_error(const std::string& message, std::string_view status = "failed");
