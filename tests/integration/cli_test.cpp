@@ -128,6 +128,9 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       {{"apply"}, "error: expected a PATH: a resource file or a folder of them"},
       {{"apply", "a", "b"}, "error: unexpected argument 'b'"},
       {{"apply", "--path", "a"}, "error: unrecognised option '--path'"},
+      {{"get", "jobs", "--li", "3"}, "error: unrecognised option '--li'"},
+      {{"get", "jobs", "--sluice-arguments", "x"},
+       "error: unrecognised option '--sluice-arguments'"},
       {{"frobnicate"}, "error: unknown command 'frobnicate'"},
       {{"get", "flows", "--home"}, "error: --home needs a folder: --home DIR"},
       {{"--home"}, "error: --home needs a folder: --home DIR"},
@@ -148,6 +151,19 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       EXPECT_THAT(r.err, Not(HasSubstr(internal))) << command;
     }
   }
+}
+
+TEST_F(SluiceCommandLine, EverythingAfterADoubleDashIsAnArgument) {
+  const CliResult flow = cli_->run({"errors", "--", "--json"});
+  EXPECT_EQ(flow.exit_code, 1);
+  EXPECT_EQ(flow.err, "error: no flow --json; see `sluice get flows`\n");
+  EXPECT_EQ(flow.out, "");
+  const CliResult job = cli_->run({"get", "jobs", "--", "-5"});
+  EXPECT_EQ(job.exit_code, 1);
+  EXPECT_EQ(job.err, "error: no job -5; see `sluice get jobs`\n");
+  const CliResult home = cli_->run({"get", "flows", "--", "--home"});
+  EXPECT_EQ(home.exit_code, 1);
+  EXPECT_EQ(home.err, "error: no flow --home; see `sluice get flows`\n");
 }
 
 TEST_F(SluiceCommandLine, EveryHelpListsTheGlobalHomeOptionAndNoInternalOptions) {

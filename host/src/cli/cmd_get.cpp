@@ -152,9 +152,10 @@ int cmd_get(const Env& env, const Args& args) {
       return kExitFailure;
     }
     if (!*doc) {
-      print_error(
-          fmt::format("no {} {}; see `sluice get {}`", kind_text, id, host::to_string(*kind)),
-          "not_found");
+      std::string_view plural = host::to_string(*kind);
+      print_error(fmt::format("no {} {}; see `sluice get {}`", plural.substr(0, plural.size() - 1),
+                              id, plural),
+                  "not_found");
       return kExitFailure;
     }
     std::cout << json::serialize(**doc) << '\n';

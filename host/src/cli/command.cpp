@@ -49,7 +49,8 @@ host::PluginRegistry Env::load_plugins(bool quiet) const {
 bool parse_args(const Args& args, const std::string& usage, const po::options_description& options,
                 const po::positional_options_description& positional, po::variables_map& vm,
                 int& exit_code) {
-  set_json_errors(std::find(args.begin(), args.end(), "--json") != args.end());
+  const auto options_end = std::find(args.begin(), args.end(), "--");
+  set_json_errors(std::find(args.begin(), options_end, "--json") != options_end);
   std::vector<std::string> names;
   for (unsigned i = 0; i < positional.max_total_count(); ++i)
     names.push_back(positional.name_for_position(i));
@@ -73,8 +74,17 @@ bool parse_args(const Args& args, const std::string& usage, const po::options_de
   // "--limit -1" would otherwise read as an option "-1" and "--limit" as missing its value.
   Args joined;
   for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {  // the rest are arguments, whatever they look like
+      joined.insert(joined.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
+    if (args[i].starts_with(std::string("--") + kArguments)) {
+      return fail(fmt::format("unrecognised option '{}'", args[i]));
+    }
     const po::option_description* option =
-        args[i].starts_with("--") ? all.find_nothrow(args[i].substr(2), false) : nullptr;
+        args[i].size() > 2 && args[i].starts_with("--") && args[i].find('=') == std::string::npos
+            ? visible.find_nothrow(args[i].substr(2), false)
+            : nullptr;
     if (option != nullptr && option->semantic()->max_tokens() > 0 && i + 1 < args.size() &&
         args[i + 1].size() > 1 && args[i + 1][0] == '-' &&
         std::isdigit(static_cast<unsigned char>(args[i + 1][1])) != 0) {
@@ -85,7 +95,14 @@ bool parse_args(const Args& args, const std::string& usage, const po::options_de
     }
   }
   try {
-    po::store(po::command_line_parser(joined).options(all).positional(rest).run(), vm);
+    // No guessing of abbreviated names: "--li" is not "--limit", and never the hidden option.
+    po::store(
+        po::command_line_parser(joined)
+            .options(all)
+            .positional(rest)
+            .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+            .run(),
+        vm);
   } catch (const po::error& e) {
     return fail(e.what());
   }
