@@ -132,6 +132,9 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       {{"get", "jobs", "--sluice-arguments", "x"},
        "error: unrecognised option '--sluice-arguments'"},
       {{"frobnicate"}, "error: unknown command 'frobnicate'"},
+      {{"--json", "get", "jobs"},
+       "error: unknown global option '--json'; a command's own options go after its name "
+       "(`sluice get jobs --json`)"},
       {{"get", "flows", "--home"}, "error: --home needs a folder: --home DIR"},
       {{"--home"}, "error: --home needs a folder: --home DIR"},
   };

@@ -79,6 +79,12 @@ int main(int argc, char** argv) {
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {
+    if (name.starts_with("-")) {
+      std::cerr << "error: unknown global option '" << name
+                << "'; a command's own options go after its name (`sluice get jobs --json`)\n\n"
+                << kHelp;
+      return kExitUsage;
+    }
     std::cerr << "error: unknown command '" << name << "'\n\n" << kHelp;
     return kExitUsage;
   }
