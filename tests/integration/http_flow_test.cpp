@@ -23,6 +23,34 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
+
+// The lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> found;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(needle) != std::string::npos) found.push_back(line);
+  }
+  return found;
+}
+
+// The "id" of every record the sink received, in the order it received them.
+std::vector<std::string> sink_ids(const MockApiServer& api) {
+  std::vector<std::string> ids;
+  const json::value bodies = api.get_json("/_mock/sink/bodies");
+  for (const auto& body : bodies.at("bodies").as_array()) {
+    const json::value batch = json::parse(body.as_string());
+    for (const auto& record : batch.as_array()) ids.emplace_back(record.at("id").as_string());
+  }
+  return ids;
+}
+
+std::vector<std::string> order_ids(int first, int last) {
+  std::vector<std::string> ids;
+  for (int n = first; n <= last; ++n) ids.push_back(fmt::format("ORD-{:06}", n));
+  return ids;
+}
 
 class HttpFlow : public ::testing::Test {
  protected:
@@ -107,13 +135,10 @@ TEST_F(HttpFlow, PluginInfoListsEveryDeclaredSettingWithSecretsMarked) {
         "http.paging.method", "http.batchSize"}) {
     EXPECT_THAT(r.out, HasSubstr(setting));
   }
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find("http.auth.token.token ") != std::string::npos) {
-      EXPECT_THAT(line, HasSubstr("when http.auth.type = token"));
-      EXPECT_THAT(line, HasSubstr(" yes "));
-    }
-  }
+  const std::vector<std::string> token = lines_with(r.out, "http.auth.token.token ");
+  ASSERT_EQ(token.size(), 1u) << r.out;
+  EXPECT_THAT(token[0], HasSubstr("when http.auth.type = token"));
+  EXPECT_THAT(token[0], HasSubstr(" yes "));  // the SECRET column
   const CliResult as_json = cli_->run({"plugin", "info", "http", "--json"});
   ASSERT_EQ(as_json.exit_code, 0);
   const json::value doc = json::parse(as_json.out);
@@ -155,8 +180,11 @@ TEST_F(HttpFlow, MovesEveryOrderToTheSinkByteForByteAndKeepsRejectedOnesAsErrors
   ASSERT_EQ(bodies.as_array().size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i)
     EXPECT_EQ(bodies.at(i).as_string(), expected[i]) << "request " << i;
+  EXPECT_EQ(sink_ids(api), order_ids(1, 95));
   const json::value sink = api.get_json("/_mock/sink");
+  EXPECT_EQ(sink.at("requests"), 10);
   EXPECT_EQ(sink.at("records"), 95);
+  EXPECT_EQ(sink.at("accepted"), 94);
   EXPECT_EQ(sink.at("rejected"), 1);
 
   const CliResult errors = cli_->run({"errors", "f", "--json"});
@@ -165,19 +193,35 @@ TEST_F(HttpFlow, MovesEveryOrderToTheSinkByteForByteAndKeepsRejectedOnesAsErrors
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("_stepId"), "sink");
   EXPECT_EQ(list[0].at("code"), "rejected");
+  EXPECT_EQ(list[0].at("_flowId"), "f");
+  EXPECT_EQ(list[0].at("_jobId"), job.at("_id"));
   EXPECT_EQ(list[0].at("retryData").at("id"), "ORD-000007");
-  EXPECT_THAT(std::string(list[0].at("message").as_string()), HasSubstr("ORD-000007"));
+  EXPECT_EQ(list[0].at("retryData").at("number"), 7);
+  EXPECT_EQ(list[0].at("message"), "order ORD-000007 was rejected by the mock sink (--reject)");
   const CliResult table = cli_->run({"errors", "f"});
-  EXPECT_THAT(table.out, HasSubstr("ORD-000007"));
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::vector<std::string> lines;
+  std::istringstream in(table.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << table.out;
+  EXPECT_THAT(lines[0], StartsWith("STEP"));
+  EXPECT_THAT(lines[1], StartsWith("sink  rejected  ORD-000007  "));
+  EXPECT_THAT(lines[1], HasSubstr("  order ORD-000007 was rejected by the mock sink (--reject)"));
+  EXPECT_EQ(lines[2], "1 open error; `sluice errors f --json` shows each record's retry data");
 }
 
 TEST_F(HttpFlow, FollowsNextPageUrlsToTheLastPage) {
   MockApiServer api({.orders = 45});
   write_flow(api, "demo-token", R"("paging":{"method":"url","path":"next"})", 5);
   const json::object job = run_json(0);
+  EXPECT_EQ(job.at("status"), "completed");
   EXPECT_EQ(job.at("numExport"), 45);
   EXPECT_EQ(job.at("numSuccess"), 45);
+  EXPECT_EQ(job.at("numError"), 0);
+  EXPECT_EQ(job.at("numPagesGenerated"), 3);  // 20 + 20 + 5, the last with "next": null
+  expect_identity(job);
   EXPECT_EQ(api.get_json("/_mock/sink").at("requests"), 9);
+  EXPECT_EQ(sink_ids(api), order_ids(1, 45));
 }
 
 TEST_F(HttpFlow, AWrongTokenFailsTheJobWithANonZeroExitAndNoLostRecords) {
@@ -185,10 +229,13 @@ TEST_F(HttpFlow, AWrongTokenFailsTheJobWithANonZeroExitAndNoLostRecords) {
   write_flow(api, "not-the-token", R"("paging":{"method":"page","page":1})", 10);
   const json::object job = run_json(1);
   EXPECT_EQ(job.at("status"), "failed");
-  EXPECT_THAT(std::string(job.at("message").as_string()), HasSubstr("401"));
+  EXPECT_THAT(std::string(job.at("message").as_string()), HasSubstr("HTTP 401 Unauthorized"));
   EXPECT_THAT(std::string(job.at("message").as_string()), Not(HasSubstr("not-the-token")));
   EXPECT_EQ(job.at("numExport"), 0);
+  EXPECT_EQ(job.at("numSuccess"), 0);
+  EXPECT_EQ(job.at("numError"), 0);
   expect_identity(job);
+  EXPECT_EQ(api.get_json("/_mock/sink").at("requests"), 0);
 }
 
 TEST_F(HttpFlow, ApplyRefusesAnInvalidDocumentNamingFilePathExpectedAndFoundAndStoresNothing) {
@@ -205,8 +252,11 @@ TEST_F(HttpFlow, ApplyRefusesAnInvalidDocumentNamingFilePathExpectedAndFoundAndS
                         ": connection api: $.http.baseURI: expected a string, found number 42"));
   EXPECT_THAT(r.err, HasSubstr("$.http.auth.basic.username: expected a value (required when "
                                "http.auth.type = basic), found nothing"));
-  const CliResult exports = cli_->run({"get", "exports"});
-  EXPECT_THAT(exports.out, HasSubstr("no exports stored"));
+  for (const char* kind : {"connections", "exports"}) {
+    const CliResult stored = cli_->run({"get", kind, "--json"});
+    EXPECT_EQ(stored.exit_code, 0) << stored.err;
+    EXPECT_EQ(stored.out, "[]\n") << kind;
+  }
 }
 
 TEST_F(HttpFlow, SecretsArePrintedMaskedAndNeverStoredInPlaintext) {
@@ -218,12 +268,21 @@ TEST_F(HttpFlow, SecretsArePrintedMaskedAndNeverStoredInPlaintext) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_EQ(json::parse(shown.out).at("http").at("auth").at("token").at("token"), "******");
   EXPECT_THAT(shown.out, Not(HasSubstr(token)));
-  for (const char* file : {"sluice.db", "sluice.db-wal"}) {
-    if (!fs::exists(home_ / file)) continue;
-    std::ifstream in(home_ / file, std::ios::binary);
+  // Every file of the store (the database, and its -wal and -shm while they exist), and the
+  // key; the database must hold the connection, or the scan proves nothing.
+  ASSERT_TRUE(fs::exists(home_ / "sluice.db"));
+  size_t scanned = 0;
+  for (const auto& entry : fs::directory_iterator(home_)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(bytes.find(token), std::string::npos) << "plaintext token found in " << file;
+    EXPECT_EQ(bytes.find(token), std::string::npos) << "plaintext token in " << entry.path();
+    if (entry.path().filename() == "sluice.db") {
+      EXPECT_NE(bytes.find(api.base_url()), std::string::npos) << "the connection is not stored";
+    }
+    ++scanned;
   }
+  EXPECT_GE(scanned, 2u);  // sluice.db and the key at least
 }
 
 TEST_F(HttpFlow, PingTestsAStoredConnectionThroughItsPlugin) {
@@ -238,10 +297,13 @@ TEST_F(HttpFlow, PingTestsAStoredConnectionThroughItsPlugin) {
   ASSERT_EQ(cli_->run({"apply", (home_ / "resources").string()}).exit_code, 0);
   const CliResult good = cli_->run({"ping", "good"});
   EXPECT_EQ(good.exit_code, 0) << good.err;
-  EXPECT_THAT(good.out, HasSubstr("connection good: ok"));
+  EXPECT_THAT(good.out, StartsWith("connection good: ok ("));
   const CliResult bad = cli_->run({"ping", "bad"});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_THAT(bad.err, HasSubstr("connection bad failed its test (auth_failed)"));
+  EXPECT_EQ(bad.out, "");
+  EXPECT_THAT(bad.err,
+              StartsWith("error: connection bad failed its test (auth_failed): GET " +
+                         api.base_url() + "/api/orders?pageSize=1: HTTP 401 Unauthorized: "));
   EXPECT_THAT(bad.err, Not(HasSubstr("bad-token-zz9")));
 }
 
@@ -262,7 +324,11 @@ TEST_F(HttpFlow, CtrlCCancelsARunningJobCleanly) {
   ASSERT_TRUE(started) << "the job never reported progress";
   ::kill(run.id(), SIGINT);
   EXPECT_EQ(run.wait(), 130);
-  const json::value job = json::parse(cli_->run({"get", "jobs", "--json"}).out).at(0);
+  const CliResult after = cli_->run({"get", "jobs", "--json"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  const json::array jobs = json::parse(after.out).as_array();
+  ASSERT_EQ(jobs.size(), 1u) << after.out;
+  const json::value& job = jobs[0];
   EXPECT_EQ(job.at("status"), "canceled");
   EXPECT_LT(job.at("numExport").as_int64(), 2000000);
   expect_identity(job.as_object());

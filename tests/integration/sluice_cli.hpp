@@ -25,7 +25,7 @@ class SluiceCli {
 
   // Runs to completion (bounded by the test timeout) and captures both streams.
   CliResult run(const std::vector<std::string>& args) const;
-  // Starts without waiting; stdout and stderr go to files in home.
+  // Starts without waiting; the child's stdout and stderr are the test's own.
   Poco::ProcessHandle start(const std::vector<std::string>& args) const;
 
  private:

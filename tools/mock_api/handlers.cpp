@@ -87,6 +87,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
         return text != nullptr && *text == "json" ? EchoCut::kJson : EchoCut::kRaw;
       }();
       if (echo && path == "/api/echo") return {403, echo_body(credentials, cut)};
+      if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
       if (get && path == "/api/orders") {
         if (echo && page_of(query) == context_.options.fail_page) {
           return {403, echo_body(credentials, cut)};

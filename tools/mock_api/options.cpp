@@ -21,6 +21,8 @@ namespace {
 constexpr std::string_view kEndpoints =
     R"(Endpoints (all answer JSON with Content-Type: application/json):
   GET  /health                       200 {"status":"ok"}, no token needed
+  GET  /api/me                       200 {"user":"demo","authenticated":true}: checks the
+                                     token and nothing else (what the demo's ping uses)
   GET  /api/orders?page=N&pageSize=M pages start at 1; pageSize 1..5000, default 100.
                                      {"orders":[...],"page":N,"pageSize":M,"total":T,
                                       "next":"<url of page N+1>" or null on the last page}

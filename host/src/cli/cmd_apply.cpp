@@ -48,7 +48,7 @@ int cmd_apply(const Env& env, const Args& args) {
       "files not named *.json are skipped and listed.";
   po::options_description options("options");
   options.add_options()("path", po::value<std::string>()->required(),
-                        "file or folder of resources, or - for standard input")(
+                        "a PATH: a resource file or a folder of them, or - for standard input")(
       "json", po::bool_switch(), "print the result as one JSON object");
   po::positional_options_description positional;
   positional.add("path", 1);

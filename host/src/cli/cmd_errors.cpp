@@ -10,6 +10,10 @@ namespace sluice::cli {
 
 namespace json = boost::json;
 
+namespace {
+constexpr size_t kDefaultLimit = 1000;
+}  // namespace
+
 int cmd_errors(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice errors FLOW [--json] [--limit N]\n"
@@ -17,24 +21,31 @@ int cmd_errors(const Env& env, const Args& args) {
       "record as it was at that step (its retry data, with --json).";
   po::options_description options("options");
   options.add_options()("json", "print JSON, including retry data")(
-      "limit", po::value<size_t>()->default_value(1000), "at most this many errors")(
-      "flow", po::value<std::string>()->required(), "flow _id");
+      "limit", po::value<std::string>()->value_name("N"),
+      fmt::format("at most N errors (1 to {}; default {})", kMaxLimit, kDefaultLimit).c_str())(
+      "flow", po::value<std::string>()->required(), "a flow id (see `sluice get flows`)");
   po::positional_options_description positional;
   positional.add("flow", 1);
   po::variables_map vm;
   int code = kExitOk;
   if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
+  size_t limit = kDefaultLimit;
+  if (vm.count("limit") != 0u) {
+    auto parsed = parse_limit(vm["limit"].as<std::string>(), kUsage);
+    if (!parsed) return kExitUsage;
+    limit = *parsed;
+  }
   auto store = env.open_store();
   if (!store) return kExitFailure;
   const std::string flow = vm["flow"].as<std::string>();
   auto exists = store->get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
   if (exists && !*exists) {
-    print_error(fmt::format("no flow {}; see `sluice get flows`", flow));
+    print_error(fmt::format("no flow {}; see `sluice get flows`", flow), "not_found");
     return kExitFailure;
   }
-  auto errors = store->list_errors(flow, vm["limit"].as<size_t>());
+  auto errors = store->list_errors(flow, limit);
   if (!errors) {
-    print_error(errors.error().message);
+    print_error(errors.error());
     return kExitFailure;
   }
   if (vm.count("json") != 0u) {

@@ -199,11 +199,11 @@ int cmd_flow(const Env& env, const Args& args) {
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
       "known).";
   po::options_description options("options");
-  options.add_options()("json", "print the job document instead of a summary")("quiet,q",
-                                                                               "no live progress")(
+  options.add_options()("json", "print the job document instead of a summary")(
+      "quiet,q", "no live progress")(
       "resume", "continue the last unfinished job from its last confirmed page")(
-      "action", po::value<std::string>()->required(), "run")("id", po::value<std::string>(),
-                                                             "flow _id");
+      "action", po::value<std::string>()->required(), "what to do: `sluice flow run ID`")(
+      "id", po::value<std::string>(), "flow _id");
   po::positional_options_description positional;
   positional.add("action", 1).add("id", 1);
   po::variables_map vm;

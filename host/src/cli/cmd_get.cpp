@@ -39,15 +39,18 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
   return {};
 }
 
-int get_jobs(host::Store& store, const std::string& id, const std::string& flow, bool as_json) {
+constexpr size_t kDefaultJobLimit = 50;
+
+int get_jobs(host::Store& store, const std::string& id, const std::string& flow, size_t limit,
+             bool as_json) {
   if (!id.empty()) {
     auto job = store.get_job(id);
     if (!job) {
-      print_error(job.error().message);
+      print_error(job.error());
       return kExitFailure;
     }
     if (!*job) {
-      print_error(fmt::format("no job {}; see `sluice get jobs`", id));
+      print_error(fmt::format("no job {}; see `sluice get jobs`", id), "not_found");
       return kExitFailure;
     }
     std::vector<host::Job> one{std::move(**job)};
@@ -55,9 +58,20 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
     std::cout << json::serialize(one[0].to_json()) << '\n';
     return kExitOk;
   }
-  auto jobs = store.list_jobs(flow, 50);
+  if (!flow.empty()) {
+    auto exists = store.get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
+    if (!exists) {
+      print_error(exists.error());
+      return kExitFailure;
+    }
+    if (!*exists) {
+      print_error(fmt::format("no flow {}; see `sluice get flows`", flow), "not_found");
+      return kExitFailure;
+    }
+  }
+  auto jobs = store.list_jobs(flow, limit);
   if (!jobs) {
-    print_error(jobs.error().message);
+    print_error(jobs.error());
     return kExitFailure;
   }
   // A job whose process died is shown (and stored, when the store can be written) as failed.
@@ -87,15 +101,20 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
 int cmd_get(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice get connections|exports|imports|flows [ID] [--json]\n"
-      "       sluice get jobs [ID] [--flow FLOW] [--json]\n"
+      "       sluice get jobs [ID] [--flow FLOW] [--limit N] [--json]\n"
       "Lists stored resources (or shows one as JSON) and jobs, newest first. Secret settings "
       "print\n"
       "as \"******\".";
   po::options_description options("options");
-  options.add_options()("json", "print JSON")("kind", po::value<std::string>()->required(),
-                                              "connections | exports | imports | flows | jobs")(
-      "id", po::value<std::string>(), "show one resource")(
-      "flow", po::value<std::string>(), "with jobs: only this flow's (the newest 50)");
+  options.add_options()("json", "print JSON")(
+      "kind", po::value<std::string>()->required(),
+      "what to get: connections, exports, imports, flows or jobs")("id", po::value<std::string>(),
+                                                                   "show one resource")(
+      "flow", po::value<std::string>()->value_name("FLOW"), "with jobs: only this flow's")(
+      "limit", po::value<std::string>()->value_name("N"),
+      fmt::format("with jobs: at most N, the newest (1 to {}; default {})", kMaxLimit,
+                  kDefaultJobLimit)
+          .c_str());
   po::positional_options_description positional;
   positional.add("kind", 1).add("id", 1);
   po::variables_map vm;
@@ -104,25 +123,44 @@ int cmd_get(const Env& env, const Args& args) {
   const std::string kind_text = vm["kind"].as<std::string>();
   const std::string id = vm.count("id") ? vm["id"].as<std::string>() : "";
   const bool as_json = vm.count("json") != 0u;
+  const bool jobs = kind_text == "jobs" || kind_text == "job";
+  if (!jobs) {
+    for (const char* option : {"flow", "limit"}) {
+      if (vm.count(option) != 0u) {
+        return usage_error(fmt::format("--{} applies only to `sluice get jobs`", option), kUsage);
+      }
+    }
+  }
+  size_t limit = kDefaultJobLimit;
+  if (vm.count("limit") != 0u) {
+    auto parsed = parse_limit(vm["limit"].as<std::string>(), kUsage);
+    if (!parsed) return kExitUsage;
+    limit = *parsed;
+  }
+  if (!jobs && !host::resource_kind_from_string(kind_text)) {
+    return usage_error(fmt::format("unknown kind '{}': expected connections, exports, imports, "
+                                   "flows or jobs",
+                                   kind_text),
+                       kUsage);
+  }
   auto store = env.open_store();
   if (!store) return kExitFailure;
-  if (kind_text == "jobs" || kind_text == "job") {
-    return get_jobs(*store, id, vm.count("flow") ? vm["flow"].as<std::string>() : "", as_json);
+  if (jobs) {
+    return get_jobs(*store, id, vm.count("flow") ? vm["flow"].as<std::string>() : "", limit,
+                    as_json);
   }
   auto kind = host::resource_kind_from_string(kind_text);
-  if (!kind) {
-    std::cerr << "error: unknown kind '" << kind_text << "'\n\n" << kUsage << '\n';
-    return kExitUsage;
-  }
   if (!id.empty()) {
     auto doc = store->get_resource(*kind, id, host::Secrets::kMasked);
     if (!doc) {
-      print_error(doc.error().message);
+      print_error(doc.error());
       return kExitFailure;
     }
     if (!*doc) {
-      print_error(
-          fmt::format("no {} {}; see `sluice get {}`", kind_text, id, host::to_string(*kind)));
+      std::string_view plural = host::to_string(*kind);
+      print_error(fmt::format("no {} {}; see `sluice get {}`", plural.substr(0, plural.size() - 1),
+                              id, plural),
+                  "not_found");
       return kExitFailure;
     }
     std::cout << json::serialize(**doc) << '\n';
@@ -130,7 +168,7 @@ int cmd_get(const Env& env, const Args& args) {
   }
   auto docs = store->list_resources(*kind, host::Secrets::kMasked);
   if (!docs) {
-    print_error(docs.error().message);
+    print_error(docs.error());
     return kExitFailure;
   }
   if (as_json) {

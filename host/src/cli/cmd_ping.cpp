@@ -13,11 +13,14 @@ namespace json = boost::json;
 
 int cmd_ping(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice ping CONNECTION\n"
+      "usage: sluice ping CONNECTION [--json]\n"
       "Tests a stored connection: opens it through its plugin and asks the application whether\n"
-      "it is reachable and the credentials work (integrator.io's \"Test connection\").";
+      "it is reachable and the credentials work (integrator.io's \"Test connection\").\n"
+      "With --json prints {\"connection\":ID,\"ok\":true,\"milliseconds\":N}.";
   po::options_description options("options");
-  options.add_options()("connection", po::value<std::string>()->required(), "connection _id");
+  options.add_options()("json", "print the result as JSON")(
+      "connection", po::value<std::string>()->required(),
+      "a connection id (see `sluice get connections`)");
   po::positional_options_description positional;
   positional.add("connection", 1);
   po::variables_map vm;
@@ -28,17 +31,17 @@ int cmd_ping(const Env& env, const Args& args) {
   if (!store) return kExitFailure;
   auto doc = store->get_resource(host::ResourceKind::kConnection, id, host::Secrets::kRevealed);
   if (!doc) {
-    print_error(doc.error().message);
+    print_error(doc.error());
     return kExitFailure;
   }
   if (!*doc) {
-    print_error(fmt::format("no connection {}; see `sluice get connections`", id));
+    print_error(fmt::format("no connection {}; see `sluice get connections`", id), "not_found");
     return kExitFailure;
   }
   host::PluginRegistry registry = env.load_plugins();
   auto connector = registry.connector_for(**doc);
   if (!connector) {
-    print_error(connector.error().message);
+    print_error(connector.error());
     return kExitFailure;
   }
   const auto started = std::chrono::steady_clock::now();
@@ -50,9 +53,17 @@ int cmd_ping(const Env& env, const Args& args) {
                       std::chrono::steady_clock::now() - started)
                       .count();
   if (!pinged) {
-    print_error(fmt::format("connection {} failed its test ({}): {}", id,
-                            to_string(pinged.error().status), pinged.error().message));
+    print_error(fmt::format("connection {} failed its test ({}): {}\n  fix connection {} in its "
+                            "resource file, `sluice apply` it, then `sluice ping {}` again",
+                            id, to_string(pinged.error().status), pinged.error().message, id, id),
+                to_string(pinged.error().status));
     return kExitFailure;
+  }
+  if (vm.count("json") != 0u) {
+    std::cout << json::serialize(
+                     json::object{{"connection", id}, {"ok", true}, {"milliseconds", ms}})
+              << '\n';
+    return kExitOk;
   }
   std::cout << fmt::format("connection {}: ok ({} ms)\n", id, ms);
   return kExitOk;

@@ -1,9 +1,11 @@
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "cli/plugin_users.hpp"
 #include "cli/table.hpp"
 #include "plugins/installer.hpp"
 #include "plugins/loader.hpp"
@@ -16,10 +18,16 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sluice plugin install PATH     install a plugin (.so, bundle folder or .tar.gz)\n"
-    "       sluice plugin list [--json]    list installed plugins\n"
-    "       sluice plugin info ID [--json] every setting a plugin's connectors declare\n"
-    "       sluice plugin remove ID        uninstall a plugin";
+    "usage: sluice plugin install PATH [--json]   install a plugin (.so, bundle folder or "
+    ".tar.gz)\n"
+    "       sluice plugin list [--json]           list installed plugins\n"
+    "       sluice plugin info ID [--json]        every setting a plugin's connectors declare\n"
+    "       sluice plugin remove ID [--force] [--json]\n"
+    "                                             uninstall a plugin; refused while stored\n"
+    "                                             connections use it, unless --force\n"
+    "With --json, install prints {\"id\",\"version\",\"abiVersion\",\"connectors\",\"folder\",\n"
+    "\"replacedVersion\"} and remove prints "
+    "{\"removed\":ID,\"connectionsLeftWithoutPlugin\":[...]}.";
 
 void print_settings(const char* title, const json::object& schema) {
   std::cout << '\n' << title << '\n';
@@ -69,13 +77,24 @@ json::object plugin_json(const host::LoadedPlugin& p, bool with_schemas) {
   return out;
 }
 
-int install(const Env& env, const std::string& path) {
+int install(const Env& env, const std::string& path, bool as_json) {
   auto outcome = host::install_plugin(path, env.home);
   if (!outcome) {
-    print_error(outcome.error().message);
+    print_error(outcome.error());
     return kExitFailure;
   }
   const auto& m = outcome->manifest;
+  if (as_json) {
+    json::object out{{"id", m.id},
+                     {"version", m.version},
+                     {"abiVersion", m.abi_version},
+                     {"connectors", outcome->connector_count},
+                     {"folder", outcome->folder.string()},
+                     {"replacedVersion", nullptr}};
+    if (!outcome->replaced_version.empty()) out["replacedVersion"] = outcome->replaced_version;
+    std::cout << json::serialize(out) << '\n';
+    return kExitOk;
+  }
   std::cout << fmt::format("installed plugin {} {} (ABI {}, {} connector{}) into {}\n", m.id,
                            m.version, m.abi_version, outcome->connector_count,
                            outcome->connector_count == 1 ? "" : "s", outcome->folder.string());
@@ -123,7 +142,8 @@ int info(const Env& env, const std::string& id, bool as_json) {
         return kExitFailure;
       }
     }
-    print_error(fmt::format("no plugin '{}' is installed; see `sluice plugin list`", id));
+    print_error(fmt::format("no plugin '{}' is installed; see `sluice plugin list`", id),
+                "not_found");
     return kExitFailure;
   }
   if (as_json) {
@@ -146,43 +166,96 @@ int info(const Env& env, const std::string& id, bool as_json) {
   return kExitOk;
 }
 
+int remove(const Env& env, const std::string& id, bool force, bool as_json) {
+  std::vector<std::string> users;
+  // No store yet (HOME/sluice.db, see store.hpp) means no connections: don't create one here.
+  if (std::filesystem::exists(env.home / "sluice.db")) {
+    auto store = host::open_sqlite_store(env.home.string());
+    if (!store && !force) {
+      print_error(fmt::format("{}\n  (the store must be read to know which connections use "
+                              "plugin {}; pass --force to remove it without checking)",
+                              store.error().message, id),
+                  to_string(store.error().status));
+      return kExitFailure;
+    }
+    if (store) {
+      auto found = connections_using(**store, env.load_plugins(true), id);
+      if (!found) {
+        print_error(found.error());
+        return kExitFailure;
+      }
+      users = std::move(*found);
+    }
+  }
+  if (!users.empty() && !force) {
+    print_error(fmt::format("{}; remove or re-point {} first, or pass --force",
+                            describe_users(users, id), users.size() == 1 ? "it" : "them"),
+                "in_use");
+    return kExitFailure;
+  }
+  if (auto r = host::remove_plugin(id, env.home); !r) {
+    print_error(r.error());
+    return kExitFailure;
+  }
+  if (as_json) {
+    std::cout << json::serialize(json::object{
+                     {"removed", id},
+                     {"connectionsLeftWithoutPlugin", json::array(users.begin(), users.end())}})
+              << '\n';
+    return kExitOk;
+  }
+  std::cout << "removed plugin " << id << '\n';
+  if (!users.empty()) {
+    const bool one = users.size() == 1;
+    std::cout << fmt::format(
+        "  {} {} {} now served by no plugin: install plugin {} again or re-point {}\n",
+        one ? "connection" : "connections", fmt::join(users, ", "), one ? "is" : "are", id,
+        one ? "it" : "them");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_plugin(const Env& env, const Args& args) {
   po::options_description options("options");
-  options.add_options()("json", "print JSON instead of a table")("action", po::value<std::string>(),
-                                                                 "install | list | info | remove")(
-      "target", po::value<std::string>(), "PATH or ID");
+  options.add_options()("json", "print JSON instead of text")(
+      "force", "with remove: remove even while connections use the plugin")(
+      "action", po::value<std::string>()->required(),
+      "what to do with plugins: install, list, info or remove")("target", po::value<std::string>(),
+                                                                "PATH or ID");
   po::positional_options_description positional;
   positional.add("action", 1).add("target", 1);
   po::variables_map vm;
   int code = kExitOk;
   if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
-  const std::string action = vm.count("action") ? vm["action"].as<std::string>() : "";
+  const std::string action = vm["action"].as<std::string>();
   const std::string target = vm.count("target") ? vm["target"].as<std::string>() : "";
   const bool as_json = vm.count("json") != 0u;
-  if (action == "list") return list(env, as_json);
-  if (action == "install" || action == "info" || action == "remove") {
-    if (target.empty()) {
-      std::cerr << "error: `sluice plugin " << action << "` needs "
-                << (action == "install" ? "a PATH" : "an ID") << "\n\n"
-                << kUsage << '\n';
-      return kExitUsage;
-    }
-    if (action == "install") return install(env, target);
-    if (action == "info") return info(env, target, as_json);
-    if (auto r = host::remove_plugin(target, env.home); !r) {
-      print_error(r.error().message);
-      return kExitFailure;
-    }
-    std::cout << "removed plugin " << target << '\n';
-    return kExitOk;
+  if (action != "install" && action != "list" && action != "info" && action != "remove") {
+    return usage_error(
+        fmt::format("unknown plugin command '{}': expected install, list, info or remove", action),
+        kUsage);
   }
-  std::cerr << (action.empty() ? std::string("error: missing action")
-                               : "error: unknown action '" + action + "'")
-            << "\n\n"
-            << kUsage << '\n';
-  return kExitUsage;
+  if (vm.count("force") != 0u && action != "remove") {
+    return usage_error("--force applies only to `sluice plugin remove`", kUsage);
+  }
+  if (action == "list") {
+    if (!target.empty())
+      return usage_error(fmt::format("unexpected argument '{}'", target), kUsage);
+    return list(env, as_json);
+  }
+  if (target.empty()) {
+    return usage_error(fmt::format("expected {} after `sluice plugin {}`",
+                                   action == "install" ? "the PATH of a plugin (.so, bundle folder "
+                                                         "or .tar.gz)"
+                                                       : "a plugin ID (see `sluice plugin list`)",
+                                   action),
+                       kUsage);
+  }
+  if (action == "install") return install(env, target, as_json);
+  if (action == "info") return info(env, target, as_json);
+  return remove(env, target, vm.count("force") != 0u, as_json);
 }
 
 }  // namespace sluice::cli

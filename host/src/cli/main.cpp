@@ -14,21 +14,25 @@ namespace {
 constexpr const char* kHelp =
     R"(sluice — a self-hosted integration platform: connector plugins, flows, jobs.
 
-usage: sluice [--home DIR] COMMAND [ARGS...]
+usage: sluice [--home DIR] COMMAND [ARGS...] [--home DIR]
 
 commands:
   plugin install PATH        install a connector plugin (.so, bundle folder, .tar.gz)
-  plugin list | info ID | remove ID
+  plugin list | info ID | remove ID [--force]
   apply PATH                 validate and store connections, exports, imports, flows (JSON)
-  get KIND [ID] [--json]     list or show connections, exports, imports, flows, jobs
-  flow run ID [--json]       run a flow now, with live progress and a job summary
-  errors FLOW [--json]       the open errors of a flow, with each record's retry data
-  ping CONNECTION            test a stored connection through its plugin
+  get KIND [ID]              list or show connections, exports, imports, flows, jobs
+  flow run ID                run a flow now, with live progress and a job summary
+  errors FLOW                the open errors of a flow, with each record's retry data
+  ping CONNECTION            test a stored connection (reachable, credentials accepted)
 
-options:
+global options (before or after the command name):
   --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
   --version      print the version
   -h, --help     this help; `sluice COMMAND --help` for a command's own
+
+Every command that reports a result takes --json: the result is printed as JSON on stdout, and
+an error, besides its text on stderr, as one line {"error":{"message":"...","status":"..."}}.
+Exit status: 0 ok, 1 the operation failed, 2 wrong command line, 130 canceled.
 )";
 
 }  // namespace
@@ -46,7 +50,11 @@ int main(int argc, char** argv) {
   int i = 1;
   for (; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--home" && i + 1 < argc) {
+    if (arg == "--home") {
+      if (i + 1 >= argc) {
+        print_error("--home needs a folder: --home DIR");
+        return kExitUsage;
+      }
       env.home = argv[++i];
     } else if (arg.rfind("--home=", 0) == 0) {
       env.home = arg.substr(7);
@@ -71,10 +79,39 @@ int main(int argc, char** argv) {
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {
+    if (name.starts_with("-")) {
+      std::cerr << "error: unknown global option '" << name
+                << "'; a command's own options go after its name (`sluice get jobs --json`)\n\n"
+                << kHelp;
+      return kExitUsage;
+    }
     std::cerr << "error: unknown command '" << name << "'\n\n" << kHelp;
     return kExitUsage;
   }
-  Args args(argv + i + 1, argv + argc);
+  // --home is global: taken out wherever it appears before a "--".
+  Args args;
+  for (int j = i + 1; j < argc; ++j) {
+    const std::string arg = argv[j];
+    if (arg == "--") {
+      args.insert(args.end(), argv + j, argv + argc);
+      break;
+    }
+    if (arg == "--home") {
+      if (j + 1 >= argc) {
+        print_error("--home needs a folder: --home DIR");
+        return kExitUsage;
+      }
+      env.home = argv[++j];
+    } else if (arg.rfind("--home=", 0) == 0) {
+      env.home = arg.substr(7);
+    } else {
+      args.push_back(arg);
+    }
+  }
+  if (env.home.empty()) {
+    print_error("--home needs a folder: --home DIR");
+    return kExitUsage;
+  }
   try {
     return command->second(env, args);
   } catch (const std::exception& e) {
