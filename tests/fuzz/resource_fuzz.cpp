@@ -4,6 +4,7 @@
 // The store is a stand-in that holds nothing, so every input starts from the same state.
 //
 // Built only with -DSLUICE_FUZZ=ON and clang; tools/test runs it for a bounded time.
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -33,6 +34,12 @@ class EmptyStore : public Store {
   Result<std::optional<Job>> get_job(std::string_view) override { return std::optional<Job>(); }
   Result<std::vector<Job>> list_jobs(std::string_view, size_t) override {
     return std::vector<Job>();
+  }
+  Result<FlowClaim> claim_flow(const Job&, const std::function<bool(Job&)>&) override {
+    return FlowClaim{};
+  }
+  Result<bool> update_running_job(const Job&, const std::vector<JobError>&) override {
+    return false;
   }
   Result<void> add_errors(const std::vector<JobError>&) override { return {}; }
   Result<std::vector<JobError>> list_errors(std::string_view, size_t) override {
