@@ -59,6 +59,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType("application/json");
+    // The last answer of a server that is stopping: close this connection after it, so that the
+    // server can wait for it to end before it stops (a reset would lose the answer).
+    if (shutdown) response.setKeepAlive(false);
     response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
     response.sendBuffer(reply.body.data(), reply.body.size());
     if (shutdown && context_.request_shutdown) context_.request_shutdown();

@@ -12,10 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "handlers.hpp"
 #include "options.hpp"
@@ -38,6 +41,9 @@ void write_port_file(const std::string& path, std::uint16_t port) {
   std::filesystem::rename(temporary, path);
 }
 
+// Set by POST /_mock/shutdown before it raises SIGTERM.
+std::atomic<bool> g_answered_shutdown{false};
+
 int run(const Options& options, const sigset_t& stop_signals) {
   const Poco::Net::IPAddress address(options.host);
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(address, options.port), kBacklog);
@@ -50,7 +56,10 @@ int run(const Options& options, const sigset_t& stop_signals) {
                         Sink(options.sink_count_only, options.reject),
                         // Stop signals are blocked in every thread, so this one stays
                         // pending until main's sigwait takes it.
-                        [] { ::kill(::getpid(), SIGTERM); }};
+                        [] {
+                          g_answered_shutdown = true;
+                          ::kill(::getpid(), SIGTERM);
+                        }};
 
   auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
   params->setMaxThreads(kMaxConnections);
@@ -75,6 +84,14 @@ int run(const Options& options, const sigset_t& stop_signals) {
   // its stop flag; shutting the socket down wakes that poll at once, so stopping takes a
   // few milliseconds instead of up to 250 (tests start and stop many servers).
   ::shutdown(socket.impl()->sockfd(), SHUT_RDWR);
+  if (g_answered_shutdown) {
+    // Stopped by POST /_mock/shutdown: let its connection (closed after the answer) end first,
+    // for at most a second, or the client may see a reset instead of the answer.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (server.currentConnections() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
   server.stopAll(true);  // also closes idle kept-alive connections
   return 0;
 }
