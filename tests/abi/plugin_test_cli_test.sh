@@ -119,5 +119,16 @@ grep -q '"type":"http"' "$work/example/all.json" || fail "example lacks the conn
 grep -q '"adaptorType":"HTTPExport"' "$work/example/all.json" || fail "example lacks HTTPExport"
 "$sluice" apply "$work/example" >/dev/null || fail "apply refused the example resources"
 
+# An installed plugin by id, and a bundle folder (manifest.json beside the library).
+"$sluice" plugin test http >"$work/by-id.out" || { fail "plugin test by id failed"; cat "$work/by-id.out"; }
+grep -q "^plugin http .*$SLUICE_HOME/plugins/http/" "$work/by-id.out" || fail "by id: not the installed file"
+"$sluice" plugin --json test "$SLUICE_HOME/plugins/http" | grep -q '^{"plugin":"http","passed":true,' ||
+  fail "plugin test of a bundle folder (options before test) did not pass"
+rc=0
+"$sluice" plugin test no-such-plugin >"$work/none.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "unknown id: expected exit 1, got $rc"
+grep -qF "FAIL plugin.loads — no file no-such-plugin and no plugin 'no-such-plugin' installed in" "$work/none.out" ||
+  { fail "unknown id: message"; cat "$work/none.out"; }
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "plugin test CLI: every expectation met"

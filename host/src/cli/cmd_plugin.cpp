@@ -241,8 +241,14 @@ int remove(const Env& env, const std::string& id, bool force, bool as_json) {
 }  // namespace
 
 int cmd_plugin(const Env& env, const Args& args) {
-  if (!args.empty() && args[0] == "test")
-    return cmd_plugin_test(env, Args(args.begin() + 1, args.end()));
+  // `plugin test` has options of its own: the first word that is not an option selects it.
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    if (it->starts_with("-")) continue;
+    if (*it != "test") break;
+    Args rest(args.begin(), it);
+    rest.insert(rest.end(), it + 1, args.end());
+    return cmd_plugin_test(env, rest);
+  }
   po::options_description options("options");
   options.add_options()("json", "print JSON instead of text")(
       "force", "with remove: remove even while connections use the plugin")(
@@ -260,7 +266,8 @@ int cmd_plugin(const Env& env, const Args& args) {
   const bool as_json = vm.count("json") != 0u;
   if (action != "install" && action != "list" && action != "info" && action != "remove") {
     return usage_error(
-        fmt::format("unknown plugin command '{}': expected install, list, info or remove", action),
+        fmt::format("unknown plugin command '{}': expected install, list, info, test or remove",
+                    action),
         kUsage);
   }
   if (vm.count("example") != 0u && action != "info") {
