@@ -14,5 +14,11 @@ cmake -S "$source_dir/tests/package/counter" -B "$work/plugin" -G Ninja -DCMAKE_
 cmake --build "$work/plugin" >/dev/null
 ctest --test-dir "$work/plugin" --output-on-failure
 "$work/plugin/counter_test" --gtest_brief=1
-SLUICE_HOME="$work/home" "$work/stage/bin/sluice" plugin test "$work/plugin/sluice-plugin-counter.so"
+export SLUICE_HOME="$work/home"
+"$work/stage/bin/sluice" plugin test "$work/plugin/sluice-plugin-counter.so"
+# The connection type "counter" becomes the adaptorType "CounterExport" in the example resources.
+"$work/stage/bin/sluice" plugin install "$work/plugin/sluice-plugin-counter.so" >/dev/null
+"$work/stage/bin/sluice" plugin info counter --example >"$work/example.json"
+grep -qF '"adaptorType":"CounterExport","_connectionId":"my-counter","counter":{"count":1}' "$work/example.json" ||
+  { echo "unexpected example resources:"; cat "$work/example.json"; exit 1; }
 echo "plugin test package test passed"
