@@ -22,3 +22,5 @@ function(sluice_add_plugin NAME)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
 endfunction()
+
+include("${CMAKE_CURRENT_LIST_DIR}/SluicePluginTest.cmake")

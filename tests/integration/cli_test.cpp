@@ -107,9 +107,9 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       {{"ping"}, "error: expected a connection id (see `sluice get connections`)"},
       {{"ping", "a", "b"}, "error: unexpected argument 'b'"},
       {{"ping", "--connection", "a"}, "error: unrecognised option '--connection'"},
-      {{"plugin"}, "error: expected what to do with plugins: install, list, info or remove"},
+      {{"plugin"}, "error: expected what to do with plugins: install, list, info, test or remove"},
       {{"plugin", "frob"},
-       "error: unknown plugin command 'frob': expected install, list, info or remove"},
+       "error: unknown plugin command 'frob': expected install, list, info, test or remove"},
       {{"plugin", "--action", "list"}, "error: unrecognised option '--action'"},
       {{"plugin", "install"},
        "error: expected the PATH of a plugin (.so, bundle folder or .tar.gz) after `sluice "

@@ -7,9 +7,11 @@
 #include "cli/command.hpp"
 #include "cli/plugin_users.hpp"
 #include "cli/table.hpp"
+#include "plugins/conformance/example_resources.hpp"
 #include "plugins/installer.hpp"
 #include "plugins/loader.hpp"
 #include "plugins/settings_schema.hpp"
+#include "sluice/testing/checks.hpp"
 
 namespace sluice::cli {
 
@@ -22,6 +24,9 @@ constexpr const char* kUsage =
     ".tar.gz)\n"
     "       sluice plugin list [--json]           list installed plugins\n"
     "       sluice plugin info ID [--json]        every setting a plugin's connectors declare\n"
+    "       sluice plugin info ID --example       example resources for each connector\n"
+    "       sluice plugin test PATH [...]         check a plugin without installing it (see\n"
+    "                                             `sluice plugin test --help`)\n"
     "       sluice plugin remove ID [--force] [--json]\n"
     "                                             uninstall a plugin; refused while stored\n"
     "                                             connections use it, unless --force\n"
@@ -132,7 +137,21 @@ int list(const Env& env, bool as_json) {
   return kExitOk;
 }
 
-int info(const Env& env, const std::string& id, bool as_json) {
+// The example resources of every connector, generated from its schemas (example_resources.hpp).
+json::array examples_json(const host::LoadedPlugin& p) {
+  json::array out;
+  for (const auto& c : p.connectors) {
+    sluice_connector_descriptor d{};  // what capabilities_of() reads of a 1.0 connector
+    d.struct_size = sizeof(d);
+    d.api = c.api;
+    const auto caps = testing::capabilities_of(d);
+    for (auto& doc : host::example_resources(c, caps.exports, caps.imports))
+      out.push_back(std::move(doc));
+  }
+  return out;
+}
+
+int info(const Env& env, const std::string& id, bool as_json, bool example) {
   host::PluginRegistry registry = env.load_plugins(true);
   const host::LoadedPlugin* p = registry.find(id);
   if (p == nullptr) {
@@ -145,6 +164,10 @@ int info(const Env& env, const std::string& id, bool as_json) {
     print_error(fmt::format("no plugin '{}' is installed; see `sluice plugin list`", id),
                 "not_found");
     return kExitFailure;
+  }
+  if (example) {
+    std::cout << json::serialize(examples_json(*p)) << '\n';
+    return kExitOk;
   }
   if (as_json) {
     std::cout << json::serialize(plugin_json(*p, true)) << '\n';
@@ -218,12 +241,21 @@ int remove(const Env& env, const std::string& id, bool force, bool as_json) {
 }  // namespace
 
 int cmd_plugin(const Env& env, const Args& args) {
+  // `plugin test` has options of its own: the first word that is not an option selects it.
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    if (it->starts_with("-")) continue;
+    if (*it != "test") break;
+    Args rest(args.begin(), it);
+    rest.insert(rest.end(), it + 1, args.end());
+    return cmd_plugin_test(env, rest);
+  }
   po::options_description options("options");
   options.add_options()("json", "print JSON instead of text")(
       "force", "with remove: remove even while connections use the plugin")(
+      "example", "with info: print example resources (JSON) generated from the schemas")(
       "action", po::value<std::string>()->required(),
-      "what to do with plugins: install, list, info or remove")("target", po::value<std::string>(),
-                                                                "PATH or ID");
+      "what to do with plugins: install, list, info, test or remove")(
+      "target", po::value<std::string>(), "PATH or ID");
   po::positional_options_description positional;
   positional.add("action", 1).add("target", 1);
   po::variables_map vm;
@@ -234,8 +266,12 @@ int cmd_plugin(const Env& env, const Args& args) {
   const bool as_json = vm.count("json") != 0u;
   if (action != "install" && action != "list" && action != "info" && action != "remove") {
     return usage_error(
-        fmt::format("unknown plugin command '{}': expected install, list, info or remove", action),
+        fmt::format("unknown plugin command '{}': expected install, list, info, test or remove",
+                    action),
         kUsage);
+  }
+  if (vm.count("example") != 0u && action != "info") {
+    return usage_error("--example applies only to `sluice plugin info`", kUsage);
   }
   if (vm.count("force") != 0u && action != "remove") {
     return usage_error("--force applies only to `sluice plugin remove`", kUsage);
@@ -254,7 +290,7 @@ int cmd_plugin(const Env& env, const Args& args) {
                        kUsage);
   }
   if (action == "install") return install(env, target, as_json);
-  if (action == "info") return info(env, target, as_json);
+  if (action == "info") return info(env, target, as_json, vm.count("example") != 0u);
   return remove(env, target, vm.count("force") != 0u, as_json);
 }
 

@@ -73,6 +73,8 @@ constexpr size_t kMaxLimit = 100000;
 std::optional<size_t> parse_limit(const std::string& text, const std::string& usage);
 
 int cmd_plugin(const Env& env, const Args& args);
+// `sluice plugin test ...`; `args` are the words after "test".
+int cmd_plugin_test(const Env& env, const Args& args);
 int cmd_apply(const Env& env, const Args& args);
 int cmd_get(const Env& env, const Args& args);
 int cmd_flow(const Env& env, const Args& args);

@@ -1,0 +1,43 @@
+# sluice_add_plugin_test(NAME PLUGIN target SOURCES test.cpp... [LIBRARIES lib...])
+#
+# A GoogleTest executable for a plugin made by sluice_add_plugin(): it compiles the plugin's own
+# sources (a MODULE library cannot be linked) with the tests in SOURCES, links Sluice::testing
+# (recording host, driver, conformance kit), GoogleTest's main, the plugin's LIBRARIES and the
+# given ones, and registers it with CTest as NAME. The plugin's entry function is then an
+# ordinary function of the test: pass sluice_plugin_entry_v1 to SLUICE_CONFORMANCE_TESTS.
+function(sluice_add_plugin_test NAME)
+  cmake_parse_arguments(ARG "" "PLUGIN" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_PLUGIN OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "sluice_add_plugin_test(${NAME}): PLUGIN and SOURCES are required")
+  endif()
+  if(NOT TARGET GTest::gtest_main)
+    find_package(GTest REQUIRED)
+  endif()
+  get_target_property(plugin_dir ${ARG_PLUGIN} SOURCE_DIR)
+  get_target_property(plugin_sources ${ARG_PLUGIN} SOURCES)
+  set(sources "")
+  foreach(source IN LISTS plugin_sources)
+    if(IS_ABSOLUTE "${source}" OR source MATCHES "^\\$<")
+      list(APPEND sources "${source}")
+    else()
+      list(APPEND sources "${plugin_dir}/${source}")
+    endif()
+  endforeach()
+  add_executable(${NAME} ${ARG_SOURCES} ${sources})
+  get_target_property(plugin_libraries ${ARG_PLUGIN} LINK_LIBRARIES)
+  if(NOT plugin_libraries)
+    set(plugin_libraries "")
+  endif()
+  target_link_libraries(${NAME} PRIVATE ${plugin_libraries} Sluice::testing Sluice::sdk
+                        ${ARG_LIBRARIES} GTest::gtest GTest::gtest_main)
+  get_target_property(plugin_definitions ${ARG_PLUGIN} COMPILE_DEFINITIONS)
+  if(plugin_definitions)
+    target_compile_definitions(${NAME} PRIVATE ${plugin_definitions})
+  endif()
+  get_target_property(plugin_includes ${ARG_PLUGIN} INCLUDE_DIRECTORIES)
+  if(plugin_includes)
+    target_include_directories(${NAME} PRIVATE ${plugin_includes})
+  endif()
+  target_compile_features(${NAME} PRIVATE cxx_std_20)
+  add_test(NAME ${NAME} COMMAND ${NAME})
+endfunction()
