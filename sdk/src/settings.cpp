@@ -133,6 +133,13 @@ Result<T> Setting<T>::convert(const json::value& v) const {
     if (field_.type() == FieldType::kEnum) {
       const std::vector<std::string> allowed = field_.implemented_enum_values();
       if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+        const auto& unsupported = field_.unsupported_enum_values();
+        if (allowed.size() == 1 &&
+            std::find(unsupported.begin(), unsupported.end(), text) != unsupported.end()) {
+          return make_error(Status::kInvalidConfig, field_.path() + " '" + text +
+                                                        "' is not supported yet; only " +
+                                                        allowed.front() + " is implemented");
+        }
         std::string list;
         for (const std::string& a : allowed) list.append(list.empty() ? "" : ", ").append(a);
         return make_error(Status::kInvalidConfig,

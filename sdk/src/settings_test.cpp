@@ -71,7 +71,14 @@ TEST(Setting, AnEnumAcceptsOnlyTheValuesTheConnectorImplements) {
   EXPECT_EQ(type.read(doc(R"({"auth":{"type":"basic"}})")).value(), "basic");
   EXPECT_EQ(type.read(doc(R"({"auth":{"type":"oauth"}})")).error().message,
             "auth.type must be one of none, basic, got 'oauth'");
-  EXPECT_EQ(type.read(doc(R"({"auth":{"type":"digest"}})")).error().status, Status::kInvalidConfig);
+  EXPECT_EQ(type.read(doc(R"({"auth":{"type":"digest"}})")).error().message,
+            "auth.type must be one of none, basic, got 'digest'");
+  Setting<std::string> media =
+      s.enumeration("mediaType", {"json", "xml"}).unsupported_values({"xml"}).default_value("json");
+  EXPECT_EQ(media.read(doc(R"({"mediaType":"xml"})")).error().message,
+            "mediaType 'xml' is not supported yet; only json is implemented");
+  EXPECT_EQ(media.read(doc(R"({"mediaType":"yaml"})")).error().message,
+            "mediaType must be one of json, got 'yaml'");
 }
 
 TEST(Setting, AValueOfTheWrongTypeIsInvalidConfigNamingPathAndValue) {

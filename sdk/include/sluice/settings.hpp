@@ -18,7 +18,9 @@
 //
 // What read() returns, by T:
 //  - std::string: string, template and enum fields. An enum's value must be one of its declared
-//    values that are not unsupported_values().
+//    values that are not unsupported_values(): "a.b must be one of x, y, got 'z'", or, when
+//    only one value is implemented and the value is one of the unsupported ones,
+//    "a.b 'z' is not supported yet; only x is implemented".
 //  - int64_t: integer fields; a JSON integer, a whole double or a string holding an integer,
 //    within minimum() and maximum().
 //  - double: number fields (any JSON number), within the bounds.
