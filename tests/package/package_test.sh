@@ -92,4 +92,9 @@ grep -q '"numExport":5,"numSuccess":5' "$work/job-default.json" \
   || { echo "the declared default count was not applied:"; cat "$work/job-default.json"; exit 1; }
 "$sluice" plugin info greeting | grep -Eq "greeting\.count +integer +no +5 " \
   || { echo "plugin info does not show the default count 5"; exit 1; }
+# The summary says which page size is which: the flow page (the export's pageSize, default 20)
+# and the plugin's own request size.
+"$sluice" flow run flow-default >"$work/summary.txt"
+expected="  paging   flow pages of 20 records (export greet-default's pageSize, the default); the records per request to the application are the plugin's own setting (plugins do not report it yet)"
+grep -qxF "$expected" "$work/summary.txt" || { echo "no page-size line in:"; cat "$work/summary.txt"; exit 1; }
 echo "package test passed: out-of-tree plugin built with find_package(Sluice), loaded and run"
