@@ -1,11 +1,13 @@
-# sluice_install_component(NAME TARGETS target... [DEPENDENCIES "find_dependency(...)"...])
+# sluice_install_component(NAME TARGETS target... [COMPONENTS other...]
+#                          [DEPENDENCIES "find_dependency(...)"...])
 #
 # Installs TARGETS as the component NAME of the Sluice package, so that an out-of-tree plugin gets
 # them with find_package(Sluice COMPONENTS NAME) and nothing else pulls in their dependencies:
 #  - the targets go to their own export file, SluiceComponentTargets-NAME.cmake (namespace Sluice::);
-#  - SluiceComponent-NAME.cmake runs each DEPENDENCIES line (find_dependency calls, one per
-#    line) and then includes that export file; SluiceConfig.cmake includes it only when the
-#    component is asked for.
+#  - SluiceComponent-NAME.cmake loads the COMPONENTS it builds on (when its targets link theirs,
+#    e.g. http on template), runs each DEPENDENCIES line (find_dependency calls, one per line)
+#    and then includes that export file; SluiceConfig.cmake includes it only when the component
+#    is asked for.
 # Adding a component is one call beside its library, e.g.
 #   sluice_install_component(template TARGETS sluice_support_template
 #     DEPENDENCIES "find_dependency(OpenSSL 3)")
@@ -14,7 +16,7 @@
 include(GNUInstallDirs)
 
 function(sluice_install_component NAME)
-  cmake_parse_arguments(ARG "" "" "TARGETS;DEPENDENCIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "TARGETS;COMPONENTS;DEPENDENCIES" ${ARGN})
   if(NOT ARG_TARGETS)
     message(FATAL_ERROR "sluice_install_component(${NAME}): TARGETS is required")
   endif()
@@ -24,7 +26,13 @@ function(sluice_install_component NAME)
   install(TARGETS ${ARG_TARGETS} EXPORT SluiceComponentTargets-${NAME}
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(EXPORT SluiceComponentTargets-${NAME} NAMESPACE Sluice:: DESTINATION ${SLUICE_CMAKE_DIR})
-  list(JOIN ARG_DEPENDENCIES "\n" dependencies)
+  set(dependencies "")
+  foreach(component IN LISTS ARG_COMPONENTS)
+    string(APPEND dependencies
+           "include(\"\${CMAKE_CURRENT_LIST_DIR}/SluiceComponent-${component}.cmake\")\n")
+  endforeach()
+  list(JOIN ARG_DEPENDENCIES "\n" lines)
+  string(APPEND dependencies "${lines}")
   set(file ${PROJECT_BINARY_DIR}/sdk/SluiceComponent-${NAME}.cmake)
   file(WRITE ${file}
        "# The component '${NAME}' of the Sluice package: its dependencies, then its targets.\n"
