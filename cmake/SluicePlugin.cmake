@@ -1,9 +1,10 @@
 # sluice_add_plugin(NAME SOURCES src... [LIBRARIES lib...])
 #
 # Builds a connector plugin: a MODULE library named sluice-plugin-NAME.so with hidden visibility,
-# linked privately against the Sluice SDK and LIBRARIES, and refused at link time if it leaves a
-# symbol undefined (a plugin may not depend on symbols of the host). Used alike by in-tree
-# plugins and by out-of-tree ones through find_package(Sluice).
+# linked privately against the core SDK (Sluice::sdk) and LIBRARIES, and refused at link time if
+# it leaves a symbol undefined (a plugin may not depend on symbols of the host). Used alike by
+# in-tree plugins and by out-of-tree ones through find_package(Sluice); a support library comes
+# from a component: find_package(Sluice COMPONENTS http) and LIBRARIES Sluice::support_http.
 function(sluice_add_plugin NAME)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)

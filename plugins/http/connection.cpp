@@ -1,6 +1,7 @@
 #include "connection.hpp"
 
 #include "config.hpp"
+#include "settings.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::plugins::http {
@@ -13,14 +14,22 @@ using support::http::TokenLocation;
 
 namespace {
 
-Result<Auth> read_auth(const Config& config) {
-  auto type = config.one_of("http.auth.type", {"none", "basic", "token"}, "none");
+// The setting, or its declared default when it is absent or empty.
+Result<std::string> non_empty(const Setting<std::string>& setting, const json::object& doc) {
+  auto text = setting.read(doc);
+  if (text && text->empty()) return setting.default_value();
+  return text;
+}
+
+Result<Auth> read_auth(const json::object& doc) {
+  const ConnectionSettings& s = connection_settings();
+  auto type = s.auth_type.read(doc);
   if (!type) return type.error();
   if (*type == "none") return Auth::none();
   if (*type == "basic") {
-    auto username = config.string("http.auth.basic.username");
+    auto username = s.basic_username.read(doc);
     if (!username) return username.error();
-    auto password = config.string("http.auth.basic.password");
+    auto password = s.basic_password.read(doc);
     if (!password) return password.error();
     if (username->empty()) {
       return make_error(Status::kInvalidConfig,
@@ -29,25 +38,25 @@ Result<Auth> read_auth(const Config& config) {
     return Auth::with_basic(std::move(*username), std::move(*password));
   }
   TokenAuth token;
-  auto value = config.string("http.auth.token.token");
+  auto value = s.token.read(doc);
   if (!value) return value.error();
   if (value->empty()) {
     return make_error(Status::kInvalidConfig,
                       "http.auth.token.token is required when http.auth.type is token");
   }
   token.token = std::move(*value);
-  auto location = config.one_of("http.auth.token.location", {"header", "url"}, "header");
+  auto location = s.token_location.read(doc);
   if (!location) return location.error();
   token.location = *location == "url" ? TokenLocation::kUrl : TokenLocation::kHeader;
-  auto header_name = config.string("http.auth.token.headerName", "Authorization");
+  auto header_name = non_empty(s.token_header_name, doc);
   if (!header_name) return header_name.error();
-  auto scheme = config.string("http.auth.token.scheme", "Bearer");
+  auto scheme = s.token_scheme.read(doc);
   if (!scheme) return scheme.error();
-  auto param_name = config.string("http.auth.token.paramName", "access_token");
+  auto param_name = non_empty(s.token_param_name, doc);
   if (!param_name) return param_name.error();
-  token.header_name = header_name->empty() ? "Authorization" : std::move(*header_name);
+  token.header_name = std::move(*header_name);
   token.scheme = std::move(*scheme);
-  token.param_name = param_name->empty() ? "access_token" : std::move(*param_name);
+  token.param_name = std::move(*param_name);
   return Auth::with_token(std::move(token));
 }
 
@@ -55,8 +64,8 @@ Result<Auth> read_auth(const Config& config) {
 
 Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const json::object& doc,
                                                              const ClientTuning& tuning) {
-  const Config config(doc);
-  auto base_uri = config.string("http.baseURI");
+  const ConnectionSettings& s = connection_settings();
+  auto base_uri = s.base_uri.read(doc);
   if (!base_uri) return base_uri.error();
   if (base_uri->empty()) {
     return make_error(Status::kInvalidConfig,
@@ -67,20 +76,15 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
                       "http.baseURI must be an absolute http:// or https:// URL, got '" +
                           support::http::redact_url(*base_uri) + "'");
   }
-  auto media_type = config.string("http.mediaType", "json");
-  if (!media_type) return media_type.error();
-  if (*media_type != "json") {
-    return make_error(
-        Status::kInvalidConfig,
-        "http.mediaType '" + *media_type + "' is not supported yet; only json is implemented");
-  }
-  auto headers = config.headers("http.headers");
+  // Only json is implemented: reading the setting refuses every other media type.
+  if (auto media_type = s.media_type.read(doc); !media_type) return media_type.error();
+  auto headers = read_headers(s.headers, doc);
   if (!headers) return headers.error();
-  auto auth = read_auth(config);
+  auto auth = read_auth(doc);
   if (!auth) return auth.error();
-  auto ping_uri = config.string("http.ping.relativeURI");
+  auto ping_uri = s.ping_relative_uri.read(doc);
   if (!ping_uri) return ping_uri.error();
-  auto ping_method = config.one_of("http.ping.method", {"GET", "POST", "HEAD"}, "GET");
+  auto ping_method = s.ping_method.read(doc);
   if (!ping_method) return ping_method.error();
 
   ClientOptions options;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "connector.hpp"
+#include "settings.hpp"
 #include "test_util.hpp"
 
 namespace sluice::plugins::http {
@@ -102,6 +103,29 @@ TEST(HttpConnection, PingWithAWrongTokenIsAuthFailedAndNeverShowsTheToken) {
             R"({"error":"missing or wrong token","hint":"send Authorization: Bearer <token>"})"
             " — the credentials were refused; check the connection's authentication settings");
   }
+}
+
+// The defaults live in settings.cpp alone: the schema shows them and the readers apply them.
+TEST(HttpConnection, AbsentTokenSettingsBehaveAsTheDefaultsTheSchemaDeclares) {
+  const ConnectionSettings& s = connection_settings();
+  EXPECT_EQ(*s.token_location.field().declared_default(), json::value("header"));
+  EXPECT_EQ(*s.token_header_name.field().declared_default(), json::value("Authorization"));
+  EXPECT_EQ(*s.token_scheme.field().declared_default(), json::value("Bearer"));
+  EXPECT_EQ(*s.ping_method.field().declared_default(), json::value("GET"));
+  sluice::testing::MockApiServer server({.orders = 3});
+  // The mock API accepts only "Authorization: Bearer demo-token".
+  auto connection = open_connection(object(R"({"type":"http","http":{"baseURI":")" +
+                                           server.base_url() + R"(","auth":{"type":"token",
+      "token":{"token":"demo-token"}},"ping":{"relativeURI":"/api/orders?pageSize=1"}}})"));
+  ASSERT_TRUE(connection);
+  Context context = no_host();
+  auto pinged = connection->ping(context);
+  EXPECT_TRUE(pinged) << pinged.error().message;
+  auto renamed = open_connection(object(R"({"type":"http","http":{"baseURI":")" +
+                                        server.base_url() + R"(","auth":{"type":"token",
+      "token":{"token":"demo-token","scheme":"Token"}},"ping":{"relativeURI":"/api/orders"}}})"));
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->ping(context).error().status, Status::kAuthFailed);
 }
 
 TEST(HttpConnection, PingOfAMissingPathIsNotFound) {

@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 
 #include "config.hpp"
+#include "settings.hpp"
 #include "sluice/json_path.hpp"
 #include "sluice/support/http/url.hpp"
 
@@ -42,26 +43,26 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
                                                                  const HttpConnection& connection,
                                                                  const json::object& export_doc,
                                                                  const json::value& state) {
-  const Config config(export_doc);
-  auto method = config.one_of("http.method", {"GET", "POST", "PUT", "PATCH"}, "GET");
+  const ExportSettings& s = export_settings();
+  auto method = s.method.read(export_doc);
   if (!method) return method.error();
-  auto relative_uri_text = config.string("http.relativeURI");
+  auto relative_uri_text = s.relative_uri.read(export_doc);
   if (!relative_uri_text) return relative_uri_text.error();
-  auto relative_uri = Template::parse(*relative_uri_text, "http.relativeURI");
+  auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
   if (!relative_uri) return relative_uri.error();
   std::optional<Template> body;
-  auto body_text = config.string("http.body");
+  auto body_text = s.body.read(export_doc);
   if (!body_text) return body_text.error();
   if (!body_text->empty()) {
-    auto parsed = Template::parse(*body_text, "http.body");
+    auto parsed = Template::parse(*body_text, s.body.path());
     if (!parsed) return parsed.error();
     body = std::move(*parsed);
   }
-  auto headers = config.headers("http.headers");
+  auto headers = read_headers(s.headers, export_doc);
   if (!headers) return headers.error();
-  auto resource_path = config.string("http.response.resourcePath");
+  auto resource_path = s.resource_path.read(export_doc);
   if (!resource_path) return resource_path.error();
-  auto paging = PagingSettings::read(config);
+  auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
 
   auto client = connection.client();

@@ -6,6 +6,7 @@
 #include <boost/json/serializer.hpp>
 
 #include "config.hpp"
+#include "settings.hpp"
 #include "sluice/json_path.hpp"
 
 namespace sluice::plugins::http {
@@ -40,16 +41,16 @@ std::optional<int> status_in(const json::value& item) {
 Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
                                                                  const HttpConnection& connection,
                                                                  const json::object& import_doc) {
-  const Config config(import_doc);
-  auto method = config.one_of("http.method", {"POST", "PUT", "PATCH"}, "POST");
+  const ImportSettings& s = import_settings();
+  auto method = s.method.read(import_doc);
   if (!method) return method.error();
-  auto relative_uri_text = config.string("http.relativeURI");
+  auto relative_uri_text = s.relative_uri.read(import_doc);
   if (!relative_uri_text) return relative_uri_text.error();
-  auto relative_uri = Template::parse(*relative_uri_text, "http.relativeURI");
+  auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
   if (!relative_uri) return relative_uri.error();
-  auto headers = config.headers("http.headers");
+  auto headers = read_headers(s.headers, import_doc);
   if (!headers) return headers.error();
-  auto batch_size = config.integer("http.batchSize", 1, 1, 10000);
+  auto batch_size = s.batch_size.read(import_doc);
   if (!batch_size) return batch_size.error();
   if (*batch_size > 1 && !relative_uri->is_literal()) {
     return make_error(Status::kInvalidConfig,
@@ -58,15 +59,15 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
                           "to 1 or make the URI literal");
   }
   std::unique_ptr<HttpImportWriter> writer(new HttpImportWriter(connection.client()));
-  for (auto [path, target] : {std::pair{"http.response.resourcePath", &writer->resource_path_},
-                              std::pair{"http.response.resourceIdPath", &writer->id_path_},
-                              std::pair{"http.response.successPath", &writer->success_path_},
-                              std::pair{"http.response.errorPath", &writer->error_path_}}) {
-    auto value = config.string(path);
+  for (auto [setting, target] : {std::pair{&s.resource_path, &writer->resource_path_},
+                                 std::pair{&s.resource_id_path, &writer->id_path_},
+                                 std::pair{&s.success_path, &writer->success_path_},
+                                 std::pair{&s.error_path, &writer->error_path_}}) {
+    auto value = setting->read(import_doc);
     if (!value) return value.error();
     *target = std::move(*value);
   }
-  auto success_values = config.values("http.response.successValues");
+  auto success_values = read_values(s.success_values, import_doc);
   if (!success_values) return success_values.error();
   if (!writer->success_path_.empty() && success_values->empty()) {
     return make_error(Status::kInvalidConfig,

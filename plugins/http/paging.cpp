@@ -2,24 +2,23 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "settings.hpp"
 #include "sluice/json_path.hpp"
 
 namespace sluice::plugins::http {
 
 namespace json = boost::json;
 
-Result<PagingSettings> PagingSettings::read(const Config& config) {
+Result<PagingSettings> PagingSettings::read(const json::object& doc) {
+  const ExportSettings& e = export_settings();
   PagingSettings s;
-  const json::value* method = config.find("http.paging.method");
-  if (method != nullptr && !method->is_null()) {
-    auto name = config.one_of("http.paging.method", {"page", "url"}, "");
-    if (!name) return name.error();
-    s.method = *name == "page" ? PagingMethod::kPage : PagingMethod::kUrl;
-  }
-  auto first_page = config.integer("http.paging.page", 0, 0, INT32_MAX);
+  auto method = e.paging_method.read(doc);
+  if (!method) return method.error();
+  if (!method->empty()) s.method = *method == "page" ? PagingMethod::kPage : PagingMethod::kUrl;
+  auto first_page = e.paging_page.read(doc);
   if (!first_page) return first_page.error();
   s.first_page = *first_page;
-  auto path = config.string("http.paging.path");
+  auto path = e.paging_path.read(doc);
   if (!path) return path.error();
   s.next_url_path = std::move(*path);
   if (s.method == PagingMethod::kUrl && s.next_url_path.empty()) {
@@ -27,16 +26,15 @@ Result<PagingSettings> PagingSettings::read(const Config& config) {
                       "http.paging.path is required when http.paging.method is url: the dotted "
                       "path of the next page's URL in the response body, e.g. links.next");
   }
-  if (config.find("http.paging.lastPageStatusCode") != nullptr &&
-      !config.find("http.paging.lastPageStatusCode")->is_null()) {
-    auto status = config.integer("http.paging.lastPageStatusCode", 0, 100, 599);
+  if (e.last_page_status.is_set(doc)) {
+    auto status = e.last_page_status.read(doc);
     if (!status) return status.error();
     s.last_page_status = static_cast<int>(*status);
   }
-  auto last_path = config.string("http.paging.lastPagePath");
+  auto last_path = e.last_page_path.read(doc);
   if (!last_path) return last_path.error();
   s.last_page_path = std::move(*last_path);
-  auto last_values = config.values("http.paging.lastPageValues");
+  auto last_values = read_values(e.last_page_values, doc);
   if (!last_values) return last_values.error();
   s.last_page_values = std::move(*last_values);
   if (!s.last_page_path.empty() && s.last_page_values.empty()) {
@@ -44,10 +42,10 @@ Result<PagingSettings> PagingSettings::read(const Config& config) {
                       "http.paging.lastPageValues is required when http.paging.lastPagePath is "
                       "set: the values that mark the last page");
   }
-  auto max_page = config.string("http.paging.maxPagePath");
+  auto max_page = e.max_page_path.read(doc);
   if (!max_page) return max_page.error();
   s.max_page_path = std::move(*max_page);
-  auto max_count = config.string("http.paging.maxCountPath");
+  auto max_count = e.max_count_path.read(doc);
   if (!max_count) return max_count.error();
   s.max_count_path = std::move(*max_count);
   return s;

@@ -41,7 +41,7 @@ struct PagingSettings {
   std::string max_page_path;
   std::string max_count_path;
 
-  static Result<PagingSettings> read(const Config& config);
+  static Result<PagingSettings> read(const boost::json::object& export_doc);
 };
 
 // The path templates use for the current page number.

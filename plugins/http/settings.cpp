@@ -15,8 +15,12 @@ Schema header_item() {
   return item;
 }
 
-void declare_headers(Schema& s, const char* help) {
-  s.array("http.headers").label("HTTP headers").group("Request").items(header_item()).help(help);
+Field& declare_headers(Schema& s, const char* help) {
+  return s.array("http.headers")
+      .label("HTTP headers")
+      .group("Request")
+      .items(header_item())
+      .help(help);
 }
 
 // integrator.io's HTTP settings (reference/integratorio.md §3) that this plugin does not act on
@@ -114,245 +118,249 @@ void declare_unsupported_import_settings(Schema& s) {
 
 }  // namespace
 
-Schema connection_schema() {
-  Schema s;
-  s.string("http.baseURI")
-      .label("Base URI")
-      .required()
-      .group("General")
-      .help(
-          "Absolute http:// or https:// URL every relative URI is appended to, e.g. "
-          "https://api.example.com/v1. Credentials do not belong here: use the authentication "
-          "settings.");
-  s.enumeration("http.mediaType", {"json", "xml", "urlencoded", "form-data", "plaintext"})
-      .unsupported_values({"xml", "urlencoded", "form-data", "plaintext"})
-      .label("Media type")
-      .default_value("json")
-      .group("General")
-      .help(
-          "Format of request and response bodies. Only json is implemented for now; xml, "
-          "urlencoded, form-data and plaintext will follow.");
-  declare_headers(s,
-                  "Headers sent with every request of this connection. An export's or "
-                  "import's own http.headers replace same-named ones.");
-
-  s.enumeration("http.auth.type", {"none", "basic", "token", "custom", "oauth", "wsse", "cookie",
-                                   "digest", "oauth1", "jwtbearer", "jwt", "specific"})
-      .unsupported_values(
-          {"custom", "oauth", "wsse", "cookie", "digest", "oauth1", "jwtbearer", "jwt", "specific"})
-      .label("Authentication type")
-      .default_value("none")
-      .group("Authentication")
-      .help(
-          "none, basic (username and password), or token (an API key or bearer token sent in a "
-          "header or as a URL parameter).");
-  s.string("http.auth.basic.username")
-      .label("Username")
-      .required()
-      .group("Authentication")
-      .shown_when("http.auth.type", "basic");
-  s.string("http.auth.basic.password")
-      .label("Password")
-      .required()
-      .secret()
-      .group("Authentication")
-      .shown_when("http.auth.type", "basic");
-  s.string("http.auth.token.token")
-      .label("Token")
-      .required()
-      .secret()
-      .group("Authentication")
-      .shown_when("http.auth.type", "token")
-      .help("The API key or access token. Stored encrypted; never logged.");
-  s.enumeration("http.auth.token.location", {"header", "url", "body"})
-      .unsupported_values({"body"})
-      .label("Send token via")
-      .default_value("header")
-      .group("Authentication")
-      .shown_when("http.auth.type", "token")
-      .help(
-          "header: sent as <headerName>: <scheme> <token>. url: sent as the query parameter "
-          "<paramName>=<token>.");
-  s.string("http.auth.token.headerName")
-      .label("Header name")
-      .default_value("Authorization")
-      .group("Authentication")
-      .shown_when("http.auth.type", "token")
-      .help("Header carrying the token when the location is header.");
-  s.string("http.auth.token.scheme")
-      .label("Scheme")
-      .default_value("Bearer")
-      .group("Authentication")
-      .shown_when("http.auth.type", "token")
-      .help("Written before the token in the header, e.g. Bearer; empty sends the bare token.");
-  s.string("http.auth.token.paramName")
-      .label("Parameter name")
-      .default_value("access_token")
-      .group("Authentication")
-      .shown_when("http.auth.type", "token")
-      .help("Query parameter carrying the token when the location is url.");
-
-  s.string("http.ping.relativeURI")
-      .label("Test connection relative URI")
-      .group("Test connection")
-      .help(
-          "Requested to test the connection; empty requests the base URI itself. Any 2xx "
-          "status means the connection works.");
-  s.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
-      .unsupported_values({"PUT"})
-      .label("Test connection method")
-      .default_value("GET")
-      .group("Test connection");
-  declare_unsupported_connection_settings(s);
-  return s;
+ConnectionSettings::ConnectionSettings()
+    : base_uri(schema.string("http.baseURI")
+                   .label("Base URI")
+                   .required()
+                   .group("General")
+                   .help("Absolute http:// or https:// URL every relative URI is appended to, e.g. "
+                         "https://api.example.com/v1. Credentials do not belong here: use the "
+                         "authentication settings.")),
+      media_type(schema
+                     .enumeration("http.mediaType",
+                                  {"json", "xml", "urlencoded", "form-data", "plaintext"})
+                     .unsupported_values({"xml", "urlencoded", "form-data", "plaintext"})
+                     .label("Media type")
+                     .default_value("json")
+                     .group("General")
+                     .help("Format of request and response bodies. Only json is implemented for "
+                           "now; xml, urlencoded, form-data and plaintext will follow.")),
+      headers(declare_headers(schema,
+                              "Headers sent with every request of this connection. An export's or "
+                              "import's own http.headers replace same-named ones.")),
+      auth_type(schema
+                    .enumeration("http.auth.type",
+                                 {"none", "basic", "token", "custom", "oauth", "wsse", "cookie",
+                                  "digest", "oauth1", "jwtbearer", "jwt", "specific"})
+                    .unsupported_values({"custom", "oauth", "wsse", "cookie", "digest", "oauth1",
+                                         "jwtbearer", "jwt", "specific"})
+                    .label("Authentication type")
+                    .default_value("none")
+                    .group("Authentication")
+                    .help("none, basic (username and password), or token (an API key or bearer "
+                          "token sent in a header or as a URL parameter).")),
+      basic_username(schema.string("http.auth.basic.username")
+                         .label("Username")
+                         .required()
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "basic")),
+      basic_password(schema.string("http.auth.basic.password")
+                         .label("Password")
+                         .required()
+                         .secret()
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "basic")),
+      token(schema.string("http.auth.token.token")
+                .label("Token")
+                .required()
+                .secret()
+                .group("Authentication")
+                .shown_when("http.auth.type", "token")
+                .help("The API key or access token. Stored encrypted; never logged.")),
+      token_location(schema.enumeration("http.auth.token.location", {"header", "url", "body"})
+                         .unsupported_values({"body"})
+                         .label("Send token via")
+                         .default_value("header")
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "token")
+                         .help("header: sent as <headerName>: <scheme> <token>. url: sent as the "
+                               "query parameter <paramName>=<token>.")),
+      token_header_name(schema.string("http.auth.token.headerName")
+                            .label("Header name")
+                            .default_value("Authorization")
+                            .group("Authentication")
+                            .shown_when("http.auth.type", "token")
+                            .help("Header carrying the token when the location is header.")),
+      token_scheme(schema.string("http.auth.token.scheme")
+                       .label("Scheme")
+                       .default_value("Bearer")
+                       .group("Authentication")
+                       .shown_when("http.auth.type", "token")
+                       .help("Written before the token in the header, e.g. Bearer; empty sends the "
+                             "bare token.")),
+      token_param_name(schema.string("http.auth.token.paramName")
+                           .label("Parameter name")
+                           .default_value("access_token")
+                           .group("Authentication")
+                           .shown_when("http.auth.type", "token")
+                           .help("Query parameter carrying the token when the location is url.")),
+      ping_relative_uri(schema.string("http.ping.relativeURI")
+                            .label("Test connection relative URI")
+                            .group("Test connection")
+                            .help("Requested to test the connection; empty requests the base URI "
+                                  "itself. Any 2xx status means the connection works.")),
+      ping_method(schema.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
+                      .unsupported_values({"PUT"})
+                      .label("Test connection method")
+                      .default_value("GET")
+                      .group("Test connection")) {
+  declare_unsupported_connection_settings(schema);
 }
 
-Schema export_schema() {
-  Schema s;
-  s.enumeration("http.method", {"GET", "POST", "PUT", "PATCH", "DELETE"})
-      .unsupported_values({"DELETE"})
-      .label("HTTP method")
-      .default_value("GET")
-      .group("Request");
-  s.tmpl("http.relativeURI")
-      .label("Relative URI")
-      .group("Request")
-      .help(
-          "Appended to the connection's base URI. Handlebars: {{export.http.paging.page}} is the "
-          "current page number with page paging; {{x}} is URL-encoded, {{{x}}} is not.");
-  s.tmpl("http.body")
-      .label("HTTP request body")
-      .group("Request")
-      .help("Sent as is (application/json) after rendering; may use {{export.http.paging.page}}.");
-  declare_headers(s, "Headers for this export; they replace same-named connection headers.");
-
-  s.string("http.response.resourcePath")
-      .label("Path to records")
-      .group("Response")
-      .help(
-          "Dotted path to the array of records in the response body, e.g. data.orders. Empty "
-          "means the body itself is the array. A path that is missing or does not hold an array "
-          "fails the export with the keys that were found, rather than exporting 0 records.");
-
-  s.enumeration("http.paging.method",
-                {"page", "url", "relativeuri", "body", "linkheader", "token", "skip"})
-      .unsupported_values({"relativeuri", "body", "linkheader", "token", "skip"})
-      .label("Paging method")
-      .group("Paging")
-      .help(
-          "Absent: one request. page: a page number parameter, incremented until a page comes "
-          "back empty (or a last-page condition holds). url: the next page's URL is read from "
-          "each response (http.paging.path) until it is missing, null or empty.");
-  s.integer("http.paging.page")
-      .label("Page number to start from")
-      .default_value(0)
-      .minimum(0)
-      .maximum(2147483647)
-      .group("Paging")
-      .shown_when("http.paging.method", "page")
-      .help(
-          "The first page's number (integrator.io's default is 0; many APIs start at 1). If "
-          "neither http.relativeURI nor http.body uses {{export.http.paging.page}}, the query "
-          "parameter page=N is set on the URL instead.");
-  s.string("http.paging.path")
-      .label("Path to next page URL")
-      .group("Paging")
-      .shown_when("http.paging.method", "url")
-      .help(
-          "Dotted path in the response body to the next page's URL, absolute or relative to "
-          "the base URI, e.g. links.next.");
-  s.integer("http.paging.lastPageStatusCode")
-      .label("Last page status code")
-      .minimum(100)
-      .maximum(599)
-      .group("Paging")
-      .help(
-          "A response with this status (e.g. 404) means there are no more pages: the export "
-          "ends without error.");
-  s.string("http.paging.lastPagePath")
-      .label("Path to last page indicator")
-      .group("Paging")
-      .help("Dotted path in the response body checked against http.paging.lastPageValues.");
-  s.array("http.paging.lastPageValues")
-      .label("Last page values")
-      .items(FieldType::kString)
-      .group("Paging")
-      .help(
-          "The page is the last one when the value at http.paging.lastPagePath equals one of "
-          "these (compared as text; null matches a missing or null value).");
-  s.string("http.paging.maxPagePath")
-      .label("Path to page count")
-      .group("Paging")
-      .shown_when("http.paging.method", "page")
-      .help(
-          "Dotted path in the response body to the number of the last page; paging stops "
-          "after that page.");
-  s.string("http.paging.maxCountPath")
-      .label("Path to record count")
-      .group("Paging")
-      .shown_when("http.paging.method", "page")
-      .help(
-          "Dotted path in the response body to the total number of records; paging stops once "
-          "that many have been exported.");
-  declare_unsupported_export_settings(s);
-  return s;
+ExportSettings::ExportSettings()
+    : method(schema.enumeration("http.method", {"GET", "POST", "PUT", "PATCH", "DELETE"})
+                 .unsupported_values({"DELETE"})
+                 .label("HTTP method")
+                 .default_value("GET")
+                 .group("Request")),
+      relative_uri(schema.tmpl("http.relativeURI")
+                       .label("Relative URI")
+                       .group("Request")
+                       .help("Appended to the connection's base URI. Handlebars: "
+                             "{{export.http.paging.page}} is the current page number with page "
+                             "paging; {{x}} is URL-encoded, {{{x}}} is not.")),
+      body(schema.tmpl("http.body")
+               .label("HTTP request body")
+               .group("Request")
+               .help("Sent as is (application/json) after rendering; may use "
+                     "{{export.http.paging.page}}.")),
+      headers(declare_headers(
+          schema, "Headers for this export; they replace same-named connection headers.")),
+      resource_path(schema.string("http.response.resourcePath")
+                        .label("Path to records")
+                        .group("Response")
+                        .help("Dotted path to the array of records in the response body, e.g. "
+                              "data.orders. Empty means the body itself is the array. A path that "
+                              "is missing or does not hold an array fails the export with the keys "
+                              "that were found, rather than exporting 0 records.")),
+      paging_method(schema
+                        .enumeration("http.paging.method", {"page", "url", "relativeuri", "body",
+                                                            "linkheader", "token", "skip"})
+                        .unsupported_values({"relativeuri", "body", "linkheader", "token", "skip"})
+                        .label("Paging method")
+                        .group("Paging")
+                        .help("Absent: one request. page: a page number parameter, incremented "
+                              "until a page comes back empty (or a last-page condition holds). "
+                              "url: the next page's URL is read from each response "
+                              "(http.paging.path) until it is missing, null or empty.")),
+      paging_page(
+          schema.integer("http.paging.page")
+              .label("Page number to start from")
+              .default_value(0)
+              .minimum(0)
+              .maximum(2147483647)
+              .group("Paging")
+              .shown_when("http.paging.method", "page")
+              .help("The first page's number (integrator.io's default is 0; many APIs start at 1). "
+                    "If neither http.relativeURI nor http.body uses {{export.http.paging.page}}, "
+                    "the query parameter page=N is set on the URL instead.")),
+      paging_path(schema.string("http.paging.path")
+                      .label("Path to next page URL")
+                      .group("Paging")
+                      .shown_when("http.paging.method", "url")
+                      .help("Dotted path in the response body to the next page's URL, absolute or "
+                            "relative to the base URI, e.g. links.next.")),
+      last_page_status(schema.integer("http.paging.lastPageStatusCode")
+                           .label("Last page status code")
+                           .minimum(100)
+                           .maximum(599)
+                           .group("Paging")
+                           .help("A response with this status (e.g. 404) means there are no more "
+                                 "pages: the export ends without error.")),
+      last_page_path(
+          schema.string("http.paging.lastPagePath")
+              .label("Path to last page indicator")
+              .group("Paging")
+              .help(
+                  "Dotted path in the response body checked against http.paging.lastPageValues.")),
+      last_page_values(
+          schema.array("http.paging.lastPageValues")
+              .label("Last page values")
+              .items(FieldType::kString)
+              .group("Paging")
+              .help("The page is the last one when the value at http.paging.lastPagePath equals "
+                    "one of these (compared as text; null matches a missing or null value).")),
+      max_page_path(schema.string("http.paging.maxPagePath")
+                        .label("Path to page count")
+                        .group("Paging")
+                        .shown_when("http.paging.method", "page")
+                        .help("Dotted path in the response body to the number of the last page; "
+                              "paging stops after that page.")),
+      max_count_path(schema.string("http.paging.maxCountPath")
+                         .label("Path to record count")
+                         .group("Paging")
+                         .shown_when("http.paging.method", "page")
+                         .help("Dotted path in the response body to the total number of records; "
+                               "paging stops once that many have been exported.")) {
+  declare_unsupported_export_settings(schema);
 }
 
-Schema import_schema() {
-  Schema s;
-  s.enumeration("http.method", {"POST", "PUT", "PATCH"})
-      .label("HTTP method")
-      .default_value("POST")
-      .group("Request");
-  s.tmpl("http.relativeURI")
-      .label("Relative URI")
-      .group("Request")
-      .help(
-          "Appended to the connection's base URI. With http.batchSize 1 it may use the record, "
-          "e.g. /orders/{{record.id}}; with larger batches it must be literal.");
-  declare_headers(s, "Headers for this import; they replace same-named connection headers.");
-  s.integer("http.batchSize")
-      .label("Number of records per HTTP request")
-      .default_value(1)
-      .minimum(1)
-      .maximum(10000)
-      .group("Request")
-      .help(
-          "1: each request's body is one record (a JSON object). More: the body is a JSON "
-          "array of up to that many records.");
-
-  s.string("http.response.resourcePath")
-      .label("Path to records in HTTP response body")
-      .group("Response")
-      .help(
-          "Dotted path to the array of per-record results, in the order the records were sent. "
-          "Empty: a response that is an array is that list; with batch size 1 the whole "
-          "response is the record's result.");
-  s.string("http.response.resourceIdPath")
-      .label("Path to id field in HTTP response body")
-      .group("Response")
-      .help(
-          "Dotted path to the record's id within each result (within the whole response when "
-          "the batch size is 1 and there is no per-record list).");
-  s.string("http.response.successPath")
-      .label("Path to success field in HTTP response body")
-      .group("Response")
-      .help(
-          "When set, a record succeeded only if the value at this path of its result equals "
-          "one of http.response.successValues.");
-  s.array("http.response.successValues")
-      .label("Success values")
-      .items(FieldType::kString)
-      .group("Response")
-      .help("Compared as text with the value at http.response.successPath.");
-  s.string("http.response.errorPath")
-      .label("Path to error field in HTTP response body")
-      .group("Response")
-      .help(
-          "Dotted path to the error message within a failed record's result; without it the "
-          "message comes from the result's errors[].message.");
-  declare_unsupported_import_settings(s);
-  return s;
+ImportSettings::ImportSettings()
+    : method(schema.enumeration("http.method", {"POST", "PUT", "PATCH"})
+                 .label("HTTP method")
+                 .default_value("POST")
+                 .group("Request")),
+      relative_uri(
+          schema.tmpl("http.relativeURI")
+              .label("Relative URI")
+              .group("Request")
+              .help("Appended to the connection's base URI. With http.batchSize 1 it may use the "
+                    "record, e.g. /orders/{{record.id}}; with larger batches it must be literal.")),
+      headers(declare_headers(
+          schema, "Headers for this import; they replace same-named connection headers.")),
+      batch_size(schema.integer("http.batchSize")
+                     .label("Number of records per HTTP request")
+                     .default_value(1)
+                     .minimum(1)
+                     .maximum(10000)
+                     .group("Request")
+                     .help("1: each request's body is one record (a JSON object). More: the body "
+                           "is a JSON array of up to that many records.")),
+      resource_path(schema.string("http.response.resourcePath")
+                        .label("Path to records in HTTP response body")
+                        .group("Response")
+                        .help("Dotted path to the array of per-record results, in the order the "
+                              "records were sent. Empty: a response that is an array is that list; "
+                              "with batch size 1 the whole response is the record's result.")),
+      resource_id_path(
+          schema.string("http.response.resourceIdPath")
+              .label("Path to id field in HTTP response body")
+              .group("Response")
+              .help("Dotted path to the record's id within each result (within the whole response "
+                    "when the batch size is 1 and there is no per-record list).")),
+      success_path(schema.string("http.response.successPath")
+                       .label("Path to success field in HTTP response body")
+                       .group("Response")
+                       .help("When set, a record succeeded only if the value at this path of its "
+                             "result equals one of http.response.successValues.")),
+      success_values(schema.array("http.response.successValues")
+                         .label("Success values")
+                         .items(FieldType::kString)
+                         .group("Response")
+                         .help("Compared as text with the value at http.response.successPath.")),
+      error_path(schema.string("http.response.errorPath")
+                     .label("Path to error field in HTTP response body")
+                     .group("Response")
+                     .help("Dotted path to the error message within a failed record's result; "
+                           "without it the message comes from the result's errors[].message.")) {
+  declare_unsupported_import_settings(schema);
 }
+
+const ConnectionSettings& connection_settings() {
+  static const ConnectionSettings settings;
+  return settings;
+}
+const ExportSettings& export_settings() {
+  static const ExportSettings settings;
+  return settings;
+}
+const ImportSettings& import_settings() {
+  static const ImportSettings settings;
+  return settings;
+}
+
+Schema connection_schema() { return connection_settings().schema; }
+Schema export_schema() { return export_settings().schema; }
+Schema import_schema() { return import_settings().schema; }
 
 }  // namespace sluice::plugins::http

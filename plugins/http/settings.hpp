@@ -1,12 +1,75 @@
 // The settings the universal HTTP connector declares, with integrator.io's JSON names
-// (see /work/shared/reference/integratorio.md §3). The host validates resources and builds
-// forms from these; the readers in connection.cpp, paging.cpp, export_reader.cpp and
-// import_writer.cpp interpret them.
+// (see /work/shared/reference/integratorio.md §3). Each is declared once, here: the host
+// validates resources and builds forms from `schema`, and the readers in connection.cpp,
+// paging.cpp, export_reader.cpp and import_writer.cpp read each setting through its member
+// (sluice::Setting), which supplies the declared default, allowed values and bounds.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
+#include <boost/json/value.hpp>
+
 #include "sluice/schema.hpp"
+#include "sluice/settings.hpp"
 
 namespace sluice::plugins::http {
+
+// `schema` comes first: every member after it is declared in it, in form order.
+struct ConnectionSettings {
+  ConnectionSettings();
+  Schema schema;
+  Setting<std::string> base_uri;
+  Setting<std::string> media_type;
+  Setting<boost::json::value> headers;
+  Setting<std::string> auth_type;
+  Setting<std::string> basic_username;
+  Setting<std::string> basic_password;
+  Setting<std::string> token;
+  Setting<std::string> token_location;
+  Setting<std::string> token_header_name;
+  Setting<std::string> token_scheme;
+  Setting<std::string> token_param_name;
+  Setting<std::string> ping_relative_uri;
+  Setting<std::string> ping_method;
+};
+
+struct ExportSettings {
+  ExportSettings();
+  Schema schema;
+  Setting<std::string> method;
+  Setting<std::string> relative_uri;
+  Setting<std::string> body;
+  Setting<boost::json::value> headers;
+  Setting<std::string> resource_path;
+  Setting<std::string> paging_method;
+  Setting<int64_t> paging_page;
+  Setting<std::string> paging_path;
+  Setting<int64_t> last_page_status;
+  Setting<std::string> last_page_path;
+  Setting<boost::json::value> last_page_values;
+  Setting<std::string> max_page_path;
+  Setting<std::string> max_count_path;
+};
+
+struct ImportSettings {
+  ImportSettings();
+  Schema schema;
+  Setting<std::string> method;
+  Setting<std::string> relative_uri;
+  Setting<boost::json::value> headers;
+  Setting<int64_t> batch_size;
+  Setting<std::string> resource_path;
+  Setting<std::string> resource_id_path;
+  Setting<std::string> success_path;
+  Setting<boost::json::value> success_values;
+  Setting<std::string> error_path;
+};
+
+// Built once, on first use (thread-safe), and never modified.
+const ConnectionSettings& connection_settings();
+const ExportSettings& export_settings();
+const ImportSettings& import_settings();
 
 Schema connection_schema();
 Schema export_schema();

@@ -120,6 +120,16 @@ Field& Field::unsupported_values(std::vector<std::string> values) {
   unsupported_values_ = std::move(values);
   return *this;
 }
+std::vector<std::string> Field::implemented_enum_values() const {
+  std::vector<std::string> out;
+  for (const std::string& v : enum_values_) {
+    if (std::find(unsupported_values_.begin(), unsupported_values_.end(), v) ==
+        unsupported_values_.end()) {
+      out.push_back(v);
+    }
+  }
+  return out;
+}
 Field& Field::minimum(double value) {
   minimum_ = value;
   has_minimum_ = true;

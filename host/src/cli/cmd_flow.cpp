@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
 #include "runtime/job_recorder.hpp"
 
@@ -106,7 +107,23 @@ std::string grouped(int64_t n) {
   return out;
 }
 
-void print_summary(const host::Job& job, double seconds) {
+// Which page size means what (docs/resources.md, "Page sizes"): a flow page holds the export's
+// pageSize records (default 20) on their way through the steps; how many records the plugin asks
+// the application for per request is the plugin's own setting, which plugins do not report yet.
+std::string page_sizes_line(const runtime::FlowPlan& plan) {
+  std::string sizes;
+  for (const runtime::GeneratorStep& g : plan.generators) {
+    const json::value* set = g.doc.if_contains("pageSize");
+    sizes += fmt::format("{}{} records (export {}'s pageSize{})", sizes.empty() ? "" : ", ",
+                         g.page_size, g.name, set && !set->is_null() ? "" : ", the default");
+  }
+  return fmt::format(
+      "  paging   flow pages of {}; the records per request to the application are the "
+      "plugin's own setting (plugins do not report it yet)\n",
+      sizes);
+}
+
+void print_summary(const host::Job& job, double seconds, const std::string& paging) {
   std::cout << fmt::format("job {}  flow {}  {} in {:.2f} s\n", job.id, job.flow_id, job.status,
                            seconds);
   if (!job.resumed_from.empty()) {
@@ -123,7 +140,7 @@ void print_summary(const host::Job& job, double seconds) {
         "   ({} records/s)",
         grouped(static_cast<int64_t>(static_cast<double>(job.num_export) / seconds)));
   }
-  std::cout << '\n';
+  std::cout << '\n' << paging;
   if (!job.message.empty()) std::cout << "  " << job.message << '\n';
   if (job.num_error > 0) {
     std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n",
@@ -167,6 +184,10 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
                 << std::flush;
     };
   }
+  // The page sizes the run will use, for the summary; run_flow reports a flow that does not
+  // resolve.
+  std::string paging;
+  if (auto plan = runtime::resolve_flow(*store, registry, flow_id)) paging = page_sizes_line(*plan);
   auto job = runtime::run_flow(*store, registry, flow_id, options);
   watcher.reset();
   if (live) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
@@ -179,7 +200,7 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
   if (as_json) {
     std::cout << json::serialize(job->to_json()) << '\n';
   } else {
-    print_summary(*job, seconds);
+    print_summary(*job, seconds, paging);
   }
   if (job->status == "canceled") return kExitCanceled;
   return job->status == "completed" ? kExitOk : kExitFailure;
@@ -199,8 +220,8 @@ int cmd_flow(const Env& env, const Args& args) {
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
       "known).";
   po::options_description options("options");
-  options.add_options()("json", "print the job document instead of a summary")(
-      "quiet,q", "no live progress")(
+  options.add_options()("json", "print the job document instead of a summary")("quiet,q",
+                                                                               "no live progress")(
       "resume", "continue the last unfinished job from its last confirmed page")(
       "action", po::value<std::string>()->required(), "what to do: `sluice flow run ID`")(
       "id", po::value<std::string>(), "flow _id");

@@ -63,8 +63,11 @@ Schema export_step() {
       .label("Page size")
       .minimum(kMinPageSize)
       .maximum(kMaxPageSize)
-      .default_value(20)
-      .help("Records per page.");
+      .default_value(kDefaultPageSize)
+      .help(
+          "Records per flow page: how many travel together through the flow's steps. Not the "
+          "plugin's request size (records per request to the application), which is set in "
+          "the plugin's own settings.");
   s.unsupported("type",
                 "delta, once and test exports are not implemented; remove it to export all "
                 "records");

@@ -17,6 +17,8 @@ namespace sluice::host {
 // under that cap.
 inline constexpr int64_t kMinPageSize = 1;
 inline constexpr int64_t kMaxPageSize = 10000;
+// An export without pageSize: the schema shows it and the runtime uses it.
+inline constexpr int64_t kDefaultPageSize = 20;
 
 // The JSON Schema (the subset validate_against_schema reads) of `kind`'s common fields, with
 // closed objects.

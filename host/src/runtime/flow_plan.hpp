@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "plugins/registry.hpp"
+#include "resources/resource_schema.hpp"
 #include "store/store.hpp"
 
 namespace sluice::runtime {
@@ -23,7 +24,7 @@ struct GeneratorStep {
   std::string name;  // the export's name, or its id
   boost::json::object doc;
   StepConnection connection;
-  size_t page_size = 20;
+  size_t page_size = host::kDefaultPageSize;  // the export's pageSize
 };
 
 struct ProcessorStep {

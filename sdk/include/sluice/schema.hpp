@@ -6,6 +6,9 @@
 //   s.enumeration("http.auth.type", {"none", "basic", "token"}).default_value("none");
 //   s.string("http.auth.basic.password").secret().required().shown_when("http.auth.type", "basic");
 //
+// A plugin reads each setting through its declaration, Setting<T> in <sluice/settings.hpp>, so
+// that the default shown here is the one the plugin uses.
+//
 // Paths are dotted, in integrator.io's shape: "http.auth.basic.password" becomes nested objects.
 // A field that is required *and* shown_when is required only while its condition holds.
 //
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +65,22 @@ class Field {
   bool is_required() const noexcept { return required_; }
   bool is_secret() const noexcept { return secret_; }
   bool is_conditional() const noexcept { return !shown_when_path_.empty(); }
+  // The declaration as written, for Setting<T> (settings.hpp) and tools.
+  const boost::json::value* declared_default() const noexcept {
+    return has_default_ ? &default_ : nullptr;
+  }
+  const std::vector<std::string>& enum_values() const noexcept { return enum_values_; }
+  const std::vector<std::string>& unsupported_enum_values() const noexcept {
+    return unsupported_values_;
+  }
+  // The enum values a connector implements: enum_values() without unsupported_enum_values().
+  std::vector<std::string> implemented_enum_values() const;
+  std::optional<double> lower_bound() const noexcept {
+    return has_minimum_ ? std::optional<double>(minimum_) : std::nullopt;
+  }
+  std::optional<double> upper_bound() const noexcept {
+    return has_maximum_ ? std::optional<double>(maximum_) : std::nullopt;
+  }
 
   // The JSON Schema of this field alone (without its position in the tree).
   boost::json::object to_json() const;

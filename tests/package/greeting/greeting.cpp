@@ -3,12 +3,28 @@
 #include <fstream>
 
 #include <boost/json.hpp>
-#include <sluice/json_path.hpp>
 #include <sluice/plugin.hpp>
+#include <sluice/settings.hpp>
 
 namespace {
 
 namespace json = boost::json;
+
+// Each setting is declared once; reading it through its declaration applies the default.
+struct GreetingSettings {
+  sluice::Schema connection, export_settings, import_settings;
+  sluice::Setting<std::string> name =
+      connection.string("greeting.name").label("Name").help("Who to greet").required();
+  sluice::Setting<int64_t> count =
+      export_settings.integer("greeting.count").label("Count").default_value(5).minimum(0);
+  sluice::Setting<std::string> output_file =
+      import_settings.string("greeting.outputFile").label("Output file").required();
+};
+
+const GreetingSettings& settings() {
+  static const GreetingSettings s;
+  return s;
+}
 
 class GreetingConnection : public sluice::Connection {
  public:
@@ -58,28 +74,31 @@ class GreetingConnector : public sluice::Connector {
     info.name = "greeting";
     info.connection_type = "greeting";
     info.label = "Greetings";
-    info.connection.string("greeting.name").label("Name").help("Who to greet").required();
-    info.export_settings.integer("greeting.count").label("Count").default_value(5).minimum(0);
-    info.import_settings.string("greeting.outputFile").label("Output file").required();
+    info.connection = settings().connection;
+    info.export_settings = settings().export_settings;
+    info.import_settings = settings().import_settings;
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
       sluice::Context&, const json::object& doc) override {
-    name_ = std::string(doc.at("greeting").at("name").as_string());
+    auto name = settings().name.read(doc);
+    if (!name) return name.error();
+    name_ = std::move(*name);
     return std::unique_ptr<sluice::Connection>(new GreetingConnection);
   }
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
                                                                     sluice::Connection&,
                                                                     const json::object& doc,
                                                                     const json::value&) override {
-    const json::value* count = sluice::find_path(doc, "greeting.count");
-    return std::unique_ptr<sluice::ExportReader>(
-        new GreetingExport(count ? count->to_number<int64_t>() : 5, name_));
+    auto count = settings().count.read(doc);
+    if (!count) return count.error();
+    return std::unique_ptr<sluice::ExportReader>(new GreetingExport(*count, name_));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {
-    return std::unique_ptr<sluice::ImportWriter>(
-        new GreetingImport(std::string(doc.at("greeting").at("outputFile").as_string())));
+    auto file = settings().output_file.read(doc);
+    if (!file) return file.error();
+    return std::unique_ptr<sluice::ImportWriter>(new GreetingImport(std::move(*file)));
   }
 
  private:
