@@ -87,7 +87,10 @@ TEST_F(HandlebarsJs, EveryTemplateRendersByteIdenticallyInTheHtmlContext) {
       if (parsed) {
         auto r = parsed->evaluate(contexts[c], RenderOptions{.escape = Escape::kHtml});
         failed = !r;
-        if (r) got = *r; else why = r.error().message;
+        if (r)
+          got = *r;
+        else
+          why = r.error().message;
       }
       if (expected.contains("error")) {
         EXPECT_TRUE(failed) << "template " << t << " " << json::serialize(templates[t])
