@@ -37,6 +37,8 @@ struct Call {
   std::vector<Expr> params;
   std::vector<std::pair<std::string, Expr>> hash;
   size_t offset = 0;  // of the tag or sub-expression in the source
+  // The built-in a simple head names (set by the parser).
+  enum Builtin { kNotBuiltin, kIf, kUnless, kEach, kWith, kLookup, kLog } builtin = kNotBuiltin;
   bool is_call() const { return !params.empty() || !hash.empty(); }
 };
 

@@ -498,6 +498,16 @@ class Parser {
     if (!head_expr) unexpected(head, "a name, a path or a literal");
     call.offset = head.offset;
     call.head = head_expr->kind == Expr::kPath ? head_expr->path : literal_head(head, *head_expr);
+    if (call.head.is_simple()) {
+      const std::string& n = call.head.parts[0];
+      call.builtin = n == "if"       ? Call::kIf
+                     : n == "unless" ? Call::kUnless
+                     : n == "each"   ? Call::kEach
+                     : n == "with"   ? Call::kWith
+                     : n == "lookup" ? Call::kLookup
+                     : n == "log"    ? Call::kLog
+                                     : Call::kNotBuiltin;
+    }
     bool in_hash = false;
     for (;;) {
       Token t = peek();

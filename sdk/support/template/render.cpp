@@ -18,32 +18,31 @@ namespace {
 
 const json::value kNull;
 
-// A value during evaluation: borrowed from the context or the program, or owned.
+// A value during evaluation: borrowed from the context or the program, or owned. Undefined
+// when it is neither.
 struct Val {
-  enum State : unsigned char { kUndefined, kRef, kOwn } state = kUndefined;
-  bool safe = false;
   const json::value* ref = nullptr;
-  json::value own;
+  std::optional<json::value> own;
+  bool safe = false;
 
   static Val borrow(const json::value* v) {
     Val r;
-    if (v != nullptr) {
-      r.state = kRef;
-      r.ref = v;
-    }
+    r.ref = v;
     return r;
   }
   static Val owned(json::value v, bool safe = false) {
     Val r;
-    r.state = kOwn;
-    r.own = std::move(v);
+    r.own.emplace(std::move(v));
     r.safe = safe;
     return r;
   }
+  bool is_owned() const { return own.has_value(); }
+  bool is_undefined() const { return !own && ref == nullptr; }
   // nullptr when undefined.
-  const json::value* get() const { return state == kOwn ? &own : ref; }
+  const json::value* get() const { return own ? &*own : ref; }
+  Val copy() const { return own ? owned(*own, safe) : *this; }
   Value to_value() const {
-    if (state == kUndefined) return Value::make_undefined();
+    if (is_undefined()) return Value::make_undefined();
     return Value{*get(), false, safe};
   }
   static Val from(Value v) {
@@ -119,7 +118,7 @@ Val property(const Val& parent, std::string_view name, bool& found) {
     auto it = o.find(name);
     if (it == o.end()) return Val{};
     found = true;
-    if (parent.state == Val::kOwn) return Val::owned(it->value());
+    if (parent.is_owned()) return Val::owned(it->value());
     return Val::borrow(&it->value());
   }
   if (p->is_array()) {
@@ -131,7 +130,7 @@ Val property(const Val& parent, std::string_view name, bool& found) {
     size_t i = 0;
     if (!is_array_index(name, i) || i >= a.size()) return Val{};
     found = true;
-    if (parent.state == Val::kOwn) return Val::owned(a[i]);
+    if (parent.is_owned()) return Val::owned(a[i]);
     return Val::borrow(&a[i]);
   }
   if (p->is_string()) {
@@ -246,7 +245,7 @@ class Renderer {
       param = block_param(scope, p.parts[0]);
     }
     if (param != nullptr) {
-      current = param->state == Val::kOwn ? Val::owned(param->own, param->safe) : *param;
+      current = param->copy();
       first = 1;
     } else if (p.data) {
       const DataFrame* frame = scope.data;
@@ -258,6 +257,23 @@ class Renderer {
       const Ctx* ctx = scope.ctx;
       for (int d = 0; d < p.depth && ctx != nullptr; ++d) ctx = ctx->parent;
       current = Val::borrow(ctx ? ctx->value : nullptr);
+    }
+    // Borrowed objects and array items need no Val per step.
+    while (first < p.parts.size() && !current.is_owned() && current.ref != nullptr) {
+      const json::value* v = current.ref;
+      if (v->is_object()) {
+        const json::object& o = v->get_object();
+        auto it = o.find(p.parts[first]);
+        if (it == o.end()) {
+          current.ref = nullptr;
+          found = false;
+          break;
+        }
+        current.ref = &it->value();
+        ++first;
+        continue;
+      }
+      break;
     }
     for (size_t i = first; i < p.parts.size() && found; ++i) {
       const json::value* v = current.get();
@@ -303,17 +319,13 @@ class Renderer {
     return nullptr;
   }
 
-  bool is_builtin(std::string_view n) const {
-    return n == "if" || n == "unless" || n == "each" || n == "with" || n == "lookup" || n == "log";
-  }
-
   // A mustache or sub-expression (block == nullptr) or a block's head.
   Val call(const Call& c, const Scope& scope, const Node* block, bool subexpr,
            std::string* out = nullptr) {
     const bool simple = c.head.is_simple() && block_param(scope, c.head.parts[0]) == nullptr;
     if (simple) {
       const std::string& name = c.head.parts[0];
-      if (is_builtin(name)) return builtin(name, c, scope, block, out);
+      if (c.builtin != Call::kNotBuiltin) return builtin(name, c, scope, block, out);
       if (const Helper* h = find(name)) return helper(*h, name, c, scope, block);
       if (c.is_call())
         fail(c.offset, "unknown helper '" + name + "' (no helper or built-in has that name)");
@@ -342,17 +354,23 @@ class Renderer {
 
   Val builtin(const std::string& name, const Call& c, const Scope& scope, const Node* block,
               std::string* out) {
-    if (name == "lookup") {
-      std::vector<Val> args = params(c, scope);
-      if (args.empty() || !js_truthy(args[0].get()))
-        return args.empty() ? Val{} : std::move(args[0]);
-      std::string key;
-      append_js_string(key, args.size() > 1 ? args[1].get() : nullptr);
-      if (args.size() < 2) key = "undefined";
+    if (c.builtin == Call::kLookup) {
+      if (c.params.empty()) return Val{};
+      Val object = expr(c.params[0], scope, c.offset);
+      if (!js_truthy(object.get())) return object;
       bool found = false;
-      return property(args[0], key, found);
+      if (c.params.size() < 2) return property(object, "undefined", found);
+      Val field = expr(c.params[1], scope, c.offset);
+      for (size_t i = 2; i < c.params.size(); ++i) (void)expr(c.params[i], scope, c.offset);
+      const json::value* f = field.get();
+      if (f != nullptr && f->is_string()) return property(object, f->get_string(), found);
+      std::string key;
+      append_js_string(key, f);
+      if (f == nullptr) key = "undefined";
+      if (f != nullptr && f->is_null()) key = "null";
+      return property(object, key, found);
     }
-    if (name == "log") {
+    if (c.builtin == Call::kLog) {
       params(c, scope);  // evaluated for their errors; logging is the host's business
       return Val{};
     }
@@ -361,7 +379,7 @@ class Renderer {
            "'" + name + "' is a block helper: write {{#" + name + " ...}}...{{/" + name + "}}");
     }
     std::string& o = *out;
-    if (name == "if" || name == "unless") {
+    if (c.builtin == Call::kIf || c.builtin == Call::kUnless) {
       if (c.params.size() != 1) fail(c.offset, "#" + name + " requires exactly one argument");
       Val cond = expr(c.params[0], scope, c.offset);
       Val holder;
@@ -369,18 +387,18 @@ class Renderer {
       const json::value* v = cond.get();
       const bool iz = include_zero != nullptr && js_truthy(include_zero->get());
       bool truthy = !((!iz && !js_truthy(v)) || is_empty(v));
-      if (name == "unless") truthy = !truthy;
+      if (c.builtin == Call::kUnless) truthy = !truthy;
       section(truthy ? block->program.get() : block->inverse.get(), scope, &o);
       return Val{};
     }
-    if (name == "with") {
+    if (c.builtin == Call::kWith) {
       if (c.params.size() != 1) fail(c.offset, "#with requires exactly one argument");
       Val v = expr(c.params[0], scope, c.offset);
       if (is_empty(v.get())) {
         section(block->inverse.get(), scope, out);
       } else {
         std::vector<Val> bp;
-        bp.push_back(v.state == Val::kOwn ? Val::owned(v.own) : v);
+        bp.push_back(v.copy());
         enter(block->program.get(), scope, v.get(), nullptr, &block->block_params, &bp, out);
       }
       return Val{};
@@ -491,7 +509,7 @@ class Renderer {
     json::object hash;
     for (const auto& [k, e] : c.hash) {
       Val v = expr(e, scope, c.offset);
-      if (v.state != Val::kUndefined) hash[k] = *v.get();
+      if (!v.is_undefined()) hash[k] = *v.get();
     }
     Value self = Val::borrow(scope.ctx->value).to_value();
     BlockBody body;
@@ -598,7 +616,7 @@ class Renderer {
     const bool simple = c.head.is_simple() && block_param(scope, c.head.parts[0]) == nullptr;
     if (simple) {
       const std::string& name = c.head.parts[0];
-      if (is_builtin(name)) {
+      if (c.builtin != Call::kNotBuiltin) {
         Val r = builtin(name, c, scope, &node, &out);
         print(r, false, out);
         return;
