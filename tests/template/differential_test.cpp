@@ -37,6 +37,87 @@ std::optional<std::string> run(const std::string& command) {
   return out;
 }
 
+std::string js_string(const tmpl::Value& v) {
+  if (v.undefined) return "undefined";
+  if (v.json.is_null()) return "null";
+  std::string out;
+  if (v.json.is_string()) return std::string(v.json.get_string());
+  if (v.json.is_bool()) return v.json.get_bool() ? "true" : "false";
+  if (v.json.is_object()) return "[object Object]";
+  if (v.json.is_array()) {
+    // String([1,null,[2,3]]) == "1,,2,3"
+    bool first = true;
+    for (const json::value& item : v.json.get_array()) {
+      if (!first) out.push_back(',');
+      first = false;
+      if (!item.is_null()) out += js_string(tmpl::Value{item});
+    }
+    return out;
+  }
+  // numbers: let the engine print them as handlebars does
+  auto t = Template::parse("{{this}}", "n");
+  return *t->evaluate(v.json, RenderOptions{.escape = Escape::kNone});
+}
+
+// The test-only helpers of harness.js, written against helper.hpp. In JavaScript the options
+// object is the last argument; where a helper reads a missing argument it sees it.
+const tmpl::Helper kJoin2 = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  if (c.args.size() < 2) return make_error(Status::kInvalidConfig, "needs two arguments");
+  auto sep = c.hash.find("sep");
+  std::string s = sep == c.hash.end() ? "-" : js_string(tmpl::Value{sep->value()});
+  return tmpl::Value{json::string(js_string(c.args[0]) + s + js_string(c.args[1]))};
+};
+const tmpl::Helper kBold = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  return tmpl::Value::safe_string(
+      "<b>" + (c.args.empty() ? "[object Object]" : js_string(c.args[0])) + "</b>");
+};
+const tmpl::Helper kCount = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  return tmpl::Value{json::value(static_cast<int64_t>(c.args.size()))};
+};
+const tmpl::Helper kTypeof = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  if (c.args.empty()) return tmpl::Value{json::string("object")};
+  const tmpl::Value& v = c.args[0];
+  const char* t = v.undefined          ? "undefined"
+                  : v.json.is_string() ? "string"
+                  : v.json.is_number() ? "number"
+                  : v.json.is_bool()   ? "boolean"
+                                       : "object";
+  return tmpl::Value{json::string(t)};
+};
+const tmpl::Helper kRepeat = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  const int64_t n = c.args.empty() ? 0 : c.args[0].json.to_number<int64_t>();
+  if (n == 0) {
+    auto r = c.block->inverse(c.self, {}, {});
+    if (!r) return r.error();
+    return tmpl::Value{json::string(*r)};
+  }
+  std::string out;
+  for (int64_t k = 0; k < n; ++k) {
+    auto r = c.block->fn(c.self, json::object{{"i", k}}, {});
+    if (!r) return r.error();
+    out += *r;
+  }
+  return tmpl::Value{json::string(out)};
+};
+const tmpl::Helper kWith2 = [](const tmpl::HelperCall& c) -> Result<tmpl::Value> {
+  tmpl::Value x = c.args.empty() ? tmpl::Value::make_undefined() : c.args[0];
+  const tmpl::Value params[] = {x, tmpl::Value{json::string("two")}};
+  auto r = c.block->fn(x, {}, params);
+  if (!r) return r.error();
+  return tmpl::Value{json::string(*r)};
+};
+
+const std::function<const tmpl::Helper*(std::string_view)> kTestHelpers =
+    [](std::string_view name) -> const tmpl::Helper* {
+  if (name == "join2") return &kJoin2;
+  if (name == "bold") return &kBold;
+  if (name == "count") return &kCount;
+  if (name == "typeof") return &kTypeof;
+  if (name == "repeat") return &kRepeat;
+  if (name == "with2") return &kWith2;
+  return nullptr;
+};
+
 class HandlebarsJs : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -85,7 +166,8 @@ TEST_F(HandlebarsJs, EveryTemplateRendersByteIdenticallyInTheHtmlContext) {
       bool failed = !parsed;
       std::string why = parsed ? "" : parsed.error().message;
       if (parsed) {
-        auto r = parsed->evaluate(contexts[c], RenderOptions{.escape = Escape::kHtml});
+        auto r = parsed->evaluate(contexts[c],
+                                  RenderOptions{.escape = Escape::kHtml, .helpers = &kTestHelpers});
         failed = !r;
         if (r)
           got = *r;

@@ -7,10 +7,40 @@ const Handlebars = require(path.join(__dirname, 'node', 'node_modules', 'handleb
 // {{log}} writes to the console; the results alone go to stdout.
 for (const level of ['log', 'info', 'warn', 'error', 'debug']) console[level] = () => {};
 const corpus = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// Test-only helpers, defined the same way in differential_test.cpp.
+function withHelpers(hb) {
+  hb.registerHelper('join2', function (a, b, options) {
+    const sep = options.hash.sep === undefined ? '-' : options.hash.sep;
+    return String(a) + sep + String(b);
+  });
+  hb.registerHelper('bold', function (text) {
+    return new hb.SafeString('<b>' + text + '</b>');
+  });
+  hb.registerHelper('count', function (...args) {
+    return args.length - 1;
+  });
+  hb.registerHelper('typeof', function (x) {
+    return typeof x;
+  });
+  hb.registerHelper('repeat', function (n, options) {
+    if (n === 0) return options.inverse(this);
+    let out = '';
+    for (let k = 0; k < n; k++) {
+      const data = hb.createFrame(options.data);
+      data.i = k;
+      out += options.fn(this, { data });
+    }
+    return out;
+  });
+  hb.registerHelper('with2', function (x, options) {
+    return options.fn(x, { data: options.data, blockParams: [x, 'two'] });
+  });
+  return hb;
+}
 const results = corpus.templates.map((source) => {
   let template;
   try {
-    template = Handlebars.create().compile(source);
+    template = withHelpers(Handlebars.create()).compile(source);
   } catch (e) {
     return corpus.contexts.map(() => ({ error: String(e.message) }));
   }
