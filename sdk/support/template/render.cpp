@@ -169,11 +169,6 @@ std::vector<const json::key_value_pair*> js_key_order(const json::object& o) {
   return keys;
 }
 
-const HelperEnv& default_env() {
-  static const HelperEnv env{};
-  return env;
-}
-
 class Renderer {
  public:
   Renderer(const RenderInput& in) : in_(in) {}
@@ -189,6 +184,13 @@ class Renderer {
  private:
   const RenderInput& in_;
   std::optional<Failure> pending_;  // a failure inside a helper's fn/inverse
+  std::optional<HelperEnv> env_;    // UTC and the time of the first helper call, when not given
+
+  const HelperEnv& env() {
+    if (in_.options.env != nullptr) return *in_.options.env;
+    if (!env_) env_.emplace();
+    return *env_;
+  }
 
   [[noreturn]] void fail(size_t offset, const std::string& what) {
     throw Failure{make_error(Status::kInvalidConfig, "template '" + in_.name + "' " +
@@ -541,12 +543,7 @@ class Renderer {
       body.fn = make(block->program.get());
       body.inverse = make(block->inverse.get());
     }
-    HelperCall hc{name,
-                  args,
-                  hash,
-                  self,
-                  block ? &body : nullptr,
-                  in_.options.env ? *in_.options.env : default_env()};
+    HelperCall hc{name, args, hash, self, block ? &body : nullptr, env()};
     Result<Value> r = h(hc);
     if (pending_) {
       Failure f = std::move(*pending_);

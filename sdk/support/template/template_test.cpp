@@ -155,5 +155,43 @@ TEST(Template, HelpersAreCalledThroughTheInterface) {
             "template 'h' line 1, column 3: helper 'shout': needs one string");
 }
 
+TEST(Template, HelpersGetTheCallersTimeZoneAndClockOrUtcAndNow) {
+  const tmpl::Helper zone = [](const tmpl::HelperCall& call) -> Result<tmpl::Value> {
+    const auto age = std::chrono::system_clock::now() - call.env.now;
+    return tmpl::Value{
+        json::string(call.env.timezone + (age < std::chrono::minutes(1) ? "|recent" : "|old"))};
+  };
+  std::function<const tmpl::Helper*(std::string_view)> lookup =
+      [&](std::string_view name) -> const tmpl::Helper* {
+    return name == "zone" ? &zone : nullptr;
+  };
+  auto t = Template::parse("{{zone}}", "z");
+  ASSERT_TRUE(t);
+  RenderOptions options;
+  options.helpers = &lookup;
+  EXPECT_EQ(*t->evaluate(kContext, options), "|recent");
+  tmpl::HelperEnv env;
+  env.timezone = "Europe/Berlin";
+  env.now = std::chrono::system_clock::time_point{};
+  options.env = &env;
+  EXPECT_EQ(*t->evaluate(kContext, options), "Europe/Berlin|old");
+}
+
+TEST(Template, TheOldRenderPrintsNothingForATagThatFails) {
+  auto t = Template::parse("a{{nohelper 1}}b{{#if}}x{{/if}}c{{record.qty}}");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->render(kContext), "abc2");
+  EXPECT_FALSE(t->evaluate(kContext));
+}
+
+TEST(Template, DeeplyNestedInputIsRefusedNotOverflowed) {
+  std::string blocks;
+  for (int i = 0; i < 150; ++i) blocks += "{{#if a}}";
+  EXPECT_NE(parse_error(blocks).find("nested more than 100 deep"), std::string::npos);
+  std::string subs = "{{a ";
+  for (int i = 0; i < 150; ++i) subs += "(a ";
+  EXPECT_NE(parse_error(subs).find("nested more than 100 deep"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice::support
