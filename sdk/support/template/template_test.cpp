@@ -92,6 +92,9 @@ TEST(Template, SyntaxErrorsNameTheSettingLineColumnFoundAndExpected) {
   EXPECT_EQ(parse_error("a\n {{> partial}}"),
             "template 'http.body' line 2, column 2: found a partial '{{>', expected a mustache, a "
             "block or a comment (a partial '{{>' are not supported)");
+  EXPECT_EQ(parse_error("{{{{raw}}}} x {{{{/raw}}}}"),
+            "template 'http.body' line 1, column 1: found '{{{{', expected '{{' (raw blocks are "
+            "not supported)");
   EXPECT_EQ(parse_error("{{a b=1 c}}"),
             "template 'http.body' line 1, column 9: found 'c', expected another key=value or the "
             "end of the tag");
