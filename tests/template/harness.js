@@ -1,5 +1,9 @@
 // Renders every template of a corpus with every context, as handlebars.js 4.7 does.
-// usage: node harness.js CORPUS.json   (prints [[{output}|{error}, ...per context], ...per template])
+// usage: node harness.js CORPUS.json [--handlebars-helpers]
+// Prints {"version", "results": [[{output}|{error}, ...per context], ...per template]}. With
+// --handlebars-helpers the handlebars-helpers collection is registered too (for comparing
+// integrator.io's helpers where Celigo's examples agree with it); the test-only helpers below
+// are registered last either way.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -37,10 +41,18 @@ function withHelpers(hb) {
   });
   return hb;
 }
+const useCollection = process.argv.includes('--handlebars-helpers');
+function instance() {
+  const hb = Handlebars.create();
+  if (useCollection) {
+    require(path.join(__dirname, 'node', 'node_modules', 'handlebars-helpers'))({ handlebars: hb });
+  }
+  return withHelpers(hb);
+}
 const results = corpus.templates.map((source) => {
   let template;
   try {
-    template = withHelpers(Handlebars.create()).compile(source);
+    template = instance().compile(source);
   } catch (e) {
     return corpus.contexts.map(() => ({ error: String(e.message) }));
   }
