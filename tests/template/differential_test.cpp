@@ -2,8 +2,11 @@
 // context, HTML escaping, byte for byte. The expected outputs are produced by running
 // harness.js with Node.js once per test run; the test fails (it does not skip) when node or the
 // handlebars package is missing — tools/install-deps installs them.
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -193,6 +196,40 @@ TEST_F(HandlebarsJs, EveryTemplateRendersByteIdenticallyInTheHtmlContext) {
   }
   EXPECT_EQ(agreed, total);
   std::printf("%zu of %zu template x context cases agree with handlebars.js\n", agreed, total);
+}
+
+// Random doubles over the whole range (and integers near 2^53 and beyond) print as JavaScript's
+// String(number) prints them.
+TEST_F(HandlebarsJs, NumbersPrintAsJavaScriptPrintsThem) {
+  std::mt19937_64 random(7);
+  json::array numbers;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t bits = random();
+    double d = 0;
+    std::memcpy(&d, &bits, sizeof d);
+    if (std::isnan(d) || std::isinf(d)) continue;
+    if (i % 4 == 1)
+      d = std::ldexp(static_cast<double>(random() % 1000000),
+                     static_cast<int>(random() % 140) - 70);
+    if (i % 4 == 2)
+      d = static_cast<double>(static_cast<int64_t>(random() % 2000000) - 1000000) / 1000.0;
+    if (i % 4 == 3) {
+      numbers.push_back(static_cast<int64_t>(random() >> (random() % 64)));
+      continue;
+    }
+    numbers.push_back(d);
+  }
+  const std::string file = ::testing::TempDir() + "/sluice-numbers-corpus.json";
+  const json::value corpus = {{"contexts", json::array{json::object{{"n", numbers}}}},
+                              {"templates", json::array{"{{#each n}}{{this}} {{/each}}"}}};
+  std::ofstream(file) << json::serialize(corpus);
+  auto out = run("node '" SLUICE_TEMPLATE_TEST_DIR "/harness.js' '" + file + "'");
+  std::remove(file.c_str());
+  ASSERT_TRUE(out) << "node tests/template/harness.js failed";
+  const std::string want(json::parse(*out).at("results").at(0).at(0).at("output").as_string());
+  auto t = Template::parse("{{#each n}}{{this}} {{/each}}", "numbers");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t->evaluate(corpus.at("contexts").at(0)), want);
 }
 
 }  // namespace

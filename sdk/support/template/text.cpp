@@ -21,6 +21,17 @@ void append_js_number(std::string& out, double value) {
     out.push_back('0');
     return;
   }
+  // Below 1e15 (where every digit of the integer part is significant) JavaScript's fixed notation
+  // is std::to_chars's shortest fixed form; checked against node over random doubles.
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 1e-6 && magnitude < 1e15) {
+    char fixed[400];
+    auto [end, ec] = std::to_chars(fixed, fixed + sizeof fixed, value, std::chars_format::fixed);
+    if (ec == std::errc()) {
+      out.append(fixed, end);
+      return;
+    }
+  }
   // Shortest round-trip digits in scientific form: d[.ddd]e[+-]x.
   char buffer[64];
   auto [end, ec] =
