@@ -2,6 +2,8 @@
 // after whitespace control, evaluated by render.cpp without re-parsing.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,6 +22,9 @@ struct Path {
   bool scoped = false;  // written with this or ./ (never a helper name)
   std::vector<std::string> parts;
   std::string original;  // as written, for messages
+  // Per part, where in an object the key was found last time (records of one flow share their
+  // shape, so the next lookup usually hits at once). Only a hint: checked before use.
+  std::shared_ptr<std::atomic<uint32_t>[]> hints;
   // A one-part path with no depth, @ or this: may name a helper.
   bool is_simple() const { return !data && depth == 0 && !scoped && parts.size() == 1; }
 };

@@ -408,6 +408,10 @@ class Parser {
       }
     }
     path.original = original;
+    if (!path.parts.empty()) {
+      path.hints.reset(new std::atomic<uint32_t>[path.parts.size()]);
+      for (size_t i = 0; i < path.parts.size(); ++i) path.hints[i].store(UINT32_MAX);
+    }
     // handlebars' scopedId: /^\.|this\b/
     path.scoped = !original.empty() &&
                   (original[0] == '.' || (!segs.front().literal && segs.front().text == "this"));

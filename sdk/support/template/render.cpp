@@ -265,11 +265,21 @@ class Renderer {
       const json::value* v = current.ref;
       if (v->is_object()) {
         const json::object& o = v->get_object();
-        auto it = o.find(p.parts[first]);
+        const std::string& key = p.parts[first];
+        const uint32_t hint = p.hints ? p.hints[first].load(std::memory_order_relaxed) : UINT32_MAX;
+        if (hint < o.size() && (o.begin() + hint)->key() == key) {
+          current.ref = &(o.begin() + hint)->value();
+          ++first;
+          continue;
+        }
+        auto it = o.find(key);
         if (it == o.end()) {
           current.ref = nullptr;
           found = false;
           break;
+        }
+        if (p.hints) {
+          p.hints[first].store(static_cast<uint32_t>(it - o.begin()), std::memory_order_relaxed);
         }
         current.ref = &it->value();
         ++first;
