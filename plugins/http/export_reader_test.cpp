@@ -309,8 +309,8 @@ TEST(HttpExportErrors, InvalidExportSettingsAreNamed) {
   EXPECT_EQ(open(R"({"http":{"paging":{"method":"page","page":-1}}})"),
             "http.paging.page must be between 0 and 2147483647, got -1");
   EXPECT_EQ(open(R"({"http":{"relativeURI":"/o/{{#each x}}"}})"),
-            "template 'http.relativeURI': unsupported syntax '{{#each x}}' at line 1, column 4 "
-            "(only {{path}} and {{{path}}} are supported for now)");
+            "template 'http.relativeURI' line 1, column 4: found the end of the template, "
+            "expected '{{/each}}' to close the block opened");
 }
 
 }  // namespace

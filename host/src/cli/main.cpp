@@ -24,6 +24,7 @@ commands:
   flow run ID                run a flow now, with live progress and a job summary
   errors FLOW                the open errors of a flow, with each record's retry data
   ping CONNECTION            test a stored connection (reachable, credentials accepted)
+  template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
 
 global options (before or after the command name):
   --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
   }
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
       {"plugin", cmd_plugin}, {"apply", cmd_apply},   {"get", cmd_get},
-      {"flow", cmd_flow},     {"errors", cmd_errors}, {"ping", cmd_ping}};
+      {"flow", cmd_flow},     {"errors", cmd_errors}, {"ping", cmd_ping},
+      {"template", cmd_template}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

@@ -1,5 +1,7 @@
 #include "plugins/settings_schema.hpp"
 
+#include "sluice/support/template.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -258,6 +260,14 @@ struct Validator {
       for (const auto& allowed : e->as_array()) ok = ok || allowed == v;
       if (!ok) {
         add(path, expected_text(schema), &v);
+        return;
+      }
+    }
+    if (v.is_string() && flag(schema, "x-sluice-template")) {
+      // A template that does not parse is refused here, at apply, not when a flow runs.
+      const std::string name = path.rfind("$.", 0) == 0 ? path.substr(2) : path;
+      if (auto t = support::Template::parse(v.get_string(), name); !t) {
+        add_message(path, t.error().message);
         return;
       }
     }

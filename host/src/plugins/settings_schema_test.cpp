@@ -54,6 +54,23 @@ TEST(Validation, AnObjectFieldWithoutDeclaredChildrenIsFreeForm) {
           .empty());
 }
 
+TEST(Validation, ATemplateThatDoesNotParseIsRefusedWithItsLineAndColumn) {
+  Schema s;
+  s.tmpl("http.relativeURI");
+  auto check = [&](const char* doc) {
+    std::vector<std::string> out;
+    for (const auto& i : validate_against_schema(json::parse(doc), s.to_json()))
+      out.push_back(i.to_string());
+    return out;
+  };
+  EXPECT_EQ(check(R"({"http":{"relativeURI":"/o/{{#if record.id}}{{record.id}}{{/if}}"}})"),
+            std::vector<std::string>{});
+  EXPECT_EQ(check(R"({"http":{"relativeURI":"/o/{{#if record.id}}"}})"),
+            std::vector<std::string>{
+                "$.http.relativeURI: template 'http.relativeURI' line 1, column 4: found the end "
+                "of the template, expected '{{/if}}' to close the block opened"});
+}
+
 TEST(Validation, IntegersAreExact) {
   Schema s;
   s.integer("size").minimum(1).maximum(10000);

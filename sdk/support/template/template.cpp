@@ -1,149 +1,52 @@
 #include "sluice/support/template.hpp"
 
 #include <algorithm>
-#include <charconv>
 
-#include <boost/json/serialize.hpp>
-
-#include "sluice/json_path.hpp"
-#include "sluice/support/http/url.hpp"
+#include "ast.hpp"
+#include "parser.hpp"
+#include "render.hpp"
 
 namespace sluice::support {
 
 namespace json = boost::json;
-
-namespace {
-
-bool is_path_char(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-' || c == '$';
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::string where(std::string_view source, size_t offset) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset && i < source.size(); ++i) {
-    if (source[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// Shortest text of a double that reads back the same (1.5, not boost::json's 1.5E0).
-void append_double(std::string& out, double value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  if (ec == std::errc()) out.append(buffer, end);
-}
-
-void append_value(std::string& out, const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      break;
-    case json::kind::string:
-      out.append(value.get_string());
-      break;
-    case json::kind::bool_:
-      out.append(value.get_bool() ? "true" : "false");
-      break;
-    case json::kind::int64:
-      out.append(std::to_string(value.get_int64()));
-      break;
-    case json::kind::uint64:
-      out.append(std::to_string(value.get_uint64()));
-      break;
-    case json::kind::double_:
-      append_double(out, value.get_double());
-      break;
-    case json::kind::object:
-    case json::kind::array:
-      out.append(json::serialize(value));
-      break;
-  }
-}
-
-}  // namespace
+using tmpl::detail::Call;
+using tmpl::detail::Expr;
+using tmpl::detail::Node;
+using tmpl::detail::Path;
+using tmpl::detail::Program;
 
 Result<Template> Template::parse(std::string_view source, std::string name) {
+  auto program = tmpl::detail::parse_program(source, name);
+  if (!program) return program.error();
   Template t;
   t.name_ = std::move(name);
   t.source_.assign(source);
-  auto error = [&](size_t offset, const std::string& what,
-                   std::string_view hint = "only {{path}} and {{{path}}} are supported for now") {
-    return make_error(Status::kInvalidConfig, "template '" + t.name_ + "': " + what + " at " +
-                                                  where(source, offset) + " (" + std::string(hint) +
-                                                  ")");
-  };
-  size_t pos = 0;
-  while (pos < source.size()) {
-    const size_t open = source.find("{{", pos);
-    if (open == std::string_view::npos) {
-      t.parts_.push_back({Part::kText, std::string(source.substr(pos))});
-      break;
-    }
-    if (open > pos) t.parts_.push_back({Part::kText, std::string(source.substr(pos, open - pos))});
-    const bool raw = source.substr(open, 3) == "{{{";
-    const std::string_view closer = raw ? "}}}" : "}}";
-    const size_t body_begin = open + (raw ? 3 : 2);
-    const size_t close = source.find(closer, body_begin);
-    const size_t next_open = source.find("{{", body_begin);
-    if (close == std::string_view::npos ||
-        (next_open != std::string_view::npos && next_open < close)) {
-      return error(open, std::string("unclosed '") + (raw ? "{{{" : "{{") + "'");
-    }
-    const std::string_view body = source.substr(body_begin, close - body_begin);
-    const std::string_view path = trim(body);
-    const std::string_view shown = source.substr(open, close + closer.size() - open);
-    if (path.empty()) return error(open, "empty tag '" + std::string(shown) + "'");
-    if (std::string_view("#/^>!&=").find(path.front()) != std::string_view::npos ||
-        path == "else") {
-      return error(open, "unsupported syntax '" + std::string(shown) + "'");
-    }
-    if (!std::all_of(path.begin(), path.end(), is_path_char) || path.front() == '.' ||
-        path.back() == '.' || path.find("..") != std::string_view::npos) {
-      return error(open, "unsupported expression '" + std::string(shown) + "'",
-                   "helpers and arguments are not supported yet; a tag holds one dotted path "
-                   "such as record.id");
-    }
-    if (!raw && source.substr(close, 3) == "}}}") {
-      return error(open, "mismatched braces in '" +
-                             std::string(source.substr(open, close + 3 - open)) + "'");
-    }
-    t.parts_.push_back({raw ? Part::kRaw : Part::kEscaped, std::string(path)});
-    pos = close + closer.size();
-  }
+  t.program_ = std::make_shared<const Program>(std::move(*program));
   return t;
 }
 
+Result<void> Template::evaluate_to(std::string& out, const json::value& context,
+                                   const RenderOptions& options) const {
+  if (!program_) return {};
+  tmpl::detail::RenderInput in{program_.get(), source_, name_, context, options, false};
+  return tmpl::detail::render_program(in, out);
+}
+
+Result<std::string> Template::evaluate(const json::value& context,
+                                       const RenderOptions& options) const {
+  std::string out;
+  out.reserve(source_.size() + 32);
+  auto r = evaluate_to(out, context, options);
+  if (!r) return r.error();
+  return out;
+}
+
 void Template::render_to(std::string& out, const json::value& context, Escape escape) const {
-  std::string scratch;
-  for (const Part& part : parts_) {
-    if (part.kind == Part::kText) {
-      out.append(part.text);
-      continue;
-    }
-    const json::value* value = find_path(context, part.text);
-    if (value == nullptr) continue;
-    if (part.kind == Part::kRaw || escape == Escape::kNone) {
-      append_value(out, *value);
-    } else if (value->is_string()) {
-      http::percent_encode_to(out, value->get_string());
-    } else {
-      scratch.clear();
-      append_value(scratch, *value);
-      http::percent_encode_to(out, scratch);
-    }
-  }
+  if (!program_) return;
+  RenderOptions options;
+  options.escape = escape;
+  tmpl::detail::RenderInput in{program_.get(), source_, name_, context, options, true};
+  (void)tmpl::detail::render_program(in, out);
 }
 
 std::string Template::render(const json::value& context, Escape escape) const {
@@ -153,14 +56,63 @@ std::string Template::render(const json::value& context, Escape escape) const {
   return out;
 }
 
+namespace {
+
+bool path_is(const Path& p, std::string_view dotted) {
+  if (p.data || p.depth != 0 || p.parts.empty()) return false;
+  std::string joined;
+  for (const std::string& part : p.parts) {
+    if (!joined.empty()) joined.push_back('.');
+    joined += part;
+  }
+  return joined == dotted;
+}
+
+bool call_references(const Call& c, std::string_view dotted);
+
+bool expr_references(const Expr& e, std::string_view dotted) {
+  if (e.kind == Expr::kPath) return path_is(e.path, dotted);
+  if (e.kind == Expr::kSubExpr) return call_references(*e.sub, dotted);
+  return false;
+}
+
+bool call_references(const Call& c, std::string_view dotted) {
+  if (path_is(c.head, dotted)) return true;
+  for (const Expr& e : c.params)
+    if (expr_references(e, dotted)) return true;
+  for (const auto& kv : c.hash)
+    if (expr_references(kv.second, dotted)) return true;
+  return false;
+}
+
+bool program_references(const Program* p, std::string_view dotted) {
+  if (p == nullptr) return false;
+  for (const Node& n : p->body) {
+    if (n.kind == Node::kMustache && call_references(n.call, dotted)) return true;
+    if (n.kind == Node::kBlock &&
+        (call_references(n.call, dotted) || program_references(n.program.get(), dotted) ||
+         program_references(n.inverse.get(), dotted))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool Template::references(std::string_view path) const noexcept {
-  return std::any_of(parts_.begin(), parts_.end(),
-                     [&](const Part& p) { return p.kind != Part::kText && p.text == path; });
+  try {
+    return program_references(program_.get(), path);
+  } catch (...) {
+    return false;
+  }
 }
 
 bool Template::is_literal() const noexcept {
-  return std::none_of(parts_.begin(), parts_.end(),
-                      [](const Part& p) { return p.kind != Part::kText; });
+  if (!program_) return true;
+  return std::all_of(program_->body.begin(), program_->body.end(), [](const Node& n) {
+    return n.kind == Node::kContent || n.kind == Node::kComment;
+  });
 }
 
 }  // namespace sluice::support
