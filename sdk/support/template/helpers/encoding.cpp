@@ -37,9 +37,33 @@ int hex(char c) {
   return -1;
 }
 
+// Well-formed UTF-8: no stray continuation bytes, no overlong forms, no surrogates, at most
+// U+10FFFF.
 bool valid_utf8(std::string_view text) {
-  for (char32_t c : utf8_decode(text))
-    if (c == 0xFFFD) return text.find("\xEF\xBF\xBD") != std::string_view::npos;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const int extra = c < 0x80         ? 0
+                      : (c >> 5) == 6  ? 1
+                      : (c >> 4) == 14 ? 2
+                      : (c >> 3) == 30 ? 3
+                                       : -1;
+    if (extra < 0 || i + static_cast<size_t>(extra) >= text.size() + (extra == 0 ? 1 : 0))
+      return false;
+    char32_t point = extra == 0   ? c
+                     : extra == 1 ? (c & 0x1F)
+                     : extra == 2 ? (c & 0x0F)
+                                  : (c & 0x07);
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char next = static_cast<unsigned char>(text[i + static_cast<size_t>(k)]);
+      if ((next & 0xC0) != 0x80) return false;
+      point = (point << 6) | (next & 0x3F);
+    }
+    static constexpr char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (point < kMinimum[extra] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+      return false;
+    i += static_cast<size_t>(extra) + 1;
+  }
   return true;
 }
 

@@ -358,6 +358,8 @@ TEST(EncodingHelpers, Base64RoundTripsAndDecodesToEveryFormat) {
 
 TEST(EncodingHelpers, DecodeUriLeavesMalformedTextAlone) {
   EXPECT_EQ(text_of("decodeURI", {"100%"}), "100%");
+  EXPECT_EQ(text_of("decodeURI", {"%C3"}), "%C3");        // a truncated UTF-8 sequence
+  EXPECT_EQ(text_of("decodeURI", {"%C0%AF"}), "%C0%AF");  // an overlong one
   EXPECT_EQ(text_of("decodeURI", {"%E2%82%AC"}), "\xE2\x82\xAC");
   EXPECT_EQ(text_of("encodeURI", {"\xE2\x82\xAC"}), "%E2%82%AC");
 }
