@@ -62,13 +62,19 @@ void add_array_helpers(HelperTable& t) {
     out.push_back(v.json);
     return make_value(json::value(std::move(out)));
   };
-  // {{getValue "record.a.b" default}}: the value at a path from `this`; the default when it is
-  // missing or null.
+  // {{getValue "record.a.b" default}}: the value at a path from `this` (else from `this.record`);
+  // the default when it is missing or null.
   t["getValue"] = [](const HelperCall& c) -> Result<Value> {
     const Value& path = arg(c, 0);
     const json::value* found = nullptr;
-    if (!path.undefined && !path.json.is_null() && !c.self.undefined)
-      found = find_path(c.self.json, to_js_string(path));
+    if (!path.undefined && !path.json.is_null() && !c.self.undefined) {
+      const std::string text = to_js_string(path);
+      found = find_path(c.self.json, text);
+      // Celigo's nested example reads a bare field name from the record.
+      if (found == nullptr && c.self.json.is_object())
+        if (const auto* record = c.self.json.get_object().if_contains("record"))
+          found = find_path(*record, text);
+    }
     if (found == nullptr || found->is_null()) return arg(c, 1);
     return make_value(*found);
   };
