@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -94,7 +95,8 @@ void add_block_helpers(HelperTable& t) {
   };
   t["contains"] = [](const HelperCall& c) -> Result<Value> {
     const double start = arg(c, 2).undefined ? 0 : to_js_number(arg(c, 2));
-    return block_or_bool(c, contains(arg(c, 0), arg(c, 1), std::isnan(start) ? 0 : start));
+    return block_or_bool(
+        c, contains(arg(c, 0), arg(c, 1), std::isnan(start) ? 0 : std::clamp(start, 0.0, 1e15)));
   };
   t["inArray"] = [](const HelperCall& c) -> Result<Value> {
     const Value& array = arg(c, 0);

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "helper_table.hpp"
@@ -19,8 +20,9 @@ Result<Millis> instant_of(const Value& v, const std::string& input_format, const
                         std::string(v.undefined ? "undefined" : "null") + ")");
   if (v.json.is_number()) {
     const double ms = to_js_number(v);
-    if (!std::isfinite(ms))
-      return helper_error("the date " + to_js_string(v) + " is not a finite number");
+    if (!(std::fabs(ms) <= static_cast<double>(moment::kMaxMillis)))
+      return helper_error("the date " + to_js_string(v) +
+                          " is not a number of milliseconds within 28,000 years of 1970");
     return Millis{std::chrono::milliseconds{static_cast<long long>(ms)}};
   }
   const std::string text = to_js_string(v);
@@ -69,13 +71,15 @@ void add_date_helpers(HelperTable& t) {
     double ms = 0;
     if (!offset.undefined && !offset.json.is_null() && to_js_string(offset) != "") {
       ms = to_js_number(offset);
-      if (!std::isfinite(ms))
+      if (!(std::fabs(ms) <= static_cast<double>(moment::kMaxMillis)))
         return helper_error("the offset \"" + to_js_string(offset) +
-                            "\" is not a number of milliseconds");
+                            "\" is not a number of milliseconds within 28,000 years");
     }
     auto zone = zone_of(arg(c, 2), c.env);
     if (!zone) return zone.error();
     const Millis shifted = *instant + std::chrono::milliseconds{static_cast<long long>(ms)};
+    if (std::llabs(shifted.time_since_epoch().count()) > moment::kMaxMillis)
+      return helper_error("the date plus the offset is more than 28,000 years from 1970");
     return make_string(moment::iso(shifted, *zone));
   };
   // {{timestamp [format] [timezone]}}: now.

@@ -320,7 +320,21 @@ TEST(DateHelpers, AnUnreadableDateIsAnErrorNamingIt) {
   EXPECT_EQ(error_of("dateFormat", {"YYYY", "xx", "DD/MM/YYYY"}),
             "the date \"xx\" does not match the input format \"DD/MM/YYYY\"");
   EXPECT_EQ(error_of("dateAdd", {"2025-01-01", "soon"}),
-            "the offset \"soon\" is not a number of milliseconds");
+            "the offset \"soon\" is not a number of milliseconds within 28,000 years");
+}
+
+TEST(DateHelpers, DatesTooFarFromNowAreRefusedRatherThanWrapped) {
+  EXPECT_EQ(error_of("dateAdd", {1e300}),
+            "the date 1e+300 is not a number of milliseconds within 28,000 years of 1970");
+  EXPECT_EQ(error_of("dateAdd", {"2025-01-01T00:00:00Z", 8.99e14}),
+            "the date plus the offset is more than 28,000 years from 1970");
+  EXPECT_EQ(error_of("dateFormat", {"YYYY", "32/01/2025", "DD/MM/YYYY"}),
+            "the date \"32/01/2025\" does not match the input format \"DD/MM/YYYY\"");
+  EXPECT_EQ(error_of("dateFormat", {"YYYY", "1/257/2025"}),
+            "the date \"1/257/2025\" is not ISO 8601 (e.g. 2025-03-26T12:34:56Z) nor a form "
+            "JavaScript's Date reads; pass its input format");
+  EXPECT_EQ(text_of("truncateWords", {"a b", 1e300}), "a b");
+  EXPECT_EQ(text_of("contains", {"abc", "c", 1e300}), "false");
 }
 
 TEST(DateHelpers, WeekNumbersFollowMomentAtYearBoundaries) {

@@ -305,7 +305,12 @@ struct Parts {
 };
 
 std::optional<Millis> assemble(const Parts& p) {
-  if (p.epoch_ms) return Millis{milliseconds{*p.epoch_ms}};
+  if (p.epoch_ms) {
+    if (*p.epoch_ms > kMaxMillis || *p.epoch_ms < -kMaxMillis) return std::nullopt;
+    return Millis{milliseconds{*p.epoch_ms}};
+  }
+  if (p.year < -20000 || p.year > 20000 || p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31)
+    return std::nullopt;
   int hour = p.hour;
   if (p.pm) {
     if (hour > 12) return std::nullopt;
@@ -641,7 +646,9 @@ std::optional<Millis> parse_with(std::string_view s, std::string_view pattern_in
       while (j < s.size() && (digit(s[j]) || (t == "X" && s[j] == '.'))) ++j;
       const double number = std::strtod(std::string(s.substr(i, j - i)).c_str(), nullptr);
       ok = j > i;
-      p.epoch_ms = static_cast<long long>(std::llround(t == "X" ? number * 1000 : number));
+      const double ms = t == "X" ? number * 1000 : number;
+      ok = ok && std::fabs(ms) <= static_cast<double>(kMaxMillis);
+      p.epoch_ms = ok ? static_cast<long long>(std::llround(ms)) : 0;
       i = j;
     } else {
       // Day names, week numbers, quarters: read and ignored, as moment does for formatting-only

@@ -14,6 +14,10 @@ namespace sluice::support::tmpl::moment {
 
 using Millis = date::sys_time<std::chrono::milliseconds>;
 
+// The instants handled: within this many milliseconds of 1970 (about ±28,000 years), so that
+// calendar arithmetic stays inside the date library's years.
+inline constexpr long long kMaxMillis = 900'000'000'000'000;
+
 // The zone named `name` (IANA, e.g. "America/New_York", "US/Central", "UTC"); nullptr for UTC
 // when `name` is empty. An Error names the zone when it does not exist.
 Result<const date::time_zone*> zone(std::string_view name);

@@ -331,8 +331,8 @@ void add_string_helpers(HelperTable& t) {
       }
     }
     pieces.push_back(std::move(current));
+    if (std::floor(limit) >= static_cast<double>(pieces.size())) return result(s);
     const size_t keep = static_cast<size_t>(std::floor(limit));
-    if (keep >= pieces.size()) return result(s);
     u32 out;
     for (size_t i = 0; i < keep; ++i) {
       if (i > 0) out.push_back(' ');
