@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -28,16 +29,18 @@ std::vector<double> numbers_of(const HelperCall& call, bool flatten) {
   return out;
 }
 
-// The exact decimal expansion of |x| (x finite, non-zero): digits "d ddd…" and the exponent of the
-// first one, so that |x| = 0.d ddd… × 10^(exponent + 1).
+// The decimal expansion of |x| (x finite, non-zero) to `significant` digits: digits "d ddd…" and
+// the exponent of the first one, so that |x| ≈ d.ddd… × 10^exponent. Callers ask for 25 digits
+// more than they keep: a double's exact expansion cannot carry a run of 25 zeros or nines past the
+// 17 that identify it, so rounding the longer text half up is rounding the exact value.
 struct Decimal {
   std::string digits;
   int exponent = 0;
 };
 
-Decimal exact_decimal(double x) {
-  std::vector<char> buffer(1200);
-  std::snprintf(buffer.data(), buffer.size(), "%.1100e", std::fabs(x));
+Decimal exact_decimal(double x, int significant = 45) {
+  std::vector<char> buffer(static_cast<size_t>(significant) + 16);
+  std::snprintf(buffer.data(), buffer.size(), "%.*e", significant - 1, std::fabs(x));
   std::string text(buffer.data());
   const size_t e = text.find('e');
   Decimal d;
@@ -46,6 +49,9 @@ Decimal exact_decimal(double x) {
   d.exponent = std::stoi(text.substr(e + 1));
   return d;
 }
+
+// The expansion kept to `count` significant digits, with 25 more for rounding.
+Decimal decimal_for(double x, int count) { return exact_decimal(x, std::max(count, 17) + 25); }
 
 // Rounds `d` to `count` significant digits, half away from zero on the exact value (which is what
 // "if there are two such n, pick the larger" means in ECMAScript's toFixed/toPrecision).
@@ -87,6 +93,7 @@ std::string js_to_fixed(double x, int fraction_digits) {
   }
   Decimal d = exact_decimal(x);
   const int count = d.exponent + 1 + fraction_digits;  // significant digits kept
+  if (count > 0) d = decimal_for(x, count);
   std::string integer, fraction;
   if (count <= 0) {
     // Rounds to 0 or to one unit in the last place.
@@ -131,7 +138,7 @@ std::string js_to_exponential(double x, std::optional<int> fraction_digits) {
       if (sci[i] != '.') d.digits.push_back(sci[i]);
     d.exponent = std::stoi(sci.substr(e + 1));
   } else {
-    d = round_digits(exact_decimal(x), *fraction_digits + 1);
+    d = round_digits(decimal_for(x, *fraction_digits + 1), *fraction_digits + 1);
   }
   std::string out = sign + d.digits.substr(0, 1);
   if (d.digits.size() > 1) out += "." + d.digits.substr(1);
@@ -142,7 +149,7 @@ std::string js_to_precision(double x, int precision) {
   if (!std::isfinite(x)) return js_number_to_string(x);
   const std::string sign = x < 0 ? "-" : "";
   Decimal d = x == 0 ? Decimal{std::string(static_cast<size_t>(precision), '0'), 0}
-                     : round_digits(exact_decimal(x), precision);
+                     : round_digits(decimal_for(x, precision), precision);
   const int e = d.exponent;
   if (e < -6 || e >= precision) {
     std::string out = sign + d.digits.substr(0, 1);
