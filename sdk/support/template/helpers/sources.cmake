@@ -15,7 +15,8 @@ set(SLUICE_TEMPLATE_HELPER_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/format.cpp
   ${CMAKE_CURRENT_LIST_DIR}/js_value.cpp
   ${CMAKE_CURRENT_LIST_DIR}/math.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/moment.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/moment_format.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/moment_parse.cpp
   ${CMAKE_CURRENT_LIST_DIR}/regex.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/string.cpp
