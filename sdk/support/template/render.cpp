@@ -517,7 +517,13 @@ class Renderer {
              const Node* block) {
     std::vector<Value> args;
     args.reserve(c.params.size());
-    for (const Expr& e : c.params) args.push_back(expr(e, scope, c.offset).to_value());
+    std::vector<std::string_view> arg_paths;
+    arg_paths.reserve(c.params.size());
+    for (const Expr& e : c.params) {
+      args.push_back(expr(e, scope, c.offset).to_value());
+      arg_paths.push_back(e.kind == Expr::kPath ? std::string_view(e.path.original)
+                                                : std::string_view());
+    }
     json::object hash;
     for (const auto& [k, e] : c.hash) {
       Val v = expr(e, scope, c.offset);
@@ -553,7 +559,7 @@ class Renderer {
       body.fn = make(block->program.get());
       body.inverse = make(block->inverse.get());
     }
-    HelperCall hc{name, args, hash, self, block ? &body : nullptr, env()};
+    HelperCall hc{name, args, hash, self, block ? &body : nullptr, env(), arg_paths};
     Result<Value> r = h(hc);
     if (pending_) {
       Failure f = std::move(*pending_);

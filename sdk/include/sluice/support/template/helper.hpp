@@ -51,6 +51,9 @@ struct BlockBody {
 struct HelperEnv {
   std::string timezone;  // IANA zone used when a helper gets none; empty means UTC
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // The HTTP request being built, for aws4: {"method", "url", "headers": {name: value}, "body"}.
+  // Null where no request is being signed (aws4 then fails with a message saying so).
+  const boost::json::object* request = nullptr;
 };
 
 struct HelperCall {
@@ -60,6 +63,10 @@ struct HelperCall {
   const Value& self;                 // `this` where the helper is called
   const BlockBody* block = nullptr;  // null unless called as {{#name}}...{{/name}}
   const HelperEnv& env;
+  // For each positional argument that was a bare path (`isTruthy`, `record.x`), its source text;
+  // empty for literals and sub-expressions. May be shorter than `args` (or empty) when unknown.
+  // #some uses it to read a condition named by a bare word.
+  std::span<const std::string_view> arg_paths = {};
 };
 
 using Helper = std::function<Result<Value>(const HelperCall&)>;
