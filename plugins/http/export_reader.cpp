@@ -132,11 +132,18 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     request.url = pager_.next_url();
   } else {
     const json::value context_value = page_context(pager_.page());
-    request.url = relative_uri_.render(context_value, Escape::kUri);
+    auto url = relative_uri_.evaluate(context_value, {.escape = Escape::kUri});
+    if (!url) return url.error();
+    request.url = std::move(*url);
     if (set_page_param_) {
       support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
     }
-    if (body_) body_text = body_->render(context_value);
+    if (body_) {
+      // Values are escaped as JSON string content, so the body stays valid JSON.
+      auto body = body_->evaluate(context_value, {.escape = Escape::kJson});
+      if (!body) return body.error();
+      body_text = std::move(*body);
+    }
   }
   request.body = body_text;
 

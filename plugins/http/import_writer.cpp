@@ -175,7 +175,20 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
   if (relative_uri_.is_literal()) {
     request.url = relative_uri_.source();
   } else {
-    request.url = relative_uri_.render(json::object{{"record", records[first]}}, Escape::kUri);
+    // A template that fails (an unknown helper, a helper refusing its arguments) fails this
+    // batch's records, not the job.
+    auto url = relative_uri_.evaluate(json::object{{"record", records[first]}},
+                                      {.escape = Escape::kUri});
+    if (!url) {
+      for (size_t i = 0; i < count; ++i) {
+        RecordResult r;
+        r.status_code = 422;
+        r.errors.push_back({"template", url.error().message});
+        out.push_back(std::move(r));
+      }
+      return {};
+    }
+    request.url = std::move(*url);
   }
   auto response = client_->execute(context, request);
   if (!response) return response.error();

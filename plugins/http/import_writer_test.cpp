@@ -188,6 +188,31 @@ TEST_F(HttpImport, RelativeUriTemplatesUseTheRecordWithBatchSizeOne) {
   EXPECT_EQ(sink().at("requests"), 2);
 }
 
+TEST_F(HttpImport, RelativeUriTemplatesRenderIntegratorIoHelpers) {
+  auto results =
+      submit(import_doc(R"({"relativeURI":"/api/sink?id={{lowercase record.id}}"})"),
+             json::array(records_.begin(), records_.begin() + 2));
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_TRUE((*results)[0].ok());
+  EXPECT_EQ(sink().at("requests"), 2);
+}
+
+TEST_F(HttpImport, ATemplateThatFailsFailsItsRecordsAndNotTheJob) {
+  auto results = submit(import_doc(R"({"relativeURI":"/api/sink?id={{noSuchHelper record.id}}"})"),
+                        json::array(records_.begin(), records_.begin() + 2));
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 2u);
+  for (const RecordResult& r : *results) {
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.status_code, 422);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].code, "template");
+    EXPECT_NE(r.errors[0].message.find("noSuchHelper"), std::string::npos) << r.errors[0].message;
+  }
+  EXPECT_EQ(sink().at("requests"), 0) << "nothing is sent for a record whose URI did not render";
+}
+
 TEST_F(HttpImport, InvalidImportSettingsAreNamed) {
   Context context = no_host();
   auto open = [&](std::string_view http) {
