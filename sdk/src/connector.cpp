@@ -28,4 +28,20 @@ Result<std::unique_ptr<ImportWriter>> Connector::open_import(Context&, Connectio
                     "connector '" + describe().name + "' does not support imports");
 }
 
+Result<std::unique_ptr<Lookup>> Connector::open_lookup(Context&, Connection&,
+                                                       const boost::json::object&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support lookups");
+}
+
+Result<std::unique_ptr<Listener>> Connector::open_listener(Context&, Connection&,
+                                                           const boost::json::object&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support listeners");
+}
+
+Result<void> ExportReader::page_committed(Context&, const boost::json::value&) { return {}; }
+
+Result<void> ImportWriter::finish(Context&) { return {}; }
+
 }  // namespace sluice

@@ -37,6 +37,9 @@ struct CallState {
   sluice_connection* out_connection = nullptr;
   sluice_export* out_export = nullptr;
   sluice_import* out_import = nullptr;
+  sluice_lookup* out_lookup = nullptr;      // 1.1
+  sluice_listener* out_listener = nullptr;  // 1.1
+  sluice_http_request request{};            // 1.1: listener_request's, borrowing `inputs`
   sluice_status status = SLUICE_INTERNAL;
   bool threw = false;  // the plugin let an exception escape
 };
