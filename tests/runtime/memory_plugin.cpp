@@ -1,7 +1,8 @@
 // A test connector that makes and takes records in memory, with knobs for faults and a call log,
 // so the runtime's ordering, counting and cancellation can be specified exactly.
 //
-// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log, resumable (page
+// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, transientOnPage and
+// transientTimes (that page fails kTransient that many times, staying where it was), log, resumable (page
 // states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
@@ -89,6 +90,8 @@ class MemoryExport : public sluice::ExportReader {
         pages_of_(int_at(doc, "memory.pagesOf", 10)),
         delay_ms_(int_at(doc, "memory.delayMs", 0)),
         fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
+        transient_on_page_(int_at(doc, "memory.transientOnPage", 0)),
+        transient_times_(int_at(doc, "memory.transientTimes", 0)),
         prefix_(string_at(doc, "memory.prefix")),
         log_(string_at(doc, "memory.log")),
         record_bytes_(int_at(doc, "memory.recordBytes", 0)),
@@ -113,6 +116,14 @@ class MemoryExport : public sluice::ExportReader {
     }
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (context.cancelled()) return sluice::make_error(sluice::Status::kCancelled, "cancelled");
+    if (page_ == transient_on_page_ && transient_times_ > 0) {
+      --transient_times_;
+      append_log(log_, "T " + prefix_ + " page " + std::to_string(page_));
+      --page_;  // the next call returns the same page
+      return sluice::make_error(sluice::Status::kTransient,
+                                "memory export: injected transient failure on page " +
+                                    std::to_string(page_ + 1));
+    }
     if (page_ == fail_on_page_) {
       return sluice::make_error(sluice::Status::kRemoteError,
                                 "memory export: injected failure on page " + std::to_string(page_));
@@ -134,7 +145,7 @@ class MemoryExport : public sluice::ExportReader {
   }
 
  private:
-  int64_t count_, pages_of_, delay_ms_, fail_on_page_;
+  int64_t count_, pages_of_, delay_ms_, fail_on_page_, transient_on_page_, transient_times_;
   std::string prefix_, log_;
   int64_t record_bytes_;
   bool stall_, wait_for_cancel_, stall_close_;
@@ -213,6 +224,8 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.integer("memory.pagesOf");
     info.export_settings.integer("memory.delayMs");
     info.export_settings.integer("memory.failOnPage");
+    info.export_settings.integer("memory.transientOnPage");
+    info.export_settings.integer("memory.transientTimes");
     info.export_settings.string("memory.prefix");
     info.export_settings.string("memory.log");
     info.import_settings.string("memory.name");

@@ -219,6 +219,58 @@ TEST_F(Runtime, AnExportFailureFailsTheJobAndKeepsCountsConsistent) {
   EXPECT_TRUE(state->is_null()) << "state must not advance when the job fails";
 }
 
+TEST_F(Runtime, ATransientExportFailureIsRetriedAndTheJobCompletesWithEveryRecordOnce) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"transientOnPage", 2},
+                   {"transientTimes", 2}},
+             10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  RunOptions options;
+  options.export_backoff = std::chrono::milliseconds(1);
+  const Job job = run("f", options);
+  EXPECT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(job.num_export, 30);
+  EXPECT_EQ(job.num_success, 30);
+  EXPECT_EQ(imported()["i"],
+            (std::vector<std::string>{ids("R", 1, 10), ids("R", 11, 20), ids("R", 21, 30)}));
+  const auto lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "T R page 2"), 2);
+}
+
+TEST_F(Runtime, ATransientExportFailureThatOutlastsTheRetriesFailsTheJobSayingHowOften) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"transientOnPage", 2},
+                   {"transientTimes", 100}},
+             10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  RunOptions options;
+  options.export_backoff = std::chrono::milliseconds(1);
+  options.export_retries = 3;
+  const Job job = run("f", options);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_THAT(job.message,
+              ::testing::StartsWith("export e failed: memory export: injected transient failure "
+                                    "on page 2 (failed 4 times in a row; the host retried it 3 "
+                                    "times). What is known: 10 records confirmed"));
+  EXPECT_EQ(job.num_export, 10);
+  EXPECT_EQ(job.num_success, 10);
+  expect_identity(job);
+  const auto lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "T R page 2"), 4);
+}
+
+TEST_F(Runtime, ATransientImportFailureFailsThatPagesRecordsAndTheJobGoesOn) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+  put_import("i", {{"failPageWith", "R15"}});
+  put_flow("f", {"e"}, {"i"});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(job.num_export, 30);
+  EXPECT_EQ(job.num_success, 20);
+  EXPECT_EQ(job.num_error, 10);
+  expect_identity(job);
+}
+
 TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {
   put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
   put_import("i", {{"authFail", true}});

@@ -337,6 +337,7 @@ Result<std::unique_ptr<RemoteImport>> RemoteConnection::open_import(std::string_
 }
 
 Result<std::string> RemoteExport::next_page() {
+  std::lock_guard turn(turn_);
   auto state = std::make_shared<CallState>();
   const sluice_connector_api* api = connector_.api;
   sluice_export* handle = handle_;
@@ -358,6 +359,7 @@ Result<std::string> RemoteImport::submit(std::string page_json) {
 Result<void> RemoteExport::page_committed(std::string page_state_json) {
   const sluice_connector_api* api = connector_.api;
   if (!SLUICE_HOST_HAS_CALL(api, export_page_committed)) return {};
+  std::lock_guard turn(turn_);
   auto state = std::make_shared<CallState>();
   state->inputs.push_back(std::move(page_state_json));
   sluice_export* handle = handle_;

@@ -78,6 +78,8 @@ class RemoteHandle {
   std::unique_ptr<CallWorker> worker_;
 };
 
+// next_page and page_committed may be called from two threads (the runtime's producer and its
+// main thread); they take turns on the export (plugin.h: calls on one handle never overlap).
 class RemoteExport : public RemoteHandle<sluice_export> {
  public:
   using RemoteHandle::RemoteHandle;
@@ -86,6 +88,9 @@ class RemoteExport : public RemoteHandle<sluice_export> {
   // 1.1: tells the plugin the page whose state is `page_state_json` is durably processed. Does
   // nothing (successfully) for a plugin without export_page_committed. Deadline: next_page's.
   Result<void> page_committed(std::string page_state_json);
+
+ private:
+  std::mutex turn_;
 };
 
 class RemoteImport : public RemoteHandle<sluice_import> {
