@@ -7,7 +7,8 @@
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
 // (a page holding that id blocks its submit for up to 60 s, deaf to cancellation).
-// The log has one line per export page ("E <prefix> page <n>") and per import call
+// The log has one line per export page ("E <prefix> page <n>"), per committed page
+// ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
 // Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
 // of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
@@ -29,6 +30,7 @@
 namespace {
 
 namespace json = boost::json;
+using sluice::RunContext;
 
 int64_t int_at(const json::object& doc, std::string_view path, int64_t fallback) {
   const json::value* v = sluice::find_path(doc, path);
@@ -106,6 +108,14 @@ class MemoryExport : public sluice::ExportReader {
   }
   ~MemoryExport() override {
     if (stall_close_) stall();
+  }
+
+  sluice::Result<void> page_committed(sluice::Context& context,
+                                      const json::value& state) override {
+    const RunContext* run = context.run();
+    append_log(log_, "C " + prefix_ + " " + json::serialize(state) + " " +
+                         (run != nullptr ? run->type + " " + run->job_id : "no run"));
+    return {};
   }
 
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {

@@ -271,6 +271,22 @@ TEST_F(Runtime, ATransientImportFailureFailsThatPagesRecordsAndTheJobGoesOn) {
   expect_identity(job);
 }
 
+TEST_F(Runtime, EachExportPageIsCommittedAfterItsRecordsReachedEveryProcessorInPageOrder) {
+  put_export("e", {{"count", 5}, {"pagesOf", 2}, {"prefix", "A"}}, 1);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  std::vector<std::string> seen;
+  for (const auto& line : log_lines()) {
+    if (line[0] != 'E') seen.push_back(line);
+  }
+  const std::string run = " all " + job.id;
+  EXPECT_EQ(seen, (std::vector<std::string>{"I x A1", "I x A2", R"(C A {"last":2})" + run,
+                                            "I x A3", "I x A4", R"(C A {"last":4})" + run,
+                                            "I x A5", R"(C A {"last":5})" + run}));
+}
+
 TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {
   put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
   put_import("i", {{"authFail", true}});
