@@ -5,8 +5,11 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 namespace sluice::host {
+
+namespace json = boost::json;
 
 namespace {
 
@@ -182,6 +185,12 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
                                     to_string(error.status))
                       : call.error_message;
   error.retry_after_ms = call.retry_after_ms;
+  if (!call.error_details.empty()) {
+    // Already redacted by set_error; a text that is not JSON is kept as a string.
+    json::error_code ec;
+    json::value details = json::parse(call.error_details, ec);
+    error.details = ec ? json::value(call.error_details) : std::move(details);
+  }
   return error;
 }
 
