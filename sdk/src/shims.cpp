@@ -486,9 +486,8 @@ sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str p
 
 void lookup_close(sluice_lookup* lookup) noexcept { delete reinterpret_cast<LookupBox*>(lookup); }
 
-sluice_status listener_open(Connector& connector, sluice_call* call,
-                            sluice_connection* connection, sluice_str listener_json,
-                            sluice_listener** out) noexcept {
+sluice_status listener_open(Connector& connector, sluice_call* call, sluice_connection* connection,
+                            sluice_str listener_json, sluice_listener** out) noexcept {
   try {
     *out = nullptr;
     auto doc = parse_object(listener_json, "a listener");
@@ -528,9 +527,9 @@ sluice_status listener_request(sluice_call* call, sluice_listener* listener,
     const sluice_host_api* host = state().host;
     if (!response->body.empty() && SLUICE_HAS_FIELD(host, sluice_host_api, set_result_bytes) &&
         host->set_result_bytes != nullptr) {
-      host->set_result_bytes(call, sluice_bytes{
-                                       reinterpret_cast<const uint8_t*>(response->body.data()),
-                                       response->body.size()});
+      host->set_result_bytes(call,
+                             sluice_bytes{reinterpret_cast<const uint8_t*>(response->body.data()),
+                                          response->body.size()});
     }
     return SLUICE_OK;
   } catch (...) {

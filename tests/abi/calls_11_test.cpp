@@ -35,17 +35,16 @@ TEST_F(Calls11, OverridingLookupsAndListenersRequires11AndDeclaresEveryCapabilit
   const ConnectorHandle& c = plugin_->connectors[0];
   EXPECT_EQ(c.capabilities, SLUICE_CAP_EXPORT | SLUICE_CAP_IMPORT | SLUICE_CAP_LOOKUP |
                                 SLUICE_CAP_LISTENER | SLUICE_CAP_FILE_TRANSFER);
-  EXPECT_EQ(capability_names(c.capabilities),
-            "export, import, lookup, listener, file transfer");
+  EXPECT_EQ(capability_names(c.capabilities), "export, import, lookup, listener, file transfer");
   EXPECT_TRUE(c.thread_safe_connection);
   EXPECT_TRUE(c.listener_schema.at("properties").as_object().contains("v11"))
       << json::serialize(c.listener_schema);
 }
 
 TEST_F(Calls11, AnExportGetsItsRunContextAndHearsOfEachCommittedPage) {
-  auto exp = connection_->open_export(
-      "{}", "null", "export v",
-      R"({"type":"test","test":{"limit":5},"jobId":"j1","testMode":true,
+  auto exp =
+      connection_->open_export("{}", "null", "export v",
+                               R"({"type":"test","test":{"limit":5},"jobId":"j1","testMode":true,
           "settings":{"flow":{"a":1},"export":{}}})");
   ASSERT_TRUE(exp) << exp.error().message;
   ASSERT_TRUE((*exp)->page_committed(R"({"page":0})"));
@@ -89,8 +88,7 @@ TEST_F(Calls11, ALookupReturnsOneResultPerRecordDataOrErrors) {
   ASSERT_TRUE(lookup) << lookup.error().message;
   auto results = (*lookup)->lookup(R"([{"id":"a"},{"id":"missing"}])");
   ASSERT_TRUE(results) << results.error().message;
-  EXPECT_EQ(json::parse(*results),
-            json::parse(R"([{"data":[{"found":"a"}]},
+  EXPECT_EQ(json::parse(*results), json::parse(R"([{"data":[{"found":"a"}]},
                             {"errors":[{"code":"not_found","message":"v11: no record missing"}]}])"));
 }
 
@@ -101,8 +99,7 @@ TEST_F(Calls11, AListenerAnswersARequestWithBinaryBodyAndRecords) {
                          std::string("\x00\x01\x02", 3)};
   auto reply = (*listener)->request(request);
   ASSERT_TRUE(reply) << reply.error().message;
-  EXPECT_EQ(json::parse(reply->json),
-            json::parse(R"({"response":{"statusCode":202,
+  EXPECT_EQ(json::parse(reply->json), json::parse(R"({"response":{"statusCode":202,
                                         "headers":{"content-type":"application/octet-stream"}},
                             "records":[{"method":"POST","path":"/orders","query":"a=1",
                                         "bodyBytes":3}]})"));

@@ -77,8 +77,8 @@ TEST(Negotiation, A11PluginWhoseStructsCoverOnly10FieldsIsReadAndCalledAsA10One)
   EXPECT_EQ(c.capabilities, SLUICE_CAP_EXPORT | SLUICE_CAP_IMPORT)
       << "the poison behind struct_size was read";
   EXPECT_FALSE(c.thread_safe_connection);
-  EXPECT_EQ(c.listener_schema, (boost::json::object{{"type", "object"},
-                                                    {"properties", boost::json::object()}}));
+  EXPECT_EQ(c.listener_schema,
+            (boost::json::object{{"type", "object"}, {"properties", boost::json::object()}}));
   EXPECT_FALSE(SLUICE_HOST_HAS_CALL(c.api, export_open_run));
   expect_the_10_subset_works(c);
 }

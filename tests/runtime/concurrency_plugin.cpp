@@ -130,16 +130,18 @@ class ConcConnector : public sluice::Connector {
     return std::unique_ptr<sluice::Connection>(
         new ConcConnection(log && log->is_string() ? std::string(log->as_string()) : ""));
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
-      sluice::Context&, sluice::Connection& connection, const json::object& doc,
-      const json::value&) override {
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
+                                                                    sluice::Connection& connection,
+                                                                    const json::object& doc,
+                                                                    const json::value&) override {
     const json::value* pages = sluice::find_path(doc, "conc.pages");
     return std::unique_ptr<sluice::ExportReader>(
         new ConcExport(static_cast<ConcConnection&>(connection).family_,
                        pages && pages->is_number() ? pages->to_number<int64_t>() : 3));
   }
-  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
-      sluice::Context&, sluice::Connection& connection, const json::object&) override {
+  sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(sluice::Context&,
+                                                                    sluice::Connection& connection,
+                                                                    const json::object&) override {
     return std::unique_ptr<sluice::ImportWriter>(
         new ConcImport(static_cast<ConcConnection&>(connection).family_));
   }

@@ -2,7 +2,8 @@
 // so the runtime's ordering, counting and cancellation can be specified exactly.
 //
 // Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, transientOnPage and
-// transientTimes (that page fails kTransient that many times, staying where it was), log, resumable (page
+// transientTimes (that page fails kTransient that many times, staying where it was), logLevels
+// (each page logs a debug, an info and a warn line through the host), log, resumable (page
 // states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
@@ -99,7 +100,8 @@ class MemoryExport : public sluice::ExportReader {
         record_bytes_(int_at(doc, "memory.recordBytes", 0)),
         stall_(flag_at(doc, "memory.stall")),
         wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
-        stall_close_(flag_at(doc, "memory.stallClose")) {
+        stall_close_(flag_at(doc, "memory.stallClose")),
+        log_levels_(flag_at(doc, "memory.logLevels")) {
     if (auto* r = sluice::find_path(doc, "memory.resumable"); r && r->is_bool())
       resumable_ = r->as_bool();
     if (const json::object* o = state.if_object(); o && o->contains("resume")) {
@@ -110,8 +112,7 @@ class MemoryExport : public sluice::ExportReader {
     if (stall_close_) stall();
   }
 
-  sluice::Result<void> page_committed(sluice::Context& context,
-                                      const json::value& state) override {
+  sluice::Result<void> page_committed(sluice::Context& context, const json::value& state) override {
     const RunContext* run = context.run();
     append_log(log_, "C " + prefix_ + " " + json::serialize(state) + " " +
                          (run != nullptr ? run->type + " " + run->job_id : "no run"));
@@ -130,15 +131,20 @@ class MemoryExport : public sluice::ExportReader {
       --transient_times_;
       append_log(log_, "T " + prefix_ + " page " + std::to_string(page_));
       --page_;  // the next call returns the same page
-      return sluice::make_error(sluice::Status::kTransient,
-                                "memory export: injected transient failure on page " +
-                                    std::to_string(page_ + 1));
+      return sluice::make_error(
+          sluice::Status::kTransient,
+          "memory export: injected transient failure on page " + std::to_string(page_ + 1));
     }
     if (page_ == fail_on_page_) {
       return sluice::make_error(sluice::Status::kRemoteError,
                                 "memory export: injected failure on page " + std::to_string(page_));
     }
     append_log(log_, "E " + prefix_ + " page " + std::to_string(page_));
+    if (log_levels_) {
+      context.log(sluice::LogLevel::kDebug, "memory export: page " + std::to_string(page_));
+      context.log(sluice::LogLevel::kInfo, "memory export: page " + std::to_string(page_));
+      context.warn("memory export: a warning on page " + std::to_string(page_));
+    }
     sluice::Page page;
     for (int64_t i = 0; i < pages_of_ && next_ <= count_; ++i, ++next_) {
       json::object record{{"id", prefix_ + std::to_string(next_)}, {"n", next_}};
@@ -158,7 +164,7 @@ class MemoryExport : public sluice::ExportReader {
   int64_t count_, pages_of_, delay_ms_, fail_on_page_, transient_on_page_, transient_times_;
   std::string prefix_, log_;
   int64_t record_bytes_;
-  bool stall_, wait_for_cancel_, stall_close_;
+  bool stall_, wait_for_cancel_, stall_close_, log_levels_;
   bool resumable_ = false;
   int64_t page_ = 0, next_ = 1;
 };
@@ -235,6 +241,7 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.integer("memory.delayMs");
     info.export_settings.integer("memory.failOnPage");
     info.export_settings.integer("memory.transientOnPage");
+    info.export_settings.boolean("memory.logLevels");
     info.export_settings.integer("memory.transientTimes");
     info.export_settings.string("memory.prefix");
     info.export_settings.string("memory.log");

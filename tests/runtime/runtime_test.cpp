@@ -220,8 +220,12 @@ TEST_F(Runtime, AnExportFailureFailsTheJobAndKeepsCountsConsistent) {
 }
 
 TEST_F(Runtime, ATransientExportFailureIsRetriedAndTheJobCompletesWithEveryRecordOnce) {
-  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"transientOnPage", 2},
-                   {"transientTimes", 2}},
+  put_export("e",
+             {{"count", 30},
+              {"pagesOf", 10},
+              {"prefix", "R"},
+              {"transientOnPage", 2},
+              {"transientTimes", 2}},
              10);
   put_import("i", {});
   put_flow("f", {"e"}, {"i"});
@@ -238,8 +242,12 @@ TEST_F(Runtime, ATransientExportFailureIsRetriedAndTheJobCompletesWithEveryRecor
 }
 
 TEST_F(Runtime, ATransientExportFailureThatOutlastsTheRetriesFailsTheJobSayingHowOften) {
-  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"transientOnPage", 2},
-                   {"transientTimes", 100}},
+  put_export("e",
+             {{"count", 30},
+              {"pagesOf", 10},
+              {"prefix", "R"},
+              {"transientOnPage", 2},
+              {"transientTimes", 100}},
              10);
   put_import("i", {});
   put_flow("f", {"e"}, {"i"});
@@ -282,9 +290,38 @@ TEST_F(Runtime, EachExportPageIsCommittedAfterItsRecordsReachedEveryProcessorInP
     if (line[0] != 'E') seen.push_back(line);
   }
   const std::string run = " all " + job.id;
-  EXPECT_EQ(seen, (std::vector<std::string>{"I x A1", "I x A2", R"(C A {"last":2})" + run,
-                                            "I x A3", "I x A4", R"(C A {"last":4})" + run,
-                                            "I x A5", R"(C A {"last":5})" + run}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"I x A1", "I x A2", R"(C A {"last":2})" + run, "I x A3",
+                                            "I x A4", R"(C A {"last":4})" + run, "I x A5",
+                                            R"(C A {"last":5})" + run}));
+}
+
+TEST_F(Runtime, WhatAPluginLogsIsStoredInTheJobsLogWithLevelAndStepAndHandedOnLive) {
+  put_export("e", {{"count", 4}, {"pagesOf", 2}, {"prefix", "A"}, {"logLevels", true}}, 2);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  std::vector<std::string> live;
+  RunOptions options;
+  options.on_log = [&](const host::JobLogLine& line) {
+    live.push_back(line.level + " [" + line.step + "] " + line.message);
+  };
+  const Job job = run("f", options);
+  ASSERT_EQ(job.status, "completed") << job.message;
+  const std::vector<std::string> expected = {"debug [export e] memory export: page 1",
+                                             "info [export e] memory export: page 1",
+                                             "warn [export e] memory export: a warning on page 1",
+                                             "debug [export e] memory export: page 2",
+                                             "info [export e] memory export: page 2",
+                                             "warn [export e] memory export: a warning on page 2"};
+  EXPECT_EQ(live, expected);
+  auto stored = store_->get_job_log(job.id, 100);
+  ASSERT_TRUE(stored) << stored.error().message;
+  std::vector<std::string> lines;
+  for (const auto& line : *stored) {
+    EXPECT_EQ(line.job_id, job.id);
+    EXPECT_FALSE(line.at.empty());
+    lines.push_back(line.level + " [" + line.step + "] " + line.message);
+  }
+  EXPECT_EQ(lines, expected);
 }
 
 TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {

@@ -78,5 +78,6 @@ int cmd_get(const Env& env, const Args& args);
 int cmd_flow(const Env& env, const Args& args);
 int cmd_errors(const Env& env, const Args& args);
 int cmd_ping(const Env& env, const Args& args);
+int cmd_jobs(const Env& env, const Args& args);
 
 }  // namespace sluice::cli

@@ -114,7 +114,8 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
     family = std::unique_lock(*settings.family_lock, std::adopt_lock);
     deadline = std::max(std::chrono::milliseconds(1), deadline - *waited);
   }
-  const CallWorker::Outcome outcome = worker.run(state, std::move(fn), deadline, settings.cancelled);
+  const CallWorker::Outcome outcome =
+      worker.run(state, std::move(fn), deadline, settings.cancelled);
   if (outcome == CallWorker::Outcome::kDeadline && family) {
     // The call still runs in the plugin: the family stays locked for good.
     family.release();
@@ -138,9 +139,10 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
                       "plugin hangs, report it to its author",
                       scope, plugin_id, operation, duration_text(settings.limits.deadline(kind)),
                       deadline_variable(kind)));
-      error.details = {{"plugin", plugin_id},
-                       {"call", operation},
-                       {"deadlineMs", static_cast<int64_t>(settings.limits.deadline(kind).count())}};
+      error.details = {
+          {"plugin", plugin_id},
+          {"call", operation},
+          {"deadlineMs", static_cast<int64_t>(settings.limits.deadline(kind).count())}};
       return error;
     }
     case CallWorker::Outcome::kReturned:
@@ -270,7 +272,8 @@ Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(const Connector
   CallSettings settings;
   settings.cancelled = cancelled;
   settings.limits = limits;
-  if (!connector.thread_safe_connection) settings.family_lock = std::make_shared<std::timed_mutex>();
+  if (!connector.thread_safe_connection)
+    settings.family_lock = std::make_shared<std::timed_mutex>();
   auto worker = std::make_unique<CallWorker>();
   auto state = std::make_shared<CallState>();
   state->inputs.emplace_back(connection_json);
@@ -389,8 +392,7 @@ Result<std::string> RemoteImport::finish() {
   sluice_import* handle = handle_;
   return invoke(
       *worker_, connector_, scope_, settings_, CallKind::kImportSubmit, state,
-      [api, handle](CallState& s) { return api->import_finish(&s.call, handle); },
-      "import_finish");
+      [api, handle](CallState& s) { return api->import_finish(&s.call, handle); }, "import_finish");
 }
 
 Result<std::unique_ptr<RemoteLookup>> RemoteConnection::open_lookup(std::string_view export_json,
@@ -424,8 +426,7 @@ Result<std::unique_ptr<RemoteListener>> RemoteConnection::open_listener(
     std::string_view listener_json, std::string scope) {
   const sluice_connector_api* api = connector_.api;
   if (!connector_.can(SLUICE_CAP_LISTENER) || !SLUICE_HOST_HAS_CALL(api, listener_open) ||
-      !SLUICE_HOST_HAS_CALL(api, listener_request) ||
-      !SLUICE_HOST_HAS_CALL(api, listener_close)) {
+      !SLUICE_HOST_HAS_CALL(api, listener_request) || !SLUICE_HOST_HAS_CALL(api, listener_close)) {
     return make_error(Status::kUnsupported,
                       fmt::format("{}: connector '{}' of plugin '{}' has no listener", scope,
                                   connector_.name, connector_.plugin->id));

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include "secrets/redactor.hpp"
 
@@ -78,9 +79,7 @@ void do_set_retry_after(sluice_call* call, uint32_t milliseconds) {
   if (call != nullptr) call->retry_after_ms = milliseconds;
 }
 
-void do_warn(sluice_call* call, sluice_str message) {
-  do_log(call, SLUICE_LOG_WARN, message);
-}
+void do_warn(sluice_call* call, sluice_str message) { do_log(call, SLUICE_LOG_WARN, message); }
 
 void do_metric(sluice_call*, int32_t kind, sluice_str name, sluice_str labels, double value) {
   try {
@@ -107,13 +106,13 @@ void do_set_result_bytes(sluice_call* call, sluice_bytes bytes) {
   }
 }
 
-const sluice_host_api kHostApi = {sizeof(sluice_host_api), &do_log,       &do_is_cancelled,
-                                  &do_set_result,          &do_set_error, &do_set_retry_after,
-                                  &do_warn,                &do_metric,    &do_set_result_bytes};
+const sluice_host_api kHostApi = {
+    sizeof(sluice_host_api), &do_log,  &do_is_cancelled, &do_set_result,      &do_set_error,
+    &do_set_retry_after,     &do_warn, &do_metric,       &do_set_result_bytes};
 
 }  // namespace
 
-void set_log_sink(LogSink new_sink) { sink() = std::move(new_sink); }
+LogSink set_log_sink(LogSink new_sink) { return std::exchange(sink(), std::move(new_sink)); }
 
 std::map<std::string, double> metrics_snapshot() {
   std::lock_guard lock(metrics_mutex());

@@ -34,7 +34,8 @@ namespace sluice::host {
 // do the error message and details a plugin sets (set_error).
 using LogSink =
     std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
-void set_log_sink(LogSink sink);
+// Returns the sink it replaces.
+LogSink set_log_sink(LogSink sink);
 
 // The metrics plugins reported (1.1 `metric`), by name followed by its labels JSON (redacted):
 // counters summed, gauges as last set. Kept for the process, for `sluice serve` to expose.

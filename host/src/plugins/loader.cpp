@@ -70,11 +70,10 @@ const char* or_empty(const char* s) { return s == nullptr ? "" : s; }
 
 std::string capability_names(uint32_t capabilities) {
   std::string out;
-  for (const auto& [bit, name] : {std::pair{SLUICE_CAP_EXPORT, "export"},
-                                  std::pair{SLUICE_CAP_IMPORT, "import"},
-                                  std::pair{SLUICE_CAP_LOOKUP, "lookup"},
-                                  std::pair{SLUICE_CAP_LISTENER, "listener"},
-                                  std::pair{SLUICE_CAP_FILE_TRANSFER, "file transfer"}}) {
+  for (const auto& [bit, name] :
+       {std::pair{SLUICE_CAP_EXPORT, "export"}, std::pair{SLUICE_CAP_IMPORT, "import"},
+        std::pair{SLUICE_CAP_LOOKUP, "lookup"}, std::pair{SLUICE_CAP_LISTENER, "listener"},
+        std::pair{SLUICE_CAP_FILE_TRANSFER, "file transfer"}}) {
     if ((capabilities & bit) == 0) continue;
     if (!out.empty()) out += ", ";
     out += name;

@@ -14,6 +14,7 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/flow_plan.hpp"
+#include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/page_queue.hpp"
 
@@ -126,7 +127,11 @@ json::value record_id(const json::value& record, int64_t index) {
 class FlowRun {
  public:
   FlowRun(host::Store& store, FlowPlan plan, const RunOptions& options, JobRecorder recorder)
-      : store_(store), plan_(std::move(plan)), options_(options), recorder_(std::move(recorder)) {}
+      : store_(store),
+        plan_(std::move(plan)),
+        options_(options),
+        recorder_(std::move(recorder)),
+        log_(store, recorder_.job().id, options.on_log) {}
 
   Job run() {
     size_t first = 0;
@@ -168,10 +173,19 @@ class FlowRun {
         }
       }
     }
+    flush_log();
     return recorder_.finish();
   }
 
  private:
+  // Writes the job's log lines so far; a store that cannot is noted on the job, once.
+  void flush_log() {
+    if (auto r = log_.flush(); !r && !log_failed_) {
+      log_failed_ = true;
+      recorder_.note("the job's log could not be saved: " + r.error().message);
+    }
+  }
+
   bool cancelled() const { return options_.cancelled != nullptr && options_.cancelled->load(); }
 
   void fail(std::string message) { recorder_.end(JobStatus::kFailed, std::move(message)); }
@@ -293,8 +307,8 @@ class FlowRun {
         break;
       }
       // The page is durably processed: a `once` or file export may now act on it.
-      if (auto committed = (*exp)->page_committed(
-              state != nullptr ? json::serialize(*state) : std::string("null"));
+      if (auto committed = (*exp)->page_committed(state != nullptr ? json::serialize(*state)
+                                                                   : std::string("null"));
           !committed) {
         job_level_error(generator.export_id, committed.error());
         fail(fmt::format("export {}: {}", generator.name, committed.error().message));
@@ -535,6 +549,7 @@ class FlowRun {
     }
     recorder_.commit_page(success, ignore, error, std::move(errors),
                           checkpoint_after(generator, cursor, export_done));
+    flush_log();
     if (options_.on_progress) options_.on_progress(recorder_.job());
     return !fatal && recorder_.running();
   }
@@ -543,6 +558,8 @@ class FlowRun {
   FlowPlan plan_;
   const RunOptions& options_;
   JobRecorder recorder_;
+  JobLog log_;  // before the connections: it is the log sink while they are closed
+  bool log_failed_ = false;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
   std::map<std::string, json::value> states_;  // the latest delta state of each export

@@ -36,6 +36,9 @@ struct RunOptions {
   // again up to export_retries more times, after export_backoff, doubling each time (a rate
   // limit's retry-after when longer); then the job fails. A retryable failure of an import's
   // submit fails that page's records instead, and the job goes on.
+  // Every line plugins log during the job (level, step, redacted message), as it arrives, from
+  // any thread, one at a time; the lines are also stored in the job's log (`sluice jobs log`).
+  std::function<void(const host::JobLogLine&)> on_log;
   int export_retries = 3;
   std::chrono::milliseconds export_backoff{500};
 };

@@ -62,11 +62,11 @@ struct ConnectorInfo {
 // since 1.1: what the host tells an export about the run it serves (Context::run()). Empty
 // strings and nulls where a 1.0 host opened the export (it passes no run context).
 struct RunContext {
-  std::string type = "all";               // "all", "delta", "once" or "test"
+  std::string type = "all";                  // "all", "delta", "once" or "test"
   boost::json::value last_export_date_time;  // ISO 8601 string of the last successful run, or null
-  std::string current_export_date_time;   // ISO 8601, when this run started
-  int64_t test_limit = 0;                 // with type "test": at most this many records
-  boost::json::object settings;           // {"flow": {...}, "export": {...}} custom settings
+  std::string current_export_date_time;      // ISO 8601, when this run started
+  int64_t test_limit = 0;                    // with type "test": at most this many records
+  boost::json::object settings;              // {"flow": {...}, "export": {...}} custom settings
   std::string job_id;
   bool test_mode = false;
 };

@@ -28,8 +28,7 @@ struct RunContext;
 // one with Context(nullptr, nullptr): every service then does nothing.
 class Context {
  public:
-  Context(const sluice_host_api* host, sluice_call* call,
-          const RunContext* run = nullptr) noexcept
+  Context(const sluice_host_api* host, sluice_call* call, const RunContext* run = nullptr) noexcept
       : host_(host), call_(call), run_(run) {}
 
   void log(LogLevel level, std::string_view message) const noexcept;

@@ -130,21 +130,23 @@ class V11Connector : public sluice::Connector {
       sluice::Context&, const json::object&) override {
     return std::unique_ptr<sluice::Connection>(new V11Connection);
   }
-  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
-      sluice::Context&, sluice::Connection&, const json::object&, const json::value&) override {
+  sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
+                                                                    sluice::Connection&,
+                                                                    const json::object&,
+                                                                    const json::value&) override {
     return std::unique_ptr<sluice::ExportReader>(new V11Export);
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {
     return std::unique_ptr<sluice::ImportWriter>(new V11Import(doc.contains("failFinish")));
   }
-  sluice::Result<std::unique_ptr<sluice::Lookup>> open_lookup(sluice::Context&,
-                                                              sluice::Connection&,
+  sluice::Result<std::unique_ptr<sluice::Lookup>> open_lookup(sluice::Context&, sluice::Connection&,
                                                               const json::object&) override {
     return std::unique_ptr<sluice::Lookup>(new V11Lookup);
   }
-  sluice::Result<std::unique_ptr<sluice::Listener>> open_listener(
-      sluice::Context&, sluice::Connection&, const json::object&) override {
+  sluice::Result<std::unique_ptr<sluice::Listener>> open_listener(sluice::Context&,
+                                                                  sluice::Connection&,
+                                                                  const json::object&) override {
     return std::unique_ptr<sluice::Listener>(new V11Listener);
   }
 };

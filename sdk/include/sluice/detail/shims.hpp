@@ -58,9 +58,8 @@ sluice_status lookup_open(Connector& connector, sluice_call* call, sluice_connec
                           sluice_str export_json, sluice_lookup** out) noexcept;
 sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str page_json) noexcept;
 void lookup_close(sluice_lookup* lookup) noexcept;
-sluice_status listener_open(Connector& connector, sluice_call* call,
-                            sluice_connection* connection, sluice_str listener_json,
-                            sluice_listener** out) noexcept;
+sluice_status listener_open(Connector& connector, sluice_call* call, sluice_connection* connection,
+                            sluice_str listener_json, sluice_listener** out) noexcept;
 sluice_status listener_request(sluice_call* call, sluice_listener* listener,
                                const sluice_http_request* request) noexcept;
 void listener_close(sluice_listener* listener) noexcept;
@@ -124,25 +123,12 @@ struct Shims {
   static constexpr bool kLookups = SLUICE_DETAIL_OVERRIDES(C, open_lookup);
   static constexpr bool kListeners = SLUICE_DETAIL_OVERRIDES(C, open_listener);
   static constexpr sluice_connector_api kApi = {
-      sizeof(sluice_connector_api),
-      &open_connection,
-      &connection_ping,
-      &connection_close,
-      &open_export,
-      &export_next_page,
-      &export_close,
-      &open_import,
-      &import_submit,
-      &import_close,
+      sizeof(sluice_connector_api), &open_connection, &connection_ping, &connection_close,
+      &open_export, &export_next_page, &export_close, &open_import, &import_submit, &import_close,
       // since 1.1
-      &open_export_run,
-      &export_page_committed,
-      &import_finish,
-      kLookups ? &open_lookup : nullptr,
-      kLookups ? &lookup_page : nullptr,
-      kLookups ? &lookup_close : nullptr,
-      kListeners ? &open_listener : nullptr,
-      kListeners ? &listener_request : nullptr,
+      &open_export_run, &export_page_committed, &import_finish, kLookups ? &open_lookup : nullptr,
+      kLookups ? &lookup_page : nullptr, kLookups ? &lookup_close : nullptr,
+      kListeners ? &open_listener : nullptr, kListeners ? &listener_request : nullptr,
       kListeners ? &listener_close : nullptr,
       nullptr,  // export_next_file: no C++ API yet
       nullptr,  // import_put_file: no C++ API yet
@@ -154,8 +140,8 @@ const sluice_plugin_descriptor* plugin_entry(const sluice_host_api* host,
                                              const PluginMeta& meta) noexcept {
   try {
     return describe_plugin(host, meta,
-                           {ConnectorSlot{&connector_instance<C>(), &Shims<C>::kApi, derived_capabilities<C>(),
-                                          derived_minor<C>()}...});
+                           {ConnectorSlot{&connector_instance<C>(), &Shims<C>::kApi,
+                                          derived_capabilities<C>(), derived_minor<C>()}...});
   } catch (...) {
     return nullptr;
   }
