@@ -203,8 +203,10 @@ class MemoryImport : public sluice::ImportWriter {
         std::this_thread::sleep_for(std::chrono::seconds(60));
       }
       if (id == fail_with_) {
-        return sluice::make_error(sluice::Status::kTransient,
-                                  "memory import: injected page failure at " + id);
+        sluice::Error error = sluice::make_error(
+            sluice::Status::kTransient, "memory import: injected page failure at " + id);
+        error.details = json::object{{"failedAt", id}};
+        return error;
       }
       sluice::RecordResult result;
       if (std::find(reject_.begin(), reject_.end(), id) != reject_.end()) {

@@ -277,6 +277,13 @@ TEST_F(Runtime, ATransientImportFailureFailsThatPagesRecordsAndTheJobGoesOn) {
   EXPECT_EQ(job.num_success, 20);
   EXPECT_EQ(job.num_error, 10);
   expect_identity(job);
+  auto errors = store_->list_errors("f", 100);
+  ASSERT_TRUE(errors);
+  ASSERT_EQ(errors->size(), 10u);
+  for (const auto& e : *errors) {
+    EXPECT_EQ(e.details, json::parse(R"({"failedAt":"R15"})")) << "set_error's details are kept";
+    EXPECT_EQ(e.to_json().at("details"), e.details) << "and shown by `sluice errors --json`";
+  }
 }
 
 TEST_F(Runtime, EachExportPageIsCommittedAfterItsRecordsReachedEveryProcessorInPageOrder) {

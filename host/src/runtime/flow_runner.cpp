@@ -204,6 +204,7 @@ class FlowRun {
     JobError e = new_error(step_id);
     e.code = std::string(to_string(error.status));
     e.message = error.message;
+    e.details = error.details;
     recorder_.add_error(std::move(e));
   }
 
@@ -524,6 +525,7 @@ class FlowRun {
         e.code = std::move(code);
         e.message = std::move(message);
         e.retry_data = json::value(records[begin + i], json::storage_ptr());
+        if (!submitted) e.details = submitted.error().details;
         errors.push_back(std::move(e));
       }
       if (!submitted && is_fatal(submitted.error().status)) {

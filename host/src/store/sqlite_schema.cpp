@@ -63,9 +63,10 @@ CREATE TABLE key_check (
     // 2: every sealed secret (and the key check) bound to its resource and field as GCM
     // associated data ("v2:" format).
     {"", &bind_sealed_secrets},
-    // 3: each job's log (store/job_log.hpp), in the order it was written.
+    // 3: each job's log (store/job_log.hpp), in the order it was written. IF NOT EXISTS: a
+    // store whose version was set back by hand (secret_store_test) has the table already.
     {R"sql(
-CREATE TABLE job_log (
+CREATE TABLE IF NOT EXISTS job_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   job_id TEXT NOT NULL,
   at TEXT NOT NULL,
@@ -73,7 +74,7 @@ CREATE TABLE job_log (
   step TEXT NOT NULL,
   message TEXT NOT NULL
 );
-CREATE INDEX job_log_by_job ON job_log (job_id, seq);
+CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
 )sql"},
 }};
 

@@ -95,6 +95,8 @@ struct JobError {
   std::string message;
   std::string occurred_at;
   boost::json::value retry_data;
+  // What the plugin added to its failure (set_error's details JSON), "details"; null when none.
+  boost::json::value details;
   bool resolved = false;
 
   boost::json::object to_json() const;
