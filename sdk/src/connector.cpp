@@ -44,4 +44,29 @@ Result<void> ExportReader::page_committed(Context&, const boost::json::value&) {
 
 Result<void> ImportWriter::finish(Context&) { return {}; }
 
+Result<FileInfo> ExportReader::next_file(Context&, ByteSink&) {
+  return make_error(Status::kUnsupported, "this export does not transfer files");
+}
+
+Result<RecordResult> ImportWriter::put_file(Context&, const boost::json::object&, ByteSource&) {
+  return make_error(Status::kUnsupported, "this import does not transfer files");
+}
+
+Result<void> ByteSink::write(std::string_view chunk) {
+  const sluice_status status = sink_->write(
+      sink_->context, sluice_bytes{reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
+  if (status == SLUICE_OK) return {};
+  return make_error(static_cast<Status>(status), "the host stopped taking the file");
+}
+
+Result<size_t> ByteSource::read(char* buffer, size_t capacity) {
+  size_t got = 0;
+  const sluice_status status =
+      source_->read(source_->context, reinterpret_cast<uint8_t*>(buffer), capacity, &got);
+  if (status != SLUICE_OK) {
+    return make_error(static_cast<Status>(status), "the host could not read the file further");
+  }
+  return got;
+}
+
 }  // namespace sluice

@@ -541,4 +541,38 @@ void listener_close(sluice_listener* listener) noexcept {
   delete reinterpret_cast<ListenerBox*>(listener);
 }
 
+sluice_status export_next_file(sluice_call* call, sluice_export* exp,
+                               const sluice_byte_sink* sink) noexcept {
+  try {
+    ExportBox* box = reinterpret_cast<ExportBox*>(exp);
+    Context context(state().host, call, box->run.get());
+    ByteSink bytes(sink);
+    auto info = box->reader->next_file(context, bytes);
+    if (!info) return report(call, info.error());
+    set_result(call, json::serialize(json::object{
+                         {"name", info->name}, {"size", info->size}, {"done", info->done}}));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "export_next_file");
+  }
+}
+
+sluice_status import_put_file(sluice_call* call, sluice_import* imp, sluice_str meta_json,
+                              const sluice_byte_source* source) noexcept {
+  try {
+    auto meta = parse_object(meta_json, "file metadata");
+    if (!meta) return report(call, meta.error());
+    Context context(state().host, call);
+    ByteSource bytes(source);
+    auto result = reinterpret_cast<ImportBox*>(imp)->writer->put_file(context, *meta, bytes);
+    if (!result) return report(call, result.error());
+    std::string out;
+    append_result(out, *result);
+    set_result(call, out);
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "import_put_file");
+  }
+}
+
 }  // namespace sluice::detail

@@ -1,5 +1,10 @@
 // Specifies the calls added in ABI 1.1 end to end: SDK classes -> shims -> C ABI -> the host's
 // connector_client wrappers, through tests/abi/plugins/v11.cpp.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -123,6 +128,89 @@ TEST_F(Calls11, WarningsAndMetricsReachTheHost) {
   const auto metrics = metrics_snapshot();
   EXPECT_EQ(metrics.at(R"(v11_pings_total{"connector":"v11"})"), 2);
   EXPECT_EQ(metrics.at("v11_depth"), 7);
+}
+
+// A /proc/self/status field in kB ("VmRSS", "VmHWM").
+long status_kb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  }
+  return -1;
+}
+
+constexpr long kStreamMegabytes = 64;
+constexpr long kGrowthLimitKb = 24 * 1024;  // far less than the 64 MB streamed each way
+
+// Streams kStreamMegabytes out of the plugin's export and into its import, checking every byte
+// and that the process's peak memory grew by less than kGrowthLimitKb. Runs in a child process
+// (EXPECT_EXIT) so that the peak is this stream's alone; exits 0 when all holds, else prints why.
+[[noreturn]] void stream_files_and_exit() {
+  auto loaded = load_plugin(std::filesystem::path(ABI_PLUGIN_DIR) / "sluice-plugin-abi_v11.so", {});
+  if (!loaded) {
+    std::cerr << loaded.error().message << '\n';
+    std::exit(1);
+  }
+  auto connection = RemoteConnection::open((*loaded)->connectors[0], "{}", "connection v", nullptr);
+  auto exp =
+      (*connection)
+          ->open_export(fmt::format(R"({{"megabytes":{}}})", kStreamMegabytes), "null", "export v");
+  auto imp = (*connection)->open_import("{}", "import v");
+  if (!exp || !imp) std::exit(2);
+  const long before = status_kb("VmRSS");
+  uint64_t out_bytes = 0;
+  bool pattern_ok = true;
+  auto info = (*exp)->next_file([&](std::string_view chunk) -> Result<void> {
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      if (static_cast<unsigned char>(chunk[i]) != ((out_bytes + i) % (64 * 1024)) % 251) {
+        pattern_ok = false;
+      }
+    }
+    out_bytes += chunk.size();
+    return {};
+  });
+  uint64_t in_bytes = 0;
+  uint32_t in_sum = 0;
+  const uint64_t total = uint64_t(kStreamMegabytes) << 20;
+  auto put = (*imp)->put_file(R"({"name":"up.bin"})", [&](char* buffer, size_t capacity) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(capacity, total - in_bytes));
+    for (size_t i = 0; i < n; ++i) {
+      buffer[i] = static_cast<char>((in_bytes + i) % 7);
+      in_sum += static_cast<unsigned char>(buffer[i]);
+    }
+    in_bytes += n;
+    return Result<size_t>(n);
+  });
+  const long peak = status_kb("VmHWM");
+  std::string why;
+  if (!info) why += "next_file failed: " + info.error().message + "; ";
+  if (!put) why += "put_file failed: " + put.error().message + "; ";
+  if (info &&
+      json::parse(*info) !=
+          json::parse(fmt::format(R"({{"name":"pattern.bin","size":{},"done":true}})", total))) {
+    why += "next_file said " + *info + "; ";
+  }
+  if (out_bytes != total || !pattern_ok) why += "the exported bytes are wrong; ";
+  if (put &&
+      json::parse(*put) !=
+          json::parse(fmt::format(R"({{"statusCode":200,"id":"up.bin:{}:{}"}})", total, in_sum))) {
+    why += "put_file said " + *put + "; ";
+  }
+  if (peak - before >= kGrowthLimitKb) {
+    why += fmt::format("peak memory grew by {} kB (from {} kB)", peak - before, before);
+  }
+  if (!why.empty()) {
+    std::cerr << why << '\n';
+    std::exit(1);
+  }
+  std::cerr << "streamed with bounded memory\n";
+  std::exit(0);
+}
+
+TEST(Files11, A64MegabyteFileStreamsOutOfAndIntoAPluginWithBoundedMemory) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(stream_files_and_exit(), ::testing::ExitedWithCode(0),
+              "streamed with bounded memory");
 }
 
 }  // namespace

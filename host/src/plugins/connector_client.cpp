@@ -482,4 +482,81 @@ Result<ListenerReply> RemoteListener::request(InboundRequest request) {
   return ListenerReply{std::move(*r2), std::move(state->call.result_bytes)};
 }
 
+namespace {
+
+sluice_status sink_write(void* context, sluice_bytes chunk) {
+  auto* state = static_cast<CallState*>(context);
+  std::lock_guard lock(state->chunk_mutex);
+  if (!state->on_chunk || state->cancelled.load()) return SLUICE_CANCELLED;
+  return state->on_chunk(chunk);
+}
+
+sluice_status source_read(void* context, uint8_t* buffer, size_t capacity, size_t* got) {
+  auto* state = static_cast<CallState*>(context);
+  *got = 0;
+  std::lock_guard lock(state->chunk_mutex);
+  if (!state->on_read || state->cancelled.load()) return SLUICE_CANCELLED;
+  return state->on_read(buffer, capacity, got);
+}
+
+void clear_callbacks(CallState& state) {
+  std::lock_guard lock(state.chunk_mutex);
+  state.on_chunk = nullptr;
+  state.on_read = nullptr;
+}
+
+}  // namespace
+
+Result<std::string> RemoteExport::next_file(
+    std::function<Result<void>(std::string_view)> on_chunk) {
+  const sluice_connector_api* api = connector_.api;
+  if (!connector_.can(SLUICE_CAP_FILE_TRANSFER) || !SLUICE_HOST_HAS_CALL(api, export_next_file)) {
+    return make_error(Status::kUnsupported,
+                      fmt::format("{}: connector '{}' of plugin '{}' does not transfer files",
+                                  scope_, connector_.name, connector_.plugin->id));
+  }
+  std::lock_guard turn(turn_);
+  auto state = std::make_shared<CallState>();
+  state->on_chunk = [on_chunk = std::move(on_chunk)](sluice_bytes chunk) {
+    auto r = on_chunk(std::string_view(reinterpret_cast<const char*>(chunk.ptr), chunk.len));
+    return r ? SLUICE_OK : SLUICE_CANCELLED;
+  };
+  state->sink = sluice_byte_sink{state.get(), &sink_write};
+  sluice_export* handle = handle_;
+  auto r = invoke(
+      *worker_, connector_, scope_, settings_, CallKind::kExportNextPage, state,
+      [api, handle](CallState& s) { return api->export_next_file(&s.call, handle, &s.sink); },
+      "export_next_file");
+  clear_callbacks(*state);
+  return r;
+}
+
+Result<std::string> RemoteImport::put_file(std::string meta_json,
+                                           std::function<Result<size_t>(char*, size_t)> read) {
+  const sluice_connector_api* api = connector_.api;
+  if (!connector_.can(SLUICE_CAP_FILE_TRANSFER) || !SLUICE_HOST_HAS_CALL(api, import_put_file)) {
+    return make_error(Status::kUnsupported,
+                      fmt::format("{}: connector '{}' of plugin '{}' does not transfer files",
+                                  scope_, connector_.name, connector_.plugin->id));
+  }
+  auto state = std::make_shared<CallState>();
+  state->inputs.push_back(std::move(meta_json));
+  state->on_read = [read = std::move(read)](uint8_t* buffer, size_t capacity, size_t* got) {
+    auto r = read(reinterpret_cast<char*>(buffer), capacity);
+    if (!r) return static_cast<sluice_status>(r.error().status);
+    *got = *r;
+    return SLUICE_OK;
+  };
+  state->source = sluice_byte_source{state.get(), &source_read};
+  sluice_import* handle = handle_;
+  auto r = invoke(
+      *worker_, connector_, scope_, settings_, CallKind::kImportSubmit, state,
+      [api, handle](CallState& s) {
+        return api->import_put_file(&s.call, handle, str(s.inputs[0]), &s.source);
+      },
+      "import_put_file");
+  clear_callbacks(*state);
+  return r;
+}
+
 }  // namespace sluice::host

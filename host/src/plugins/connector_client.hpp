@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -88,6 +89,10 @@ class RemoteExport : public RemoteHandle<sluice_export> {
   // 1.1: tells the plugin the page whose state is `page_state_json` is durably processed. Does
   // nothing (successfully) for a plugin without export_page_committed. Deadline: next_page's.
   Result<void> page_committed(std::string page_state_json);
+  // 1.1 (file transfer): the export's next file, handed to `on_chunk` a chunk at a time on the
+  // call's thread (a failure from it stops the plugin: SLUICE_CANCELLED); returns the plugin's
+  // {"name","size","done"}. Deadline: next_page's, for the whole file.
+  Result<std::string> next_file(std::function<Result<void>(std::string_view)> on_chunk);
 
  private:
   std::mutex turn_;
@@ -102,6 +107,11 @@ class RemoteImport : public RemoteHandle<sluice_import> {
   // 1.1: the end of a run that did not fail; the plugin's optional result text. Does nothing
   // (successfully, "") for a plugin without import_finish. Deadline: submit's.
   Result<std::string> finish();
+  // 1.1 (file transfer): the plugin reads one file through `read` (copy up to N bytes into the
+  // buffer, return how many; 0 at the end) on the call's thread. Returns one import_submit
+  // result entry. Deadline: submit's.
+  Result<std::string> put_file(std::string meta_json,
+                               std::function<Result<size_t>(char*, size_t)> read);
 };
 
 // 1.1: an export with isLookup: true, opened as a processor.

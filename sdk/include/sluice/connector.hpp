@@ -104,6 +104,36 @@ class Connection {
   virtual Result<void> ping(Context& context) = 0;
 };
 
+// since 1.1: where a file export writes a file, a chunk at a time (plugin.h's sluice_byte_sink):
+// the host consumes each chunk before write() returns, so a file never has to be in memory whole.
+class ByteSink {
+ public:
+  explicit ByteSink(const sluice_byte_sink* sink) noexcept : sink_(sink) {}
+  // kCancelled when the host wants no more (the job was cancelled or the call abandoned).
+  Result<void> write(std::string_view chunk);
+
+ private:
+  const sluice_byte_sink* sink_;
+};
+
+// since 1.1: where a file import reads a file from, a chunk at a time (sluice_byte_source).
+class ByteSource {
+ public:
+  explicit ByteSource(const sluice_byte_source* source) noexcept : source_(source) {}
+  // Copies up to `capacity` bytes into `buffer`; 0 at the end of the file.
+  Result<size_t> read(char* buffer, size_t capacity);
+
+ private:
+  const sluice_byte_source* source_;
+};
+
+// since 1.1: what next_file says about the file it wrote.
+struct FileInfo {
+  std::string name;
+  boost::json::value size;  // bytes, or null when unknown
+  bool done = false;        // no file after this one
+};
+
 class ExportReader {
  public:
   virtual ~ExportReader() = default;
@@ -115,6 +145,8 @@ class ExportReader {
   // counted, their errors stored). Called in page order, once per page. A `once` export marks its
   // records exported here; a file export deletes or moves the file. A failure fails the job.
   virtual Result<void> page_committed(Context& context, const boost::json::value& state);
+  // since 1.1 (file transfer): writes the export's next file into `sink`. Default: kUnsupported.
+  virtual Result<FileInfo> next_file(Context& context, ByteSink& sink);
 };
 
 class ImportWriter {
@@ -127,6 +159,10 @@ class ImportWriter {
   // since 1.1: called once after the last submit of a run that did not fail. An aggregating import
   // (a file written at the end) uploads here; a failure fails the job.
   virtual Result<void> finish(Context& context);
+  // since 1.1 (file transfer): stores the file read from `source` under meta["name"]. Default:
+  // kUnsupported.
+  virtual Result<RecordResult> put_file(Context& context, const boost::json::object& meta,
+                                        ByteSource& source);
 };
 
 // since 1.1: one result of a lookup: the records found for one input record (maybe none), or

@@ -41,6 +41,21 @@ class V11Export : public sluice::ExportReader {
     page.done = true;
     return page;
   }
+  // A file of file.megabytes MB (default 1) of a byte pattern, written 64 KB at a time from one
+  // buffer, so the plugin holds 64 KB whatever the size.
+  sluice::Result<sluice::FileInfo> next_file(sluice::Context&, sluice::ByteSink& sink) override {
+    std::string chunk(64 * 1024, '\0');
+    for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<char>(i % 251);
+    for (int64_t i = 0; i < megabytes_ * 16; ++i) {
+      if (auto r = sink.write(chunk); !r) return r.error();
+    }
+    sluice::FileInfo info;
+    info.name = "pattern.bin";
+    info.size = megabytes_ << 20;
+    info.done = true;
+    return info;
+  }
+  explicit V11Export(int64_t megabytes) : megabytes_(megabytes) {}
   sluice::Result<void> page_committed(sluice::Context&, const json::value& state) override {
     committed_ += json::serialize(state);
     if (state.is_null()) {
@@ -51,6 +66,7 @@ class V11Export : public sluice::ExportReader {
 
  private:
   std::string committed_;
+  int64_t megabytes_;
 };
 
 class V11Import : public sluice::ImportWriter {
@@ -60,6 +76,25 @@ class V11Import : public sluice::ImportWriter {
                                                            const json::array& records) override {
     submitted_ += records.size();
     return std::vector<sluice::RecordResult>(records.size());
+  }
+  // Reads the whole file 64 KB at a time into one buffer; the result's id is
+  // "<name>:<bytes>:<sum of the bytes mod 2^32>".
+  sluice::Result<sluice::RecordResult> put_file(sluice::Context&, const json::object& meta,
+                                                sluice::ByteSource& source) override {
+    std::string buffer(64 * 1024, '\0');
+    uint64_t total = 0;
+    uint32_t sum = 0;
+    for (;;) {
+      auto got = source.read(buffer.data(), buffer.size());
+      if (!got) return got.error();
+      if (*got == 0) break;
+      total += *got;
+      for (size_t i = 0; i < *got; ++i) sum += static_cast<unsigned char>(buffer[i]);
+    }
+    sluice::RecordResult result;
+    result.id = std::string(meta.at("name").as_string()) + ":" + std::to_string(total) + ":" +
+                std::to_string(sum);
+    return result;
   }
   sluice::Result<void> finish(sluice::Context&) override {
     if (fail_finish_) {
@@ -132,9 +167,11 @@ class V11Connector : public sluice::Connector {
   }
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(sluice::Context&,
                                                                     sluice::Connection&,
-                                                                    const json::object&,
+                                                                    const json::object& doc,
                                                                     const json::value&) override {
-    return std::unique_ptr<sluice::ExportReader>(new V11Export);
+    const json::value* mb = doc.if_contains("megabytes");
+    return std::unique_ptr<sluice::ExportReader>(
+        new V11Export(mb != nullptr && mb->is_int64() ? mb->as_int64() : 1));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {

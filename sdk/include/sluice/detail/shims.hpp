@@ -63,6 +63,10 @@ sluice_status listener_open(Connector& connector, sluice_call* call, sluice_conn
 sluice_status listener_request(sluice_call* call, sluice_listener* listener,
                                const sluice_http_request* request) noexcept;
 void listener_close(sluice_listener* listener) noexcept;
+sluice_status export_next_file(sluice_call* call, sluice_export* exp,
+                               const sluice_byte_sink* sink) noexcept;
+sluice_status import_put_file(sluice_call* call, sluice_import* imp, sluice_str meta_json,
+                              const sluice_byte_source* source) noexcept;
 
 // Whether C (or a base between it and Connector) overrides Connector::F: the type of &C::F names
 // the class that declares F.
@@ -123,15 +127,28 @@ struct Shims {
   static constexpr bool kLookups = SLUICE_DETAIL_OVERRIDES(C, open_lookup);
   static constexpr bool kListeners = SLUICE_DETAIL_OVERRIDES(C, open_listener);
   static constexpr sluice_connector_api kApi = {
-      sizeof(sluice_connector_api), &open_connection, &connection_ping, &connection_close,
-      &open_export, &export_next_page, &export_close, &open_import, &import_submit, &import_close,
+      sizeof(sluice_connector_api),
+      &open_connection,
+      &connection_ping,
+      &connection_close,
+      &open_export,
+      &export_next_page,
+      &export_close,
+      &open_import,
+      &import_submit,
+      &import_close,
       // since 1.1
-      &open_export_run, &export_page_committed, &import_finish, kLookups ? &open_lookup : nullptr,
-      kLookups ? &lookup_page : nullptr, kLookups ? &lookup_close : nullptr,
-      kListeners ? &open_listener : nullptr, kListeners ? &listener_request : nullptr,
+      &open_export_run,
+      &export_page_committed,
+      &import_finish,
+      kLookups ? &open_lookup : nullptr,
+      kLookups ? &lookup_page : nullptr,
+      kLookups ? &lookup_close : nullptr,
+      kListeners ? &open_listener : nullptr,
+      kListeners ? &listener_request : nullptr,
       kListeners ? &listener_close : nullptr,
-      nullptr,  // export_next_file: no C++ API yet
-      nullptr,  // import_put_file: no C++ API yet
+      &export_next_file,
+      &import_put_file,
   };
 };
 
