@@ -143,12 +143,13 @@ typedef struct sluice_host_api {
   void (*set_retry_after)(sluice_call* call, uint32_t milliseconds);
 
   /* since 1.1 */
-  /* A warning for the operator: kept in the job's summary ("warnings" in the job JSON, listed by
-   * `flow run`) and its log. The same text given twice in a job is kept once. */
+  /* A warning for the operator: a WARN line in the job's log (`sluice jobs log JOB`), printed by
+   * `sluice flow run` as it comes. */
   void (*warn)(sluice_call* call, sluice_str message);
   /* A metric sample: `name` in Prometheus style (e.g. "http_requests_total"), `labels_json` an
-   * object of string values (may be empty), kind SLUICE_METRIC_*. Kept in the host's registry;
-   * the job's metrics appear in the job JSON. */
+   * object of string values (may be empty), kind SLUICE_METRIC_*. Kept in the host's
+   * process-wide registry (by name and labels: counters summed, gauges replaced), which
+   * `sluice serve` is to expose. */
   void (*metric)(sluice_call* call, int32_t kind, sluice_str name, sluice_str labels_json,
                  double value);
   /* A binary result (e.g. a listener's response body); copied; replaces an earlier one. */
