@@ -14,6 +14,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 
+#include "sluice/hooks.hpp"
 #include "sluice/version.hpp"
 
 namespace sluice::detail {
@@ -36,6 +37,12 @@ struct PluginState {
 
 PluginState& state() {
   static PluginState instance;
+  return instance;
+}
+
+// Hooks registered by SLUICE_HOOK (static initialisers, before the entry function runs).
+std::vector<sluice_hook_descriptor>& hooks() {
+  static std::vector<sluice_hook_descriptor> instance;
   return instance;
 }
 
@@ -191,8 +198,8 @@ const sluice_plugin_descriptor* describe_plugin(
     p.abi_major = SLUICE_ABI_VERSION_MAJOR;
     p.abi_minor = required_minor;
     p.built_minor = SLUICE_ABI_VERSION_MINOR;
-    p.hook_count = 0;
-    p.hooks = nullptr;
+    p.hook_count = static_cast<uint32_t>(hooks().size());
+    p.hooks = hooks().empty() ? nullptr : hooks().data();
     p.id = s.keep(meta.id);
     p.version = s.keep(meta.version);
     p.sdk_version = SLUICE_SDK_VERSION;
@@ -572,6 +579,29 @@ sluice_status import_put_file(sluice_call* call, sluice_import* imp, sluice_str 
     return SLUICE_OK;
   } catch (...) {
     return report_exception(call, "import_put_file");
+  }
+}
+
+HookRegistration::HookRegistration(const char* kind, const char* name,
+                                   sluice_status (*invoke)(sluice_call*, sluice_str)) noexcept {
+  try {
+    hooks().push_back(sluice_hook_descriptor{sizeof(sluice_hook_descriptor), name, kind, invoke});
+  } catch (...) {
+    // No memory at load time: the hook is not offered.
+  }
+}
+
+sluice_status run_hook(HookFunction function, sluice_call* call, sluice_str input_json) noexcept {
+  try {
+    auto input = parse_object(input_json, "a hook's input");
+    if (!input) return report(call, input.error());
+    Context context(state().host, call);
+    auto output = function(context, *input);
+    if (!output) return report(call, output.error());
+    set_result(call, json::serialize(*output));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "a native hook");
   }
 }
 

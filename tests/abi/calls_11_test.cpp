@@ -115,6 +115,17 @@ TEST_F(Calls11, AListenerAnswersARequestWithBinaryBodyAndRecords) {
   EXPECT_EQ(refused.error().status, Status::kAuthFailed);
 }
 
+TEST_F(Calls11, ANativeHookIsListedWithItsKindAndRunsOnAPage) {
+  ASSERT_EQ(plugin_->hooks.size(), 1u);
+  const HookHandle& hook = plugin_->hooks[0];
+  EXPECT_EQ(hook.name, "dropTests");
+  EXPECT_EQ(hook.kind, "preSavePage");
+  auto out = call_hook(hook, R"({"data":[{"id":1},{"id":2,"test":true}],"errors":[]})",
+                       "hook preSavePage dropTests");
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(json::parse(*out), json::parse(R"({"data":[{"id":1}]})"));
+}
+
 TEST_F(Calls11, WarningsAndMetricsReachTheHost) {
   std::vector<std::string> lines;
   set_log_sink([&](int32_t level, const std::string& scope, std::string_view message) {

@@ -559,4 +559,22 @@ Result<std::string> RemoteImport::put_file(std::string meta_json,
   return r;
 }
 
+Result<std::string> call_hook(const HookHandle& hook, std::string input_json, std::string scope,
+                              const CallLimits& limits) {
+  ConnectorHandle owner;  // what invoke() reads: the plugin, for messages
+  owner.name = hook.name;
+  owner.plugin = hook.plugin;
+  CallSettings settings;
+  settings.limits = limits;
+  auto state = std::make_shared<CallState>();
+  state->inputs.push_back(std::move(input_json));
+  auto invoke_fn = hook.invoke;
+  CallWorker worker;
+  auto r = invoke(
+      worker, owner, scope, settings, CallKind::kImportSubmit, state,
+      [invoke_fn](CallState& s) { return invoke_fn(&s.call, str(s.inputs[0])); }, "hook");
+  if (worker.abandoned()) keep_loaded(owner);
+  return r;
+}
+
 }  // namespace sluice::host

@@ -173,4 +173,9 @@ class RemoteConnection : public RemoteHandle<sluice_connection> {
                                                         std::string scope);
 };
 
+// 1.1: runs a native hook on `input_json` under the submit deadline; its result text (what the
+// JavaScript hook would return). `scope` names it in logs and errors ("hook preMap dropTests").
+Result<std::string> call_hook(const HookHandle& hook, std::string input_json, std::string scope,
+                              const CallLimits& limits = {});
+
 }  // namespace sluice::host

@@ -44,6 +44,14 @@ struct ConnectorHandle {
 // "export, import, lookup" for a set of SLUICE_CAP_* bits; "none" for none.
 std::string capability_names(uint32_t capabilities);
 
+// since 1.1: a native hook the plugin exports (plugin.h's sluice_hook_descriptor).
+struct HookHandle {
+  std::string name;
+  std::string kind;  // SLUICE_HOOK_*
+  sluice_status (*invoke)(sluice_call*, sluice_str) = nullptr;
+  const LoadedPlugin* plugin = nullptr;
+};
+
 struct LoadedPlugin {
   std::filesystem::path file;
   std::string id;
@@ -55,6 +63,7 @@ struct LoadedPlugin {
   uint32_t abi_minor = 0;    // the minor the plugin requires
   uint32_t built_minor = 0;  // the minor it was built against (1.1 descriptors; else abi_minor)
   std::vector<ConnectorHandle> connectors;
+  std::vector<HookHandle> hooks;       // since 1.1
   boost::dll::shared_library library;  // keeps the code mapped
 };
 

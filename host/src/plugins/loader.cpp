@@ -297,7 +297,23 @@ Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
     }
     plugin->connectors.push_back(std::move(h));
   }
+  if (SLUICE_HAS_FIELD(d, sluice_plugin_descriptor, hooks) && d->hook_count > 0) {
+    if (d->hooks == nullptr) {
+      return refuse(library, fmt::format("declares {} hooks but no hook table", d->hook_count));
+    }
+    for (uint32_t i = 0; i < d->hook_count; ++i) {
+      const sluice_hook_descriptor& k = d->hooks[i];
+      if (k.struct_size < sizeof(sluice_hook_descriptor) || k.name == nullptr ||
+          k.kind == nullptr || k.invoke == nullptr) {
+        return refuse(library, fmt::format("expected hook {} to have a name, a kind and a "
+                                           "function",
+                                           i));
+      }
+      plugin->hooks.push_back(HookHandle{k.name, k.kind, k.invoke, nullptr});
+    }
+  }
   for (auto& h : plugin->connectors) h.plugin = plugin.get();
+  for (auto& h : plugin->hooks) h.plugin = plugin.get();
   return plugin;
 }
 

@@ -188,6 +188,17 @@ class V11Connector : public sluice::Connector {
   }
 };
 
+// A preSavePage hook that drops the records whose "test" is true.
+sluice::Result<json::value> drop_tests(sluice::Context&, const json::object& input) {
+  json::array kept;
+  for (const auto& record : input.at("data").as_array()) {
+    const json::value* test = record.as_object().if_contains("test");
+    if (test == nullptr || !test->is_bool() || !test->as_bool()) kept.push_back(record);
+  }
+  return json::value(json::object{{"data", std::move(kept)}});
+}
+SLUICE_HOOK(SLUICE_HOOK_PRE_SAVE_PAGE, "dropTests", drop_tests)
+
 }  // namespace
 
 SLUICE_PLUGIN("v11", "1.1.0", "uses every ABI 1.1 call", V11Connector)
