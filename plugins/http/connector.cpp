@@ -13,6 +13,8 @@ ConnectorInfo HttpConnector::describe() const {
   info.kind = ConnectorKind::kUniversal;
   info.connection_type = "http";
   info.label = "HTTP";
+  // support::http::Client is safe from several threads; readers and writers share it.
+  info.thread_safe_connection = true;
   info.connection = connection_schema();
   info.export_settings = export_schema();
   info.import_settings = import_schema();

@@ -28,4 +28,45 @@ Result<std::unique_ptr<ImportWriter>> Connector::open_import(Context&, Connectio
                     "connector '" + describe().name + "' does not support imports");
 }
 
+Result<std::unique_ptr<Lookup>> Connector::open_lookup(Context&, Connection&,
+                                                       const boost::json::object&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support lookups");
+}
+
+Result<std::unique_ptr<Listener>> Connector::open_listener(Context&, Connection&,
+                                                           const boost::json::object&) {
+  return make_error(Status::kUnsupported,
+                    "connector '" + describe().name + "' does not support listeners");
+}
+
+Result<void> ExportReader::page_committed(Context&, const boost::json::value&) { return {}; }
+
+Result<void> ImportWriter::finish(Context&) { return {}; }
+
+Result<FileInfo> ExportReader::next_file(Context&, ByteSink&) {
+  return make_error(Status::kUnsupported, "this export does not transfer files");
+}
+
+Result<RecordResult> ImportWriter::put_file(Context&, const boost::json::object&, ByteSource&) {
+  return make_error(Status::kUnsupported, "this import does not transfer files");
+}
+
+Result<void> ByteSink::write(std::string_view chunk) {
+  const sluice_status status = sink_->write(
+      sink_->context, sluice_bytes{reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
+  if (status == SLUICE_OK) return {};
+  return make_error(static_cast<Status>(status), "the host stopped taking the file");
+}
+
+Result<size_t> ByteSource::read(char* buffer, size_t capacity) {
+  size_t got = 0;
+  const sluice_status status =
+      source_->read(source_->context, reinterpret_cast<uint8_t*>(buffer), capacity, &got);
+  if (status != SLUICE_OK) {
+    return make_error(static_cast<Status>(status), "the host could not read the file further");
+  }
+  return got;
+}
+
 }  // namespace sluice

@@ -1,10 +1,53 @@
 #include "sluice/context.hpp"
 
+#include <string>
+
+#include <boost/json/serialize.hpp>
+
 namespace sluice {
+
+namespace {
+
+sluice_str to_str(std::string_view text) { return sluice_str{text.data(), text.size()}; }
+
+}  // namespace
 
 void Context::log(LogLevel level, std::string_view message) const noexcept {
   if (host_ != nullptr && host_->log != nullptr) {
-    host_->log(call_, static_cast<int32_t>(level), sluice_str{message.data(), message.size()});
+    host_->log(call_, static_cast<int32_t>(level), to_str(message));
+  }
+}
+
+void Context::warn(std::string_view message) const noexcept {
+  if (host_ == nullptr) return;
+  if (SLUICE_HAS_FIELD(host_, sluice_host_api, warn) && host_->warn != nullptr) {
+    host_->warn(call_, to_str(message));
+  } else {
+    log(LogLevel::kWarn, message);
+  }
+}
+
+void Context::counter(std::string_view name, const boost::json::object& labels,
+                      double value) const noexcept {
+  metric(SLUICE_METRIC_COUNTER, name, labels, value);
+}
+
+void Context::gauge(std::string_view name, const boost::json::object& labels,
+                    double value) const noexcept {
+  metric(SLUICE_METRIC_GAUGE, name, labels, value);
+}
+
+void Context::metric(int32_t kind, std::string_view name, const boost::json::object& labels,
+                     double value) const noexcept {
+  if (host_ == nullptr || !SLUICE_HAS_FIELD(host_, sluice_host_api, metric) ||
+      host_->metric == nullptr) {
+    return;
+  }
+  try {
+    const std::string text = labels.empty() ? std::string() : boost::json::serialize(labels);
+    host_->metric(call_, kind, to_str(name), to_str(text), value);
+  } catch (...) {
+    // No memory for the labels: the sample is dropped.
   }
 }
 

@@ -1,5 +1,7 @@
 #include "sluice/detail/shims.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 
+#include "sluice/hooks.hpp"
 #include "sluice/version.hpp"
 
 namespace sluice::detail {
@@ -37,15 +40,32 @@ PluginState& state() {
   return instance;
 }
 
+// Hooks registered by SLUICE_HOOK (static initialisers, before the entry function runs).
+std::vector<sluice_hook_descriptor>& hooks() {
+  static std::vector<sluice_hook_descriptor> instance;
+  return instance;
+}
+
 struct ConnectionBox {
   std::unique_ptr<Connection> connection;
 };
 struct ExportBox {
   std::unique_ptr<ExportReader> reader;
+  std::unique_ptr<RunContext> run;  // null when a 1.0 host opened it
 };
 struct ImportBox {
   std::unique_ptr<ImportWriter> writer;
 };
+struct LookupBox {
+  std::unique_ptr<Lookup> lookup;
+};
+struct ListenerBox {
+  std::unique_ptr<Listener> listener;
+};
+
+// The size of the 1.0 host table: what the SDK needs at least.
+constexpr size_t kHostApi10Size =
+    offsetof(sluice_host_api, set_retry_after) + sizeof(sluice_host_api::set_retry_after);
 
 sluice_str to_str(std::string_view text) { return sluice_str{text.data(), text.size()}; }
 
@@ -147,10 +167,11 @@ const sluice_plugin_descriptor* describe_plugin(
     std::initializer_list<ConnectorSlot> slots) noexcept {
   try {
     PluginState& s = state();
-    if (host == nullptr || host->struct_size < sizeof(sluice_host_api)) return nullptr;
+    if (host == nullptr || host->struct_size < kHostApi10Size) return nullptr;
     s.host = host;
     if (s.described) return &s.descriptor;
     s.plugin_id = meta.id;
+    uint32_t required_minor = 0;
     for (const ConnectorSlot& slot : slots) {
       ConnectorInfo info = slot.connector->describe();
       sluice_connector_descriptor d{};
@@ -164,12 +185,21 @@ const sluice_plugin_descriptor* describe_plugin(
       d.export_schema = s.keep(json::serialize(info.export_settings.to_json()));
       d.import_schema = s.keep(json::serialize(info.import_settings.to_json()));
       d.api = slot.api;
+      d.capabilities = slot.capabilities | (info.file_transfer ? SLUICE_CAP_FILE_TRANSFER : 0u);
+      d.threading = info.thread_safe_connection ? SLUICE_THREAD_SAFE_CONNECTION : 0u;
+      d.listener_schema = (slot.capabilities & SLUICE_CAP_LISTENER) != 0
+                              ? s.keep(json::serialize(info.listener_settings.to_json()))
+                              : "";
+      required_minor = std::max({required_minor, slot.requires_minor, info.requires_minor});
       s.connectors.push_back(d);
     }
     sluice_plugin_descriptor& p = s.descriptor;
     p.struct_size = sizeof(sluice_plugin_descriptor);
     p.abi_major = SLUICE_ABI_VERSION_MAJOR;
-    p.abi_minor = SLUICE_ABI_VERSION_MINOR;
+    p.abi_minor = required_minor;
+    p.built_minor = SLUICE_ABI_VERSION_MINOR;
+    p.hook_count = static_cast<uint32_t>(hooks().size());
+    p.hooks = hooks().empty() ? nullptr : hooks().data();
     p.id = s.keep(meta.id);
     p.version = s.keep(meta.version);
     p.sdk_version = SLUICE_SDK_VERSION;
@@ -215,34 +245,112 @@ void connection_close(sluice_connection* connection) noexcept {
   delete reinterpret_cast<ConnectionBox*>(connection);
 }
 
+namespace {
+
+Result<std::unique_ptr<RunContext>> parse_run(sluice_str run_json) {
+  auto doc = parse_object(run_json, "an export run context");
+  if (!doc) return doc.error();
+  auto run = std::make_unique<RunContext>();
+  auto text = [&](std::string_view key) {
+    const json::value* v = doc->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  if (std::string type = text("type"); !type.empty()) run->type = std::move(type);
+  if (const json::value* last = doc->if_contains("lastExportDateTime")) {
+    run->last_export_date_time = *last;
+  }
+  run->current_export_date_time = text("currentExportDateTime");
+  run->job_id = text("jobId");
+  if (const json::value* test = doc->if_contains("test"); test != nullptr && test->is_object()) {
+    if (const json::value* limit = test->get_object().if_contains("limit");
+        limit != nullptr && limit->is_number()) {
+      run->test_limit = limit->to_number<int64_t>();
+    }
+  }
+  if (const json::value* settings = doc->if_contains("settings");
+      settings != nullptr && settings->is_object()) {
+    run->settings = settings->get_object();
+  }
+  if (const json::value* mode = doc->if_contains("testMode"); mode != nullptr && mode->is_bool()) {
+    run->test_mode = mode->get_bool();
+  }
+  return run;
+}
+
+sluice_status open_export_box(Connector& connector, sluice_call* call,
+                              sluice_connection* connection, sluice_str export_json,
+                              sluice_str state_json, const sluice_str* run_json,
+                              sluice_export** out) {
+  *out = nullptr;
+  auto doc = parse_object(export_json, "an export");
+  if (!doc) return report(call, doc.error());
+  json::value checkpoint;
+  if (state_json.len > 0) {
+    auto parsed = parse_json(state_json, "an export state");
+    if (!parsed) return report(call, parsed.error());
+    checkpoint = std::move(*parsed);
+  }
+  std::unique_ptr<RunContext> run;
+  if (run_json != nullptr) {
+    auto parsed = parse_run(*run_json);
+    if (!parsed) return report(call, parsed.error());
+    run = std::move(*parsed);
+  }
+  Context context(state().host, call, run.get());
+  auto opened = connector.open_export(
+      context, *reinterpret_cast<ConnectionBox*>(connection)->connection, *doc, checkpoint);
+  if (!opened) return report(call, opened.error());
+  *out = reinterpret_cast<sluice_export*>(new ExportBox{std::move(*opened), std::move(run)});
+  return SLUICE_OK;
+}
+
+}  // namespace
+
 sluice_status export_open(Connector& connector, sluice_call* call, sluice_connection* connection,
                           sluice_str export_json, sluice_str state_json,
                           sluice_export** out) noexcept {
   try {
-    *out = nullptr;
-    auto doc = parse_object(export_json, "an export");
-    if (!doc) return report(call, doc.error());
-    json::value checkpoint;
-    if (state_json.len > 0) {
-      auto parsed = parse_json(state_json, "an export state");
-      if (!parsed) return report(call, parsed.error());
-      checkpoint = std::move(*parsed);
-    }
-    Context context(state().host, call);
-    auto opened = connector.open_export(
-        context, *reinterpret_cast<ConnectionBox*>(connection)->connection, *doc, checkpoint);
-    if (!opened) return report(call, opened.error());
-    *out = reinterpret_cast<sluice_export*>(new ExportBox{std::move(*opened)});
-    return SLUICE_OK;
+    return open_export_box(connector, call, connection, export_json, state_json, nullptr, out);
   } catch (...) {
     return report_exception(call, "export_open");
   }
 }
 
+sluice_status export_open_run(Connector& connector, sluice_call* call,
+                              sluice_connection* connection, sluice_str export_json,
+                              sluice_str state_json, sluice_str run_json,
+                              sluice_export** out) noexcept {
+  try {
+    return open_export_box(connector, call, connection, export_json, state_json, &run_json, out);
+  } catch (...) {
+    return report_exception(call, "export_open");
+  }
+}
+
+sluice_status export_page_committed(sluice_call* call, sluice_export* exp,
+                                    sluice_str state_json) noexcept {
+  try {
+    json::value page_state;
+    if (state_json.len > 0) {
+      auto parsed = parse_json(state_json, "a page state");
+      if (!parsed) return report(call, parsed.error());
+      page_state = std::move(*parsed);
+    }
+    ExportBox* box = reinterpret_cast<ExportBox*>(exp);
+    Context context(state().host, call, box->run.get());
+    auto done = box->reader->page_committed(context, page_state);
+    if (!done) return report(call, done.error());
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "export_page_committed");
+  }
+}
+
 sluice_status export_next_page(sluice_call* call, sluice_export* exp) noexcept {
   try {
-    Context context(state().host, call);
-    auto page = reinterpret_cast<ExportBox*>(exp)->reader->next_page(context);
+    ExportBox* box = reinterpret_cast<ExportBox*>(exp);
+    Context context(state().host, call, box->run.get());
+    auto page = box->reader->next_page(context);
     if (!page) return report(call, page.error());
     // Written piecewise: putting the records into a json::object would copy them out of the
     // arena the connector parsed them into.
@@ -316,5 +424,185 @@ sluice_status import_submit(sluice_call* call, sluice_import* imp, sluice_str pa
 }
 
 void import_close(sluice_import* imp) noexcept { delete reinterpret_cast<ImportBox*>(imp); }
+
+sluice_status import_finish(sluice_call* call, sluice_import* imp) noexcept {
+  try {
+    Context context(state().host, call);
+    auto done = reinterpret_cast<ImportBox*>(imp)->writer->finish(context);
+    if (!done) return report(call, done.error());
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "import_finish");
+  }
+}
+
+sluice_status lookup_open(Connector& connector, sluice_call* call, sluice_connection* connection,
+                          sluice_str export_json, sluice_lookup** out) noexcept {
+  try {
+    *out = nullptr;
+    auto doc = parse_object(export_json, "a lookup export");
+    if (!doc) return report(call, doc.error());
+    Context context(state().host, call);
+    auto opened = connector.open_lookup(
+        context, *reinterpret_cast<ConnectionBox*>(connection)->connection, *doc);
+    if (!opened) return report(call, opened.error());
+    *out = reinterpret_cast<sluice_lookup*>(new LookupBox{std::move(*opened)});
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "lookup_open");
+  }
+}
+
+sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str page_json) noexcept {
+  try {
+    json::monotonic_resource arena;
+    json::error_code ec;
+    json::value page = json::parse(std::string_view(page_json.ptr, page_json.len), ec, &arena);
+    if (ec || !page.is_array()) {
+      return report(call, make_error(Status::kInternal,
+                                     "the host passed a page that is not a JSON array of records"));
+    }
+    const json::array& records = page.as_array();
+    Context context(state().host, call);
+    auto results = reinterpret_cast<LookupBox*>(lookup)->lookup->lookup(context, records);
+    if (!results) return report(call, results.error());
+    if (results->size() != records.size()) {
+      return report(call, make_error(Status::kInternal,
+                                     "plugin '" + state().plugin_id + "' returned " +
+                                         std::to_string(results->size()) + " results for " +
+                                         std::to_string(records.size()) +
+                                         " records; a lookup must return one result per record"));
+    }
+    json::array out;
+    out.reserve(results->size());
+    for (const LookupResult& r : *results) {
+      if (r.errors.empty()) {
+        out.push_back(json::object{{"data", r.data}});
+        continue;
+      }
+      json::array errors;
+      for (const auto& e : r.errors) errors.push_back({{"code", e.code}, {"message", e.message}});
+      out.push_back(json::object{{"errors", std::move(errors)}});
+    }
+    set_result(call, json::serialize(out));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "lookup_page");
+  }
+}
+
+void lookup_close(sluice_lookup* lookup) noexcept { delete reinterpret_cast<LookupBox*>(lookup); }
+
+sluice_status listener_open(Connector& connector, sluice_call* call, sluice_connection* connection,
+                            sluice_str listener_json, sluice_listener** out) noexcept {
+  try {
+    *out = nullptr;
+    auto doc = parse_object(listener_json, "a listener");
+    if (!doc) return report(call, doc.error());
+    Context context(state().host, call);
+    auto opened = connector.open_listener(
+        context, *reinterpret_cast<ConnectionBox*>(connection)->connection, *doc);
+    if (!opened) return report(call, opened.error());
+    *out = reinterpret_cast<sluice_listener*>(new ListenerBox{std::move(*opened)});
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "listener_open");
+  }
+}
+
+sluice_status listener_request(sluice_call* call, sluice_listener* listener,
+                               const sluice_http_request* request) noexcept {
+  try {
+    auto view = [](sluice_str t) { return std::string_view(t.ptr, t.len); };
+    HttpRequest r;
+    r.method = view(request->method);
+    r.path = view(request->path);
+    r.query = view(request->query);
+    if (request->headers_json.len > 0) {
+      auto headers = parse_object(request->headers_json, "request headers");
+      if (!headers) return report(call, headers.error());
+      r.headers = std::move(*headers);
+    }
+    r.body = std::string_view(reinterpret_cast<const char*>(request->body.ptr), request->body.len);
+    Context context(state().host, call);
+    auto response = reinterpret_cast<ListenerBox*>(listener)->listener->handle(context, r);
+    if (!response) return report(call, response.error());
+    json::object out{{"response", json::object{{"statusCode", response->status_code},
+                                               {"headers", response->headers}}}};
+    if (!response->records.empty()) out["records"] = response->records;
+    set_result(call, json::serialize(out));
+    const sluice_host_api* host = state().host;
+    if (!response->body.empty() && SLUICE_HAS_FIELD(host, sluice_host_api, set_result_bytes) &&
+        host->set_result_bytes != nullptr) {
+      host->set_result_bytes(call,
+                             sluice_bytes{reinterpret_cast<const uint8_t*>(response->body.data()),
+                                          response->body.size()});
+    }
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "listener_request");
+  }
+}
+
+void listener_close(sluice_listener* listener) noexcept {
+  delete reinterpret_cast<ListenerBox*>(listener);
+}
+
+sluice_status export_next_file(sluice_call* call, sluice_export* exp,
+                               const sluice_byte_sink* sink) noexcept {
+  try {
+    ExportBox* box = reinterpret_cast<ExportBox*>(exp);
+    Context context(state().host, call, box->run.get());
+    ByteSink bytes(sink);
+    auto info = box->reader->next_file(context, bytes);
+    if (!info) return report(call, info.error());
+    set_result(call, json::serialize(json::object{
+                         {"name", info->name}, {"size", info->size}, {"done", info->done}}));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "export_next_file");
+  }
+}
+
+sluice_status import_put_file(sluice_call* call, sluice_import* imp, sluice_str meta_json,
+                              const sluice_byte_source* source) noexcept {
+  try {
+    auto meta = parse_object(meta_json, "file metadata");
+    if (!meta) return report(call, meta.error());
+    Context context(state().host, call);
+    ByteSource bytes(source);
+    auto result = reinterpret_cast<ImportBox*>(imp)->writer->put_file(context, *meta, bytes);
+    if (!result) return report(call, result.error());
+    std::string out;
+    append_result(out, *result);
+    set_result(call, out);
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "import_put_file");
+  }
+}
+
+HookRegistration::HookRegistration(const char* kind, const char* name,
+                                   sluice_status (*invoke)(sluice_call*, sluice_str)) noexcept {
+  try {
+    hooks().push_back(sluice_hook_descriptor{sizeof(sluice_hook_descriptor), name, kind, invoke});
+  } catch (...) {
+    // No memory at load time: the hook is not offered.
+  }
+}
+
+sluice_status run_hook(HookFunction function, sluice_call* call, sluice_str input_json) noexcept {
+  try {
+    auto input = parse_object(input_json, "a hook's input");
+    if (!input) return report(call, input.error());
+    Context context(state().host, call);
+    auto output = function(context, *input);
+    if (!output) return report(call, output.error());
+    set_result(call, json::serialize(*output));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "a native hook");
+  }
+}
 
 }  // namespace sluice::detail

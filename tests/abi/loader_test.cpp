@@ -77,10 +77,12 @@ TEST(Loader, RefusesADescriptorThatIsTooSmall) {
   EXPECT_THAT(m, HasSubstr("found struct_size 8"));
 }
 
-TEST(Loader, RefusesAPluginBuiltForANewerMinorVersion) {
+TEST(Loader, RefusesAPluginThatRequiresANewerMinorVersion) {
   const std::string m = refusal(plugin_file("newer_minor"));
-  EXPECT_THAT(m, HasSubstr(fmt::format("expected ABI 1.{} or older, found 1.{}; upgrade the host",
-                                       SLUICE_ABI_VERSION_MINOR, SLUICE_ABI_VERSION_MINOR + 7)));
+  EXPECT_THAT(m,
+              HasSubstr(fmt::format("expected a plugin that requires ABI 1.{} or older (this "
+                                    "host's), found one that requires ABI 1.{}; upgrade the host",
+                                    SLUICE_ABI_VERSION_MINOR, SLUICE_ABI_VERSION_MINOR + 7)));
 }
 
 TEST(Loader, RefusesAnEntryThatReturnsNoDescriptor) {

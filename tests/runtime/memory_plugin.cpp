@@ -1,12 +1,15 @@
 // A test connector that makes and takes records in memory, with knobs for faults and a call log,
 // so the runtime's ordering, counting and cancellation can be specified exactly.
 //
-// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, log, resumable (page
+// Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, transientOnPage and
+// transientTimes (that page fails kTransient that many times, staying where it was), logLevels
+// (each page logs a debug, an info and a warn line through the host), log, resumable (page
 // states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
 // (a page holding that id blocks its submit for up to 60 s, deaf to cancellation).
-// The log has one line per export page ("E <prefix> page <n>") and per import call
+// The log has one line per export page ("E <prefix> page <n>"), per committed page
+// ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
 // Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
 // of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
@@ -28,6 +31,7 @@
 namespace {
 
 namespace json = boost::json;
+using sluice::RunContext;
 
 int64_t int_at(const json::object& doc, std::string_view path, int64_t fallback) {
   const json::value* v = sluice::find_path(doc, path);
@@ -89,12 +93,15 @@ class MemoryExport : public sluice::ExportReader {
         pages_of_(int_at(doc, "memory.pagesOf", 10)),
         delay_ms_(int_at(doc, "memory.delayMs", 0)),
         fail_on_page_(int_at(doc, "memory.failOnPage", 0)),
+        transient_on_page_(int_at(doc, "memory.transientOnPage", 0)),
+        transient_times_(int_at(doc, "memory.transientTimes", 0)),
         prefix_(string_at(doc, "memory.prefix")),
         log_(string_at(doc, "memory.log")),
         record_bytes_(int_at(doc, "memory.recordBytes", 0)),
         stall_(flag_at(doc, "memory.stall")),
         wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
-        stall_close_(flag_at(doc, "memory.stallClose")) {
+        stall_close_(flag_at(doc, "memory.stallClose")),
+        log_levels_(flag_at(doc, "memory.logLevels")) {
     if (auto* r = sluice::find_path(doc, "memory.resumable"); r && r->is_bool())
       resumable_ = r->as_bool();
     if (const json::object* o = state.if_object(); o && o->contains("resume")) {
@@ -105,6 +112,13 @@ class MemoryExport : public sluice::ExportReader {
     if (stall_close_) stall();
   }
 
+  sluice::Result<void> page_committed(sluice::Context& context, const json::value& state) override {
+    const RunContext* run = context.run();
+    append_log(log_, "C " + prefix_ + " " + json::serialize(state) + " " +
+                         (run != nullptr ? run->type + " " + run->job_id : "no run"));
+    return {};
+  }
+
   sluice::Result<sluice::Page> next_page(sluice::Context& context) override {
     ++page_;
     if (stall_) stall();
@@ -113,11 +127,24 @@ class MemoryExport : public sluice::ExportReader {
     }
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (context.cancelled()) return sluice::make_error(sluice::Status::kCancelled, "cancelled");
+    if (page_ == transient_on_page_ && transient_times_ > 0) {
+      --transient_times_;
+      append_log(log_, "T " + prefix_ + " page " + std::to_string(page_));
+      --page_;  // the next call returns the same page
+      return sluice::make_error(
+          sluice::Status::kTransient,
+          "memory export: injected transient failure on page " + std::to_string(page_ + 1));
+    }
     if (page_ == fail_on_page_) {
       return sluice::make_error(sluice::Status::kRemoteError,
                                 "memory export: injected failure on page " + std::to_string(page_));
     }
     append_log(log_, "E " + prefix_ + " page " + std::to_string(page_));
+    if (log_levels_) {
+      context.log(sluice::LogLevel::kDebug, "memory export: page " + std::to_string(page_));
+      context.log(sluice::LogLevel::kInfo, "memory export: page " + std::to_string(page_));
+      context.warn("memory export: a warning on page " + std::to_string(page_));
+    }
     sluice::Page page;
     for (int64_t i = 0; i < pages_of_ && next_ <= count_; ++i, ++next_) {
       json::object record{{"id", prefix_ + std::to_string(next_)}, {"n", next_}};
@@ -134,10 +161,10 @@ class MemoryExport : public sluice::ExportReader {
   }
 
  private:
-  int64_t count_, pages_of_, delay_ms_, fail_on_page_;
+  int64_t count_, pages_of_, delay_ms_, fail_on_page_, transient_on_page_, transient_times_;
   std::string prefix_, log_;
   int64_t record_bytes_;
-  bool stall_, wait_for_cancel_, stall_close_;
+  bool stall_, wait_for_cancel_, stall_close_, log_levels_;
   bool resumable_ = false;
   int64_t page_ = 0, next_ = 1;
 };
@@ -176,8 +203,10 @@ class MemoryImport : public sluice::ImportWriter {
         std::this_thread::sleep_for(std::chrono::seconds(60));
       }
       if (id == fail_with_) {
-        return sluice::make_error(sluice::Status::kTransient,
-                                  "memory import: injected page failure at " + id);
+        sluice::Error error = sluice::make_error(
+            sluice::Status::kTransient, "memory import: injected page failure at " + id);
+        error.details = json::object{{"failedAt", id}};
+        return error;
       }
       sluice::RecordResult result;
       if (std::find(reject_.begin(), reject_.end(), id) != reject_.end()) {
@@ -205,11 +234,17 @@ class MemoryConnector : public sluice::Connector {
     info.name = "memory";
     info.connection_type = "memory";
     info.label = "In-memory test connector";
+    // Its objects share nothing unsynchronised; the limits tests call a connection while one of
+    // its exports is stuck.
+    info.thread_safe_connection = true;
     info.export_settings.integer("memory.count").default_value(10);
     info.export_settings.boolean("memory.resumable");
     info.export_settings.integer("memory.pagesOf");
     info.export_settings.integer("memory.delayMs");
     info.export_settings.integer("memory.failOnPage");
+    info.export_settings.integer("memory.transientOnPage");
+    info.export_settings.boolean("memory.logLevels");
+    info.export_settings.integer("memory.transientTimes");
     info.export_settings.string("memory.prefix");
     info.export_settings.string("memory.log");
     info.import_settings.string("memory.name");

@@ -219,6 +219,118 @@ TEST_F(Runtime, AnExportFailureFailsTheJobAndKeepsCountsConsistent) {
   EXPECT_TRUE(state->is_null()) << "state must not advance when the job fails";
 }
 
+TEST_F(Runtime, ATransientExportFailureIsRetriedAndTheJobCompletesWithEveryRecordOnce) {
+  put_export("e",
+             {{"count", 30},
+              {"pagesOf", 10},
+              {"prefix", "R"},
+              {"transientOnPage", 2},
+              {"transientTimes", 2}},
+             10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  RunOptions options;
+  options.export_backoff = std::chrono::milliseconds(1);
+  const Job job = run("f", options);
+  EXPECT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(job.num_export, 30);
+  EXPECT_EQ(job.num_success, 30);
+  EXPECT_EQ(imported()["i"],
+            (std::vector<std::string>{ids("R", 1, 10), ids("R", 11, 20), ids("R", 21, 30)}));
+  const auto lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "T R page 2"), 2);
+}
+
+TEST_F(Runtime, ATransientExportFailureThatOutlastsTheRetriesFailsTheJobSayingHowOften) {
+  put_export("e",
+             {{"count", 30},
+              {"pagesOf", 10},
+              {"prefix", "R"},
+              {"transientOnPage", 2},
+              {"transientTimes", 100}},
+             10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  RunOptions options;
+  options.export_backoff = std::chrono::milliseconds(1);
+  options.export_retries = 3;
+  const Job job = run("f", options);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_THAT(job.message,
+              ::testing::StartsWith("export e failed: memory export: injected transient failure "
+                                    "on page 2 (failed 4 times in a row; the host retried it 3 "
+                                    "times). What is known: 10 records confirmed"));
+  EXPECT_EQ(job.num_export, 10);
+  EXPECT_EQ(job.num_success, 10);
+  expect_identity(job);
+  const auto lines = log_lines();
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "T R page 2"), 4);
+}
+
+TEST_F(Runtime, ATransientImportFailureFailsThatPagesRecordsAndTheJobGoesOn) {
+  put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+  put_import("i", {{"failPageWith", "R15"}});
+  put_flow("f", {"e"}, {"i"});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(job.num_export, 30);
+  EXPECT_EQ(job.num_success, 20);
+  EXPECT_EQ(job.num_error, 10);
+  expect_identity(job);
+  auto errors = store_->list_errors("f", 100);
+  ASSERT_TRUE(errors);
+  ASSERT_EQ(errors->size(), 10u);
+  for (const auto& e : *errors) {
+    EXPECT_EQ(e.details, json::parse(R"({"failedAt":"R15"})")) << "set_error's details are kept";
+    EXPECT_EQ(e.to_json().at("details"), e.details) << "and shown by `sluice errors --json`";
+  }
+}
+
+TEST_F(Runtime, EachExportPageIsCommittedAfterItsRecordsReachedEveryProcessorInPageOrder) {
+  put_export("e", {{"count", 5}, {"pagesOf", 2}, {"prefix", "A"}}, 1);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  std::vector<std::string> seen;
+  for (const auto& line : log_lines()) {
+    if (line[0] != 'E') seen.push_back(line);
+  }
+  const std::string run = " all " + job.id;
+  EXPECT_EQ(seen, (std::vector<std::string>{"I x A1", "I x A2", R"(C A {"last":2})" + run, "I x A3",
+                                            "I x A4", R"(C A {"last":4})" + run, "I x A5",
+                                            R"(C A {"last":5})" + run}));
+}
+
+TEST_F(Runtime, WhatAPluginLogsIsStoredInTheJobsLogWithLevelAndStepAndHandedOnLive) {
+  put_export("e", {{"count", 4}, {"pagesOf", 2}, {"prefix", "A"}, {"logLevels", true}}, 2);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  std::vector<std::string> live;
+  RunOptions options;
+  options.on_log = [&](const host::JobLogLine& line) {
+    live.push_back(line.level + " [" + line.step + "] " + line.message);
+  };
+  const Job job = run("f", options);
+  ASSERT_EQ(job.status, "completed") << job.message;
+  const std::vector<std::string> expected = {"debug [export e] memory export: page 1",
+                                             "info [export e] memory export: page 1",
+                                             "warn [export e] memory export: a warning on page 1",
+                                             "debug [export e] memory export: page 2",
+                                             "info [export e] memory export: page 2",
+                                             "warn [export e] memory export: a warning on page 2"};
+  EXPECT_EQ(live, expected);
+  auto stored = store_->get_job_log(job.id, 100);
+  ASSERT_TRUE(stored) << stored.error().message;
+  std::vector<std::string> lines;
+  for (const auto& line : *stored) {
+    EXPECT_EQ(line.job_id, job.id);
+    EXPECT_FALSE(line.at.empty());
+    lines.push_back(line.level + " [" + line.step + "] " + line.message);
+  }
+  EXPECT_EQ(lines, expected);
+}
+
 TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {
   put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
   put_import("i", {{"authFail", true}});

@@ -148,7 +148,8 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
   }
 }
 
-int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bool resume) {
+int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bool resume,
+        bool verbose) {
   std::atomic<bool> cancel{false};
   auto store = env.open_store();
   if (!store) return kExitFailure;
@@ -168,6 +169,13 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
     return kExitFailure;
   }
   options.limits = *limits;
+  // Plugins' log lines: warn and error always to stderr, info and debug with -v; all of them
+  // are in the job's log (`sluice jobs log JOB`).
+  options.on_log = [&, verbose](const host::JobLogLine& line) {
+    if (!verbose && line.level != "warn" && line.level != "error") return;
+    if (live) std::cerr << "\r" << std::string(72, ' ') << "\r";
+    std::cerr << line.level << " [" << line.step << "] " << line.message << '\n';
+  };
   if (live) {
     options.on_progress = [&](const host::Job& job) {
       const auto now = std::chrono::steady_clock::now();
@@ -210,8 +218,10 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
 
 int cmd_flow(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice flow run ID [--resume] [--json] [--quiet]\n"
+      "usage: sluice flow run ID [--resume] [--json] [--quiet] [-v]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
+      "Plugins' warnings and errors go to stderr; with -v their info and debug lines too. All "
+      "of them\nare kept in the job's log: `sluice jobs log JOB`.\n"
       "With --resume, continues the flow's last unfinished job (failed, canceled, or whose "
       "process died)\n"
       "after its last confirmed page instead of starting again.\n"
@@ -222,6 +232,7 @@ int cmd_flow(const Env& env, const Args& args) {
   po::options_description options("options");
   options.add_options()("json", "print the job document instead of a summary")("quiet,q",
                                                                                "no live progress")(
+      "verbose,v", "also print the plugins' info and debug log lines as they come")(
       "resume", "continue the last unfinished job from its last confirmed page")(
       "action", po::value<std::string>()->required(), "what to do: `sluice flow run ID`")(
       "id", po::value<std::string>(), "flow _id");
@@ -235,7 +246,7 @@ int cmd_flow(const Env& env, const Args& args) {
     return kExitUsage;
   }
   return run(env, vm["id"].as<std::string>(), vm.count("json") != 0u, vm.count("quiet") != 0u,
-             vm.count("resume") != 0u);
+             vm.count("resume") != 0u, vm.count("verbose") != 0u);
 }
 
 }  // namespace sluice::cli

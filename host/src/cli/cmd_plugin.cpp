@@ -71,10 +71,17 @@ json::object plugin_json(const host::LoadedPlugin& p, bool with_schemas) {
                    {"type", c.connection_type},
                    {"label", c.label}};
     if (!c.assistant.empty()) o["assistant"] = c.assistant;
+    json::array capabilities;
+    for (uint32_t bit = SLUICE_CAP_EXPORT; bit <= SLUICE_CAP_FILE_TRANSFER; bit <<= 1) {
+      if (c.can(bit)) capabilities.push_back(json::string(host::capability_names(bit)));
+    }
+    o["capabilities"] = std::move(capabilities);
+    o["threadSafeConnection"] = c.thread_safe_connection;
     if (with_schemas) {
       o["connection"] = c.connection_schema;
       o["export"] = c.export_schema;
       o["import"] = c.import_schema;
+      if (c.can(SLUICE_CAP_LISTENER)) o["listener"] = c.listener_schema;
     }
     connectors.push_back(std::move(o));
   }
@@ -141,11 +148,8 @@ int list(const Env& env, bool as_json) {
 json::array examples_json(const host::LoadedPlugin& p) {
   json::array out;
   for (const auto& c : p.connectors) {
-    sluice_connector_descriptor d{};  // what capabilities_of() reads of a 1.0 connector
-    d.struct_size = sizeof(d);
-    d.api = c.api;
-    const auto caps = testing::capabilities_of(d);
-    for (auto& doc : host::example_resources(c, caps.exports, caps.imports))
+    for (auto& doc :
+         host::example_resources(c, c.can(SLUICE_CAP_EXPORT), c.can(SLUICE_CAP_IMPORT)))
       out.push_back(std::move(doc));
   }
   return out;
@@ -173,18 +177,25 @@ int info(const Env& env, const std::string& id, bool as_json, bool example) {
     std::cout << json::serialize(plugin_json(*p, true)) << '\n';
     return kExitOk;
   }
-  std::cout << fmt::format("plugin {} {} — {}\n  file {}\n  ABI {}.{}, SDK {}, built with {}\n",
-                           p->id, p->version, p->description, p->file.string(), p->abi_major,
-                           p->abi_minor, p->sdk_version, p->build_info);
+  std::cout << fmt::format(
+      "plugin {} {} — {}\n  file {}\n  requires ABI {}.{} (built against {}.{}), SDK {}, built "
+      "with {}\n",
+      p->id, p->version, p->description, p->file.string(), p->abi_major, p->abi_minor,
+      p->abi_major, p->built_minor, p->sdk_version, p->build_info);
   for (const auto& c : p->connectors) {
     std::cout << fmt::format(
         "\nconnector {} ({}{}, connection type \"{}\"{})\n", c.name,
         c.label.empty() ? "" : c.label + ", ", c.branded ? "branded" : "universal",
         c.connection_type,
         c.assistant.empty() ? "" : fmt::format(", assistant \"{}\"", c.assistant));
+    std::cout << fmt::format("  capabilities: {}; connection {}\n",
+                             host::capability_names(c.capabilities),
+                             c.thread_safe_connection ? "thread-safe (calls may overlap)"
+                                                      : "not thread-safe (calls serialised)");
     print_settings("Connection settings", c.connection_schema);
     print_settings("Export settings", c.export_schema);
     print_settings("Import settings", c.import_schema);
+    if (c.can(SLUICE_CAP_LISTENER)) print_settings("Listener settings", c.listener_schema);
   }
   return kExitOk;
 }

@@ -81,5 +81,6 @@ int cmd_flow(const Env& env, const Args& args);
 int cmd_errors(const Env& env, const Args& args);
 int cmd_ping(const Env& env, const Args& args);
 int cmd_template(const Env& env, const Args& args);
+int cmd_jobs(const Env& env, const Args& args);
 
 }  // namespace sluice::cli

@@ -23,6 +23,7 @@ commands:
   get KIND [ID]              list or show connections, exports, imports, flows, jobs
   flow run ID                run a flow now, with live progress and a job summary
   errors FLOW                the open errors of a flow, with each record's retry data
+  jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step
   ping CONNECTION            test a stored connection (reachable, credentials accepted)
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
 
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
       {"plugin", cmd_plugin}, {"apply", cmd_apply},   {"get", cmd_get},
       {"flow", cmd_flow},     {"errors", cmd_errors}, {"ping", cmd_ping},
-      {"template", cmd_template}};
+      {"template", cmd_template}, {"jobs", cmd_jobs}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

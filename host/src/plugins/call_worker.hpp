@@ -37,6 +37,16 @@ struct CallState {
   sluice_connection* out_connection = nullptr;
   sluice_export* out_export = nullptr;
   sluice_import* out_import = nullptr;
+  sluice_lookup* out_lookup = nullptr;      // 1.1
+  sluice_listener* out_listener = nullptr;  // 1.1
+  sluice_http_request request{};            // 1.1: listener_request's, borrowing `inputs`
+  // 1.1: the caller's chunk callbacks for file calls, cleared (under chunk_mutex) once the
+  // caller stops waiting, so an abandoned call's later chunks are refused, not delivered.
+  std::mutex chunk_mutex;
+  std::function<sluice_status(sluice_bytes)> on_chunk;
+  std::function<sluice_status(uint8_t*, size_t, size_t*)> on_read;
+  sluice_byte_sink sink{};
+  sluice_byte_source source{};
   sluice_status status = SLUICE_INTERNAL;
   bool threw = false;  // the plugin let an exception escape
 };

@@ -13,11 +13,24 @@
 // A result text over its limit (CallLimits::page_bytes for a page, result_bytes otherwise) is
 // refused before the host copies it, with Status::kInvalidConfig.
 //
-// Each object may be used by one thread at a time.
+// Threading (the contract of sluice/abi/plugin.h): each object may be used by one thread at a
+// time. A connection and the handles opened from it form a family; unless the connector declares
+// its connections thread-safe, every call of the family (closes included) takes the family's
+// lock first, so no two of them run in the plugin at once, whichever threads make them. Waiting
+// for the lock counts against the deadline of the call that waits: a call that cannot get it
+// within its deadline fails naming the deadline, the same as a call that outlives it, but leaves
+// nothing running (the handle is not abandoned). Once a call of the family is abandoned its
+// lock is never released, and every later call of the family fails at once.
+//
+// Calls added in ABI 1.1 are made only when the plugin's function table covers them and fills
+// them (SLUICE_HOST_HAS_CALL); otherwise each wrapper says what it does instead.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -34,6 +47,8 @@ struct CallSettings {
   CallLimits limits;
   // Set when any handle of the family is abandoned: the connection is then not closed.
   std::shared_ptr<std::atomic<bool>> family_abandoned = std::make_shared<std::atomic<bool>>(false);
+  // The family's lock; null when the connector declares its connections thread-safe.
+  std::shared_ptr<std::timed_mutex> family_lock;
 };
 
 // Owns one object a plugin created (a connection, export or import) and closes it exactly once
@@ -64,11 +79,23 @@ class RemoteHandle {
   std::unique_ptr<CallWorker> worker_;
 };
 
+// next_page and page_committed may be called from two threads (the runtime's producer and its
+// main thread); they take turns on the export (plugin.h: calls on one handle never overlap).
 class RemoteExport : public RemoteHandle<sluice_export> {
  public:
   using RemoteHandle::RemoteHandle;
   // The page as JSON text: {"records":[...],"done":bool,"state":...}, at most page_bytes long.
   Result<std::string> next_page();
+  // 1.1: tells the plugin the page whose state is `page_state_json` is durably processed. Does
+  // nothing (successfully) for a plugin without export_page_committed. Deadline: next_page's.
+  Result<void> page_committed(std::string page_state_json);
+  // 1.1 (file transfer): the export's next file, handed to `on_chunk` a chunk at a time on the
+  // call's thread (a failure from it stops the plugin: SLUICE_CANCELLED); returns the plugin's
+  // {"name","size","done"}. Deadline: next_page's, for the whole file.
+  Result<std::string> next_file(std::function<Result<void>(std::string_view)> on_chunk);
+
+ private:
+  std::mutex turn_;
 };
 
 class RemoteImport : public RemoteHandle<sluice_import> {
@@ -77,6 +104,43 @@ class RemoteImport : public RemoteHandle<sluice_import> {
   // `page_json` is a JSON array of records (kept until the call is over, even an abandoned
   // one); returns a JSON array with one result per record.
   Result<std::string> submit(std::string page_json);
+  // 1.1: the end of a run that did not fail; the plugin's optional result text. Does nothing
+  // (successfully, "") for a plugin without import_finish. Deadline: submit's.
+  Result<std::string> finish();
+  // 1.1 (file transfer): the plugin reads one file through `read` (copy up to N bytes into the
+  // buffer, return how many; 0 at the end) on the call's thread. Returns one import_submit
+  // result entry. Deadline: submit's.
+  Result<std::string> put_file(std::string meta_json,
+                               std::function<Result<size_t>(char*, size_t)> read);
+};
+
+// 1.1: an export with isLookup: true, opened as a processor.
+class RemoteLookup : public RemoteHandle<sluice_lookup> {
+ public:
+  using RemoteHandle::RemoteHandle;
+  // `page_json` is a JSON array of records; returns a JSON array with one entry per record,
+  // {"data":[...]} or {"errors":[...]}. Deadline: submit's.
+  Result<std::string> lookup(std::string page_json);
+};
+
+// 1.1: one inbound HTTP request for a listener; the host keeps the texts for the call.
+struct InboundRequest {
+  std::string method, path, query;
+  std::string headers_json;  // {"name":["value",...]} with lower-case names
+  std::string body;          // bytes
+};
+
+struct ListenerReply {
+  std::string json;  // {"response":{"statusCode":..,"headers":{..}},"records":[...]?}
+  std::string body;  // the response body bytes (set_result_bytes), may be empty
+};
+
+// 1.1: a listener (webhook, AS2 inbound).
+class RemoteListener : public RemoteHandle<sluice_listener> {
+ public:
+  using RemoteHandle::RemoteHandle;
+  // Deadline: submit's.
+  Result<ListenerReply> request(InboundRequest request);
 };
 
 class RemoteConnection : public RemoteHandle<sluice_connection> {
@@ -93,10 +157,25 @@ class RemoteConnection : public RemoteHandle<sluice_connection> {
 
   // On success, the plugin's optional message (may be empty).
   Result<std::string> ping();
+  // `run_json` (1.1, may be empty) is the run context of plugin.h's export_open_run, used when
+  // the plugin has that call; otherwise export_open is called without it.
   Result<std::unique_ptr<RemoteExport>> open_export(std::string_view export_json,
-                                                    std::string_view state_json, std::string scope);
+                                                    std::string_view state_json, std::string scope,
+                                                    std::string_view run_json = {});
   Result<std::unique_ptr<RemoteImport>> open_import(std::string_view import_json,
                                                     std::string scope);
+  // 1.1: kUnsupported naming the connector when it has no lookups (no SLUICE_CAP_LOOKUP or no
+  // lookup_open). Deadline: open_export's.
+  Result<std::unique_ptr<RemoteLookup>> open_lookup(std::string_view export_json,
+                                                    std::string scope);
+  // 1.1: the same for listeners. Deadline: open_export's.
+  Result<std::unique_ptr<RemoteListener>> open_listener(std::string_view listener_json,
+                                                        std::string scope);
 };
+
+// 1.1: runs a native hook on `input_json` under the submit deadline; its result text (what the
+// JavaScript hook would return). `scope` names it in logs and errors ("hook preMap dropTests").
+Result<std::string> call_hook(const HookHandle& hook, std::string input_json, std::string scope,
+                              const CallLimits& limits = {});
 
 }  // namespace sluice::host

@@ -1,7 +1,9 @@
 #include "plugins/host_api.hpp"
 
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <utility>
 
 #include "secrets/redactor.hpp"
 
@@ -22,6 +24,16 @@ LogSink& sink() {
               << message << '\n';
   };
   return instance;
+}
+
+std::mutex& metrics_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::map<std::string, double>& metrics_map() {
+  static auto* instance = new std::map<std::string, double>();
+  return *instance;
 }
 
 void do_log(sluice_call* call, int32_t level, sluice_str message) {
@@ -67,12 +79,45 @@ void do_set_retry_after(sluice_call* call, uint32_t milliseconds) {
   if (call != nullptr) call->retry_after_ms = milliseconds;
 }
 
-const sluice_host_api kHostApi = {sizeof(sluice_host_api), &do_log,       &do_is_cancelled,
-                                  &do_set_result,          &do_set_error, &do_set_retry_after};
+void do_warn(sluice_call* call, sluice_str message) { do_log(call, SLUICE_LOG_WARN, message); }
+
+void do_metric(sluice_call*, int32_t kind, sluice_str name, sluice_str labels, double value) {
+  try {
+    std::string key(name.ptr, name.len);
+    if (labels.len > 0) key += redact_secrets(std::string_view(labels.ptr, labels.len));
+    std::lock_guard lock(metrics_mutex());
+    double& slot = metrics_map()[key];
+    slot = kind == SLUICE_METRIC_GAUGE ? value : slot + value;
+  } catch (...) {
+  }
+}
+
+void do_set_result_bytes(sluice_call* call, sluice_bytes bytes) {
+  if (call == nullptr) return;
+  if (bytes.len > call->result_limit) {
+    call->result_bytes.clear();
+    call->result_refused = bytes.len;
+    return;
+  }
+  try {
+    call->result_bytes.assign(reinterpret_cast<const char*>(bytes.ptr), bytes.len);
+  } catch (...) {
+    call->error_message = "out of memory copying a plugin result";
+  }
+}
+
+const sluice_host_api kHostApi = {
+    sizeof(sluice_host_api), &do_log,  &do_is_cancelled, &do_set_result,      &do_set_error,
+    &do_set_retry_after,     &do_warn, &do_metric,       &do_set_result_bytes};
 
 }  // namespace
 
-void set_log_sink(LogSink new_sink) { sink() = std::move(new_sink); }
+LogSink set_log_sink(LogSink new_sink) { return std::exchange(sink(), std::move(new_sink)); }
+
+std::map<std::string, double> metrics_snapshot() {
+  std::lock_guard lock(metrics_mutex());
+  return metrics_map();
+}
 
 const sluice_host_api* host_api() noexcept { return &kHostApi; }
 

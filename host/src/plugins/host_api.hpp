@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "sluice/abi/plugin.h"
@@ -13,6 +14,7 @@
 // The ABI declares sluice_call opaque; this is its only definition.
 struct sluice_call {
   std::string result;
+  std::string result_bytes;  // 1.1: set_result_bytes
   std::string error_message;
   std::string error_details;
   uint32_t retry_after_ms = 0;
@@ -32,9 +34,16 @@ namespace sluice::host {
 // do the error message and details a plugin sets (set_error).
 using LogSink =
     std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
-void set_log_sink(LogSink sink);
+// Returns the sink it replaces.
+LogSink set_log_sink(LogSink sink);
 
-// The table handed to every plugin's entry function; lives for the whole process.
+// The metrics plugins reported (1.1 `metric`), by name followed by its labels JSON (redacted):
+// counters summed, gauges as last set. Kept for the process, for `sluice serve` to expose.
+std::map<std::string, double> metrics_snapshot();
+
+// The table handed to every plugin's entry function; lives for the whole process. 1.1's `warn`
+// goes to the log sink at SLUICE_LOG_WARN.
+
 const sluice_host_api* host_api() noexcept;
 
 }  // namespace sluice::host

@@ -23,12 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kMinDescriptorSize =
-    offsetof(sluice_plugin_descriptor, connectors) + sizeof(const sluice_connector_descriptor*);
-constexpr size_t kMinConnectorSize =
-    offsetof(sluice_connector_descriptor, api) + sizeof(const sluice_connector_api*);
-constexpr size_t kMinApiSize =
-    offsetof(sluice_connector_api, import_close) + sizeof(void (*)(sluice_import*));
+constexpr size_t kMinDescriptorSize = SLUICE_PLUGIN_DESCRIPTOR_SIZE_1_0;
+constexpr size_t kMinConnectorSize = SLUICE_CONNECTOR_DESCRIPTOR_SIZE_1_0;
+constexpr size_t kMinApiSize = SLUICE_CONNECTOR_API_SIZE_1_0;
 
 Error refuse(const fs::path& file, std::string what) {
   return make_error(Status::kInvalidConfig,
@@ -67,6 +64,19 @@ Result<json::object> parse_schema(const fs::path& file, const char* connector, c
 const char* or_empty(const char* s) { return s == nullptr ? "" : s; }
 
 }  // namespace
+
+std::string capability_names(uint32_t capabilities) {
+  std::string out;
+  for (const auto& [bit, name] :
+       {std::pair{SLUICE_CAP_EXPORT, "export"}, std::pair{SLUICE_CAP_IMPORT, "import"},
+        std::pair{SLUICE_CAP_LOOKUP, "lookup"}, std::pair{SLUICE_CAP_LISTENER, "listener"},
+        std::pair{SLUICE_CAP_FILE_TRANSFER, "file transfer"}}) {
+    if ((capabilities & bit) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out.empty() ? "none" : out;
+}
 
 LibraryFile::LibraryFile(LibraryFile&& other) noexcept
     : path_(std::move(other.path_)),
@@ -201,9 +211,12 @@ Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
                                        d->abi_major));
   }
   if (d->abi_minor > SLUICE_ABI_VERSION_MINOR) {
-    return refuse(library, fmt::format("expected ABI {}.{} or older, found {}.{}; upgrade the host",
-                                       SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR,
-                                       d->abi_major, d->abi_minor));
+    return refuse(library,
+                  fmt::format("expected a plugin that requires ABI {}.{} or older (this host's), "
+                              "found one that requires ABI {}.{}; upgrade the host, or use a "
+                              "build of the plugin that requires {}.{} or older",
+                              SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR, d->abi_major,
+                              d->abi_minor, SLUICE_ABI_VERSION_MAJOR, SLUICE_ABI_VERSION_MINOR));
   }
   if (d->id == nullptr || *d->id == '\0')
     return refuse(library, "expected a plugin id, found an empty one");
@@ -223,6 +236,8 @@ Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
   plugin->description = or_empty(d->description);
   plugin->abi_major = d->abi_major;
   plugin->abi_minor = d->abi_minor;
+  plugin->built_minor =
+      SLUICE_HAS_FIELD(d, sluice_plugin_descriptor, built_minor) ? d->built_minor : d->abi_minor;
   if (d->connector_count > 0 && d->connectors == nullptr) {
     return refuse(library,
                   fmt::format("declares {} connectors but no connector table", d->connector_count));
@@ -263,9 +278,39 @@ Result<std::unique_ptr<LoadedPlugin>> load_library(LibraryFile file,
     h.export_schema = std::move(*exp);
     h.import_schema = std::move(*imp);
     h.api = c.api;
+    if (SLUICE_HAS_FIELD(&c, sluice_connector_descriptor, capabilities)) {
+      h.capabilities = c.capabilities;
+    }
+    if (SLUICE_HAS_FIELD(&c, sluice_connector_descriptor, threading)) {
+      h.thread_safe_connection = (c.threading & SLUICE_THREAD_SAFE_CONNECTION) != 0;
+    }
+    if (SLUICE_HAS_FIELD(&c, sluice_connector_descriptor, listener_schema) &&
+        c.listener_schema != nullptr && *c.listener_schema != '\0') {
+      auto listener = parse_schema(library, c.name, "listener", c.listener_schema);
+      if (!listener) return listener.error();
+      h.listener_schema = std::move(*listener);
+    } else {
+      h.listener_schema = json::object{{"type", "object"}, {"properties", json::object()}};
+    }
     plugin->connectors.push_back(std::move(h));
   }
+  if (SLUICE_HAS_FIELD(d, sluice_plugin_descriptor, hooks) && d->hook_count > 0) {
+    if (d->hooks == nullptr) {
+      return refuse(library, fmt::format("declares {} hooks but no hook table", d->hook_count));
+    }
+    for (uint32_t i = 0; i < d->hook_count; ++i) {
+      const sluice_hook_descriptor& k = d->hooks[i];
+      if (k.struct_size < sizeof(sluice_hook_descriptor) || k.name == nullptr ||
+          k.kind == nullptr || k.invoke == nullptr) {
+        return refuse(library, fmt::format("expected hook {} to have a name, a kind and a "
+                                           "function",
+                                           i));
+      }
+      plugin->hooks.push_back(HookHandle{k.name, k.kind, k.invoke, nullptr});
+    }
+  }
   for (auto& h : plugin->connectors) h.plugin = plugin.get();
+  for (auto& h : plugin->hooks) h.plugin = plugin.get();
   return plugin;
 }
 

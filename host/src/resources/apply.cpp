@@ -347,6 +347,16 @@ class Applier {
     check_schema(d, merge_schemas(host_schema(d.kind), (*connector)->connection_schema));
   }
 
+  // The capability a step asks of its connector, and the JSON path that asks it.
+  static std::pair<uint32_t, std::string> capability_needed(const Document& d) {
+    if (d.kind == ResourceKind::kImport) return {SLUICE_CAP_IMPORT, "$.adaptorType"};
+    const json::value* lookup = d.doc.if_contains("isLookup");
+    if (lookup != nullptr && lookup->is_bool() && lookup->get_bool()) {
+      return {SLUICE_CAP_LOOKUP, "$.isLookup"};
+    }
+    return {SLUICE_CAP_EXPORT, "$.adaptorType"};
+  }
+
   void validate_step(Document& d) {
     const std::string what(singular(d.kind));
     const std::string adaptor = string_field(d.doc, "adaptorType");
@@ -374,6 +384,19 @@ class Applier {
                         "{}, found {}",
                         what, d.id, *connection_id, json_quoted((*connector)->connection_type),
                         json_quoted(adaptor)));
+      return;
+    }
+    if (auto needed = capability_needed(d); !(*connector)->can(needed.first)) {
+      issue(d.where(),
+            fmt::format("{} {}: {}: connection {} is served by connector '{}' of plugin '{}', "
+                        "which cannot {} (its capabilities: {}); use a connection whose plugin "
+                        "can, or remove the step",
+                        what, d.id, needed.second, *connection_id, (*connector)->name,
+                        (*connector)->plugin != nullptr ? (*connector)->plugin->id : "?",
+                        host::capability_names(needed.first) == "lookup"
+                            ? std::string("do lookups")
+                            : host::capability_names(needed.first) + " records",
+                        host::capability_names((*connector)->capabilities)));
       return;
     }
     check_schema(d, merge_schemas(host_schema(d.kind), d.kind == ResourceKind::kExport

@@ -95,6 +95,7 @@ class Apply : public testing::StoreTest {
     c.export_schema = plugins::http::export_schema().to_json();
     c.import_schema = plugins::http::import_schema().to_json();
     plugin->connectors.push_back(std::move(c));
+    plugin->connectors[0].plugin = plugin.get();
     ASSERT_TRUE(registry_.add(std::move(plugin)));
     dir_ = fs::path(home_.path()) / "resources";
     fs::create_directories(dir_);
@@ -154,6 +155,34 @@ TEST_F(Apply, StoresTheSampleResources) {
   EXPECT_THAT(report.warnings, IsEmpty());
   EXPECT_EQ(report.applied.size(), 4u);
   EXPECT_TRUE(stored(ResourceKind::kFlow, "copy"));
+}
+
+TEST_F(Apply, AStepAskingAConnectorForACapabilityItLacksIsRefusedNamingBoth) {
+  auto plugin = std::make_unique<LoadedPlugin>();
+  plugin->id = "readonly";
+  ConnectorHandle c;
+  c.name = "reader";
+  c.connection_type = "readonly";
+  c.capabilities = SLUICE_CAP_EXPORT;
+  c.connection_schema = json::object{{"type", "object"}, {"properties", json::object()}};
+  c.export_schema = c.connection_schema;
+  c.import_schema = c.connection_schema;
+  plugin->connectors.push_back(std::move(c));
+  plugin->connectors[0].plugin = plugin.get();
+  ASSERT_TRUE(registry_.add(std::move(plugin)));
+  ApplyReport report = apply_one(R"([{"_id": "ro", "type": "readonly"},
+      {"_id": "put", "adaptorType": "ReadonlyImport", "_connectionId": "ro"},
+      {"_id": "find", "adaptorType": "HTTPExport", "_connectionId": "api", "isLookup": true},
+      {"_id": "api", "type": "http", "http": {"baseURI": "http://127.0.0.1:1"}}])");
+  EXPECT_THAT(
+      report.problems,
+      ElementsAre(
+          "<in> [1]: import put: $.adaptorType: connection ro is served by connector 'reader' of "
+          "plugin 'readonly', which cannot import records (its capabilities: export); use a "
+          "connection whose plugin can, or remove the step",
+          "<in> [2]: export find: $.isLookup: connection api is served by connector 'http' of "
+          "plugin 'http', which cannot do lookups (its capabilities: export, import); use a "
+          "connection whose plugin can, or remove the step"));
 }
 
 TEST_F(Apply, AFlowWithATypoInPageProcessorsIsRefusedNamingTheNearestField) {

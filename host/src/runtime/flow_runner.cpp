@@ -14,6 +14,7 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/flow_plan.hpp"
+#include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/page_queue.hpp"
 
@@ -126,7 +127,11 @@ json::value record_id(const json::value& record, int64_t index) {
 class FlowRun {
  public:
   FlowRun(host::Store& store, FlowPlan plan, const RunOptions& options, JobRecorder recorder)
-      : store_(store), plan_(std::move(plan)), options_(options), recorder_(std::move(recorder)) {}
+      : store_(store),
+        plan_(std::move(plan)),
+        options_(options),
+        recorder_(std::move(recorder)),
+        log_(store, recorder_.job().id, options.on_log) {}
 
   Job run() {
     size_t first = 0;
@@ -168,10 +173,19 @@ class FlowRun {
         }
       }
     }
+    flush_log();
     return recorder_.finish();
   }
 
  private:
+  // Writes the job's log lines so far; a store that cannot is noted on the job, once.
+  void flush_log() {
+    if (auto r = log_.flush(); !r && !log_failed_) {
+      log_failed_ = true;
+      recorder_.note("the job's log could not be saved: " + r.error().message);
+    }
+  }
+
   bool cancelled() const { return options_.cancelled != nullptr && options_.cancelled->load(); }
 
   void fail(std::string message) { recorder_.end(JobStatus::kFailed, std::move(message)); }
@@ -190,6 +204,7 @@ class FlowRun {
     JobError e = new_error(step_id);
     e.code = std::string(to_string(error.status));
     e.message = error.message;
+    e.details = error.details;
     recorder_.add_error(std::move(e));
   }
 
@@ -224,6 +239,22 @@ class FlowRun {
     return json::serialize(json::object{{"delta", std::move(delta)}, {"resume", cursor.position}});
   }
 
+  // The run context of plugin.h's export_open_run. Only "all" exports run today (resources
+  // refuse delta, once and test), so the dates are this run's start and no previous one.
+  std::string run_context(const GeneratorStep& generator) const {
+    json::object settings{{"flow", json::object()}, {"export", json::object()}};
+    if (const json::value* s = generator.doc.if_contains("settings"); s && s->is_object()) {
+      settings["export"] = *s;
+    }
+    return json::serialize(json::object{{"type", "all"},
+                                        {"lastExportDateTime", nullptr},
+                                        {"currentExportDateTime", recorder_.job().started_at},
+                                        {"test", nullptr},
+                                        {"settings", std::move(settings)},
+                                        {"jobId", recorder_.job().id},
+                                        {"testMode", false}});
+  }
+
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
 
   // Returns false when the job must stop (failure or cancellation).
@@ -237,7 +268,7 @@ class FlowRun {
     }
     auto exp = (*connection)
                    ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
-                                 fmt::format("export {}", generator.name));
+                                 fmt::format("export {}", generator.name), run_context(generator));
     if (!exp) {
       job_level_error(generator.export_id, exp.error());
       fail(fmt::format("export {}: {}", generator.name, exp.error().message));
@@ -276,6 +307,15 @@ class FlowRun {
         keep_going = false;
         break;
       }
+      // The page is durably processed: a `once` or file export may now act on it.
+      if (auto committed = (*exp)->page_committed(state != nullptr ? json::serialize(*state)
+                                                                   : std::string("null"));
+          !committed) {
+        job_level_error(generator.export_id, committed.error());
+        fail(fmt::format("export {}: {}", generator.name, committed.error().message));
+        keep_going = false;
+        break;
+      }
     }
     stop = true;
     queue.close();
@@ -308,10 +348,43 @@ class FlowRun {
     return page;
   }
 
+  // next_page, retried after a retryable failure (kTransient, kRateLimited) up to
+  // options_.export_retries more times with a doubling backoff from options_.export_backoff
+  // (a rate limit's retry-after when longer, at most 60 s), waking early for cancellation. The
+  // last failure, once the attempts are spent, says how many there were.
+  Result<std::string> next_page_with_retries(const GeneratorStep& generator,
+                                             host::RemoteExport& exp, std::atomic<bool>& stop) {
+    std::chrono::milliseconds backoff = options_.export_backoff;
+    for (int attempt = 0;; ++attempt) {
+      auto text = exp.next_page();
+      if (text || !is_retryable(text.error().status) || exp.abandoned()) return text;
+      if (attempt >= options_.export_retries) {
+        Error error = text.error();
+        if (attempt > 0) {
+          error.message = fmt::format("{} (failed {} times in a row; the host retried it {} times)",
+                                      error.message, attempt + 1, attempt);
+        }
+        return error;
+      }
+      std::chrono::milliseconds wait = backoff;
+      if (text.error().retry_after_ms > 0) {
+        wait = std::max(wait, std::chrono::milliseconds(text.error().retry_after_ms));
+      }
+      wait = std::min(wait, std::chrono::milliseconds(60'000));
+      const auto until = std::chrono::steady_clock::now() + wait;
+      while (std::chrono::steady_clock::now() < until && !stop && !cancelled()) {
+        std::this_thread::sleep_for(std::min(std::chrono::milliseconds(20), wait));
+      }
+      if (stop || cancelled()) return text;
+      backoff *= 2;
+      (void)generator;
+    }
+  }
+
   void produce(const GeneratorStep& generator, host::RemoteExport& exp,
                PageQueue<FetchedPage>& queue, std::atomic<bool>& stop) {
     while (!stop && !cancelled()) {
-      auto text = exp.next_page();
+      auto text = next_page_with_retries(generator, exp, stop);
       FetchedPage page =
           text ? parse_page(*text, generator) : FetchedPage{nullptr, {}, true, text.error()};
       bool done = false;
@@ -452,6 +525,7 @@ class FlowRun {
         e.code = std::move(code);
         e.message = std::move(message);
         e.retry_data = json::value(records[begin + i], json::storage_ptr());
+        if (!submitted) e.details = submitted.error().details;
         errors.push_back(std::move(e));
       }
       if (!submitted && is_fatal(submitted.error().status)) {
@@ -477,6 +551,7 @@ class FlowRun {
     }
     recorder_.commit_page(success, ignore, error, std::move(errors),
                           checkpoint_after(generator, cursor, export_done));
+    flush_log();
     if (options_.on_progress) options_.on_progress(recorder_.job());
     return !fatal && recorder_.running();
   }
@@ -485,6 +560,8 @@ class FlowRun {
   FlowPlan plan_;
   const RunOptions& options_;
   JobRecorder recorder_;
+  JobLog log_;  // before the connections: it is the log sink while they are closed
+  bool log_failed_ = false;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
   std::map<std::string, json::value> states_;  // the latest delta state of each export

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string_view>
 
@@ -31,6 +32,15 @@ struct RunOptions {
   // checkpoint instead of starting from the beginning: a new job, linked by "resumedFrom".
   bool resume = false;
   std::function<void(const host::Job&)> on_start;  // once the job is claimed, on this thread
+  // An export page that fails with a retryable status (kTransient, kRateLimited) is asked for
+  // again up to export_retries more times, after export_backoff, doubling each time (a rate
+  // limit's retry-after when longer); then the job fails. A retryable failure of an import's
+  // submit fails that page's records instead, and the job goes on.
+  // Every line plugins log during the job (level, step, redacted message), as it arrives, from
+  // any thread, one at a time; the lines are also stored in the job's log (`sluice jobs log`).
+  std::function<void(const host::JobLogLine&)> on_log;
+  int export_retries = 3;
+  std::chrono::milliseconds export_backoff{500};
 };
 
 // Returns the finished job (completed, failed or canceled), which is also in the store. An Error

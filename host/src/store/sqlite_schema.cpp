@@ -26,7 +26,7 @@ struct Migration {
 
 // Migration N (1-based) takes a store from version N-1 to N. Append only; never edit one that
 // has shipped.
-const std::array<Migration, 2> kMigrations = {{
+const std::array<Migration, 3> kMigrations = {{
     {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
@@ -63,6 +63,19 @@ CREATE TABLE key_check (
     // 2: every sealed secret (and the key check) bound to its resource and field as GCM
     // associated data ("v2:" format).
     {"", &bind_sealed_secrets},
+    // 3: each job's log (store/job_log.hpp), in the order it was written. IF NOT EXISTS: a
+    // store whose version was set back by hand (secret_store_test) has the table already.
+    {R"sql(
+CREATE TABLE IF NOT EXISTS job_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  level TEXT NOT NULL,
+  step TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
+)sql"},
 }};
 
 Error key_mismatch(const SqliteDb& db, const SecretBox& box) {

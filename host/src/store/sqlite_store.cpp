@@ -16,6 +16,7 @@
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/job_log.hpp"
 #include "store/sqlite_jobs.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/store.hpp"
@@ -62,6 +63,15 @@ class SqliteStore final : public Store {
   Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) override {
     std::lock_guard lock(mutex_);
     return sqlite_update_running_job(*db_, job, errors);
+  }
+
+  Result<void> append_job_log(const std::vector<JobLogLine>& lines) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_append_job_log(*db_, lines);
+  }
+  Result<std::vector<JobLogLine>> get_job_log(std::string_view job_id, size_t limit) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_job_log(*db_, job_id, limit);
   }
 
   Result<void> add_errors(const std::vector<JobError>& errors) override;

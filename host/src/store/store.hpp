@@ -41,6 +41,17 @@ enum class Secrets {
              // taught to Redactor::process() so no later text of this process shows it
 };
 
+// One line of a job's log: what its plugins and the runtime logged (store/job_log.hpp).
+struct JobLogLine {
+  std::string job_id;
+  std::string at;       // ISO 8601 UTC
+  std::string level;    // "debug", "info", "warn" or "error"
+  std::string step;     // who logged it, e.g. "export orders", "connection api"
+  std::string message;  // already redacted
+
+  boost::json::object to_json() const;
+};
+
 // A job: one run of a flow. Field names in to_json() are integrator.io's.
 struct Job {
   std::string id;
@@ -84,6 +95,8 @@ struct JobError {
   std::string message;
   std::string occurred_at;
   boost::json::value retry_data;
+  // What the plugin added to its failure (set_error's details JSON), "details"; null when none.
+  boost::json::value details;
   bool resolved = false;
 
   boost::json::object to_json() const;
@@ -140,6 +153,11 @@ class Store {
   virtual Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) = 0;
 
   // An export's checkpoint between runs (null when none).
+  // The job's log, oldest line first (store/job_log.cpp). A store without one answers
+  // kUnsupported.
+  virtual Result<void> append_job_log(const std::vector<JobLogLine>& lines);
+  virtual Result<std::vector<JobLogLine>> get_job_log(std::string_view job_id, size_t limit);
+
   virtual Result<boost::json::value> get_state(std::string_view export_id) = 0;
   virtual Result<void> put_state(std::string_view export_id, const boost::json::value& state) = 0;
 };

@@ -108,6 +108,7 @@ json::object JobError::to_json() const {
   doc["message"] = message;
   doc["occurredAt"] = occurred_at;
   doc["retryData"] = retry_data;
+  if (!details.is_null()) doc["details"] = details;
   doc["resolved"] = resolved;
   return doc;
 }
@@ -122,6 +123,7 @@ JobError JobError::from_json(const json::object& doc) {
   error.message = string_field(doc, "message");
   error.occurred_at = string_field(doc, "occurredAt");
   if (const json::value* retry_data = doc.if_contains("retryData")) error.retry_data = *retry_data;
+  if (const json::value* details = doc.if_contains("details")) error.details = *details;
   if (const json::value* resolved = doc.if_contains("resolved")) {
     error.resolved = resolved->is_bool() && resolved->get_bool();
   }

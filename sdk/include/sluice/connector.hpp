@@ -1,11 +1,30 @@
-// What a plugin author implements: a Connector, and the Connection, ExportReader and
-// ImportWriter objects it opens. The SDK turns these into the C ABI (see plugin.hpp); none of
-// these functions may let an exception escape on purpose, but if one does the SDK's shim catches
-// it and reports Status::kInternal naming the plugin and the operation.
+// What a plugin author implements: a Connector, and the Connection, ExportReader, ImportWriter,
+// Lookup and Listener objects it opens. The SDK turns these into the C ABI (see plugin.hpp);
+// none of these functions may let an exception escape on purpose, but if one does the SDK's shim
+// catches it and reports Status::kInternal naming the plugin and the operation.
+//
+// Capabilities and the ABI minor a plugin requires are derived from what a Connector overrides
+// (sluice/detail/shims.hpp does it at compile time): open_export gives kExport, open_import
+// kImport, open_lookup kLookup (requires ABI 1.1), open_listener kListener (requires 1.1);
+// ConnectorInfo::file_transfer adds kFileTransfer and ConnectorInfo::requires_minor raises the
+// required minor by hand. Everything else added in 1.1 (run context, page_committed, finish,
+// warnings, metrics) degrades in a 1.0 host: it is simply not called, or falls back to a log line.
+//
+// Threading (the contract of sluice/abi/plugin.h, in C++ terms):
+//  - Connector: one instance per plugin; describe() and the open_* functions may be called from
+//    several threads at once (for different connections).
+//  - ExportReader, ImportWriter, Lookup, Listener: one call at a time, from any thread.
+//  - Connection and everything opened from it: unless ConnectorInfo::thread_safe_connection is
+//    true, the host runs at most one call of that family at a time, so an export's next_page and
+//    an import's submit on the same connection never overlap (an FTP control connection or an
+//    SFTP session needs no lock). Set it to true only if the Connection and the objects opened
+//    from it may be called from two threads at once: the host then overlaps export and import
+//    calls on one connection.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/array.hpp>
@@ -31,8 +50,25 @@ struct ConnectorInfo {
   std::string assistant;        // `assistant` served when branded
   std::string label;
   Schema connection;
-  Schema export_settings;
+  Schema export_settings;  // exports, and lookups (exports with isLookup: true)
   Schema import_settings;
+  // since 1.1
+  Schema listener_settings;             // with open_listener
+  bool thread_safe_connection = false;  // see "Threading" above
+  bool file_transfer = false;           // the connector moves files (kFileTransfer)
+  uint32_t requires_minor = 0;          // at least this ABI minor (the SDK may require more)
+};
+
+// since 1.1: what the host tells an export about the run it serves (Context::run()). Empty
+// strings and nulls where a 1.0 host opened the export (it passes no run context).
+struct RunContext {
+  std::string type = "all";                  // "all", "delta", "once" or "test"
+  boost::json::value last_export_date_time;  // ISO 8601 string of the last successful run, or null
+  std::string current_export_date_time;      // ISO 8601, when this run started
+  int64_t test_limit = 0;                    // with type "test": at most this many records
+  boost::json::object settings;              // {"flow": {...}, "export": {...}} custom settings
+  std::string job_id;
+  bool test_mode = false;
 };
 
 // One page of an export. `state` is the delta checkpoint the host stores after a successful run
@@ -68,11 +104,49 @@ class Connection {
   virtual Result<void> ping(Context& context) = 0;
 };
 
+// since 1.1: where a file export writes a file, a chunk at a time (plugin.h's sluice_byte_sink):
+// the host consumes each chunk before write() returns, so a file never has to be in memory whole.
+class ByteSink {
+ public:
+  explicit ByteSink(const sluice_byte_sink* sink) noexcept : sink_(sink) {}
+  // kCancelled when the host wants no more (the job was cancelled or the call abandoned).
+  Result<void> write(std::string_view chunk);
+
+ private:
+  const sluice_byte_sink* sink_;
+};
+
+// since 1.1: where a file import reads a file from, a chunk at a time (sluice_byte_source).
+class ByteSource {
+ public:
+  explicit ByteSource(const sluice_byte_source* source) noexcept : source_(source) {}
+  // Copies up to `capacity` bytes into `buffer`; 0 at the end of the file.
+  Result<size_t> read(char* buffer, size_t capacity);
+
+ private:
+  const sluice_byte_source* source_;
+};
+
+// since 1.1: what next_file says about the file it wrote.
+struct FileInfo {
+  std::string name;
+  boost::json::value size;  // bytes, or null when unknown
+  bool done = false;        // no file after this one
+};
+
 class ExportReader {
  public:
   virtual ~ExportReader() = default;
-  // Called until a page comes back with done = true.
+  // Called until a page comes back with done = true. A failure with a retryable status
+  // (kTransient, kRateLimited) is retried by the host a few times with backoff: leave the reader
+  // where it was, so that the next call returns the same page. Any other failure ends the job.
   virtual Result<Page> next_page(Context& context) = 0;
+  // since 1.1: the host has durably processed the page whose state was `state` (its records are
+  // counted, their errors stored). Called in page order, once per page. A `once` export marks its
+  // records exported here; a file export deletes or moves the file. A failure fails the job.
+  virtual Result<void> page_committed(Context& context, const boost::json::value& state);
+  // since 1.1 (file transfer): writes the export's next file into `sink`. Default: kUnsupported.
+  virtual Result<FileInfo> next_file(Context& context, ByteSink& sink);
 };
 
 class ImportWriter {
@@ -82,6 +156,55 @@ class ImportWriter {
   // a RecordResult with errors, not a failed Result: a failed Result fails the whole page.
   virtual Result<std::vector<RecordResult>> submit(Context& context,
                                                    const boost::json::array& records) = 0;
+  // since 1.1: called once after the last submit of a run that did not fail. An aggregating import
+  // (a file written at the end) uploads here; a failure fails the job.
+  virtual Result<void> finish(Context& context);
+  // since 1.1 (file transfer): stores the file read from `source` under meta["name"]. Default:
+  // kUnsupported.
+  virtual Result<RecordResult> put_file(Context& context, const boost::json::object& meta,
+                                        ByteSource& source);
+};
+
+// since 1.1: one result of a lookup: the records found for one input record (maybe none), or
+// errors (the input record then fails that step).
+struct LookupResult {
+  boost::json::array data;
+  std::vector<RecordError> errors;
+};
+
+// since 1.1: an export with isLookup: true, used as a processor.
+class Lookup {
+ public:
+  virtual ~Lookup() = default;
+  // Exactly one LookupResult per record, in order; a failed Result fails the whole page.
+  virtual Result<std::vector<LookupResult>> lookup(Context& context,
+                                                   const boost::json::array& records) = 0;
+};
+
+// since 1.1: one inbound HTTP request. Views borrow the host's memory for the call only.
+struct HttpRequest {
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;
+  boost::json::object headers;  // lower-case name -> array of values
+  std::string_view body;        // bytes, not necessarily text
+};
+
+// since 1.1: the answer to one request, and what it brought in.
+struct ListenerResponse {
+  int status_code = 200;
+  boost::json::object headers;  // name -> string value
+  std::string body;             // bytes
+  boost::json::array records;   // records for the flow; may be empty
+};
+
+// since 1.1: a webhook or AS2 listener (inbound requests).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Verifies and answers one request. A failed Result answers 500 (401 with kAuthFailed) and
+  // brings in nothing.
+  virtual Result<ListenerResponse> handle(Context& context, const HttpRequest& request) = 0;
 };
 
 class Connector {
@@ -100,6 +223,12 @@ class Connector {
   virtual Result<std::unique_ptr<ImportWriter>> open_import(Context& context,
                                                             Connection& connection,
                                                             const boost::json::object& import_doc);
+  // since 1.1: `export_doc` is an export resource with isLookup: true.
+  virtual Result<std::unique_ptr<Lookup>> open_lookup(Context& context, Connection& connection,
+                                                      const boost::json::object& export_doc);
+  // since 1.1
+  virtual Result<std::unique_ptr<Listener>> open_listener(Context& context, Connection& connection,
+                                                          const boost::json::object& listener_doc);
 };
 
 }  // namespace sluice

@@ -11,6 +11,7 @@
 #include "sluice/abi/plugin.h"
 #include "sluice/connector.hpp"
 #include "sluice/detail/shims.hpp"
+#include "sluice/hooks.hpp"
 #include "sluice/version.hpp"
 
 #ifndef SLUICE_PLUGIN_BUILD_TYPE

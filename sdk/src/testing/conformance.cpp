@@ -58,11 +58,17 @@ bool structurally_usable(const sluice_connector_descriptor& d) {
 
 }  // namespace
 
-// 1.0 descriptors carry no capabilities: a connector exports when its export functions are set
-// and imports when its import functions are. Switch to the descriptor's own field once it has
-// one (ABI 1.1).
+// A 1.1 descriptor declares its capabilities; a 1.0 one (struct_size short of the field)
+// carries none: it exports when its export functions are set and imports when its import
+// functions are, as plugin.h says the host treats it.
 Capabilities capabilities_of(const sluice_connector_descriptor& connector) {
   Capabilities caps;
+  if (SLUICE_HAS_FIELD(&connector, sluice_connector_descriptor, capabilities)) {
+    caps.exports = (connector.capabilities & SLUICE_CAP_EXPORT) != 0;
+    caps.imports = (connector.capabilities & SLUICE_CAP_IMPORT) != 0;
+    caps.declared = true;
+    return caps;
+  }
   const sluice_connector_api* api = connector.api;
   if (api == nullptr) return caps;
   caps.exports = api->export_open != nullptr && api->export_next_page != nullptr &&

@@ -1,5 +1,6 @@
 // The recording host, the driver and the conformance kit, against a raw C ABI connector whose
 // defects each test switches on.
+#include <cstddef>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -130,7 +131,8 @@ const sluice_plugin_descriptor* fake_entry(const sluice_host_api* host) {
            close_import};
   if (g.no_import)
     g_api.import_open = nullptr, g_api.import_submit = nullptr, g_api.import_close = nullptr;
-  g_connector = {sizeof(sluice_connector_descriptor),
+  // A 1.0 connector descriptor (it ends with `api`): its capabilities come from its functions.
+  g_connector = {offsetof(sluice_connector_descriptor, capabilities),
                  "fake",
                  0,
                  g.connection_type,

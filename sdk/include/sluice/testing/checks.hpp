@@ -30,8 +30,8 @@ enum class Capability {
 struct Capabilities {
   bool exports = false;
   bool imports = false;
-  // False while capabilities are read from the 1.0 function table (export functions set →
-  // exports); true once they come from the descriptor's own declaration.
+  // True when they come from the descriptor's declaration (ABI 1.1), false when read from a 1.0
+  // descriptor's function table (export functions set → exports).
   bool declared = false;
 };
 

@@ -71,7 +71,7 @@ void check_node(const json::value& node, const std::string& path, std::string& d
 CheckResult check_plugin_descriptor(CheckContext& c) {
   const sluice_plugin_descriptor& p = c.plugin;
   std::string defects;
-  if (p.struct_size < sizeof(sluice_plugin_descriptor)) defects += "; struct_size is too small";
+  if (p.struct_size < SLUICE_PLUGIN_DESCRIPTOR_SIZE_1_0) defects += "; struct_size is too small";
   if (p.abi_major != SLUICE_ABI_VERSION_MAJOR) defects += "; abi_major is not this SDK's";
   if (empty(p.id)) defects += "; id is empty";
   if (empty(p.version)) defects += "; version is empty";
@@ -92,7 +92,7 @@ CheckResult check_plugin_descriptor(CheckContext& c) {
 CheckResult check_connector_descriptor(CheckContext& c) {
   const sluice_connector_descriptor& d = *c.connector;
   std::string defects;
-  if (d.struct_size < sizeof(sluice_connector_descriptor)) defects += "; struct_size is too small";
+  if (d.struct_size < SLUICE_CONNECTOR_DESCRIPTOR_SIZE_1_0) defects += "; struct_size is too small";
   if (empty(d.name)) defects += "; its name is empty";
   const std::string type = empty(d.connection_type) ? "" : d.connection_type;
   if (!valid_connection_type(type)) {
@@ -110,7 +110,7 @@ CheckResult check_connector_descriptor(CheckContext& c) {
   if (api == nullptr) {
     defects += "; its function table is NULL";
   } else {
-    if (api->struct_size < sizeof(sluice_connector_api))
+    if (api->struct_size < SLUICE_CONNECTOR_API_SIZE_1_0)
       defects += "; api struct_size is too small";
     if (!api->connection_open || !api->connection_ping || !api->connection_close) {
       defects += "; connection_open, connection_ping and connection_close must all be set";
