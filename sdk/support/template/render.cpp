@@ -3,6 +3,7 @@
 #include "render.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <vector>
@@ -515,31 +516,49 @@ class Renderer {
 
   Val helper(const Helper& h, const std::string& name, const Call& c, const Scope& scope,
              const Node* block) {
-    std::vector<Value> args;
-    args.reserve(c.params.size());
-    std::vector<std::string_view> arg_paths;
-    arg_paths.reserve(c.params.size());
-    for (const Expr& e : c.params) {
-      args.push_back(expr(e, scope, c.offset).to_value());
-      arg_paths.push_back(e.kind == Expr::kPath ? std::string_view(e.path.original)
-                                                : std::string_view());
+    // Up to kInlineArgs arguments live on the stack: a helper call allocates no vectors.
+    constexpr size_t kInlineArgs = 4;
+    const size_t n = c.params.size();
+    std::array<Value, kInlineArgs> inline_args;
+    std::array<std::string_view, kInlineArgs> inline_paths;
+    std::vector<Value> heap_args;
+    std::vector<std::string_view> heap_paths;
+    std::span<Value> args(inline_args.data(), std::min(n, kInlineArgs));
+    std::span<std::string_view> arg_paths(inline_paths.data(), args.size());
+    if (n > kInlineArgs) {
+      heap_args.resize(n);
+      heap_paths.resize(n);
+      args = heap_args;
+      arg_paths = heap_paths;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const Expr& e = c.params[i];
+      Val v = expr(e, scope, c.offset);
+      if (v.is_undefined()) {
+        args[i].undefined = true;
+      } else {
+        args[i].json = v.is_owned() ? std::move(*v.own) : *v.ref;
+        args[i].safe = v.safe;
+      }
+      arg_paths[i] = e.kind == Expr::kPath ? std::string_view(e.path.original) : std::string_view();
     }
     json::object hash;
     for (const auto& [k, e] : c.hash) {
       Val v = expr(e, scope, c.offset);
-      if (!v.is_undefined()) hash[k] = *v.get();
+      if (!v.is_undefined()) hash[k] = v.is_owned() ? std::move(*v.own) : *v.ref;
     }
-    Value self = Val::borrow(scope.ctx->value).to_value();
+    // `this` is borrowed; a section rendered with it (the helper passes call.self back) keeps the
+    // context as it is, since its JSON is the context's own value.
+    const ValueRef self(scope.ctx->value);
     BlockBody body;
     if (block != nullptr) {
       auto make = [&](const Program* p) {
-        return [this, p, &scope, &self, block](const Value& s, const json::object& data,
-                                               std::span<const Value> bp) -> Result<std::string> {
+        return [this, p, &scope, block](const ValueRef& s, const json::object& data,
+                                        std::span<const Value> bp) -> Result<std::string> {
           std::string text;
           if (p == nullptr) return text;
           try {
             const json::value* ctx = s.undefined ? nullptr : &s.json;
-            if (&s == &self) ctx = scope.ctx->value;
             DataFrame frame;
             frame.parent = scope.data;
             frame.extra = &data;

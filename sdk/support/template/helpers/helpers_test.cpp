@@ -8,8 +8,8 @@
 
 #include "aws4.hpp"
 #include "js_value.hpp"
-#include "sluice/support/template.hpp"
 #include "moment.hpp"
+#include "sluice/support/template.hpp"
 #include "sluice/support/template/helper.hpp"
 
 namespace sluice::support::tmpl {
@@ -166,6 +166,31 @@ TEST(MathHelpers, ToFixedRoundsTheExactValueHalfUpAsJavaScriptDoes) {
   EXPECT_EQ(text_of("toFixed", {"abc", 2}), "NaN");
   EXPECT_EQ(error_of("toFixed", {1, 101}),
             "the number of decimal places must be between 0 and 100, got 101");
+}
+
+// Ties are exact binary values with fraction_digits + 1 decimals: JavaScript takes the larger n
+// (away from zero), where round-half-even would give 0.62, 0.12, 2 and -2. Expected values from
+// node's Number.prototype.toFixed.
+TEST(MathHelpers, ToFixedSendsEveryExactTieAwayFromZero) {
+  EXPECT_EQ(text_of("toFixed", {0.625, 2}), "0.63");
+  EXPECT_EQ(text_of("toFixed", {0.125, 2}), "0.13");
+  EXPECT_EQ(text_of("toFixed", {0.375, 2}), "0.38");
+  EXPECT_EQ(text_of("toFixed", {2.5, 0}), "3");
+  EXPECT_EQ(text_of("toFixed", {-2.5, 0}), "-3");
+}
+
+TEST(MathHelpers, ToFixedPrintsOrdinaryValuesAsNodeDoes) {
+  EXPECT_EQ(text_of("toFixed", {1.45, 1}), "1.4");  // below the tie: 1.4499999999999999556
+  EXPECT_EQ(text_of("toFixed", {4.35, 1}), "4.3");
+  EXPECT_EQ(text_of("toFixed", {1234.5678, 2}), "1234.57");
+  EXPECT_EQ(text_of("toFixed", {999.995, 2}), "1000.00");
+  EXPECT_EQ(text_of("toFixed", {-0.0001, 2}), "-0.00");
+  EXPECT_EQ(text_of("toFixed", {-0.0, 2}), "0.00");
+  EXPECT_EQ(text_of("toFixed", {1e20, 2}), "100000000000000000000.00");
+  EXPECT_EQ(text_of("toFixed", {123.456, 10}), "123.4560000000");
+  EXPECT_EQ(text_of("toFixed", {5e-324, 3}), "0.000");
+  EXPECT_EQ(text_of("toFixed", {0.1, 20}), "0.10000000000000000555");
+  EXPECT_EQ(text_of("toFixed", {0.5, 100}), "0." + std::string(1, '5') + std::string(99, '0'));
 }
 
 TEST(MathHelpers, ToPrecisionAndToExponentialMatchJavaScript) {
@@ -547,7 +572,7 @@ TEST(TemplateHelperCases, EveryHelperSurvivesHostileArguments) {
         for (size_t n = 0; n <= args.size(); n += 2) {
           const json::object hash{{"number", "true"}, {"reverse", true}};
           BlockBody body;
-          body.fn = [](const Value&, const json::object&,
+          body.fn = [](const ValueRef&, const json::object&,
                        std::span<const Value>) -> Result<std::string> { return std::string("fn"); };
           HelperCall c{
               name, std::span<const Value>(args.data(), n), hash, a, n == 2 ? &body : nullptr, env};

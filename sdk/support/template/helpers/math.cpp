@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -76,6 +78,21 @@ Decimal round_digits(Decimal d, int count) {
   return d;
 }
 
+// The number of binary digits after the point in finite, non-zero `x` (0 for integers).
+int fractional_bits(double x) {
+  const auto bits = std::bit_cast<uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t mantissa = bits & ((uint64_t{1} << 52) - 1);
+  int exponent = -1074;  // subnormal
+  if (biased != 0) {
+    mantissa |= uint64_t{1} << 52;
+    exponent = biased - 1075;
+  }
+  const int zeros = std::countr_zero(mantissa);
+  exponent += zeros;
+  return exponent < 0 ? -exponent : 0;
+}
+
 std::string exponent_suffix(int exponent) {
   return std::string("e") + (exponent >= 0 ? "+" : "-") + std::to_string(std::abs(exponent));
 }
@@ -90,6 +107,16 @@ std::string js_to_fixed(double x, int fraction_digits) {
     std::string out = "0";
     if (fraction_digits > 0) out += "." + std::string(static_cast<size_t>(fraction_digits), '0');
     return out;
+  }
+  // std::to_chars rounds the exact binary value correctly, as JavaScript does, except on an exact
+  // tie (which it sends to even where JavaScript goes away from zero). A double m·2^e (m odd, e <
+  // 0) has exactly -e fraction digits, the last a 5, so it is a tie iff -e == fraction_digits + 1.
+  if (fractional_bits(x) != fraction_digits + 1) {
+    char
+        buffer[160];  // |x| < 1e21: at most 21 integer digits, a sign, a point, 100 fraction digits
+    auto [end, ec] =
+        std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::fixed, fraction_digits);
+    if (ec == std::errc()) return std::string(buffer, end);
   }
   Decimal d = exact_decimal(x);
   const int count = d.exponent + 1 + fraction_digits;  // significant digits kept
