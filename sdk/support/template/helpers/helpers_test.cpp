@@ -177,6 +177,12 @@ TEST(MathHelpers, ToFixedSendsEveryExactTieAwayFromZero) {
   EXPECT_EQ(text_of("toFixed", {0.375, 2}), "0.38");
   EXPECT_EQ(text_of("toFixed", {2.5, 0}), "3");
   EXPECT_EQ(text_of("toFixed", {-2.5, 0}), "-3");
+  // A tie that carries into a new integer digit.
+  EXPECT_EQ(text_of("toFixed", {9.5, 0}), "10");
+  EXPECT_EQ(text_of("toFixed", {99.5, 0}), "100");
+  EXPECT_EQ(text_of("toFixed", {-99.5, 0}), "-100");
+  EXPECT_EQ(text_of("toFixed", {999.75, 1}), "999.8");
+  EXPECT_EQ(text_of("toFixed", {9.96, 1}), "10.0");
 }
 
 TEST(MathHelpers, ToFixedPrintsOrdinaryValuesAsNodeDoes) {
@@ -191,6 +197,17 @@ TEST(MathHelpers, ToFixedPrintsOrdinaryValuesAsNodeDoes) {
   EXPECT_EQ(text_of("toFixed", {5e-324, 3}), "0.000");
   EXPECT_EQ(text_of("toFixed", {0.1, 20}), "0.10000000000000000555");
   EXPECT_EQ(text_of("toFixed", {0.5, 100}), "0." + std::string(1, '5') + std::string(99, '0'));
+  EXPECT_EQ(text_of("toFixed", {0.1, 15}), "0.100000000000000");
+  EXPECT_EQ(text_of("toFixed", {126.25, 2}), "126.25");
+  EXPECT_EQ(text_of("toFixed", {-126.25, 3}), "-126.250");
+  EXPECT_EQ(text_of("toFixed", {3, 0}), "3");
+  EXPECT_EQ(text_of("toFixed", {1e-7, 2}), "0.00");
+  EXPECT_EQ(text_of("toFixed", {1.255, 2}), "1.25");  // 1.25499999999999989…
+  // Above 2^52 the shortest decimal that reads back ("73786976294838210000") is not the value.
+  EXPECT_EQ(text_of("toFixed", {0x1p66, 0}), "73786976294838206464");
+  EXPECT_EQ(text_of("toFixed", {0x1p66, 2}), "73786976294838206464.00");
+  EXPECT_EQ(text_of("toFixed", {4503599627370495.5, 0}), "4503599627370496");
+  EXPECT_EQ(text_of("toFixed", {70368744177664.25, 1}), "70368744177664.3");  // a tie
 }
 
 TEST(MathHelpers, ToPrecisionAndToExponentialMatchJavaScript) {
