@@ -208,6 +208,14 @@ TEST(MathHelpers, ToFixedPrintsOrdinaryValuesAsNodeDoes) {
   EXPECT_EQ(text_of("toFixed", {0x1p66, 2}), "73786976294838206464.00");
   EXPECT_EQ(text_of("toFixed", {4503599627370495.5, 0}), "4503599627370496");
   EXPECT_EQ(text_of("toFixed", {70368744177664.25, 1}), "70368744177664.3");  // a tie
+  // The ends of the exact integer path (22 places): subnormals, the largest fixed value.
+  EXPECT_EQ(text_of("toFixed", {5e-324, 22}), "0.0000000000000000000000");
+  EXPECT_EQ(text_of("toFixed", {3e-22, 22}), "0.0000000000000000000003");
+  EXPECT_EQ(text_of("toFixed", {-1.5e-10, 22}), "-0.0000000001500000000000");
+  EXPECT_EQ(text_of("toFixed", {123456789.12345679, 22}), "123456789.1234567910432815551758");
+  EXPECT_EQ(text_of("toFixed", {999999999999999900000.0, 22}),
+            "999999999999999868928.0000000000000000000000");
+  EXPECT_EQ(text_of("toFixed", {0.30000000000000004, 23}), "0.30000000000000004440892");
 }
 
 TEST(MathHelpers, ToPrecisionAndToExponentialMatchJavaScript) {

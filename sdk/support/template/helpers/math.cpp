@@ -93,6 +93,57 @@ int fractional_bits(double x) {
   return exponent < 0 ? -exponent : 0;
 }
 
+__extension__ typedef unsigned __int128 u128;
+
+constexpr int kExactFixedDigits = 22;  // 10^22 · 2^53 < 2^127
+
+// x.toFixed(digits) for finite, non-zero |x| < 1e21 and digits <= kExactFixedDigits, in integers:
+// x is m·2^e exactly, so x·10^digits is m·10^digits (below 2^127) shifted right by -e, and the
+// bits shifted out say whether to round up (at half or more: JavaScript takes the larger n on a
+// tie). std::to_chars with a precision rounds a tie to even, and costs several times more.
+std::string exact_fixed(double x, int digits) {
+  const auto bits = std::bit_cast<uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t m = bits & ((uint64_t{1} << 52) - 1);
+  int e = -1074;  // subnormal
+  if (biased != 0) {
+    m |= uint64_t{1} << 52;
+    e = biased - 1075;
+  }
+  u128 scaled = m;  // x·10^digits, rounded
+  if (e >= 0) {
+    scaled <<= e;  // an integer below 1e21 < 2^70; the fraction is all zeros
+  } else {
+    for (int i = 0; i < digits; ++i) scaled *= 10;
+    const int shift = -e;
+    if (shift >= 128) {
+      scaled = 0;  // below 2^127, which is at most half of 2^shift
+    } else {
+      const u128 rest = scaled & ((u128{1} << shift) - 1);
+      scaled >>= shift;
+      if (rest >= (u128{1} << (shift - 1))) ++scaled;
+    }
+  }
+  char buffer[64];
+  char* end = buffer + sizeof buffer;
+  char* begin = end;
+  if (scaled <= UINT64_MAX) {
+    begin = buffer;
+    end = std::to_chars(buffer, buffer + sizeof buffer, static_cast<uint64_t>(scaled)).ptr;
+  } else {
+    do {
+      *--begin = static_cast<char>('0' + static_cast<int>(scaled % 10));
+      scaled /= 10;
+    } while (scaled != 0);
+  }
+  std::string number(begin, end);
+  if (e >= 0) number.append(static_cast<size_t>(digits), '0');
+  if (number.size() <= static_cast<size_t>(digits))
+    number.insert(0, static_cast<size_t>(digits) + 1 - number.size(), '0');
+  if (digits > 0) number.insert(number.size() - static_cast<size_t>(digits), 1, '.');
+  return x < 0 ? "-" + number : number;
+}
+
 std::string exponent_suffix(int exponent) {
   return std::string("e") + (exponent >= 0 ? "+" : "-") + std::to_string(std::abs(exponent));
 }
@@ -111,26 +162,7 @@ std::string js_to_fixed(double x, int fraction_digits) {
   // std::to_chars rounds the exact binary value correctly, as JavaScript does, except on an exact
   // tie (which it sends to even where JavaScript goes away from zero). A double m·2^e (m odd, e <
   // 0) has exactly -e fraction digits, the last a 5, so it is a tie iff -e == fraction_digits + 1.
-  // Faster still: where |x|·10^digits < 2^52 an ulp of x is below 10^-digits, so the shortest
-  // decimal that reads back as x (within half an ulp of it) is, when it has at most `digits`
-  // decimals, the multiple of 10^-digits nearest to x's exact value; it only needs zeros added.
-  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  if (fraction_digits < 16 && std::fabs(x) * kPowers[fraction_digits] < 0x1p52) {
-    char buffer[64];
-    auto [end, ec] = std::to_chars(buffer, buffer + 40, x, std::chars_format::fixed);
-    if (ec == std::errc()) {
-      const std::string_view shortest(buffer, static_cast<size_t>(end - buffer));
-      const size_t point = shortest.find('.');
-      const size_t decimals = point == std::string_view::npos ? 0 : shortest.size() - point - 1;
-      if (decimals <= static_cast<size_t>(fraction_digits)) {
-        std::string out(shortest);
-        if (fraction_digits > 0 && point == std::string_view::npos) out += '.';
-        out.append(static_cast<size_t>(fraction_digits) - decimals, '0');
-        return out;
-      }
-    }
-  }
+  if (fraction_digits <= kExactFixedDigits) return exact_fixed(x, fraction_digits);
   if (fractional_bits(x) != fraction_digits + 1) {
     char
         buffer[160];  // |x| < 1e21: at most 21 integer digits, a sign, a point, 100 fraction digits
