@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -169,6 +170,53 @@ std::vector<const json::key_value_pair*> js_key_order(const json::object& o) {
   }
   return keys;
 }
+
+// The evaluated arguments of one helper call and their source paths: up to kInline of them on the
+// stack, only as many constructed as there are (a json::value's destructor is a call into
+// Boost.JSON), so that a call allocates nothing for them.
+class ArgBuffer {
+ public:
+  explicit ArgBuffer(size_t n) {
+    if (n > kInline) {
+      heap_.reserve(n);
+      heap_paths_.reserve(n);
+    }
+  }
+  ~ArgBuffer() {
+    for (size_t i = 0; i < size_ && heap_.capacity() == 0; ++i) slot(i)->~Value();
+  }
+  ArgBuffer(const ArgBuffer&) = delete;
+  ArgBuffer& operator=(const ArgBuffer&) = delete;
+
+  void push(Value v, std::string_view path) {
+    if (heap_.capacity() != 0) {
+      heap_.push_back(std::move(v));
+      heap_paths_.push_back(path);
+    } else {
+      new (slot(size_)) Value(std::move(v));
+      paths_[size_] = path;
+    }
+    ++size_;
+  }
+  std::span<const Value> values() const {
+    if (heap_.capacity() != 0) return heap_;
+    return {std::launder(reinterpret_cast<const Value*>(storage_)), size_};
+  }
+  std::span<const std::string_view> paths() const {
+    if (heap_.capacity() != 0) return heap_paths_;
+    return {paths_.data(), size_};
+  }
+
+ private:
+  static constexpr size_t kInline = 4;
+  Value* slot(size_t i) { return std::launder(reinterpret_cast<Value*>(storage_)) + i; }
+
+  alignas(Value) unsigned char storage_[kInline * sizeof(Value)];
+  std::array<std::string_view, kInline> paths_;
+  size_t size_ = 0;
+  std::vector<Value> heap_;  // when there are more than kInline
+  std::vector<std::string_view> heap_paths_;
+};
 
 class Renderer {
  public:
@@ -516,31 +564,19 @@ class Renderer {
 
   Val helper(const Helper& h, const std::string& name, const Call& c, const Scope& scope,
              const Node* block) {
-    // Up to kInlineArgs arguments live on the stack: a helper call allocates no vectors.
-    constexpr size_t kInlineArgs = 4;
     const size_t n = c.params.size();
-    std::array<Value, kInlineArgs> inline_args;
-    std::array<std::string_view, kInlineArgs> inline_paths;
-    std::vector<Value> heap_args;
-    std::vector<std::string_view> heap_paths;
-    std::span<Value> args(inline_args.data(), std::min(n, kInlineArgs));
-    std::span<std::string_view> arg_paths(inline_paths.data(), args.size());
-    if (n > kInlineArgs) {
-      heap_args.resize(n);
-      heap_paths.resize(n);
-      args = heap_args;
-      arg_paths = heap_paths;
-    }
+    ArgBuffer args(n);
     for (size_t i = 0; i < n; ++i) {
       const Expr& e = c.params[i];
       Val v = expr(e, scope, c.offset);
+      const std::string_view path =
+          e.kind == Expr::kPath ? std::string_view(e.path.original) : std::string_view();
       if (v.is_undefined()) {
-        args[i].undefined = true;
+        args.push(Value::make_undefined(), path);
       } else {
-        args[i].json = v.is_owned() ? std::move(*v.own) : *v.ref;
-        args[i].safe = v.safe;
+        args.push(Value{v.is_owned() ? std::move(*v.own) : json::value(*v.ref), false, v.safe},
+                  path);
       }
-      arg_paths[i] = e.kind == Expr::kPath ? std::string_view(e.path.original) : std::string_view();
     }
     json::object hash;
     for (const auto& [k, e] : c.hash) {
@@ -578,7 +614,7 @@ class Renderer {
       body.fn = make(block->program.get());
       body.inverse = make(block->inverse.get());
     }
-    HelperCall hc{name, args, hash, self, block ? &body : nullptr, env(), arg_paths};
+    HelperCall hc{name, args.values(), hash, self, block ? &body : nullptr, env(), args.paths()};
     Result<Value> r = h(hc);
     if (pending_) {
       Failure f = std::move(*pending_);
