@@ -246,9 +246,11 @@ class Renderer {
                                                          where(in_.source, offset) + ": " + what)};
   }
 
-  const Helper* find(std::string_view name) const {
-    if (in_.options.helpers != nullptr && *in_.options.helpers) return (*in_.options.helpers)(name);
-    return find_helper(name);
+  // The helper a simple head names: the caller's lookup when given, else the one the parser found.
+  const Helper* find(const Call& c) const {
+    if (in_.options.helpers != nullptr && *in_.options.helpers)
+      return (*in_.options.helpers)(c.head.parts[0]);
+    return c.helper;
   }
 
   // --- lookups ---------------------------------------------------------------------------------
@@ -387,7 +389,7 @@ class Renderer {
     if (simple) {
       const std::string& name = c.head.parts[0];
       if (c.builtin != Call::kNotBuiltin) return builtin(name, c, scope, block, out);
-      if (const Helper* h = find(name)) return helper(*h, name, c, scope, block);
+      if (const Helper* h = find(c)) return helper(*h, name, c, scope, block);
       if (c.is_call())
         fail(c.offset, "unknown helper '" + name + "' (no helper or built-in has that name)");
       Val v = path(c.head, scope, c.offset);
@@ -689,7 +691,7 @@ class Renderer {
         print(r, false, out);
         return;
       }
-      if (const Helper* h = find(name)) {
+      if (const Helper* h = find(c)) {
         print(helper(*h, name, c, scope, &node), false, out);
         return;
       }
