@@ -11,6 +11,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "sluice/support/template/helper.hpp"
+
 namespace sluice::support::tmpl::detail {
 
 struct Call;
@@ -44,6 +46,9 @@ struct Call {
   size_t offset = 0;  // of the tag or sub-expression in the source
   // The built-in a simple head names (set by the parser).
   enum Builtin { kNotBuiltin, kIf, kUnless, kEach, kWith, kLookup, kLog } builtin = kNotBuiltin;
+  // The helper of integrator.io's a simple head names (find_helper, set by the parser), or null;
+  // looked up once per template rather than once per call.
+  const Helper* helper = nullptr;
   bool is_call() const { return !params.empty() || !hash.empty(); }
 };
 

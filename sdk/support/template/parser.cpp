@@ -511,6 +511,7 @@ class Parser {
                      : n == "lookup" ? Call::kLookup
                      : n == "log"    ? Call::kLog
                                      : Call::kNotBuiltin;
+      if (call.builtin == Call::kNotBuiltin) call.helper = find_helper(n);
     }
     bool in_hash = false;
     for (;;) {

@@ -3,7 +3,9 @@
 #include "render.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -169,6 +171,53 @@ std::vector<const json::key_value_pair*> js_key_order(const json::object& o) {
   return keys;
 }
 
+// The evaluated arguments of one helper call and their source paths: up to kInline of them on the
+// stack, only as many constructed as there are (a json::value's destructor is a call into
+// Boost.JSON), so that a call allocates nothing for them.
+class ArgBuffer {
+ public:
+  explicit ArgBuffer(size_t n) {
+    if (n > kInline) {
+      heap_.reserve(n);
+      heap_paths_.reserve(n);
+    }
+  }
+  ~ArgBuffer() {
+    for (size_t i = 0; i < size_ && heap_.capacity() == 0; ++i) slot(i)->~Value();
+  }
+  ArgBuffer(const ArgBuffer&) = delete;
+  ArgBuffer& operator=(const ArgBuffer&) = delete;
+
+  void push(Value v, std::string_view path) {
+    if (heap_.capacity() != 0) {
+      heap_.push_back(std::move(v));
+      heap_paths_.push_back(path);
+    } else {
+      new (slot(size_)) Value(std::move(v));
+      paths_[size_] = path;
+    }
+    ++size_;
+  }
+  std::span<const Value> values() const {
+    if (heap_.capacity() != 0) return heap_;
+    return {std::launder(reinterpret_cast<const Value*>(storage_)), size_};
+  }
+  std::span<const std::string_view> paths() const {
+    if (heap_.capacity() != 0) return heap_paths_;
+    return {paths_.data(), size_};
+  }
+
+ private:
+  static constexpr size_t kInline = 4;
+  Value* slot(size_t i) { return std::launder(reinterpret_cast<Value*>(storage_)) + i; }
+
+  alignas(Value) unsigned char storage_[kInline * sizeof(Value)];
+  std::array<std::string_view, kInline> paths_;
+  size_t size_ = 0;
+  std::vector<Value> heap_;  // when there are more than kInline
+  std::vector<std::string_view> heap_paths_;
+};
+
 class Renderer {
  public:
   Renderer(const RenderInput& in) : in_(in) {}
@@ -197,9 +246,11 @@ class Renderer {
                                                          where(in_.source, offset) + ": " + what)};
   }
 
-  const Helper* find(std::string_view name) const {
-    if (in_.options.helpers != nullptr && *in_.options.helpers) return (*in_.options.helpers)(name);
-    return find_helper(name);
+  // The helper a simple head names: the caller's lookup when given, else the one the parser found.
+  const Helper* find(const Call& c) const {
+    if (in_.options.helpers != nullptr && *in_.options.helpers)
+      return (*in_.options.helpers)(c.head.parts[0]);
+    return c.helper;
   }
 
   // --- lookups ---------------------------------------------------------------------------------
@@ -338,7 +389,7 @@ class Renderer {
     if (simple) {
       const std::string& name = c.head.parts[0];
       if (c.builtin != Call::kNotBuiltin) return builtin(name, c, scope, block, out);
-      if (const Helper* h = find(name)) return helper(*h, name, c, scope, block);
+      if (const Helper* h = find(c)) return helper(*h, name, c, scope, block);
       if (c.is_call())
         fail(c.offset, "unknown helper '" + name + "' (no helper or built-in has that name)");
       Val v = path(c.head, scope, c.offset);
@@ -515,31 +566,37 @@ class Renderer {
 
   Val helper(const Helper& h, const std::string& name, const Call& c, const Scope& scope,
              const Node* block) {
-    std::vector<Value> args;
-    args.reserve(c.params.size());
-    std::vector<std::string_view> arg_paths;
-    arg_paths.reserve(c.params.size());
-    for (const Expr& e : c.params) {
-      args.push_back(expr(e, scope, c.offset).to_value());
-      arg_paths.push_back(e.kind == Expr::kPath ? std::string_view(e.path.original)
-                                                : std::string_view());
+    const size_t n = c.params.size();
+    ArgBuffer args(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Expr& e = c.params[i];
+      Val v = expr(e, scope, c.offset);
+      const std::string_view path =
+          e.kind == Expr::kPath ? std::string_view(e.path.original) : std::string_view();
+      if (v.is_undefined()) {
+        args.push(Value::make_undefined(), path);
+      } else {
+        args.push(Value{v.is_owned() ? std::move(*v.own) : json::value(*v.ref), false, v.safe},
+                  path);
+      }
     }
     json::object hash;
     for (const auto& [k, e] : c.hash) {
       Val v = expr(e, scope, c.offset);
-      if (!v.is_undefined()) hash[k] = *v.get();
+      if (!v.is_undefined()) hash[k] = v.is_owned() ? std::move(*v.own) : *v.ref;
     }
-    Value self = Val::borrow(scope.ctx->value).to_value();
+    // `this` is borrowed; a section rendered with it (the helper passes call.self back) keeps the
+    // context as it is, since its JSON is the context's own value.
+    const ValueRef self(scope.ctx->value);
     BlockBody body;
     if (block != nullptr) {
       auto make = [&](const Program* p) {
-        return [this, p, &scope, &self, block](const Value& s, const json::object& data,
-                                               std::span<const Value> bp) -> Result<std::string> {
+        return [this, p, &scope, block](const ValueRef& s, const json::object& data,
+                                        std::span<const Value> bp) -> Result<std::string> {
           std::string text;
           if (p == nullptr) return text;
           try {
             const json::value* ctx = s.undefined ? nullptr : &s.json;
-            if (&s == &self) ctx = scope.ctx->value;
             DataFrame frame;
             frame.parent = scope.data;
             frame.extra = &data;
@@ -559,7 +616,7 @@ class Renderer {
       body.fn = make(block->program.get());
       body.inverse = make(block->inverse.get());
     }
-    HelperCall hc{name, args, hash, self, block ? &body : nullptr, env(), arg_paths};
+    HelperCall hc{name, args.values(), hash, self, block ? &body : nullptr, env(), args.paths()};
     Result<Value> r = h(hc);
     if (pending_) {
       Failure f = std::move(*pending_);
@@ -634,7 +691,7 @@ class Renderer {
         print(r, false, out);
         return;
       }
-      if (const Helper* h = find(name)) {
+      if (const Helper* h = find(c)) {
         print(helper(*h, name, c, scope, &node), false, out);
         return;
       }

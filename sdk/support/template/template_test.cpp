@@ -59,6 +59,27 @@ TEST(Template, EachContextEscapesDoubleBracesOnly) {
   EXPECT_EQ(render("/o/{{record.id}}", Escape::kNone), "/o/A/1 b");
 }
 
+// The JSON context skips text a word (8 bytes) at a time: a character to escape is found wherever
+// it falls in or across words, and bytes of UTF-8 above 0x7F are left alone.
+TEST(Template, JsonContextEscapesACharacterAtAnyPositionOfLongText) {
+  const std::pair<char, std::string> specials[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001F"}};
+  auto t = Template::parse("{{s}}", "test");
+  ASSERT_TRUE(t);
+  for (const auto& [c, escaped] : specials) {
+    for (size_t at = 0; at < 20; ++at) {
+      const std::string before(at, 'a'), after(19 - at, 'b');
+      auto r = t->evaluate(json::object{{"s", before + c + after + "K\xC3\xB6ln \x7F"}},
+                           {.escape = Escape::kJson});
+      ASSERT_TRUE(r);
+      EXPECT_EQ(*r, before + escaped + after + "K\xC3\xB6ln \x7F") << "at " << at;
+    }
+  }
+  EXPECT_EQ(*t->evaluate(json::object{{"s", "K\xC3\xB6ln \xE2\x80\xA8 ~~~~~~~~ plain"}},
+                         {.escape = Escape::kJson}),
+            "K\xC3\xB6ln \xE2\x80\xA8 ~~~~~~~~ plain");
+}
+
 TEST(Template, TheOldRenderDefaultsToRaw) {
   auto t = Template::parse("{{record.lines.0.sku}}");
   ASSERT_TRUE(t);

@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace sluice::support::tmpl::detail {
 
@@ -228,9 +230,24 @@ void append_xml(std::string& out, std::string_view text) {
   out.append(text, start);
 }
 
+// Whether any of the 8 bytes in `w` is a control character, '"' or '\\' (exact: the classic
+// has-zero-byte / has-less-than tests answer "any", not which).
+bool needs_json_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  const uint64_t control = (w - kOnes * 0x20) & ~w;
+  return (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | control) & kHighs;
+}
+
 void append_json_content(std::string& out, std::string_view text) {
   size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
+  size_t i = 0;
+  // Most text needs no escape: skip it a word at a time.
+  for (uint64_t w; i + 8 <= text.size(); i += 8) {
+    std::memcpy(&w, text.data() + i, 8);
+    if (needs_json_escape(w)) break;
+  }
+  for (; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text, start, i - start);

@@ -54,7 +54,7 @@ Result<bool> satisfies(std::string_view condition, const json::value& element) {
                       "isNumber, isBoolean");
 }
 
-Result<Value> render(const HelperCall& c, bool fn, const Value& self, const json::object& data) {
+Result<Value> render(const HelperCall& c, bool fn, const ValueRef& self, const json::object& data) {
   const auto& section = fn ? c.block->fn : c.block->inverse;
   if (!section) return Value::safe_string("");
   auto text = section(self, data, {});

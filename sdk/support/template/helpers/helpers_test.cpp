@@ -8,8 +8,8 @@
 
 #include "aws4.hpp"
 #include "js_value.hpp"
-#include "sluice/support/template.hpp"
 #include "moment.hpp"
+#include "sluice/support/template.hpp"
 #include "sluice/support/template/helper.hpp"
 
 namespace sluice::support::tmpl {
@@ -166,6 +166,56 @@ TEST(MathHelpers, ToFixedRoundsTheExactValueHalfUpAsJavaScriptDoes) {
   EXPECT_EQ(text_of("toFixed", {"abc", 2}), "NaN");
   EXPECT_EQ(error_of("toFixed", {1, 101}),
             "the number of decimal places must be between 0 and 100, got 101");
+}
+
+// Ties are exact binary values with fraction_digits + 1 decimals: JavaScript takes the larger n
+// (away from zero), where round-half-even would give 0.62, 0.12, 2 and -2. Expected values from
+// node's Number.prototype.toFixed.
+TEST(MathHelpers, ToFixedSendsEveryExactTieAwayFromZero) {
+  EXPECT_EQ(text_of("toFixed", {0.625, 2}), "0.63");
+  EXPECT_EQ(text_of("toFixed", {0.125, 2}), "0.13");
+  EXPECT_EQ(text_of("toFixed", {0.375, 2}), "0.38");
+  EXPECT_EQ(text_of("toFixed", {2.5, 0}), "3");
+  EXPECT_EQ(text_of("toFixed", {-2.5, 0}), "-3");
+  // A tie that carries into a new integer digit.
+  EXPECT_EQ(text_of("toFixed", {9.5, 0}), "10");
+  EXPECT_EQ(text_of("toFixed", {99.5, 0}), "100");
+  EXPECT_EQ(text_of("toFixed", {-99.5, 0}), "-100");
+  EXPECT_EQ(text_of("toFixed", {999.75, 1}), "999.8");
+  EXPECT_EQ(text_of("toFixed", {9.96, 1}), "10.0");
+}
+
+TEST(MathHelpers, ToFixedPrintsOrdinaryValuesAsNodeDoes) {
+  EXPECT_EQ(text_of("toFixed", {1.45, 1}), "1.4");  // below the tie: 1.4499999999999999556
+  EXPECT_EQ(text_of("toFixed", {4.35, 1}), "4.3");
+  EXPECT_EQ(text_of("toFixed", {1234.5678, 2}), "1234.57");
+  EXPECT_EQ(text_of("toFixed", {999.995, 2}), "1000.00");
+  EXPECT_EQ(text_of("toFixed", {-0.0001, 2}), "-0.00");
+  EXPECT_EQ(text_of("toFixed", {-0.0, 2}), "0.00");
+  EXPECT_EQ(text_of("toFixed", {1e20, 2}), "100000000000000000000.00");
+  EXPECT_EQ(text_of("toFixed", {123.456, 10}), "123.4560000000");
+  EXPECT_EQ(text_of("toFixed", {5e-324, 3}), "0.000");
+  EXPECT_EQ(text_of("toFixed", {0.1, 20}), "0.10000000000000000555");
+  EXPECT_EQ(text_of("toFixed", {0.5, 100}), "0." + std::string(1, '5') + std::string(99, '0'));
+  EXPECT_EQ(text_of("toFixed", {0.1, 15}), "0.100000000000000");
+  EXPECT_EQ(text_of("toFixed", {126.25, 2}), "126.25");
+  EXPECT_EQ(text_of("toFixed", {-126.25, 3}), "-126.250");
+  EXPECT_EQ(text_of("toFixed", {3, 0}), "3");
+  EXPECT_EQ(text_of("toFixed", {1e-7, 2}), "0.00");
+  EXPECT_EQ(text_of("toFixed", {1.255, 2}), "1.25");  // 1.25499999999999989…
+  // Above 2^52 the shortest decimal that reads back ("73786976294838210000") is not the value.
+  EXPECT_EQ(text_of("toFixed", {0x1p66, 0}), "73786976294838206464");
+  EXPECT_EQ(text_of("toFixed", {0x1p66, 2}), "73786976294838206464.00");
+  EXPECT_EQ(text_of("toFixed", {4503599627370495.5, 0}), "4503599627370496");
+  EXPECT_EQ(text_of("toFixed", {70368744177664.25, 1}), "70368744177664.3");  // a tie
+  // The ends of the exact integer path (22 places): subnormals, the largest fixed value.
+  EXPECT_EQ(text_of("toFixed", {5e-324, 22}), "0.0000000000000000000000");
+  EXPECT_EQ(text_of("toFixed", {3e-22, 22}), "0.0000000000000000000003");
+  EXPECT_EQ(text_of("toFixed", {-1.5e-10, 22}), "-0.0000000001500000000000");
+  EXPECT_EQ(text_of("toFixed", {123456789.12345679, 22}), "123456789.1234567910432815551758");
+  EXPECT_EQ(text_of("toFixed", {999999999999999900000.0, 22}),
+            "999999999999999868928.0000000000000000000000");
+  EXPECT_EQ(text_of("toFixed", {0.30000000000000004, 23}), "0.30000000000000004440892");
 }
 
 TEST(MathHelpers, ToPrecisionAndToExponentialMatchJavaScript) {
@@ -547,7 +597,7 @@ TEST(TemplateHelperCases, EveryHelperSurvivesHostileArguments) {
         for (size_t n = 0; n <= args.size(); n += 2) {
           const json::object hash{{"number", "true"}, {"reverse", true}};
           BlockBody body;
-          body.fn = [](const Value&, const json::object&,
+          body.fn = [](const ValueRef&, const json::object&,
                        std::span<const Value>) -> Result<std::string> { return std::string("fn"); };
           HelperCall c{
               name, std::span<const Value>(args.data(), n), hash, a, n == 2 ? &body : nullptr, env};

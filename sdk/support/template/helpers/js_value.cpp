@@ -269,7 +269,9 @@ std::optional<std::string> js_json_stringify(const Value& value) {
 }
 
 Value make_value(json::value json) { return Value{std::move(json), false, false}; }
-Value make_string(std::string text) { return make_value(json::value(json::string(text))); }
+Value make_string(std::string text) {
+  return Value{json::value(json::string_view(text)), false, false};
+}
 Value make_bool(bool value) { return make_value(json::value(value)); }
 Value make_number(double number) {
   if (std::isfinite(number) && number == std::trunc(number) && std::fabs(number) < 9.0e15 &&

@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -76,6 +78,72 @@ Decimal round_digits(Decimal d, int count) {
   return d;
 }
 
+// The number of binary digits after the point in finite, non-zero `x` (0 for integers).
+int fractional_bits(double x) {
+  const auto bits = std::bit_cast<uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t mantissa = bits & ((uint64_t{1} << 52) - 1);
+  int exponent = -1074;  // subnormal
+  if (biased != 0) {
+    mantissa |= uint64_t{1} << 52;
+    exponent = biased - 1075;
+  }
+  const int zeros = std::countr_zero(mantissa);
+  exponent += zeros;
+  return exponent < 0 ? -exponent : 0;
+}
+
+__extension__ typedef unsigned __int128 u128;
+
+constexpr int kExactFixedDigits = 22;  // 10^22 · 2^53 < 2^127
+
+// x.toFixed(digits) for finite, non-zero |x| < 1e21 and digits <= kExactFixedDigits, in integers:
+// x is m·2^e exactly, so x·10^digits is m·10^digits (below 2^127) shifted right by -e, and the
+// bits shifted out say whether to round up (at half or more: JavaScript takes the larger n on a
+// tie). std::to_chars with a precision rounds a tie to even, and costs several times more.
+std::string exact_fixed(double x, int digits) {
+  const auto bits = std::bit_cast<uint64_t>(x);
+  const int biased = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t m = bits & ((uint64_t{1} << 52) - 1);
+  int e = -1074;  // subnormal
+  if (biased != 0) {
+    m |= uint64_t{1} << 52;
+    e = biased - 1075;
+  }
+  u128 scaled = m;  // x·10^digits, rounded
+  if (e >= 0) {
+    scaled <<= e;  // an integer below 1e21 < 2^70; the fraction is all zeros
+  } else {
+    for (int i = 0; i < digits; ++i) scaled *= 10;
+    const int shift = -e;
+    if (shift >= 128) {
+      scaled = 0;  // below 2^127, which is at most half of 2^shift
+    } else {
+      const u128 rest = scaled & ((u128{1} << shift) - 1);
+      scaled >>= shift;
+      if (rest >= (u128{1} << (shift - 1))) ++scaled;
+    }
+  }
+  char buffer[64];
+  char* end = buffer + sizeof buffer;
+  char* begin = end;
+  if (scaled <= UINT64_MAX) {
+    begin = buffer;
+    end = std::to_chars(buffer, buffer + sizeof buffer, static_cast<uint64_t>(scaled)).ptr;
+  } else {
+    do {
+      *--begin = static_cast<char>('0' + static_cast<int>(scaled % 10));
+      scaled /= 10;
+    } while (scaled != 0);
+  }
+  std::string number(begin, end);
+  if (e >= 0) number.append(static_cast<size_t>(digits), '0');
+  if (number.size() <= static_cast<size_t>(digits))
+    number.insert(0, static_cast<size_t>(digits) + 1 - number.size(), '0');
+  if (digits > 0) number.insert(number.size() - static_cast<size_t>(digits), 1, '.');
+  return x < 0 ? "-" + number : number;
+}
+
 std::string exponent_suffix(int exponent) {
   return std::string("e") + (exponent >= 0 ? "+" : "-") + std::to_string(std::abs(exponent));
 }
@@ -90,6 +158,17 @@ std::string js_to_fixed(double x, int fraction_digits) {
     std::string out = "0";
     if (fraction_digits > 0) out += "." + std::string(static_cast<size_t>(fraction_digits), '0');
     return out;
+  }
+  // std::to_chars rounds the exact binary value correctly, as JavaScript does, except on an exact
+  // tie (which it sends to even where JavaScript goes away from zero). A double m·2^e (m odd, e <
+  // 0) has exactly -e fraction digits, the last a 5, so it is a tie iff -e == fraction_digits + 1.
+  if (fraction_digits <= kExactFixedDigits) return exact_fixed(x, fraction_digits);
+  if (fractional_bits(x) != fraction_digits + 1) {
+    char
+        buffer[160];  // |x| < 1e21: at most 21 integer digits, a sign, a point, 100 fraction digits
+    auto [end, ec] =
+        std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::fixed, fraction_digits);
+    if (ec == std::errc()) return std::string(buffer, end);
   }
   Decimal d = exact_decimal(x);
   const int count = d.exponent + 1 + fraction_digits;  // significant digits kept
@@ -111,6 +190,8 @@ std::string js_to_fixed(double x, int fraction_digits) {
       integer = "0";
       fraction = all.substr(1);
     } else {
+      // A carry out of the top digit (9.5 to 0 places) leaves fewer digits than the integer has.
+      if (all.size() < static_cast<size_t>(int_len)) all.resize(static_cast<size_t>(int_len), '0');
       integer = all.substr(0, static_cast<size_t>(int_len));
       fraction = all.substr(static_cast<size_t>(int_len));
     }

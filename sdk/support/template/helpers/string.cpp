@@ -29,6 +29,12 @@ bool is_space(char32_t c) {
 char32_t upper(char32_t c) { return is_lower(c) ? c - 32 : c; }
 char32_t lower(char32_t c) { return is_upper(c) ? c + 32 : c; }
 
+// ASCII text changes case byte by byte, without decoding (upper and lower change only a-z, A-Z).
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
 u32 text_of(const HelperCall& c, size_t index) { return utf8_decode(to_js_string(arg(c, index))); }
 Value result(const u32& text) { return make_string(utf8_encode(text)); }
 
@@ -166,12 +172,22 @@ u32 substring(const u32& s, double start, double end) {
 
 void add_string_helpers(HelperTable& t) {
   t["lowercase"] = [](const HelperCall& c) -> Result<Value> {
-    u32 s = text_of(c, 0);
+    std::string ascii = to_js_string(arg(c, 0));
+    if (is_ascii(ascii)) {
+      for (char& ch : ascii) ch = static_cast<char>(lower(static_cast<unsigned char>(ch)));
+      return make_string(std::move(ascii));
+    }
+    u32 s = utf8_decode(ascii);
     for (auto& ch : s) ch = lower(ch);
     return result(s);
   };
   t["uppercase"] = [](const HelperCall& c) -> Result<Value> {
-    u32 s = text_of(c, 0);
+    std::string ascii = to_js_string(arg(c, 0));
+    if (is_ascii(ascii)) {
+      for (char& ch : ascii) ch = static_cast<char>(upper(static_cast<unsigned char>(ch)));
+      return make_string(std::move(ascii));
+    }
+    u32 s = utf8_decode(ascii);
     for (auto& ch : s) ch = upper(ch);
     return result(s);
   };

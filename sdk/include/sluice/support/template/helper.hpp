@@ -37,12 +37,36 @@ struct Value {
   }
 };
 
+// A Value borrowed, not owned: `this` as the engine holds it (no copy per helper call), or a Value
+// (or JSON value) that the caller keeps alive while the view is used. Undefined views refer to a
+// null.
+struct ValueRef {
+  const boost::json::value& json;  // a null when undefined
+  bool undefined = false;
+  bool safe = false;  // only meaningful for strings
+
+  ValueRef(const Value& v) : json(v.json), undefined(v.undefined), safe(v.safe) {}  // NOLINT
+  // nullptr is undefined.
+  explicit ValueRef(const boost::json::value* v)
+      : json(v != nullptr ? *v : null_value()), undefined(v == nullptr) {}
+
+  // An owned copy, for a helper that must keep or return it.
+  Value to_value() const { return Value{json, undefined, safe}; }
+
+ private:
+  static const boost::json::value& null_value() {
+    static const boost::json::value kNull;
+    return kNull;
+  }
+};
+
 // The sections of a block helper: {{#name ...}}fn{{else}}inverse{{/name}}.
 struct BlockBody {
-  // Renders a section with `self` as `this`. `data` adds or overrides @-variables for the section
-  // (e.g. {"index": 0, "first": true, "key": "a"}); `block_params` binds {{#x as |a b|}} names in
-  // order. An empty inverse renders "".
-  std::function<Result<std::string>(const Value& self, const boost::json::object& data,
+  // Renders a section with `self` as `this`; pass the call's `self` to render with `this`
+  // unchanged. `data` adds or overrides @-variables for the section (e.g. {"index": 0, "first":
+  // true, "key": "a"}); `block_params` binds {{#x as |a b|}} names in order. An empty inverse
+  // renders "".
+  std::function<Result<std::string>(const ValueRef&self, const boost::json::object&data,
                                     std::span<const Value> block_params)>
       fn, inverse;
 };
@@ -60,7 +84,7 @@ struct HelperCall {
   std::string_view name;
   std::span<const Value> args;       // positional arguments, evaluated, in order
   const boost::json::object& hash;   // key=value arguments, evaluated (undefined ones left out)
-  const Value& self;                 // `this` where the helper is called
+  ValueRef self;                     // `this` where the helper is called, borrowed from the engine
   const BlockBody* block = nullptr;  // null unless called as {{#name}}...{{/name}}
   const HelperEnv& env;
   // For each positional argument that was a bare path (`isTruthy`, `record.x`), its source text;
