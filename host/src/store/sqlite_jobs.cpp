@@ -40,7 +40,9 @@ Result<void> upsert_job(SqliteDb& db, const Job& job) {
   return {};
 }
 
-Result<void> insert_errors(SqliteDb& db, const std::vector<JobError>& errors) {
+}  // namespace
+
+Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors) {
   if (errors.empty()) return {};
   auto insert = db.prepare(
       "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
@@ -62,7 +64,6 @@ Result<void> insert_errors(SqliteDb& db, const std::vector<JobError>& errors) {
   return {};
 }
 
-}  // namespace
 
 Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
                                            const std::function<bool(Job&)>& close_if_dead) {
@@ -129,7 +130,7 @@ Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
   if (!row) return row.error();
   if (!*row) return false;  // not running any more: roll back, write nothing
   if (auto done = update->step(); !done) return done.error();
-  if (auto done = insert_errors(db, errors); !done) return done.error();
+  if (auto done = sqlite_insert_errors(db, errors); !done) return done.error();
   if (auto done = transaction->commit(); !done) return done.error();
   return true;
 }

@@ -15,6 +15,10 @@ namespace sluice::host {
 Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
                                            const std::function<bool(Job&)>& close_if_dead);
 
+// Inserts (or replaces by id) `errors` into `db`, their documents redacted, within the caller's
+// transaction: the one writer of error rows (Store::add_errors and update_running_job).
+Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors);
+
 // Store::update_running_job on `db` (one BEGIN IMMEDIATE transaction).
 Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
                                        const std::vector<JobError>& errors);

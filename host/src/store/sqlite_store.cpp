@@ -264,23 +264,7 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
   std::lock_guard lock(mutex_);
   auto transaction = SqliteTransaction::begin(*db_, "start storing job errors");
   if (!transaction) return transaction.error();
-  auto insert = db_->prepare(
-      "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
-      "VALUES (?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, flow_id = excluded.flow_id, "
-      "resolved = excluded.resolved, occurred_at = excluded.occurred_at, doc = excluded.doc",
-      fmt::format("store {} errors of job {}", errors.size(), errors.front().job_id));
-  if (!insert) return insert.error();
-  for (const JobError& error : errors) {
-    insert->reset();
-    insert->bind(1, error.id);
-    insert->bind(2, error.job_id);
-    insert->bind(3, error.flow_id);
-    insert->bind(4, int64_t{error.resolved ? 1 : 0});
-    insert->bind(5, error.occurred_at);
-    insert->bind(6, json::serialize(redacted(error.to_json())));
-    if (auto done = insert->step(); !done) return done.error();
-  }
+  if (auto done = sqlite_insert_errors(*db_, errors); !done) return done.error();
   return transaction->commit();
 }
 
