@@ -64,7 +64,6 @@ Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& err
   return {};
 }
 
-
 Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
                                            const std::function<bool(Job&)>& close_if_dead) {
   if (job.id.empty() || job.flow_id.empty()) {

@@ -12,11 +12,11 @@
 #include <mutex>
 
 #include "secrets/redactor.hpp"
+#include "store/job_log.hpp"
 #include "store/redacted.hpp"
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
-#include "store/job_log.hpp"
 #include "store/sqlite_jobs.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/store.hpp"
