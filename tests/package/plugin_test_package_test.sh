@@ -21,4 +21,7 @@ export SLUICE_HOME="$work/home"
 "$work/stage/bin/sluice" plugin info counter --example >"$work/example.json"
 grep -qF '"adaptorType":"CounterExport","_connectionId":"my-counter","counter":{"count":1}' "$work/example.json" ||
   { echo "unexpected example resources:"; cat "$work/example.json"; exit 1; }
+# The mock API is installed with the SDK, for the plugin's tests against a real server.
+"$work/stage/bin/sluice-mock-api" --help | grep -qF 'usage: sluice-mock-api [OPTIONS]' ||
+  { echo "the installed package has no working bin/sluice-mock-api"; exit 1; }
 echo "plugin test package test passed"

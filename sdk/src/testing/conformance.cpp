@@ -32,6 +32,7 @@ constexpr Check kChecks[] = {
     {Capability::kExport, "export.reads_pages", detail::check_export_callable},
     {Capability::kImport, "import.refuses_empty_settings", detail::check_import_refuses_empty},
     {Capability::kImport, "import.submits", detail::check_import_callable},
+    {Capability::kConnection, "connection.concurrent_calls", detail::check_concurrent_calls},
     {Capability::kConnection, "calls.no_exception_escapes", detail::check_no_exception_escapes},
     {Capability::kConnection, "calls.errors_have_messages", detail::check_errors_have_messages},
     {Capability::kConnection, "calls.results_well_formed", detail::check_results_shape},

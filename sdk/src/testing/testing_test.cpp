@@ -1,6 +1,9 @@
 // The recording host, the driver and the conformance kit, against a raw C ABI connector whose
 // defects each test switches on.
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -25,6 +28,9 @@ struct Defects {
   bool throw_on_open = false;       // connection_open throws
   bool one_result_short = false;    // import_submit answers one result too few
   bool no_import = false;           // the import functions are NULL
+  bool v1_1 = false;                // a 1.1 descriptor (capabilities and threading declared)
+  uint32_t threading = 0;           // its threading flags
+  bool forbid_overlap = false;      // connection_ping fails when entered twice at once
   const char* connection_type = "fake";
   const char* connection_schema =
       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",)"
@@ -65,7 +71,25 @@ sluice_status open_connection(sluice_call* call, sluice_str json, sluice_connect
   *out = hand_out(reinterpret_cast<sluice_connection*>(new int(1)));
   return SLUICE_OK;
 }
-sluice_status ping(sluice_call*, sluice_connection*) { return SLUICE_OK; }
+// forbid_overlap: every ping after the first (connection.opens makes that one alone) waits, for
+// at most 5 s, for a second ping to enter, so that an overlap the kit makes is always seen, and
+// then fails naming it, as an unguarded connector would misbehave.
+std::mutex g_ping_mutex;
+std::condition_variable g_ping_cv;
+int g_pings = 0;         // pings entered so far
+int g_in_ping = 0;       // pings running now
+bool g_overlap = false;  // two pings ran at once
+sluice_status ping(sluice_call* call, sluice_connection*) {
+  if (!g.forbid_overlap) return SLUICE_OK;
+  std::unique_lock lock(g_ping_mutex);
+  g_overlap = g_overlap || ++g_in_ping > 1;
+  g_ping_cv.notify_all();
+  if (++g_pings > 1) g_ping_cv.wait_for(lock, std::chrono::seconds(5), [] { return g_overlap; });
+  --g_in_ping;
+  if (!g_overlap) return SLUICE_OK;
+  error(call, "connection_ping entered while another connection_ping ran on this connection");
+  return SLUICE_INTERNAL;
+}
 void close_connection(sluice_connection* c) {
   closed(c);
   delete reinterpret_cast<int*>(c);
@@ -142,6 +166,12 @@ const sluice_plugin_descriptor* fake_entry(const sluice_host_api* host) {
                  "{}",
                  "{}",
                  &g_api};
+  if (g.v1_1) {
+    g_connector.struct_size = sizeof(sluice_connector_descriptor);
+    g_connector.capabilities = SLUICE_CAP_EXPORT | (g.no_import ? 0u : SLUICE_CAP_IMPORT);
+    g_connector.threading = g.threading;
+    g_connector.listener_schema = nullptr;
+  }
   g_plugin = {sizeof(sluice_plugin_descriptor),
               1,
               0,
@@ -167,6 +197,9 @@ class TestingKit : public ::testing::Test {
     g = Defects{};
     g_live.clear();
     g_bad_closes = 0;
+    g_pings = 0;
+    g_in_ping = 0;
+    g_overlap = false;
   }
   void TearDown() override {
     delete g_leaked;
@@ -273,6 +306,8 @@ TEST_F(TestingKit, DriverRefusesAnImportResultShortOfOnePerRecord) {
 }
 
 TEST_F(TestingKit, AWellBehavedConnectorPassesEveryCheck) {
+  g.v1_1 = true;
+  g.threading = SLUICE_THREAD_SAFE_CONNECTION;
   ConformanceInputs inputs;
   inputs.connection_json = kGoodConnection;
   inputs.export_json = R"({"fake":{"path":"/"}})";
@@ -281,10 +316,51 @@ TEST_F(TestingKit, AWellBehavedConnectorPassesEveryCheck) {
   ConformanceReport report = run_conformance(fake_entry(host_.api()), host_, inputs);
   EXPECT_TRUE(report.passed()) << format_report(report);
   EXPECT_EQ(report.count(Verdict::kSkip), 0u) << format_report(report);
-  EXPECT_EQ(report.checks.size(), 14u);
+  EXPECT_EQ(report.checks.size(), 15u);
   EXPECT_EQ(report.pages.size(), 3u);
   EXPECT_EQ(report.import_results.size(), 2u);
+  const CheckResult* concurrent = find(report, "connection.concurrent_calls");
+  ASSERT_NE(concurrent, nullptr);
+  EXPECT_EQ(concurrent->message,
+            "made 4 calls at once on one connection (connection_ping twice, export_next_page on "
+            "two exports); each returned");
   EXPECT_TRUE(each_closed_once());
+}
+
+TEST_F(TestingKit, AThreadSafeConnectionEnteredTwiceAtOnceFailsNamingTheOverlap) {
+  g.v1_1 = true;
+  g.threading = SLUICE_THREAD_SAFE_CONNECTION;
+  g.forbid_overlap = true;
+  ConformanceInputs inputs;
+  inputs.connection_json = kGoodConnection;
+  ConformanceReport report = run_conformance(fake_entry(host_.api()), host_, inputs);
+  const CheckResult* check = find(report, "connection.concurrent_calls");
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(check->verdict, Verdict::kFail);
+  EXPECT_EQ(check->message,
+            "connection_ping returned SLUICE_INTERNAL while 1 other call(s) ran on the same "
+            "connection: connection_ping entered while another connection_ping ran on this "
+            "connection; the connector declares SLUICE_THREAD_SAFE_CONNECTION, so the host makes "
+            "such calls at the same time: guard the shared state, or drop the flag and the host "
+            "serialises them");
+  EXPECT_EQ(g_pings, 3);
+  EXPECT_TRUE(each_closed_once());
+}
+
+TEST_F(TestingKit, AConnectionNotDeclaredThreadSafeIsSkippedAsSerialisedByTheHost) {
+  g.v1_1 = true;
+  g.forbid_overlap = true;
+  ConformanceInputs inputs;
+  inputs.connection_json = kGoodConnection;
+  ConformanceReport report = run_conformance(fake_entry(host_.api()), host_, inputs);
+  const CheckResult* check = find(report, "connection.concurrent_calls");
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(check->verdict, Verdict::kSkip);
+  EXPECT_EQ(check->message,
+            "the connector does not declare SLUICE_THREAD_SAFE_CONNECTION: the host serialises "
+            "calls on this connection");
+  EXPECT_EQ(g_pings, 1);
+  EXPECT_TRUE(report.passed()) << format_report(report);
 }
 
 TEST_F(TestingKit, AConnectorAcceptingEmptySettingsFailsNamingTheRequiredSetting) {

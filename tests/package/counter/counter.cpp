@@ -55,6 +55,9 @@ class CounterConnector : public sluice::Connector {
     info.name = "counter";
     info.connection_type = "counter";
     info.label = "Counter";
+    // Its connection holds no state and each reader its own, so the host may call them at once
+    // (the kit's connection.concurrent_calls checks it).
+    info.thread_safe_connection = true;
     info.connection.string("counter.label").label("Label").required();
     info.export_settings.integer("counter.count").label("Records").required().minimum(1);
     info.export_settings.integer("counter.pageSize").label("Page size").minimum(1);

@@ -43,6 +43,7 @@ CheckResult check_export_refuses_empty(CheckContext& c);
 CheckResult check_export_callable(CheckContext& c);
 CheckResult check_import_refuses_empty(CheckContext& c);
 CheckResult check_import_callable(CheckContext& c);
+CheckResult check_concurrent_calls(CheckContext& c);
 CheckResult check_no_exception_escapes(CheckContext& c);
 CheckResult check_errors_have_messages(CheckContext& c);
 CheckResult check_results_shape(CheckContext& c);
