@@ -3,7 +3,9 @@
 //
 // Export settings (memory.*): count, pagesOf, prefix, delayMs, failOnPage, transientOnPage and
 // transientTimes (that page fails kTransient that many times, staying where it was), logLevels
-// (each page logs a debug, an info and a warn line through the host), log, resumable (page
+// (each page logs a debug, an info and a warn line through the host), report (each page warns
+// "memory export: the same warning" and "memory export: a warning on page N", adds 1 to counter
+// memory.pages {"export": prefix} and sets gauge memory.lastPage {} to N), log, resumable (page
 // states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
@@ -101,7 +103,8 @@ class MemoryExport : public sluice::ExportReader {
         stall_(flag_at(doc, "memory.stall")),
         wait_for_cancel_(flag_at(doc, "memory.waitForCancel")),
         stall_close_(flag_at(doc, "memory.stallClose")),
-        log_levels_(flag_at(doc, "memory.logLevels")) {
+        log_levels_(flag_at(doc, "memory.logLevels")),
+        report_(flag_at(doc, "memory.report")) {
     if (auto* r = sluice::find_path(doc, "memory.resumable"); r && r->is_bool())
       resumable_ = r->as_bool();
     if (const json::object* o = state.if_object(); o && o->contains("resume")) {
@@ -145,6 +148,12 @@ class MemoryExport : public sluice::ExportReader {
       context.log(sluice::LogLevel::kInfo, "memory export: page " + std::to_string(page_));
       context.warn("memory export: a warning on page " + std::to_string(page_));
     }
+    if (report_) {
+      context.warn("memory export: the same warning");
+      context.warn("memory export: a warning on page " + std::to_string(page_));
+      context.counter("memory.pages", json::object{{"export", prefix_}}, 1);
+      context.gauge("memory.lastPage", json::object{}, static_cast<double>(page_));
+    }
     sluice::Page page;
     for (int64_t i = 0; i < pages_of_ && next_ <= count_; ++i, ++next_) {
       json::object record{{"id", prefix_ + std::to_string(next_)}, {"n", next_}};
@@ -164,7 +173,7 @@ class MemoryExport : public sluice::ExportReader {
   int64_t count_, pages_of_, delay_ms_, fail_on_page_, transient_on_page_, transient_times_;
   std::string prefix_, log_;
   int64_t record_bytes_;
-  bool stall_, wait_for_cancel_, stall_close_, log_levels_;
+  bool stall_, wait_for_cancel_, stall_close_, log_levels_, report_;
   bool resumable_ = false;
   int64_t page_ = 0, next_ = 1;
 };
@@ -244,6 +253,7 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.integer("memory.failOnPage");
     info.export_settings.integer("memory.transientOnPage");
     info.export_settings.boolean("memory.logLevels");
+    info.export_settings.boolean("memory.report");
     info.export_settings.integer("memory.transientTimes");
     info.export_settings.string("memory.prefix");
     info.export_settings.string("memory.log");

@@ -331,6 +331,47 @@ TEST_F(Runtime, WhatAPluginLogsIsStoredInTheJobsLogWithLevelAndStepAndHandedOnLi
   EXPECT_EQ(lines, expected);
 }
 
+TEST_F(Runtime, WhatAPluginWarnsAndMeasuresIsKeptInTheJobsWarningsAndMetrics) {
+  put_export("e", {{"count", 4}, {"pagesOf", 2}, {"prefix", "A"}, {"report", true}}, 2);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(job.num_export, job.num_success + job.num_ignore + job.num_error);
+  EXPECT_EQ(job.num_export, 4);
+  const json::value warnings = json::parse(R"([
+    {"step":"export e","message":"memory export: the same warning","count":2},
+    {"step":"export e","message":"memory export: a warning on page 1","count":1},
+    {"step":"export e","message":"memory export: a warning on page 2","count":1}])");
+  const json::value metrics = json::parse(R"([
+    {"name":"memory.lastPage","labels":{},"kind":"gauge","value":2.0},
+    {"name":"memory.pages","labels":{"export":"A"},"kind":"counter","value":2.0}])");
+  EXPECT_EQ(json::value(job.warnings), warnings);
+  EXPECT_EQ(json::value(job.metrics), metrics);
+  auto stored = store_->get_job(job.id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ(json::value((*stored)->warnings), warnings) << "stored with the job";
+  EXPECT_EQ(json::value((*stored)->metrics), metrics);
+  EXPECT_EQ((*stored)->to_json().at("warnings"), warnings) << "and shown by --json";
+  EXPECT_EQ((*stored)->to_json().at("metrics"), metrics);
+}
+
+TEST_F(Runtime, AJobKeepsAtMostAHundredDistinctWarningsAndOnlyItsOwnMetrics) {
+  put_export("e", {{"count", 120}, {"pagesOf", 1}, {"prefix", "A"}, {"report", true}}, 1);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  const Job first = run("f");
+  ASSERT_EQ(first.status, "completed") << first.message;
+  ASSERT_EQ(first.warnings.size(), 100u);
+  EXPECT_EQ(first.warnings[0].at("count"), 120) << "a kept warning still counts";
+  EXPECT_EQ(first.warnings[99].at("message"), "memory export: a warning on page 99");
+  const Job second = run("f");  // the same 120 pages again, in the same process
+  ASSERT_EQ(second.status, "completed") << second.message;
+  ASSERT_EQ(second.metrics.size(), 2u);
+  EXPECT_EQ(second.metrics[1].at("name"), "memory.pages");
+  EXPECT_EQ(second.metrics[1].at("value"), 120.0) << "this job's counter, not the process's 240";
+}
+
 TEST_F(Runtime, AnAuthenticationFailureAtAnImportFailsTheJob) {
   put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
   put_import("i", {{"authFail", true}});

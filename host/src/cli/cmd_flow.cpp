@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "cli/job_summary.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
 #include "runtime/job_recorder.hpp"
@@ -146,6 +147,7 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
     std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n",
                              grouped(job.num_error), job.num_error == 1 ? "" : "s", job.flow_id);
   }
+  std::cout << format_warnings(job);
 }
 
 int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bool resume,

@@ -26,6 +26,16 @@ LogSink& sink() {
   return instance;
 }
 
+WarnSink& warn_sink() {
+  static WarnSink instance;
+  return instance;
+}
+
+MetricSink& metric_sink() {
+  static MetricSink instance;
+  return instance;
+}
+
 std::mutex& metrics_mutex() {
   static std::mutex m;
   return m;
@@ -79,15 +89,28 @@ void do_set_retry_after(sluice_call* call, uint32_t milliseconds) {
   if (call != nullptr) call->retry_after_ms = milliseconds;
 }
 
-void do_warn(sluice_call* call, sluice_str message) { do_log(call, SLUICE_LOG_WARN, message); }
+void do_warn(sluice_call* call, sluice_str message) {
+  do_log(call, SLUICE_LOG_WARN, message);
+  try {
+    if (warn_sink()) {
+      warn_sink()(call != nullptr ? call->log_scope : std::string("plugin"),
+                  redact_secrets(std::string_view(message.ptr, message.len)));
+    }
+  } catch (...) {
+  }
+}
 
 void do_metric(sluice_call*, int32_t kind, sluice_str name, sluice_str labels, double value) {
   try {
-    std::string key(name.ptr, name.len);
-    if (labels.len > 0) key += redact_secrets(std::string_view(labels.ptr, labels.len));
-    std::lock_guard lock(metrics_mutex());
-    double& slot = metrics_map()[key];
-    slot = kind == SLUICE_METRIC_GAUGE ? value : slot + value;
+    const std::string metric_name(name.ptr, name.len);
+    const std::string metric_labels =
+        labels.len > 0 ? redact_secrets(std::string_view(labels.ptr, labels.len)) : std::string();
+    {
+      std::lock_guard lock(metrics_mutex());
+      double& slot = metrics_map()[metric_name + metric_labels];
+      slot = kind == SLUICE_METRIC_GAUGE ? value : slot + value;
+    }
+    if (metric_sink()) metric_sink()(kind, metric_name, metric_labels, value);
   } catch (...) {
   }
 }
@@ -113,6 +136,14 @@ const sluice_host_api kHostApi = {
 }  // namespace
 
 LogSink set_log_sink(LogSink new_sink) { return std::exchange(sink(), std::move(new_sink)); }
+
+WarnSink set_warn_sink(WarnSink new_sink) {
+  return std::exchange(warn_sink(), std::move(new_sink));
+}
+
+MetricSink set_metric_sink(MetricSink new_sink) {
+  return std::exchange(metric_sink(), std::move(new_sink));
+}
 
 std::map<std::string, double> metrics_snapshot() {
   std::lock_guard lock(metrics_mutex());

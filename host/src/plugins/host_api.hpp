@@ -37,12 +37,22 @@ using LogSink =
 // Returns the sink it replaces.
 LogSink set_log_sink(LogSink sink);
 
+// Where plugin warnings (1.1 `warn`) and metrics (1.1 `metric`) go besides the log sink and the
+// process-wide registry: the running job's (runtime/job_log.hpp). Texts arrive redacted. Empty
+// by default; not thread-safe to replace while calls run. Each returns the sink it replaces.
+using WarnSink = std::function<void(const std::string& scope, std::string_view message)>;
+WarnSink set_warn_sink(WarnSink sink);
+using MetricSink =
+    std::function<void(int32_t kind, std::string_view name, std::string_view labels, double value)>;
+MetricSink set_metric_sink(MetricSink sink);
+
 // The metrics plugins reported (1.1 `metric`), by name followed by its labels JSON (redacted):
 // counters summed, gauges as last set. Kept for the process, for `sluice serve` to expose.
 std::map<std::string, double> metrics_snapshot();
 
 // The table handed to every plugin's entry function; lives for the whole process. 1.1's `warn`
-// goes to the log sink at SLUICE_LOG_WARN.
+// goes to the log sink at SLUICE_LOG_WARN and to the warn sink; `metric` to the registry and the
+// metric sink.
 
 const sluice_host_api* host_api() noexcept;
 

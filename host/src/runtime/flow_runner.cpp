@@ -174,6 +174,7 @@ class FlowRun {
       }
     }
     flush_log();
+    recorder_.set_reports(log_.warnings(), log_.metrics());
     return recorder_.finish();
   }
 

@@ -91,6 +91,11 @@ void JobRecorder::note(std::string_view note) {
   job_.message += (job_.message.empty() ? "" : "; ") + std::string(note);
 }
 
+void JobRecorder::set_reports(boost::json::array warnings, boost::json::array metrics) {
+  job_.warnings = std::move(warnings);
+  job_.metrics = std::move(metrics);
+}
+
 void JobRecorder::add_error(JobError error) { job_errors_.push_back(std::move(error)); }
 
 bool JobRecorder::write(std::vector<JobError> errors) {

@@ -60,6 +60,9 @@ class JobRecorder {
   void end(JobStatus status, std::string message);
   // Appends `note` to the job's message without changing its status.
   void note(std::string_view note);
+  // The warnings and metrics its plugins reported (Job::warnings, Job::metrics), stored by the
+  // next write.
+  void set_reports(boost::json::array warnings, boost::json::array metrics);
   // A job-level error (an export or connection failing), stored by finish().
   void add_error(host::JobError error);
 

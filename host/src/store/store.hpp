@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -80,6 +81,12 @@ struct Job {
   // confirmed: {"generator":G,"exportId":..,"position":P,"skip":N,"exportRecords":R,
   // "deltas":{exportId:state}} (runtime/job_recorder.hpp says what each means).
   boost::json::value checkpoint;
+  // What its plugins warned ("warnings"): [{"step","message","count"}], at most 100 distinct
+  // (step, message), in the order each first arrived; empty: none.
+  boost::json::array warnings;
+  // The metrics its plugins recorded ("metrics"): [{"name","labels":{..},"kind":"counter"|
+  // "gauge","value"}], counters summed and gauges as last set during this job; empty: none.
+  boost::json::array metrics;
 
   boost::json::object to_json() const;
   static Job from_json(const boost::json::object& doc);

@@ -72,6 +72,8 @@ json::object Job::to_json() const {
   if (!resumed_from.empty()) doc["resumedFrom"] = resumed_from;
   if (!in_flight.is_null()) doc["inFlight"] = in_flight;
   if (!checkpoint.is_null()) doc["checkpoint"] = checkpoint;
+  if (!warnings.empty()) doc["warnings"] = warnings;
+  if (!metrics.empty()) doc["metrics"] = metrics;
   return doc;
 }
 
@@ -95,6 +97,12 @@ Job Job::from_json(const json::object& doc) {
   job.resumed_from = string_field(doc, "resumedFrom");
   if (const json::value* in_flight = doc.if_contains("inFlight")) job.in_flight = *in_flight;
   if (const json::value* checkpoint = doc.if_contains("checkpoint")) job.checkpoint = *checkpoint;
+  if (const json::value* w = doc.if_contains("warnings"); w && w->is_array()) {
+    job.warnings = w->get_array();
+  }
+  if (const json::value* m = doc.if_contains("metrics"); m && m->is_array()) {
+    job.metrics = m->get_array();
+  }
   return job;
 }
 
