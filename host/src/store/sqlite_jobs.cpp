@@ -25,7 +25,9 @@ Result<Job> parse_job(const SqliteDb& db, std::string_view text) {
   return Job::from_json(doc.get_object());
 }
 
-Result<void> upsert_job(SqliteDb& db, const Job& job) {
+}  // namespace
+
+Result<void> sqlite_upsert_job(SqliteDb& db, const Job& job) {
   auto insert = db.prepare(
       "INSERT INTO jobs (id, flow_id, started_at, doc) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, "
@@ -39,8 +41,6 @@ Result<void> upsert_job(SqliteDb& db, const Job& job) {
   if (auto done = insert->step(); !done) return done.error();
   return {};
 }
-
-}  // namespace
 
 Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors) {
   if (errors.empty()) return {};
@@ -92,7 +92,7 @@ Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
       claim.holder = std::move(other);
       return claim;  // the transaction rolls back: nothing written
     }
-    if (auto done = upsert_job(db, other); !done) return done.error();
+    if (auto done = sqlite_upsert_job(db, other); !done) return done.error();
     claim.closed.push_back(std::move(other));
   }
   if (!job.resumed_from.empty()) {
@@ -108,7 +108,7 @@ Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
       return claim;
     }
   }
-  if (auto done = upsert_job(db, job); !done) return done.error();
+  if (auto done = sqlite_upsert_job(db, job); !done) return done.error();
   if (auto done = transaction->commit(); !done) return done.error();
   claim.claimed = true;
   return claim;

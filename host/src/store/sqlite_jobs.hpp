@@ -15,6 +15,10 @@ namespace sluice::host {
 Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
                                            const std::function<bool(Job&)>& close_if_dead);
 
+// Inserts (or replaces by id) `job` into `db`, its document redacted: the one writer of job rows
+// (Store::put_job, claim_flow and update_running_job).
+Result<void> sqlite_upsert_job(SqliteDb& db, const Job& job);
+
 // Inserts (or replaces by id) `errors` into `db`, their documents redacted, within the caller's
 // transaction: the one writer of error rows (Store::add_errors and update_running_job).
 Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors);

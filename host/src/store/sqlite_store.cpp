@@ -217,18 +217,7 @@ Result<void> SqliteStore::put_job(const Job& job) {
                       fmt::format("cannot store a job of flow {} with an empty id", job.flow_id));
   }
   std::lock_guard lock(mutex_);
-  auto insert = db_->prepare(
-      "INSERT INTO jobs (id, flow_id, started_at, doc) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, "
-      "started_at = excluded.started_at, doc = excluded.doc",
-      fmt::format("store job {}", job.id));
-  if (!insert) return insert.error();
-  insert->bind(1, job.id);
-  insert->bind(2, job.flow_id);
-  insert->bind(3, job.started_at);
-  insert->bind(4, json::serialize(redacted(job.to_json())));
-  if (auto done = insert->step(); !done) return done.error();
-  return {};
+  return sqlite_upsert_job(*db_, job);
 }
 
 Result<std::optional<Job>> SqliteStore::get_job(std::string_view id) {
