@@ -121,6 +121,17 @@ Result<json::value> parse_json(sluice_str text, const char* what) {
   return value;
 }
 
+// A page of records the host passed: a JSON array, parsed into `arena`.
+Result<json::value> parse_page(sluice_str page_json, json::monotonic_resource& arena) {
+  json::error_code ec;
+  json::value page = json::parse(std::string_view(page_json.ptr, page_json.len), ec, &arena);
+  if (ec || !page.is_array()) {
+    return make_error(Status::kInternal,
+                      "the host passed a page that is not a JSON array of records");
+  }
+  return page;
+}
+
 Result<json::object> parse_object(sluice_str text, const char* what) {
   auto value = parse_json(text, what);
   if (!value) return value.error();
@@ -213,6 +224,19 @@ const sluice_plugin_descriptor* describe_plugin(
     return nullptr;
   }
 }
+
+namespace {
+
+// An Error unless a step of kind `what` returned one result per record.
+Result<void> one_per_record(size_t results, size_t records, const char* what) {
+  if (results == records) return {};
+  return make_error(Status::kInternal, "plugin '" + state().plugin_id + "' returned " +
+                                           std::to_string(results) + " results for " +
+                                           std::to_string(records) + " records; " + what +
+                                           " must return one result per record");
+}
+
+}  // namespace
 
 sluice_status connection_open(Connector& connector, sluice_call* call, sluice_str json_text,
                               sluice_connection** out) noexcept {
@@ -391,23 +415,14 @@ sluice_status import_open(Connector& connector, sluice_call* call, sluice_connec
 sluice_status import_submit(sluice_call* call, sluice_import* imp, sluice_str page_json) noexcept {
   try {
     json::monotonic_resource arena;
-    json::error_code ec;
-    json::value page = json::parse(std::string_view(page_json.ptr, page_json.len), ec, &arena);
-    if (ec || !page.is_array()) {
-      return report(call, make_error(Status::kInternal,
-                                     "the host passed a page that is not a JSON array of records"));
-    }
-    const json::array& records = page.as_array();
+    auto page = parse_page(page_json, arena);
+    if (!page) return report(call, page.error());
+    const json::array& records = page->as_array();
     Context context(state().host, call);
     auto results = reinterpret_cast<ImportBox*>(imp)->writer->submit(context, records);
     if (!results) return report(call, results.error());
-    if (results->size() != records.size()) {
-      return report(call, make_error(Status::kInternal,
-                                     "plugin '" + state().plugin_id + "' returned " +
-                                         std::to_string(results->size()) + " results for " +
-                                         std::to_string(records.size()) +
-                                         " records; an import must return one result per record"));
-    }
+    if (auto aligned = one_per_record(results->size(), records.size(), "an import"); !aligned)
+      return report(call, aligned.error());
     // Written directly: a json::object per record would cost an allocation and a free each.
     std::string out = "[";
     out.reserve(results->size() * 20 + 2);
@@ -456,23 +471,14 @@ sluice_status lookup_open(Connector& connector, sluice_call* call, sluice_connec
 sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str page_json) noexcept {
   try {
     json::monotonic_resource arena;
-    json::error_code ec;
-    json::value page = json::parse(std::string_view(page_json.ptr, page_json.len), ec, &arena);
-    if (ec || !page.is_array()) {
-      return report(call, make_error(Status::kInternal,
-                                     "the host passed a page that is not a JSON array of records"));
-    }
-    const json::array& records = page.as_array();
+    auto page = parse_page(page_json, arena);
+    if (!page) return report(call, page.error());
+    const json::array& records = page->as_array();
     Context context(state().host, call);
     auto results = reinterpret_cast<LookupBox*>(lookup)->lookup->lookup(context, records);
     if (!results) return report(call, results.error());
-    if (results->size() != records.size()) {
-      return report(call, make_error(Status::kInternal,
-                                     "plugin '" + state().plugin_id + "' returned " +
-                                         std::to_string(results->size()) + " results for " +
-                                         std::to_string(records.size()) +
-                                         " records; a lookup must return one result per record"));
-    }
+    if (auto aligned = one_per_record(results->size(), records.size(), "a lookup"); !aligned)
+      return report(call, aligned.error());
     json::array out;
     out.reserve(results->size());
     for (const LookupResult& r : *results) {
