@@ -100,6 +100,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   connection->client_ = std::make_shared<support::http::Client>(std::move(options));
   connection->ping_uri_ = std::move(*ping_uri);
   connection->ping_method_ = std::move(*ping_method);
+  connection->variables_ = ConnectionVariables::from(doc);
   return connection;
 }
 

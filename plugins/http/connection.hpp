@@ -9,6 +9,7 @@
 
 #include "sluice/connector.hpp"
 #include "sluice/support/http/client.hpp"
+#include "template_context.hpp"
 
 namespace sluice::plugins::http {
 
@@ -34,12 +35,15 @@ class HttpConnection final : public Connection {
 
   // Shared with the readers and writers opened on this connection, which may outlive it.
   const std::shared_ptr<support::http::Client>& client() const noexcept { return client_; }
+  // The connection's settings as templates see them (template_context.hpp).
+  const ConnectionVariables& variables() const noexcept { return variables_; }
 
  private:
   HttpConnection() = default;
   std::shared_ptr<support::http::Client> client_;
   std::string ping_uri_;
   std::string ping_method_;
+  ConnectionVariables variables_;
 };
 
 }  // namespace sluice::plugins::http

@@ -31,8 +31,8 @@ Result<std::unique_ptr<Connection>> HttpConnector::open_connection(
 Result<std::unique_ptr<ExportReader>> HttpConnector::open_export(
     Context& context, Connection& connection, const boost::json::object& export_doc,
     const boost::json::value& state) {
-  auto opened = HttpExportReader::open(context, static_cast<HttpConnection&>(connection),
-                                       export_doc, state);
+  auto opened =
+      HttpExportReader::open(context, static_cast<HttpConnection&>(connection), export_doc, state);
   if (!opened) return opened.error();
   return std::unique_ptr<ExportReader>(std::move(*opened));
 }

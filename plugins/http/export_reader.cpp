@@ -16,11 +16,6 @@ using support::Template;
 
 namespace {
 
-json::value page_context(int64_t page) {
-  return json::object{
-      {"export", json::object{{"http", json::object{{"paging", json::object{{"page", page}}}}}}}};
-}
-
 std::string top_level_keys(const json::value& body) {
   const json::object* object = body.if_object();
   if (object == nullptr) return "(the body is " + describe_value(body) + ", not an object)";
@@ -37,9 +32,35 @@ std::string top_level_keys(const json::value& body) {
   return keys;
 }
 
+// The run's type: the run context's, else (a 1.0 host) the export's own "type", else "all".
+std::string run_type(const Context& context, const json::object& export_doc) {
+  if (const RunContext* run = context.run()) return run->type;
+  if (const json::value* type = export_doc.if_contains("type"); type && type->is_string()) {
+    if (!type->get_string().empty()) return std::string(type->get_string());
+  }
+  return "all";
+}
+
+Result<std::optional<Template>> optional_template(const Setting<std::string>& setting,
+                                                  const json::object& doc, TemplateUse use) {
+  auto text = setting.read(doc);
+  if (!text) return text.error();
+  if (text->empty()) return std::optional<Template>();
+  auto parsed = Template::parse(*text, setting.path());
+  if (!parsed) return parsed.error();
+  if (auto checked = check_variables(*parsed, use); !checked) return checked.error();
+  return std::optional<Template>(std::move(*parsed));
+}
+
+json::object headers_object(const support::http::Headers& headers) {
+  json::object out;
+  for (const auto& h : headers) out[h.name] = h.value;
+  return out;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
+Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& context,
                                                                  const HttpConnection& connection,
                                                                  const json::object& export_doc,
                                                                  const json::value& state) {
@@ -50,16 +71,42 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
   if (!relative_uri_text) return relative_uri_text.error();
   auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
   if (!relative_uri) return relative_uri.error();
-  std::optional<Template> body;
-  auto body_text = s.body.read(export_doc);
-  if (!body_text) return body_text.error();
-  if (!body_text->empty()) {
-    auto parsed = Template::parse(*body_text, s.body.path());
-    if (!parsed) return parsed.error();
-    body = std::move(*parsed);
-  }
-  auto headers = read_headers(s.headers, export_doc);
+  const TemplateUse request_use{.site = Site::kExportRequest};
+  if (auto checked = check_variables(*relative_uri, request_use); !checked) return checked.error();
+  auto body = optional_template(s.body, export_doc, request_use);
+  if (!body) return body.error();
+  auto header_values = read_headers(s.headers, export_doc);
+  if (!header_values) return header_values.error();
+  auto headers = HeaderTemplates::parse(*header_values, s.headers.path(), request_use);
   if (!headers) return headers.error();
+
+  const std::string type = run_type(context, export_doc);
+  if (type == "delta" && !uses(*relative_uri, "lastExportDateTime") &&
+      !(*body && uses(**body, "lastExportDateTime")) && !headers->any_uses("lastExportDateTime")) {
+    return make_error(Status::kInvalidConfig,
+                      "type delta: none of http.relativeURI, http.body and http.headers uses "
+                      "{{lastExportDateTime}}, so every run would export every record; add it "
+                      "where the API takes a start time, e.g. "
+                      "/orders?updated_since={{lastExportDateTime}}");
+  }
+  const TemplateUse once_use{.site = Site::kOnceRequest};
+  auto once_uri = optional_template(s.once_relative_uri, export_doc, once_use);
+  if (!once_uri) return once_uri.error();
+  auto once_body = optional_template(s.once_body, export_doc, once_use);
+  if (!once_body) return once_body.error();
+  auto once_method = s.once_method.read(export_doc);
+  if (!once_method) return once_method.error();
+  if (type == "once" && !*once_uri) {
+    return make_error(Status::kInvalidConfig,
+                      "type once: http.once.relativeURI is required: the request that marks a "
+                      "record exported, sent for each record once its page is committed, e.g. "
+                      "/orders/{{record.id}}/exported");
+  }
+  if (type != "once" && *once_uri) {
+    return make_error(Status::kInvalidConfig,
+                      "http.once is set but the export's type is " + type +
+                          ": it is used only by type once; remove it or set the type");
+  }
   auto resource_path = s.resource_path.read(export_doc);
   if (!resource_path) return resource_path.error();
   auto paging = PagingSettings::read(export_doc);
@@ -72,11 +119,20 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context&,
   reader->method_ = std::move(*method);
   reader->set_page_param_ = reader->pager_.settings().method == PagingMethod::kPage &&
                             !relative_uri->references(kPagePath) &&
-                            !(body && body->references(kPagePath));
+                            !(*body && (*body)->references(kPagePath));
+  reader->uses_previous_page_ = uses(*relative_uri, "previous_page") ||
+                                (*body && uses(**body, "previous_page")) ||
+                                headers->any_uses("previous_page");
   reader->relative_uri_ = std::move(*relative_uri);
-  reader->body_ = std::move(body);
+  reader->body_ = std::move(*body);
   reader->headers_ = std::move(*headers);
   reader->resource_path_ = std::move(*resource_path);
+  reader->context_ = export_variables(context.run());
+  reader->connection_ = connection.variables();
+  reader->once_ = type == "once";
+  reader->once_method_ = std::move(*once_method);
+  reader->once_uri_ = std::move(*once_uri);
+  reader->once_body_ = std::move(*once_body);
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -120,34 +176,57 @@ json::value HttpExportReader::state() const {
   return json::object{{"resume", std::move(position)}};
 }
 
+Result<support::http::Request> HttpExportReader::build_request(std::string& body_text) {
+  json::object& paging =
+      context_.get_object()["export"].get_object()["http"].get_object()["paging"].get_object();
+  paging["page"] = pager_.page();
+  paging["skip"] = pager_.records();
+  const support::Binding open[] = {{"connection", &connection_.open}};
+  const support::Binding secret[] = {{"connection", &connection_.with_secrets}};
+
+  support::http::Request request;
+  request.method = method_;
+  if (auto headers = headers_.render(request.headers, context_, {.bindings = secret}); !headers) {
+    return headers.error();
+  }
+  if (pager_.settings().method == PagingMethod::kUrl && !pager_.first()) {
+    request.url = pager_.next_url();
+    return request;
+  }
+  auto url = relative_uri_.evaluate(context_, {.escape = Escape::kUri, .bindings = open});
+  if (!url) return url.error();
+  request.url = std::move(*url);
+  if (set_page_param_) {
+    support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
+  }
+  if (body_) {
+    // Values are escaped as JSON string content, so the body stays valid JSON.
+    auto body = body_->evaluate(context_, {.escape = Escape::kJson, .bindings = open});
+    if (!body) return body.error();
+    body_text = std::move(*body);
+  }
+  return request;
+}
+
+void HttpExportReader::remember_response(const support::http::Response& response,
+                                         const json::value& body, const json::array& records) {
+  if (!uses_previous_page_) return;
+  context_.get_object()["previous_page"] =
+      json::object{{"full_response", json::value(body)},
+                   {"last_record", records.empty() ? json::value() : json::value(records.back())},
+                   {"headers", headers_object(response.headers)}};
+}
+
 Result<Page> HttpExportReader::next_page(Context& context) {
   if (done_) return Page{.state = state(), .done = true};
   if (context.cancelled()) return make_error(Status::kCancelled, "export cancelled");
 
-  support::http::Request request;
-  request.method = method_;
-  request.headers = headers_;
   std::string body_text;
-  if (pager_.settings().method == PagingMethod::kUrl && !pager_.first()) {
-    request.url = pager_.next_url();
-  } else {
-    const json::value context_value = page_context(pager_.page());
-    auto url = relative_uri_.evaluate(context_value, {.escape = Escape::kUri});
-    if (!url) return url.error();
-    request.url = std::move(*url);
-    if (set_page_param_) {
-      support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
-    }
-    if (body_) {
-      // Values are escaped as JSON string content, so the body stays valid JSON.
-      auto body = body_->evaluate(context_value, {.escape = Escape::kJson});
-      if (!body) return body.error();
-      body_text = std::move(*body);
-    }
-  }
-  request.body = body_text;
+  auto request = build_request(body_text);
+  if (!request) return request.error();
+  request->body = body_text;
 
-  auto response = client_->execute(context, request);
+  auto response = client_->execute(context, *request);
   if (!response) return response.error();
   if (pager_.is_last_page_status(response->status)) {
     done_ = true;
@@ -172,8 +251,55 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   auto last = pager_.advance(response->body, body, (*records)->size());
   if (!last) return last.error();
   done_ = *last;
+  remember_response(*response, body, **records);
+  if (once_ && !(*records)->empty()) {
+    uncommitted_.emplace_back(pager_.pages(), json::array(**records));
+  }
   // Move-constructing keeps the records in the body's arena: nothing is copied.
   return Page{.records = json::array(std::move(**records)), .state = state(), .done = done_};
+}
+
+Result<void> HttpExportReader::page_committed(Context& context, const json::value& state) {
+  if (!once_) return {};
+  const json::value* resume =
+      state.is_object() ? state.get_object().if_contains("resume") : nullptr;
+  const json::value* pages =
+      resume && resume->is_object() ? resume->get_object().if_contains("pages") : nullptr;
+  if (pages == nullptr || !pages->is_int64()) return {};
+  const int64_t key = pages->get_int64();
+  while (!uncommitted_.empty() && uncommitted_.front().first < key) uncommitted_.pop_front();
+  if (uncommitted_.empty() || uncommitted_.front().first != key) return {};
+  const json::array records = std::move(uncommitted_.front().second);
+  uncommitted_.pop_front();
+
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (context.cancelled()) return make_error(Status::kCancelled, "export cancelled");
+    const support::Binding open[] = {{"connection", &connection_.open}, {"record", &records[i]}};
+    const support::Binding secret[] = {{"connection", &connection_.with_secrets},
+                                       {"record", &records[i]}};
+    const std::string which =
+        "http.once for record " + std::to_string(i + 1) + " of page " + std::to_string(key);
+    support::http::Request request;
+    request.method = once_method_;
+    if (auto headers = headers_.render(request.headers, context_, {.bindings = secret}); !headers) {
+      return make_error(headers.error().status, which + ": " + headers.error().message);
+    }
+    auto url = once_uri_->evaluate(context_, {.escape = Escape::kUri, .bindings = open});
+    if (!url) return make_error(url.error().status, which + ": " + url.error().message);
+    request.url = std::move(*url);
+    std::string body_text;
+    if (once_body_) {
+      auto body = once_body_->evaluate(context_, {.escape = Escape::kJson, .bindings = open});
+      if (!body) return make_error(body.error().status, which + ": " + body.error().message);
+      body_text = std::move(*body);
+    }
+    request.body = body_text;
+    auto response = client_->send(context, request);
+    if (!response) {
+      return make_error(response.error().status, which + ": " + response.error().message);
+    }
+  }
+  return {};
 }
 
 }  // namespace sluice::plugins::http

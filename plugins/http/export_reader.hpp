@@ -2,9 +2,11 @@
 // and hands them to the host page by page.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <boost/json/object.hpp>
 
@@ -12,15 +14,21 @@
 #include "paging.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
+#include "template_context.hpp"
 
 namespace sluice::plugins::http {
 
 class HttpExportReader final : public ExportReader {
  public:
-  // Validates the export's http.* settings; kInvalidConfig names the setting at fault. `state`
-  // is what the host hands open_export: null or a delta state (ignored: the HTTP export has no
-  // delta yet) for a run from the start, or {"delta":..,"resume":P} to continue after the page
-  // whose state carried resume position P (kInvalidConfig when P is not one this reader wrote).
+  // Validates the export's http.* settings; kInvalidConfig names the setting at fault, also
+  // for a template using a variable its setting does not have (template_context.hpp), a
+  // `delta` export none of whose templates uses {{lastExportDateTime}} (it would export every
+  // record on every run) and a `once` export without http.once.relativeURI. The run type and
+  // the run's variables come from context.run() (the export's "type" when a 1.0 host opened
+  // it). `state` is what the host hands open_export: null or a delta state (the host keeps the
+  // delta's timestamps: the plugin reads them from the run) for a run from the start, or
+  // {"delta":..,"resume":P} to continue after the page whose state carried resume position P
+  // (kInvalidConfig when P is not one this reader wrote).
   static Result<std::unique_ptr<HttpExportReader>> open(Context& context,
                                                         const HttpConnection& connection,
                                                         const boost::json::object& export_doc,
@@ -36,6 +44,12 @@ class HttpExportReader final : public ExportReader {
   // kRemoteError for a body that is not JSON or paging that does not advance; kCancelled.
   Result<Page> next_page(Context& context) override;
 
+  // With type once: sends http.once (method, relativeURI and body rendered per record) once
+  // for each record of the page whose state is `state`, in order. A request that fails fails
+  // the call (so the job), naming the record; the records of that page are forgotten either
+  // way. Other types: nothing.
+  Result<void> page_committed(Context& context, const boost::json::value& state) override;
+
  private:
   HttpExportReader(std::shared_ptr<support::http::Client> client, Pager pager)
       : client_(std::move(client)), pager_(std::move(pager)) {}
@@ -46,16 +60,35 @@ class HttpExportReader final : public ExportReader {
 
   // This page's state: {"resume": {...the pager's position, "done": done_}}.
   boost::json::value state() const;
+  // Renders the request for the current page.
+  Result<support::http::Request> build_request(std::string& body_text);
+  // Takes a 2xx response into previous_page (when templates use it).
+  void remember_response(const support::http::Response& response, const boost::json::value& body,
+                         const boost::json::array& records);
 
   std::shared_ptr<support::http::Client> client_;
   Pager pager_;
   std::string method_;
   support::Template relative_uri_;
   std::optional<support::Template> body_;
-  support::http::Headers headers_;
+  HeaderTemplates headers_;
   std::string resource_path_;
   bool set_page_param_ = false;
   bool done_ = false;
+
+  // The variables of this run's requests (template_context.hpp), updated in place per page;
+  // the connection is bound, not copied.
+  boost::json::value context_;
+  ConnectionVariables connection_;
+  bool uses_previous_page_ = false;
+
+  // type once: http.once, and the records of the pages handed out but not committed yet,
+  // keyed by the "pages" of their state's resume position.
+  bool once_ = false;
+  std::string once_method_;
+  std::optional<support::Template> once_uri_;
+  std::optional<support::Template> once_body_;
+  std::deque<std::pair<int64_t, boost::json::array>> uncommitted_;
 };
 
 }  // namespace sluice::plugins::http

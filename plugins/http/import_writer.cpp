@@ -48,16 +48,24 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   if (!relative_uri_text) return relative_uri_text.error();
   auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
   if (!relative_uri) return relative_uri.error();
-  auto headers = read_headers(s.headers, import_doc);
-  if (!headers) return headers.error();
   auto batch_size = s.batch_size.read(import_doc);
   if (!batch_size) return batch_size.error();
-  if (*batch_size > 1 && !relative_uri->is_literal()) {
-    return make_error(Status::kInvalidConfig,
-                      "http.relativeURI '" + *relative_uri_text +
-                          "' uses {{...}}, which needs one record per request; set http.batchSize "
-                          "to 1 or make the URI literal");
+  const TemplateUse use{.site = *batch_size > 1 ? Site::kImportBatch : Site::kImportRecord,
+                        .batch_size = *batch_size};
+  if (auto checked = check_variables(*relative_uri, use); !checked) return checked.error();
+  std::optional<Template> body;
+  auto body_text = s.body.read(import_doc);
+  if (!body_text) return body_text.error();
+  if (!body_text->empty()) {
+    auto parsed = Template::parse(*body_text, s.body.path());
+    if (!parsed) return parsed.error();
+    if (auto checked = check_variables(*parsed, use); !checked) return checked.error();
+    body = std::move(*parsed);
   }
+  auto header_values = read_headers(s.headers, import_doc);
+  if (!header_values) return header_values.error();
+  auto headers = HeaderTemplates::parse(*header_values, s.headers.path(), use);
+  if (!headers) return headers.error();
   std::unique_ptr<HttpImportWriter> writer(new HttpImportWriter(connection.client()));
   for (auto [setting, target] : {std::pair{&s.resource_path, &writer->resource_path_},
                                  std::pair{&s.resource_id_path, &writer->id_path_},
@@ -77,7 +85,12 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   writer->success_values_ = std::move(*success_values);
   writer->method_ = std::move(*method);
   writer->relative_uri_ = std::move(*relative_uri);
+  writer->uses_batch_ = uses(*relative_uri, "batch_of_records") ||
+                        (body && uses(*body, "batch_of_records")) ||
+                        headers->any_uses("batch_of_records");
   writer->headers_ = std::move(*headers);
+  writer->body_template_ = std::move(body);
+  writer->connection_ = connection.variables();
   writer->batch_size_ = static_cast<size_t>(*batch_size);
   return writer;
 }
@@ -149,47 +162,75 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
   return r;
 }
 
-Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
-                                            size_t first, size_t count,
-                                            std::vector<RecordResult>& out) {
-  // Serialize straight from the page's records into one reused buffer.
-  const size_t previous = body_.size();
-  body_.clear();
-  body_.reserve(previous + previous / 8);
-  json::serializer serializer;
-  if (batch_size_ == 1) {
-    append_json(body_, serializer, records[first]);
-  } else {
-    body_.push_back('[');
-    for (size_t i = first; i < first + count; ++i) {
-      if (i != first) body_.push_back(',');
-      append_json(body_, serializer, records[i]);
-    }
-    body_.push_back(']');
+Result<void> HttpImportWriter::render_request(const json::array& records, size_t first,
+                                              size_t count, support::http::Request& request) {
+  static const json::value kEmpty = json::object();
+  json::value batch;
+  if (uses_batch_) {
+    json::array& items = batch.emplace_array();
+    items.reserve(count);
+    for (size_t i = first; i < first + count; ++i)
+      items.push_back(json::object{{"record", records[i]}});
   }
-
-  support::http::Request request;
-  request.method = method_;
-  request.headers = headers_;
-  request.body = body_;
+  const support::Binding open[] = {
+      {"connection", &connection_.open}, {"record", &records[first]}, {"batch_of_records", &batch}};
+  const support::Binding secret[] = {{"connection", &connection_.with_secrets},
+                                     {"record", &records[first]},
+                                     {"batch_of_records", &batch}};
+  if (auto headers = headers_.render(request.headers, kEmpty, {.bindings = secret}); !headers) {
+    return headers.error();
+  }
   if (relative_uri_.is_literal()) {
     request.url = relative_uri_.source();
   } else {
-    // A template that fails (an unknown helper, a helper refusing its arguments) fails this
-    // batch's records, not the job.
-    auto url = relative_uri_.evaluate(json::object{{"record", records[first]}},
-                                      {.escape = Escape::kUri});
-    if (!url) {
-      for (size_t i = 0; i < count; ++i) {
-        RecordResult r;
-        r.status_code = 422;
-        r.errors.push_back({"template", url.error().message});
-        out.push_back(std::move(r));
-      }
-      return {};
-    }
+    auto url = relative_uri_.evaluate(kEmpty, {.escape = Escape::kUri, .bindings = open});
+    if (!url) return url.error();
     request.url = std::move(*url);
   }
+  if (body_template_) {
+    body_.clear();
+    // Values are escaped as JSON string content, so the body stays valid JSON.
+    auto rendered =
+        body_template_->evaluate_to(body_, kEmpty, {.escape = Escape::kJson, .bindings = open});
+    if (!rendered) return rendered.error();
+  }
+  return {};
+}
+
+Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
+                                            size_t first, size_t count,
+                                            std::vector<RecordResult>& out) {
+  support::http::Request request;
+  request.method = method_;
+  // A template that fails (an unknown helper, a helper refusing its arguments) fails this
+  // batch's records, not the job.
+  if (auto rendered = render_request(records, first, count, request); !rendered) {
+    for (size_t i = 0; i < count; ++i) {
+      RecordResult r;
+      r.status_code = 422;
+      r.errors.push_back({"template", rendered.error().message});
+      out.push_back(std::move(r));
+    }
+    return {};
+  }
+  if (!body_template_) {
+    // Serialize straight from the page's records into one reused buffer.
+    const size_t previous = body_.size();
+    body_.clear();
+    body_.reserve(previous + previous / 8);
+    json::serializer serializer;
+    if (batch_size_ == 1) {
+      append_json(body_, serializer, records[first]);
+    } else {
+      body_.push_back('[');
+      for (size_t i = first; i < first + count; ++i) {
+        if (i != first) body_.push_back(',');
+        append_json(body_, serializer, records[i]);
+      }
+      body_.push_back(']');
+    }
+  }
+  request.body = body_;
   auto response = client_->execute(context, request);
   if (!response) return response.error();
   const int status = response->status;

@@ -178,10 +178,10 @@ TEST_F(HttpImport, RelativeUriTemplatesUseTheRecordWithBatchSizeOne) {
       import_doc(R"({"batchSize":2,"relativeURI":"/api/sink?id={{record.id}}"})"));
   ASSERT_FALSE(batched);
   EXPECT_EQ(batched.error().status, Status::kInvalidConfig);
-  EXPECT_EQ(
-      batched.error().message,
-      "http.relativeURI '/api/sink?id={{record.id}}' uses {{...}}, which needs one record per "
-      "request; set http.batchSize to 1 or make the URI literal");
+  EXPECT_EQ(batched.error().message,
+            "http.relativeURI '/api/sink?id={{record.id}}': {{record}} names one record, but "
+            "http.batchSize 2 sends several per request: use {{#each batch_of_records}}{{record.x}}"
+            "{{/each}}, or set http.batchSize to 1");
   auto single = submit(import_doc(R"({"relativeURI":"/api/sink?id={{record.id}}"})"),
                        json::array(records_.begin(), records_.begin() + 2));
   ASSERT_TRUE(single) << single.error().message;
@@ -189,9 +189,8 @@ TEST_F(HttpImport, RelativeUriTemplatesUseTheRecordWithBatchSizeOne) {
 }
 
 TEST_F(HttpImport, RelativeUriTemplatesRenderIntegratorIoHelpers) {
-  auto results =
-      submit(import_doc(R"({"relativeURI":"/api/sink?id={{lowercase record.id}}"})"),
-             json::array(records_.begin(), records_.begin() + 2));
+  auto results = submit(import_doc(R"({"relativeURI":"/api/sink?id={{lowercase record.id}}"})"),
+                        json::array(records_.begin(), records_.begin() + 2));
   ASSERT_TRUE(results) << results.error().message;
   ASSERT_EQ(results->size(), 2u);
   EXPECT_TRUE((*results)[0].ok());

@@ -62,6 +62,10 @@ class Pager {
   int64_t page() const noexcept { return settings_.first_page + pages_; }
   // With url paging after the first page: the next URL, as found in the response.
   const std::string& next_url() const noexcept { return next_url_; }
+  // Records in the responses taken so far.
+  int64_t records() const noexcept { return records_; }
+  // Responses taken so far.
+  int64_t pages() const noexcept { return pages_; }
 
   // True when `status` is http.paging.lastPageStatusCode.
   bool is_last_page_status(int status) const noexcept {

@@ -11,7 +11,7 @@ namespace {
 Schema header_item() {
   Schema item;
   item.string("name").label("Name").required();
-  item.string("value").label("Value");
+  item.tmpl("value").label("Value");
   return item;
 }
 
@@ -80,7 +80,6 @@ void declare_unsupported_export_settings(Schema& s) {
                            "http.type",
                            "http._asyncHelperId",
                            "http.sendAuthForFileDownloads",
-                           "http.once",
                            "http.paging.skip",
                            "http.paging.token",
                            "http.paging.pathLocation",
@@ -103,8 +102,6 @@ void declare_unsupported_export_settings(Schema& s) {
 }
 
 void declare_unsupported_import_settings(Schema& s) {
-  s.unsupported("http.body",
-                "the request body is the record (or an array of records) as JSON; remove it");
   for (const char* path :
        {"http.requestType", "http.existingExtract", "http.existingLookupName", "http.ignoreExtract",
         "http.ignoreLookupName", "http.sendPostMappedData", "http.ignoreEmptyNodes",
@@ -222,8 +219,9 @@ ExportSettings::ExportSettings()
       body(schema.tmpl("http.body")
                .label("HTTP request body")
                .group("Request")
-               .help("Sent as is (application/json) after rendering; may use "
-                     "{{export.http.paging.page}}.")),
+               .help("Sent as is (application/json) after rendering; {{x}} is escaped as JSON "
+                     "string content. Variables: docs/templates.md, e.g. "
+                     "{{export.http.paging.page}}, {{lastExportDateTime}}.")),
       headers(declare_headers(
           schema, "Headers for this export; they replace same-named connection headers.")),
       resource_path(schema.string("http.response.resourcePath")
@@ -291,7 +289,22 @@ ExportSettings::ExportSettings()
                          .group("Paging")
                          .shown_when("http.paging.method", "page")
                          .help("Dotted path in the response body to the total number of records; "
-                               "paging stops once that many have been exported.")) {
+                               "paging stops once that many have been exported.")),
+      once_relative_uri(
+          schema.tmpl("http.once.relativeURI")
+              .label("Relative URI to mark a record exported")
+              .group("Once")
+              .help("With export type once: after each page is committed, one request per record "
+                    "of that page, e.g. /orders/{{record.id}}/exported ({{x}} is URL-encoded).")),
+      once_method(schema.enumeration("http.once.method", {"PUT", "POST", "PATCH"})
+                      .label("HTTP method to mark a record exported")
+                      .default_value("PUT")
+                      .group("Once")),
+      once_body(schema.tmpl("http.once.body")
+                    .label("HTTP request body to mark a record exported")
+                    .group("Once")
+                    .help("Rendered per record ({{x}} escaped as JSON string content), e.g. "
+                          "{\"exported\": true}; empty sends no body.")) {
   declare_unsupported_export_settings(schema);
 }
 
@@ -305,9 +318,17 @@ ImportSettings::ImportSettings()
               .label("Relative URI")
               .group("Request")
               .help("Appended to the connection's base URI. With http.batchSize 1 it may use the "
-                    "record, e.g. /orders/{{record.id}}; with larger batches it must be literal.")),
+                    "record, e.g. /orders/{{record.id}}; with larger batches only "
+                    "batch_of_records. {{x}} is URL-encoded, {{{x}}} is not.")),
       headers(declare_headers(
           schema, "Headers for this import; they replace same-named connection headers.")),
+      body(schema.tmpl("http.body")
+               .label("HTTP request body")
+               .group("Request")
+               .help("A template for the request body, rendered per request: with http.batchSize "
+                     "1 against {{record}}, else against {{#each batch_of_records}}{{record.x}}"
+                     "{{/each}}; {{x}} is escaped as JSON string content, {{{x}}} is raw. Empty: "
+                     "the record (or a JSON array of the batch's records) as JSON.")),
       batch_size(schema.integer("http.batchSize")
                      .label("Number of records per HTTP request")
                      .default_value(1)

@@ -50,6 +50,9 @@ struct ExportSettings {
   Setting<boost::json::value> last_page_values;
   Setting<std::string> max_page_path;
   Setting<std::string> max_count_path;
+  Setting<std::string> once_relative_uri;
+  Setting<std::string> once_method;
+  Setting<std::string> once_body;
 };
 
 struct ImportSettings {
@@ -58,6 +61,7 @@ struct ImportSettings {
   Setting<std::string> method;
   Setting<std::string> relative_uri;
   Setting<boost::json::value> headers;
+  Setting<std::string> body;
   Setting<int64_t> batch_size;
   Setting<std::string> resource_path;
   Setting<std::string> resource_id_path;

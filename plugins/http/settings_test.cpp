@@ -107,13 +107,13 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
 }
 
 TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
-  EXPECT_EQ(
-      paths(export_schema()),
-      (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
-                             "http.response.resourcePath", "http.paging.method", "http.paging.page",
-                             "http.paging.path", "http.paging.lastPageStatusCode",
-                             "http.paging.lastPagePath", "http.paging.lastPageValues",
-                             "http.paging.maxPagePath", "http.paging.maxCountPath"}));
+  EXPECT_EQ(paths(export_schema()),
+            (std::set<std::string>{
+                "http.method", "http.relativeURI", "http.body", "http.headers",
+                "http.response.resourcePath", "http.paging.method", "http.paging.page",
+                "http.paging.path", "http.paging.lastPageStatusCode", "http.paging.lastPagePath",
+                "http.paging.lastPageValues", "http.paging.maxPagePath", "http.paging.maxCountPath",
+                "http.once.relativeURI", "http.once.method", "http.once.body"}));
   const json::object schema = export_schema().to_json();
   EXPECT_EQ(supported(schema, "http.method"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
@@ -121,11 +121,20 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
   EXPECT_FALSE(node(schema, "http.paging.method")->contains("default"));
   EXPECT_EQ(node(schema, "http.paging.page")->at("default"), 0);
   EXPECT_EQ(node(schema, "http.relativeURI")->at("x-sluice-template"), json::value(true));
+  EXPECT_EQ(node(schema, "http.once.relativeURI")->at("x-sluice-template"), json::value(true));
+  EXPECT_EQ(node(schema, "http.once.method")->at("default"), "PUT");
+  // Header values are templates, checked by sluice apply like every other template.
+  EXPECT_EQ(node(schema, "http.headers")
+                ->at("items")
+                .at("properties")
+                .at("value")
+                .at("x-sluice-template"),
+            json::value(true));
 }
 
 TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
   EXPECT_EQ(paths(import_schema()),
-            (std::set<std::string>{"http.method", "http.relativeURI", "http.headers",
+            (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
                                    "http.batchSize", "http.response.resourcePath",
                                    "http.response.resourceIdPath", "http.response.successPath",
                                    "http.response.successValues", "http.response.errorPath"}));
@@ -148,12 +157,12 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
                          "jwt", "specific"}));
   const json::object exp = export_schema().to_json();
   for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
-                           "http.requestMediaType", "http.once"}) {
+                           "http.requestMediaType"}) {
     ASSERT_NE(node(exp, path), nullptr) << path;
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   const json::object imp = import_schema().to_json();
-  for (const char* path : {"http.body", "http.requestType", "http.ignoreEmptyNodes"}) {
+  for (const char* path : {"http.requestType", "http.ignoreEmptyNodes"}) {
     ASSERT_NE(node(imp, path), nullptr) << path;
     EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }

@@ -289,6 +289,12 @@ class Renderer {
     return Val{};
   }
 
+  const json::value* binding(std::string_view name) const {
+    for (const Binding& b : in_.options.bindings)
+      if (b.name == name) return b.value;
+    return nullptr;
+  }
+
   Val path(const Path& p, const Scope& scope, size_t offset) {
     size_t first = 0;
     Val current;
@@ -314,6 +320,13 @@ class Renderer {
     // Borrowed objects and array items need no Val per step.
     while (first < p.parts.size() && !current.is_owned() && current.ref != nullptr) {
       const json::value* v = current.ref;
+      if (v == &in_.context && !in_.options.bindings.empty()) {
+        if (const json::value* bound = binding(p.parts[first])) {
+          current.ref = bound;
+          ++first;
+          continue;
+        }
+      }
       if (v->is_object()) {
         const json::object& o = v->get_object();
         const std::string& key = p.parts[first];

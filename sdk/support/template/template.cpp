@@ -68,30 +68,49 @@ bool path_is(const Path& p, std::string_view dotted) {
   return joined == dotted;
 }
 
-bool call_references(const Call& c, std::string_view dotted);
+// `p` names `prefix` or a path below it, also as @root.PATH.
+bool path_under(const Path& p, std::string_view prefix) {
+  if (p.depth != 0 || p.parts.empty()) return false;
+  size_t first = 0;
+  if (p.data) {
+    if (p.parts[0] != "root") return false;
+    first = 1;
+  }
+  std::string joined;
+  for (size_t i = first; i < p.parts.size(); ++i) {
+    if (!joined.empty()) joined.push_back('.');
+    joined += p.parts[i];
+    if (joined.size() >= prefix.size()) break;
+  }
+  return joined == prefix;
+}
 
-bool expr_references(const Expr& e, std::string_view dotted) {
-  if (e.kind == Expr::kPath) return path_is(e.path, dotted);
-  if (e.kind == Expr::kSubExpr) return call_references(*e.sub, dotted);
+using PathTest = bool (*)(const Path&, std::string_view);
+
+bool call_references(const Call& c, std::string_view dotted, PathTest test);
+
+bool expr_references(const Expr& e, std::string_view dotted, PathTest test) {
+  if (e.kind == Expr::kPath) return test(e.path, dotted);
+  if (e.kind == Expr::kSubExpr) return call_references(*e.sub, dotted, test);
   return false;
 }
 
-bool call_references(const Call& c, std::string_view dotted) {
-  if (path_is(c.head, dotted)) return true;
+bool call_references(const Call& c, std::string_view dotted, PathTest test) {
+  if (test(c.head, dotted)) return true;
   for (const Expr& e : c.params)
-    if (expr_references(e, dotted)) return true;
+    if (expr_references(e, dotted, test)) return true;
   for (const auto& kv : c.hash)
-    if (expr_references(kv.second, dotted)) return true;
+    if (expr_references(kv.second, dotted, test)) return true;
   return false;
 }
 
-bool program_references(const Program* p, std::string_view dotted) {
+bool program_references(const Program* p, std::string_view dotted, PathTest test = path_is) {
   if (p == nullptr) return false;
   for (const Node& n : p->body) {
-    if (n.kind == Node::kMustache && call_references(n.call, dotted)) return true;
-    if (n.kind == Node::kBlock &&
-        (call_references(n.call, dotted) || program_references(n.program.get(), dotted) ||
-         program_references(n.inverse.get(), dotted))) {
+    if (n.kind == Node::kMustache && call_references(n.call, dotted, test)) return true;
+    if (n.kind == Node::kBlock && (call_references(n.call, dotted, test) ||
+                                   program_references(n.program.get(), dotted, test) ||
+                                   program_references(n.inverse.get(), dotted, test))) {
       return true;
     }
   }
@@ -103,6 +122,14 @@ bool program_references(const Program* p, std::string_view dotted) {
 bool Template::references(std::string_view path) const noexcept {
   try {
     return program_references(program_.get(), path);
+  } catch (...) {
+    return false;
+  }
+}
+
+bool Template::references_under(std::string_view prefix) const noexcept {
+  try {
+    return program_references(program_.get(), prefix, path_under);
   } catch (...) {
     return false;
   }

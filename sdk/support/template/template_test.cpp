@@ -95,6 +95,39 @@ TEST(Template, ReportsWhichPathsItReferences) {
   EXPECT_FALSE(t->references("export.http.paging"));
 }
 
+TEST(Template, ReportsPathsUnderAPrefixAlsoThroughAtRootAndInsideHelpers) {
+  auto t = Template::parse(
+      "{{base64Encode connection.http.auth.token.token}}{{#each x}}{{@root.settings.flow.a}}"
+      "{{/each}}{{connectionless}}");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->references_under("connection"));
+  EXPECT_TRUE(t->references_under("connection.http.auth.token.token"));
+  EXPECT_TRUE(t->references_under("settings"));
+  EXPECT_TRUE(t->references_under("settings.flow"));
+  EXPECT_FALSE(t->references_under("settings.export"));
+  EXPECT_FALSE(t->references_under("connection.http.auth.basic"));
+  EXPECT_FALSE(t->references_under("connectionles"));
+  EXPECT_FALSE(t->references_under("record"));
+}
+
+TEST(Template, BindingsAreSeenAtTheRootWithoutCopyingIntoTheContext) {
+  const json::value record = json::parse(R"({"id": "A/1", "n": 2})");
+  const json::value batch = json::parse(R"([{"record": {"id": 1}}, {"record": {"id": 2}}])");
+  const json::value context = json::parse(R"({"record": {"id": "shadowed"}, "k": "v"})");
+  const Binding bindings[] = {{"record", &record}, {"batch_of_records", &batch}};
+  auto t = Template::parse(
+      "{{record.id}}|{{@root.record.n}}|{{this.record.id}}|{{k}}|"
+      "{{#each batch_of_records}}{{record.id}}{{/each}}|{{#with record}}{{n}}{{/with}}");
+  ASSERT_TRUE(t);
+  RenderOptions options;
+  options.escape = Escape::kUri;
+  options.bindings = bindings;
+  auto out = t->evaluate(context, options);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "A%2F1|2|A%2F1|v|12|2");
+  EXPECT_EQ(*t->evaluate(context, {.escape = Escape::kNone}), "shadowed||shadowed|v||");
+}
+
 TEST(Template, SyntaxErrorsNameTheSettingLineColumnFoundAndExpected) {
   EXPECT_EQ(parse_error("[\n  {{#each batch_of_records}}{{{record}}}]"),
             "template 'http.body' line 2, column 3: found the end of the template, expected "

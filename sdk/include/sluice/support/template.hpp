@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,16 @@ enum class Escape {
   kXml,   // & < > " ' as &amp; &lt; &gt; &quot; &apos;
 };
 
+// A name bound at the root of the context to a value the caller keeps alive during the render,
+// so that a per-record value need not be copied into the context: with {"record", &r},
+// {{record.id}} and {{@root.record.id}} read r.id. A binding shadows a same-named key of the
+// context; it is seen only where a path starts at the root (not through {{#each this}} or
+// {{lookup}} over the root object).
+struct Binding {
+  std::string_view name;
+  const boost::json::value* value;  // not null
+};
+
 struct RenderOptions {
   Escape escape = Escape::kHtml;
   // integrator.io's strictHandlebarEvaluation: a path that names nothing is an error instead of
@@ -56,6 +67,8 @@ struct RenderOptions {
   // Where helpers are found; nullptr means tmpl::find_helper. A test or a host with extra
   // helpers passes its own (it may fall back to find_helper).
   const std::function<const tmpl::Helper*(std::string_view)>* helpers = nullptr;
+  // Root names bound without copying (see Binding); the span's storage must outlive the render.
+  std::span<const Binding> bindings = {};
 };
 
 class Template {
@@ -84,6 +97,11 @@ class Template {
   // True when some tag of the template (a value, an argument, a block) names exactly `path`
   // (dotted, relative to the root, e.g. "export.http.paging.page").
   bool references(std::string_view path) const noexcept;
+  // True when some tag names `prefix` or a path below it ("connection" matches
+  // connection.http.x), also written as @root.PATH. Paths inside blocks count as written, so
+  // this may say true for a path that renders against a block's `this`: good for refusing
+  // a variable conservatively, not for proving it is used.
+  bool references_under(std::string_view prefix) const noexcept;
   // True when the template has no tags (rendering always gives the same text).
   bool is_literal() const noexcept;
 
