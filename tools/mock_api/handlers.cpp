@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <fmt/format.h>
 
@@ -77,6 +78,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
 
     if (get && path == "/health") return {200, R"({"status":"ok"})"};
     if (path.starts_with("/api/")) {
+      boost::json::object headers;
+      for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;
+      context_.recorder.record(method, request.getURI(), std::move(headers), body);
       const Query query = uri.getQueryParameters();
       if (!authorized(request, query)) {
         return {
@@ -97,6 +101,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
         }
         return orders(query);
       }
+      if (path.starts_with("/api/callbacks/")) {
+        return {200, R"({"ok":true})"};
+      }
       if (post && path == "/api/sink") {
         return context_.sink.ingest(std::move(body), echo ? &credentials : nullptr);
       }
@@ -104,8 +111,10 @@ class Router : public Poco::Net::HTTPRequestHandler {
     if (get && path == "/_mock/sink") return {200, context_.sink.summary_json()};
     if (get && path == "/_mock/sink/bodies") return context_.sink.bodies_json();
     if (get && path == "/_mock/sink/ids") return {200, context_.sink.ids_json()};
+    if (get && path == "/_mock/requests") return {200, context_.recorder.json()};
     if (post && path == "/_mock/reset") {
       context_.sink.reset();
+      context_.recorder.reset();
       return {200, R"({"status":"reset"})"};
     }
     if (post && path == "/_mock/reject") return set_reject(body);
@@ -169,6 +178,16 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     if (page == context_.options.fail_page) {
       return {500, error_json(fmt::format("injected failure on page {}", page))};
+    }
+    if (const std::string* since = find_parameter(query, "updated_since")) {
+      const auto first = first_order_since(*since);
+      if (!first) {
+        return {400, error_json(fmt::format("query parameter updated_since={}: expected an ISO "
+                                            "8601 UTC time such as 2026-01-01T10:00:00Z",
+                                            *since))};
+      }
+      return {200, orders_page_json(page, page_size, context_.options.orders, context_.base_url,
+                                    *first, *since)};
     }
     return {200, orders_page_json(page, page_size, context_.options.orders, context_.base_url)};
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "options.hpp"
+#include "recorder.hpp"
 #include "sink.hpp"
 
 namespace sluice::tools::mock_api {
@@ -16,6 +17,7 @@ struct ServerContext {
   std::string base_url;  // "http://127.0.0.1:PORT", used in "next" links
   Sink sink;
   std::function<void()> request_shutdown;  // called after answering POST /_mock/shutdown
+  Recorder recorder;                       // every /api/ request (GET /_mock/requests)
 };
 
 // Creates one handler per request; every handler routes by method and path (see --help).

@@ -26,6 +26,10 @@ constexpr std::string_view kEndpoints =
   GET  /api/orders?page=N&pageSize=M pages start at 1; pageSize 1..5000, default 100.
                                      {"orders":[...],"page":N,"pageSize":M,"total":T,
                                       "next":"<url of page N+1>" or null on the last page}
+  GET  /api/orders?updated_since=T   (a delta) only the orders created at or after T (ISO
+                                     8601 UTC; order n is created 2026-01-01T00:00Z + n min),
+                                     paged the same way; "total" counts those
+  ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
   POST /api/sink                     body: a JSON array of records or one JSON object.
                                      Array: 200 with one result per record, in order.
                                      Object: 201 created, or 422 if its "id" is rejected.
@@ -36,7 +40,10 @@ constexpr std::string_view kEndpoints =
   GET  /_mock/sink/bodies            {"bodies":["<raw body>",...]}, exact request bodies
   GET  /_mock/sink/ids               {"ids":["ORD-000001",...]}, the id of every accepted
                                       record in arrival order (also with --sink-count-only)
-  POST /_mock/reset                  clears the sink (not the reject list)
+  GET  /_mock/requests               {"count":N,"requests":[{"method","target","headers",
+                                      "body"}]}: every /api/ request as received (target
+                                      undecoded, header names lower case; first 10000 kept)
+  POST /_mock/reset                  clears the sink and the requests (not the reject list)
   POST /_mock/reject                 body ["ORD-000007",...] replaces the reject list
   POST /_mock/shutdown               stops the server
 With --echo-credentials, like a careless API: sink rejections carry a message echoing the

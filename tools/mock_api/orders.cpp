@@ -1,7 +1,10 @@
 #include "orders.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <iterator>
 #include <string_view>
 
@@ -96,14 +99,46 @@ std::string order_json(std::int64_t number) {
   return fmt::to_string(out);
 }
 
+std::optional<std::int64_t> first_order_since(std::string_view iso) {
+  using namespace std::chrono;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, used = 0;
+  const std::string text(iso);
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) !=
+          6 ||
+      used != 19) {
+    return std::nullopt;
+  }
+  std::string_view rest = iso.substr(19);
+  bool fraction = false;
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+      fraction = true;
+      rest.remove_prefix(1);
+    }
+    if (!fraction) return std::nullopt;
+  }
+  if (rest != "Z") return std::nullopt;
+  const year_month_day date{year(y), month(static_cast<unsigned>(mo)),
+                            day(static_cast<unsigned>(d))};
+  if (!date.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  const sys_seconds at = sys_days(date) + hours(h) + minutes(mi) + seconds(sec);
+  const sys_seconds start = sys_days{2026y / January / 1};
+  // The first whole minute at or after `at` (a fraction only makes it later).
+  const std::int64_t secs = (at - start).count();
+  if (secs < 0) return 1;
+  return std::max<std::int64_t>(1, secs / 60 + (secs % 60 != 0 || fraction ? 1 : 0));
+}
+
 std::string orders_page_json(std::int64_t page, std::int64_t page_size, std::int64_t total,
-                             std::string_view base_url) {
+                             std::string_view base_url, std::int64_t from, std::string_view since) {
   // page and page_size are validated (>= 1, page_size <= 5000) by the caller; compare
   // in pages, not records, so a huge page number cannot overflow.
-  const std::int64_t pages = (total + page_size - 1) / page_size;
+  const std::int64_t count = std::max<std::int64_t>(0, total - from + 1);
+  const std::int64_t pages = (count + page_size - 1) / page_size;
   const bool in_range = page <= pages;
-  const std::int64_t first = in_range ? (page - 1) * page_size + 1 : 1;
-  const std::int64_t last = in_range ? std::min(total, page * page_size) : 0;
+  const std::int64_t first = in_range ? from + (page - 1) * page_size : 1;
+  const std::int64_t last = in_range ? std::min(total, from - 1 + page * page_size) : 0;
 
   fmt::memory_buffer out;
   out.reserve(static_cast<std::size_t>(last - first + 1) * 480 + 256);
@@ -113,10 +148,22 @@ std::string orders_page_json(std::int64_t page, std::int64_t page_size, std::int
     append_order(out, i);
   }
   fmt::format_to(std::back_inserter(out), R"(],"page":{},"pageSize":{},"total":{},"next":)", page,
-                 page_size, total);
+                 page_size, count);
   if (page < pages) {
-    fmt::format_to(std::back_inserter(out), R"("{}/api/orders?page={}&pageSize={}"}})", base_url,
+    fmt::format_to(std::back_inserter(out), R"("{}/api/orders?page={}&pageSize={})", base_url,
                    page + 1, page_size);
+    if (!since.empty()) {
+      std::string encoded;
+      for (const char c : since) {
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
+          encoded.push_back(c);
+        } else {
+          encoded += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        }
+      }
+      fmt::format_to(std::back_inserter(out), "&updated_since={}", encoded);
+    }
+    fmt::format_to(std::back_inserter(out), R"("}})");
   } else {
     fmt::format_to(std::back_inserter(out), "null}}");
   }
