@@ -68,13 +68,16 @@ bool path_is(const Path& p, std::string_view dotted) {
   return joined == dotted;
 }
 
-// `p` names `prefix` or a path below it, also as @root.PATH.
-bool path_under(const Path& p, std::string_view prefix) {
-  if (p.depth != 0 || p.parts.empty()) return false;
+// `p`, written `scopes` context-changing blocks deep, names `prefix` of the root or a path below
+// it (also as @root.PATH or ../PATH back up to the root).
+bool path_under(const Path& p, std::string_view prefix, int scopes) {
+  if (p.parts.empty()) return false;
   size_t first = 0;
   if (p.data) {
     if (p.parts[0] != "root") return false;
     first = 1;
+  } else if (p.depth != scopes) {
+    return false;
   }
   std::string joined;
   for (size_t i = first; i < p.parts.size(); ++i) {
@@ -83,6 +86,39 @@ bool path_under(const Path& p, std::string_view prefix) {
     if (joined.size() >= prefix.size()) break;
   }
   return joined == prefix;
+}
+
+bool call_under(const Call& c, std::string_view prefix, int scopes);
+
+bool expr_under(const Expr& e, std::string_view prefix, int scopes) {
+  if (e.kind == Expr::kPath) return path_under(e.path, prefix, scopes);
+  if (e.kind == Expr::kSubExpr) return call_under(*e.sub, prefix, scopes);
+  return false;
+}
+
+bool call_under(const Call& c, std::string_view prefix, int scopes) {
+  if (path_under(c.head, prefix, scopes)) return true;
+  for (const Expr& e : c.params)
+    if (expr_under(e, prefix, scopes)) return true;
+  for (const auto& kv : c.hash)
+    if (expr_under(kv.second, prefix, scopes)) return true;
+  return false;
+}
+
+// {{#each}} and {{#with}} render their first section with another `this`.
+bool program_under(const Program* p, std::string_view prefix, int scopes) {
+  if (p == nullptr) return false;
+  for (const Node& n : p->body) {
+    if (n.kind == Node::kMustache && call_under(n.call, prefix, scopes)) return true;
+    if (n.kind != Node::kBlock) continue;
+    const bool changes = n.call.builtin == Call::kEach || n.call.builtin == Call::kWith;
+    if (call_under(n.call, prefix, scopes) ||
+        program_under(n.program.get(), prefix, changes ? scopes + 1 : scopes) ||
+        program_under(n.inverse.get(), prefix, scopes)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 using PathTest = bool (*)(const Path&, std::string_view);
@@ -129,7 +165,7 @@ bool Template::references(std::string_view path) const noexcept {
 
 bool Template::references_under(std::string_view prefix) const noexcept {
   try {
-    return program_references(program_.get(), prefix, path_under);
+    return program_under(program_.get(), prefix, 0);
   } catch (...) {
     return false;
   }

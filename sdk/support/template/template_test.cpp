@@ -98,7 +98,8 @@ TEST(Template, ReportsWhichPathsItReferences) {
 TEST(Template, ReportsPathsUnderAPrefixAlsoThroughAtRootAndInsideHelpers) {
   auto t = Template::parse(
       "{{base64Encode connection.http.auth.token.token}}{{#each x}}{{@root.settings.flow.a}}"
-      "{{/each}}{{connectionless}}");
+      "{{/each}}{{connectionless}}{{#each items}}{{record.id}}{{../job.id}}{{/each}}"
+      "{{#with a}}{{else}}{{data.x}}{{/with}}");
   ASSERT_TRUE(t);
   EXPECT_TRUE(t->references_under("connection"));
   EXPECT_TRUE(t->references_under("connection.http.auth.token.token"));
@@ -107,7 +108,9 @@ TEST(Template, ReportsPathsUnderAPrefixAlsoThroughAtRootAndInsideHelpers) {
   EXPECT_FALSE(t->references_under("settings.export"));
   EXPECT_FALSE(t->references_under("connection.http.auth.basic"));
   EXPECT_FALSE(t->references_under("connectionles"));
-  EXPECT_FALSE(t->references_under("record"));
+  EXPECT_FALSE(t->references_under("record"));  // inside #each: the item's record
+  EXPECT_TRUE(t->references_under("job"));      // ../ from inside #each is the root
+  EXPECT_TRUE(t->references_under("data"));     // an inverse section keeps `this`
 }
 
 TEST(Template, BindingsAreSeenAtTheRootWithoutCopyingIntoTheContext) {

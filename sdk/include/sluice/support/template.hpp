@@ -97,10 +97,11 @@ class Template {
   // True when some tag of the template (a value, an argument, a block) names exactly `path`
   // (dotted, relative to the root, e.g. "export.http.paging.page").
   bool references(std::string_view path) const noexcept;
-  // True when some tag names `prefix` or a path below it ("connection" matches
-  // connection.http.x), also written as @root.PATH. Paths inside blocks count as written, so
-  // this may say true for a path that renders against a block's `this`: good for refusing
-  // a variable conservatively, not for proving it is used.
+  // True when some tag names `prefix` of the root context or a path below it ("connection"
+  // matches connection.http.x), also as @root.PATH, or as ../PATH from inside {{#each}} or
+  // {{#with}} (where a bare path is relative to the block's `this` and does not count). A
+  // dynamic {{lookup}} is not seen: good for refusing a variable with a clear message, not for
+  // proving a value cannot be reached.
   bool references_under(std::string_view prefix) const noexcept;
   // True when the template has no tags (rendering always gives the same text).
   bool is_literal() const noexcept;
