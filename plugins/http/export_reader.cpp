@@ -187,7 +187,8 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
   support::http::Request request;
   request.method = method_;
   if (auto headers = headers_.render(request.headers, context_, {.bindings = secret}); !headers) {
-    return headers.error();
+    // A helper's error may quote its argument: a header's may be a secret.
+    return make_error(headers.error().status, client_->redact(headers.error().message));
   }
   if (pager_.settings().method == PagingMethod::kUrl && !pager_.first()) {
     request.url = pager_.next_url();
@@ -282,7 +283,8 @@ Result<void> HttpExportReader::page_committed(Context& context, const json::valu
     support::http::Request request;
     request.method = once_method_;
     if (auto headers = headers_.render(request.headers, context_, {.bindings = secret}); !headers) {
-      return make_error(headers.error().status, which + ": " + headers.error().message);
+      return make_error(headers.error().status,
+                        which + ": " + client_->redact(headers.error().message));
     }
     auto url = once_uri_->evaluate(context_, {.escape = Escape::kUri, .bindings = open});
     if (!url) return make_error(url.error().status, which + ": " + url.error().message);

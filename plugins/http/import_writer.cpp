@@ -178,7 +178,8 @@ Result<void> HttpImportWriter::render_request(const json::array& records, size_t
                                      {"record", &records[first]},
                                      {"batch_of_records", &batch}};
   if (auto headers = headers_.render(request.headers, kEmpty, {.bindings = secret}); !headers) {
-    return headers.error();
+    // A helper's error may quote its argument: a header's may be a secret.
+    return make_error(headers.error().status, client_->redact(headers.error().message));
   }
   if (relative_uri_.is_literal()) {
     request.url = relative_uri_.source();

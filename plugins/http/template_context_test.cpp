@@ -171,6 +171,35 @@ TEST_F(HttpTemplateContext, ConnectionSettingsAreVariablesAndItsSecretsOnlyInHea
   EXPECT_EQ(sent[0].at("headers").at("x-api-key"), "Key demo-token");
 }
 
+TEST_F(HttpTemplateContext, AHeaderTemplateErrorQuotingASecretDoesNotShowIt) {
+  auto reader = open_export(
+      object(
+          R"({"http":{"relativeURI":"/api/orders",)"
+          R"("headers":[{"name":"X","value":"{{jsonParse connection.http.auth.token.token}}"}]}})"),
+      nullptr);
+  ASSERT_TRUE(reader) << reader.error().message;
+  Context context = no_host();
+  auto page = (*reader)->next_page(context);
+  ASSERT_FALSE(page);
+  EXPECT_TRUE(
+      page.error().message.starts_with("template 'http.headers.0.value' line 1, column 3: "))
+      << page.error().message;
+  EXPECT_NE(page.error().message.find("not valid JSON"), std::string::npos) << page.error().message;
+  EXPECT_EQ(page.error().message.find("demo-token"), std::string::npos) << page.error().message;
+
+  auto writer = open_import(
+      R"({"relativeURI":"/api/sink",)"
+      R"("headers":[{"name":"X","value":"{{jsonParse connection.http.auth.token.token}}"}]})");
+  ASSERT_TRUE(writer) << writer.error().message;
+  auto results = (*writer)->submit(context, records(R"([{"id":"a"}])"));
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 1u);
+  ASSERT_EQ((*results)[0].errors.size(), 1u);
+  EXPECT_EQ((*results)[0].errors[0].code, "template");
+  EXPECT_EQ((*results)[0].errors[0].message.find("demo-token"), std::string::npos);
+  EXPECT_TRUE(requests().empty());
+}
+
 TEST_F(HttpTemplateContext, SecretsOutsideHeadersAreRefusedNamingTheSettingAndWhy) {
   EXPECT_EQ(
       export_error(
