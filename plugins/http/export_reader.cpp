@@ -102,6 +102,12 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
                       "record exported, sent for each record once its page is committed, e.g. "
                       "/orders/{{record.id}}/exported");
   }
+  if (type == "once" && context.run() == nullptr) {
+    return make_error(Status::kInvalidConfig,
+                      "type once needs a host that reports committed pages (plugin contract "
+                      "1.1), so that records are marked exported only once they are processed; "
+                      "upgrade the host");
+  }
   if (type != "once" && *once_uri) {
     return make_error(Status::kInvalidConfig,
                       "http.once is set but the export's type is " + type +
@@ -254,6 +260,12 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   done_ = *last;
   remember_response(*response, body, **records);
   if (once_ && !(*records)->empty()) {
+    if (uncommitted_.size() >= kMaxUncommittedPages) {
+      return make_error(Status::kInternal,
+                        "type once: " + std::to_string(uncommitted_.size()) +
+                            " pages were handed to the host and none of them was committed; the "
+                            "host must report committed pages (page_committed)");
+    }
     uncommitted_.emplace_back(pager_.pages(), json::array(**records));
   }
   // Move-constructing keeps the records in the body's arena: nothing is copied.

@@ -20,6 +20,10 @@ namespace sluice::plugins::http {
 
 class HttpExportReader final : public ExportReader {
  public:
+  // With type once, next_page fails (kInternal) rather than keep more pages than this waiting
+  // for page_committed: the host commits pages in order, a few behind at most.
+  static constexpr size_t kMaxUncommittedPages = 64;
+
   // Validates the export's http.* settings; kInvalidConfig names the setting at fault, also
   // for a template using a variable its setting does not have (template_context.hpp), a
   // `delta` export none of whose templates uses {{lastExportDateTime}} (it would export every

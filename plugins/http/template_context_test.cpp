@@ -361,6 +361,10 @@ TEST_F(HttpTemplateContext, OnceNeedsItsRelativeUriAndOnlyTypeOnceMayHaveIt) {
             "type once: http.once.relativeURI is required: the request that marks a record "
             "exported, sent for each record once its page is committed, e.g. "
             "/orders/{{record.id}}/exported");
+  EXPECT_EQ(export_error(R"({"type":"once","http":{"relativeURI":"/api/orders",)"
+                         R"("once":{"relativeURI":"/x"}}})"),
+            "type once needs a host that reports committed pages (plugin contract 1.1), so that "
+            "records are marked exported only once they are processed; upgrade the host");
   EXPECT_EQ(export_error(R"({"http":{"relativeURI":"/api/orders","once":{"relativeURI":"/x"}}})"),
             "http.once is set but the export's type is all: it is used only by type once; remove "
             "it or set the type");
