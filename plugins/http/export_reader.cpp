@@ -1,5 +1,7 @@
 #include "export_reader.hpp"
 
+#include <cctype>
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
@@ -52,9 +54,14 @@ Result<std::optional<Template>> optional_template(const Setting<std::string>& se
   return std::optional<Template>(std::move(*parsed));
 }
 
+// Response headers as Node.js (so integrator.io) gives them: names in lower case.
 json::object headers_object(const support::http::Headers& headers) {
   json::object out;
-  for (const auto& h : headers) out[h.name] = h.value;
+  for (const auto& h : headers) {
+    std::string name = h.name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[name] = h.value;
+  }
   return out;
 }
 

@@ -139,7 +139,7 @@ TEST_F(HttpTemplateContext, PreviousPageHoldsTheLastResponseItsLastRecordAndHead
   auto reader = open_export(
       object(R"({"http":{"relativeURI":"/api/orders?pageSize=10&page={{export.http.paging.page}})"
              R"(&after={{previous_page.last_record.id}}&was={{previous_page.full_response.page}})"
-             R"(&type={{previous_page.headers.Content-Type}}",)"
+             R"(&type={{previous_page.headers.content-type}}",)"
              R"("paging":{"method":"page","page":1},)"
              R"("response":{"resourcePath":"orders"}}})"),
       nullptr);

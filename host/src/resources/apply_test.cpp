@@ -254,13 +254,12 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
   EXPECT_THAT(
       problems_with("import.json",
                     R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
-                                "mapping": {"fields": []}, "http": {"body": "{{record}}"}})"),
+                                "mapping": {"fields": []}, "http": {"ignoreEmptyNodes": true}})"),
       ElementsAre(
           file("import.json") + ": import sink: $.mapping: not supported yet by this version of "
                                 "Sluice; remove it",
-          file("import.json") + ": import sink: $.http.body: not supported yet by this version of "
-                                "Sluice: the request body is the record (or an array of records) "
-                                "as JSON; remove it"));
+          file("import.json") + ": import sink: $.http.ignoreEmptyNodes: not supported yet by "
+                                "this version of Sluice; remove it"));
   EXPECT_THAT(
       problems_with("flow.json", R"({"_id": "copy", "schedule": "? 0 2 ? * *",
                       "pageGenerators": [{"_exportId": "orders"}],
