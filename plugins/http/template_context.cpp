@@ -36,10 +36,7 @@ Error refuse(const support::Template& t, const std::string& what) {
 }  // namespace
 
 ConnectionVariables ConnectionVariables::from(const json::object& connection_doc) {
-  json::object whole;
-  if (const json::value* http = connection_doc.if_contains("http"); http && http->is_object()) {
-    whole["http"] = *http;
-  }
+  json::object whole = connection_doc;
   json::object open = whole;
   for (const std::string& path : connection_secret_paths()) erase_path(open, path);
   return ConnectionVariables{json::value(std::move(open)), json::value(std::move(whole))};

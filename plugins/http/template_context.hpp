@@ -1,7 +1,8 @@
 // The variables the HTTP plugin's templates render against, with integrator.io's names
 // (docs/templates.md, "Context variables"), and which setting may use which of them.
 //
-//   connection              the connection's settings ({"http": {...}}); its secrets
+//   connection              the connection resource ({"_id", "name", "type", "http": {...}}); its
+//   secrets
 //                           (http.auth.basic.password, http.auth.token.token) only in headers
 //   settings, job           an export's run context: {"flow":..,"export":..}, {"_id","type"}
 //   lastExportDateTime,     an export's run context (ISO 8601; lastExportDateTime null on an
@@ -43,7 +44,7 @@ struct TemplateUse {
 };
 
 // The connection's settings as templates see them: `open` without its secrets, `with_secrets`
-// whole (for headers). Both {"http": {...}}.
+// whole (for headers). Both the connection resource as the plugin got it.
 struct ConnectionVariables {
   boost::json::value open;
   boost::json::value with_secrets;

@@ -156,7 +156,7 @@ TEST_F(HttpTemplateContext, PreviousPageHoldsTheLastResponseItsLastRecordAndHead
 TEST_F(HttpTemplateContext, ConnectionSettingsAreVariablesAndItsSecretsOnlyInHeaders) {
   auto reader = open_export(
       object(
-          R"({"http":{"relativeURI":"/api/orders?pageSize=1&auth={{connection.http.auth.type}})"
+          R"({"http":{"relativeURI":"/api/orders?pageSize=1&type={{connection.type}}&auth={{connection.http.auth.type}})"
           R"(&t={{lookup connection.http.auth.token 'token'}}",)"
           R"("headers":[{"name":"X-Api-Key","value":"Key {{connection.http.auth.token.token}}"}],)"
           R"("response":{"resourcePath":"orders"}}})"),
@@ -167,7 +167,7 @@ TEST_F(HttpTemplateContext, ConnectionSettingsAreVariablesAndItsSecretsOnlyInHea
   const json::array sent = requests();
   ASSERT_EQ(sent.size(), 1u);
   // The URI's context has no secrets, so not even a lookup the refusal cannot see finds one.
-  EXPECT_EQ(sent[0].at("target"), "/api/orders?pageSize=1&auth=token&t=");
+  EXPECT_EQ(sent[0].at("target"), "/api/orders?pageSize=1&type=http&auth=token&t=");
   EXPECT_EQ(sent[0].at("headers").at("x-api-key"), "Key demo-token");
 }
 
