@@ -86,6 +86,25 @@ TEST_F(HttpTemplateContext, ExportUriRendersTheRunsVariablesEachUrlEncodedAsAQue
                 "&raw=a/b"}));
 }
 
+TEST_F(HttpTemplateContext, ExportBodyEscapesEachVariableAsJsonStringContent) {
+  RunContext run = delta_run();
+  run.settings = object(R"({"flow":{"q":"a \"b\"\n\\c"}})");
+  // The sink answers an array of records with one result per record: those are the records.
+  auto reader = open_export(
+      object(R"({"http":{"method":"POST","relativeURI":"/api/sink",)"
+             R"("body":"[{\"id\":\"{{settings.flow.q}}\",\"since\":\"{{lastExportDateTime}}\",)"
+             R"(\"page\":{{export.http.paging.page}} }]"}})"),
+      &run);
+  ASSERT_TRUE(reader) << reader.error().message;
+  const Pages pages = read_all(**reader);
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.ids, (std::vector<std::string>{"a \"b\"\n\\c"}));
+  const json::array sent = requests();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].at("body").as_string(),
+            R"([{"id":"a \"b\"\n\\c","since":"2026-01-01T00:19:30Z","page":0 }])");
+}
+
 TEST_F(HttpTemplateContext, DeltaExportFetchesOnlyWhatChangedSinceLastExportDateTimeAcrossPages) {
   const RunContext run = delta_run();
   auto reader = open_export(
@@ -258,7 +277,8 @@ TEST_F(HttpTemplateContext, ImportRecordInAPathSegmentIsEncodedAndInAJsonBodyEsc
       R"({"relativeURI":"/api/callbacks/orders/{{record.id}}?n={{record.note}}","method":"PUT",)"
       R"("body":"{\"id\":\"{{record.id}}\",\"note\":\"{{record.note}}\",\"raw\":{{{jsonSerialize record.n}}},)"
       R"(\"base\":\"{{connection.http.baseURI}}\"}",)"
-      R"("headers":[{"name":"X-Record","value":"{{record.id}}"}]})");
+      R"("headers":[{"name":"X-Record","value":"{{record.id}}"},)"
+      R"({"name":"X-Key","value":"{{connection.http.auth.token.token}}"}]})");
   ASSERT_TRUE(writer) << writer.error().message;
   Context context = no_host();
   auto results = (*writer)->submit(
@@ -277,6 +297,7 @@ TEST_F(HttpTemplateContext, ImportRecordInAPathSegmentIsEncodedAndInAJsonBodyEsc
                 server_.base_url() + R"("})");
   EXPECT_NO_THROW((void)json::parse(sent[0].at("body").as_string()));
   EXPECT_EQ(sent[0].at("headers").at("x-record"), "A/1 ?");
+  EXPECT_EQ(sent[0].at("headers").at("x-key"), "demo-token");
 }
 
 TEST_F(HttpTemplateContext, ImportBatchBodyIteratesBatchOfRecordsOncePerRequest) {
