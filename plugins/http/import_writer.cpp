@@ -84,10 +84,10 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   }
   writer->success_values_ = std::move(*success_values);
   writer->method_ = std::move(*method);
-  writer->relative_uri_ = std::move(*relative_uri);
   writer->uses_batch_ = uses(*relative_uri, "batch_of_records") ||
                         (body && uses(*body, "batch_of_records")) ||
                         headers->any_uses("batch_of_records");
+  writer->relative_uri_ = std::move(*relative_uri);
   writer->headers_ = std::move(*headers);
   writer->body_template_ = std::move(body);
   writer->connection_ = connection.variables();

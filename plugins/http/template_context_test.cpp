@@ -320,6 +320,18 @@ TEST_F(HttpTemplateContext, ImportBatchBodyIteratesBatchOfRecordsOncePerRequest)
   EXPECT_EQ(sent[1].at("body"), R"([{"id":"c"}])");
 }
 
+TEST_F(HttpTemplateContext, ImportUriAloneMayUseBatchOfRecords) {
+  auto writer = open_import(
+      R"({"relativeURI":"/api/sink?ids={{#each batch_of_records}}{{record.id}}.{{/each}}",)"
+      R"("batchSize":3})");
+  ASSERT_TRUE(writer) << writer.error().message;
+  Context context = no_host();
+  auto results = (*writer)->submit(context, records(R"([{"id":"a"},{"id":"b"}])"));
+  ASSERT_TRUE(results) << results.error().message;
+  EXPECT_EQ(targets(), (std::vector<std::string>{"/api/sink?ids=a.b."}));
+  EXPECT_EQ(requests()[0].at("body").as_string(), R"([{"id":"a"},{"id":"b"}])");
+}
+
 TEST_F(HttpTemplateContext, ABodyTemplateThatFailsFailsItsBatchNamingTheSettingAndHelper) {
   auto writer =
       open_import(R"({"relativeURI":"/api/sink","batchSize":2,)"
