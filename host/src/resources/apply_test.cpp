@@ -236,12 +236,8 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                         "transform": {"type": "expression"},
                         "http": {"paging": {"method": "skip", "skip": 0}}})"),
       ElementsAre(file("export.json") +
-                      ": export orders: $.type: not supported yet by this version of Sluice: "
-                      "delta, once and test exports are not implemented; remove it to export "
-                      "all records",
-                  file("export.json") +
-                      ": export orders: $.delta: not supported yet by this version of Sluice; "
-                      "remove it",
+                      ": export orders: $.delta.dateField: not supported yet by this version of "
+                      "Sluice; remove it",
                   file("export.json") +
                       ": export orders: $.transform: not supported yet by this version of Sluice; "
                       "remove it",

@@ -6,6 +6,7 @@
 
 #include "plugins/settings_schema.hpp"
 #include "resources/resource_schema.hpp"
+#include "runtime/clock.hpp"
 
 namespace sluice::runtime {
 
@@ -75,7 +76,84 @@ std::optional<size_t> page_size_of(const json::value& v) {
   return static_cast<size_t>(v.as_int64());
 }
 
+const json::object& object_or_empty(const json::object& doc, std::string_view key) {
+  static const json::object kEmpty;
+  const json::value* v = doc.if_contains(key);
+  return v != nullptr && v->is_object() ? v->get_object() : kEmpty;
+}
+
+// type, delta.*, test.*: checked by `sluice apply`; a document stored by an older version is
+// checked again here, so that nothing is silently run as something else.
+Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
+  const json::value* type = step.doc.if_contains("type");
+  std::optional<ExportType> parsed = ExportType::kAll;
+  if (type != nullptr && !type->is_null()) {
+    parsed = type->is_string() ? export_type_from(type->get_string()) : std::nullopt;
+  }
+  if (!parsed) {
+    return flow_error(flow_id, fmt::format("export {}: $.type: expected \"all\", \"delta\", "
+                                           "\"once\" or \"test\", found {}; fix it and apply "
+                                           "the export again",
+                                           step.export_id, host::describe_json(type)));
+  }
+  step.type = *parsed;
+  const json::object& delta = object_or_empty(step.doc, "delta");
+  if (auto* lag = delta.if_contains("lagOffset"); lag && !lag->is_null()) {
+    if (!lag->is_int64() || lag->as_int64() < 0) {
+      return flow_error(flow_id, fmt::format("export {}: $.delta.lagOffset: expected a whole "
+                                             "number of milliseconds, found {}",
+                                             step.export_id, host::describe_json(lag)));
+    }
+    step.delta_lag_offset_ms = lag->as_int64();
+  }
+  if (auto* start = delta.if_contains("startDate"); start && !start->is_null()) {
+    if (!start->is_string() || !ms_from_iso8601(start->get_string())) {
+      return flow_error(flow_id, fmt::format("export {}: $.delta.startDate: expected an ISO 8601 "
+                                             "date-time such as \"2026-01-31T00:00:00Z\", "
+                                             "found {}",
+                                             step.export_id, host::describe_json(start)));
+    }
+    step.delta_start_date = std::string(start->get_string());
+  }
+  const json::object& test = object_or_empty(step.doc, "test");
+  if (auto* limit = test.if_contains("limit"); limit && !limit->is_null()) {
+    if (!limit->is_int64() || limit->as_int64() < 1 || limit->as_int64() > 100) {
+      return flow_error(flow_id, fmt::format("export {}: $.test.limit: expected a whole number "
+                                             "from 1 to 100, found {}",
+                                             step.export_id, host::describe_json(limit)));
+    }
+    step.test_limit = limit->as_int64();
+  }
+  if (auto* v = step.doc.if_contains("transform")) step.transform = *v;
+  if (auto* v = step.doc.if_contains("filter")) step.filter = *v;
+  if (auto* hooks = step.doc.if_contains("hooks"); hooks && hooks->is_object()) {
+    if (auto* v = hooks->get_object().if_contains("preSavePage")) step.pre_save_page = *v;
+  }
+  step.settings = object_or_empty(step.doc, "settings");
+  return {};
+}
+
 }  // namespace
+
+std::string_view to_string(ExportType type) noexcept {
+  switch (type) {
+    case ExportType::kAll:
+      return "all";
+    case ExportType::kDelta:
+      return "delta";
+    case ExportType::kOnce:
+      return "once";
+    case ExportType::kTest:
+      return "test";
+  }
+  return "all";
+}
+
+std::optional<ExportType> export_type_from(std::string_view text) noexcept {
+  for (ExportType t : {ExportType::kAll, ExportType::kDelta, ExportType::kOnce, ExportType::kTest})
+    if (text == to_string(t)) return t;
+  return std::nullopt;
+}
 
 Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& registry,
                               std::string_view flow_id) {
@@ -89,6 +167,7 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
   FlowPlan plan;
   plan.flow_id = std::string(flow_id);
   plan.name = string_field(flow, "name");
+  plan.settings = object_or_empty(flow, "settings");
   if (auto* d = flow.if_contains("disabled"); d && d->is_bool() && d->as_bool()) {
     return flow_error(flow_id,
                       "it is disabled; set \"disabled\": false and apply it again to run it");
@@ -127,6 +206,7 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
       }
       step.page_size = *size;
     }
+    if (auto r = read_export_type(flow_id, step); !r) return r.error();
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);
