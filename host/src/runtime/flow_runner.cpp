@@ -437,6 +437,12 @@ class FlowRun {
 
 Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
                      std::string_view flow_id, const RunOptions& options) {
+  if (!options.start_date.empty() && !ms_from_iso8601(options.start_date)) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("--start-date: expected an ISO 8601 date-time such as "
+                                  "2026-01-31T00:00:00Z, found \"{}\"",
+                                  options.start_date));
+  }
   auto exists = store.get_resource(host::ResourceKind::kFlow, flow_id, host::Secrets::kMasked);
   if (!exists) return exists.error();
   if (!*exists)
