@@ -577,7 +577,7 @@ TEST_F(Runtime, AFlowNamingAMissingImportFailsWithTheFieldToFix) {
   EXPECT_THAT(
       job.message,
       HasSubstr(
-          "flow f: pageProcessors[0]._importId names import nope, which is not in the store"));
+          "flow f: $.pageProcessors[0]._importId names import nope, which is not in the store"));
   EXPECT_EQ(job.num_export, 0);
   EXPECT_TRUE(imported().empty());
 }

@@ -7,6 +7,7 @@
 #include "plugins/settings_schema.hpp"
 #include "resources/resource_schema.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/flow_document.hpp"
 
 namespace sluice::runtime {
 
@@ -164,31 +165,29 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
                       fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
   }
   const json::object& flow = **flow_doc;
+  std::vector<std::string> problems;
+  const FlowDocument shape = read_flow_document(flow_id, flow, problems);
   FlowPlan plan;
   plan.flow_id = std::string(flow_id);
-  plan.name = string_field(flow, "name");
-  plan.settings = object_or_empty(flow, "settings");
-  if (auto* d = flow.if_contains("disabled"); d && d->is_bool() && d->as_bool()) {
+  plan.name = shape.name;
+  plan.settings = shape.settings;
+  if (shape.disabled) {
     return flow_error(flow_id,
                       "it is disabled; set \"disabled\": false and apply it again to run it");
   }
-  if (flow.contains("routers")) {
+  if (shape.has_routers) {
     return flow_error(
         flow_id, "\"routers\" (branching) are not supported by this version; use pageProcessors");
   }
-  const json::value* generators = flow.if_contains("pageGenerators");
-  if (generators == nullptr || !generators->is_array() || generators->as_array().empty()) {
-    return flow_error(
-        flow_id,
-        "expected \"pageGenerators\" with at least one source ({\"_exportId\": ...}), found none");
+  if (!problems.empty()) {
+    return make_error(Status::kInvalidConfig,
+                      problems.front() + "; fix it and apply the flow again");
   }
-  size_t index = 0;
-  for (const auto& g : generators->as_array()) {
-    const std::string field = fmt::format("pageGenerators[{}]._exportId", index++);
-    if (!g.is_object()) return flow_error(flow_id, fmt::format("{}: expected an object", field));
+  for (const FlowSourceRef& source : shape.sources) {
     GeneratorStep step;
-    step.export_id = string_field(g.as_object(), "_exportId");
-    auto doc = load(store, ResourceKind::kExport, flow_id, field, step.export_id);
+    step.export_id = source.export_id;
+    auto doc =
+        load(store, ResourceKind::kExport, flow_id, source.path + "._exportId", step.export_id);
     if (!doc) return doc.error();
     step.doc = std::move(*doc);
     step.name = string_field(step.doc, "name");
@@ -212,39 +211,26 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.connection = std::move(*conn);
     plan.generators.push_back(std::move(step));
   }
-  index = 0;
-  if (const json::value* processors = flow.if_contains("pageProcessors");
-      processors && processors->is_array()) {
-    for (const auto& p : processors->as_array()) {
-      const std::string where = fmt::format("pageProcessors[{}]", index++);
-      if (!p.is_object()) return flow_error(flow_id, fmt::format("{}: expected an object", where));
-      const json::object& entry = p.as_object();
-      const std::string type = string_field(entry, "type");
-      if (type == "export") {
-        return flow_error(
-            flow_id,
-            fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
-                        where));
-      }
-      if (type != "import") {
-        return flow_error(
-            flow_id,
-            fmt::format("{}.type: expected \"import\" or \"export\", found \"{}\"", where, type));
-      }
-      ProcessorStep step;
-      step.import_id = string_field(entry, "_importId");
-      auto doc = load(store, ResourceKind::kImport, flow_id, where + "._importId", step.import_id);
-      if (!doc) return doc.error();
-      step.doc = std::move(*doc);
-      step.name = string_field(step.doc, "name");
-      if (step.name.empty()) step.name = step.import_id;
-      if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool())
-        step.proceed_on_failure = pof->as_bool();
-      auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
-      if (!conn) return conn.error();
-      step.connection = std::move(*conn);
-      plan.processors.push_back(std::move(step));
+  for (const FlowProcessorRef& processor : shape.processors) {
+    if (processor.type == "export") {
+      return flow_error(
+          flow_id,
+          fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
+                      processor.path));
     }
+    ProcessorStep step;
+    step.import_id = processor.id;
+    auto doc =
+        load(store, ResourceKind::kImport, flow_id, processor.path + "._importId", step.import_id);
+    if (!doc) return doc.error();
+    step.doc = std::move(*doc);
+    step.name = string_field(step.doc, "name");
+    if (step.name.empty()) step.name = step.import_id;
+    step.proceed_on_failure = processor.proceed_on_failure;
+    auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
+    if (!conn) return conn.error();
+    step.connection = std::move(*conn);
+    plan.processors.push_back(std::move(step));
   }
   return plan;
 }
