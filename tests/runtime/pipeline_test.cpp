@@ -132,23 +132,25 @@ TEST_F(PipelineRun, RecordsAStepRemovesAreCountedAsIgnored) {
   expect_identity(job);
 }
 
-TEST_F(PipelineRun, AStepAskingToAbortStopsPagingAfterThatPageAndTheJobCompletes) {
+TEST_F(PipelineRun, AStepAskingToAbortStopsPagingItsSourceAfterThatPageAndTheNextSourceRuns) {
   put_export("a", {{"count", 40}, {"pagesOf", 2}, {"prefix", "A"}}, 2);
+  put_export("b", {{"count", 3}, {"pagesOf", 3}, {"prefix", "B"}}, 3);
   put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
-  const Job job = run("f", recording({{ExportSlot::kPreSavePage, [](Page&) -> Result<StepResult> {
-                                         StepResult r;
-                                         r.abort = true;
-                                         return r;
-                                       }}}));
+  put_flow("f", {"a", "b"}, {"x"});
+  const Job job =
+      run("f", recording({{ExportSlot::kPreSavePage, [](Page& p) -> Result<StepResult> {
+                             StepResult r;
+                             r.abort = json::value_to<std::string>(p.record(0).at("id")) == "A1";
+                             return r;
+                           }}}));
   ASSERT_EQ(job.status, "completed") << job.message;
-  EXPECT_EQ(imported()["x"], std::vector<std::string>{"A1,A2"})
-      << "the aborting page still goes on";
-  EXPECT_EQ(job.num_export, 2);
-  EXPECT_EQ(job.num_pages_generated, 1);
+  EXPECT_EQ(imported()["x"], (std::vector<std::string>{"A1,A2", "B1,B2,B3"}))
+      << "the aborting page still goes on, and so does the next source";
+  EXPECT_EQ(job.num_export, 5);
+  EXPECT_EQ(job.num_pages_generated, 2);
   size_t fetched = 0;
-  for (const auto& line : log_lines()) fetched += line[0] == 'E' ? 1 : 0;
-  EXPECT_LT(fetched, 20u) << "the export was read to its end";
+  for (const auto& line : log_lines()) fetched += line.rfind("E A ", 0) == 0 ? 1 : 0;
+  EXPECT_LT(fetched, 20u) << "export a was read to its end";
 }
 
 TEST_F(PipelineRun, JobErrorsAStepAddsAreStoredButCountNoRecord) {

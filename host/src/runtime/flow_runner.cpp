@@ -91,7 +91,7 @@ class FlowRun {
         return recorder_.finish();
       }
     }
-    for (size_t g = first; g < plan_.generators.size() && !aborted_; ++g) {
+    for (size_t g = first; g < plan_.generators.size(); ++g) {
       if (!run_generator(g, g == first ? std::move(start) : Cursor{})) break;
     }
     if (recorder_.running()) save_states();
@@ -293,6 +293,7 @@ class FlowRun {
     pull.record_limit = type_of(generator) == ExportType::kTest ? generator.test_limit : 0;
     pull.cancelled = options_.cancelled;
     PullExportSource source(std::move(*exp), std::move(pull), std::move(cursor));
+    aborted_ = false;
     bool keep_going = true;
     for (;;) {
       auto next = source.next();
@@ -424,7 +425,7 @@ class FlowRun {
   JobRecorder recorder_;
   JobLog log_;  // before the connections: it is the log sink while they are closed
   bool log_failed_ = false;
-  bool aborted_ = false;  // a step asked to stop paging
+  bool aborted_ = false;  // a step asked to stop paging the current source
   const json::object no_settings_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;

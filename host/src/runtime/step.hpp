@@ -11,7 +11,8 @@
 //  - add job errors that belong to no record (StepResult::job_errors: stored with the job, not
 //    counted in numError, which counts records);
 //  - ask the source to stop after this page (StepResult::abort): the page goes on through the
-//    later steps and is committed; no further page is fetched, and the job completes;
+//    later steps and is committed; no further page of this source is fetched, and the flow
+//    goes on with its next source (the job completes);
 //  - return an Error: the step cannot run at all (a script that does not compile, a connection
 //    that cannot open); the job fails with that message and the page is not committed.
 // A step sees only the alive records (Page::alive), unless it says otherwise (SubmitStep with
