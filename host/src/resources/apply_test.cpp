@@ -295,6 +295,28 @@ TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
   EXPECT_THAT(apply().problems, IsEmpty());
 }
 
+TEST_F(Apply, ExportTypesTakeExactlyTheSubFieldsTheHostImplements) {
+  const std::string head =
+      R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api", )";
+  for (const char* bad : {"0", "101", "1.5", "\"5\""}) {
+    EXPECT_THAT(
+        problems_with("export.json", head + R"("type": "test", "test": {"limit": )" + bad + "}}"),
+        ElementsAre(HasSubstr(": export orders: $.test.limit: expected an integer from 1 "
+                              "to 100, found ")))
+        << bad;
+  }
+  EXPECT_THAT(problems_with("export.json", head + R"("type": "webhook"})"),
+              ElementsAre(HasSubstr(": export orders: $.type: \"webhook\" is not supported yet")));
+  EXPECT_THAT(
+      problems_with("export.json", head + R"("type": "once", "once": {"booleanField": "x"}})"),
+      ElementsAre(file("export.json") +
+                  ": export orders: $.once.booleanField: not supported yet by this "
+                  "version of Sluice; remove it"));
+  write_samples("export.json", head + R"("type": "delta", "delta": {"lagOffset": 60000,
+                          "startDate": "2026-01-01T00:00:00Z"}, "test": {"limit": 100}})");
+  EXPECT_THAT(apply().problems, IsEmpty());
+}
+
 TEST_F(Apply, ADocumentOverTheSizeLimitIsRefusedWithItsSizeAndTheLimit) {
   ApplyOptions options;
   options.limits.max_document_bytes = 1000;
