@@ -13,6 +13,9 @@
 // The log has one line per export page ("E <prefix> page <n>"), per committed page
 // ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
+// memory.runLog: a file getting one line per opened export with the run context it got
+// ("<prefix> {"type", "lastExportDateTime", "currentExportDateTime", "testLimit", "settings",
+// "jobId", "testMode"}").
 // Limits modes (tests/limits): export recordBytes (each record padded to about that many bytes
 // of JSON), stall (next_page blocks, ignoring cancellation), stallClose (so does closing it) and
 // waitForCancel (next_page returns only once the job is cancelled); import submitDelayMs and
@@ -212,8 +215,8 @@ class MemoryImport : public sluice::ImportWriter {
         std::this_thread::sleep_for(std::chrono::seconds(60));
       }
       if (id == fail_with_) {
-        sluice::Error error = sluice::make_error(
-            sluice::Status::kTransient, "memory import: injected page failure at " + id);
+        sluice::Error error = sluice::make_error(sluice::Status::kTransient,
+                                                 "memory import: injected page failure at " + id);
         error.details = json::object{{"failedAt", id}};
         return error;
       }
@@ -257,6 +260,7 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.integer("memory.transientTimes");
     info.export_settings.string("memory.prefix");
     info.export_settings.string("memory.log");
+    info.export_settings.string("memory.runLog");
     info.import_settings.string("memory.name");
     info.import_settings.string("memory.failPageWith");
     info.import_settings.boolean("memory.authFail");
@@ -279,8 +283,20 @@ class MemoryConnector : public sluice::Connector {
     return std::unique_ptr<sluice::Connection>(new MemoryConnection);
   }
   sluice::Result<std::unique_ptr<sluice::ExportReader>> open_export(
-      sluice::Context&, sluice::Connection&, const json::object& doc,
+      sluice::Context& context, sluice::Connection&, const json::object& doc,
       const json::value& state) override {
+    if (const RunContext* run = context.run()) {
+      append_log(
+          string_at(doc, "memory.runLog"),
+          string_at(doc, "memory.prefix") + " " +
+              json::serialize(json::object{{"type", run->type},
+                                           {"lastExportDateTime", run->last_export_date_time},
+                                           {"currentExportDateTime", run->current_export_date_time},
+                                           {"testLimit", run->test_limit},
+                                           {"settings", run->settings},
+                                           {"jobId", run->job_id},
+                                           {"testMode", run->test_mode}}));
+    }
     return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc, state));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(

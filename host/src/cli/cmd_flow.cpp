@@ -2,8 +2,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -150,8 +152,31 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
   std::cout << format_warnings(job);
 }
 
-int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bool resume,
-        bool verbose) {
+// SLUICE_RECORD_LIMIT_BYTES: the largest record at any step (default integrator.io's 5 MB).
+Result<size_t> record_limit_from_environment() {
+  const char* text = std::getenv("SLUICE_RECORD_LIMIT_BYTES");
+  if (text == nullptr || *text == '\0') return size_t{5} << 20;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  if (errno != 0 || *end != '\0' || value == 0 || text[0] == '-' || value > (uint64_t{1} << 32)) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("SLUICE_RECORD_LIMIT_BYTES is \"{}\"; it takes a whole number "
+                                  "of bytes from 1 to {} (default 5242880, 5 MB)",
+                                  text, uint64_t{1} << 32));
+  }
+  return static_cast<size_t>(value);
+}
+
+struct RunFlags {
+  bool as_json = false, quiet = false, resume = false, verbose = false;
+  std::optional<runtime::ExportType> type;
+  std::string start_date;
+};
+
+int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
+  const bool as_json = flags.as_json, quiet = flags.quiet, resume = flags.resume,
+             verbose = flags.verbose;
   std::atomic<bool> cancel{false};
   auto store = env.open_store();
   if (!store) return kExitFailure;
@@ -171,6 +196,14 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
     return kExitFailure;
   }
   options.limits = *limits;
+  auto record_bytes = record_limit_from_environment();
+  if (!record_bytes) {
+    print_error(record_bytes.error().message);
+    return kExitFailure;
+  }
+  options.record_bytes = *record_bytes;
+  options.type = flags.type;
+  options.start_date = flags.start_date;
   // Plugins' log lines: warn and error always to stderr, info and debug with -v; all of them
   // are in the job's log (`sluice jobs log JOB`).
   options.on_log = [&, verbose](const host::JobLogLine& line) {
@@ -220,13 +253,18 @@ int run(const Env& env, const std::string& flow_id, bool as_json, bool quiet, bo
 
 int cmd_flow(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice flow run ID [--resume] [--json] [--quiet] [-v]\n"
+      "usage: sluice flow run ID [--resume] [--type test] [--start-date ISO] [--json] [--quiet] "
+      "[-v]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
       "Plugins' warnings and errors go to stderr; with -v their info and debug lines too. All "
       "of them\nare kept in the job's log: `sluice jobs log JOB`.\n"
       "With --resume, continues the flow's last unfinished job (failed, canceled, or whose "
       "process died)\n"
       "after its last confirmed page instead of starting again.\n"
+      "With --type test, every export runs as a test export: at most its test.limit records "
+      "(default 1),\nwith testMode in its run context, and nothing stored for the next run.\n"
+      "With --start-date 2026-01-31T00:00:00Z, delta exports export what changed since then "
+      "(backdating\nthis run); the stored time advances as usual when the job completes.\n"
       "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
       "failed,\n"
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
@@ -236,6 +274,9 @@ int cmd_flow(const Env& env, const Args& args) {
                                                                                "no live progress")(
       "verbose,v", "also print the plugins' info and debug log lines as they come")(
       "resume", "continue the last unfinished job from its last confirmed page")(
+      "type", po::value<std::string>(), "run every export as this type: test")(
+      "start-date", po::value<std::string>(),
+      "ISO 8601 date-time: the lastExportDateTime of delta exports for this run")(
       "action", po::value<std::string>()->required(), "what to do: `sluice flow run ID`")(
       "id", po::value<std::string>(), "flow _id");
   po::positional_options_description positional;
@@ -247,8 +288,24 @@ int cmd_flow(const Env& env, const Args& args) {
     std::cerr << "error: expected `sluice flow run ID`\n\n" << kUsage << '\n';
     return kExitUsage;
   }
-  return run(env, vm["id"].as<std::string>(), vm.count("json") != 0u, vm.count("quiet") != 0u,
-             vm.count("resume") != 0u, vm.count("verbose") != 0u);
+  RunFlags flags;
+  flags.as_json = vm.count("json") != 0u;
+  flags.quiet = vm.count("quiet") != 0u;
+  flags.resume = vm.count("resume") != 0u;
+  flags.verbose = vm.count("verbose") != 0u;
+  if (vm.count("type") != 0u) {
+    if (vm["type"].as<std::string>() != "test") {
+      std::cerr << "error: --type: expected \"test\" (a run of every export as a test export), "
+                   "found \""
+                << vm["type"].as<std::string>() << "\"; leave it out to run each export as its "
+                << "own type\n\n"
+                << kUsage << '\n';
+      return kExitUsage;
+    }
+    flags.type = runtime::ExportType::kTest;
+  }
+  if (vm.count("start-date") != 0u) flags.start_date = vm["start-date"].as<std::string>();
+  return run(env, vm["id"].as<std::string>(), flags);
 }
 
 }  // namespace sluice::cli

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/table.hpp"
+#include "runtime/flow_document.hpp"
 #include "runtime/job_recorder.hpp"
 
 namespace sluice::cli {
@@ -30,9 +31,12 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
     case host::ResourceKind::kImport:
       return field(doc, "adaptorType") + " via " + field(doc, "_connectionId");
     case host::ResourceKind::kFlow: {
-      size_t g = 0, p = 0;
-      if (auto* v = doc.if_contains("pageGenerators"); v && v->is_array()) g = v->as_array().size();
-      if (auto* v = doc.if_contains("pageProcessors"); v && v->is_array()) p = v->as_array().size();
+      // The same reading of the flow as `sluice apply` and `sluice flow run`; a stored flow was
+      // checked at apply, so its problems are not repeated here.
+      std::vector<std::string> problems;
+      const runtime::FlowDocument flow =
+          runtime::read_flow_document(field(doc, "_id"), doc, problems);
+      const size_t g = flow.sources.size(), p = flow.processors.size();
       return fmt::format("{} source{}, {} processor{}", g, g == 1 ? "" : "s", p, p == 1 ? "" : "s");
     }
   }

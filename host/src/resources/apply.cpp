@@ -10,10 +10,11 @@
 
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
-#include "secrets/redactor.hpp"
-#include "store/secret_fields.hpp"
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
+#include "runtime/flow_document.hpp"
+#include "secrets/redactor.hpp"
+#include "store/secret_fields.hpp"
 
 namespace sluice::host {
 
@@ -408,40 +409,41 @@ class Applier {
     const size_t before = report_.problems.size();
     check_schema(d, host_schema(d.kind));
     if (report_.problems.size() != before) return;  // references only of a well-formed flow
-    const json::array& generators = d.doc.at("pageGenerators").as_array();
-    if (generators.empty()) {
-      issue(d.where(), fmt::format("flow {}: $.pageGenerators: expected at least one source "
-                                   "({{\"_exportId\": ...}}), found an empty array",
-                                   d.id));
+    // The same reading of the flow as `sluice get` and `sluice flow run` (runtime/flow_document).
+    std::vector<std::string> problems;
+    const runtime::FlowDocument flow = runtime::read_flow_document(d.id, d.doc, problems);
+    for (const std::string& problem : problems) issue(d.where(), problem);
+    for (const auto& source : flow.sources) {
+      check_reference(d, source.path + "._exportId", source.export_id, ResourceKind::kExport);
     }
-    for (size_t i = 0; i < generators.size(); ++i) {
-      check_reference(d, fmt::format("$.pageGenerators[{}]", i), generators[i].as_object(),
-                      "_exportId", ResourceKind::kExport);
-    }
-    const json::value* processors = d.doc.if_contains("pageProcessors");
-    if (processors == nullptr || processors->is_null() || processors->as_array().empty()) {
+    if (flow.processors.empty()) {
       report_.warnings.push_back(printable(fmt::format(
           "{}: flow {} has no pageProcessors: its records will be exported, counted as ignored "
           "and sent nowhere; add {{\"type\": \"import\", \"_importId\": ...}} to deliver them",
           d.where(), d.id)));
       return;
     }
-    const json::array& steps = processors->as_array();
-    for (size_t i = 0; i < steps.size(); ++i) {
-      check_reference(d, fmt::format("$.pageProcessors[{}]", i), steps[i].as_object(), "_importId",
-                      ResourceKind::kImport);
+    for (const auto& processor : flow.processors) {
+      check_reference(d, processor.path + "._importId", processor.id, ResourceKind::kImport);
     }
   }
 
-  void check_reference(const Document& d, const std::string& path, const json::object& entry,
-                       std::string_view key, ResourceKind kind) {
-    const std::string what = fmt::format("an {}", singular(kind));
-    auto id = reference(d, entry, key, path, what);
-    if (id && find(kind, *id) == nullptr) {
+  // `id` (read at `path`, empty when the flow reader reported it) names a resource of `kind` in
+  // this apply or in the store.
+  void check_reference(const Document& d, const std::string& path, const std::string& id,
+                       ResourceKind kind) {
+    if (id.empty()) return;
+    if (!is_valid_resource_id(id)) {
+      const json::value value(id);
+      issue(d.where(), fmt::format("flow {}: {}: expected the _id of an {}, found {}", d.id, path,
+                                   singular(kind), describe_json(&value)));
+      return;
+    }
+    if (find(kind, id) == nullptr) {
       issue(d.where(),
-            fmt::format("flow {}: {}.{}: expected an existing {}, found \"{}\", which is neither "
+            fmt::format("flow {}: {}: expected an existing {}, found \"{}\", which is neither "
                         "in this apply nor in the store",
-                        d.id, path, key, singular(kind), *id));
+                        d.id, path, singular(kind), id));
     }
   }
 

@@ -236,12 +236,8 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                         "transform": {"type": "expression"},
                         "http": {"paging": {"method": "skip", "skip": 0}}})"),
       ElementsAre(file("export.json") +
-                      ": export orders: $.type: not supported yet by this version of Sluice: "
-                      "delta, once and test exports are not implemented; remove it to export "
-                      "all records",
-                  file("export.json") +
-                      ": export orders: $.delta: not supported yet by this version of Sluice; "
-                      "remove it",
+                      ": export orders: $.delta.dateField: not supported yet by this version of "
+                      "Sluice; remove it",
                   file("export.json") +
                       ": export orders: $.transform: not supported yet by this version of Sluice; "
                       "remove it",
@@ -295,6 +291,28 @@ TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
                                 "found number 1.8446744073709552e+19"));
   write_samples("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
       "_connectionId": "api", "pageSize": 10000})");
+  EXPECT_THAT(apply().problems, IsEmpty());
+}
+
+TEST_F(Apply, ExportTypesTakeExactlyTheSubFieldsTheHostImplements) {
+  const std::string head =
+      R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api", )";
+  for (const char* bad : {"0", "101", "1.5", "\"5\""}) {
+    EXPECT_THAT(
+        problems_with("export.json", head + R"("type": "test", "test": {"limit": )" + bad + "}}"),
+        ElementsAre(HasSubstr(": export orders: $.test.limit: expected an integer from 1 "
+                              "to 100, found ")))
+        << bad;
+  }
+  EXPECT_THAT(problems_with("export.json", head + R"("type": "webhook"})"),
+              ElementsAre(HasSubstr(": export orders: $.type: \"webhook\" is not supported yet")));
+  EXPECT_THAT(
+      problems_with("export.json", head + R"("type": "once", "once": {"booleanField": "x"}})"),
+      ElementsAre(file("export.json") +
+                  ": export orders: $.once.booleanField: not supported yet by this "
+                  "version of Sluice; remove it"));
+  write_samples("export.json", head + R"("type": "delta", "delta": {"lagOffset": 60000,
+                          "startDate": "2026-01-01T00:00:00Z"}, "test": {"limit": 100}})");
   EXPECT_THAT(apply().problems, IsEmpty());
 }
 

@@ -68,10 +68,30 @@ Schema export_step() {
           "Records per flow page: how many travel together through the flow's steps. Not the "
           "plugin's request size (records per request to the application), which is set in "
           "the plugin's own settings.");
-  s.unsupported("type",
-                "delta, once and test exports are not implemented; remove it to export all "
-                "records");
-  for (const char* path : {"delta", "once", "test", "valueDelta", "isLookup", "groupByFields",
+  s.enumeration("type", {"all", "delta", "once", "test"})
+      .label("Export type")
+      .unsupported_values({"webhook", "distributed", "simple", "blob", "tranlinedelta", "stream"})
+      .help(
+          "Which records a run exports (docs/runtime.md): absent or all: every record; delta: "
+          "those changed since the last successful run (lastExportDateTime); once: those not "
+          "yet flagged, the plugin flagging them page by page; test: at most test.limit.");
+  s.integer("delta.lagOffset")
+      .label("Delta lag offset (ms)")
+      .minimum(0)
+      .help("Milliseconds subtracted from lastExportDateTime, for sources that are late to "
+            "show changes.");
+  s.string("delta.startDate")
+      .label("Delta start date")
+      .help("ISO 8601 date-time: the lastExportDateTime of the first run (otherwise the first "
+            "run exports everything).");
+  s.integer("test.limit")
+      .label("Test record limit")
+      .minimum(1)
+      .maximum(100)
+      .default_value(1)
+      .help("Top-level records a test run exports, across pages; fetching stops once reached.");
+  for (const char* path : {"delta.dateField", "delta.dateFormat", "delta.endDateField",
+                           "once.booleanField", "valueDelta", "isLookup", "groupByFields",
                            "mockOutput", "asynchronous"}) {
     s.unsupported(path);
   }

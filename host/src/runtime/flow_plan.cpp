@@ -6,6 +6,8 @@
 
 #include "plugins/settings_schema.hpp"
 #include "resources/resource_schema.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/flow_document.hpp"
 
 namespace sluice::runtime {
 
@@ -75,7 +77,84 @@ std::optional<size_t> page_size_of(const json::value& v) {
   return static_cast<size_t>(v.as_int64());
 }
 
+const json::object& object_or_empty(const json::object& doc, std::string_view key) {
+  static const json::object kEmpty;
+  const json::value* v = doc.if_contains(key);
+  return v != nullptr && v->is_object() ? v->get_object() : kEmpty;
+}
+
+// type, delta.*, test.*: checked by `sluice apply`; a document stored by an older version is
+// checked again here, so that nothing is silently run as something else.
+Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
+  const json::value* type = step.doc.if_contains("type");
+  std::optional<ExportType> parsed = ExportType::kAll;
+  if (type != nullptr && !type->is_null()) {
+    parsed = type->is_string() ? export_type_from(type->get_string()) : std::nullopt;
+  }
+  if (!parsed) {
+    return flow_error(flow_id, fmt::format("export {}: $.type: expected \"all\", \"delta\", "
+                                           "\"once\" or \"test\", found {}; fix it and apply "
+                                           "the export again",
+                                           step.export_id, host::describe_json(type)));
+  }
+  step.type = *parsed;
+  const json::object& delta = object_or_empty(step.doc, "delta");
+  if (auto* lag = delta.if_contains("lagOffset"); lag && !lag->is_null()) {
+    if (!lag->is_int64() || lag->as_int64() < 0) {
+      return flow_error(flow_id, fmt::format("export {}: $.delta.lagOffset: expected a whole "
+                                             "number of milliseconds, found {}",
+                                             step.export_id, host::describe_json(lag)));
+    }
+    step.delta_lag_offset_ms = lag->as_int64();
+  }
+  if (auto* start = delta.if_contains("startDate"); start && !start->is_null()) {
+    if (!start->is_string() || !ms_from_iso8601(start->get_string())) {
+      return flow_error(flow_id, fmt::format("export {}: $.delta.startDate: expected an ISO 8601 "
+                                             "date-time such as \"2026-01-31T00:00:00Z\", "
+                                             "found {}",
+                                             step.export_id, host::describe_json(start)));
+    }
+    step.delta_start_date = std::string(start->get_string());
+  }
+  const json::object& test = object_or_empty(step.doc, "test");
+  if (auto* limit = test.if_contains("limit"); limit && !limit->is_null()) {
+    if (!limit->is_int64() || limit->as_int64() < 1 || limit->as_int64() > 100) {
+      return flow_error(flow_id, fmt::format("export {}: $.test.limit: expected a whole number "
+                                             "from 1 to 100, found {}",
+                                             step.export_id, host::describe_json(limit)));
+    }
+    step.test_limit = limit->as_int64();
+  }
+  if (auto* v = step.doc.if_contains("transform")) step.transform = *v;
+  if (auto* v = step.doc.if_contains("filter")) step.filter = *v;
+  if (auto* hooks = step.doc.if_contains("hooks"); hooks && hooks->is_object()) {
+    if (auto* v = hooks->get_object().if_contains("preSavePage")) step.pre_save_page = *v;
+  }
+  step.settings = object_or_empty(step.doc, "settings");
+  return {};
+}
+
 }  // namespace
+
+std::string_view to_string(ExportType type) noexcept {
+  switch (type) {
+    case ExportType::kAll:
+      return "all";
+    case ExportType::kDelta:
+      return "delta";
+    case ExportType::kOnce:
+      return "once";
+    case ExportType::kTest:
+      return "test";
+  }
+  return "all";
+}
+
+std::optional<ExportType> export_type_from(std::string_view text) noexcept {
+  for (ExportType t : {ExportType::kAll, ExportType::kDelta, ExportType::kOnce, ExportType::kTest})
+    if (text == to_string(t)) return t;
+  return std::nullopt;
+}
 
 Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& registry,
                               std::string_view flow_id) {
@@ -86,30 +165,29 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
                       fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
   }
   const json::object& flow = **flow_doc;
+  std::vector<std::string> problems;
+  const FlowDocument shape = read_flow_document(flow_id, flow, problems);
   FlowPlan plan;
   plan.flow_id = std::string(flow_id);
-  plan.name = string_field(flow, "name");
-  if (auto* d = flow.if_contains("disabled"); d && d->is_bool() && d->as_bool()) {
+  plan.name = shape.name;
+  plan.settings = shape.settings;
+  if (shape.disabled) {
     return flow_error(flow_id,
                       "it is disabled; set \"disabled\": false and apply it again to run it");
   }
-  if (flow.contains("routers")) {
+  if (shape.has_routers) {
     return flow_error(
         flow_id, "\"routers\" (branching) are not supported by this version; use pageProcessors");
   }
-  const json::value* generators = flow.if_contains("pageGenerators");
-  if (generators == nullptr || !generators->is_array() || generators->as_array().empty()) {
-    return flow_error(
-        flow_id,
-        "expected \"pageGenerators\" with at least one source ({\"_exportId\": ...}), found none");
+  if (!problems.empty()) {
+    return make_error(Status::kInvalidConfig,
+                      problems.front() + "; fix it and apply the flow again");
   }
-  size_t index = 0;
-  for (const auto& g : generators->as_array()) {
-    const std::string field = fmt::format("pageGenerators[{}]._exportId", index++);
-    if (!g.is_object()) return flow_error(flow_id, fmt::format("{}: expected an object", field));
+  for (const FlowSourceRef& source : shape.sources) {
     GeneratorStep step;
-    step.export_id = string_field(g.as_object(), "_exportId");
-    auto doc = load(store, ResourceKind::kExport, flow_id, field, step.export_id);
+    step.export_id = source.export_id;
+    auto doc =
+        load(store, ResourceKind::kExport, flow_id, source.path + "._exportId", step.export_id);
     if (!doc) return doc.error();
     step.doc = std::move(*doc);
     step.name = string_field(step.doc, "name");
@@ -127,44 +205,32 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
       }
       step.page_size = *size;
     }
+    if (auto r = read_export_type(flow_id, step); !r) return r.error();
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);
     plan.generators.push_back(std::move(step));
   }
-  index = 0;
-  if (const json::value* processors = flow.if_contains("pageProcessors");
-      processors && processors->is_array()) {
-    for (const auto& p : processors->as_array()) {
-      const std::string where = fmt::format("pageProcessors[{}]", index++);
-      if (!p.is_object()) return flow_error(flow_id, fmt::format("{}: expected an object", where));
-      const json::object& entry = p.as_object();
-      const std::string type = string_field(entry, "type");
-      if (type == "export") {
-        return flow_error(
-            flow_id,
-            fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
-                        where));
-      }
-      if (type != "import") {
-        return flow_error(
-            flow_id,
-            fmt::format("{}.type: expected \"import\" or \"export\", found \"{}\"", where, type));
-      }
-      ProcessorStep step;
-      step.import_id = string_field(entry, "_importId");
-      auto doc = load(store, ResourceKind::kImport, flow_id, where + "._importId", step.import_id);
-      if (!doc) return doc.error();
-      step.doc = std::move(*doc);
-      step.name = string_field(step.doc, "name");
-      if (step.name.empty()) step.name = step.import_id;
-      if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool())
-        step.proceed_on_failure = pof->as_bool();
-      auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
-      if (!conn) return conn.error();
-      step.connection = std::move(*conn);
-      plan.processors.push_back(std::move(step));
+  for (const FlowProcessorRef& processor : shape.processors) {
+    if (processor.type == "export") {
+      return flow_error(
+          flow_id,
+          fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
+                      processor.path));
     }
+    ProcessorStep step;
+    step.import_id = processor.id;
+    auto doc =
+        load(store, ResourceKind::kImport, flow_id, processor.path + "._importId", step.import_id);
+    if (!doc) return doc.error();
+    step.doc = std::move(*doc);
+    step.name = string_field(step.doc, "name");
+    if (step.name.empty()) step.name = step.import_id;
+    step.proceed_on_failure = processor.proceed_on_failure;
+    auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
+    if (!conn) return conn.error();
+    step.connection = std::move(*conn);
+    plan.processors.push_back(std::move(step));
   }
   return plan;
 }

@@ -2,7 +2,9 @@
 // connection it names, and the connector serving each, checked before a job starts.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -19,12 +21,25 @@ struct StepConnection {
   const host::ConnectorHandle* connector = nullptr;
 };
 
+// The export's "type" (docs/runtime.md): which records a run asks for.
+enum class ExportType { kAll, kDelta, kOnce, kTest };
+std::string_view to_string(ExportType type) noexcept;  // "all", "delta", "once", "test"
+// "all"/"delta"/"once"/"test" (a missing type is "all"); nullopt for anything else.
+std::optional<ExportType> export_type_from(std::string_view text) noexcept;
+
 struct GeneratorStep {
   std::string export_id;
   std::string name;  // the export's name, or its id
   boost::json::object doc;
   StepConnection connection;
   size_t page_size = host::kDefaultPageSize;  // the export's pageSize
+  ExportType type = ExportType::kAll;
+  int64_t delta_lag_offset_ms = 0;  // delta.lagOffset
+  std::string delta_start_date;     // delta.startDate (ISO 8601), or empty
+  int64_t test_limit = 1;           // test.limit (type test)
+  // The export-step slots (export_steps.hpp) as the export document holds them; null if absent.
+  boost::json::value transform, filter, pre_save_page;
+  boost::json::object settings;  // the export's "settings", {} if none
 };
 
 struct ProcessorStep {
@@ -38,6 +53,7 @@ struct ProcessorStep {
 struct FlowPlan {
   std::string flow_id;
   std::string name;
+  boost::json::object settings;  // the flow's "settings", {} if none
   std::vector<GeneratorStep> generators;
   std::vector<ProcessorStep> processors;
 };

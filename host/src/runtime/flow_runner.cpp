@@ -1,22 +1,19 @@
 #include "runtime/flow_runner.hpp"
 
-#include <chrono>
 #include <map>
 #include <memory>
-#include <thread>
 
 #include <fmt/format.h>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/json/serializer.hpp>
 
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
-#include "runtime/flow_plan.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
-#include "runtime/page_queue.hpp"
+#include "runtime/pipeline.hpp"
+#include "runtime/pull_export_source.hpp"
+#include "runtime/submit_step.hpp"
+#include "sluice/abi/plugin.h"
 
 namespace sluice::runtime {
 
@@ -24,88 +21,11 @@ namespace json = boost::json;
 using host::Job;
 using host::JobError;
 
+std::string delta_time_key(std::string_view export_id) {
+  return fmt::format("lastExportDateTime:{}", export_id);
+}
+
 namespace {
-
-// One page as the export produced it, parsed on the producer thread into its own arena.
-struct FetchedPage {
-  // Declared before `doc` so that it outlives it. Not a shared resource: Boost.JSON skips the
-  // element-by-element destruction only for storage it knows is not shared.
-  std::unique_ptr<json::monotonic_resource> arena;
-  json::value doc;  // {"records":[...],"done":bool,"state":...}, allocated in `arena`
-  bool failed = false;
-  Error error;
-};
-
-void append_json(std::string& out, const json::value& value) {
-  json::serializer serializer;
-  serializer.reset(&value);
-  char buffer[16384];
-  while (!serializer.done()) out.append(serializer.read(buffer));
-}
-
-bool is_fatal(Status status) {
-  return status == Status::kAuthFailed || status == Status::kInvalidConfig ||
-         status == Status::kUnsupported || status == Status::kInternal ||
-         status == Status::kNotFound;
-}
-
-std::string error_code_of(const json::object& result) {
-  if (auto* errors = result.if_contains("errors");
-      errors && errors->is_array() && !errors->as_array().empty()) {
-    if (auto* first = errors->as_array()[0].if_object()) {
-      if (auto* code = first->if_contains("code")) {
-        return code->is_string() ? std::string(code->as_string()) : json::serialize(*code);
-      }
-    }
-  }
-  if (auto* status = result.if_contains("statusCode"); status && status->is_number()) {
-    return json::serialize(*status);
-  }
-  return "error";
-}
-
-std::string error_message_of(const json::object& result) {
-  std::string message;
-  if (auto* errors = result.if_contains("errors"); errors && errors->is_array()) {
-    for (const auto& e : errors->as_array()) {
-      if (auto* o = e.if_object()) {
-        if (auto* m = o->if_contains("message"); m && m->is_string()) {
-          if (!message.empty()) message += "; ";
-          message += m->as_string();
-        }
-      }
-    }
-  }
-  return message.empty() ? "the destination rejected the record without a message" : message;
-}
-
-bool result_ok(const json::value& result) {
-  const json::object* o = result.if_object();
-  if (o == nullptr) return false;
-  if (auto* errors = o->if_contains("errors");
-      errors && errors->is_array() && !errors->as_array().empty())
-    return false;
-  if (auto* status = o->if_contains("statusCode");
-      status && status->is_number() && status->to_number<double>() >= 400) {
-    return false;
-  }
-  return true;
-}
-
-bool result_ignored(const json::value& result) {
-  const json::object* o = result.if_object();
-  if (o == nullptr) return false;
-  auto* ignored = o->if_contains("ignored");
-  return ignored && ignored->is_bool() && ignored->as_bool();
-}
-
-// Where a page generator is in its export (the checkpoint of job_recorder.hpp, for one export).
-struct Cursor {
-  json::value position;        // resume position after the last fully confirmed export page
-  int64_t skip = 0;            // records after `position` confirmed
-  int64_t to_skip = 0;         // records still to drop from the stream (a resumed job)
-  int64_t export_records = 0;  // records of this export confirmed, by this job and earlier ones
-};
 
 int64_t int_field(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -122,6 +42,17 @@ json::value record_id(const json::value& record, int64_t index) {
     }
   }
   return json::value(fmt::format("#{}", index));
+}
+
+// The cursor once `page` is confirmed (Source::committed moves the source's own the same way).
+Cursor cursor_after(Cursor cursor, const SourcePage& page) {
+  cursor.export_records += static_cast<int64_t>(page.records);
+  cursor.skip += static_cast<int64_t>(page.records);
+  if (page.ends_source_page && !page.position.is_null()) {
+    cursor.position = page.position;
+    cursor.skip = 0;
+  }
+  return cursor;
 }
 
 class FlowRun {
@@ -163,22 +94,36 @@ class FlowRun {
     for (size_t g = first; g < plan_.generators.size(); ++g) {
       if (!run_generator(g, g == first ? std::move(start) : Cursor{})) break;
     }
-    if (recorder_.running()) {
-      for (const auto& [export_id, state] : states_) {
-        if (!state.is_null()) {
-          if (auto r = store_.put_state(export_id, state); !r) {
-            recorder_.note("the job completed but its export state could not be saved: " +
-                           r.error().message);
-          }
-        }
-      }
-    }
+    if (recorder_.running()) save_states();
     flush_log();
     recorder_.set_reports(log_.warnings(), log_.metrics());
     return recorder_.finish();
   }
 
  private:
+  // The job completed: each export's delta state, and each delta export's time, for the next
+  // run. A test run stores nothing (integrator.io's test exports keep no state).
+  void save_states() {
+    if (options_.type == ExportType::kTest) return;
+    for (const auto& [export_id, state] : states_) {
+      if (!state.is_null()) {
+        if (auto r = store_.put_state(export_id, state); !r) {
+          recorder_.note("the job completed but its export state could not be saved: " +
+                         r.error().message);
+        }
+      }
+    }
+    for (const auto& [export_id, time] : delta_times_) {
+      if (auto r = store_.put_state(delta_time_key(export_id), json::value(time)); !r) {
+        recorder_.note(
+            fmt::format("the job completed but the lastExportDateTime of export {} "
+                        "could not be saved (the next run exports since the previous "
+                        "one again): {}",
+                        export_id, r.error().message));
+      }
+    }
+  }
+
   // Writes the job's log lines so far; a store that cannot is noted on the job, once.
   void flush_log() {
     if (auto r = log_.flush(); !r && !log_failed_) {
@@ -240,190 +185,155 @@ class FlowRun {
     return json::serialize(json::object{{"delta", std::move(delta)}, {"resume", cursor.position}});
   }
 
-  // The run context of plugin.h's export_open_run. Only "all" exports run today (resources
-  // refuse delta, once and test), so the dates are this run's start and no previous one.
-  std::string run_context(const GeneratorStep& generator) const {
-    json::object settings{{"flow", json::object()}, {"export", json::object()}};
-    if (const json::value* s = generator.doc.if_contains("settings"); s && s->is_object()) {
-      settings["export"] = *s;
+  ExportType type_of(const GeneratorStep& generator) const {
+    return options_.type ? *options_.type : generator.type;
+  }
+
+  // A delta export's lastExportDateTime for this run (flow_runner.hpp), or empty.
+  std::string last_export_date_time(const GeneratorStep& generator) {
+    if (type_of(generator) != ExportType::kDelta) return {};
+    if (!options_.start_date.empty()) return options_.start_date;
+    if (auto stored = store_.get_state(delta_time_key(generator.export_id));
+        stored && stored->is_string()) {
+      if (auto ms = ms_from_iso8601(stored->get_string()))
+        return iso8601_from_ms(*ms - generator.delta_lag_offset_ms);
     }
-    return json::serialize(json::object{{"type", "all"},
-                                        {"lastExportDateTime", nullptr},
-                                        {"currentExportDateTime", recorder_.job().started_at},
-                                        {"test", nullptr},
-                                        {"settings", std::move(settings)},
-                                        {"jobId", recorder_.job().id},
-                                        {"testMode", false}});
+    return generator.delta_start_date;
+  }
+
+  // The run context of plugin.h's export_open_run.
+  std::string run_context(const GeneratorStep& generator, StepContext& context) {
+    const ExportType type = type_of(generator);
+    context.last_export_date_time = last_export_date_time(generator);
+    context.current_export_date_time = now_iso8601();
+    context.test_mode = options_.type == ExportType::kTest;
+    if (type == ExportType::kDelta)
+      delta_times_[generator.export_id] = context.current_export_date_time;
+    json::object settings{{"flow", plan_.settings}, {"export", generator.settings}};
+    return json::serialize(
+        json::object{{"type", to_string(type)},
+                     {"lastExportDateTime", context.last_export_date_time.empty()
+                                                ? json::value(nullptr)
+                                                : json::value(context.last_export_date_time)},
+                     {"currentExportDateTime", context.current_export_date_time},
+                     {"test", type == ExportType::kTest
+                                  ? json::value(json::object{{"limit", generator.test_limit}})
+                                  : json::value(nullptr)},
+                     {"settings", std::move(settings)},
+                     {"jobId", recorder_.job().id},
+                     {"testMode", context.test_mode}});
   }
 
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
 
+  // The generator's steps: its export slots in order, then a submit step per processor.
+  Result<Pipeline> pipeline_for(const GeneratorStep& generator) {
+    Pipeline pipeline(generator.export_id, generator.name,
+                      PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+    for (ExportSlot slot : kExportSlots) {
+      auto step = options_.export_step_maker ? options_.export_step_maker(slot, generator)
+                                             : make_export_step(slot, generator);
+      if (!step) return step.error();
+      if (*step) pipeline.add(std::move(*step));
+    }
+    for (size_t p = 0; p < plan_.processors.size(); ++p) {
+      const ProcessorStep& step = plan_.processors[p];
+      pipeline.add(std::make_unique<SubmitStep>(
+          step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
+          [this, p] { return import_for(p); }));
+    }
+    return pipeline;
+  }
+
   // Returns false when the job must stop (failure or cancellation).
   bool run_generator(size_t index, Cursor cursor) {
     const GeneratorStep& generator = plan_.generators[index];
+    auto pipeline = pipeline_for(generator);
+    if (!pipeline) {
+      job_level_error(generator.export_id, pipeline.error());
+      fail(pipeline.error().message);
+      return false;
+    }
     auto connection = connection_for(generator.connection);
     if (!connection) {
       job_level_error(generator.export_id, connection.error());
       fail(fmt::format("export {}: {}", generator.name, connection.error().message));
       return false;
     }
+    StepContext context;
+    context.flow_settings = &plan_.settings;
+    context.export_settings = &generator.settings;
+    context.integration_settings = &no_settings_;
+    context.export_id = generator.export_id;
+    context.flow_id = plan_.flow_id;
+    context.job_id = recorder_.job().id;
+    context.cancelled = options_.cancelled;
+    context.log = [this, &generator](std::string_view level, std::string_view message) {
+      int32_t n = SLUICE_LOG_INFO;
+      for (int32_t l : {SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR})
+        if (level == log_level_name(l)) n = l;
+      log_.log(n, generator.export_id, message);
+    };
     auto exp = (*connection)
                    ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
-                                 fmt::format("export {}", generator.name), run_context(generator));
+                                 fmt::format("export {}", generator.name),
+                                 run_context(generator, context));
     if (!exp) {
       job_level_error(generator.export_id, exp.error());
       fail(fmt::format("export {}: {}", generator.name, exp.error().message));
       return false;
     }
-    PageQueue<FetchedPage> queue(options_.queue_depth);
-    std::atomic<bool> stop{false};
-    std::thread producer([&] { produce(generator, **exp, queue, stop); });
+    PullExportOptions pull;
+    pull.export_id = generator.export_id;
+    pull.plugin_id = generator.connection.connector->plugin->id;
+    pull.page_size = generator.page_size;
+    pull.queue_depth = options_.queue_depth;
+    pull.retries = options_.export_retries;
+    pull.backoff = options_.export_backoff;
+    pull.record_limit = type_of(generator) == ExportType::kTest ? generator.test_limit : 0;
+    pull.cancelled = options_.cancelled;
+    PullExportSource source(std::move(*exp), std::move(pull), std::move(cursor));
+    aborted_ = false;
     bool keep_going = true;
-    while (auto page = queue.pop()) {
+    for (;;) {
+      auto next = source.next();
       if (cancelled()) {
         cancel();
         keep_going = false;
         break;
       }
-      if (page->failed) {
-        job_level_error(generator.export_id, page->error);
-        fail(fmt::format("export {} failed: {}", generator.name, page->error.message));
+      if (!next) {
+        job_level_error(generator.export_id, next.error());
+        fail(fmt::format("export {} failed: {}", generator.name, next.error().message));
         keep_going = false;
         break;
       }
-      json::object& doc = page->doc.as_object();
-      const json::value* state = doc.if_contains("state");
-      const json::value* position = nullptr;
-      json::value delta;
-      if (state != nullptr && state->is_object() && state->get_object().contains("resume")) {
-        position = &state->get_object().at("resume");
-        if (auto* d = state->get_object().if_contains("delta")) delta = json::value(*d, {});
-      } else if (state != nullptr) {
-        delta = json::value(*state, json::storage_ptr());
-      }
-      states_[generator.export_id] = std::move(delta);
-      const json::value* done = doc.if_contains("done");
-      const bool last = done == nullptr || !done->is_bool() || done->as_bool();
-      if (!process_page(index, doc["records"].as_array(), cursor, position, last)) {
+      if (!*next) break;
+      SourcePage& page = **next;
+      states_[generator.export_id] = source.delta_state();
+      if (page.records > 0 && !process_flow_page(index, *pipeline, source, page, context)) {
         keep_going = false;
         break;
       }
-      // The page is durably processed: a `once` or file export may now act on it.
-      if (auto committed = (*exp)->page_committed(state != nullptr ? json::serialize(*state)
-                                                                   : std::string("null"));
-          !committed) {
+      if (auto committed = source.committed(page); !committed) {
         job_level_error(generator.export_id, committed.error());
         fail(fmt::format("export {}: {}", generator.name, committed.error().message));
         keep_going = false;
         break;
       }
+      if (cancelled()) {
+        keep_going = false;
+        break;
+      }
+      if (aborted_) break;
     }
-    stop = true;
-    queue.close();
-    producer.join();
+    source.stop();
     if (recorder_.running() && cancelled()) {
       cancel();
       keep_going = false;
     }
     if (keep_going) finished_deltas_[generator.export_id] = states_[generator.export_id];
     return keep_going;
-  }
-
-  // Parses a page into an arena of its own (constructed in place: assigning a json::value to
-  // one with another storage would copy it).
-  static FetchedPage parse_page(const std::string& text, const GeneratorStep& generator) {
-    auto arena = std::make_unique<json::monotonic_resource>(text.size() + 1024);
-    json::monotonic_resource* storage = arena.get();
-    json::error_code ec;
-    FetchedPage page{std::move(arena), json::parse(text, ec, storage)};
-    const json::object* o = ec ? nullptr : page.doc.if_object();
-    const json::value* records = o ? o->if_contains("records") : nullptr;
-    if (records == nullptr || !records->is_array()) {
-      page.failed = true;
-      page.error =
-          make_error(Status::kInternal,
-                     fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "
-                                 "(a bug in the plugin)",
-                                 generator.connection.connector->plugin->id));
-    }
-    return page;
-  }
-
-  // next_page, retried after a retryable failure (kTransient, kRateLimited) up to
-  // options_.export_retries more times with a doubling backoff from options_.export_backoff
-  // (a rate limit's retry-after when longer, at most 60 s), waking early for cancellation. The
-  // last failure, once the attempts are spent, says how many there were.
-  Result<std::string> next_page_with_retries(const GeneratorStep& generator,
-                                             host::RemoteExport& exp, std::atomic<bool>& stop) {
-    std::chrono::milliseconds backoff = options_.export_backoff;
-    for (int attempt = 0;; ++attempt) {
-      auto text = exp.next_page();
-      if (text || !is_retryable(text.error().status) || exp.abandoned()) return text;
-      if (attempt >= options_.export_retries) {
-        Error error = text.error();
-        if (attempt > 0) {
-          error.message = fmt::format("{} (failed {} times in a row; the host retried it {} times)",
-                                      error.message, attempt + 1, attempt);
-        }
-        return error;
-      }
-      std::chrono::milliseconds wait = backoff;
-      if (text.error().retry_after_ms > 0) {
-        wait = std::max(wait, std::chrono::milliseconds(text.error().retry_after_ms));
-      }
-      wait = std::min(wait, std::chrono::milliseconds(60'000));
-      const auto until = std::chrono::steady_clock::now() + wait;
-      while (std::chrono::steady_clock::now() < until && !stop && !cancelled()) {
-        std::this_thread::sleep_for(std::min(std::chrono::milliseconds(20), wait));
-      }
-      if (stop || cancelled()) return text;
-      backoff *= 2;
-      (void)generator;
-    }
-  }
-
-  void produce(const GeneratorStep& generator, host::RemoteExport& exp,
-               PageQueue<FetchedPage>& queue, std::atomic<bool>& stop) {
-    while (!stop && !cancelled()) {
-      auto text = next_page_with_retries(generator, exp, stop);
-      FetchedPage page =
-          text ? parse_page(*text, generator) : FetchedPage{nullptr, {}, true, text.error()};
-      bool done = false;
-      if (!page.failed) {
-        auto* d = page.doc.as_object().if_contains("done");
-        done = d == nullptr || !d->is_bool() || d->as_bool();
-      }
-      const bool failed = page.failed;
-      if (!queue.push(std::move(page)) || failed || done) break;
-    }
-    queue.close();
-  }
-
-  // One export page: drops the records a resumed job's predecessor confirmed, then the rest in
-  // flow pages of pageSize. `position` is the page's resume position (null when the plugin gives
-  // none); `last` whether it ends the export.
-  bool process_page(size_t generator, const json::array& records, Cursor& cursor,
-                    const json::value* position, bool last) {
-    size_t start = 0;
-    if (cursor.to_skip > 0) {
-      start = static_cast<size_t>(std::min<int64_t>(cursor.to_skip, records.size()));
-      cursor.to_skip -= static_cast<int64_t>(start);
-    }
-    if (start == records.size() && position != nullptr && cursor.to_skip == 0) {
-      cursor.position = json::value(*position, json::storage_ptr());
-      cursor.skip = 0;
-    }
-    const size_t page_size = plan_.generators[generator].page_size;
-    for (size_t begin = start; begin < records.size(); begin += page_size) {
-      const size_t end = std::min(records.size(), begin + page_size);
-      const bool end_of_page = end == records.size();
-      if (!process_flow_page(generator, records, begin, end, cursor,
-                             end_of_page ? position : nullptr, end_of_page && last)) {
-        return false;
-      }
-      if (cancelled()) return false;
-    }
-    return recorder_.running();
   }
 
   json::value checkpoint_after(size_t generator, const Cursor& cursor, bool export_done) {
@@ -447,114 +357,66 @@ class FlowRun {
                         {"deltas", finished_deltas_}};
   }
 
-  // One flow page: records[begin, end) through every processor in order, recorded in flight
-  // before the first processor and confirmed after the last.
-  bool process_flow_page(size_t generator, const json::array& records, size_t begin, size_t end,
-                         Cursor& cursor, const json::value* position, bool export_done) {
-    const GeneratorStep& source = plan_.generators[generator];
-    const size_t count = end - begin;
+  // One flow page through the pipeline, recorded in flight before the first step and confirmed
+  // after the last.
+  bool process_flow_page(size_t generator, Pipeline& pipeline, const Source& source,
+                         SourcePage& source_page, StepContext& context) {
+    const GeneratorStep& origin = plan_.generators[generator];
+    Page& page = source_page.page;
+    const int64_t first = source.cursor().export_records;
     json::array ids;
-    ids.reserve(count);
-    for (size_t i = begin; i < end; ++i) {
-      ids.push_back(record_id(records[i], cursor.export_records + static_cast<int64_t>(i - begin)));
+    ids.reserve(page.size());
+    for (size_t i = 0; i < page.size(); ++i) {
+      ids.push_back(record_id(page.record(i), first + static_cast<int64_t>(i)));
     }
-    recorder_.page_in_flight(source.export_id, std::move(ids));
+    context.page_index = recorder_.job().num_pages_generated;
+    recorder_.page_in_flight(origin.export_id, std::move(ids));
     if (!recorder_.running()) return false;
 
+    auto ran = pipeline.run(page, context);
     // Without processors every record is ignored: it went nowhere, and the counts still add up.
-    std::vector<uint8_t> failed(count, 0), ignored(count, plan_.processors.empty() ? 1 : 0);
+    if (plan_.processors.empty()) {
+      for (size_t i = 0; i < page.size(); ++i) page.ignore(i);
+    }
+    JobRecorder::PageCounts counts;
+    counts.exported = static_cast<int64_t>(source_page.records) + page.added();
+    counts.success = static_cast<int64_t>(page.count(RecordState::kAlive));
+    counts.ignore = static_cast<int64_t>(page.count(RecordState::kIgnored)) + page.dropped();
+    counts.error = static_cast<int64_t>(page.count(RecordState::kFailed));
     std::vector<JobError> errors;
-    bool fatal = false;
-    for (size_t p = 0; p < plan_.processors.size() && !fatal; ++p) {
-      const ProcessorStep& step = plan_.processors[p];
-      std::vector<size_t> alive;
-      for (size_t i = 0; i < count; ++i) {
-        if (!ignored[i] && (!failed[i] || step.proceed_on_failure)) alive.push_back(i);
-      }
-      if (alive.empty()) break;
-      std::string body = "[";
-      for (size_t k = 0; k < alive.size(); ++k) {
-        if (k > 0) body += ',';
-        append_json(body, records[begin + alive[k]]);
-      }
-      body += ']';
-      auto imp = import_for(p);
-      Result<std::string> submitted =
-          imp ? (*imp)->submit(std::move(body)) : Result<std::string>(imp.error());
-      json::monotonic_resource results_arena;
-      json::value results(&results_arena);  // parsed into below, in the same storage: no copy
-      if (submitted) {
-        json::error_code ec;
-        results = json::parse(*submitted, ec, &results_arena);
-        if (ec || !results.is_array() || results.as_array().size() != alive.size()) {
-          submitted = make_error(
-              Status::kInternal,
-              fmt::format(
-                  "import {}: plugin '{}' returned {} instead of one result per record ({})",
-                  step.name, step.connection.connector->plugin->id,
-                  results.is_array() ? fmt::format("{} results", results.as_array().size())
-                                     : std::string("no result array"),
-                  alive.size()));
-        }
-      }
-      for (size_t k = 0; k < alive.size(); ++k) {
-        const size_t i = alive[k];
-        std::string code, message;
-        if (!submitted) {
-          code = std::string(to_string(submitted.error().status));
-          message = submitted.error().status == Status::kCancelled
-                        ? fmt::format(
-                              "import {} did not confirm this record: the job was canceled while "
-                              "its page "
-                              "was being submitted, so it may or may not have arrived; check the "
-                              "destination, then retry it",
-                              step.name)
-                        : submitted.error().message;
-        } else {
-          const json::value& r = results.as_array()[k];
-          if (result_ok(r)) {
-            if (result_ignored(r)) ignored[i] = 1;
-            continue;
-          }
-          code = r.is_object() ? error_code_of(r.as_object()) : "error";
-          message = r.is_object() ? error_message_of(r.as_object())
-                                  : "the plugin returned a malformed result";
-        }
-        if (failed[i]) continue;  // already counted at an earlier step (proceedOnFailure)
-        failed[i] = 1;
-        JobError e = new_error(step.import_id);
-        e.code = std::move(code);
-        e.message = std::move(message);
-        e.retry_data = json::value(records[begin + i], json::storage_ptr());
-        if (!submitted) e.details = submitted.error().details;
-        errors.push_back(std::move(e));
-      }
-      if (!submitted && is_fatal(submitted.error().status)) {
-        fatal = true;
-        fail(fmt::format("import {} failed: {}", step.name, submitted.error().message));
-      }
+    for (RecordError& failed : page.take_errors()) {
+      JobError e = new_error(failed.step_id);
+      e.code = std::move(failed.code);
+      e.message = std::move(failed.message);
+      e.details = std::move(failed.details);
+      e.retry_data = std::move(failed.retry_data);
+      errors.push_back(std::move(e));
     }
-    int64_t success = 0, ignore = 0, error = 0;
-    for (size_t i = 0; i < count; ++i) {
-      if (failed[i]) {
-        ++error;
-      } else if (ignored[i]) {
-        ++ignore;
-      } else {
-        ++success;
+    if (ran) {
+      for (JobError& e : ran->job_errors) {
+        JobError full = new_error(e.step_id.empty() ? origin.export_id : e.step_id);
+        full.code = e.code.empty() ? "error" : std::move(e.code);
+        full.message = std::move(e.message);
+        full.details = std::move(e.details);
+        full.retry_data = std::move(e.retry_data);
+        errors.push_back(std::move(full));
       }
+      if (ran->abort) {
+        aborted_ = true;
+        log_.log(SLUICE_LOG_INFO, origin.export_id,
+                 fmt::format("a step asked to stop after flow page {}: no further page is "
+                             "fetched",
+                             context.page_index + 1));
+      }
+    } else {
+      fail(ran.error().message);
     }
-    cursor.export_records += static_cast<int64_t>(count);
-    cursor.skip += static_cast<int64_t>(count);
-    if (position != nullptr) {
-      cursor.position = json::value(*position, json::storage_ptr());
-      cursor.skip = 0;
-    }
-    recorder_.commit_page(success, ignore, error, std::move(errors),
-                          checkpoint_after(generator, cursor, export_done));
+    recorder_.commit_page(
+        counts, std::move(errors),
+        checkpoint_after(generator, cursor_after(source.cursor(), source_page), source_page.last));
     flush_log();
     if (options_.on_progress) options_.on_progress(recorder_.job());
-    return !fatal && recorder_.running();
+    return ran && recorder_.running();
   }
 
   host::Store& store_;
@@ -563,16 +425,25 @@ class FlowRun {
   JobRecorder recorder_;
   JobLog log_;  // before the connections: it is the log sink while they are closed
   bool log_failed_ = false;
+  bool aborted_ = false;  // a step asked to stop paging the current source
+  const json::object no_settings_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
-  std::map<std::string, json::value> states_;  // the latest delta state of each export
-  json::object finished_deltas_;               // those of the exports this flow has finished
+  std::map<std::string, json::value> states_;       // the latest delta state of each export
+  std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
+  json::object finished_deltas_;                    // those of the exports this flow has finished
 };
 
 }  // namespace
 
 Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
                      std::string_view flow_id, const RunOptions& options) {
+  if (!options.start_date.empty() && !ms_from_iso8601(options.start_date)) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("--start-date: expected an ISO 8601 date-time such as "
+                                  "2026-01-31T00:00:00Z, found \"{}\"",
+                                  options.start_date));
+  }
   auto exists = store.get_resource(host::ResourceKind::kFlow, flow_id, host::Secrets::kMasked);
   if (!exists) return exists.error();
   if (!*exists)

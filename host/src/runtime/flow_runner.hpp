@@ -1,22 +1,36 @@
-// Runs one flow as a job (DESIGN.md §2): page generators one after another; each generator's
-// pages stream through a bounded queue (the next page is fetched while the previous one is
-// processed) and pass through every page processor in order before the next generator starts.
+// Runs one flow as a job (DESIGN.md §2, docs/runtime.md): the orchestration of the pipeline.
+// Page generators run one after another; each is a Source (pull_export_source.hpp: its pages
+// stream through a bounded queue, the next page fetched while the previous one is processed)
+// whose flow pages go through a Pipeline (pipeline.hpp): the export steps (export_steps.hpp),
+// then one SubmitStep per page processor, in order, before the next generator starts.
 //
 // Invariants: numExport = numSuccess + numIgnore + numError at every progress report, at every
-// write to the store and at the end; a record that fails a step becomes a JobError carrying the
-// record as retry data; export (delta) state is saved only when the whole job completed. The job
-// is recorded page by page (runtime/job_recorder.hpp): what is confirmed, what is in flight, and
-// the checkpoint from which RunOptions::resume continues. A flow without processors counts its
-// records as ignored.
+// write to the store and at the end (page.hpp has the counting rule); a record that fails a step
+// becomes a JobError carrying the record as it entered that step as retry data; export state (the
+// plugin's delta state and a delta export's lastExportDateTime) is saved only when the whole job
+// completed, and never by a test run. The job is recorded page by page
+// (runtime/job_recorder.hpp): what is confirmed, what is in flight, and the checkpoint from
+// which RunOptions::resume continues. A flow without processors counts its records as ignored.
+//
+// The run context each export is opened with (plugin.h's export_open_run): "type" (the export's,
+// or RunOptions::type), "lastExportDateTime" (delta: RunOptions::start_date, else the stored time
+// of the last completed run minus delta.lagOffset, else delta.startDate, else null),
+// "currentExportDateTime" (when this export was opened), "test" ({"limit": test.limit} for a
+// test run, else null), "settings" {"flow", "export"}, "jobId", "testMode" (true when
+// RunOptions::type is test).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "plugins/call_limits.hpp"
 #include "plugins/registry.hpp"
+#include "runtime/export_steps.hpp"
+#include "runtime/flow_plan.hpp"
 #include "store/store.hpp"
 
 namespace sluice::runtime {
@@ -41,7 +55,21 @@ struct RunOptions {
   std::function<void(const host::JobLogLine&)> on_log;
   int export_retries = 3;
   std::chrono::milliseconds export_backoff{500};
+  // Run every export as this type for this run (`sluice flow run --type test`); nullopt: each
+  // export's own "type".
+  std::optional<ExportType> type;
+  // ISO 8601: the lastExportDateTime of every delta export for this run (backdating it,
+  // `--start-date`), whatever the store holds. Checked by run_flow (kInvalidConfig).
+  std::string start_date;
+  // The largest record, as JSON, at any step (SLUICE_RECORD_LIMIT_BYTES); a flow page's limit is
+  // limits.page_bytes (SLUICE_PAGE_LIMIT_BYTES). integrator.io's 5 MB each.
+  size_t record_bytes = size_t{5} << 20;
+  // Makes the export steps of each slot; empty: make_export_step (tests put recording steps in).
+  ExportStepMaker export_step_maker;
 };
+
+// The store key under which a delta export's last successful currentExportDateTime is kept.
+std::string delta_time_key(std::string_view export_id);
 
 // Returns the finished job (completed, failed or canceled), which is also in the store. An Error
 // only when no job could be recorded (flow not found, store unavailable, the flow already running

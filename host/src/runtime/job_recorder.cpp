@@ -1,5 +1,7 @@
 #include "runtime/job_recorder.hpp"
 
+#include <cassert>
+
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
@@ -123,12 +125,12 @@ void JobRecorder::page_in_flight(std::string_view export_id, json::array record_
   write({});
 }
 
-void JobRecorder::commit_page(int64_t success, int64_t ignore, int64_t error,
-                              std::vector<JobError> errors, json::value checkpoint) {
-  job_.num_export += success + ignore + error;
-  job_.num_success += success;
-  job_.num_ignore += ignore;
-  job_.num_error += error;
+void JobRecorder::commit_page(const PageCounts& counts, std::vector<JobError> errors,
+                              json::value checkpoint) {
+  job_.num_export += counts.exported;
+  job_.num_success += counts.success;
+  job_.num_ignore += counts.ignore;
+  job_.num_error += counts.error;
   job_.num_pages_generated += 1;
   job_.num_pages_processed += 1;
   job_.in_flight = nullptr;
@@ -139,6 +141,7 @@ void JobRecorder::commit_page(int64_t success, int64_t ignore, int64_t error,
 Job JobRecorder::finish() {
   if (status_ == JobStatus::kRunning) status_ = JobStatus::kCompleted;
   if (job_.num_export != job_.num_success + job_.num_ignore + job_.num_error) {
+    assert(false && "numExport != numSuccess + numIgnore + numError");
     status_ = JobStatus::kFailed;
     job_.message = fmt::format(
         "internal error: the counts do not add up (exported {} but success {} + ignored {} + "

@@ -69,14 +69,20 @@ class JobRecorder {
   // Records flow page `job().num_pages_generated` of export `export_id` as in flight, with the
   // ids of its records. A store failure fails the job (nothing may be sent that is not recorded).
   void page_in_flight(std::string_view export_id, boost::json::array record_ids);
-  // Confirms the page in flight: adds its counts, stores `errors` (its failed records) and the
-  // checkpoint after it, in one transaction.
-  void commit_page(int64_t success, int64_t ignore, int64_t error,
-                   std::vector<host::JobError> errors, boost::json::value checkpoint);
+  // Confirms the page in flight: adds its counts, stores `errors` (its failed records and job
+  // errors its steps added) and the checkpoint after it, in one transaction.
+  struct PageCounts {
+    int64_t exported = 0;  // records the source gave, plus those steps added (page.hpp)
+    int64_t success = 0, ignore = 0, error = 0;
+  };
+  void commit_page(const PageCounts& counts, std::vector<host::JobError> errors,
+                   boost::json::value checkpoint);
 
   // Completes the job unless it ended before, checks numExport = numSuccess + numIgnore +
-  // numError (failing the job when it does not hold), and stores it. Returns the job as stored:
-  // when another process or a signal handler closed it meanwhile, that version.
+  // numError, and stores it. The identity not holding is a bug of the runtime: a debug build
+  // aborts (assert); a release build fails the job with the four counts and asks for a report.
+  // Returns the job as stored: when another process or a signal handler closed it meanwhile, that
+  // version.
   host::Job finish();
 
  private:

@@ -1,0 +1,137 @@
+#include "runtime/page.hpp"
+
+#include <boost/json/serializer.hpp>
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+Page::Page() : arena_(std::make_unique<json::monotonic_resource>()) {}
+
+Page::Page(std::shared_ptr<PageSource> source, size_t begin, size_t end)
+    : source_(std::move(source)), arena_(std::make_unique<json::monotonic_resource>()) {
+  json::array& records = source_->doc.as_object()["records"].as_array();
+  slots_.resize(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    Slot& slot = slots_[i - begin];
+    slot.value = &records[i];
+    if (i < source_->raw.size()) slot.raw = source_->raw[i];
+  }
+}
+
+Page::Page(Page&&) noexcept = default;
+Page& Page::operator=(Page&&) noexcept = default;
+Page::~Page() = default;
+
+size_t Page::count(RecordState state) const {
+  size_t n = 0;
+  for (const Slot& slot : slots_) n += slot.state == state ? 1 : 0;
+  return n;
+}
+
+json::storage_ptr Page::storage() const { return json::storage_ptr(arena_.get()); }
+
+json::value Page::new_value() { return json::value(storage()); }
+
+json::value* Page::own(json::value value) {
+  owned_.emplace_back(std::move(value), storage());
+  return &owned_.back();
+}
+
+json::value& Page::mutable_record(size_t i) {
+  Slot& slot = slots_[i];
+  if (slot.entry == nullptr) slot.entry = own(json::value(*slot.value, storage()));
+  slot.raw = {};
+  return *slot.value;
+}
+
+void Page::set_record(size_t i, json::value value) {
+  Slot& slot = slots_[i];
+  if (slot.entry == nullptr) slot.entry = slot.value;
+  slot.value = own(std::move(value));
+  slot.raw = {};
+}
+
+void Page::append_json(size_t i, std::string& out) const {
+  const Slot& slot = slots_[i];
+  if (!slot.raw.empty()) {
+    out.append(slot.raw);
+    return;
+  }
+  json::serializer serializer;
+  serializer.reset(slot.value);
+  char buffer[4096];
+  while (!serializer.done()) out.append(serializer.read(buffer));
+}
+
+size_t Page::json_size(size_t i) {
+  Slot& slot = slots_[i];
+  if (slot.raw.empty()) {
+    std::string text;
+    append_json(i, text);
+    texts_.push_back(std::move(text));
+    slot.raw = texts_.back();
+  }
+  return slot.raw.size();
+}
+
+void Page::fail(size_t i, std::string step_id, std::string code, std::string message,
+                json::value details) {
+  Slot& slot = slots_[i];
+  if (slot.state == RecordState::kFailed) return;
+  RecordError e;
+  e.step_id = std::move(step_id);
+  e.code = std::move(code);
+  e.message = std::move(message);
+  e.details = std::move(details);
+  e.retry_data = json::value(slot.entry != nullptr ? *slot.entry : *slot.value, {});
+  slot.state = RecordState::kFailed;
+  slot.error = static_cast<int>(errors_.size());
+  errors_.push_back(std::move(e));
+}
+
+void Page::ignore(size_t i) {
+  if (slots_[i].state == RecordState::kAlive) slots_[i].state = RecordState::kIgnored;
+}
+
+const RecordError* Page::error(size_t i) const {
+  const int e = slots_[i].error;
+  return e >= 0 && static_cast<size_t>(e) < errors_.size() ? &errors_[e] : nullptr;
+}
+
+std::vector<RecordError> Page::take_errors() {
+  for (Slot& slot : slots_) slot.error = -1;
+  std::vector<RecordError> out = std::move(errors_);
+  errors_.clear();
+  return out;
+}
+
+void Page::replace_live(std::vector<json::value> records) {
+  std::vector<Slot> kept;
+  kept.reserve(slots_.size() + records.size());
+  size_t live = 0;
+  for (Slot& slot : slots_) {
+    if (slot.state == RecordState::kAlive) {
+      ++live;
+    } else {
+      kept.push_back(slot);
+    }
+  }
+  for (json::value& record : records) {
+    Slot slot;
+    slot.value = own(std::move(record));
+    kept.push_back(slot);
+  }
+  if (records.size() >= live) {
+    added_ += static_cast<int64_t>(records.size() - live);
+  } else {
+    dropped_ += static_cast<int64_t>(live - records.size());
+  }
+  slots_ = std::move(kept);
+}
+
+void Page::begin_step() {
+  for (Slot& slot : slots_) slot.entry = nullptr;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,144 @@
+// A flow page (DESIGN.md §2a): the records one source page hands to the steps, owned by the page,
+// with a state per record. Steps read records, take them mutably, replace them, fail or ignore
+// them; the page remembers, for each record, the record as it entered the step that failed it
+// (the retry data) and, while no step took it mutably, its raw JSON text from the export page, so
+// that a record that passes every step unchanged is copied to the import, never re-serialized.
+//
+// Storage: records come from a shared export page (PageSource below: the page's text and the
+// arena it was parsed into, shared by the flow pages re-paged from it; each flow page holds a
+// disjoint slice, so no two pages touch the same record) or are made by a step in the page's own
+// arena (new_value()). Not thread-safe: one thread at a time (the producer builds it, then hands
+// it over through the queue; the job's thread runs the steps).
+//
+// Counting rule (checked by the job recorder's identity numExport = numSuccess + numIgnore +
+// numError): every record the source put in the page is exported once. A step that replaces the
+// live records with fewer (replace_live) has the missing ones counted as ignored (dropped());
+// with more, the extra ones count as exported too (added()). A record ends as
+//   failed  -> numError   (its error is in error(i), with retry data),
+//   ignored -> numIgnore  (a filter dropped it, an import said "ignored", or the flow has no
+//                          processors),
+//   alive   -> numSuccess (it reached the end of the pipeline).
+// so numExport(page) = size at the source + added() and
+//    numSuccess + numIgnore + numError (page) = alive + ignored + dropped() + failed.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+
+namespace sluice::runtime {
+
+// One export page as the plugin returned it: its text, the arena it was parsed into and the
+// parsed document. Immutable once built except through the Page that holds a record of it.
+struct PageSource {
+  // Parses `page_text` into the arena (`ec` says whether it was JSON).
+  PageSource(std::string page_text, boost::system::error_code& ec);
+
+  std::string text;
+  // Declared before `doc` so that it outlives it. Not a shared resource: Boost.JSON skips the
+  // element-by-element destruction only for storage it knows is not shared.
+  std::unique_ptr<boost::json::monotonic_resource> arena;
+  boost::json::value doc;             // {"records":[...],"done":bool,"state":...}
+  std::vector<std::string_view> raw;  // each record's text in `text`, by index in records
+};
+
+// Parses an export page's text {"records":[...],"done":bool,"state":...} into its own arena and
+// finds each record's raw text. nullptr when the text is not such a page.
+std::shared_ptr<PageSource> parse_page_source(std::string text);
+
+enum class RecordState : uint8_t { kAlive, kIgnored, kFailed };
+
+// Why a record failed: the step (an export or import id), a code and a message for the operator.
+struct RecordError {
+  std::string step_id;
+  std::string code;
+  std::string message;
+  boost::json::value details;
+  boost::json::value retry_data;  // the record as it entered the failing step (default storage)
+};
+
+class Page {
+ public:
+  Page();
+  // Records [begin, end) of `source`'s records (which must hold that many).
+  Page(std::shared_ptr<PageSource> source, size_t begin, size_t end);
+  Page(Page&&) noexcept;
+  Page& operator=(Page&&) noexcept;
+  ~Page();
+
+  size_t size() const noexcept { return slots_.size(); }
+  const boost::json::value& record(size_t i) const { return *slots_[i].value; }
+  RecordState state(size_t i) const { return slots_[i].state; }
+  bool alive(size_t i) const { return slots_[i].state == RecordState::kAlive; }
+  size_t count(RecordState state) const;
+
+  // The record to change in place. Drops its raw text (it will be serialized for submit) and,
+  // the first time in a step, keeps a copy of it as it entered the step (the retry data).
+  boost::json::value& mutable_record(size_t i);
+  // Replaces record i by `value` (made with new_value()); the old one is kept as the retry data.
+  void set_record(size_t i, boost::json::value value);
+  // A null value in the page's own arena, for a step to fill in and pass to set_record or
+  // replace_live.
+  boost::json::value new_value();
+  boost::json::storage_ptr storage() const;
+
+  // The record's text as the export produced it, or empty once a step took it mutably.
+  std::string_view raw(size_t i) const { return slots_[i].raw; }
+  // Appends record i as JSON to `out`: its raw text when it has one, else serialized.
+  void append_json(size_t i, std::string& out) const;
+  // Its size as JSON: the raw text's length, or the length of its serialization (which is then
+  // kept as its raw text: a later submit copies it).
+  size_t json_size(size_t i);
+
+  // The record fails at `step_id`; from now on no step sees it. Retry data: the record as it
+  // entered the current step (begin_step).
+  void fail(size_t i, std::string step_id, std::string code, std::string message,
+            boost::json::value details = nullptr);
+  // The record is ignored (e.g. a filter dropped it); no later step sees it.
+  void ignore(size_t i);
+  // The error of a failed record, else nullptr.
+  const RecordError* error(size_t i) const;
+  // Moves the errors out (the job recorder stores them); error(i) is nullptr afterwards.
+  std::vector<RecordError> take_errors();
+
+  // Replaces the alive records by `records` (values made with new_value(), or any storage: they
+  // are copied into the page's arena then), keeping the failed and ignored ones. See the
+  // counting rule above.
+  void replace_live(std::vector<boost::json::value> records);
+  int64_t added() const noexcept { return added_; }
+  int64_t dropped() const noexcept { return dropped_; }
+
+  // Marks the start of a step: the retry data of records failed from now on is the record as it
+  // is now.
+  void begin_step();
+
+ private:
+  struct Slot {
+    boost::json::value* value = nullptr;
+    const boost::json::value* entry = nullptr;  // the record as it entered the current step
+    std::string_view raw;
+    RecordState state = RecordState::kAlive;
+    int error = -1;  // index in errors_
+  };
+  boost::json::value* own(boost::json::value value);
+
+  std::shared_ptr<PageSource> source_;
+  // Declared before `owned_` so that it outlives the values in it.
+  std::unique_ptr<boost::json::monotonic_resource> arena_;
+  std::deque<boost::json::value> owned_;  // values made by steps (stable addresses)
+  std::deque<std::string> texts_;         // serializations kept as raw text (json_size)
+  std::vector<Slot> slots_;
+  std::vector<RecordError> errors_;
+  int64_t added_ = 0;
+  int64_t dropped_ = 0;
+};
+
+}  // namespace sluice::runtime

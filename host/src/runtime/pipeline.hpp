@@ -1,0 +1,43 @@
+// The steps one source's pages go through, in order (export steps, then one SubmitStep per
+// processor), and the limits every page and record must keep at every step: a record whose JSON
+// is over `record_bytes`, or a page whose records together are over `page_bytes`, after the
+// source or after any step, fails (every live record of such a page) with an error naming the
+// step, the record (its id and index) and the size. The job goes on with the next page.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/step.hpp"
+
+namespace sluice::runtime {
+
+struct PipelineLimits {
+  size_t page_bytes = size_t{5} << 20;    // integrator.io's 5 MB page
+  size_t record_bytes = size_t{5} << 20;  // and 5 MB record
+};
+
+class Pipeline {
+ public:
+  // `source_id`/`source_name`: the export feeding it, for errors found before the first step.
+  Pipeline(std::string source_id, std::string source_name, PipelineLimits limits);
+  void add(std::unique_ptr<Step> step);
+  size_t size() const noexcept { return steps_.size(); }
+
+  // Checks the limits, then runs each step in order on `page` (Page::begin_step before each),
+  // checking the limits after each. Returns what the steps asked (abort, job errors). When a step
+  // returns an Error, the records still alive fail with it at that step, no later step runs, and
+  // the Error is returned (the job fails once the page is committed).
+  Result<StepResult> run(Page& page, const StepContext& context);
+
+ private:
+  void check_limits(Page& page, const std::string& step_id, std::string_view step,
+                    const StepContext& context) const;
+
+  std::string source_id_, source_name_;
+  PipelineLimits limits_;
+  std::vector<std::unique_ptr<Step>> steps_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,149 @@
+#include "runtime/submit_step.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+namespace {
+
+bool is_fatal(Status status) {
+  return status == Status::kAuthFailed || status == Status::kInvalidConfig ||
+         status == Status::kUnsupported || status == Status::kInternal ||
+         status == Status::kNotFound;
+}
+
+std::string error_code_of(const json::object& result) {
+  if (auto* errors = result.if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty()) {
+    if (auto* first = errors->as_array()[0].if_object()) {
+      if (auto* code = first->if_contains("code")) {
+        return code->is_string() ? std::string(code->as_string()) : json::serialize(*code);
+      }
+    }
+  }
+  if (auto* status = result.if_contains("statusCode"); status && status->is_number()) {
+    return json::serialize(*status);
+  }
+  return "error";
+}
+
+std::string error_message_of(const json::object& result) {
+  std::string message;
+  if (auto* errors = result.if_contains("errors"); errors && errors->is_array()) {
+    for (const auto& e : errors->as_array()) {
+      if (auto* o = e.if_object()) {
+        if (auto* m = o->if_contains("message"); m && m->is_string()) {
+          if (!message.empty()) message += "; ";
+          message += m->as_string();
+        }
+      }
+    }
+  }
+  return message.empty() ? "the destination rejected the record without a message" : message;
+}
+
+bool result_ok(const json::value& result) {
+  const json::object* o = result.if_object();
+  if (o == nullptr) return false;
+  if (auto* errors = o->if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty())
+    return false;
+  if (auto* status = o->if_contains("statusCode");
+      status && status->is_number() && status->to_number<double>() >= 400) {
+    return false;
+  }
+  return true;
+}
+
+bool result_ignored(const json::value& result) {
+  const json::object* o = result.if_object();
+  if (o == nullptr) return false;
+  auto* ignored = o->if_contains("ignored");
+  return ignored && ignored->is_bool() && ignored->as_bool();
+}
+
+}  // namespace
+
+SubmitStep::SubmitStep(std::string import_id, std::string name, std::string plugin_id,
+                       bool proceed_on_failure, Opener open)
+    : import_id_(std::move(import_id)),
+      name_(std::move(name)),
+      plugin_id_(std::move(plugin_id)),
+      proceed_on_failure_(proceed_on_failure),
+      open_(std::move(open)) {}
+
+Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
+  std::vector<size_t> sent;
+  sent.reserve(page.size());
+  size_t bytes = 2;
+  for (size_t i = 0; i < page.size(); ++i) {
+    const RecordState state = page.state(i);
+    if (state == RecordState::kAlive || (state == RecordState::kFailed && proceed_on_failure_)) {
+      sent.push_back(i);
+      bytes += page.raw(i).size() + 1;
+    }
+  }
+  if (sent.empty()) return StepResult{};
+  std::string body;
+  body.reserve(bytes);
+  body += '[';
+  for (size_t k = 0; k < sent.size(); ++k) {
+    if (k > 0) body += ',';
+    page.append_json(sent[k], body);
+  }
+  body += ']';
+  auto imp = open_();
+  Result<std::string> submitted =
+      imp ? (*imp)->submit(std::move(body)) : Result<std::string>(imp.error());
+  json::monotonic_resource results_arena;
+  json::value results(&results_arena);  // parsed into below, in the same storage: no copy
+  if (submitted) {
+    json::error_code ec;
+    results = json::parse(*submitted, ec, &results_arena);
+    if (ec || !results.is_array() || results.as_array().size() != sent.size()) {
+      submitted = make_error(
+          Status::kInternal,
+          fmt::format("import {}: plugin '{}' returned {} instead of one result per record ({})",
+                      name_, plugin_id_,
+                      results.is_array() ? fmt::format("{} results", results.as_array().size())
+                                         : std::string("no result array"),
+                      sent.size()));
+    }
+  }
+  for (size_t k = 0; k < sent.size(); ++k) {
+    const size_t i = sent[k];
+    if (!submitted) {
+      const Error& error = submitted.error();
+      page.fail(i, import_id_, std::string(to_string(error.status)),
+                error.status == Status::kCancelled
+                    ? fmt::format("import {} did not confirm this record: the job was canceled "
+                                  "while its page was being submitted, so it may or may not have "
+                                  "arrived; check the destination, then retry it",
+                                  name_)
+                    : error.message,
+                error.details);
+      continue;
+    }
+    const json::value& r = results.as_array()[k];
+    if (result_ok(r)) {
+      if (result_ignored(r)) page.ignore(i);
+      continue;
+    }
+    page.fail(
+        i, import_id_, r.is_object() ? error_code_of(r.as_object()) : "error",
+        r.is_object() ? error_message_of(r.as_object()) : "the plugin returned a malformed result");
+  }
+  if (!submitted && is_fatal(submitted.error().status)) {
+    Error error = submitted.error();
+    error.message = fmt::format("import {} failed: {}", name_, error.message);
+    return error;
+  }
+  return StepResult{};
+}
+
+}  // namespace sluice::runtime

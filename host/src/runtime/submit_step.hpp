@@ -1,0 +1,41 @@
+// The import as a step (step.hpp): submits the page's live records — with proceedOnFailure also
+// those an earlier step failed — to the plugin in one call (RemoteImport::submit), as a JSON array
+// built from each record's raw text where it has one (page.hpp), and decodes the plugin's one
+// result per record: ok -> the record goes on; ok with "ignored": true -> ignored; an error ->
+// the record fails here with the result's first error code (else its statusCode) and every error
+// message, the record as it entered this step being its retry data.
+//
+// A failed submit call (the plugin, its connection, the deadline) fails each submitted record with
+// that error (a cancellation says the records may or may not have arrived). When that error is
+// fatal (kAuthFailed, kInvalidConfig, kUnsupported, kInternal, kNotFound) the step also returns it
+// as "import NAME failed: ...": the job fails after this page. A plugin that does not return one
+// result per record is a kInternal error of that kind.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "plugins/connector_client.hpp"
+#include "runtime/step.hpp"
+
+namespace sluice::runtime {
+
+class SubmitStep : public Step {
+ public:
+  // `open` gives the import, opening it on first use (an Error fails the records as above).
+  using Opener = std::function<Result<host::RemoteImport*>()>;
+  SubmitStep(std::string import_id, std::string name, std::string plugin_id,
+             bool proceed_on_failure, Opener open);
+
+  std::string_view kind() const override { return "import"; }
+  const std::string& name() const override { return name_; }
+  const std::string& step_id() const override { return import_id_; }
+  Result<StepResult> run(Page& page, const StepContext& context) override;
+
+ private:
+  std::string import_id_, name_, plugin_id_;
+  bool proceed_on_failure_;
+  Opener open_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,272 @@
+// Specifies the Page (runtime/page.hpp) and the Pipeline (runtime/pipeline.hpp) alone: record
+// states, the retry data as a record entered the step that failed it, raw-text reuse for records
+// no step changed, replacing the live records (the counting rule), steps that cannot run, and
+// the size limits at every step.
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "runtime/page.hpp"
+#include "runtime/pipeline.hpp"
+
+namespace sluice::runtime {
+namespace {
+
+namespace json = boost::json;
+
+std::shared_ptr<PageSource> source(std::string text) {
+  auto parsed = parse_page_source(std::move(text));
+  EXPECT_NE(parsed, nullptr);
+  return parsed;
+}
+
+// A page of the whole of `text`'s records.
+Page whole(const std::string& text) {
+  auto s = source(text);
+  const size_t n = s->doc.as_object().at("records").as_array().size();
+  return Page(s, 0, n);
+}
+
+std::string submitted(const Page& page) {
+  std::string out;
+  for (size_t i = 0; i < page.size(); ++i) {
+    if (!out.empty()) out += '|';
+    page.append_json(i, out);
+  }
+  return out;
+}
+
+TEST(PageSource, FindsTheRawTextOfEveryRecordWhateverItsStringsHold) {
+  auto s = source(R"( { "done" : true, "state": {"records": [1]},
+      "records" : [ {"a": "x]}\"{["} , 1.50,"s" ,[ [], {} ] ,null ] } )");
+  ASSERT_EQ(s->raw.size(), 5u);
+  EXPECT_EQ(s->raw[0], R"({"a": "x]}\"{["})");
+  EXPECT_EQ(s->raw[1], "1.50");
+  EXPECT_EQ(s->raw[2], R"("s")");
+  EXPECT_EQ(s->raw[3], "[ [], {} ]");
+  EXPECT_EQ(s->raw[4], "null");
+}
+
+TEST(PageSource, ATextThatIsNotAPageIsRefused) {
+  EXPECT_EQ(parse_page_source(R"({"records": 1})"), nullptr);
+  EXPECT_EQ(parse_page_source(R"([1, 2])"), nullptr);
+  EXPECT_EQ(parse_page_source(R"({"records": [)"), nullptr);
+}
+
+TEST(PageSource, DuplicateRecordsKeysGiveNoRawTextSoNothingWrongIsCopied) {
+  auto s = source(R"({"records": [1, 2], "records": [3, 4]})");
+  EXPECT_TRUE(s->raw.empty());
+  Page page(s, 0, 2);
+  EXPECT_EQ(submitted(page), "3|4");
+}
+
+TEST(Page, RecordsNoStepChangedAreSubmittedAsTheExportWroteThem) {
+  Page page = whole(R"({"records": [{"id": "A1", "total": 1.50}, {"id":"A2"}]})");
+  EXPECT_EQ(submitted(page), R"({"id": "A1", "total": 1.50}|{"id":"A2"})");
+}
+
+TEST(Page, ARecordTakenMutablyLosesItsRawTextAndIsSerialized) {
+  Page page = whole(R"({"records": [{"id": "A1", "total": 1.50}, {"id":"A2"}]})");
+  page.begin_step();
+  page.mutable_record(0).as_object()["x"] = 1;
+  EXPECT_TRUE(page.raw(0).empty());
+  EXPECT_EQ(page.raw(1), R"({"id":"A2"})");
+  EXPECT_EQ(submitted(page), R"({"id":"A1","total":1.5E0,"x":1}|{"id":"A2"})");
+}
+
+TEST(Page, JsonSizeKeepsTheSerializationAsTheRecordsRawText) {
+  Page page = whole(R"({"records": [{"id": "A1"}]})");
+  page.mutable_record(0).as_object()["id"] = "B";
+  EXPECT_EQ(page.json_size(0), 10u);
+  EXPECT_EQ(page.raw(0), R"({"id":"B"})");
+}
+
+TEST(Page, ASliceHoldsOnlyItsRecordsAllAlive) {
+  auto s = source(R"({"records": [1, 2, 3, 4, 5]})");
+  Page page(s, 1, 4);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page.record(0), 2);
+  EXPECT_EQ(page.record(2), 4);
+  EXPECT_EQ(page.count(RecordState::kAlive), 3u);
+}
+
+TEST(Page, RetryDataIsTheRecordAsItEnteredTheStepThatFailedIt) {
+  Page page = whole(R"({"records": [{"n": 0}, {"n": 0}]})");
+  page.begin_step();  // step 1 changes both
+  page.mutable_record(0).as_object()["n"] = 1;
+  page.mutable_record(1).as_object()["n"] = 1;
+  page.begin_step();  // step 2 changes both again, then fails them
+  page.mutable_record(0).as_object()["n"] = 2;
+  page.fail(0, "s2", "bad", "step 2 refused it");
+  json::value replacement = page.new_value();
+  replacement = json::object{{"n", 3}};
+  page.set_record(1, std::move(replacement));
+  page.fail(1, "s2", "bad", "step 2 refused it too");
+  ASSERT_NE(page.error(0), nullptr);
+  EXPECT_EQ(page.error(0)->retry_data, json::parse(R"({"n": 1})"));
+  EXPECT_EQ(page.error(1)->retry_data, json::parse(R"({"n": 1})"));
+  EXPECT_EQ(page.error(0)->step_id, "s2");
+  EXPECT_EQ(page.error(0)->code, "bad");
+  EXPECT_EQ(page.state(0), RecordState::kFailed);
+}
+
+TEST(Page, RetryDataOfARecordTheStepDidNotChangeIsTheRecordItself) {
+  Page page = whole(R"({"records": [{"n": 7}]})");
+  page.begin_step();
+  page.fail(0, "s", "c", "m");
+  EXPECT_EQ(page.error(0)->retry_data, json::parse(R"({"n": 7})"));
+}
+
+TEST(Page, AFailedRecordIsNeitherIgnoredNorFailedTwice) {
+  Page page = whole(R"({"records": [1]})");
+  page.fail(0, "a", "first", "m");
+  page.fail(0, "b", "second", "m");
+  page.ignore(0);
+  EXPECT_EQ(page.state(0), RecordState::kFailed);
+  EXPECT_EQ(page.error(0)->code, "first");
+  EXPECT_EQ(page.take_errors().size(), 1u);
+  EXPECT_EQ(page.error(0), nullptr);
+}
+
+TEST(Page, ReplacingLiveRecordsByFewerCountsTheMissingAsIgnored) {
+  Page page = whole(R"({"records": [1, 2, 3, 4]})");
+  page.fail(0, "s", "c", "m");
+  page.ignore(1);
+  std::vector<json::value> one;
+  one.push_back(json::value(9));
+  page.replace_live(std::move(one));  // records 3 and 4 were alive: one left
+  EXPECT_EQ(page.size(), 3u);
+  EXPECT_EQ(page.dropped(), 1);
+  EXPECT_EQ(page.added(), 0);
+  EXPECT_EQ(page.count(RecordState::kFailed), 1u);
+  EXPECT_EQ(page.count(RecordState::kIgnored), 1u);
+  EXPECT_EQ(page.count(RecordState::kAlive), 1u);
+  // The identity over the page: 4 exported = 1 success + (1 ignored + 1 dropped) + 1 error.
+  EXPECT_EQ(4 + page.added(), static_cast<int64_t>(page.count(RecordState::kAlive)) +
+                                  static_cast<int64_t>(page.count(RecordState::kIgnored)) +
+                                  page.dropped() +
+                                  static_cast<int64_t>(page.count(RecordState::kFailed)));
+  EXPECT_EQ(submitted(page), "1|2|9");
+}
+
+TEST(Page, ReplacingLiveRecordsByMoreCountsTheExtraAsExported) {
+  Page page = whole(R"({"records": [1, 2]})");
+  std::vector<json::value> three{json::value(7), json::value(8), json::value(9)};
+  page.replace_live(std::move(three));
+  EXPECT_EQ(page.added(), 1);
+  EXPECT_EQ(page.dropped(), 0);
+  EXPECT_EQ(page.count(RecordState::kAlive), 3u);
+  EXPECT_EQ(2 + page.added(), 3);
+  EXPECT_EQ(submitted(page), "7|8|9");
+}
+
+// A test step: does `act` to the page.
+class LambdaStep : public Step {
+ public:
+  LambdaStep(std::string id, std::function<Result<StepResult>(Page&)> act)
+      : id_(std::move(id)), act_(std::move(act)) {}
+  std::string_view kind() const override { return "test"; }
+  const std::string& name() const override { return id_; }
+  const std::string& step_id() const override { return id_; }
+  Result<StepResult> run(Page& page, const StepContext&) override { return act_(page); }
+
+ private:
+  std::string id_;
+  std::function<Result<StepResult>(Page&)> act_;
+};
+
+TEST(Pipeline, AStepThatCannotRunFailsTheLiveRecordsAtItAndNoLaterStepRuns) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}]})");
+  bool later_ran = false;
+  Pipeline pipeline("e", "orders", PipelineLimits{});
+  pipeline.add(std::make_unique<LambdaStep>("first", [](Page& p) -> Result<StepResult> {
+    p.ignore(0);
+    return StepResult{};
+  }));
+  pipeline.add(std::make_unique<LambdaStep>("broken", [](Page&) -> Result<StepResult> {
+    return make_error(Status::kInvalidConfig, "the script does not compile");
+  }));
+  pipeline.add(std::make_unique<LambdaStep>("later", [&](Page&) -> Result<StepResult> {
+    later_ran = true;
+    return StepResult{};
+  }));
+  auto ran = pipeline.run(page, StepContext{});
+  ASSERT_FALSE(ran);
+  EXPECT_EQ(ran.error().message, "the script does not compile");
+  EXPECT_FALSE(later_ran);
+  EXPECT_EQ(page.state(0), RecordState::kIgnored);
+  ASSERT_EQ(page.state(1), RecordState::kFailed);
+  EXPECT_EQ(page.error(1)->step_id, "broken");
+  EXPECT_EQ(page.error(1)->message, "the script does not compile");
+}
+
+TEST(Pipeline, AbortAndJobErrorsOfEveryStepAreReturned) {
+  Page page = whole(R"({"records": [1]})");
+  Pipeline pipeline("e", "orders", PipelineLimits{});
+  pipeline.add(std::make_unique<LambdaStep>("hook", [](Page&) -> Result<StepResult> {
+    StepResult r;
+    r.abort = true;
+    host::JobError e;
+    e.message = "the hook says no";
+    r.job_errors.push_back(e);
+    return r;
+  }));
+  pipeline.add(std::make_unique<LambdaStep>(
+      "next", [](Page&) -> Result<StepResult> { return StepResult{}; }));
+  auto ran = pipeline.run(page, StepContext{});
+  ASSERT_TRUE(ran);
+  EXPECT_TRUE(ran->abort);
+  ASSERT_EQ(ran->job_errors.size(), 1u);
+  EXPECT_EQ(ran->job_errors[0].message, "the hook says no");
+}
+
+TEST(Pipeline, ARecordOverTheRecordLimitAfterAStepFailsNamingTheStepTheRecordAndTheSize) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}]})");
+  Pipeline pipeline("e", "orders", PipelineLimits{size_t{1} << 20, 100});
+  pipeline.add(std::make_unique<LambdaStep>("grow", [](Page& p) -> Result<StepResult> {
+    p.mutable_record(1).as_object()["pad"] = std::string(100, 'p');
+    return StepResult{};
+  }));
+  StepContext context;
+  context.page_index = 4;
+  ASSERT_TRUE(pipeline.run(page, context));
+  EXPECT_EQ(page.state(0), RecordState::kAlive);
+  ASSERT_EQ(page.state(1), RecordState::kFailed);
+  EXPECT_EQ(page.error(1)->step_id, "grow");
+  EXPECT_EQ(page.error(1)->code, "record_too_large");
+  EXPECT_EQ(page.error(1)->message,
+            "record 2 (id \"A2\") of flow page 5 is 120 bytes of JSON after test grow, over the "
+            "limit of 100 bytes per record (SLUICE_RECORD_LIMIT_BYTES); make it smaller at its "
+            "source or in a transformation");
+  // The retry data is the record as it entered the step that made it too large.
+  EXPECT_EQ(page.error(1)->retry_data, json::parse(R"({"id": "A2"})"));
+}
+
+TEST(Pipeline, ARecordOverTheLimitAsTheExportGaveItFailsAtTheExport) {
+  Page page = whole(R"({"records": [{"id": "A1", "pad": "pppppppppp"}]})");
+  Pipeline pipeline("e", "orders", PipelineLimits{size_t{1} << 20, 20});
+  ASSERT_TRUE(pipeline.run(page, StepContext{}));
+  ASSERT_EQ(page.state(0), RecordState::kFailed);
+  EXPECT_EQ(page.error(0)->step_id, "e");
+  EXPECT_EQ(page.error(0)->message,
+            "record 1 (id \"A1\") of flow page 1 is 33 bytes of JSON after export orders, over "
+            "the limit of 20 bytes per record (SLUICE_RECORD_LIMIT_BYTES); make it smaller at its "
+            "source or in a transformation");
+}
+
+TEST(Pipeline, APageOverThePageLimitFailsEachOfItsLiveRecordsNamingThePageAndItsSize) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}, {"id": "A3"}]})");
+  page.ignore(2);
+  Pipeline pipeline("e", "orders", PipelineLimits{20, 100});
+  ASSERT_TRUE(pipeline.run(page, StepContext{}));
+  EXPECT_EQ(page.state(2), RecordState::kIgnored);
+  for (size_t i : {0, 1}) {
+    ASSERT_EQ(page.state(i), RecordState::kFailed);
+    EXPECT_EQ(page.error(i)->code, "page_too_large");
+    EXPECT_EQ(page.error(i)->message,
+              "flow page 1 (3 records) is 28 bytes of JSON after export orders, over the limit "
+              "of 20 bytes per page (SLUICE_PAGE_LIMIT_BYTES); lower the export's pageSize");
+  }
+}
+
+}  // namespace
+}  // namespace sluice::runtime
