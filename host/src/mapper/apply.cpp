@@ -93,12 +93,31 @@ bool is_empty(const json::value* value) {
          (value->is_array() && value->get_array().empty());
 }
 
+// One record's mapping. The template context {record, settings, ...extra} is built on first
+// use, in a buffer that lives for this call only.
 struct Run {
   const json::value& record;
   const MapContext& context;
-  const json::value* envelope;
   json::storage_ptr sp;
   std::vector<const json::value*> found;
+  std::string text;
+  json::monotonic_resource* scratch;
+  json::value envelope;
+  bool has_envelope = false;
+
+  const json::value& template_context() {
+    if (!has_envelope) {
+      json::object object(scratch);
+      object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
+      object.emplace("record", record);
+      if (context.settings != nullptr) object.emplace("settings", *context.settings);
+      if (context.extra != nullptr)
+        for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
+      envelope = std::move(object);
+      has_envelope = true;
+    }
+    return envelope;
+  }
 };
 
 Result<void> apply_node(const Node& node, json::object& target, Run& run);
@@ -134,11 +153,16 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
       }
       break;
     case Node::Source::kTemplate: {
-      auto text = node.tmpl->evaluate(*run.envelope,
-                                      {.escape = support::Escape::kNone, .env = run.context.env});
-      if (!text)
-        return record_error(node, nullptr, "the extract template failed: " + text.error().message);
-      holder = json::string(*text, run.sp);
+      run.text.clear();
+      if (!node.plain || !node.plain->render_to(run.text, run.record)) {
+        run.text.clear();
+        auto ok =
+            node.tmpl->evaluate_to(run.text, run.template_context(),
+                                   {.escape = support::Escape::kNone, .env = run.context.env});
+        if (!ok)
+          return record_error(node, nullptr, "the extract template failed: " + ok.error().message);
+      }
+      holder = json::string(run.text, run.sp);
       value = &holder;
       break;
     }
@@ -227,20 +251,10 @@ Result<json::value> apply_mappings(const Program& program, const json::value& re
                             "); mode \"modify\" edits the fields of an object");
     out = record.get_object();
   }
-  // Templates see {record, settings, ...extra}; the copy lives in a buffer for this call only.
   std::array<unsigned char, 4096> buffer;
   json::monotonic_resource scratch(buffer.data(), buffer.size());
-  json::value envelope;
-  if (program.uses_templates) {
-    json::object object(&scratch);
-    object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
-    object.emplace("record", record);
-    if (context.settings != nullptr) object.emplace("settings", *context.settings);
-    if (context.extra != nullptr)
-      for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
-    envelope = std::move(object);
-  }
-  Run run{record, context, &envelope, sp, {}};
+  Run run{record, context, sp, {}, {}, &scratch, {}, false};
+  if (program.mode == Mode::kCreate) out.reserve(program.nodes.size());
   if (auto ok = apply_nodes(program.nodes, out, run); !ok) return ok.error();
   return json::value(std::move(out));
 }

@@ -286,6 +286,7 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
       auto parsed = support::Template::parse(text, where);
       if (!parsed) return parsed.error();
       node.tmpl = std::move(*parsed);
+      node.plain = PlainTemplate::match(text);
       node.source = Node::Source::kTemplate;
       scope.program.uses_templates = true;
     } else {

@@ -163,11 +163,11 @@ std::string js_number_text(double number) {
         std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::fixed);
     return std::string(buffer, end);
   }
-  // Shortest round-trip digits; JavaScript writes plain decimals for 1e-7 <= |x| < 1e21 and
+  // Shortest round-trip digits; JavaScript writes plain decimals for 1e-6 <= |x| < 1e21 and
   // exponents as "1e+21" / "1e-7".
   const double magnitude = std::fabs(number);
   char buffer[64];
-  if (magnitude >= 1e-7 && magnitude < 1e21) {
+  if (magnitude >= 1e-6 && magnitude < 1e21) {
     const auto [end, ec] =
         std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::fixed);
     return std::string(buffer, end);

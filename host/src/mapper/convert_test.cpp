@@ -33,6 +33,8 @@ TEST(Convert, ToStringWritesNumbersAsJavaScriptDoes) {
   EXPECT_EQ(as("3.0", DataType::kString), "\"3\"");
   EXPECT_EQ(as("1e21", DataType::kString), "\"1e+21\"");
   EXPECT_EQ(as("0.1", DataType::kString), "\"0.1\"");
+  EXPECT_EQ(as("0.000001", DataType::kString), "\"0.000001\"");
+  EXPECT_EQ(as("1e-7", DataType::kString), "\"1e-7\"");
   EXPECT_EQ(as("false", DataType::kString), "\"false\"");
   EXPECT_EQ(as(R"({"a":1})", DataType::kString), R"("{\"a\":1}")");
 }

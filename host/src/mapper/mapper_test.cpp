@@ -184,6 +184,26 @@ TEST(MappingsV2, HandlebarsExtractRendersAgainstRecordAndSettings) {
   EXPECT_TRUE(mapper.uses_templates());
 }
 
+TEST(MappingsV2, HandlebarsExtractOfAnArrayOrObjectIsRenderedByTheEngine) {
+  const Mapper mapper =
+      compiled(v2("create",
+                  R"([{"generate":"tags","dataType":"string","extract":"{{record.tags}}"},
+          {"generate":"upper","dataType":"string","extract":"{{uppercase record.name}}"}])"));
+  EXPECT_EQ(mapped(mapper, R"({"tags":["a","b"],"name":"ada"})"),
+            R"({"tags":"a,b","upper":"ADA"})");
+}
+
+TEST(MappingsV2, HandlebarsExtractThatFailsFailsTheRecord) {
+  const Mapper mapper = compiled(v2(
+      "create", R"([{"generate":"x","dataType":"string","extract":"{{noSuchHelper record.a}}"}])"));
+  auto out = mapper.apply(json::parse(R"({"a":1})"), {});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message,
+            "field x: the extract template failed: template "
+            "'transform.expression.rulesTwoDotZero.mappings[0].extract' line 1, column 3: unknown "
+            "helper 'noSuchHelper' (no helper or built-in has that name)");
+}
+
 TEST(MappingsV2, LiteralExtractIsAHardCodedValueConvertedToItsType) {
   const Mapper mapper =
       compiled(v2("create",

@@ -13,6 +13,7 @@
 #include "mapper/date_conversion.hpp"
 #include "mapper/mapper.hpp"
 #include "mapper/path.hpp"
+#include "mapper/plain_template.hpp"
 #include "sluice/support/template.hpp"
 
 namespace sluice::mapper::detail {
@@ -42,6 +43,7 @@ struct Node {
   DataType type = DataType::kString;
   Path path;
   std::optional<support::Template> tmpl;
+  std::optional<PlainTemplate> plain;  // tmpl in its plain form, when it has one
   boost::json::value literal;
   std::optional<boost::json::value> fallback;  // `default`, as a string
   const Lookup* lookup = nullptr;
