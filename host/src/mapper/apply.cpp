@@ -143,6 +143,7 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
       if (node.path.has_wildcard()) {
         run.found.clear();
         node.path.find_all(run.record, run.found);
+        if (run.found.empty()) break;  // a wildcard that reaches nothing extracts nothing
         json::array values(run.sp);
         values.reserve(run.found.size());
         for (const json::value* v : run.found) values.push_back(*v);

@@ -295,6 +295,13 @@ TEST(MappingsV2, ArrayTypesFromWildcardsAndArrays) {
       R"({"skus":["A","B"],"qtys":[2,3],"items":[{"sku":"A","qty":"2"},{"sku":"B","qty":3}],"tags":["one"],"flags":[true,false],"matrix":[[1],[2,3]]})");
 }
 
+TEST(MappingsV2, WildcardThatReachesNothingExtractsNothing) {
+  const Mapper mapper = compiled(v2("create",
+      R"([{"generate":"skus","dataType":"stringarray","extract":"$.items[*].sku"},
+          {"generate":"codes","dataType":"stringarray","extract":"$.items[*].sku","default":"none"}])"));
+  EXPECT_EQ(mapped(mapper, R"({"items":[]})"), R"({"codes":["none"]})");
+}
+
 TEST(MappingsV2, StaticLookupTranslatesValues) {
   const Mapper mapper = compiled(v2(
       "create",
