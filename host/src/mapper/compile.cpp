@@ -208,9 +208,13 @@ Result<void> compile_lookups(const json::value* lookups, const std::string& path
   return {};
 }
 
+// Child mappings nest at most this deep (apply recurses once per level).
+constexpr int kMaxDepth = 64;
+
 struct NodeScope {
   Program& program;
   Target target;
+  int depth = 0;
 };
 
 Result<Node> compile_node(const json::value& value, const std::string& path,
@@ -381,7 +385,13 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
       return config_error(path,
                           "an object with child mappings takes no lookupName or date "
                           "formats; put them on the child mapping");
+    if (scope.depth + 1 >= kMaxDepth)
+      return config_error(child(path, "mappings"),
+                          "mappings nest more than " + std::to_string(kMaxDepth) +
+                              " levels deep; expected at most " + std::to_string(kMaxDepth));
+    ++scope.depth;
     auto children = compile_nodes(*mappings, child(path, "mappings"), node.field, scope);
+    --scope.depth;
     if (!children) return children.error();
     node.children = std::move(*children);
     node.has_children = true;

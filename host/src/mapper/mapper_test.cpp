@@ -296,8 +296,9 @@ TEST(MappingsV2, ArrayTypesFromWildcardsAndArrays) {
 }
 
 TEST(MappingsV2, WildcardThatReachesNothingExtractsNothing) {
-  const Mapper mapper = compiled(v2("create",
-      R"([{"generate":"skus","dataType":"stringarray","extract":"$.items[*].sku"},
+  const Mapper mapper =
+      compiled(v2("create",
+                  R"([{"generate":"skus","dataType":"stringarray","extract":"$.items[*].sku"},
           {"generate":"codes","dataType":"stringarray","extract":"$.items[*].sku","default":"none"}])"));
   EXPECT_EQ(mapped(mapper, R"({"items":[]})"), R"({"codes":["none"]})");
 }
@@ -473,6 +474,49 @@ TEST(MappingsV2, KnownButUnimplementedFieldsAreRefusedAsNotSupportedYet) {
       "transform.expression.rulesTwoDotZero.mappings[0].mappings: an array is built from "
       "mappings with buildArrayHelper, which is not supported yet; use dataType \"object\" "
       "or an extract that gives the array");
+}
+
+TEST(MappingsV2, LookupAndConditionalShapesAreChecked) {
+  const std::string one = R"([{"generate":"a","dataType":"string","extract":"$.a"}])";
+  EXPECT_EQ(compile_error(v2("create", one, R"([{"name":"x","map":{}},{"name":"x","map":{}}])")),
+            "transform.expression.rulesTwoDotZero.lookups[1].name: \"x\" names two lookups; "
+            "expected unique names");
+  EXPECT_EQ(compile_error(v2("create", one, R"([{"name":"x"}])")),
+            "transform.expression.rulesTwoDotZero.lookups[0].map: missing; expected an object of "
+            "value → value");
+  EXPECT_EQ(compile_error(v2("create", one, R"([{"name":"x","map":{},"allowFailures":"yes"}])")),
+            "transform.expression.rulesTwoDotZero.lookups[0].allowFailures: found \"yes\" (a "
+            "string), expected true or false");
+  EXPECT_EQ(compile_error(v2("create", one, R"({"name":"x"})")),
+            "transform.expression.rulesTwoDotZero.lookups: found an object, expected an array of "
+            "lookups");
+  EXPECT_EQ(
+      compile_error(v2(
+          "create",
+          R"([{"generate":"a","dataType":"string","extract":"$.a","conditional":{"when":"always"}}])")),
+      "transform.expression.rulesTwoDotZero.mappings[0].conditional.when: found \"always\", "
+      "expected extract_not_empty, record_created or record_updated");
+  EXPECT_EQ(compile_error(v2("create", R"([{"generate":"a","dataType":"string","default":3}])")),
+            "transform.expression.rulesTwoDotZero.mappings[0].default: found 3 (a number), "
+            "expected a string");
+  EXPECT_EQ(compile_error(v2("create", R"([{"generate":"a","dataType":"string","mappings":[]}])")),
+            "transform.expression.rulesTwoDotZero.mappings[0].mappings: found child mappings "
+            "under dataType \"string\", expected dataType \"object\"");
+}
+
+TEST(MappingsV2, NestingDeeperThanTheLimitIsRefused) {
+  std::string mappings = R"([{"generate":"leaf","dataType":"string","extract":"x"}])";
+  for (int i = 0; i < 64; ++i)
+    mappings = R"([{"generate":"o","dataType":"object","mappings":)" + mappings + "}]";
+  json::parse_options options;
+  options.max_depth = 1000;
+  const json::value doc = json::parse(v2("create", mappings), {}, options);
+  auto mapper = Mapper::compile(doc, "transform");
+  ASSERT_FALSE(mapper);
+  EXPECT_NE(mapper.error().message.find("mappings nest more than 64 levels deep; expected at most "
+                                        "64"),
+            std::string::npos)
+      << mapper.error().message;
 }
 
 TEST(ImportMappings, RecordCreatedAndUpdatedFollowTheOperation) {
