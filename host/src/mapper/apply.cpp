@@ -1,5 +1,6 @@
 // Mapper::apply: a compiled Program evaluated against one record.
 #include <array>
+#include <optional>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -57,7 +58,7 @@ void set_path(json::value& root, const std::vector<Path::Step>& steps, json::val
 
 Result<json::value> apply_rules(const Program& program, const json::value& record,
                                 json::storage_ptr sp) {
-  json::value current;
+  json::value current(sp);  // same storage as each group's output, so the assignment moves
   const json::value* input = &record;
   std::vector<const json::value*> found;
   for (const std::vector<Rule>& group : program.groups) {
@@ -102,21 +103,19 @@ struct Run {
   std::vector<const json::value*> found;
   std::string text;
   json::monotonic_resource* scratch;
-  json::value envelope;
-  bool has_envelope = false;
+  std::optional<json::value> envelope;
 
   const json::value& template_context() {
-    if (!has_envelope) {
+    if (!envelope) {
       json::object object(scratch);
       object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
       object.emplace("record", record);
       if (context.settings != nullptr) object.emplace("settings", *context.settings);
       if (context.extra != nullptr)
         for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
-      envelope = std::move(object);
-      has_envelope = true;
+      envelope.emplace(std::move(object));  // keeps the scratch storage
     }
-    return envelope;
+    return *envelope;
   }
 };
 
@@ -135,7 +134,7 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
     return {};
 
   const json::value* value = nullptr;
-  json::value holder;
+  json::value holder(run.sp);  // same storage as what is assigned to it, so assignments move
   switch (node.source) {
     case Node::Source::kNone:
       break;
@@ -254,7 +253,7 @@ Result<json::value> apply_mappings(const Program& program, const json::value& re
   }
   std::array<unsigned char, 4096> buffer;
   json::monotonic_resource scratch(buffer.data(), buffer.size());
-  Run run{record, context, sp, {}, {}, &scratch, {}, false};
+  Run run{record, context, sp, {}, {}, &scratch, std::nullopt};
   if (program.mode == Mode::kCreate) out.reserve(program.nodes.size());
   if (auto ok = apply_nodes(program.nodes, out, run); !ok) return ok.error();
   return json::value(std::move(out));

@@ -519,6 +519,37 @@ TEST(MappingsV2, NestingDeeperThanTheLimitIsRefused) {
       << mapper.error().message;
 }
 
+// The mapped record lives in the storage the caller gives (the page's arena), all of it.
+TEST(MapperApply, AllocatesTheOutputFromTheGivenStorage) {
+  json::monotonic_resource arena;
+  json::storage_ptr sp(&arena);
+  const json::value record =
+      json::parse(R"({"id":1,"items":[{"sku":"A"}],"n":"Ada","o":{"k":"v"}})");
+  for (
+      const std::string& doc :
+      {v1(R"([[{"extract":"items[*].sku","generate":"skus"}],[{"extract":"skus","generate":"x.skus"}]])"),
+       v2("create",
+          R"([{"generate":"skus","dataType":"stringarray","extract":"$.items[*].sku"},
+               {"generate":"name","dataType":"string","extract":"{{record.n}}!"},
+               {"generate":"o","dataType":"object","extract":"$.o","mappings":[{"generate":"up","dataType":"string","extract":"{{uppercase record.n}}"}]}])"),
+       v2("modify", R"([{"generate":"name","dataType":"string","extract":"$.n"}])")}) {
+    auto out = compiled(doc).apply(record, {}, sp);
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_EQ(out->storage().get(), sp.get()) << doc;
+    for (const auto& member : out->as_object()) {
+      EXPECT_EQ(member.value().storage().get(), sp.get()) << member.key();
+      if (member.value().is_object()) {
+        for (const auto& inner : member.value().as_object())
+          EXPECT_EQ(inner.value().storage().get(), sp.get()) << inner.key();
+      }
+      if (member.value().is_array()) {
+        for (const auto& element : member.value().as_array())
+          EXPECT_EQ(element.storage().get(), sp.get()) << member.key();
+      }
+    }
+  }
+}
+
 TEST(ImportMappings, RecordCreatedAndUpdatedFollowTheOperation) {
   auto mapper = Mapper::compile_mappings(
       json::parse(
