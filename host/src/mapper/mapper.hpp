@@ -95,6 +95,8 @@ class Mapper {
   bool uses_templates() const noexcept;
 
  private:
+  Mapper() = default;  // only compile and compile_mappings make one
+
   std::shared_ptr<const detail::Program> program_;
 };
 

@@ -204,6 +204,17 @@ TEST(MappingsV2, HandlebarsExtractThatFailsFailsTheRecord) {
             "helper 'noSuchHelper' (no helper or built-in has that name)");
 }
 
+TEST(MappingsV2, TemplatesSeeTheExtraNamesOfTheContextAndNothingWhenSettingsAreAbsent) {
+  const Mapper mapper =
+      compiled(v2("create",
+                  R"([{"generate":"job","dataType":"string","extract":"{{job._id}}/{{record.id}}"},
+          {"generate":"region","dataType":"string","extract":"[{{settings.flow.region}}]"}])"));
+  const json::object extra = json::parse(R"({"job":{"_id":"J1"}})").as_object();
+  MapContext context;
+  context.extra = &extra;
+  EXPECT_EQ(mapped(mapper, R"({"id":5})", context), R"({"job":"J1/5","region":"[]"})");
+}
+
 TEST(MappingsV2, LiteralExtractIsAHardCodedValueConvertedToItsType) {
   const Mapper mapper =
       compiled(v2("create",
