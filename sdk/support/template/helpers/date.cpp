@@ -4,7 +4,7 @@
 
 #include "helper_table.hpp"
 #include "js_value.hpp"
-#include "moment.hpp"
+#include "sluice/support/template/moment.hpp"
 
 namespace sluice::support::tmpl {
 

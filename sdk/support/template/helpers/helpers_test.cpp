@@ -8,7 +8,7 @@
 
 #include "aws4.hpp"
 #include "js_value.hpp"
-#include "moment.hpp"
+#include "sluice/support/template/moment.hpp"
 #include "sluice/support/template.hpp"
 #include "sluice/support/template/helper.hpp"
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "js_value.hpp"
-#include "moment.hpp"
+#include "sluice/support/template/moment.hpp"
 #include "moment_tokens.hpp"
 
 namespace sluice::support::tmpl::moment {

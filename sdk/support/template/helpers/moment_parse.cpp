@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "moment.hpp"
+#include "sluice/support/template/moment.hpp"
 #include "moment_tokens.hpp"
 
 namespace sluice::support::tmpl::moment {

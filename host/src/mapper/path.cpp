@@ -1,0 +1,210 @@
+#include "mapper/path.hpp"
+
+#include <charconv>
+
+#include <boost/json.hpp>
+
+namespace sluice::mapper {
+namespace {
+
+namespace json = boost::json;
+
+Error path_error(std::string_view where, std::string_view text, std::size_t at,
+                 std::string_view what) {
+  std::string message;
+  message.append(where).append(": ").append(what).append(" in path \"").append(text);
+  message.append("\" at character ").append(std::to_string(at + 1));
+  return make_error(Status::kInvalidConfig, std::move(message));
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+Path::Step bracket_step(std::string_view inner) {
+  Path::Step step;
+  if (inner == "*") {
+    step.kind = Path::Step::Kind::kWildcard;
+  } else if (all_digits(inner)) {
+    step.kind = Path::Step::Kind::kIndex;
+    std::from_chars(inner.data(), inner.data() + inner.size(), step.index);
+  } else {
+    step.key = std::string(inner);
+  }
+  return step;
+}
+
+}  // namespace
+
+Result<Path> Path::parse_rule(std::string_view text, std::string_view where) {
+  Path path;
+  path.text_ = std::string(text);
+  if (text.empty()) return path_error(where, text, 0, "an empty path names nothing");
+  std::size_t i = 0;
+  char separator = '.';
+  if (text[0] == '/') {
+    separator = '/';
+    i = 1;
+  }
+  bool need_step = true;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '[') {
+      const std::size_t close = text.find(']', i + 1);
+      if (close == std::string_view::npos)
+        return path_error(where, text, i, "found '[' without its ']', expected [n], [*] or [name]");
+      const std::string_view inner = text.substr(i + 1, close - i - 1);
+      if (inner.empty()) return path_error(where, text, i, "found [], expected [n], [*] or [name]");
+      path.steps_.push_back(bracket_step(inner));
+      i = close + 1;
+      need_step = false;
+    } else if (c == separator) {
+      if (need_step)
+        return path_error(where, text, i, std::string("found '") + c + "', expected a name");
+      need_step = true;
+      ++i;
+    } else {
+      if (!need_step)
+        return path_error(
+            where, text, i,
+            std::string("found '") + c + "' after ']', expected '" + separator + "' or '['");
+      std::size_t end = i;
+      while (end < text.size() && text[end] != separator && text[end] != '[') ++end;
+      const std::string_view name = text.substr(i, end - i);
+      Step step;
+      if (name == "*") {
+        step.kind = Step::Kind::kWildcard;
+      } else {
+        step.key = std::string(name);
+      }
+      path.steps_.push_back(std::move(step));
+      i = end;
+      need_step = false;
+    }
+  }
+  if (need_step) return path_error(where, text, text.size() - 1, "the path ends, expected a name");
+  for (const Step& s : path.steps_)
+    if (s.kind == Step::Kind::kWildcard) ++path.wildcards_;
+  return path;
+}
+
+Result<Path> Path::parse_json(std::string_view text, std::string_view where) {
+  Path path;
+  path.text_ = std::string(text);
+  if (text.empty() || text[0] != '$')
+    return path_error(where, text, 0, "a JSON path starts with '$'");
+  std::size_t i = 1;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '.') {
+      std::size_t end = i + 1;
+      while (end < text.size() && text[end] != '.' && text[end] != '[') ++end;
+      const std::string_view name = text.substr(i + 1, end - i - 1);
+      if (name.empty()) return path_error(where, text, i + 1, "expected a name after '.'");
+      Step step;
+      if (name == "*") {
+        step.kind = Step::Kind::kWildcard;
+      } else {
+        step.key = std::string(name);
+      }
+      path.steps_.push_back(std::move(step));
+      i = end;
+    } else if (c == '[') {
+      if (i + 1 < text.size() && (text[i + 1] == '\'' || text[i + 1] == '"')) {
+        const char quote = text[i + 1];
+        const std::size_t close = text.find(quote, i + 2);
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ']')
+          return path_error(where, text, i, "found an unterminated quoted name, expected ['name']");
+        Step step;
+        step.key = std::string(text.substr(i + 2, close - i - 2));
+        path.steps_.push_back(std::move(step));
+        i = close + 2;
+      } else {
+        const std::size_t close = text.find(']', i + 1);
+        if (close == std::string_view::npos)
+          return path_error(where, text, i, "found '[' without its ']', expected [n] or [*]");
+        const std::string_view inner = text.substr(i + 1, close - i - 1);
+        if (inner != "*" && !all_digits(inner))
+          return path_error(where, text, i + 1,
+                            "found [" + std::string(inner) + "], expected [n], [*] or ['name']");
+        path.steps_.push_back(bracket_step(inner));
+        i = close + 1;
+      }
+    } else {
+      return path_error(where, text, i, std::string("found '") + c + "', expected '.' or '['");
+    }
+  }
+  for (const Step& s : path.steps_)
+    if (s.kind == Step::Kind::kWildcard) ++path.wildcards_;
+  return path;
+}
+
+const json::value* Path::find(const json::value& root) const noexcept {
+  const json::value* at = &root;
+  for (const Step& step : steps_) {
+    switch (step.kind) {
+      case Step::Kind::kKey: {
+        const json::object* object = at->if_object();
+        if (object == nullptr) return nullptr;
+        at = object->if_contains(step.key);
+        break;
+      }
+      case Step::Kind::kIndex: {
+        const json::array* array = at->if_array();
+        if (array == nullptr || step.index >= array->size()) return nullptr;
+        at = &(*array)[step.index];
+        break;
+      }
+      case Step::Kind::kWildcard: {
+        if (const json::array* array = at->if_array()) {
+          if (array->empty()) return nullptr;
+          at = &array->front();
+        } else if (const json::object* object = at->if_object()) {
+          if (object->empty()) return nullptr;
+          at = &object->begin()->value();
+        } else {
+          return nullptr;
+        }
+        break;
+      }
+    }
+    if (at == nullptr) return nullptr;
+  }
+  return at;
+}
+
+void Path::find_all(const json::value& root, std::vector<const json::value*>& out) const {
+  walk(root, 0, out);
+}
+
+void Path::walk(const json::value& at, std::size_t step_index,
+                std::vector<const json::value*>& out) const {
+  const json::value* here = &at;
+  for (std::size_t i = step_index; i < steps_.size(); ++i) {
+    const Step& step = steps_[i];
+    if (step.kind == Step::Kind::kWildcard) {
+      if (const json::array* array = here->if_array()) {
+        for (const json::value& element : *array) walk(element, i + 1, out);
+      } else if (const json::object* object = here->if_object()) {
+        for (const auto& member : *object) walk(member.value(), i + 1, out);
+      }
+      return;
+    }
+    if (step.kind == Step::Kind::kKey) {
+      const json::object* object = here->if_object();
+      if (object == nullptr) return;
+      here = object->if_contains(step.key);
+    } else {
+      const json::array* array = here->if_array();
+      if (array == nullptr || step.index >= array->size()) return;
+      here = &(*array)[step.index];
+    }
+    if (here == nullptr) return;
+  }
+  out.push_back(here);
+}
+
+}  // namespace sluice::mapper

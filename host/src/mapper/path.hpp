@@ -1,0 +1,56 @@
+// Compiled paths into a record: the extract paths of Transformation 1.0 (`a.b[0].c`, `*.id`,
+// `/Root/Child`, `[Internal ID]`) and the JSON paths of Mapper 2.0 (`$.a.b`, `$.items[*].sku`,
+// `$['a b']`). A path is parsed once, at compile, and then walked per record without allocating
+// (find) or appending pointers to the values it reaches (find_all).
+//
+// A Path is immutable after parse and may be used from several threads at once.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "sluice/result.hpp"
+
+namespace sluice::mapper {
+
+class Path {
+ public:
+  struct Step {
+    enum class Kind { kKey, kIndex, kWildcard } kind = Kind::kKey;
+    std::string key;        // kKey
+    std::size_t index = 0;  // kIndex
+  };
+
+  // Transformation 1.0 syntax. Steps are separated by `.` (or by `/` when the path starts with
+  // `/`, XML style); `[n]` is an index, `[text]` a name that may hold spaces and dots, `*` (or
+  // `[*]`) every element of an array (every value of an object). `where` names the setting in
+  // errors: "WHERE: ... in path \"TEXT\" at character N".
+  static Result<Path> parse_rule(std::string_view text, std::string_view where);
+  // Mapper 2.0 JSON path: `$` then `.name`, `[n]`, `[*]`, `.*`, `['name']` or `["name"]`.
+  static Result<Path> parse_json(std::string_view text, std::string_view where);
+
+  // The one value the path names in `root`, or nullptr when some step finds nothing. A wildcard
+  // step takes the first element (use find_all for every one).
+  const boost::json::value* find(const boost::json::value& root) const noexcept;
+  // Appends every value the path reaches, in document order; wildcards expand.
+  void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out) const;
+
+  bool has_wildcard() const noexcept { return wildcards_ > 0; }
+  std::size_t wildcards() const noexcept { return wildcards_; }
+  const std::vector<Step>& steps() const noexcept { return steps_; }
+  const std::string& text() const noexcept { return text_; }
+
+ private:
+  void walk(const boost::json::value& at, std::size_t step,
+            std::vector<const boost::json::value*>& out) const;
+
+  std::vector<Step> steps_;
+  std::size_t wildcards_ = 0;
+  std::string text_;
+};
+
+}  // namespace sluice::mapper

@@ -1,0 +1,88 @@
+#include "mapper/path.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace sluice::mapper {
+namespace {
+
+namespace json = boost::json;
+
+const json::value kRecord = json::parse(R"({
+  "id": 7,
+  "fulfillment": {"shipment_id": "S-1"},
+  "SDF": [{"ID": "a"}, {"ID": "b"}],
+  "Internal ID": 42,
+  "lines": [{"sku": "A", "tags": ["x", "y"]}, {"sku": "B", "tags": ["z"]}],
+  "FeedProcessingStatus": {"Status": "Done"},
+  "a.b": 1
+})");
+
+std::string find_text(const Path& path) {
+  const json::value* v = path.find(kRecord);
+  return v == nullptr ? "<none>" : json::serialize(*v);
+}
+
+std::string find_all_text(const Path& path) {
+  std::vector<const json::value*> out;
+  path.find_all(kRecord, out);
+  json::array values;
+  for (const json::value* v : out) values.push_back(*v);
+  return json::serialize(values);
+}
+
+TEST(RulePath, ReadsBareNamesDotPathsAndIndexes) {
+  EXPECT_EQ(find_text(Path::parse_rule("id", "r").value()), "7");
+  EXPECT_EQ(find_text(Path::parse_rule("fulfillment.shipment_id", "r").value()), "\"S-1\"");
+  EXPECT_EQ(find_text(Path::parse_rule("SDF[1].ID", "r").value()), "\"b\"");
+  EXPECT_EQ(find_text(Path::parse_rule("SDF[2].ID", "r").value()), "<none>");
+}
+
+TEST(RulePath, ReadsBracketedNamesWithSpacesAndDots) {
+  EXPECT_EQ(find_text(Path::parse_rule("[Internal ID]", "r").value()), "42");
+  EXPECT_EQ(find_text(Path::parse_rule("[a.b]", "r").value()), "1");
+}
+
+TEST(RulePath, ReadsXmlStyleSlashPaths) {
+  EXPECT_EQ(find_text(Path::parse_rule("/FeedProcessingStatus/Status", "r").value()), "\"Done\"");
+}
+
+TEST(RulePath, WildcardsExpandEveryElementInOrder) {
+  EXPECT_EQ(find_all_text(Path::parse_rule("lines.*.sku", "r").value()), R"(["A","B"])");
+  EXPECT_EQ(find_all_text(Path::parse_rule("lines[*].tags[*]", "r").value()), R"(["x","y","z"])");
+  EXPECT_EQ(Path::parse_rule("lines.*.tags.*", "r").value().wildcards(), 2u);
+}
+
+TEST(RulePath, MalformedPathsNameTheSettingAndTheCharacter) {
+  EXPECT_EQ(Path::parse_rule("a..b", "rules[0][0].extract").error().message,
+            "rules[0][0].extract: found '.', expected a name in path \"a..b\" at character 3");
+  EXPECT_EQ(Path::parse_rule("a[0", "x").error().message,
+            "x: found '[' without its ']', expected [n], [*] or [name] in path \"a[0\" at "
+            "character 2");
+  EXPECT_EQ(Path::parse_rule("a.", "x").error().message,
+            "x: the path ends, expected a name in path \"a.\" at character 2");
+}
+
+TEST(JsonPath, ReadsDollarPaths) {
+  EXPECT_EQ(find_text(Path::parse_json("$", "e").value()), json::serialize(kRecord));
+  EXPECT_EQ(find_text(Path::parse_json("$.fulfillment.shipment_id", "e").value()), "\"S-1\"");
+  EXPECT_EQ(find_text(Path::parse_json("$.SDF[0].ID", "e").value()), "\"a\"");
+  EXPECT_EQ(find_text(Path::parse_json("$['Internal ID']", "e").value()), "42");
+  EXPECT_EQ(find_text(Path::parse_json("$[\"a.b\"]", "e").value()), "1");
+  EXPECT_EQ(find_all_text(Path::parse_json("$.lines[*].sku", "e").value()), R"(["A","B"])");
+  EXPECT_EQ(find_all_text(Path::parse_json("$.lines.*.sku", "e").value()), R"(["A","B"])");
+}
+
+TEST(JsonPath, MalformedPathsSayWhatWasExpected) {
+  EXPECT_EQ(Path::parse_json("a.b", "m.extract").error().message,
+            "m.extract: a JSON path starts with '$' in path \"a.b\" at character 1");
+  EXPECT_EQ(
+      Path::parse_json("$.a[x]", "m.extract").error().message,
+      "m.extract: found [x], expected [n], [*] or ['name'] in path \"$.a[x]\" at character 5");
+  EXPECT_EQ(Path::parse_json("$.a.", "m.extract").error().message,
+            "m.extract: expected a name after '.' in path \"$.a.\" at character 5");
+}
+
+}  // namespace
+}  // namespace sluice::mapper
