@@ -94,16 +94,27 @@ class Evaluator {
 
   std::optional<Error> error;
 
-  // Evaluates node `index` into `out`; false when `error` was set.
+  // Evaluates node `index` into `out`; false when `error` was set. Reads (literals, extract)
+  // are handled here without a call: they are most of the nodes a rule evaluates.
   bool eval(uint32_t index, Value& out) {
     const Node& n = program_.nodes[index];
+    if (n.op == Op::kExtract) {
+      out.set_json(n.path->find(record_));
+      return true;
+    }
+    if (n.op == Op::kLiteral) {
+      out.set_json(&n.literal);
+      return true;
+    }
+    return eval_operator(n, out);
+  }
+
+ private:
+  [[gnu::noinline]] bool eval_operator(const Node& n, Value& out) {
     switch (n.op) {
       case Op::kLiteral:
-        out.set_json(&n.literal);
-        return true;
       case Op::kExtract:
-        out.set_json(n.path->find(record_));
-        return true;
+        return eval(static_cast<uint32_t>(&n - program_.nodes.data()), out);
       case Op::kSettings:
         out.set_json(find_setting(n));
         return true;
@@ -115,33 +126,12 @@ class Evaluator {
       case Op::kUppercase:
       case Op::kCeiling:
       case Op::kFloor:
-      case Op::kAbs: {
-        Value in;
-        if (!eval(child(n, 0), in)) return false;
-        std::string problem;
-        if (!detail::convert(n.op, in, out, problem)) return fail(n, problem);
-        return true;
-      }
+      case Op::kAbs:
+        return convert(n, out);
       case Op::kAnd:
-      case Op::kOr: {
-        const bool want = n.op == Op::kOr;  // the value that decides
-        for (uint32_t i = 0; i < n.child_count; ++i) {
-          Value v;
-          if (!eval(child(n, i), v)) return false;
-          if (truth(v) == want) {
-            out.set_bool(want);
-            return true;
-          }
-        }
-        out.set_bool(!want);
-        return true;
-      }
-      case Op::kNot: {
-        Value v;
-        if (!eval(child(n, 0), v)) return false;
-        out.set_bool(!truth(v));
-        return true;
-      }
+      case Op::kOr:
+      case Op::kNot:
+        return logic(n, out);
       case Op::kEmpty:
       case Op::kNotEmpty: {
         Value v;
@@ -154,7 +144,34 @@ class Evaluator {
     }
   }
 
- private:
+  [[gnu::noinline]] bool convert(const Node& n, Value& out) {
+    Value in;
+    if (!eval(child(n, 0), in)) return false;
+    std::string problem;
+    if (!detail::convert(n.op, in, out, problem)) return fail(n, problem);
+    return true;
+  }
+
+  bool logic(const Node& n, Value& out) {
+    if (n.op == Op::kNot) {
+      Value v;
+      if (!eval(child(n, 0), v)) return false;
+      out.set_bool(!truth(v));
+      return true;
+    }
+    const bool want = n.op == Op::kOr;  // the value that decides
+    for (uint32_t i = 0; i < n.child_count; ++i) {
+      Value v;
+      if (!eval(child(n, i), v)) return false;
+      if (truth(v) == want) {
+        out.set_bool(want);
+        return true;
+      }
+    }
+    out.set_bool(!want);
+    return true;
+  }
+
   const Program& program_;
   const json::value& record_;
   const FilterContext& ctx_;
@@ -284,7 +301,8 @@ class Evaluator {
     }
   }
 
-  bool matches(const Node& n, const Value& subject, const Value& pattern, Value& out) {
+  [[gnu::noinline]] bool matches(const Node& n, const Value& subject, const Value& pattern,
+                                 Value& out) {
     if (subject.kind != Kind::kString) {
       out.set_bool(false);
       return true;
