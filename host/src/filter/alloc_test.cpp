@@ -44,7 +44,7 @@ std::vector<boost::json::value> records(int n) {
 }
 
 // Runs `rules` over 10,000 records; returns how many passed, and sets `allocations` to the count
-// made during the evaluations alone.
+// made during the evaluations alone (after one evaluation to warm up).
 long run(const char* rules, long& allocations) {
   auto doc =
       boost::json::value{{"type", "expression"},
@@ -56,6 +56,9 @@ long run(const char* rules, long& allocations) {
   FilterContext ctx;
   ctx.flow_settings = &flow;
   long passed = 0;
+  // One evaluation first, uncounted: Boost.Regex keeps the blocks and groups of its first search
+  // for the next ones.
+  (void)filter->matches(data[0], ctx);
   const long before = g_allocations.load();
   for (const auto& record : data) {
     auto result = filter->matches(record, ctx);
@@ -85,6 +88,14 @@ TEST(Allocations, CastsOfNumbersAndStringsAndSettingsAllocateNothing) {
   for (int i = 0; i < 10'000; ++i)
     if (i % 35 == 28 && 10 + i % 200 >= 50) ++want;
   EXPECT_EQ(run(rules, allocations), want);
+  EXPECT_EQ(allocations, 0);
+}
+
+TEST(Allocations, MatchingALiteralRegularExpressionAllocatesNothing) {
+  long allocations = -1;
+  EXPECT_EQ(
+      run(R"(["matches", ["extract", "customer.email"], "^c[0-9]*7@example\\.com$"])", allocations),
+      1000);
   EXPECT_EQ(allocations, 0);
 }
 

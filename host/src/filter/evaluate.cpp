@@ -326,7 +326,10 @@ class Evaluator {
     }
     const std::string_view s = subject.str();
     try {
-      out.set_bool(boost::regex_search(s.begin(), s.end(), *re));
+      // One match_results per thread, reused: searching then allocates nothing once it has
+      // grown to the pattern's groups (Boost.Regex caches its backtracking blocks itself).
+      thread_local boost::match_results<std::string_view::const_iterator> groups;
+      out.set_bool(boost::regex_search(s.begin(), s.end(), groups, *re));
     } catch (const std::exception& e) {
       // Boost.Regex gives up (instead of running for ever) on catastrophic backtracking.
       return fail(n, "the regular expression could not be matched against " +

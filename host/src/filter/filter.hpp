@@ -11,8 +11,8 @@
 //
 // Compile once (when a document is applied, and once per step per job), evaluate per record.
 // Evaluating does not allocate on the common path (extract a field, cast it to a number or a
-// string, compare it to a literal or a setting): field paths are split and regular expressions
-// compiled by compile().
+// string, compare it to a literal or a setting, match a literal regular expression): field paths
+// are split and regular expressions compiled by compile().
 //
 // Thread-safety: a Filter is immutable; any number of threads may call matches() on one Filter
 // at once. Copies share the compiled rules.
