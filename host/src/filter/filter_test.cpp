@@ -1,5 +1,8 @@
 // The rule language, operator by operator: exact outcomes, including the examples of Celigo's
 // filter schema (skills/configuring-filters/references/schemas/filter.yml).
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "filter/test_support.hpp"
@@ -547,6 +550,24 @@ TEST(Documents, CopiesShareTheRulesAndAgree) {
   const Filter b = a;
   EXPECT_TRUE(*b.matches(parse(R"({"a": 1})"), {}));
   EXPECT_FALSE(*a.matches(parse(R"({"a": 2})"), {}));
+}
+
+TEST(Documents, ThreadsShareOneFilter) {
+  const Filter filter = compiled(
+      R"(["and", ["matches", ["extract", "s"], "^a[0-9]+$"], ["lessthan", ["number", ["extract", "n"]], 50]])");
+  std::vector<boost::json::value> records;
+  for (int i = 0; i < 100; ++i)
+    records.push_back({{"s", (i % 2 ? "a" : "b") + std::to_string(i)}, {"n", std::to_string(i)}});
+  std::vector<int> kept(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round)
+        for (const auto& r : records) kept[t] += *filter.matches(r, {}) ? 1 : 0;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(kept[t], 25 * 50) << t;  // odd i below 50
 }
 
 }  // namespace
