@@ -94,9 +94,9 @@ struct WrongCommandLine {
 
 TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2) {
   const std::vector<WrongCommandLine> cases = {
-      {{"get"}, "error: expected what to get: connections, exports, imports, flows or jobs"},
+      {{"get"}, "error: expected what to get: connections, exports, imports, flows, scripts or jobs"},
       {{"get", "frob"},
-       "error: unknown kind 'frob': expected connections, exports, imports, flows or jobs"},
+       "error: unknown kind 'frob': expected connections, exports, imports, flows, scripts or jobs"},
       {{"get", "flows", "a", "b"}, "error: unexpected argument 'b'"},
       {{"get", "--kind", "flows"}, "error: unrecognised option '--kind'"},
       {{"get", "flows", "--flow", "f"}, "error: --flow applies only to `sluice get jobs`"},
@@ -286,8 +286,8 @@ TEST_F(SluiceCommandLine, InJsonModeAnErrorIsAlsoOneJsonObjectOnStdout) {
   const CliResult usage = cli_->run({"get", "--json"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_EQ(usage.out,
-            R"({"error":{"message":"expected what to get: connections, exports, imports, flows )"
-            R"(or jobs","status":"usage"}})"
+            R"({"error":{"message":"expected what to get: connections, exports, imports, flows, )"
+            R"(scripts or jobs","status":"usage"}})"
             "\n");
   const CliResult limit = cli_->run({"errors", "f", "--json", "--limit", "0"});
   EXPECT_EQ(limit.exit_code, 2);

@@ -166,6 +166,32 @@ TEST(ScriptEngine, TheTimeLimitCannotBeCaughtOrEscapedWithFinally) {
   EXPECT_EQ(failure_of(out.error()), ScriptFailure::kTimeLimit);
 }
 
+TEST(ScriptEngine, FinallyBlocksDoNotRunWhenTheTimeLimitStopsACall) {
+  std::vector<std::string> logged;
+  auto engine = load_ok("function f() { try { for (;;) {} } finally { console.log('finally'); } }",
+                        {.call_time_limit_ms = 30},
+                        [&](LogLevel, std::string_view m) { logged.emplace_back(m); });
+  auto out = engine->call("f", "{}");
+  ASSERT_FALSE(out);
+  EXPECT_EQ(failure_of(out.error()), ScriptFailure::kTimeLimit);
+  EXPECT_TRUE(logged.empty());
+}
+
+TEST(ScriptEngine, CallsSpanningManyDeadlinesOfEarlierCallsAllSucceed) {
+  // 300 calls of ~2 ms each under a 50 ms limit: together they outlast a dozen deadlines of
+  // earlier calls, and each call re-arms the watchdog, so none of those deadlines stops a later
+  // call.
+  auto engine = load_ok(
+      "function f(o) { const t = Date.now(); while (Date.now() - t < 2) {} return o.i + 1; }",
+      {.call_time_limit_ms = 50});
+  int ok = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto out = engine->call("f", "{\"i\":" + std::to_string(i) + "}");
+    if (out && *out == std::to_string(i + 1)) ++ok;
+  }
+  EXPECT_EQ(ok, 300);
+}
+
 TEST(ScriptEngine, AnEndlessLoopAtTopLevelFailsTheLoad) {
   auto engine = ScriptEngine::load(source_of("for (;;) {}"), {.call_time_limit_ms = 30});
   ASSERT_FALSE(engine);
