@@ -447,7 +447,10 @@ bool ScriptEngine::has_function(std::string_view function) {
     JS::RootedValue value(cx);
     if (text.init(cx, code.data(), code.size(), JS::SourceOwnership::Borrowed) &&
         JS::Evaluate(cx, options, text, &value) && value.isObject()) {
-      slot->set(value);
+      // Only functions written in JavaScript count: the built-ins of every global (parseInt,
+      // Array, ...) are not functions "the script defines".
+      JS::RootedFunction fun(cx, JS_GetObjectFunction(&value.toObject()));
+      if (fun && JS_GetFunctionScript(cx, fun) != nullptr) slot->set(value);
     }
     JS_ClearPendingException(cx);
   }

@@ -80,7 +80,8 @@ class ScriptEngine {
   ScriptEngine& operator=(const ScriptEngine&) = delete;
 
   // True when the script defines `function` (a function declaration, or a top-level
-  // const/let/var holding a function).
+  // const/let/var holding a function written in JavaScript; built-ins such as parseInt do not
+  // count).
   bool has_function(std::string_view function);
 
   // Calls `function(JSON.parse(options_json))` and returns JSON.stringify of the result.

@@ -43,6 +43,9 @@ TEST(ScriptEngine, FunctionsHeldInTopLevelConstAndLetAreFound) {
   EXPECT_EQ(*engine->call("a", R"({"x":1})"), "1");
   EXPECT_EQ(*engine->call("b", R"({"x":1})"), "[1]");
   EXPECT_FALSE(engine->has_function("c"));
+  EXPECT_FALSE(engine->has_function("parseInt"));  // built-ins are not the script's
+  EXPECT_FALSE(engine->has_function("toString"));
+  EXPECT_FALSE(engine->has_function("a b"));  // not an identifier: never evaluated
 }
 
 TEST(ScriptEngine, ModernJavaScriptRuns) {
