@@ -136,6 +136,10 @@ void JsThread::begin_call(uint32_t time_limit_ms, uint64_t heap_limit_bytes) {
 void JsThread::end_call() {
   if (--depth_ > 0) return;
   deadline_ns_.store(0);
+  if (bridged_bytes_ >= kCollectEveryBridgedBytes) {
+    bridged_bytes_ = 0;
+    JS_GC(cx_);
+  }
 }
 
 bool JsThread::on_interrupt(JSContext* cx) {

@@ -44,6 +44,14 @@ class JsThread {
   void begin_call(uint32_t time_limit_ms, uint64_t heap_limit_bytes);
   void end_call();
 
+  // Counts the JSON text that crossed into and out of JavaScript. The strings and arrays made
+  // for it live in malloc'd memory that SpiderMonkey frees only when it collects, and its own
+  // pacing lets that grow with the number of calls (peak RSS 107 MB at 100k records, 167 MB at
+  // 1M in sluice-bench-script); collecting after every kCollectEveryBridgedBytes keeps memory
+  // flat (70 MB at both) at the cost of one full GC per ~70k records of 450 bytes.
+  void note_bridged(size_t bytes) { bridged_bytes_ += bytes; }
+  static constexpr size_t kCollectEveryBridgedBytes = size_t{32} << 20;
+
   // What stopped the last call, as seen by the callbacks: the deadline passed (the interrupt
   // callback ended the script), or SpiderMonkey reported out of memory.
   bool timed_out() const { return timed_out_; }
@@ -58,6 +66,7 @@ class JsThread {
 
   JSContext* cx_ = nullptr;
   int depth_ = 0;
+  size_t bridged_bytes_ = 0;
   std::atomic<uint64_t> heap_limit_in_force_{0};
   bool timed_out_ = false;
   std::atomic<bool> out_of_memory_{false};  // also set by the watchdog

@@ -480,6 +480,7 @@ Result<std::string> ScriptEngine::call(std::string_view function, std::string_vi
       return error;
     }
   }
+  impl_->thread->note_bridged(options_json.size());
   JS::RootedValue fn(cx, *impl_->functions.at(std::string(function)));
   JS::RootedValue result(cx);
   JS::RootedObject global(cx, *impl_->global);
@@ -528,6 +529,7 @@ Result<std::string> ScriptEngine::call(std::string_view function, std::string_vi
     return describe_failure(*impl_, function, ScriptFailure::kBadResult,
                             "returned a value that has no JSON form: ");
   }
+  impl_->thread->note_bridged(out.size());
   return out;
 }
 
