@@ -201,7 +201,8 @@ void JsThread::watchdog_loop() {
       baseline_resident = resident_bytes();
     } else if (const uint64_t resident = resident_bytes();
                baseline_resident != 0 && resident > baseline_resident &&
-               resident - baseline_resident > heap_limit_in_force_.load()) {
+               resident - baseline_resident > heap_limit_in_force_.load() &&
+               deadline_ns_.load() == deadline) {  // still the call that grew
       out_of_memory_.store(true);
       JS_RequestInterruptCallback(cx_);
     }
