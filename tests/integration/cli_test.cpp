@@ -94,9 +94,11 @@ struct WrongCommandLine {
 
 TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2) {
   const std::vector<WrongCommandLine> cases = {
-      {{"get"}, "error: expected what to get: connections, exports, imports, flows or jobs"},
+      {{"get"},
+       "error: expected what to get: connections, exports, imports, flows, scripts or jobs"},
       {{"get", "frob"},
-       "error: unknown kind 'frob': expected connections, exports, imports, flows or jobs"},
+       "error: unknown kind 'frob': expected connections, exports, imports, flows, scripts or "
+       "jobs"},
       {{"get", "flows", "a", "b"}, "error: unexpected argument 'b'"},
       {{"get", "--kind", "flows"}, "error: unrecognised option '--kind'"},
       {{"get", "flows", "--flow", "f"}, "error: --flow applies only to `sluice get jobs`"},
@@ -155,6 +157,37 @@ TEST_F(SluiceCommandLine, AWrongCommandLineIsNamedAsTypedWithUsageAndExitStatus2
       EXPECT_THAT(r.err, Not(HasSubstr(internal))) << command;
     }
   }
+}
+
+TEST_F(SluiceCommandLine, AScriptIsAppliedFromItsJsFileAndListedByGetScripts) {
+  write("hook.json", R"({"_id": "hook", "name": "Orders hook", "contentFile": "hook.js"})");
+  write("hook.js", "function preSavePage(options) {\n  return {data: options.data};\n}\n");
+  const CliResult applied = cli_->run({"apply", resources_.string()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_EQ(applied.err,
+            "skipped " + (resources_ / "hook.js").string() + " (the code of script hook)\n");
+  const CliResult listed = cli_->run({"get", "scripts"});
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_EQ(listed.out,
+            "ID    NAME         WHAT\n"
+            "hook  Orders hook  JavaScript, 3 lines\n");
+  const CliResult one = cli_->run({"get", "script", "hook"});
+  EXPECT_EQ(one.out,
+            R"({"_id":"hook","name":"Orders hook","content":"function preSavePage(options) {\n)"
+            R"(  return {data: options.data};\n}\n"})"
+            "\n");
+}
+
+TEST_F(SluiceCommandLine, AScriptWithASyntaxErrorIsNotApplied) {
+  write("hook.json", R"({"_id": "hook", "name": "h", "content": "function f( {"})");
+  const CliResult applied = cli_->run({"apply", resources_.string()});
+  EXPECT_EQ(applied.exit_code, 1);
+  EXPECT_EQ(applied.err, "error: nothing was applied: 1 problem found\n  " +
+                             (resources_ / "hook.json").string() +
+                             ": script hook: $.content line 1, column 14: SyntaxError: expected "
+                             "property name, got end of script; fix the code and apply again\n");
+  EXPECT_EQ(cli_->run({"get", "scripts"}).out,
+            "no scripts stored; add some with `sluice apply PATH`\n");
 }
 
 TEST_F(SluiceCommandLine, EverythingAfterADoubleDashIsAnArgument) {
@@ -286,8 +319,8 @@ TEST_F(SluiceCommandLine, InJsonModeAnErrorIsAlsoOneJsonObjectOnStdout) {
   const CliResult usage = cli_->run({"get", "--json"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_EQ(usage.out,
-            R"({"error":{"message":"expected what to get: connections, exports, imports, flows )"
-            R"(or jobs","status":"usage"}})"
+            R"({"error":{"message":"expected what to get: connections, exports, imports, flows, )"
+            R"(scripts or jobs","status":"usage"}})"
             "\n");
   const CliResult limit = cli_->run({"errors", "f", "--json", "--limit", "0"});
   EXPECT_EQ(limit.exit_code, 2);

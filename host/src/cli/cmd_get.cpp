@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -38,6 +39,14 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
           runtime::read_flow_document(field(doc, "_id"), doc, problems);
       const size_t g = flow.sources.size(), p = flow.processors.size();
       return fmt::format("{} source{}, {} processor{}", g, g == 1 ? "" : "s", p, p == 1 ? "" : "s");
+    }
+    case host::ResourceKind::kScript: {
+      const auto* content = doc.if_contains("content");
+      const std::string_view code =
+          content != nullptr && content->is_string() ? std::string_view(content->get_string()) : "";
+      const size_t lines = code.empty() ? 0 : std::count(code.begin(), code.end(), '\n') +
+                                                  (code.back() == '\n' ? 0 : 1);
+      return fmt::format("JavaScript, {} line{}", lines, lines == 1 ? "" : "s");
     }
   }
   return {};
@@ -104,7 +113,7 @@ int get_jobs(host::Store& store, const std::string& id, const std::string& flow,
 
 int cmd_get(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice get connections|exports|imports|flows [ID] [--json]\n"
+      "usage: sluice get connections|exports|imports|flows|scripts [ID] [--json]\n"
       "       sluice get jobs [ID] [--flow FLOW] [--limit N] [--json]\n"
       "Lists stored resources (or shows one as JSON) and jobs, newest first. Secret settings "
       "print\n"
@@ -112,7 +121,7 @@ int cmd_get(const Env& env, const Args& args) {
   po::options_description options("options");
   options.add_options()("json", "print JSON")(
       "kind", po::value<std::string>()->required(),
-      "what to get: connections, exports, imports, flows or jobs")("id", po::value<std::string>(),
+      "what to get: connections, exports, imports, flows, scripts or jobs")("id", po::value<std::string>(),
                                                                    "show one resource")(
       "flow", po::value<std::string>()->value_name("FLOW"), "with jobs: only this flow's")(
       "limit", po::value<std::string>()->value_name("N"),
@@ -143,7 +152,7 @@ int cmd_get(const Env& env, const Args& args) {
   }
   if (!jobs && !host::resource_kind_from_string(kind_text)) {
     return usage_error(fmt::format("unknown kind '{}': expected connections, exports, imports, "
-                                   "flows or jobs",
+                                   "flows, scripts or jobs",
                                    kind_text),
                        kUsage);
   }

@@ -13,6 +13,8 @@
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
 #include "runtime/flow_document.hpp"
+#include "script/script_engine.hpp"
+#include "script/script_reference.hpp"
 #include "secrets/redactor.hpp"
 #include "store/secret_fields.hpp"
 
@@ -54,6 +56,8 @@ std::string_view singular(ResourceKind kind) {
       return "import";
     case ResourceKind::kFlow:
       return "flow";
+    case ResourceKind::kScript:
+      return "script";
   }
   return "resource";
 }
@@ -120,8 +124,21 @@ class Applier {
                           singular(d.kind), d.id, docs_[it->second].where()));
       }
     }
+    // Scripts first: their code (contentFile read, syntax checked) is what references to them
+    // are checked against.
+    for (Document& d : docs_) {
+      if (d.kind == ResourceKind::kScript) validate_script(d);
+    }
+    // A .js file read as a script's code is not "skipped": say what it was used for.
+    for (SkippedFile& s : report_.skipped) {
+      std::error_code ec;
+      auto it = code_files_.find(fs::weakly_canonical(s.file, ec));
+      if (!ec && it != code_files_.end()) s.reason = fmt::format("the code of script {}", it->second);
+    }
     for (Document& d : docs_) {
       switch (d.kind) {
+        case ResourceKind::kScript:
+          break;
         case ResourceKind::kConnection:
           validate_connection(d);
           break;
@@ -273,11 +290,14 @@ class Applier {
       d.kind = ResourceKind::kImport;
     } else if (d.doc.contains("type") || d.doc.contains("assistant")) {
       d.kind = ResourceKind::kConnection;
+    } else if (d.doc.contains("content") || d.doc.contains("contentFile")) {
+      d.kind = ResourceKind::kScript;
     } else {
       issue(
           d.where(),
           "cannot tell what this document is: expected a connection (with \"type\"), an export or "
-          "import (with \"adaptorType\", e.g. \"HTTPExport\") or a flow (with \"pageGenerators\")");
+          "import (with \"adaptorType\", e.g. \"HTTPExport\"), a flow (with \"pageGenerators\") "
+          "or a script (with \"content\" or \"contentFile\")");
       return;
     }
     const json::value* id = d.doc.if_contains("_id");
@@ -428,6 +448,98 @@ class Applier {
     }
   }
 
+  // A Script: its code inline (content) or in a .js file beside the JSON (contentFile, read
+  // here into content), which must compile. The syntax is checked without running the code.
+  void validate_script(Document& d) {
+    const size_t before = report_.problems.size();
+    check_schema(d, host_schema(d.kind));
+    if (report_.problems.size() != before) return;
+    const std::string what = fmt::format("script {}", d.id);
+    const bool inline_code = d.doc.contains("content");
+    const json::value* file = d.doc.if_contains("contentFile");
+    if (inline_code && file != nullptr) {
+      issue(d.where(), fmt::format("{}: $.content and $.contentFile are both given; give the code "
+                                   "once: inline in content, or in the file named by contentFile",
+                                   what));
+      return;
+    }
+    script::ScriptSource source;
+    source.id = d.id;
+    source.name = std::string(d.doc.at("name").as_string());
+    std::string code_where = "$.content";
+    if (file != nullptr) {
+      const fs::path relative(std::string(file->as_string()));
+      if (relative.empty() || relative.is_absolute() || relative.extension() != ".js") {
+        issue(d.where(),
+              fmt::format("{}: $.contentFile: expected the path of a .js file relative to the "
+                          "folder of {}, found {}",
+                          what, d.file, describe_json(file)));
+        return;
+      }
+      const fs::path path = d.path.parent_path() / relative;
+      code_where = printable(path.string());
+      std::error_code ec;
+      const uintmax_t size = fs::file_size(path, ec);
+      if (ec || !fs::is_regular_file(path, ec)) {
+        issue(d.where(), fmt::format("{}: $.contentFile: cannot read {}: {}", what, code_where,
+                                     ec ? ec.message() : "not a regular file"));
+        return;
+      }
+      if (size > options_.limits.max_document_bytes) {
+        issue(d.where(),
+              fmt::format("{}: $.contentFile: {} is {}; the limit for one script is {}", what,
+                          code_where, describe_size(size),
+                          describe_size(options_.limits.max_document_bytes)));
+        return;
+      }
+      std::ifstream in(path, std::ios::binary);
+      std::string text(static_cast<size_t>(size), '\0');
+      in.read(text.data(), static_cast<std::streamsize>(text.size()));
+      if (!in || static_cast<size_t>(in.gcount()) != text.size()) {
+        issue(d.where(), fmt::format("{}: $.contentFile: cannot read {}", what, code_where));
+        return;
+      }
+      if (const size_t bad = invalid_utf8_offset(text); bad != std::string::npos) {
+        const TextPosition at = position_of(text, bad);
+        issue(d.where(), fmt::format("{}: {}:{}:{}: not valid UTF-8; save it as UTF-8", what,
+                                     code_where, at.line, at.column));
+        return;
+      }
+      source.file_name = relative.filename().string();
+      if (auto canonical = fs::weakly_canonical(path, ec); !ec) code_files_[canonical] = d.id;
+      d.doc.erase("contentFile");
+      d.doc["content"] = text;
+    } else if (!d.doc.at("content").is_string()) {
+      return;  // the schema has said so
+    }
+    source.content = std::string(d.doc.at("content").as_string());
+    if (auto compiled = script::ScriptEngine::check_syntax(source); !compiled) {
+      const json::value& details = compiled.error().details;
+      const json::object* info = details.if_object();
+      if (info != nullptr && info->contains("line") && info->contains("message")) {
+        const std::string at =
+            file != nullptr ? fmt::format("{}:{}:{}", code_where, json::serialize(info->at("line")),
+                                          json::serialize(info->at("column")))
+                            : fmt::format("$.content line {}, column {}",
+                                          json::serialize(info->at("line")),
+                                          json::serialize(info->at("column")));
+        issue(d.where(), fmt::format("{}: {}: {}; fix the code and apply again", what, at,
+                                     info->at("message").as_string().c_str()));
+      } else {
+        issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+      }
+    }
+  }
+
+  // For the steps that reference scripts (hooks, filter and transform scripts): the reference
+  // at `path` must name an existing script that defines the function.
+  void check_script_reference(const Document& d, const std::string& path,
+                              const json::value* reference) {
+    if (auto problem = scripts_.check(reference, path)) {
+      issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, *problem));
+    }
+  }
+
   // `id` (read at `path`, empty when the flow reader reported it) names a resource of `kind` in
   // this apply or in the store.
   void check_reference(const Document& d, const std::string& path, const std::string& id,
@@ -460,7 +572,10 @@ class Applier {
   std::map<std::pair<ResourceKind, std::string>, size_t> index_;
   std::map<std::pair<ResourceKind, std::string>, std::optional<json::object>> stored_;
   std::vector<std::string> store_problems_;
+  std::map<fs::path, std::string> code_files_;  // contentFile read -> the script's id
   ApplyReport report_;
+  script::ScriptReferenceChecker scripts_{
+      [this](const std::string& id) { return find(ResourceKind::kScript, id); }};
 };
 
 }  // namespace

@@ -149,6 +149,22 @@ Schema flow() {
   return s;
 }
 
+// integrator.io's Script: {_id, name, content}. contentFile is Sluice's: `sluice apply` reads
+// the code from that file (beside the JSON) into content; the store never holds contentFile.
+Schema script() {
+  Schema s;
+  s.string("_id").label("Id").required();
+  s.string("name").label("Name").required().help("Used in every message about the script.");
+  s.string("description").label("Description");
+  s.string("content").label("Code").help("The JavaScript, inline. Or give contentFile.");
+  s.string("contentFile")
+      .label("Code file")
+      .help("A .js file, relative to the folder of this JSON file, read by sluice apply.");
+  common_metadata(s);
+  s.unsupported("_stackId", "stacks (hooks served by an HTTP server) are not implemented");
+  return s;
+}
+
 json::object build(ResourceKind kind) {
   switch (kind) {
     case ResourceKind::kConnection:
@@ -159,6 +175,8 @@ json::object build(ResourceKind kind) {
       return import_step().to_json();
     case ResourceKind::kFlow:
       return flow().to_json();
+    case ResourceKind::kScript:
+      return script().to_json();
   }
   return {};
 }
@@ -168,7 +186,7 @@ json::object build(ResourceKind kind) {
 const json::object& host_schema(ResourceKind kind) {
   static const json::object schemas[] = {build(ResourceKind::kConnection),
                                          build(ResourceKind::kExport), build(ResourceKind::kImport),
-                                         build(ResourceKind::kFlow)};
+                                         build(ResourceKind::kFlow), build(ResourceKind::kScript)};
   return schemas[static_cast<size_t>(kind)];
 }
 

@@ -33,7 +33,7 @@ TEST(HostSchema, EveryFieldOfEveryKindIsListedInTheDocs) {
   ASSERT_FALSE(docs.empty());
   std::set<std::string> names;
   for (ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport, ResourceKind::kImport,
-                            ResourceKind::kFlow}) {
+                            ResourceKind::kFlow, ResourceKind::kScript}) {
     collect_names(host_schema(kind), names);
   }
   for (const std::string& name : names) {

@@ -21,9 +21,9 @@
 
 namespace sluice::host {
 
-enum class ResourceKind { kConnection, kExport, kImport, kFlow };
+enum class ResourceKind { kConnection, kExport, kImport, kFlow, kScript };
 
-// "connections", "exports", "imports", "flows".
+// "connections", "exports", "imports", "flows", "scripts".
 std::string_view to_string(ResourceKind kind) noexcept;
 // Accepts the plural and the singular ("connection", "connections"); nullopt otherwise.
 std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noexcept;

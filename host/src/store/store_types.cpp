@@ -39,13 +39,16 @@ std::string_view to_string(ResourceKind kind) noexcept {
       return "imports";
     case ResourceKind::kFlow:
       return "flows";
+    case ResourceKind::kScript:
+      return "scripts";
   }
   return "unknown";
 }
 
 std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noexcept {
   for (const ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport,
-                                  ResourceKind::kImport, ResourceKind::kFlow}) {
+                                  ResourceKind::kImport, ResourceKind::kFlow,
+                                  ResourceKind::kScript}) {
     const std::string_view plural = to_string(kind);
     if (text == plural || text == plural.substr(0, plural.size() - 1)) return kind;
   }

@@ -25,13 +25,15 @@ TEST(ResourceKindTest, FromStringAcceptsPluralAndSingular) {
   EXPECT_EQ(resource_kind_from_string("import"), ResourceKind::kImport);
   EXPECT_EQ(resource_kind_from_string("flows"), ResourceKind::kFlow);
   EXPECT_EQ(resource_kind_from_string("flow"), ResourceKind::kFlow);
+  EXPECT_EQ(resource_kind_from_string("scripts"), ResourceKind::kScript);
+  EXPECT_EQ(resource_kind_from_string("script"), ResourceKind::kScript);
 }
 
 TEST(ResourceKindTest, FromStringRejectsAnythingElse) {
   EXPECT_EQ(resource_kind_from_string(""), std::nullopt);
   EXPECT_EQ(resource_kind_from_string("Flows"), std::nullopt);
   EXPECT_EQ(resource_kind_from_string("flowss"), std::nullopt);
-  EXPECT_EQ(resource_kind_from_string("script"), std::nullopt);
+  EXPECT_EQ(resource_kind_from_string("stack"), std::nullopt);
 }
 
 Job finished_job() {

@@ -1,0 +1,86 @@
+// integrator.io's preSavePage hook contract (the README of celigo/integrator-extension): the
+// JavaScript function runs once per exported page, after the export's transform and output
+// filter, and may change, drop or add records, report errors and stop paging.
+//
+//   options = {data, errors, pageIndex, lastExportDateTime, currentExportDateTime, settings,
+//              _exportId, _connectionId, _flowId, job, testMode}
+//   return    {data, errors, abort, newErrorsAndRetryData}
+//
+// The other hooks (preMap, postMap, postSubmit, postResponseMap) follow the same pattern, one
+// file each: a context struct, build_*_options() and decode_*_result().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include "script/script_engine.hpp"
+#include "sluice/result.hpp"
+
+namespace sluice::script {
+
+struct PreSavePageContext {
+  uint64_t page_index = 0;                           // 0-based
+  std::optional<std::string> last_export_date_time;  // delta exports only (ISO 8601)
+  std::optional<std::string> current_export_date_time;
+  boost::json::value settings = boost::json::object();  // the settings in scope for the export
+  std::string export_id;
+  std::string connection_id;
+  std::string flow_id;
+  boost::json::value job = boost::json::object();  // {_id, type, ...} of the running job
+  bool test_mode = false;
+};
+
+// One error as integrator.io's hooks pass and return them: {code, message, source}.
+struct HookError {
+  std::string code;  // may be empty
+  std::string message;
+  std::string source;  // may be empty
+};
+
+struct NewErrorAndRetryData {
+  boost::json::value retry_data;  // the record to retry
+  std::vector<HookError> errors;  // at least one
+};
+
+struct PreSavePageResult {
+  boost::json::array data;  // the records that go on
+  std::vector<HookError> errors;
+  bool abort = false;  // true: stop paging after this page
+  std::vector<NewErrorAndRetryData> new_errors_and_retry_data;
+};
+
+// The options JSON text passed to the hook. `errors` are {code, message, source} objects.
+std::string build_pre_save_page_options(const boost::json::array& data,
+                                        const boost::json::array& errors,
+                                        const PreSavePageContext& context);
+
+// Decodes what the hook returned (JSON text). A result of the wrong shape fails with
+// ScriptFailure::kBadResult and a message naming the script, the function, the JSON path in the
+// result and what was expected.
+Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_json,
+                                                      const ScriptSource& source,
+                                                      std::string_view function);
+
+// build, call, decode. A throw (or any failure of the call) is returned as the engine's Error:
+// per integrator.io, it fails the job with the script's message.
+Result<PreSavePageResult> call_pre_save_page(ScriptEngine& engine, std::string_view function,
+                                             const boost::json::array& data,
+                                             const boost::json::array& errors,
+                                             const PreSavePageContext& context);
+
+// Shared by the hook contracts: decodes an error object at `path` of a hook's result; on failure
+// returns what was wrong ("errors[2].message must be a string, not a number").
+Result<HookError> decode_hook_error(const boost::json::value& value, std::string_view path,
+                                    const ScriptSource& source, std::string_view function);
+// The Error for a result of the wrong shape: "<where>: returned a result whose <problem>".
+Error bad_result(const ScriptSource& source, std::string_view function, std::string problem);
+// "a string", "a number", "null", ... for messages.
+std::string_view kind_of(const boost::json::value& value);
+
+}  // namespace sluice::script
