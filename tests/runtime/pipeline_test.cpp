@@ -229,15 +229,17 @@ TEST_F(PipelineRun, ARecordOverTheRecordLimitFailsAtTheStepThatGrewItAndTheRestG
             "at its source or in a transformation");
 }
 
-TEST_F(PipelineRun, AnExportSlotWithoutAnEngineFailsTheJobInsteadOfBeingIgnored) {
+TEST_F(PipelineRun, AnExportSlotThatDoesNotCompileFailsTheJobInsteadOfBeingIgnored) {
+  // `sluice apply` refuses such a document; one stored by another version still must not be
+  // ignored: the job fails before any record is sent.
   put_export("a", {{"count", 2}}, 0, {{"filter", json::object{{"type", "expression"}}}});
   put_import("x", {});
   put_flow("f", {"a"}, {"x"});
   const Job job = run("f");
   EXPECT_EQ(job.status, "failed");
   EXPECT_EQ(job.message,
-            "export a: \"filter\" is not supported yet by this host; remove it and apply the "
-            "export again");
+            "export a: $.filter: \"type\" is \"expression\" but \"expression\" is missing; add "
+            "\"expression\": {\"version\": \"1\", \"rules\": [...]}");
   EXPECT_EQ(job.num_export, 0);
   EXPECT_TRUE(imported()["x"].empty());
 }

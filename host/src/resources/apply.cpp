@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "filter/filter.hpp"
+#include "mapper/mapper.hpp"
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
@@ -423,6 +425,38 @@ class Applier {
     check_schema(d, merge_schemas(host_schema(d.kind), d.kind == ResourceKind::kExport
                                                            ? (*connector)->export_schema
                                                            : (*connector)->import_schema));
+    if (d.kind == ResourceKind::kExport) validate_export_steps(d);
+  }
+
+  // The export's steps compile as its job will compile them: the output filter's rules, the
+  // transformation's rules or mappings, and every script they or hooks.preSavePage name (which
+  // must exist and define the function).
+  void validate_export_steps(const Document& d) {
+    const std::string what = fmt::format("export {}", d.id);
+    if (const json::value* filter = d.doc.if_contains("filter"); filter && filter->is_object()) {
+      auto compiled = filter::Filter::compile(*filter, "$.filter");
+      if (!compiled) {
+        issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+      } else if (compiled->kind() == filter::Filter::Kind::kScript) {
+        check_script_reference(d, "$.filter.script", filter->get_object().if_contains("script"));
+      }
+    }
+    if (const json::value* transform = d.doc.if_contains("transform");
+        transform && transform->is_object()) {
+      auto compiled = mapper::Mapper::compile(*transform, "$.transform");
+      if (!compiled) {
+        issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+      } else if (compiled->kind() == mapper::Mapper::Kind::kScript) {
+        check_script_reference(d, "$.transform.script",
+                               transform->get_object().if_contains("script"));
+      }
+    }
+    if (const json::value* hooks = d.doc.if_contains("hooks"); hooks && hooks->is_object()) {
+      if (const json::value* hook = hooks->get_object().if_contains("preSavePage");
+          hook && !hook->is_null()) {
+        check_script_reference(d, "$.hooks.preSavePage", hook);
+      }
+    }
   }
 
   void validate_flow(Document& d) {

@@ -233,13 +233,13 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
       problems_with("export.json",
                     R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api",
                         "type": "delta", "delta": {"dateField": "updated"},
-                        "transform": {"type": "expression"},
+                        "dataURITemplate": "https://shop.example/orders/{{record.id}}",
                         "http": {"paging": {"method": "skip", "skip": 0}}})"),
       ElementsAre(file("export.json") +
                       ": export orders: $.delta.dateField: not supported yet by this version of "
                       "Sluice; remove it",
                   file("export.json") +
-                      ": export orders: $.transform: not supported yet by this version of Sluice; "
+                      ": export orders: $.dataURITemplate: not supported yet by this version of Sluice; "
                       "remove it",
                   file("export.json") +
                       ": export orders: $.http.paging.method: \"skip\" is not supported yet by "

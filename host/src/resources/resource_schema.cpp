@@ -50,8 +50,8 @@ void step_common(Schema& s) {
         "_httpConnectorResourceId", "_httpConnectorVersionId"}) {
     s.ignored(path);
   }
-  for (const char* path : {"filter", "inputFilter", "transform", "hooks", "settings", "oneToMany",
-                           "pathToMany", "dataURITemplate", "traceKeyTemplate"}) {
+  for (const char* path : {"inputFilter", "oneToMany", "pathToMany", "dataURITemplate",
+                           "traceKeyTemplate"}) {
     s.unsupported(path);
   }
 }
@@ -59,6 +59,19 @@ void step_common(Schema& s) {
 Schema export_step() {
   Schema s;
   step_common(s);
+  // Checked by their engines at apply (resources/apply.cpp), so their insides are not listed here.
+  s.object("transform")
+      .label("Transformation")
+      .help("Reshapes each record: rules (version 1 or 2) or a script; docs/mappings.md.");
+  s.object("filter")
+      .label("Output filter")
+      .help("Keeps the records that match; the others are ignored. docs/filters.md.");
+  s.object("hooks.preSavePage")
+      .label("preSavePage hook")
+      .help("{_scriptId, function}: JavaScript over each page; docs/scripts.md.");
+  s.object("settings")
+      .label("Settings")
+      .help("Any JSON object; filters, templates and scripts read it as settings.export.");
   s.integer("pageSize")
       .label("Page size")
       .minimum(kMinPageSize)
@@ -101,6 +114,7 @@ Schema export_step() {
 Schema import_step() {
   Schema s;
   step_common(s);
+  for (const char* path : {"filter", "transform", "hooks", "settings"}) s.unsupported(path);
   for (const char* path :
        {"mapping", "mappings", "lookups", "responseMapping", "idLockTemplate", "maxAttempts",
         "ignoreExisting", "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
@@ -141,8 +155,11 @@ Schema flow() {
   common_metadata(s);
   for (const char* path : {"lastExecutedAt", "_flowGroupingId", "free", "draft"}) s.ignored(path);
   s.unsupported("routers", "branching is not implemented; use pageProcessors");
+  s.object("settings")
+      .label("Settings")
+      .help("Any JSON object; filters, templates and scripts read it as settings.flow.");
   for (const char* path :
-       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "settings", "skipRetries",
+       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "skipRetries",
         "isAbstract", "_abstractFlowId", "overrides", "autoResolveMatchingTraceKeys"}) {
     s.unsupported(path);
   }

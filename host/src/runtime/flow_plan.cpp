@@ -134,6 +134,33 @@ Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
   return {};
 }
 
+// The scripts the export's slots name: filter.script, transform.script, hooks.preSavePage.
+Result<void> load_scripts(host::Store& store, std::string_view flow_id, GeneratorStep& step) {
+  const std::pair<const json::value*, const char*> references[] = {
+      {step.filter.is_object() ? step.filter.get_object().if_contains("script") : nullptr,
+       "$.filter.script._scriptId"},
+      {step.transform.is_object() ? step.transform.get_object().if_contains("script") : nullptr,
+       "$.transform.script._scriptId"},
+      {&step.pre_save_page, "$.hooks.preSavePage._scriptId"}};
+  for (const auto& [reference, path] : references) {
+    if (reference == nullptr || !reference->is_object()) continue;
+    const json::value* id = reference->get_object().if_contains("_scriptId");
+    if (id == nullptr || !id->is_string()) continue;
+    const std::string script_id(id->get_string());
+    if (step.scripts.count(script_id) != 0) continue;
+    auto doc = store.get_resource(ResourceKind::kScript, script_id, Secrets::kMasked);
+    if (!doc) return doc.error();
+    if (!*doc) {
+      return flow_error(flow_id,
+                        fmt::format("export {}: {}: no script {} in the store; apply it (see "
+                                    "docs/scripts.md), then run the flow again",
+                                    step.export_id, path, script_id));
+    }
+    step.scripts.emplace(script_id, std::move(**doc));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(ExportType type) noexcept {
@@ -206,6 +233,7 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
       step.page_size = *size;
     }
     if (auto r = read_export_type(flow_id, step); !r) return r.error();
+    if (auto r = load_scripts(store, flow_id, step); !r) return r.error();
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);

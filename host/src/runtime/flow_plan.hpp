@@ -2,6 +2,7 @@
 // connection it names, and the connector serving each, checked before a job starts.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,8 @@ struct GeneratorStep {
   // The export-step slots (export_steps.hpp) as the export document holds them; null if absent.
   boost::json::value transform, filter, pre_save_page;
   boost::json::object settings;  // the export's "settings", {} if none
+  // The Script documents its slots reference ({_scriptId, function}), by id, as stored.
+  std::map<std::string, boost::json::object> scripts;
 };
 
 struct ProcessorStep {

@@ -58,8 +58,13 @@ Error bad_result(const ScriptSource& source, std::string_view function, std::str
 
 std::string build_pre_save_page_options(const json::array& data, const json::array& errors,
                                         const PreSavePageContext& context) {
+  return build_pre_save_page_options_json(json::serialize(data), errors, context);
+}
+
+std::string build_pre_save_page_options_json(std::string_view data_json, const json::array& errors,
+                                             const PreSavePageContext& context) {
   std::string out = "{";
-  append_member(out, "data", json::serialize(data));
+  append_member(out, "data", data_json);
   append_member(out, "errors", json::serialize(errors));
   append_member(out, "pageIndex", std::to_string(context.page_index));
   if (context.last_export_date_time) {
@@ -208,6 +213,15 @@ Result<PreSavePageResult> call_pre_save_page(ScriptEngine& engine, std::string_v
                                              const json::array& data, const json::array& errors,
                                              const PreSavePageContext& context) {
   auto out = engine.call(function, build_pre_save_page_options(data, errors, context));
+  if (!out) return out.error();
+  return decode_pre_save_page_result(*out, engine.source(), function);
+}
+
+Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::string_view function,
+                                                  std::string_view data_json,
+                                                  const json::array& errors,
+                                                  const PreSavePageContext& context) {
+  auto out = engine.call(function, build_pre_save_page_options_json(data_json, errors, context));
   if (!out) return out.error();
   return decode_pre_save_page_result(*out, engine.source(), function);
 }

@@ -60,6 +60,12 @@ std::string build_pre_save_page_options(const boost::json::array& data,
                                         const boost::json::array& errors,
                                         const PreSavePageContext& context);
 
+// As above with `data` already JSON text (an array): records that pass unchanged are copied
+// from their raw text instead of serialized again.
+std::string build_pre_save_page_options_json(std::string_view data_json,
+                                             const boost::json::array& errors,
+                                             const PreSavePageContext& context);
+
 // Decodes what the hook returned (JSON text). A result of the wrong shape fails with
 // ScriptFailure::kBadResult and a message naming the script, the function, the JSON path in the
 // result and what was expected.
@@ -73,6 +79,12 @@ Result<PreSavePageResult> call_pre_save_page(ScriptEngine& engine, std::string_v
                                              const boost::json::array& data,
                                              const boost::json::array& errors,
                                              const PreSavePageContext& context);
+
+// call_pre_save_page with `data` as JSON text (an array).
+Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::string_view function,
+                                                  std::string_view data_json,
+                                                  const boost::json::array& errors,
+                                                  const PreSavePageContext& context);
 
 // Shared by the hook contracts: decodes an error object at `path` of a hook's result; on failure
 // returns what was wrong ("errors[2].message must be a string, not a number").

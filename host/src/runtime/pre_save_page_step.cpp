@@ -1,0 +1,94 @@
+#include "runtime/pre_save_page_step.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/serialize.hpp>
+
+#include "runtime/script_runner.hpp"
+#include "runtime/step_settings.hpp"
+#include "script/pre_save_page.hpp"
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+PreSavePageStep::PreSavePageStep(std::string export_id, std::string name,
+                                 std::string connection_id, std::unique_ptr<ScriptRunner> script)
+    : export_id_(std::move(export_id)),
+      name_(std::move(name)),
+      connection_id_(std::move(connection_id)),
+      script_(std::move(script)) {}
+
+PreSavePageStep::~PreSavePageStep() = default;
+
+Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) {
+  auto engine = script_->engine(context);
+  if (!engine) return engine.error();
+
+  // The live records as JSON, from their raw text where they have it (no re-serialization).
+  std::string data = "[";
+  bool first = true;
+  for (size_t i = 0; i < page.size(); ++i) {
+    if (!page.alive(i)) continue;
+    if (!first) data += ',';
+    first = false;
+    page.append_json(i, data);
+  }
+  data += ']';
+
+  script::PreSavePageContext hook;
+  hook.page_index = static_cast<uint64_t>(context.page_index);
+  if (!context.last_export_date_time.empty()) {
+    hook.last_export_date_time = context.last_export_date_time;
+  }
+  if (!context.current_export_date_time.empty()) {
+    hook.current_export_date_time = context.current_export_date_time;
+  }
+  hook.settings = settings_of(context);
+  hook.export_id = export_id_;
+  hook.connection_id = connection_id_;
+  hook.flow_id = context.flow_id;
+  hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
+  hook.test_mode = context.test_mode;
+
+  auto result = script::call_pre_save_page_json(**engine, script_->function(), data,
+                                                json::array(), hook);
+  if (!result) {
+    Error error = result.error();
+    error.message = fmt::format("preSavePage hook of export {}: {}", name_, error.message);
+    return error;
+  }
+
+  std::vector<json::value> records;
+  records.reserve(result->data.size() + result->new_errors_and_retry_data.size());
+  for (auto& record : result->data) records.push_back(std::move(record));
+  for (auto& failed : result->new_errors_and_retry_data) {
+    records.push_back(std::move(failed.retry_data));
+  }
+  page.replace_live(std::move(records));
+  // The records newErrorsAndRetryData made are the last live ones: they fail here.
+  size_t to_fail = result->new_errors_and_retry_data.size();
+  for (size_t i = page.size(); i-- > 0 && to_fail > 0;) {
+    if (!page.alive(i)) continue;
+    const auto& item = result->new_errors_and_retry_data[--to_fail];
+    std::string message, code = "hook";
+    for (const auto& e : item.errors) {
+      if (!message.empty()) message += "; ";
+      message += e.message;
+      if (code == "hook" && !e.code.empty()) code = e.code;
+    }
+    page.fail(i, export_id_, code, "preSavePage hook: " + message);
+  }
+
+  StepResult out;
+  out.abort = result->abort;
+  for (const auto& e : result->errors) {
+    host::JobError error;
+    error.step_id = export_id_;
+    error.code = e.code.empty() ? "hook" : e.code;
+    error.message = fmt::format("preSavePage hook of export {}: {}", name_, e.message);
+    out.job_errors.push_back(std::move(error));
+  }
+  return out;
+}
+
+}  // namespace sluice::runtime
