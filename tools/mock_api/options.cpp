@@ -23,7 +23,10 @@ constexpr std::string_view kEndpoints =
   GET  /health                       200 {"status":"ok"}, no token needed
   GET  /api/me                       200 {"user":"demo","authenticated":true}: checks the
                                      token and nothing else (what the demo's ping uses)
-  GET  /api/orders?page=N&pageSize=M pages start at 1; pageSize 1..5000, default 100.
+  GET  /api/orders?page=N&pageSize=M pages start at 1; pageSize 1..5000, default 100. An order
+                                     (~450 bytes): id, number, createdAt, email, first_name,
+                                     last_name, total_price (a string), status (a third "open"),
+                                     customer, shipping, currency, total, lines[].
                                      {"orders":[...],"page":N,"pageSize":M,"total":T,
                                       "next":"<url of page N+1>" or null on the last page}
   GET  /api/orders?updated_since=T   (a delta) only the orders created at or after T (ISO
