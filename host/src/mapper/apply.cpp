@@ -6,23 +6,21 @@
 #include <boost/json.hpp>
 
 #include "mapper/mapper.hpp"
+#include "mapper/mapping_v1.hpp"
 #include "mapper/program.hpp"
+#include "mapper/shared.hpp"
 
 namespace sluice::mapper {
 namespace {
 
 namespace json = boost::json;
 using detail::Condition;
+using detail::is_empty;
 using detail::Node;
 using detail::Program;
+using detail::quoted;
 using detail::Rule;
-
-// A value quoted for a message, cut at 80 characters.
-std::string quoted(const json::value& value) {
-  std::string text = json::serialize(value);
-  if (text.size() > 80) text = text.substr(0, 77) + "...";
-  return text;
-}
+using detail::set_path;
 
 Error record_error(const Node& node, const json::value& value, std::string what) {
   Error error = make_error(Status::kInvalidConfig, "field " + node.field + ": " + std::move(what));
@@ -31,29 +29,6 @@ Error record_error(const Node& node, const json::value& value, std::string what)
                                {"dataType", to_string(node.type)},
                                {"mapping", node.json_path}};
   return error;
-}
-
-// Sets `value` at `steps` inside `root`, creating objects and arrays on the way; a [*] step is
-// element `slot`.
-void set_path(json::value& root, const std::vector<Path::Step>& steps, json::value value,
-              std::size_t slot) {
-  json::value* at = &root;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Path::Step& step = steps[i];
-    json::value* next = nullptr;
-    if (step.kind == Path::Step::Kind::kKey) {
-      if (!at->is_object()) *at = json::object(at->storage());
-      next = &at->get_object()[step.key];
-    } else {
-      const std::size_t n = step.kind == Path::Step::Kind::kIndex ? step.index : slot;
-      if (!at->is_array()) *at = json::array(at->storage());
-      json::array& array = at->get_array();
-      if (array.size() <= n) array.resize(n + 1);
-      next = &array[n];
-    }
-    at = next;
-  }
-  *at = std::move(value);
 }
 
 Result<json::value> apply_rules(const Program& program, const json::value& record,
@@ -86,12 +61,6 @@ Result<json::value> apply_rules(const Program& program, const json::value& recor
     input = &current;
   }
   return current;
-}
-
-bool is_empty(const json::value* value) {
-  return value == nullptr || value->is_null() ||
-         (value->is_string() && value->get_string().empty()) ||
-         (value->is_array() && value->get_array().empty());
 }
 
 // One record's mapping. The template context {record, settings, ...extra} is built on first
@@ -268,6 +237,14 @@ Result<json::value> Mapper::apply(const json::value& record, const MapContext& c
       return apply_rules(*program_, record, std::move(out));
     case Kind::kMappings:
       return apply_mappings(*program_, record, context, std::move(out));
+    case Kind::kMappingV1: {
+      if (program_->pass_through) return json::value(record, std::move(out));
+      json::value mapped{json::object(std::move(out))};
+      if (auto ok = detail::apply_v1(program_->fields, program_->lists, record, mapped, context);
+          !ok)
+        return ok.error();
+      return mapped;
+    }
     case Kind::kScript:
       break;
   }

@@ -8,108 +8,29 @@
 
 #include "mapper/mapper.hpp"
 #include "mapper/program.hpp"
+#include "mapper/shared.hpp"
 
 namespace sluice::mapper {
 namespace {
 
 namespace json = boost::json;
+using detail::as_object;
+using detail::check_fields;
+using detail::child;
 using detail::Condition;
+using detail::config_error;
+using detail::expected;
+using detail::index;
 using detail::Lookup;
 using detail::Node;
+using detail::optional_string;
 using detail::Program;
+using detail::required_string;
 using detail::Rule;
 
 constexpr std::string_view kDataTypes =
     "string, number, boolean, object, stringarray, numberarray, booleanarray, objectarray, "
     "arrayarray";
-
-Error config_error(std::string_view path, std::string_view what) {
-  std::string message(path);
-  message.append(": ").append(what);
-  return make_error(Status::kInvalidConfig, std::move(message));
-}
-
-std::string child(std::string_view path, std::string_view key) {
-  std::string out(path);
-  out.append(".").append(key);
-  return out;
-}
-
-std::string index(std::string_view path, std::size_t i) {
-  std::string out(path);
-  out.append("[").append(std::to_string(i)).append("]");
-  return out;
-}
-
-// "12 (a number)", "\"x\" (a string)", "an object", "an array", "null".
-std::string found(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::string:
-      return json::serialize(value) + " (a string)";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return json::serialize(value) + " (a number)";
-    case json::kind::bool_:
-      return json::serialize(value) + " (a boolean)";
-    case json::kind::null:
-      return "null";
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-  }
-  return "a value";
-}
-
-Error expected(std::string_view path, const json::value& value, std::string_view what) {
-  return config_error(path, "found " + found(value) + ", expected " + std::string(what));
-}
-
-// Refuses a field that is not in `known`; one in `unsupported` gets "not supported yet".
-Result<void> check_fields(const json::object& object, std::string_view path,
-                          std::initializer_list<std::string_view> known,
-                          std::initializer_list<std::string_view> unsupported = {}) {
-  for (const auto& member : object) {
-    const std::string_view key = member.key();
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    if (std::find(unsupported.begin(), unsupported.end(), key) != unsupported.end())
-      return config_error(child(path, key),
-                          "not supported yet (integrator.io has it; Sluice does not do it yet, "
-                          "see docs/mappings.md); remove it");
-    std::string list;
-    for (std::string_view k : known) {
-      if (!list.empty()) list += ", ";
-      list += k;
-    }
-    return config_error(child(path, key), "unknown field; expected one of " + list);
-  }
-  return {};
-}
-
-Result<const json::object*> as_object(const json::value& value, std::string_view path) {
-  if (!value.is_object()) return expected(path, value, "an object");
-  return &value.get_object();
-}
-
-// The string at `key`, nullopt when absent.
-Result<std::optional<std::string_view>> optional_string(const json::object& object,
-                                                        std::string_view key,
-                                                        std::string_view path) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::optional<std::string_view>();
-  if (!value->is_string()) return expected(child(path, key), *value, "a string");
-  return std::optional<std::string_view>(std::string_view(value->get_string()));
-}
-
-Result<std::string_view> required_string(const json::object& object, std::string_view key,
-                                         std::string_view path, std::string_view what) {
-  auto value = optional_string(object, key, path);
-  if (!value) return value.error();
-  if (!*value || (*value)->empty())
-    return config_error(child(path, key), "missing; expected " + std::string(what));
-  return **value;
-}
 
 Result<Rule> compile_rule(const json::value& value, const std::string& path) {
   auto object = as_object(value, path);
@@ -159,51 +80,6 @@ Result<void> compile_rules(const json::value& rules, const std::string& path, Pr
       group.push_back(std::move(*rule));
     }
     program.groups.push_back(std::move(group));
-  }
-  return {};
-}
-
-Result<void> compile_lookups(const json::value* lookups, const std::string& path,
-                             Program& program) {
-  if (lookups == nullptr) return {};
-  if (!lookups->is_array()) return expected(path, *lookups, "an array of lookups");
-  const json::array& array = lookups->get_array();
-  program.lookups.reserve(array.size());
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    const std::string at = index(path, i);
-    auto object = as_object(array[i], at);
-    if (!object) return object.error();
-    if (auto ok = check_fields(**object, at, {"name", "map", "default", "allowFailures"},
-                               {"_lookupCacheId", "extract"});
-        !ok)
-      return ok.error();
-    auto name = required_string(**object, "name", at, "the lookup's name");
-    if (!name) return name.error();
-    for (const Lookup& other : program.lookups)
-      if (other.name == *name)
-        return config_error(child(at, "name"), "\"" + std::string(*name) +
-                                                   "\" names two lookups; expected unique names");
-    Lookup lookup;
-    lookup.name = std::string(*name);
-    const json::value* map = object.value()->if_contains("map");
-    if (map == nullptr)
-      return config_error(child(at, "map"), "missing; expected an object of value → value");
-    if (!map->is_object()) return expected(child(at, "map"), *map, "an object of value → value");
-    for (const auto& entry : map->get_object())
-      if (entry.value().is_object() || entry.value().is_array())
-        return expected(child(child(at, "map"), entry.key()), entry.value(),
-                        "a string, number, boolean or null");
-    lookup.map = map->get_object();
-    if (const json::value* fallback = object.value()->if_contains("default")) {
-      if (fallback->is_object() || fallback->is_array())
-        return expected(child(at, "default"), *fallback, "a string, number, boolean or null");
-      lookup.fallback = *fallback;
-    }
-    if (const json::value* allow = object.value()->if_contains("allowFailures")) {
-      if (!allow->is_bool()) return expected(child(at, "allowFailures"), *allow, "true or false");
-      lookup.allow_failures = allow->get_bool();
-    }
-    program.lookups.push_back(std::move(lookup));
   }
   return {};
 }
@@ -409,11 +285,10 @@ Result<Mapper> Mapper::compile_mappings(const json::value& mappings, const json:
   program->kind = Kind::kMappings;
   program->mode = mode;
   const std::string base(json_path);
-  std::string lookups_path = base;
-  const std::size_t dot = lookups_path.rfind('.');
-  lookups_path =
-      (dot == std::string::npos ? std::string() : lookups_path.substr(0, dot + 1)) + "lookups";
-  if (auto ok = compile_lookups(lookups, lookups_path, *program); !ok) return ok.error();
+  if (auto ok =
+          detail::compile_lookups(lookups, detail::sibling(base, "lookups"), program->lookups);
+      !ok)
+    return ok.error();
   NodeScope scope{*program, target};
   auto nodes = compile_nodes(mappings, base, "", scope);
   if (!nodes) return nodes.error();

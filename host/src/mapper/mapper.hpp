@@ -62,7 +62,7 @@ struct ScriptRef {
 
 class Mapper {
  public:
-  enum class Kind { kRules, kMappings, kScript };
+  enum class Kind { kRules, kMappings, kMappingV1, kScript };
 
   // Compiles a `transform` document ({type: "expression", expression: {version: "1", rules} or
   // {version: "2", rulesTwoDotZero}} or {type: "script", script: {_scriptId, function}}).
@@ -78,6 +78,18 @@ class Mapper {
   static Result<Mapper> compile_mappings(const boost::json::value& mappings,
                                          const boost::json::value* lookups, Mode mode,
                                          std::string_view json_path, Target target);
+
+  // Compiles a Mapper 1.0 import mapping, `mapping` = {fields: [...], lists: [...]} with the
+  // import's static `lookups` (an array or nullptr; its errors name the sibling of the last
+  // segment of `json_path`: "mapping" → "lookups", "imports/x.json: mapping" → "imports/x.json:
+  // lookups"). Fields: {extract | hardCodedValue, generate, dataType, lookupName, discardIfEmpty,
+  // immutable, conditional: {when, lookupName}, extractDateFormat, extractDateTimezone,
+  // generateDateFormat, generateDateTimezone}; lists: {generate, jsonPath, fields}. The output
+  // holds only the mapped fields (a mapping with neither fields nor lists passes the record as
+  // it is). docs/mappings.md, "Mapper 1.0", has the exact rules.
+  static Result<Mapper> compile_mapping_v1(const boost::json::value& mapping,
+                                           const boost::json::value* lookups,
+                                           std::string_view json_path);
 
   // The record `record` mapped, allocated from `out` (default: the default resource). An Error
   // (kInvalidConfig) concerns this record only and names the field (the generate path), the

@@ -176,6 +176,25 @@ const json::value* Path::find(const json::value& root) const noexcept {
   return at;
 }
 
+Path Path::from_steps(std::vector<Step> steps, std::string text) {
+  Path path;
+  for (const Step& step : steps)
+    if (step.kind == Step::Kind::kWildcard) ++path.wildcards_;
+  path.steps_ = std::move(steps);
+  path.text_ = std::move(text);
+  return path;
+}
+
+std::pair<Path, Path> Path::split_at_wildcard() const {
+  std::size_t at = 0;
+  while (at < steps_.size() && steps_[at].kind != Step::Kind::kWildcard) ++at;
+  std::vector<Step> before(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(at));
+  std::vector<Step> after;
+  if (at < steps_.size())
+    after.assign(steps_.begin() + static_cast<std::ptrdiff_t>(at) + 1, steps_.end());
+  return {from_steps(std::move(before), text_), from_steps(std::move(after), text_)};
+}
+
 void Path::find_all(const json::value& root, std::vector<const json::value*>& out) const {
   walk(root, 0, out);
 }

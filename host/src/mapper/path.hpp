@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -39,7 +40,14 @@ class Path {
   // Appends every value the path reaches, in document order; wildcards expand.
   void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out) const;
 
+  // The path of `steps`, written `text` in messages (for paths cut from parsed ones).
+  static Path from_steps(std::vector<Step> steps, std::string text);
+  // The steps before the first wildcard and those after it: `items[*].sku` → `items`, `sku`.
+  // Without a wildcard: the whole path and an empty one.
+  std::pair<Path, Path> split_at_wildcard() const;
+
   bool has_wildcard() const noexcept { return wildcards_ > 0; }
+  bool empty() const noexcept { return steps_.empty(); }
   std::size_t wildcards() const noexcept { return wildcards_; }
   const std::vector<Step>& steps() const noexcept { return steps_; }
   const std::string& text() const noexcept { return text_; }
