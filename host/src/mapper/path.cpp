@@ -79,6 +79,10 @@ Result<Path> Path::parse_rule(std::string_view text, std::string_view where) {
         step.kind = Step::Kind::kWildcard;
       } else {
         step.key = std::string(name);
+        if (all_digits(name) && name.size() < 19) {  // `lines.0.sku`: element 0 of an array
+          step.numeric_key = true;
+          std::from_chars(name.data(), name.data() + name.size(), step.index);
+        }
       }
       path.steps_.push_back(std::move(step));
       i = end;
@@ -109,6 +113,10 @@ Result<Path> Path::parse_json(std::string_view text, std::string_view where) {
         step.kind = Step::Kind::kWildcard;
       } else {
         step.key = std::string(name);
+        if (all_digits(name) && name.size() < 19) {  // `lines.0.sku`: element 0 of an array
+          step.numeric_key = true;
+          std::from_chars(name.data(), name.data() + name.size(), step.index);
+        }
       }
       path.steps_.push_back(std::move(step));
       i = end;
@@ -147,6 +155,11 @@ const json::value* Path::find(const json::value& root) const noexcept {
   for (const Step& step : steps_) {
     switch (step.kind) {
       case Step::Kind::kKey: {
+        if (const json::array* array = at->if_array(); array != nullptr && step.numeric_key) {
+          if (step.index >= array->size()) return nullptr;
+          at = &(*array)[step.index];
+          break;
+        }
         const json::object* object = at->if_object();
         if (object == nullptr) return nullptr;
         at = object->if_contains(step.key);
@@ -213,6 +226,11 @@ void Path::walk(const json::value& at, std::size_t step_index,
       return;
     }
     if (step.kind == Step::Kind::kKey) {
+      if (const json::array* array = here->if_array(); array != nullptr && step.numeric_key) {
+        if (step.index >= array->size()) return;
+        here = &(*array)[step.index];
+        continue;
+      }
       const json::object* object = here->if_object();
       if (object == nullptr) return;
       here = object->if_contains(step.key);

@@ -23,11 +23,14 @@ class Path {
   struct Step {
     enum class Kind { kKey, kIndex, kWildcard } kind = Kind::kKey;
     std::string key;        // kKey
-    std::size_t index = 0;  // kIndex
+    std::size_t index = 0;  // kIndex, and a numeric_key's number
+    // Transformation 1.0: a key of digits (`lines.0.sku`) is also the index into an array.
+    bool numeric_key = false;
   };
 
   // Transformation 1.0 syntax. Steps are separated by `.` (or by `/` when the path starts with
-  // `/`, XML style); `[n]` is an index, `[text]` a name that may hold spaces and dots, `*` (or
+  // `/`, XML style); `[n]` is an index (so is a name of digits, `lines.0.sku`, on an array),
+  // `[text]` a name that may hold spaces and dots, `*` (or
   // `[*]`) every element of an array (every value of an object). `where` names the setting in
   // errors: "WHERE: ... in path \"TEXT\" at character N".
   static Result<Path> parse_rule(std::string_view text, std::string_view where);
