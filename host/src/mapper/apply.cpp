@@ -14,6 +14,7 @@ namespace sluice::mapper {
 namespace {
 
 namespace json = boost::json;
+using detail::ArrayHelper;
 using detail::Condition;
 using detail::is_empty;
 using detail::Node;
@@ -63,8 +64,9 @@ Result<json::value> apply_rules(const Program& program, const json::value& recor
   return current;
 }
 
-// One record's mapping. The template context {record, settings, ...extra} is built on first
-// use, in a buffer that lives for this call only.
+// One record's mapping. `root` is what `$` names (the record, the envelope, or inside a
+// buildArrayHelper the composite object); templates see {record: subject, settings, ...extra},
+// built on first use (again when the subject changes) in a buffer that lives for this call.
 struct Run {
   const json::value& record;
   const MapContext& context;
@@ -72,21 +74,72 @@ struct Run {
   std::vector<const json::value*> found;
   std::string text;
   json::monotonic_resource* scratch;
+  InputContext input;
+  const json::value* root = nullptr;
+  const json::value* subject = nullptr;
   std::optional<json::value> envelope;
+  const json::value* envelope_of = nullptr;
 
   const json::value& template_context() {
-    if (!envelope) {
+    if (!envelope || envelope_of != subject) {
       json::object object(scratch);
       object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
-      object.emplace("record", record);
+      object.emplace("record", *subject);
       if (context.settings != nullptr) object.emplace("settings", *context.settings);
       if (context.extra != nullptr)
         for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
       envelope.emplace(std::move(object));  // keeps the scratch storage
+      envelope_of = subject;
     }
     return *envelope;
   }
 };
+
+// The composite objects of a buildArrayHelper extract (docs/mappings.md): for every element the
+// path reaches, a copy of `at` in which each array on the way is replaced by the one element
+// taken from it. A path ending on a name whose value is an array iterates that array too.
+void composites(const json::value& at, const std::vector<Path::Step>& steps, std::size_t i,
+                json::storage_ptr sp, std::vector<json::value>& out) {
+  if (i == steps.size()) {
+    const bool implicit = steps.empty() || steps.back().kind == Path::Step::Kind::kKey;
+    if (const json::array* array = at.if_array(); array != nullptr && implicit) {
+      for (const json::value& element : *array) out.emplace_back(element, sp);
+    } else {
+      out.emplace_back(at, sp);
+    }
+    return;
+  }
+  const Path::Step& step = steps[i];
+  switch (step.kind) {
+    case Path::Step::Kind::kKey: {
+      const json::object* object = at.if_object();
+      if (object == nullptr) return;
+      const json::value* next = object->if_contains(step.key);
+      if (next == nullptr) return;
+      std::vector<json::value> inner;
+      composites(*next, steps, i + 1, sp, inner);
+      for (json::value& replacement : inner) {
+        json::object copy(*object, sp);
+        copy[step.key] = std::move(replacement);
+        out.emplace_back(std::move(copy));
+      }
+      return;
+    }
+    case Path::Step::Kind::kIndex: {
+      const json::array* array = at.if_array();
+      if (array != nullptr && step.index < array->size())
+        composites((*array)[step.index], steps, i + 1, sp, out);
+      return;
+    }
+    case Path::Step::Kind::kWildcard:
+      if (const json::array* array = at.if_array()) {
+        for (const json::value& element : *array) composites(element, steps, i + 1, sp, out);
+      } else if (const json::object* object = at.if_object()) {
+        for (const auto& member : *object) composites(member.value(), steps, i + 1, sp, out);
+      }
+      return;
+  }
+}
 
 Result<void> apply_node(const Node& node, json::object& target, Run& run);
 
@@ -96,11 +149,109 @@ Result<void> apply_nodes(const std::vector<Node>& nodes, json::object& target, R
   return {};
 }
 
+// One value of a buildArrayHelper extract as an element of `node`'s array.
+Result<void> push_element(const Node& node, const ArrayHelper& helper, const json::value* value,
+                          json::array& out, Run& run) {
+  if (is_empty(value)) {
+    if (helper.extract_not_empty) return {};
+    if (helper.fallback) value = &*helper.fallback;
+  }
+  if (value == nullptr) return {};
+  std::optional<json::value> read;
+  if (helper.source_type && !value->is_null()) {
+    read = convert(*value, *helper.source_type, run.sp);
+    if (!read)
+      return record_error(node, *value,
+                          "cannot read " + quoted(*value) + " as " +
+                              std::string(to_string(*helper.source_type)) + " (sourceDataType in " +
+                              helper.json_path + ")");
+    value = &*read;
+  }
+  if (node.type == DataType::kArrayArray) {
+    if (!value->is_array() && !value->is_null())
+      return record_error(node, *value, "cannot convert " + quoted(*value) + " to an array");
+    out.emplace_back(*value);
+    return {};
+  }
+  const DataType element = element_of(node.type);
+  if (is_empty(value) && !value->is_array() && element != DataType::kString) {
+    out.emplace_back(nullptr);
+    return {};
+  }
+  auto converted = convert(*value, element, run.sp);
+  if (!converted)
+    return record_error(
+        node, *value,
+        "cannot convert " + quoted(*value) + " to " + std::string(to_string(element)));
+  out.push_back(std::move(*converted));
+  return {};
+}
+
+// An array mapping built from its buildArrayHelper entries, in order.
+Result<void> apply_helpers(const Node& node, json::object& target, Run& run) {
+  json::array out(run.sp);
+  for (const ArrayHelper& helper : node.helpers) {
+    if (!helper.has_children) {
+      std::vector<const json::value*> values;
+      if (helper.has_path) {
+        if (helper.path.has_wildcard()) {
+          helper.path.find_all(*run.root, values);
+        } else if (const json::value* value = helper.path.find(*run.root); value != nullptr) {
+          if (const json::array* array = value->if_array()) {
+            for (const json::value& element : *array) values.push_back(&element);
+          } else {
+            values.push_back(value);
+          }
+        }
+      }
+      if (values.empty()) {
+        if (auto ok = push_element(node, helper, nullptr, out, run); !ok) return ok.error();
+        continue;
+      }
+      for (const json::value* value : values)
+        if (auto ok = push_element(node, helper, value, out, run); !ok) return ok.error();
+      continue;
+    }
+    std::vector<json::value> elements;
+    if (helper.has_path) composites(*run.root, helper.path.steps(), 0, run.scratch, elements);
+    const json::value* saved_root = run.root;
+    const json::value* saved_subject = run.subject;
+    const std::size_t count = helper.has_path ? elements.size() : 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (helper.has_path) {
+        run.root = &elements[i];
+        if (run.input == InputContext::kRecord) run.subject = &elements[i];
+      }
+      Result<void> ok;
+      if (node.type == DataType::kObjectArray) {
+        json::object object(run.sp);
+        ok = apply_nodes(helper.children, object, run);
+        if (ok) out.emplace_back(std::move(object));
+      } else {  // kArrayArray: each child mapping gives one inner array
+        for (const Node& inner : helper.children) {
+          json::object holder(run.sp);
+          ok = apply_node(inner, holder, run);
+          if (!ok) break;
+          if (json::value* array = holder.if_contains(inner.generate))
+            out.push_back(std::move(*array));
+        }
+      }
+      run.root = saved_root;
+      run.subject = saved_subject;
+      if (!ok) return ok.error();
+    }
+  }
+  if (out.empty()) return {};  // nothing to build from: the field is left out
+  target.insert_or_assign(node.generate, std::move(out));
+  return {};
+}
+
 Result<void> apply_node(const Node& node, json::object& target, Run& run) {
   if (node.condition == Condition::kRecordCreated && run.context.operation != Operation::kCreate)
     return {};
   if (node.condition == Condition::kRecordUpdated && run.context.operation != Operation::kUpdate)
     return {};
+  if (node.has_helpers) return apply_helpers(node, target, run);
 
   const json::value* value = nullptr;
   json::value holder(run.sp);  // same storage as what is assigned to it, so assignments move
@@ -110,7 +261,7 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
     case Node::Source::kPath:
       if (node.path.has_wildcard()) {
         run.found.clear();
-        node.path.find_all(run.record, run.found);
+        node.path.find_all(*run.root, run.found);
         if (run.found.empty()) break;  // a wildcard that reaches nothing extracts nothing
         json::array values(run.sp);
         values.reserve(run.found.size());
@@ -118,12 +269,12 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
         holder = std::move(values);
         value = &holder;
       } else {
-        value = node.path.find(run.record);
+        value = node.path.find(*run.root);
       }
       break;
     case Node::Source::kTemplate: {
       run.text.clear();
-      if (!node.plain || !node.plain->render_to(run.text, run.record)) {
+      if (!node.plain || !node.plain->render_to(run.text, *run.subject)) {
         run.text.clear();
         auto ok =
             node.tmpl->evaluate_to(run.text, run.template_context(),
@@ -138,6 +289,16 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
     case Node::Source::kLiteral:
       value = &node.literal;
       break;
+  }
+
+  std::optional<json::value> read;
+  if (node.source_type && value != nullptr && !value->is_null()) {
+    read = convert(*value, *node.source_type, run.sp);
+    if (!read)
+      return record_error(node, *value,
+                          "cannot read " + quoted(*value) + " as " +
+                              std::string(to_string(*node.source_type)) + " (sourceDataType)");
+    value = &*read;
   }
 
   if (node.has_children) {
@@ -222,7 +383,9 @@ Result<json::value> apply_mappings(const Program& program, const json::value& re
   }
   std::array<unsigned char, 4096> buffer;
   json::monotonic_resource scratch(buffer.data(), buffer.size());
-  Run run{record, context, sp, {}, {}, &scratch, std::nullopt};
+  Run run{record, context, sp, {}, {}, &scratch, program.input};
+  run.subject = &record;
+  run.root = program.input == InputContext::kEnvelope ? &run.template_context() : &record;
   if (program.mode == Mode::kCreate) out.reserve(program.nodes.size());
   if (auto ok = apply_nodes(program.nodes, out, run); !ok) return ok.error();
   return json::value(std::move(out));

@@ -91,21 +91,145 @@ struct NodeScope {
   Program& program;
   Target target;
   int depth = 0;
+  bool inner_arrays = false;  // compiling an arrayarray helper's mappings: no generate
 };
+
+Result<std::optional<DataType>> source_data_type(const json::object& object,
+                                                 const std::string& path) {
+  auto name = optional_string(object, "sourceDataType", path);
+  if (!name) return name.error();
+  if (!*name) return std::optional<DataType>();
+  const auto type = parse_data_type(**name);
+  if (!type)
+    return config_error(
+        child(path, "sourceDataType"),
+        "found \"" + std::string(**name) + "\", expected one of " + std::string(kDataTypes));
+  return std::optional<DataType>(*type);
+}
+
+Result<std::vector<Node>> compile_nodes(const json::value& mappings, const std::string& path,
+                                        std::string_view parent_field, NodeScope& scope);
+
+Result<std::vector<detail::ArrayHelper>> compile_helpers(const json::value& helpers,
+                                                         const std::string& path, const Node& node,
+                                                         NodeScope& scope) {
+  if (!helpers.is_array()) return expected(path, helpers, "an array of {extract, mappings}");
+  const json::array& array = helpers.get_array();
+  if (array.empty())
+    return config_error(path, "found an empty array, expected at least one {extract, mappings}");
+  std::vector<detail::ArrayHelper> out;
+  out.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string at = index(path, i);
+    auto object = as_object(array[i], at);
+    if (!object) return object.error();
+    if (auto ok = check_fields(**object, at,
+                               {"extract", "sourceDataType", "default", "conditional", "mappings"});
+        !ok)
+      return ok.error();
+    detail::ArrayHelper helper;
+    helper.json_path = at;
+    auto extract = optional_string(**object, "extract", at);
+    if (!extract) return extract.error();
+    if (*extract && !(*extract)->empty()) {
+      if ((*extract)->substr(0, 1) != "$")
+        return config_error(child(at, "extract"),
+                            "found \"" + std::string(**extract) +
+                                "\", expected a JSON path starting with $ (buildArrayHelper "
+                                "extracts are JSON paths)");
+      auto parsed = Path::parse_json(**extract, child(at, "extract"));
+      if (!parsed) return parsed.error();
+      helper.path = std::move(*parsed);
+      helper.has_path = true;
+    }
+    auto source = source_data_type(**object, at);
+    if (!source) return source.error();
+    helper.source_type = *source;
+    if (const json::value* fallback = object.value()->if_contains("default")) {
+      if (!fallback->is_string()) return expected(child(at, "default"), *fallback, "a string");
+      helper.fallback = *fallback;
+    }
+    if (const json::value* conditional = object.value()->if_contains("conditional")) {
+      const std::string cat = child(at, "conditional");
+      auto cond = as_object(*conditional, cat);
+      if (!cond) return cond.error();
+      if (auto ok = check_fields(**cond, cat, {"when"}); !ok) return ok.error();
+      auto when = required_string(**cond, "when", cat, "extract_not_empty");
+      if (!when) return when.error();
+      if (*when != "extract_not_empty")
+        return config_error(child(cat, "when"),
+                            "found \"" + std::string(*when) +
+                                "\", expected extract_not_empty (the only condition of an "
+                                "array element)");
+      helper.extract_not_empty = true;
+    }
+    if (const json::value* mappings = object.value()->if_contains("mappings")) {
+      if (node.type != DataType::kObjectArray && node.type != DataType::kArrayArray)
+        return config_error(child(at, "mappings"),
+                            "found mappings under dataType \"" + std::string(to_string(node.type)) +
+                                "\", expected dataType \"objectarray\" or \"arrayarray\" (a " +
+                                std::string(to_string(node.type)) +
+                                " is built from extracts only)");
+      if (scope.depth + 1 >= kMaxDepth)
+        return config_error(child(at, "mappings"),
+                            "mappings nest more than " + std::to_string(kMaxDepth) +
+                                " levels deep; expected at most " + std::to_string(kMaxDepth));
+      ++scope.depth;
+      const bool inner = scope.inner_arrays;
+      scope.inner_arrays = node.type == DataType::kArrayArray;
+      auto children = compile_nodes(*mappings, child(at, "mappings"), node.field, scope);
+      scope.inner_arrays = inner;
+      --scope.depth;
+      if (!children) return children.error();
+      helper.children = std::move(*children);
+      helper.has_children = true;
+    }
+    if (!helper.has_path && !helper.has_children && !helper.fallback)
+      return config_error(at, "has no extract, default or mappings; expected at least one");
+    out.push_back(std::move(helper));
+  }
+  return out;
+}
 
 Result<Node> compile_node(const json::value& value, const std::string& path,
                           std::string_view parent_field, NodeScope& scope);
 
+// The children of an arrayarray helper are inner arrays: no generate, an array dataType.
+Result<Node> compile_inner_or_node(const json::value& value, const std::string& path,
+                                   std::string_view parent_field, NodeScope& scope,
+                                   bool inner_array) {
+  if (!inner_array) return compile_node(value, path, parent_field, scope);
+  auto object = as_object(value, path);
+  if (!object) return object.error();
+  json::object copy = **object;
+  if (const json::value* generate = copy.if_contains("generate")) {
+    if (!generate->is_string() || !generate->get_string().empty())
+      return expected(child(path, "generate"), *generate,
+                      "no generate (an inner array of an arrayarray has no name)");
+  }
+  copy["generate"] = "[]";  // how the element is named in messages ("matrix.[]")
+  auto node = compile_node(copy, path, parent_field, scope);
+  if (!node) return node.error();
+  if (!is_array(node->type))
+    return config_error(child(path, "dataType"),
+                        "found \"" + std::string(to_string(node->type)) +
+                            "\", expected an array type (an element of an arrayarray is an "
+                            "array)");
+  return node;
+}
+
 Result<std::vector<Node>> compile_nodes(const json::value& mappings, const std::string& path,
                                         std::string_view parent_field, NodeScope& scope) {
   if (!mappings.is_array()) return expected(path, mappings, "an array of mappings");
+  const bool inner_arrays = scope.inner_arrays;
+  scope.inner_arrays = false;  // only the direct children of an arrayarray helper
   std::vector<Node> nodes;
   const json::array& array = mappings.get_array();
   nodes.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
-    auto node = compile_node(array[i], index(path, i), parent_field, scope);
+    auto node = compile_inner_or_node(array[i], index(path, i), parent_field, scope, inner_arrays);
     if (!node) return node.error();
-    for (std::size_t j = 0; j < nodes.size(); ++j)
+    for (std::size_t j = 0; j < nodes.size() && !inner_arrays; ++j)
       if (nodes[j].generate == node->generate)
         return config_error(child(index(path, i), "generate"),
                             "\"" + node->generate + "\" is generated twice (also by " +
@@ -124,8 +248,7 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
           object, path,
           {"generate", "dataType", "extract", "extractDateFormat", "extractDateTimezone",
            "generateDateFormat", "generateDateTimezone", "default", "lookupName", "description",
-           "mappings", "status", "conditional"},
-          {"buildArrayHelper", "sourceDataType"});
+           "mappings", "status", "conditional", "buildArrayHelper", "sourceDataType"});
       !ok)
     return ok.error();
   Node node;
@@ -246,13 +369,35 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
     node.date = std::move(*conversion);
   }
 
+  auto source = source_data_type(object, path);
+  if (!source) return source.error();
+  node.source_type = *source;
+
+  if (const json::value* helpers = object.if_contains("buildArrayHelper")) {
+    const std::string at = child(path, "buildArrayHelper");
+    if (!is_array(node.type))
+      return config_error(at, "found under dataType \"" + std::string(*type_name) +
+                                  "\", expected an array dataType (stringarray, numberarray, "
+                                  "booleanarray, objectarray or arrayarray)");
+    if (node.source != Node::Source::kNone || node.fallback || node.lookup != nullptr ||
+        node.date || object.contains("mappings"))
+      return config_error(path,
+                          "a mapping with buildArrayHelper takes no extract, default, lookupName, "
+                          "date formats or mappings of its own; put them in the "
+                          "buildArrayHelper entries");
+    auto built = compile_helpers(*helpers, at, node, scope);
+    if (!built) return built.error();
+    node.helpers = std::move(*built);
+    node.has_helpers = true;
+    return node;
+  }
+
   if (const json::value* mappings = object.if_contains("mappings")) {
     if (node.type != DataType::kObject) {
       if (is_array(node.type))
         return config_error(child(path, "mappings"),
-                            "an array is built from mappings with buildArrayHelper, which is not "
-                            "supported yet; use dataType \"object\" or an extract that gives the "
-                            "array");
+                            "found mappings directly under an array dataType, expected them in "
+                            "buildArrayHelper: [{\"extract\": ..., \"mappings\": [...]}]");
       return config_error(child(path, "mappings"), "found child mappings under dataType \"" +
                                                        std::string(*type_name) +
                                                        "\", expected dataType \"object\"");
@@ -280,10 +425,12 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
 }  // namespace
 
 Result<Mapper> Mapper::compile_mappings(const json::value& mappings, const json::value* lookups,
-                                        Mode mode, std::string_view json_path, Target target) {
+                                        Mode mode, std::string_view json_path, Target target,
+                                        InputContext input) {
   auto program = std::make_shared<Program>();
   program->kind = Kind::kMappings;
   program->mode = mode;
+  program->input = input;
   const std::string base(json_path);
   if (auto ok =
           detail::compile_lookups(lookups, detail::sibling(base, "lookups"), program->lookups);

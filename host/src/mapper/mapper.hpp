@@ -42,6 +42,11 @@ enum class Target { kTransform, kImport };
 
 enum class Mode { kCreate, kModify };
 
+// What the `$` of a Mapper 2.0 JSON path is (integrator.io's "input context"): the record, or
+// the envelope {record, settings, ...MapContext::extra} (e.g. $.record.id, $.settings.flow.x,
+// $.job.type). Templates see the same {record, settings, ...} in both.
+enum class InputContext { kRecord, kEnvelope };
+
 // What a record is mapped with besides the record itself. Pointers are borrowed for the call.
 struct MapContext {
   // What templates see as `settings`, e.g. {"flow": {...}, "export": {...}, "integration": {...}};
@@ -69,15 +74,17 @@ class Mapper {
   // `json_path` is where the document sits (e.g. "transform", or "exports/x.json: transform")
   // and starts every error message: "PATH.expression.rules[0][2].generate: found 3 (a number),
   // expected a string". Every field must be known; one integrator.io has but Sluice does not do
-  // yet (buildArrayHelper, sourceDataType, dynamic lookups) is refused with "not supported yet".
+  // yet (dynamic lookups) is refused with "not supported yet".
   static Result<Mapper> compile(const boost::json::value& transform_doc,
                                 std::string_view json_path);
 
   // Compiles Mapper 2.0 `mappings` (an array) with `lookups` (an array or nullptr) as an import
-  // mapping or a transform would; errors start with `json_path` ("mappings[0]...").
+  // mapping or a transform would; errors start with `json_path` ("mappings[0]..."), those of
+  // the lookups with its sibling ("imports/x.json: mappings" → "imports/x.json: lookups").
   static Result<Mapper> compile_mappings(const boost::json::value& mappings,
                                          const boost::json::value* lookups, Mode mode,
-                                         std::string_view json_path, Target target);
+                                         std::string_view json_path, Target target,
+                                         InputContext input = InputContext::kRecord);
 
   // Compiles a Mapper 1.0 import mapping, `mapping` = {fields: [...], lists: [...]} with the
   // import's static `lookups` (an array or nullptr; its errors name the sibling of the last

@@ -464,27 +464,15 @@ TEST(MappingsV2, CompileErrorsNameThePathFoundAndExpected) {
 }
 
 TEST(MappingsV2, KnownButUnimplementedFieldsAreRefusedAsNotSupportedYet) {
-  EXPECT_EQ(
-      compile_error(v2(
-          "create",
-          R"([{"generate":"a","dataType":"objectarray","buildArrayHelper":[{"extract":"$.items[*]"}]}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].buildArrayHelper: not supported yet "
-      "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
-  EXPECT_EQ(
-      compile_error(v2(
-          "create",
-          R"([{"generate":"a","dataType":"string","extract":"$.a","sourceDataType":"string"}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].sourceDataType: not supported yet "
-      "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
   EXPECT_EQ(compile_error(v2("create", R"([{"generate":"a","dataType":"string","extract":"$.a"}])",
                              R"([{"name":"x","_lookupCacheId":"c1"}])")),
             "transform.expression.rulesTwoDotZero.lookups[0]._lookupCacheId: not supported yet "
             "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
   EXPECT_EQ(
       compile_error(v2("create", R"([{"generate":"a","dataType":"objectarray","mappings":[]}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].mappings: an array is built from "
-      "mappings with buildArrayHelper, which is not supported yet; use dataType \"object\" "
-      "or an extract that gives the array");
+      "transform.expression.rulesTwoDotZero.mappings[0].mappings: found mappings directly under "
+      "an array dataType, expected them in buildArrayHelper: [{\"extract\": ..., \"mappings\": "
+      "[...]}]");
 }
 
 TEST(MappingsV2, LookupAndConditionalShapesAreChecked) {

@@ -34,6 +34,20 @@ struct Lookup {
 
 enum class Condition { kAlways, kExtractNotEmpty, kRecordCreated, kRecordUpdated };
 
+struct Node;
+
+// Mapper 2.0 buildArrayHelper: one entry, adding elements to an array mapping's output.
+struct ArrayHelper {
+  std::string json_path;
+  bool has_path = false;
+  Path path;                                   // JSON path ($...); values, or the composites
+  std::optional<DataType> source_type;         // sourceDataType: each value read as this first
+  std::optional<boost::json::value> fallback;  // `default`, for a value that is empty
+  bool extract_not_empty = false;              // conditional.when extract_not_empty
+  std::vector<Node> children;                  // mappings: one element per composite
+  bool has_children = false;
+};
+
 // Mapper 2.0: one mapping, with its children for objects.
 struct Node {
   enum class Source { kNone, kPath, kTemplate, kLiteral } source = Source::kNone;
@@ -49,8 +63,11 @@ struct Node {
   const Lookup* lookup = nullptr;
   std::optional<DateConversion> date;
   Condition condition = Condition::kAlways;
+  std::optional<DataType> source_type;  // sourceDataType: the extracted value is read as this
   std::vector<Node> children;
   bool has_children = false;
+  std::vector<ArrayHelper> helpers;  // buildArrayHelper (array data types)
+  bool has_helpers = false;
 };
 
 // Mapper 1.0: one entry of mapping.fields[] or of a list's fields; response mapping fields too.
@@ -97,14 +114,15 @@ struct ListV1 {
 
 struct Program {
   Mapper::Kind kind = Mapper::Kind::kRules;
-  std::vector<std::vector<Rule>> groups;  // kRules
-  Mode mode = Mode::kCreate;              // kMappings
-  std::vector<Node> nodes;                // kMappings
-  std::vector<Lookup> lookups;            // kMappings; nodes point into it (never resized after)
-  std::vector<FieldV1> fields;            // kMappingV1
-  std::vector<ListV1> lists;              // kMappingV1
-  bool pass_through = false;              // kMappingV1 with no fields and no lists
-  ScriptRef script;                       // kScript
+  std::vector<std::vector<Rule>> groups;       // kRules
+  Mode mode = Mode::kCreate;                   // kMappings
+  InputContext input = InputContext::kRecord;  // kMappings
+  std::vector<Node> nodes;                     // kMappings
+  std::vector<Lookup> lookups;  // kMappings; nodes point into it (never resized after)
+  std::vector<FieldV1> fields;  // kMappingV1
+  std::vector<ListV1> lists;    // kMappingV1
+  bool pass_through = false;    // kMappingV1 with no fields and no lists
+  ScriptRef script;             // kScript
   bool uses_templates = false;
 };
 
