@@ -1,6 +1,8 @@
 // Mapper::apply: a compiled Program evaluated against one record.
 #include <array>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -64,9 +66,34 @@ Result<json::value> apply_rules(const Program& program, const json::value& recor
   return current;
 }
 
-// One record's mapping. `root` is what `$` names (the record, the envelope, or inside a
-// buildArrayHelper the composite object); templates see {record: subject, settings, ...extra},
-// built on first use (again when the subject changes) in a buffer that lives for this call.
+using Binding = Path::Binding;
+
+// A copy of `value` as the bindings see it (each bound value replaced, all the way down).
+json::value materialize(const json::value& value, std::span<const Binding> bindings,
+                        json::storage_ptr sp) {
+  const json::value* at = &value;
+  for (const Binding& binding : bindings)
+    if (binding.from == at) at = binding.to;
+  if (const json::object* object = at->if_object()) {
+    json::object out(sp);
+    out.reserve(object->size());
+    for (const auto& member : *object)
+      out.emplace(member.key(), materialize(member.value(), bindings, sp));
+    return out;
+  }
+  if (const json::array* array = at->if_array()) {
+    json::array out(sp);
+    out.reserve(array->size());
+    for (const json::value& element : *array) out.push_back(materialize(element, bindings, sp));
+    return out;
+  }
+  return json::value(*at, sp);
+}
+
+// One record's mapping. `root` is what `$` names (the record or the envelope); inside a
+// buildArrayHelper `bindings` make it the composite object (docs/mappings.md). Templates see
+// {record, settings, ...extra}, built on first use in a buffer that lives for this call; in
+// record context, inside a composite, `record` is the composite (copied out for templates only).
 struct Run {
   const json::value& record;
   const MapContext& context;
@@ -76,66 +103,90 @@ struct Run {
   json::monotonic_resource* scratch;
   InputContext input;
   const json::value* root = nullptr;
-  const json::value* subject = nullptr;
+  std::vector<Binding> bindings;
+  std::uint64_t composite = 0;  // changes with the bindings
+  std::uint64_t composites_made = 0;
   std::optional<json::value> envelope;
-  const json::value* envelope_of = nullptr;
+  std::uint64_t envelope_of = 0;
+  std::optional<json::value> subject;
+
+  // What templates see as `record`.
+  const json::value& template_record() {
+    if (bindings.empty() || input == InputContext::kEnvelope) return record;
+    template_context();
+    return *subject;
+  }
 
   const json::value& template_context() {
-    if (!envelope || envelope_of != subject) {
-      json::object object(scratch);
-      object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
+    // In envelope context the envelope is built once: `root` and the bindings point into it.
+    if (envelope && (input == InputContext::kEnvelope || envelope_of == composite))
+      return *envelope;
+    json::object object(scratch);
+    object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
+    if (bindings.empty() || input == InputContext::kEnvelope) {
+      object.emplace("record", record);
+    } else {
+      subject.emplace(materialize(record, bindings, scratch));
       object.emplace("record", *subject);
-      if (context.settings != nullptr) object.emplace("settings", *context.settings);
-      if (context.extra != nullptr)
-        for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
-      envelope.emplace(std::move(object));  // keeps the scratch storage
-      envelope_of = subject;
     }
+    if (context.settings != nullptr) object.emplace("settings", *context.settings);
+    if (context.extra != nullptr)
+      for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
+    envelope.emplace(std::move(object));  // keeps the scratch storage
+    envelope_of = composite;
     return *envelope;
   }
 };
 
-// The composite objects of a buildArrayHelper extract (docs/mappings.md): for every element the
-// path reaches, a copy of `at` in which each array on the way is replaced by the one element
-// taken from it. A path ending on a name whose value is an array iterates that array too.
+// The bindings of each composite object of a buildArrayHelper extract: for every element the
+// path reaches, each array (or object under a *) on the way bound to the one element taken from
+// it. A path ending on a name whose value is an array iterates that array too.
 void composites(const json::value& at, const std::vector<Path::Step>& steps, std::size_t i,
-                json::storage_ptr sp, std::vector<json::value>& out) {
+                std::vector<Binding>& current, std::vector<std::vector<Binding>>& out) {
+  const json::value* here = &at;
+  for (const Binding& binding : current)
+    if (binding.from == here) here = binding.to;
+  const auto each = [&](const json::value& element) {
+    current.push_back({here, &element});
+    composites(element, steps, i + 1, current, out);
+    current.pop_back();
+  };
   if (i == steps.size()) {
     const bool implicit = steps.empty() || steps.back().kind == Path::Step::Kind::kKey;
-    if (const json::array* array = at.if_array(); array != nullptr && implicit) {
-      for (const json::value& element : *array) out.emplace_back(element, sp);
+    if (const json::array* array = here->if_array(); array != nullptr && implicit) {
+      for (const json::value& element : *array) {
+        current.push_back({here, &element});
+        out.push_back(current);
+        current.pop_back();
+      }
     } else {
-      out.emplace_back(at, sp);
+      out.push_back(current);
     }
     return;
   }
   const Path::Step& step = steps[i];
   switch (step.kind) {
     case Path::Step::Kind::kKey: {
-      const json::object* object = at.if_object();
-      if (object == nullptr) return;
-      const json::value* next = object->if_contains(step.key);
-      if (next == nullptr) return;
-      std::vector<json::value> inner;
-      composites(*next, steps, i + 1, sp, inner);
-      for (json::value& replacement : inner) {
-        json::object copy(*object, sp);
-        copy[step.key] = std::move(replacement);
-        out.emplace_back(std::move(copy));
+      if (const json::array* array = here->if_array(); array != nullptr && step.numeric_key) {
+        if (step.index < array->size()) each((*array)[step.index]);
+        return;
       }
+      const json::object* object = here->if_object();
+      if (object == nullptr) return;
+      if (const json::value* next = object->if_contains(step.key))
+        composites(*next, steps, i + 1, current, out);
       return;
     }
     case Path::Step::Kind::kIndex: {
-      const json::array* array = at.if_array();
-      if (array != nullptr && step.index < array->size())
-        composites((*array)[step.index], steps, i + 1, sp, out);
+      const json::array* array = here->if_array();
+      if (array != nullptr && step.index < array->size()) each((*array)[step.index]);
       return;
     }
     case Path::Step::Kind::kWildcard:
-      if (const json::array* array = at.if_array()) {
-        for (const json::value& element : *array) composites(element, steps, i + 1, sp, out);
-      } else if (const json::object* object = at.if_object()) {
-        for (const auto& member : *object) composites(member.value(), steps, i + 1, sp, out);
+      if (const json::array* array = here->if_array()) {
+        for (const json::value& element : *array) each(element);
+      } else if (const json::object* object = here->if_object()) {
+        for (const auto& member : *object) each(member.value());
       }
       return;
   }
@@ -195,8 +246,9 @@ Result<void> apply_helpers(const Node& node, json::object& target, Run& run) {
       std::vector<const json::value*> values;
       if (helper.has_path) {
         if (helper.path.has_wildcard()) {
-          helper.path.find_all(*run.root, values);
-        } else if (const json::value* value = helper.path.find(*run.root); value != nullptr) {
+          helper.path.find_all(*run.root, values, run.bindings);
+        } else if (const json::value* value = helper.path.find(*run.root, run.bindings);
+                   value != nullptr) {
           if (const json::array* array = value->if_array()) {
             for (const json::value& element : *array) values.push_back(&element);
           } else {
@@ -212,17 +264,19 @@ Result<void> apply_helpers(const Node& node, json::object& target, Run& run) {
         if (auto ok = push_element(node, helper, value, out, run); !ok) return ok.error();
       continue;
     }
-    std::vector<json::value> elements;
-    if (helper.has_path) composites(*run.root, helper.path.steps(), 0, run.scratch, elements);
-    const json::value* saved_root = run.root;
-    const json::value* saved_subject = run.subject;
-    const std::size_t count = helper.has_path ? elements.size() : 1;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (helper.has_path) {
-        run.root = &elements[i];
-        if (run.input == InputContext::kRecord) run.subject = &elements[i];
-      }
-      Result<void> ok;
+    std::vector<std::vector<Binding>> elements;
+    if (helper.has_path) {
+      std::vector<Binding> current = run.bindings;
+      composites(*run.root, helper.path.steps(), 0, current, elements);
+    } else {
+      elements.push_back(run.bindings);
+    }
+    std::vector<Binding> saved = std::move(run.bindings);
+    const std::uint64_t saved_composite = run.composite;
+    Result<void> ok;
+    for (std::size_t i = 0; i < elements.size() && ok; ++i) {
+      run.bindings = std::move(elements[i]);
+      run.composite = ++run.composites_made;
       if (node.type == DataType::kObjectArray) {
         json::object object(run.sp);
         ok = apply_nodes(helper.children, object, run);
@@ -236,10 +290,10 @@ Result<void> apply_helpers(const Node& node, json::object& target, Run& run) {
             out.push_back(std::move(*array));
         }
       }
-      run.root = saved_root;
-      run.subject = saved_subject;
-      if (!ok) return ok.error();
     }
+    run.bindings = std::move(saved);
+    run.composite = saved_composite;
+    if (!ok) return ok.error();
   }
   if (out.empty()) return {};  // nothing to build from: the field is left out
   target.insert_or_assign(node.generate, std::move(out));
@@ -261,7 +315,7 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
     case Node::Source::kPath:
       if (node.path.has_wildcard()) {
         run.found.clear();
-        node.path.find_all(*run.root, run.found);
+        node.path.find_all(*run.root, run.found, run.bindings);
         if (run.found.empty()) break;  // a wildcard that reaches nothing extracts nothing
         json::array values(run.sp);
         values.reserve(run.found.size());
@@ -269,12 +323,12 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
         holder = std::move(values);
         value = &holder;
       } else {
-        value = node.path.find(*run.root);
+        value = node.path.find(*run.root, run.bindings);
       }
       break;
     case Node::Source::kTemplate: {
       run.text.clear();
-      if (!node.plain || !node.plain->render_to(run.text, *run.subject)) {
+      if (!node.plain || !node.plain->render_to(run.text, run.template_record())) {
         run.text.clear();
         auto ok =
             node.tmpl->evaluate_to(run.text, run.template_context(),
@@ -384,7 +438,6 @@ Result<json::value> apply_mappings(const Program& program, const json::value& re
   std::array<unsigned char, 4096> buffer;
   json::monotonic_resource scratch(buffer.data(), buffer.size());
   Run run{record, context, sp, {}, {}, &scratch, program.input};
-  run.subject = &record;
   run.root = program.input == InputContext::kEnvelope ? &run.template_context() : &record;
   if (program.mode == Mode::kCreate) out.reserve(program.nodes.size());
   if (auto ok = apply_nodes(program.nodes, out, run); !ok) return ok.error();

@@ -150,8 +150,20 @@ Result<Path> Path::parse_json(std::string_view text, std::string_view where) {
   return path;
 }
 
-const json::value* Path::find(const json::value& root) const noexcept {
-  const json::value* at = &root;
+namespace {
+
+// `value`, or what a binding replaces it with.
+const json::value* bound(const json::value* value, std::span<const Path::Binding> bindings) {
+  for (const Path::Binding& binding : bindings)
+    if (binding.from == value) return binding.to;
+  return value;
+}
+
+}  // namespace
+
+const json::value* Path::find(const json::value& root,
+                              std::span<const Binding> bindings) const noexcept {
+  const json::value* at = bound(&root, bindings);
   for (const Step& step : steps_) {
     switch (step.kind) {
       case Step::Kind::kKey: {
@@ -185,6 +197,7 @@ const json::value* Path::find(const json::value& root) const noexcept {
       }
     }
     if (at == nullptr) return nullptr;
+    at = bound(at, bindings);
   }
   return at;
 }
@@ -208,20 +221,23 @@ std::pair<Path, Path> Path::split_at_wildcard() const {
   return {from_steps(std::move(before), text_), from_steps(std::move(after), text_)};
 }
 
-void Path::find_all(const json::value& root, std::vector<const json::value*>& out) const {
-  walk(root, 0, out);
+void Path::find_all(const json::value& root, std::vector<const json::value*>& out,
+                    std::span<const Binding> bindings) const {
+  walk(*bound(&root, bindings), 0, out, bindings);
 }
 
-void Path::walk(const json::value& at, std::size_t step_index,
-                std::vector<const json::value*>& out) const {
+void Path::walk(const json::value& at, std::size_t step_index, std::vector<const json::value*>& out,
+                std::span<const Binding> bindings) const {
   const json::value* here = &at;
   for (std::size_t i = step_index; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
     if (step.kind == Step::Kind::kWildcard) {
       if (const json::array* array = here->if_array()) {
-        for (const json::value& element : *array) walk(element, i + 1, out);
+        for (const json::value& element : *array)
+          walk(*bound(&element, bindings), i + 1, out, bindings);
       } else if (const json::object* object = here->if_object()) {
-        for (const auto& member : *object) walk(member.value(), i + 1, out);
+        for (const auto& member : *object)
+          walk(*bound(&member.value(), bindings), i + 1, out, bindings);
       }
       return;
     }
@@ -229,17 +245,18 @@ void Path::walk(const json::value& at, std::size_t step_index,
       if (const json::array* array = here->if_array(); array != nullptr && step.numeric_key) {
         if (step.index >= array->size()) return;
         here = &(*array)[step.index];
-        continue;
+      } else {
+        const json::object* object = here->if_object();
+        if (object == nullptr) return;
+        here = object->if_contains(step.key);
       }
-      const json::object* object = here->if_object();
-      if (object == nullptr) return;
-      here = object->if_contains(step.key);
     } else {
       const json::array* array = here->if_array();
       if (array == nullptr || step.index >= array->size()) return;
       here = &(*array)[step.index];
     }
     if (here == nullptr) return;
+    here = bound(here, bindings);
   }
   out.push_back(here);
 }

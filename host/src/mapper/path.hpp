@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,11 +38,21 @@ class Path {
   // Mapper 2.0 JSON path: `$` then `.name`, `[n]`, `[*]`, `.*`, `['name']` or `["name"]`.
   static Result<Path> parse_json(std::string_view text, std::string_view where);
 
+  // A value of the record seen as another one: Mapper 2.0's composite objects
+  // (buildArrayHelper) see an array on the extract's path as its current element.
+  struct Binding {
+    const boost::json::value* from;
+    const boost::json::value* to;
+  };
+
   // The one value the path names in `root`, or nullptr when some step finds nothing. A wildcard
-  // step takes the first element (use find_all for every one).
-  const boost::json::value* find(const boost::json::value& root) const noexcept;
+  // step takes the first element (use find_all for every one). Every value reached (the root
+  // too) that a binding names is replaced by the binding's `to`.
+  const boost::json::value* find(const boost::json::value& root,
+                                 std::span<const Binding> bindings = {}) const noexcept;
   // Appends every value the path reaches, in document order; wildcards expand.
-  void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out) const;
+  void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out,
+                std::span<const Binding> bindings = {}) const;
 
   // The path of `steps`, written `text` in messages (for paths cut from parsed ones).
   static Path from_steps(std::vector<Step> steps, std::string text);
@@ -57,7 +68,7 @@ class Path {
 
  private:
   void walk(const boost::json::value& at, std::size_t step,
-            std::vector<const boost::json::value*>& out) const;
+            std::vector<const boost::json::value*>& out, std::span<const Binding> bindings) const;
 
   std::vector<Step> steps_;
   std::size_t wildcards_ = 0;
