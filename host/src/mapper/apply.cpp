@@ -40,7 +40,7 @@ Result<json::value> apply_rules(const Program& program, const json::value& recor
   const json::value* input = &record;
   std::vector<const json::value*> found;
   for (const std::vector<Rule>& group : program.groups) {
-    json::value out{json::object(sp)};
+    json::value out = json::object(sp);  // not braces: {object} is an array of one object
     for (const Rule& rule : group) {
       if (!rule.extract.has_wildcard()) {
         const json::value* value = rule.extract.find(*input);
@@ -455,7 +455,7 @@ Result<json::value> Mapper::apply(const json::value& record, const MapContext& c
       return apply_mappings(*program_, record, context, std::move(out));
     case Kind::kMappingV1: {
       if (program_->pass_through) return json::value(record, std::move(out));
-      json::value mapped{json::object(std::move(out))};
+      json::value mapped(json::object(std::move(out)));
       if (auto ok = detail::apply_v1(program_->fields, program_->lists, record, mapped, context);
           !ok)
         return ok.error();

@@ -171,7 +171,7 @@ Result<void> apply_field(const FieldV1& field, const json::value* element, const
 Result<void> apply_list(const ListV1& list, json::value& out, RunV1& run) {
   json::array elements(run.sp);
   const auto build = [&](const json::value* element, std::size_t i) -> Result<void> {
-    json::value object{json::object(run.sp)};
+    json::value object(json::object(run.sp));
     const Place place{&list, i};
     for (const FieldV1& field : list.fields)
       if (auto ok = apply_field(field, element, place, object, run); !ok) return ok.error();
@@ -199,6 +199,7 @@ Result<void> apply_list(const ListV1& list, json::value& out, RunV1& run) {
 Result<void> apply_v1(const std::vector<FieldV1>& fields, const std::vector<ListV1>& lists,
                       const json::value& source, json::value& out, const MapContext& context) {
   if (!out.is_object()) out = json::object(out.storage());
+  if (out.get_object().empty()) out.get_object().reserve(fields.size() + lists.size());
   std::array<unsigned char, 4096> buffer;
   json::monotonic_resource scratch(buffer.data(), buffer.size());
   RunV1 run{source, context, out.storage(), {}, {}, &scratch, std::nullopt};

@@ -50,6 +50,11 @@ TEST(TransformV1, MissingExtractsGenerateNothing) {
   EXPECT_EQ(mapped(mapper, R"({"id":1})"), R"({"b":1})");
 }
 
+TEST(TransformV1, ARecordNoRuleFindsAnythingInBecomesAnEmptyObject) {
+  const Mapper mapper = compiled(v1(R"([[{"extract":"nope","generate":"a"}]])"));
+  EXPECT_EQ(mapped(mapper, R"({"id":1})"), R"({})");
+}
+
 TEST(TransformV1, IndexesXmlPathsAndBracketedNames) {
   const Mapper mapper = compiled(v1(
       R"([[{"extract":"SDF[0]","generate":"first"},{"extract":"/FeedProcessingStatus/Status","generate":"status"},{"extract":"[Internal ID]","generate":"SDF.Filter.ID"}]])"));
