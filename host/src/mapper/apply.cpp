@@ -108,31 +108,27 @@ struct Run {
   std::uint64_t composites_made = 0;
   std::optional<json::value> envelope;
   std::uint64_t envelope_of = 0;
-  std::optional<json::value> subject;
-
-  // What templates see as `record`.
-  const json::value& template_record() {
-    if (bindings.empty() || input == InputContext::kEnvelope) return record;
-    template_context();
-    return *subject;
-  }
 
   const json::value& template_context() {
     // In envelope context the envelope is built once: `root` and the bindings point into it.
     if (envelope && (input == InputContext::kEnvelope || envelope_of == composite))
       return *envelope;
-    json::object object(scratch);
+    const bool copy_out = !bindings.empty() && input == InputContext::kRecord;
+    // A composite's copy lives on the heap and goes with the next composite's, so templates over
+    // many composites do not pile copies up in the call's buffer.
+    json::storage_ptr where = copy_out ? json::storage_ptr() : json::storage_ptr(scratch);
+    json::object object(where);
     object.reserve(2 + (context.extra != nullptr ? context.extra->size() : 0));
-    if (bindings.empty() || input == InputContext::kEnvelope) {
-      object.emplace("record", record);
+    if (copy_out) {
+      object.emplace("record", materialize(record, bindings, where));
     } else {
-      subject.emplace(materialize(record, bindings, scratch));
-      object.emplace("record", *subject);
+      object.emplace("record", record);
     }
     if (context.settings != nullptr) object.emplace("settings", *context.settings);
     if (context.extra != nullptr)
       for (const auto& member : *context.extra) object.emplace(member.key(), member.value());
-    envelope.emplace(std::move(object));  // keeps the scratch storage
+    envelope.reset();
+    envelope.emplace(std::move(object));
     envelope_of = composite;
     return *envelope;
   }
@@ -328,7 +324,10 @@ Result<void> apply_node(const Node& node, json::object& target, Run& run) {
       break;
     case Node::Source::kTemplate: {
       run.text.clear();
-      if (!node.plain || !node.plain->render_to(run.text, run.template_record())) {
+      const std::span<const Binding> seen = run.input == InputContext::kRecord
+                                                ? std::span<const Binding>(run.bindings)
+                                                : std::span<const Binding>();
+      if (!node.plain || !node.plain->render_to(run.text, run.record, seen)) {
         run.text.clear();
         auto ok =
             node.tmpl->evaluate_to(run.text, run.template_context(),

@@ -84,6 +84,25 @@ TEST(BuildArrayHelper, ExtractAndMappingsIterateCompositeObjectsWithParentData) 
             R"("customerName":"Ada","label":"P2 x1"}]})");
 }
 
+TEST(BuildArrayHelper, HelperTemplatesSeeTheCompositeAsRecordAndEnvelopeTemplatesTheRecord) {
+  const char* mappings = R"([{"generate": "l", "dataType": "objectarray",
+    "buildArrayHelper": [{"extract": "$.items[*]", "mappings": [
+      {"generate": "t", "dataType": "string",
+       "extract": "{{#if record.items.big}}BIG {{record.items.sku}}{{else}}{{record.items.sku}}{{/if}}"},
+      {"generate": "n", "dataType": "string", "extract": "{{record.items.sku}}/{{record.id}}"}]}]}])";
+  const char* record = R"({"id": 3, "items": [{"sku": "A", "big": true}, {"sku": "B"}]})";
+  EXPECT_EQ(mapped(compiled(mappings), record),
+            R"({"l":[{"t":"BIG A","n":"A/3"},{"t":"B","n":"B/3"}]})");
+  // In envelope context `record` in a template is the record, not the composite.
+  const char* envelope = R"([{"generate": "l", "dataType": "objectarray",
+    "buildArrayHelper": [{"extract": "$.record.items[*]", "mappings": [
+      {"generate": "sku", "dataType": "string", "extract": "$.record.items.sku"},
+      {"generate": "n", "dataType": "string", "extract": "{{record.id}}"},
+      {"generate": "c", "dataType": "string", "extract": "{{#if record.items.sku}}composite{{else}}record{{/if}}"}]}]}])";
+  EXPECT_EQ(mapped(compiled(envelope, InputContext::kEnvelope), record),
+            R"({"l":[{"sku":"A","n":"3","c":"record"},{"sku":"B","n":"3","c":"record"}]})");
+}
+
 TEST(BuildArrayHelper, NestedArraysCollapseToTheCurrentElementAtEveryLevel) {
   // Celigo's documented example: $.customer.orders[*].items[*].
   const Mapper mapper = compiled(R"([{"generate": "lines", "dataType": "objectarray",
