@@ -1,5 +1,7 @@
 // One mapping engine for integrator.io's Transformation 1.0 (`rules`), Transformation 2.0 /
-// Mapper 2.0 (`rulesTwoDotZero`, `mappings[]`, `lookups[]`) and script transforms. A document is
+// Mapper 2.0 (`rulesTwoDotZero`, `mappings[]`, `lookups[]`), Mapper 1.0 import mappings
+// (`mapping.fields[]`, `mapping.lists[]`) and script transforms (response mappings:
+// response_mapping.hpp). A document is
 // compiled once — paths, templates, lookups, date formats and data types are checked and
 // prepared — and then applied to each record with no parsing of the mapping:
 //
