@@ -468,6 +468,15 @@ TEST(MappingsV2, CompileErrorsNameThePathFoundAndExpected) {
             "string, number, boolean or null");
 }
 
+TEST(MappingsV2, TransformsBuildArraysWithBuildArrayHelperAndReadSourceDataType) {
+  const Mapper mapper = compiled(v2(
+      "create",
+      R"([{"generate":"skus","dataType":"stringarray","buildArrayHelper":[{"extract":"$.lines[*].sku"}]},
+          {"generate":"total","dataType":"string","extract":"$.t","sourceDataType":"number"}])"));
+  EXPECT_EQ(mapped(mapper, R"({"lines":[{"sku":"A"},{"sku":"B"}],"t":"3.0"})"),
+            R"({"skus":["A","B"],"total":"3"})");
+}
+
 TEST(MappingsV2, KnownButUnimplementedFieldsAreRefusedAsNotSupportedYet) {
   EXPECT_EQ(compile_error(v2("create", R"([{"generate":"a","dataType":"string","extract":"$.a"}])",
                              R"([{"name":"x","_lookupCacheId":"c1"}])")),
