@@ -6,7 +6,9 @@
 //   ten   — ten fields: JSON paths, number and boolean conversion, a static lookup, a nested
 //           object, a string array from a wildcard, a date conversion and a template (the
 //           hand-written side converts the date with Howard Hinnant's date library), and the
-//           same with the date copied instead of converted.
+//           same with the date copied instead of converted;
+//   v1    — the same ten fields as a Mapper 1.0 import mapping (mapping.fields[], issue 9),
+//           with and without the date conversion, beside the same hand-written functions.
 // Records are mapped page by page (1000) into a page arena, as the transform step does; the
 // arena's first megabyte is reused from page to page.
 // usage: sluice-bench-mapper [RECORDS]
@@ -58,9 +60,24 @@ constexpr const char* kTenTransform = R"({"type":"expression","expression":{"ver
     {"generate":"customer","dataType":"string","extract":"{{record.first_name}} {{record.last_name}}"}],
   "lookups":[{"name":"statuses","map":{"open":"OPEN","closed":"CLOSED","cancelled":"CANCELLED"}}]}}})";
 
-// kTenTransform with the date copied as it is: the figure without the moment.js date code.
-std::string ten_without_date() {
-  std::string text = kTenTransform;
+// The ten fields of kTenTransform as a Mapper 1.0 import mapping.
+constexpr const char* kTenMappingV1 = R"({"fields":[
+    {"extract":"id","generate":"id","dataType":"string"},
+    {"extract":"email","generate":"email"},
+    {"extract":"total_price","generate":"total","dataType":"number"},
+    {"extract":"line_items[0].quantity","generate":"quantity"},
+    {"extract":"paid","generate":"paid","dataType":"boolean"},
+    {"extract":"status","generate":"status","lookupName":"statuses"},
+    {"extract":"line_items[*].sku","generate":"skus"},
+    {"extract":"created_at","generate":"created","generateDateFormat":"YYYY-MM-DD"},
+    {"extract":"shipping_address.city","generate":"shipping.city"},
+    {"extract":"shipping_address.country_code","generate":"shipping.country"},
+    {"extract":"{{record.first_name}} {{record.last_name}}","generate":"customer"}]})";
+constexpr const char* kLookupsV1 =
+    R"([{"name":"statuses","map":{"open":"OPEN","closed":"CLOSED","cancelled":"CANCELLED"}}])";
+
+// `text` with the date copied as it is: the figure without the moment.js date code.
+std::string without_date(std::string text) {
   const std::string format = R"(,"generateDateFormat":"YYYY-MM-DD")";
   text.erase(text.find(format), format.size());
   return text;
@@ -179,25 +196,31 @@ int main(int argc, char** argv) {
 
   struct Case {
     const char* name;
-    std::string transform;
+    std::string transform;  // a transform, or a Mapper 1.0 mapping when v1
     std::function<json::value(const json::value&, json::storage_ptr)> by_hand;
+    bool v1 = false;
   };
-  const std::array<Case, 3> cases{{
+  const auto ten_converted = [](const json::value& r, json::storage_ptr sp) {
+    return ten_by_hand(r, std::move(sp), true);
+  };
+  const auto ten_copied = [](const json::value& r, json::storage_ptr sp) {
+    return ten_by_hand(r, std::move(sp), false);
+  };
+  const std::array<Case, 5> cases{{
       {"issue (4 fields)", kIssueTransform, issue_by_hand},
-      {"ten (10 fields)", kTenTransform,
-       [](const json::value& r, json::storage_ptr sp) {
-         return ten_by_hand(r, std::move(sp), true);
-       }},
-      {"ten, date copied", ten_without_date(),
-       [](const json::value& r, json::storage_ptr sp) {
-         return ten_by_hand(r, std::move(sp), false);
-       }},
+      {"ten (10 fields)", kTenTransform, ten_converted},
+      {"ten, date copied", without_date(kTenTransform), ten_copied},
+      {"v1 ten (10 fields)", kTenMappingV1, ten_converted, true},
+      {"v1 ten, date copied", without_date(kTenMappingV1), ten_copied, true},
   }};
+  const json::value lookups_v1 = json::parse(kLookupsV1);
   std::printf("records: %zu per case, %zu-record pages, %.0f bytes per record on average\n", total,
               kPage, static_cast<double>(bytes) / static_cast<double>(pool.size()));
   const MapContext context;
   for (const Case& c : cases) {
-    auto mapper = Mapper::compile(json::parse(c.transform), "transform");
+    auto mapper = c.v1
+                      ? Mapper::compile_mapping_v1(json::parse(c.transform), &lookups_v1, "mapping")
+                      : Mapper::compile(json::parse(c.transform), "transform");
     if (!mapper) {
       std::fprintf(stderr, "%s\n", mapper.error().message.c_str());
       return 1;
@@ -227,7 +250,7 @@ int main(int argc, char** argv) {
     const double mapper_rate = static_cast<double>(total) / mapper_s;
     const double hand_rate = static_cast<double>(total) / hand_s;
     std::printf(
-        "%-17s mapper %10.0f records/s  |  hand-written Boost.JSON %10.0f records/s  |  "
+        "%-19s mapper %10.0f records/s  |  hand-written Boost.JSON %10.0f records/s  |  "
         "ratio %.2fx\n",
         c.name, mapper_rate, hand_rate, mapper_rate / hand_rate);
   }

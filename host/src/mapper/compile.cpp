@@ -8,108 +8,29 @@
 
 #include "mapper/mapper.hpp"
 #include "mapper/program.hpp"
+#include "mapper/shared.hpp"
 
 namespace sluice::mapper {
 namespace {
 
 namespace json = boost::json;
+using detail::as_object;
+using detail::check_fields;
+using detail::child;
 using detail::Condition;
+using detail::config_error;
+using detail::expected;
+using detail::index;
 using detail::Lookup;
 using detail::Node;
+using detail::optional_string;
 using detail::Program;
+using detail::required_string;
 using detail::Rule;
 
 constexpr std::string_view kDataTypes =
     "string, number, boolean, object, stringarray, numberarray, booleanarray, objectarray, "
     "arrayarray";
-
-Error config_error(std::string_view path, std::string_view what) {
-  std::string message(path);
-  message.append(": ").append(what);
-  return make_error(Status::kInvalidConfig, std::move(message));
-}
-
-std::string child(std::string_view path, std::string_view key) {
-  std::string out(path);
-  out.append(".").append(key);
-  return out;
-}
-
-std::string index(std::string_view path, std::size_t i) {
-  std::string out(path);
-  out.append("[").append(std::to_string(i)).append("]");
-  return out;
-}
-
-// "12 (a number)", "\"x\" (a string)", "an object", "an array", "null".
-std::string found(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::string:
-      return json::serialize(value) + " (a string)";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return json::serialize(value) + " (a number)";
-    case json::kind::bool_:
-      return json::serialize(value) + " (a boolean)";
-    case json::kind::null:
-      return "null";
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-  }
-  return "a value";
-}
-
-Error expected(std::string_view path, const json::value& value, std::string_view what) {
-  return config_error(path, "found " + found(value) + ", expected " + std::string(what));
-}
-
-// Refuses a field that is not in `known`; one in `unsupported` gets "not supported yet".
-Result<void> check_fields(const json::object& object, std::string_view path,
-                          std::initializer_list<std::string_view> known,
-                          std::initializer_list<std::string_view> unsupported = {}) {
-  for (const auto& member : object) {
-    const std::string_view key = member.key();
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    if (std::find(unsupported.begin(), unsupported.end(), key) != unsupported.end())
-      return config_error(child(path, key),
-                          "not supported yet (integrator.io has it; Sluice does not do it yet, "
-                          "see docs/mappings.md); remove it");
-    std::string list;
-    for (std::string_view k : known) {
-      if (!list.empty()) list += ", ";
-      list += k;
-    }
-    return config_error(child(path, key), "unknown field; expected one of " + list);
-  }
-  return {};
-}
-
-Result<const json::object*> as_object(const json::value& value, std::string_view path) {
-  if (!value.is_object()) return expected(path, value, "an object");
-  return &value.get_object();
-}
-
-// The string at `key`, nullopt when absent.
-Result<std::optional<std::string_view>> optional_string(const json::object& object,
-                                                        std::string_view key,
-                                                        std::string_view path) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::optional<std::string_view>();
-  if (!value->is_string()) return expected(child(path, key), *value, "a string");
-  return std::optional<std::string_view>(std::string_view(value->get_string()));
-}
-
-Result<std::string_view> required_string(const json::object& object, std::string_view key,
-                                         std::string_view path, std::string_view what) {
-  auto value = optional_string(object, key, path);
-  if (!value) return value.error();
-  if (!*value || (*value)->empty())
-    return config_error(child(path, key), "missing; expected " + std::string(what));
-  return **value;
-}
 
 Result<Rule> compile_rule(const json::value& value, const std::string& path) {
   auto object = as_object(value, path);
@@ -163,51 +84,6 @@ Result<void> compile_rules(const json::value& rules, const std::string& path, Pr
   return {};
 }
 
-Result<void> compile_lookups(const json::value* lookups, const std::string& path,
-                             Program& program) {
-  if (lookups == nullptr) return {};
-  if (!lookups->is_array()) return expected(path, *lookups, "an array of lookups");
-  const json::array& array = lookups->get_array();
-  program.lookups.reserve(array.size());
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    const std::string at = index(path, i);
-    auto object = as_object(array[i], at);
-    if (!object) return object.error();
-    if (auto ok = check_fields(**object, at, {"name", "map", "default", "allowFailures"},
-                               {"_lookupCacheId", "extract"});
-        !ok)
-      return ok.error();
-    auto name = required_string(**object, "name", at, "the lookup's name");
-    if (!name) return name.error();
-    for (const Lookup& other : program.lookups)
-      if (other.name == *name)
-        return config_error(child(at, "name"), "\"" + std::string(*name) +
-                                                   "\" names two lookups; expected unique names");
-    Lookup lookup;
-    lookup.name = std::string(*name);
-    const json::value* map = object.value()->if_contains("map");
-    if (map == nullptr)
-      return config_error(child(at, "map"), "missing; expected an object of value → value");
-    if (!map->is_object()) return expected(child(at, "map"), *map, "an object of value → value");
-    for (const auto& entry : map->get_object())
-      if (entry.value().is_object() || entry.value().is_array())
-        return expected(child(child(at, "map"), entry.key()), entry.value(),
-                        "a string, number, boolean or null");
-    lookup.map = map->get_object();
-    if (const json::value* fallback = object.value()->if_contains("default")) {
-      if (fallback->is_object() || fallback->is_array())
-        return expected(child(at, "default"), *fallback, "a string, number, boolean or null");
-      lookup.fallback = *fallback;
-    }
-    if (const json::value* allow = object.value()->if_contains("allowFailures")) {
-      if (!allow->is_bool()) return expected(child(at, "allowFailures"), *allow, "true or false");
-      lookup.allow_failures = allow->get_bool();
-    }
-    program.lookups.push_back(std::move(lookup));
-  }
-  return {};
-}
-
 // Child mappings nest at most this deep (apply recurses once per level).
 constexpr int kMaxDepth = 64;
 
@@ -215,21 +91,145 @@ struct NodeScope {
   Program& program;
   Target target;
   int depth = 0;
+  bool inner_arrays = false;  // compiling an arrayarray helper's mappings: no generate
 };
+
+Result<std::optional<DataType>> source_data_type(const json::object& object,
+                                                 const std::string& path) {
+  auto name = optional_string(object, "sourceDataType", path);
+  if (!name) return name.error();
+  if (!*name) return std::optional<DataType>();
+  const auto type = parse_data_type(**name);
+  if (!type)
+    return config_error(
+        child(path, "sourceDataType"),
+        "found \"" + std::string(**name) + "\", expected one of " + std::string(kDataTypes));
+  return std::optional<DataType>(*type);
+}
+
+Result<std::vector<Node>> compile_nodes(const json::value& mappings, const std::string& path,
+                                        std::string_view parent_field, NodeScope& scope);
+
+Result<std::vector<detail::ArrayHelper>> compile_helpers(const json::value& helpers,
+                                                         const std::string& path, const Node& node,
+                                                         NodeScope& scope) {
+  if (!helpers.is_array()) return expected(path, helpers, "an array of {extract, mappings}");
+  const json::array& array = helpers.get_array();
+  if (array.empty())
+    return config_error(path, "found an empty array, expected at least one {extract, mappings}");
+  std::vector<detail::ArrayHelper> out;
+  out.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string at = index(path, i);
+    auto object = as_object(array[i], at);
+    if (!object) return object.error();
+    if (auto ok = check_fields(**object, at,
+                               {"extract", "sourceDataType", "default", "conditional", "mappings"});
+        !ok)
+      return ok.error();
+    detail::ArrayHelper helper;
+    helper.json_path = at;
+    auto extract = optional_string(**object, "extract", at);
+    if (!extract) return extract.error();
+    if (*extract && !(*extract)->empty()) {
+      if ((*extract)->substr(0, 1) != "$")
+        return config_error(child(at, "extract"),
+                            "found \"" + std::string(**extract) +
+                                "\", expected a JSON path starting with $ (buildArrayHelper "
+                                "extracts are JSON paths)");
+      auto parsed = Path::parse_json(**extract, child(at, "extract"));
+      if (!parsed) return parsed.error();
+      helper.path = std::move(*parsed);
+      helper.has_path = true;
+    }
+    auto source = source_data_type(**object, at);
+    if (!source) return source.error();
+    helper.source_type = *source;
+    if (const json::value* fallback = object.value()->if_contains("default")) {
+      if (!fallback->is_string()) return expected(child(at, "default"), *fallback, "a string");
+      helper.fallback = *fallback;
+    }
+    if (const json::value* conditional = object.value()->if_contains("conditional")) {
+      const std::string cat = child(at, "conditional");
+      auto cond = as_object(*conditional, cat);
+      if (!cond) return cond.error();
+      if (auto ok = check_fields(**cond, cat, {"when"}); !ok) return ok.error();
+      auto when = required_string(**cond, "when", cat, "extract_not_empty");
+      if (!when) return when.error();
+      if (*when != "extract_not_empty")
+        return config_error(child(cat, "when"),
+                            "found \"" + std::string(*when) +
+                                "\", expected extract_not_empty (the only condition of an "
+                                "array element)");
+      helper.extract_not_empty = true;
+    }
+    if (const json::value* mappings = object.value()->if_contains("mappings")) {
+      if (node.type != DataType::kObjectArray && node.type != DataType::kArrayArray)
+        return config_error(child(at, "mappings"),
+                            "found mappings under dataType \"" + std::string(to_string(node.type)) +
+                                "\", expected dataType \"objectarray\" or \"arrayarray\" (a " +
+                                std::string(to_string(node.type)) +
+                                " is built from extracts only)");
+      if (scope.depth + 1 >= kMaxDepth)
+        return config_error(child(at, "mappings"),
+                            "mappings nest more than " + std::to_string(kMaxDepth) +
+                                " levels deep; expected at most " + std::to_string(kMaxDepth));
+      ++scope.depth;
+      const bool inner = scope.inner_arrays;
+      scope.inner_arrays = node.type == DataType::kArrayArray;
+      auto children = compile_nodes(*mappings, child(at, "mappings"), node.field, scope);
+      scope.inner_arrays = inner;
+      --scope.depth;
+      if (!children) return children.error();
+      helper.children = std::move(*children);
+      helper.has_children = true;
+    }
+    if (!helper.has_path && !helper.has_children && !helper.fallback)
+      return config_error(at, "has no extract, default or mappings; expected at least one");
+    out.push_back(std::move(helper));
+  }
+  return out;
+}
 
 Result<Node> compile_node(const json::value& value, const std::string& path,
                           std::string_view parent_field, NodeScope& scope);
 
+// The children of an arrayarray helper are inner arrays: no generate, an array dataType.
+Result<Node> compile_inner_or_node(const json::value& value, const std::string& path,
+                                   std::string_view parent_field, NodeScope& scope,
+                                   bool inner_array) {
+  if (!inner_array) return compile_node(value, path, parent_field, scope);
+  auto object = as_object(value, path);
+  if (!object) return object.error();
+  json::object copy = **object;
+  if (const json::value* generate = copy.if_contains("generate")) {
+    if (!generate->is_string() || !generate->get_string().empty())
+      return expected(child(path, "generate"), *generate,
+                      "no generate (an inner array of an arrayarray has no name)");
+  }
+  copy["generate"] = "[]";  // how the element is named in messages ("matrix.[]")
+  auto node = compile_node(copy, path, parent_field, scope);
+  if (!node) return node.error();
+  if (!is_array(node->type))
+    return config_error(child(path, "dataType"),
+                        "found \"" + std::string(to_string(node->type)) +
+                            "\", expected an array type (an element of an arrayarray is an "
+                            "array)");
+  return node;
+}
+
 Result<std::vector<Node>> compile_nodes(const json::value& mappings, const std::string& path,
                                         std::string_view parent_field, NodeScope& scope) {
   if (!mappings.is_array()) return expected(path, mappings, "an array of mappings");
+  const bool inner_arrays = scope.inner_arrays;
+  scope.inner_arrays = false;  // only the direct children of an arrayarray helper
   std::vector<Node> nodes;
   const json::array& array = mappings.get_array();
   nodes.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
-    auto node = compile_node(array[i], index(path, i), parent_field, scope);
+    auto node = compile_inner_or_node(array[i], index(path, i), parent_field, scope, inner_arrays);
     if (!node) return node.error();
-    for (std::size_t j = 0; j < nodes.size(); ++j)
+    for (std::size_t j = 0; j < nodes.size() && !inner_arrays; ++j)
       if (nodes[j].generate == node->generate)
         return config_error(child(index(path, i), "generate"),
                             "\"" + node->generate + "\" is generated twice (also by " +
@@ -248,8 +248,7 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
           object, path,
           {"generate", "dataType", "extract", "extractDateFormat", "extractDateTimezone",
            "generateDateFormat", "generateDateTimezone", "default", "lookupName", "description",
-           "mappings", "status", "conditional"},
-          {"buildArrayHelper", "sourceDataType"});
+           "mappings", "status", "conditional", "buildArrayHelper", "sourceDataType"});
       !ok)
     return ok.error();
   Node node;
@@ -370,13 +369,35 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
     node.date = std::move(*conversion);
   }
 
+  auto source = source_data_type(object, path);
+  if (!source) return source.error();
+  node.source_type = *source;
+
+  if (const json::value* helpers = object.if_contains("buildArrayHelper")) {
+    const std::string at = child(path, "buildArrayHelper");
+    if (!is_array(node.type))
+      return config_error(at, "found under dataType \"" + std::string(*type_name) +
+                                  "\", expected an array dataType (stringarray, numberarray, "
+                                  "booleanarray, objectarray or arrayarray)");
+    if (node.source != Node::Source::kNone || node.fallback || node.lookup != nullptr ||
+        node.date || object.contains("mappings"))
+      return config_error(path,
+                          "a mapping with buildArrayHelper takes no extract, default, lookupName, "
+                          "date formats or mappings of its own; put them in the "
+                          "buildArrayHelper entries");
+    auto built = compile_helpers(*helpers, at, node, scope);
+    if (!built) return built.error();
+    node.helpers = std::move(*built);
+    node.has_helpers = true;
+    return node;
+  }
+
   if (const json::value* mappings = object.if_contains("mappings")) {
     if (node.type != DataType::kObject) {
       if (is_array(node.type))
         return config_error(child(path, "mappings"),
-                            "an array is built from mappings with buildArrayHelper, which is not "
-                            "supported yet; use dataType \"object\" or an extract that gives the "
-                            "array");
+                            "found mappings directly under an array dataType, expected them in "
+                            "buildArrayHelper: [{\"extract\": ..., \"mappings\": [...]}]");
       return config_error(child(path, "mappings"), "found child mappings under dataType \"" +
                                                        std::string(*type_name) +
                                                        "\", expected dataType \"object\"");
@@ -404,16 +425,17 @@ Result<Node> compile_node(const json::value& value, const std::string& path,
 }  // namespace
 
 Result<Mapper> Mapper::compile_mappings(const json::value& mappings, const json::value* lookups,
-                                        Mode mode, std::string_view json_path, Target target) {
+                                        Mode mode, std::string_view json_path, Target target,
+                                        InputContext input) {
   auto program = std::make_shared<Program>();
   program->kind = Kind::kMappings;
   program->mode = mode;
+  program->input = input;
   const std::string base(json_path);
-  std::string lookups_path = base;
-  const std::size_t dot = lookups_path.rfind('.');
-  lookups_path =
-      (dot == std::string::npos ? std::string() : lookups_path.substr(0, dot + 1)) + "lookups";
-  if (auto ok = compile_lookups(lookups, lookups_path, *program); !ok) return ok.error();
+  if (auto ok =
+          detail::compile_lookups(lookups, detail::sibling(base, "lookups"), program->lookups);
+      !ok)
+    return ok.error();
   NodeScope scope{*program, target};
   auto nodes = compile_nodes(mappings, base, "", scope);
   if (!nodes) return nodes.error();

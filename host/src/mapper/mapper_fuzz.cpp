@@ -1,6 +1,8 @@
 // libFuzzer target (-DSLUICE_FUZZ=ON, clang only; `cmake --build build-fuzz --target
-// mapper_fuzz`): Mapper::compile on any JSON document, and whatever compiles applied to fixed
-// records and to the input's own record. Input: a transform document, or [transform, record].
+// mapper_fuzz`): Mapper::compile, compile_mappings (record and envelope input contexts),
+// compile_mapping_v1 and ResponseMapping::compile on any JSON document, and whatever compiles
+// applied to fixed records and to the input's own record. Input: a document, or [document,
+// record] (the record is also tried as the lookups and as the response).
 // Compiling and applying must not crash, hang or grow memory without bound.
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "mapper/mapper.hpp"
+#include "mapper/response_mapping.hpp"
 
 namespace {
 
@@ -50,6 +53,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!mapper) continue;
     for (const boost::json::value& record : records()) (void)mapper->apply(record, context);
     if (own != nullptr) (void)mapper->apply(*own, context);
+  }
+  auto envelope = sluice::mapper::Mapper::compile_mappings(
+      *doc, nullptr, sluice::mapper::Mode::kCreate, "mappings", sluice::mapper::Target::kImport,
+      sluice::mapper::InputContext::kEnvelope);
+  if (envelope)
+    for (const boost::json::value& record : records()) (void)envelope->apply(record, context);
+  auto v1 = sluice::mapper::Mapper::compile_mapping_v1(*doc, own, "mapping");
+  if (v1)
+    for (const boost::json::value& record : records()) (void)v1->apply(record, context);
+  auto response = sluice::mapper::ResponseMapping::compile(*doc, "responseMapping");
+  if (response) {
+    for (const boost::json::value& record : records()) {
+      boost::json::value copy{boost::json::object{{"id", 1}}};
+      (void)response->apply(copy, record);
+      if (own != nullptr) (void)response->apply(copy, *own);
+    }
   }
   return 0;
 }

@@ -50,6 +50,11 @@ TEST(TransformV1, MissingExtractsGenerateNothing) {
   EXPECT_EQ(mapped(mapper, R"({"id":1})"), R"({"b":1})");
 }
 
+TEST(TransformV1, ARecordNoRuleFindsAnythingInBecomesAnEmptyObject) {
+  const Mapper mapper = compiled(v1(R"([[{"extract":"nope","generate":"a"}]])"));
+  EXPECT_EQ(mapped(mapper, R"({"id":1})"), R"({})");
+}
+
 TEST(TransformV1, IndexesXmlPathsAndBracketedNames) {
   const Mapper mapper = compiled(v1(
       R"([[{"extract":"SDF[0]","generate":"first"},{"extract":"/FeedProcessingStatus/Status","generate":"status"},{"extract":"[Internal ID]","generate":"SDF.Filter.ID"}]])"));
@@ -463,28 +468,25 @@ TEST(MappingsV2, CompileErrorsNameThePathFoundAndExpected) {
             "string, number, boolean or null");
 }
 
+TEST(MappingsV2, TransformsBuildArraysWithBuildArrayHelperAndReadSourceDataType) {
+  const Mapper mapper = compiled(v2(
+      "create",
+      R"([{"generate":"skus","dataType":"stringarray","buildArrayHelper":[{"extract":"$.lines[*].sku"}]},
+          {"generate":"total","dataType":"string","extract":"$.t","sourceDataType":"number"}])"));
+  EXPECT_EQ(mapped(mapper, R"({"lines":[{"sku":"A"},{"sku":"B"}],"t":"3.0"})"),
+            R"({"skus":["A","B"],"total":"3"})");
+}
+
 TEST(MappingsV2, KnownButUnimplementedFieldsAreRefusedAsNotSupportedYet) {
-  EXPECT_EQ(
-      compile_error(v2(
-          "create",
-          R"([{"generate":"a","dataType":"objectarray","buildArrayHelper":[{"extract":"$.items[*]"}]}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].buildArrayHelper: not supported yet "
-      "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
-  EXPECT_EQ(
-      compile_error(v2(
-          "create",
-          R"([{"generate":"a","dataType":"string","extract":"$.a","sourceDataType":"string"}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].sourceDataType: not supported yet "
-      "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
   EXPECT_EQ(compile_error(v2("create", R"([{"generate":"a","dataType":"string","extract":"$.a"}])",
                              R"([{"name":"x","_lookupCacheId":"c1"}])")),
             "transform.expression.rulesTwoDotZero.lookups[0]._lookupCacheId: not supported yet "
             "(integrator.io has it; Sluice does not do it yet, see docs/mappings.md); remove it");
   EXPECT_EQ(
       compile_error(v2("create", R"([{"generate":"a","dataType":"objectarray","mappings":[]}])")),
-      "transform.expression.rulesTwoDotZero.mappings[0].mappings: an array is built from "
-      "mappings with buildArrayHelper, which is not supported yet; use dataType \"object\" "
-      "or an extract that gives the array");
+      "transform.expression.rulesTwoDotZero.mappings[0].mappings: found mappings directly under "
+      "an array dataType, expected them in buildArrayHelper: [{\"extract\": ..., \"mappings\": "
+      "[...]}]");
 }
 
 TEST(MappingsV2, LookupAndConditionalShapesAreChecked) {

@@ -79,6 +79,10 @@ Result<Path> Path::parse_rule(std::string_view text, std::string_view where) {
         step.kind = Step::Kind::kWildcard;
       } else {
         step.key = std::string(name);
+        if (all_digits(name) && name.size() < 19) {  // `lines.0.sku`: element 0 of an array
+          step.numeric_key = true;
+          std::from_chars(name.data(), name.data() + name.size(), step.index);
+        }
       }
       path.steps_.push_back(std::move(step));
       i = end;
@@ -109,6 +113,10 @@ Result<Path> Path::parse_json(std::string_view text, std::string_view where) {
         step.kind = Step::Kind::kWildcard;
       } else {
         step.key = std::string(name);
+        if (all_digits(name) && name.size() < 19) {  // `lines.0.sku`: element 0 of an array
+          step.numeric_key = true;
+          std::from_chars(name.data(), name.data() + name.size(), step.index);
+        }
       }
       path.steps_.push_back(std::move(step));
       i = end;
@@ -142,11 +150,28 @@ Result<Path> Path::parse_json(std::string_view text, std::string_view where) {
   return path;
 }
 
-const json::value* Path::find(const json::value& root) const noexcept {
-  const json::value* at = &root;
+namespace {
+
+// `value`, or what a binding replaces it with.
+const json::value* bound(const json::value* value, std::span<const Path::Binding> bindings) {
+  for (const Path::Binding& binding : bindings)
+    if (binding.from == value) return binding.to;
+  return value;
+}
+
+}  // namespace
+
+const json::value* Path::find(const json::value& root,
+                              std::span<const Binding> bindings) const noexcept {
+  const json::value* at = bound(&root, bindings);
   for (const Step& step : steps_) {
     switch (step.kind) {
       case Step::Kind::kKey: {
+        if (const json::array* array = at->if_array(); array != nullptr && step.numeric_key) {
+          if (step.index >= array->size()) return nullptr;
+          at = &(*array)[step.index];
+          break;
+        }
         const json::object* object = at->if_object();
         if (object == nullptr) return nullptr;
         at = object->if_contains(step.key);
@@ -172,37 +197,66 @@ const json::value* Path::find(const json::value& root) const noexcept {
       }
     }
     if (at == nullptr) return nullptr;
+    at = bound(at, bindings);
   }
   return at;
 }
 
-void Path::find_all(const json::value& root, std::vector<const json::value*>& out) const {
-  walk(root, 0, out);
+Path Path::from_steps(std::vector<Step> steps, std::string text) {
+  Path path;
+  for (const Step& step : steps)
+    if (step.kind == Step::Kind::kWildcard) ++path.wildcards_;
+  path.steps_ = std::move(steps);
+  path.text_ = std::move(text);
+  return path;
 }
 
-void Path::walk(const json::value& at, std::size_t step_index,
-                std::vector<const json::value*>& out) const {
+std::pair<Path, Path> Path::split_at_wildcard() const {
+  std::size_t at = 0;
+  while (at < steps_.size() && steps_[at].kind != Step::Kind::kWildcard) ++at;
+  std::vector<Step> before(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(at));
+  std::vector<Step> after;
+  if (at < steps_.size())
+    after.assign(steps_.begin() + static_cast<std::ptrdiff_t>(at) + 1, steps_.end());
+  return {from_steps(std::move(before), text_), from_steps(std::move(after), text_)};
+}
+
+void Path::find_all(const json::value& root, std::vector<const json::value*>& out,
+                    std::span<const Binding> bindings) const {
+  walk(*bound(&root, bindings), 0, out, bindings);
+}
+
+void Path::walk(const json::value& at, std::size_t step_index, std::vector<const json::value*>& out,
+                std::span<const Binding> bindings) const {
   const json::value* here = &at;
   for (std::size_t i = step_index; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
     if (step.kind == Step::Kind::kWildcard) {
       if (const json::array* array = here->if_array()) {
-        for (const json::value& element : *array) walk(element, i + 1, out);
+        for (const json::value& element : *array)
+          walk(*bound(&element, bindings), i + 1, out, bindings);
       } else if (const json::object* object = here->if_object()) {
-        for (const auto& member : *object) walk(member.value(), i + 1, out);
+        for (const auto& member : *object)
+          walk(*bound(&member.value(), bindings), i + 1, out, bindings);
       }
       return;
     }
     if (step.kind == Step::Kind::kKey) {
-      const json::object* object = here->if_object();
-      if (object == nullptr) return;
-      here = object->if_contains(step.key);
+      if (const json::array* array = here->if_array(); array != nullptr && step.numeric_key) {
+        if (step.index >= array->size()) return;
+        here = &(*array)[step.index];
+      } else {
+        const json::object* object = here->if_object();
+        if (object == nullptr) return;
+        here = object->if_contains(step.key);
+      }
     } else {
       const json::array* array = here->if_array();
       if (array == nullptr || step.index >= array->size()) return;
       here = &(*array)[step.index];
     }
     if (here == nullptr) return;
+    here = bound(here, bindings);
   }
   out.push_back(here);
 }

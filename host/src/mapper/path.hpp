@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -22,31 +24,51 @@ class Path {
   struct Step {
     enum class Kind { kKey, kIndex, kWildcard } kind = Kind::kKey;
     std::string key;        // kKey
-    std::size_t index = 0;  // kIndex
+    std::size_t index = 0;  // kIndex, and a numeric_key's number
+    // Transformation 1.0: a key of digits (`lines.0.sku`) is also the index into an array.
+    bool numeric_key = false;
   };
 
   // Transformation 1.0 syntax. Steps are separated by `.` (or by `/` when the path starts with
-  // `/`, XML style); `[n]` is an index, `[text]` a name that may hold spaces and dots, `*` (or
+  // `/`, XML style); `[n]` is an index (so is a name of digits, `lines.0.sku`, on an array),
+  // `[text]` a name that may hold spaces and dots, `*` (or
   // `[*]`) every element of an array (every value of an object). `where` names the setting in
   // errors: "WHERE: ... in path \"TEXT\" at character N".
   static Result<Path> parse_rule(std::string_view text, std::string_view where);
   // Mapper 2.0 JSON path: `$` then `.name`, `[n]`, `[*]`, `.*`, `['name']` or `["name"]`.
   static Result<Path> parse_json(std::string_view text, std::string_view where);
 
+  // A value of the record seen as another one: Mapper 2.0's composite objects
+  // (buildArrayHelper) see an array on the extract's path as its current element.
+  struct Binding {
+    const boost::json::value* from;
+    const boost::json::value* to;
+  };
+
   // The one value the path names in `root`, or nullptr when some step finds nothing. A wildcard
-  // step takes the first element (use find_all for every one).
-  const boost::json::value* find(const boost::json::value& root) const noexcept;
+  // step takes the first element (use find_all for every one). Every value reached (the root
+  // too) that a binding names is replaced by the binding's `to`.
+  const boost::json::value* find(const boost::json::value& root,
+                                 std::span<const Binding> bindings = {}) const noexcept;
   // Appends every value the path reaches, in document order; wildcards expand.
-  void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out) const;
+  void find_all(const boost::json::value& root, std::vector<const boost::json::value*>& out,
+                std::span<const Binding> bindings = {}) const;
+
+  // The path of `steps`, written `text` in messages (for paths cut from parsed ones).
+  static Path from_steps(std::vector<Step> steps, std::string text);
+  // The steps before the first wildcard and those after it: `items[*].sku` → `items`, `sku`.
+  // Without a wildcard: the whole path and an empty one.
+  std::pair<Path, Path> split_at_wildcard() const;
 
   bool has_wildcard() const noexcept { return wildcards_ > 0; }
+  bool empty() const noexcept { return steps_.empty(); }
   std::size_t wildcards() const noexcept { return wildcards_; }
   const std::vector<Step>& steps() const noexcept { return steps_; }
   const std::string& text() const noexcept { return text_; }
 
  private:
   void walk(const boost::json::value& at, std::size_t step,
-            std::vector<const boost::json::value*>& out) const;
+            std::vector<const boost::json::value*>& out, std::span<const Binding> bindings) const;
 
   std::vector<Step> steps_;
   std::size_t wildcards_ = 0;

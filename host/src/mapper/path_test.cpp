@@ -39,6 +39,17 @@ TEST(RulePath, ReadsBareNamesDotPathsAndIndexes) {
   EXPECT_EQ(find_text(Path::parse_rule("SDF[2].ID", "r").value()), "<none>");
 }
 
+TEST(RulePath, ANameOfDigitsIndexesAnArrayAndNamesAnObjectField) {
+  EXPECT_EQ(find_text(Path::parse_rule("lines.1.sku", "x").value()), "\"B\"");
+  EXPECT_EQ(find_text(Path::parse_rule("lines.1.tags.0", "x").value()), "\"z\"");
+  EXPECT_EQ(find_text(Path::parse_rule("lines.2.sku", "x").value()), "<none>");
+  EXPECT_EQ(find_all_text(Path::parse_rule("lines.*.tags.0", "x").value()), R"(["x","z"])");
+  const json::value keyed = json::parse(R"({"m": {"1": "one"}})");
+  const json::value* one = Path::parse_rule("m.1", "x").value().find(keyed);
+  ASSERT_NE(one, nullptr);
+  EXPECT_EQ(json::serialize(*one), "\"one\"");
+}
+
 TEST(RulePath, ReadsBracketedNamesWithSpacesAndDots) {
   EXPECT_EQ(find_text(Path::parse_rule("[Internal ID]", "r").value()), "42");
   EXPECT_EQ(find_text(Path::parse_rule("[a.b]", "r").value()), "1");

@@ -57,13 +57,14 @@ std::optional<PlainTemplate> PlainTemplate::match(std::string_view source) {
   return plain;
 }
 
-bool PlainTemplate::render_to(std::string& out, const boost::json::value& record) const {
+bool PlainTemplate::render_to(std::string& out, const boost::json::value& record,
+                              std::span<const Path::Binding> bindings) const {
   for (const Piece& piece : pieces_) {
     if (!piece.path) {
       out += piece.text;
       continue;
     }
-    const boost::json::value* value = piece.path->find(record);
+    const boost::json::value* value = piece.path->find(record, bindings);
     if (value == nullptr || value->is_null()) continue;
     if (value->is_string()) {
       out += value->get_string();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,9 @@ class PlainTemplate {
   static std::optional<PlainTemplate> match(std::string_view source);
 
   // Appends the rendering to `out`; false (with `out` unspecified) when a tag names an object or
-  // an array.
-  bool render_to(std::string& out, const boost::json::value& record) const;
+  // an array. `bindings` make `record` a composite object (Path::find).
+  bool render_to(std::string& out, const boost::json::value& record,
+                 std::span<const Path::Binding> bindings = {}) const;
 
  private:
   struct Piece {
