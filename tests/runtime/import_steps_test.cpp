@@ -294,5 +294,53 @@ TEST_F(ImportSteps, AHookNamingAFunctionTheScriptLacksFailsTheJob) {
   expect_identity(job);
 }
 
+TEST_F(ImportSteps, PreMapDataWithErrorsGoesOnAndTheErrorsAreLoggedAsJobErrors) {
+  put_script("h", R"(function preMap(options) {
+      return options.data.map(d => ({data: d, errors: [{code: "W", message: "noted " + d.id}]})); })");
+  put_export("a", {{"count", 1}, {"prefix", "A"}});
+  put_import_with("x", {{"hooks", json::object{{"preMap", hook("h", "preMap")}}}});
+  put_flow("f", {"a"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(imported()["x"], std::vector<std::string>{"A1"});
+  EXPECT_EQ(job.num_success, 1);
+  EXPECT_EQ(job.num_error, 0);  // a job error, not a record's
+  auto errors = store_->list_errors("f", 100);
+  ASSERT_TRUE(errors);
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].step_id, "x");
+  EXPECT_EQ((*errors)[0].code, "W");
+  EXPECT_EQ((*errors)[0].message, "preMap hook of import x: noted A1");
+}
+
+TEST_F(ImportSteps, RecordUpdatedMappingsApplyToAnImportThatUpdates) {
+  const json::value mappings = json::parse(R"([
+      {"generate": "id", "dataType": "string", "extract": "$.id"},
+      {"generate": "created", "dataType": "number", "extract": "$.n",
+       "conditional": {"when": "record_created"}},
+      {"generate": "updated", "dataType": "number", "extract": "$.n",
+       "conditional": {"when": "record_updated"}}])");
+  put_export("a", {{"count", 1}, {"prefix", "A"}});
+  put_import_with("post", {{"mappings", mappings}, {"http", json::object{{"method", "POST"}}}});
+  put_import_with("put", {{"mappings", mappings}, {"http", json::object{{"method", "PUT"}}}});
+  put_flow("f", {"a"}, {"post", "put"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(records()["post"], std::vector<std::string>{R"({"id":"A1","created":1})"});
+  EXPECT_EQ(records()["put"], std::vector<std::string>{R"({"id":"A1","updated":1})"});
+}
+
+TEST_F(ImportSteps, AStoredImportWhoseMappingDoesNotCompileFailsTheJobNamingThePath) {
+  put_export("a", {{"count", 1}, {"prefix", "A"}});
+  put_import_with(
+      "x",
+      {{"mappings", json::parse(R"([{"generate": "n", "dataType": "numbr", "extract": "$.n"}])")}});
+  put_flow("f", {"a"}, {"x"});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_NE(job.message.find("import x: $.mappings[0].dataType"), std::string::npos) << job.message;
+  EXPECT_TRUE(imported()["x"].empty());
+}
+
 }  // namespace
 }  // namespace sluice::runtime
