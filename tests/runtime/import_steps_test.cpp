@@ -262,6 +262,7 @@ TEST_F(ImportSteps, APostSubmitResultOfTheWrongLengthFailsTheSubmittedRecords) {
   expect_identity(job);
   auto errors = errors_by_record("f");
   ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors["A2"].code, "hook");
   EXPECT_EQ(errors["A2"].message,
             "postSubmit hook of import x: script \"h\", function postSubmit: returned a result "
             "whose length is 3 for a page of 2 records; postSubmit must return responseData "
@@ -340,6 +341,26 @@ TEST_F(ImportSteps, AStoredImportWhoseMappingDoesNotCompileFailsTheJobNamingTheP
   EXPECT_EQ(job.status, "failed");
   EXPECT_NE(job.message.find("import x: $.mappings[0].dataType"), std::string::npos) << job.message;
   EXPECT_TRUE(imported()["x"].empty());
+}
+
+TEST_F(ImportSteps, AnImportWithProceedOnFailureMapsTheRecordsAnEarlierImportFailed) {
+  put_export("a", {{"count", 2}, {"prefix", "A"}});
+  put_import_with("x", {}, {{"rejectIds", json::array{"A1"}}});
+  put_import_with("y", {{"mappings", json::parse(R"([{"generate": "id", "dataType": "string",
+                                                      "extract": "{{record.id}}-y"}])")}});
+  put(ResourceKind::kFlow,
+      {{"_id", "f"},
+       {"pageGenerators", json::array{json::object{{"_exportId", "a"}}}},
+       {"pageProcessors",
+        json::array{
+            json::object{{"type", "import"}, {"_importId", "x"}},
+            json::object{{"type", "import"}, {"_importId", "y"}, {"proceedOnFailure", true}}}}});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(records()["y"], (std::vector<std::string>{R"({"id":"A1-y"})", R"({"id":"A2-y"})"}));
+  EXPECT_EQ(job.num_success, 1);
+  EXPECT_EQ(job.num_error, 1);  // A1, once, at x
+  expect_identity(job);
 }
 
 }  // namespace

@@ -39,8 +39,9 @@ class ImportHookStep {
   // preMap or postMap over `batch`; job errors go to `out`.
   Result<void> run(Page& page, ImportBatch& batch, const StepContext& context, StepResult& out);
   // postSubmit over `responses` (one per batch entry, from SubmitStep::send): replaces them by
-  // what the hook returns, or, when the call fails, by that Error (so that every record of the
-  // batch fails with it). Nothing is done when `responses` is already an Error.
+  // what the hook returns, or, when the call fails, by that Error, its message naming the hook
+  // and the import (the caller fails every record of the batch with it, code "hook"). Nothing is
+  // done when `responses` is already an Error.
   Result<void> run_post_submit(const Page& page, const ImportBatch& batch,
                                Result<boost::json::array>& responses, const StepContext& context);
 

@@ -149,6 +149,13 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
     if (auto ran = post_submit_->run_post_submit(page, batch, results, context); !ran) {
       return ran.error();
     }
+    if (!results) {  // the hook failed: the page's records fail at this import, as a hook's do
+      for (size_t i : sent) {
+        page.mark_submitted(i);
+        page.fail(i, import_id_, "hook", results.error().message, results.error().details);
+      }
+      return out;
+    }
   }
   auto settled = submit_->settle(page, sent, results);
   if (!settled) return settled.error();
