@@ -104,11 +104,10 @@ void declare_unsupported_export_settings(Schema& s) {
 void declare_unsupported_import_settings(Schema& s) {
   for (const char* path :
        {"http.requestType", "http.existingExtract", "http.existingLookupName", "http.ignoreExtract",
-        "http.ignoreLookupName", "http.sendPostMappedData", "http.ignoreEmptyNodes",
-        "http.strictHandlebarEvaluation", "http.requestMediaType", "http.successMediaType",
-        "http.errorMediaType", "http._asyncHelperId", "http.endPointBodyLimit",
-        "http.response.failPath", "http.response.failValues",
-        "http.response.allowArrayforSuccessPath"}) {
+        "http.ignoreLookupName", "http.ignoreEmptyNodes", "http.strictHandlebarEvaluation",
+        "http.requestMediaType", "http.successMediaType", "http.errorMediaType",
+        "http._asyncHelperId", "http.endPointBodyLimit", "http.response.failPath",
+        "http.response.failValues", "http.response.allowArrayforSuccessPath"}) {
     s.unsupported(path);
   }
 }
@@ -364,6 +363,14 @@ ImportSettings::ImportSettings()
                      .group("Response")
                      .help("Dotted path to the error message within a failed record's result; "
                            "without it the message comes from the result's errors[].message.")) {
+  // Acted on by the host, which runs the import's mapping (docs/runtime.md).
+  schema.boolean("http.sendPostMappedData")
+      .label("Send post-mapped data")
+      .default_value(true)
+      .group("Request")
+      .help(
+          "false: submit each record as it entered the import's mapping (after preMap) "
+          "instead of the mapped record.");
   declare_unsupported_import_settings(schema);
 }
 

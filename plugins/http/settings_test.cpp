@@ -137,7 +137,8 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
             (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
                                    "http.batchSize", "http.response.resourcePath",
                                    "http.response.resourceIdPath", "http.response.successPath",
-                                   "http.response.successValues", "http.response.errorPath"}));
+                                   "http.response.successValues", "http.response.errorPath",
+                                   "http.sendPostMappedData"}));
   const json::object schema = import_schema().to_json();
   EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");

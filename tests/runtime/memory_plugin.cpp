@@ -9,7 +9,9 @@
 // states carry a resume position {"next": N} beside the delta {"last": N}, and an export opened
 // with {"resume": {"next": N}} starts at record N).
 // Import settings (memory.*): name, rejectIds[], failPageWith (an id), authFail, log, hangOnId
-// (a page holding that id blocks its submit for up to 60 s, deaf to cancellation).
+// (a page holding that id blocks its submit for up to 60 s, deaf to cancellation), logRecords
+// (each record submitted is logged as "R <name> <record JSON>"), giveIds (each accepted record's
+// result carries the id "D-<its id>").
 // The log has one line per export page ("E <prefix> page <n>"), per committed page
 // ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
@@ -189,7 +191,9 @@ class MemoryImport : public sluice::ImportWriter {
         hang_on_(string_at(doc, "memory.hangOnId")),
         log_(string_at(doc, "memory.log")),
         submit_delay_ms_(int_at(doc, "memory.submitDelayMs", 0)),
-        stall_(flag_at(doc, "memory.stall")) {
+        stall_(flag_at(doc, "memory.stall")),
+        log_records_(flag_at(doc, "memory.logRecords")),
+        give_ids_(flag_at(doc, "memory.giveIds")) {
     if (auto* reject = sluice::find_path(doc, "memory.rejectIds"); reject && reject->is_array()) {
       for (const auto& id : reject->as_array()) reject_.push_back(std::string(id.as_string()));
     }
@@ -210,6 +214,7 @@ class MemoryImport : public sluice::ImportWriter {
     for (const auto& r : records) {
       const std::string id(r.as_object().at("id").as_string());
       ids += (ids.empty() ? "" : ",") + id;
+      if (log_records_) append_log(log_, "R " + name_ + " " + json::serialize(r));
       if (!hang_on_.empty() && id == hang_on_) {
         append_log(log_, "H " + name_ + " " + id);
         std::this_thread::sleep_for(std::chrono::seconds(60));
@@ -224,6 +229,8 @@ class MemoryImport : public sluice::ImportWriter {
       if (std::find(reject_.begin(), reject_.end(), id) != reject_.end()) {
         result.status_code = 422;
         result.errors.push_back({"rejected", "memory import " + name_ + " rejected " + id});
+      } else if (give_ids_) {
+        result.id = "D-" + id;
       }
       results.push_back(std::move(result));
     }
@@ -234,7 +241,7 @@ class MemoryImport : public sluice::ImportWriter {
  private:
   std::string name_, fail_with_, hang_on_, log_;
   int64_t submit_delay_ms_;
-  bool stall_;
+  bool stall_, log_records_, give_ids_;
   std::vector<std::string> reject_;
   bool auth_fail_ = false;
 };
@@ -274,6 +281,8 @@ class MemoryConnector : public sluice::Connector {
     info.export_settings.boolean("memory.waitForCancel");
     info.import_settings.integer("memory.submitDelayMs");
     info.import_settings.boolean("memory.stall");
+    info.import_settings.boolean("memory.logRecords");
+    info.import_settings.boolean("memory.giveIds");
     info.import_settings.string("memory.hangOnId");
     return info;
   }

@@ -89,6 +89,33 @@ TEST(Page, ASliceHoldsOnlyItsRecordsAllAlive) {
   EXPECT_EQ(page.count(RecordState::kAlive), 3u);
 }
 
+TEST(Page, ASkipLastsUntilTheNextStepAndChangesNoState) {
+  Page page = whole(R"({"records": [1, 2, 3]})");
+  page.begin_step();
+  page.skip(1);
+  EXPECT_TRUE(page.skipped(1));
+  EXPECT_FALSE(page.active(1));
+  EXPECT_TRUE(page.alive(1));
+  EXPECT_TRUE(page.active(0));
+  EXPECT_EQ(page.count(RecordState::kAlive), 3u);
+  page.begin_step();
+  EXPECT_FALSE(page.skipped(1));
+  EXPECT_TRUE(page.active(1));
+}
+
+TEST(Page, AliveRecordsNoImportWasGivenAreIgnoredAtTheEnd) {
+  Page page = whole(R"({"records": [1, 2, 3, 4]})");
+  page.mark_submitted(0);
+  page.mark_submitted(2);
+  page.fail(2, "x", "c", "m");
+  page.fail(3, "x", "c", "m");
+  EXPECT_EQ(page.ignore_unsubmitted(), 1u);  // record 1: alive, never submitted
+  EXPECT_EQ(page.state(0), RecordState::kAlive);
+  EXPECT_EQ(page.state(1), RecordState::kIgnored);
+  EXPECT_EQ(page.state(2), RecordState::kFailed);
+  EXPECT_EQ(page.state(3), RecordState::kFailed);
+}
+
 TEST(Page, RetryDataIsTheRecordAsItEnteredTheStepThatFailedIt) {
   Page page = whole(R"({"records": [{"n": 0}, {"n": 0}]})");
   page.begin_step();  // step 1 changes both

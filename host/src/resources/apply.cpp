@@ -426,6 +426,44 @@ class Applier {
                                                            ? (*connector)->export_schema
                                                            : (*connector)->import_schema));
     if (d.kind == ResourceKind::kExport) validate_export_steps(d);
+    if (d.kind == ResourceKind::kImport) validate_import_steps(d);
+  }
+
+  // The import's steps compile as its job will compile them: the input filter's rules, the
+  // Mapper 2.0 mappings with their lookups, and every script the input filter or the hooks
+  // (preMap, postMap, postSubmit) name (which must exist and define the function).
+  void validate_import_steps(const Document& d) {
+    const std::string what = fmt::format("import {}", d.id);
+    if (const json::value* filter = d.doc.if_contains("inputFilter");
+        filter && filter->is_object()) {
+      auto compiled = filter::Filter::compile(*filter, "$.inputFilter");
+      if (!compiled) {
+        issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+      } else if (compiled->kind() == filter::Filter::Kind::kScript) {
+        check_script_reference(d, "$.inputFilter.script",
+                               filter->get_object().if_contains("script"));
+      }
+    }
+    const json::value* mappings = d.doc.if_contains("mappings");
+    const json::value* lookups = d.doc.if_contains("lookups");
+    if (mappings != nullptr && mappings->is_array()) {
+      auto compiled = mapper::Mapper::compile_mappings(
+          *mappings, lookups != nullptr && !lookups->is_null() ? lookups : nullptr,
+          mapper::Mode::kCreate, "$.mappings", mapper::Target::kImport);
+      if (!compiled) issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+    } else if (lookups != nullptr && !lookups->is_null()) {
+      issue(d.where(), fmt::format("{}: $.lookups: lookups are read only by mappings, and this "
+                                   "import has none; add $.mappings or remove $.lookups",
+                                   what));
+    }
+    if (const json::value* hooks = d.doc.if_contains("hooks"); hooks && hooks->is_object()) {
+      for (const char* name : {"preMap", "postMap", "postSubmit"}) {
+        if (const json::value* hook = hooks->get_object().if_contains(name);
+            hook && !hook->is_null()) {
+          check_script_reference(d, fmt::format("$.hooks.{}", name), hook);
+        }
+      }
+    }
   }
 
   // The export's steps compile as its job will compile them: the output filter's rules, the

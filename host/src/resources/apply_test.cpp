@@ -482,5 +482,77 @@ TEST_F(Apply, EachReferencedResourceIsReadFromTheStoreAtMostOnce) {
   EXPECT_EQ(counting.reads, 1u);
 }
 
+TEST_F(Apply, AnImportsInputFilterMappingsLookupsAndHooksCompileAtApply) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api", "http": {"relativeURI": "/sink", "sendPostMappedData": false},
+      "inputFilter": {"type": "expression", "expression": {"version": "1",
+                      "rules": ["equals", ["extract", "status"], "open"]}},
+      "mappings": [{"generate": "state", "dataType": "string", "extract": "$.status",
+                    "lookupName": "states"}],
+      "lookups": [{"name": "states", "map": {"open": "O"}, "default": "X"}],
+      "settings": {"region": "eu"},
+      "hooks": {"preMap": {"_scriptId": "hooks", "function": "preMap"},
+                "postMap": {"_scriptId": "hooks", "function": "postMap"},
+                "postSubmit": {"_scriptId": "hooks", "function": "postSubmit"}}})");
+  write("hooks.json", R"({"_id": "hooks", "name": "hooks", "content":
+      "function preMap(o) { return o.data.map(d => ({data: d})); } function postMap(o) { return []; } function postSubmit(o) { return o.responseData; }"})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_EQ(report.applied.size(), 5u);
+  EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
+}
+
+TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api",
+      "inputFilter": {"type": "expression", "expression": {"version": "1",
+                      "rules": ["equalz", ["extract", "status"], "open"]}},
+      "mappings": [{"generate": "n", "dataType": "numbr", "extract": "$.n"}],
+      "hooks": {"postMap": {"_scriptId": "hooks", "function": "postMap"},
+                "postSubmit": {"_scriptId": "nowhere", "function": "postSubmit"}}})");
+  write("hooks.json", R"({"_id": "hooks", "name": "hooks", "content": "function preMap(o) {}"})");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.applied.empty());
+  EXPECT_THAT(report.problems,
+              ElementsAre(HasSubstr("import sink: $.inputFilter.expression.rules[0]"),
+                          HasSubstr("import sink: $.mappings[0].dataType"),
+                          file("import.json") +
+                              ": import sink: $.hooks.postMap.function: script \"hooks\" (hooks) "
+                              "defines no function named \"postMap\"; define it or name one of its "
+                              "functions",
+                          HasSubstr("import sink: $.hooks.postSubmit._scriptId")));
+}
+
+TEST_F(Apply, LookupsWithoutMappingsAreRefused) {
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+          "_connectionId": "api", "lookups": [{"name": "l", "map": {}}]})"),
+              ElementsAre(file("import.json") +
+                          ": import sink: $.lookups: lookups are read only by mappings, and this "
+                          "import has none; add $.mappings or remove $.lookups"));
+}
+
+TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
+  EXPECT_THAT(
+      problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+          "_connectionId": "api", "responseMapping": {"fields": []},
+          "hooks": {"postAggregate": {"_scriptId": "s", "function": "f"}}})"),
+      ElementsAre(file("import.json") + ": import sink: $.responseMapping: not supported yet by "
+                                        "this version of Sluice; remove it",
+                  file("import.json") + ": import sink: $.hooks.postAggregate: not supported "
+                                        "yet by this version of Sluice; remove it"));
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink",
+                              "responseMapping": {"fields": []},
+                              "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
+          "routers": []})"),
+      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping: not supported yet"),
+                  HasSubstr("flow copy: $.pageProcessors[0].hooks: not supported yet"),
+                  HasSubstr("flow copy: $.routers: not supported yet")));
+  EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
+          "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
+              ElementsAre(HasSubstr("export orders: $.inputFilter: not supported yet")));
+}
+
 }  // namespace
 }  // namespace sluice::host

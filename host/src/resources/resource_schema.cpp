@@ -50,8 +50,7 @@ void step_common(Schema& s) {
         "_httpConnectorResourceId", "_httpConnectorVersionId"}) {
     s.ignored(path);
   }
-  for (const char* path : {"inputFilter", "oneToMany", "pathToMany", "dataURITemplate",
-                           "traceKeyTemplate"}) {
+  for (const char* path : {"oneToMany", "pathToMany", "dataURITemplate", "traceKeyTemplate"}) {
     s.unsupported(path);
   }
 }
@@ -108,15 +107,43 @@ Schema export_step() {
                            "mockOutput", "asynchronous"}) {
     s.unsupported(path);
   }
+  s.unsupported("inputFilter", "an export's inputFilter applies to lookups, which are not "
+                               "implemented yet");
   return s;
 }
 
 Schema import_step() {
   Schema s;
   step_common(s);
-  for (const char* path : {"filter", "transform", "hooks", "settings"}) s.unsupported(path);
+  // Checked by their engines at apply (resources/apply.cpp), so their insides are not listed here.
+  s.object("inputFilter")
+      .label("Input filter")
+      .help("Records that do not match skip this import only and go on to the next step; "
+            "docs/filters.md, docs/runtime.md.");
+  s.array("mappings")
+      .items(FieldType::kObject)
+      .label("Mappings")
+      .help("Mapper 2.0: builds the record this import submits; docs/mappings.md.");
+  s.array("lookups")
+      .items(FieldType::kObject)
+      .label("Lookups")
+      .help("Static lookups {name, map, default, allowFailures} the mappings name.");
+  s.object("hooks.preMap")
+      .label("preMap hook")
+      .help("{_scriptId, function}: JavaScript over each page before the mapping; "
+            "docs/scripts.md.");
+  s.object("hooks.postMap")
+      .label("postMap hook")
+      .help("{_scriptId, function}: JavaScript over each page after the mapping.");
+  s.object("hooks.postSubmit")
+      .label("postSubmit hook")
+      .help("{_scriptId, function}: JavaScript over the destination's responses.");
+  s.unsupported("hooks.postAggregate");
+  s.object("settings")
+      .label("Settings")
+      .help("Any JSON object; filters, mappings and scripts read it as settings.import.");
   for (const char* path :
-       {"mapping", "mappings", "lookups", "responseMapping", "idLockTemplate", "maxAttempts",
+       {"filter", "transform", "mapping", "responseMapping", "idLockTemplate", "maxAttempts",
         "ignoreExisting", "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
     s.unsupported(path);
   }

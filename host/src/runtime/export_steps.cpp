@@ -16,11 +16,9 @@ namespace sluice::runtime {
 
 namespace json = boost::json;
 
-namespace {
-
 // The limits of the job's scripts: SLUICE_SCRIPT_TIME_LIMIT_MS (per call, default 5000) and
 // SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when the job starts.
-script::ScriptLimits script_limits() {
+script::ScriptLimits job_script_limits() {
   script::ScriptLimits limits;
   auto number = [](const char* name) -> unsigned long long {
     const char* text = std::getenv(name);
@@ -37,6 +35,8 @@ script::ScriptLimits script_limits() {
   }
   return limits;
 }
+
+namespace {
 
 // The runner of the script `reference` ({_scriptId, function}) names; the plan loaded it.
 Result<std::unique_ptr<ScriptRunner>> runner_for(const GeneratorStep& generator,
@@ -58,7 +58,7 @@ Result<std::unique_ptr<ScriptRunner>> runner_for(const GeneratorStep& generator,
                                   generator.export_id, path, id->get_string()));
   }
   return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
-                                        std::string(function->get_string()), script_limits());
+                                        std::string(function->get_string()), job_script_limits());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "runtime/flow_plan.hpp"
 
+#include <initializer_list>
 #include <optional>
 
 #include <fmt/format.h>
@@ -161,6 +162,54 @@ Result<void> load_scripts(host::Store& store, std::string_view flow_id, Generato
   return {};
 }
 
+// The script of each reference in `references` ({_scriptId, function} or nullptr), into `scripts`.
+Result<void> load_referenced_scripts(
+    host::Store& store, std::string_view flow_id, std::string_view step,
+    std::initializer_list<std::pair<const json::value*, const char*>> references,
+    std::map<std::string, json::object>& scripts) {
+  for (const auto& [reference, path] : references) {
+    if (reference == nullptr || !reference->is_object()) continue;
+    const json::value* id = reference->get_object().if_contains("_scriptId");
+    if (id == nullptr || !id->is_string()) continue;
+    const std::string script_id(id->get_string());
+    if (scripts.count(script_id) != 0) continue;
+    auto doc = store.get_resource(ResourceKind::kScript, script_id, Secrets::kMasked);
+    if (!doc) return doc.error();
+    if (!*doc) {
+      return flow_error(flow_id, fmt::format("{}: {}: no script {} in the store; apply it (see "
+                                             "docs/scripts.md), then run the flow again",
+                                             step, path, script_id));
+    }
+    scripts.emplace(script_id, std::move(**doc));
+  }
+  return {};
+}
+
+// The import's processor slots (import_steps.hpp) and the scripts they name.
+Result<void> read_import_slots(host::Store& store, std::string_view flow_id, ProcessorStep& step) {
+  if (auto* v = step.doc.if_contains("inputFilter")) step.input_filter = *v;
+  if (auto* v = step.doc.if_contains("mappings")) step.mappings = *v;
+  if (auto* v = step.doc.if_contains("lookups")) step.lookups = *v;
+  const json::object& hooks = object_or_empty(step.doc, "hooks");
+  if (auto* v = hooks.if_contains("preMap")) step.pre_map = *v;
+  if (auto* v = hooks.if_contains("postMap")) step.post_map = *v;
+  if (auto* v = hooks.if_contains("postSubmit")) step.post_submit = *v;
+  if (auto* v = object_or_empty(step.doc, "http").if_contains("sendPostMappedData");
+      v && v->is_bool()) {
+    step.send_post_mapped_data = v->get_bool();
+  }
+  step.settings = object_or_empty(step.doc, "settings");
+  const json::value* filter_script = step.input_filter.is_object()
+                                         ? step.input_filter.get_object().if_contains("script")
+                                         : nullptr;
+  return load_referenced_scripts(store, flow_id, fmt::format("import {}", step.import_id),
+                                 {{filter_script, "$.inputFilter.script._scriptId"},
+                                  {&step.pre_map, "$.hooks.preMap._scriptId"},
+                                  {&step.post_map, "$.hooks.postMap._scriptId"},
+                                  {&step.post_submit, "$.hooks.postSubmit._scriptId"}},
+                                 step.scripts);
+}
+
 }  // namespace
 
 std::string_view to_string(ExportType type) noexcept {
@@ -255,6 +304,7 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.name = string_field(step.doc, "name");
     if (step.name.empty()) step.name = step.import_id;
     step.proceed_on_failure = processor.proceed_on_failure;
+    if (auto r = read_import_slots(store, flow_id, step); !r) return r.error();
     auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);

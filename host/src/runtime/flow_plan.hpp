@@ -51,6 +51,12 @@ struct ProcessorStep {
   boost::json::object doc;
   StepConnection connection;
   bool proceed_on_failure = false;
+  // The import's processor slots (import_steps.hpp) as its document holds them; null if absent.
+  boost::json::value input_filter, mappings, lookups, pre_map, post_map, post_submit;
+  bool send_post_mapped_data = true;  // http.sendPostMappedData (integrator.io's name)
+  boost::json::object settings;       // the import's "settings", {} if none
+  // The Script documents its slots reference, by id, as stored.
+  std::map<std::string, boost::json::object> scripts;
 };
 
 struct FlowPlan {

@@ -8,6 +8,7 @@
 
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/import_steps.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/pipeline.hpp"
@@ -238,9 +239,12 @@ class FlowRun {
     }
     for (size_t p = 0; p < plan_.processors.size(); ++p) {
       const ProcessorStep& step = plan_.processors[p];
-      pipeline.add(std::make_unique<SubmitStep>(
+      auto submit = std::make_unique<SubmitStep>(
           step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-          [this, p] { return import_for(p); }));
+          [this, p] { return import_for(p); });
+      auto import_step = make_import_step(step, std::move(submit));
+      if (!import_step) return import_step.error();
+      pipeline.add(std::move(*import_step));
     }
     return pipeline;
   }
@@ -374,10 +378,9 @@ class FlowRun {
     if (!recorder_.running()) return false;
 
     auto ran = pipeline.run(page, context);
-    // Without processors every record is ignored: it went nowhere, and the counts still add up.
-    if (plan_.processors.empty()) {
-      for (size_t i = 0; i < page.size(); ++i) page.ignore(i);
-    }
+    // A record no import was given (no processors, or every input filter skipped it) is ignored:
+    // it went nowhere, and the counts still add up (page.hpp).
+    page.ignore_unsubmitted();
     JobRecorder::PageCounts counts;
     counts.exported = static_cast<int64_t>(source_page.records) + page.added();
     counts.success = static_cast<int64_t>(page.count(RecordState::kAlive));

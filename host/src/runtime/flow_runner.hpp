@@ -2,7 +2,8 @@
 // Page generators run one after another; each is a Source (pull_export_source.hpp: its pages
 // stream through a bounded queue, the next page fetched while the previous one is processed)
 // whose flow pages go through a Pipeline (pipeline.hpp): the export steps (export_steps.hpp),
-// then one SubmitStep per page processor, in order, before the next generator starts.
+// then one step per page processor (import_steps.hpp: its input filter, hooks, mapping and
+// submit), in order, before the next generator starts.
 //
 // Invariants: numExport = numSuccess + numIgnore + numError at every progress report, at every
 // write to the store and at the end (page.hpp has the counting rule); a record that fails a step
@@ -10,7 +11,8 @@
 // plugin's delta state and a delta export's lastExportDateTime) is saved only when the whole job
 // completed, and never by a test run. The job is recorded page by page
 // (runtime/job_recorder.hpp): what is confirmed, what is in flight, and the checkpoint from
-// which RunOptions::resume continues. A flow without processors counts its records as ignored.
+// which RunOptions::resume continues. A record no import took (the flow has no processors, or
+// every import's input filter skipped it) counts as ignored.
 //
 // The run context each export is opened with (plugin.h's export_open_run): "type" (the export's,
 // or RunOptions::type), "lastExportDateTime" (delta: RunOptions::start_date, else the stored time

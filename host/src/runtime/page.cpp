@@ -131,7 +131,21 @@ void Page::replace_live(std::vector<json::value> records) {
 }
 
 void Page::begin_step() {
-  for (Slot& slot : slots_) slot.entry = nullptr;
+  for (Slot& slot : slots_) {
+    slot.entry = nullptr;
+    slot.skipped = false;
+  }
+}
+
+size_t Page::ignore_unsubmitted() {
+  size_t n = 0;
+  for (Slot& slot : slots_) {
+    if (slot.state == RecordState::kAlive && !slot.submitted) {
+      slot.state = RecordState::kIgnored;
+      ++n;
+    }
+  }
+  return n;
 }
 
 }  // namespace sluice::runtime

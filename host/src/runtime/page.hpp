@@ -17,9 +17,16 @@
 //   failed  -> numError   (its error is in error(i), with retry data),
 //   ignored -> numIgnore  (a filter dropped it, an import said "ignored", or the flow has no
 //                          processors),
-//   alive   -> numSuccess (it reached the end of the pipeline).
+//   alive   -> numSuccess (it reached the end of the pipeline and was submitted to at least one
+//              import: submitted()),
+//   alive but submitted nowhere -> numIgnore (every import skipped it: input filters, preMap or
+//              postMap hooks returning {}, or the flow has no processors; the flow runner
+//              ignores such records once the last step ran: ignore_unsubmitted()),
 // so numExport(page) = size at the source + added() and
 //    numSuccess + numIgnore + numError (page) = alive + ignored + dropped() + failed.
+//
+// Skipping (skip()) is not a state: a record an import's input filter does not match skips that
+// import's steps only (skipped() until the next begin_step) and goes on to the next processor.
 #pragma once
 
 #include <cstdint>
@@ -117,8 +124,20 @@ class Page {
   int64_t dropped() const noexcept { return dropped_; }
 
   // Marks the start of a step: the retry data of records failed from now on is the record as it
-  // is now.
+  // is now; no record is skipped any more.
   void begin_step();
+
+  // Record i skips the rest of the current step (an import and its hooks), until begin_step.
+  void skip(size_t i) { slots_[i].skipped = true; }
+  bool skipped(size_t i) const { return slots_[i].skipped; }
+  // Alive and not skipped: the current step is to handle it.
+  bool active(size_t i) const { return alive(i) && !slots_[i].skipped; }
+  // Record i was submitted to an import (SubmitStep). Never cleared.
+  void mark_submitted(size_t i) { slots_[i].submitted = true; }
+  bool submitted(size_t i) const { return slots_[i].submitted; }
+  // Ignores every alive record that no import was given (the counting rule above); returns how
+  // many. The flow runner calls it after the last step.
+  size_t ignore_unsubmitted();
 
  private:
   struct Slot {
@@ -126,7 +145,9 @@ class Page {
     const boost::json::value* entry = nullptr;  // the record as it entered the current step
     std::string_view raw;
     RecordState state = RecordState::kAlive;
-    int error = -1;  // index in errors_
+    bool skipped = false;    // by the current step (skip())
+    bool submitted = false;  // to some import (mark_submitted())
+    int error = -1;          // index in errors_
   };
   boost::json::value* own(boost::json::value value);
 

@@ -82,8 +82,7 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
   sent.reserve(page.size());
   size_t bytes = 2;
   for (size_t i = 0; i < page.size(); ++i) {
-    const RecordState state = page.state(i);
-    if (state == RecordState::kAlive || (state == RecordState::kFailed && proceed_on_failure_)) {
+    if (takes(page, i)) {
       sent.push_back(i);
       bytes += page.raw(i).size() + 1;
     }
@@ -97,28 +96,43 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
     page.append_json(sent[k], body);
   }
   body += ']';
-  auto imp = open_();
-  Result<std::string> submitted =
-      imp ? (*imp)->submit(std::move(body)) : Result<std::string>(imp.error());
   json::monotonic_resource results_arena;
-  json::value results(&results_arena);  // parsed into below, in the same storage: no copy
-  if (submitted) {
-    json::error_code ec;
-    results = json::parse(*submitted, ec, &results_arena);
-    if (ec || !results.is_array() || results.as_array().size() != sent.size()) {
-      submitted = make_error(
-          Status::kInternal,
-          fmt::format("import {}: plugin '{}' returned {} instead of one result per record ({})",
-                      name_, plugin_id_,
-                      results.is_array() ? fmt::format("{} results", results.as_array().size())
-                                         : std::string("no result array"),
-                      sent.size()));
-    }
+  auto results = send(std::move(body), sent.size(), &results_arena);
+  return settle(page, sent, results);
+}
+
+bool SubmitStep::takes(const Page& page, size_t i) const {
+  if (page.skipped(i)) return false;
+  const RecordState state = page.state(i);
+  return state == RecordState::kAlive || (state == RecordState::kFailed && proceed_on_failure_);
+}
+
+Result<json::array> SubmitStep::send(std::string body, size_t count, json::storage_ptr storage) {
+  auto imp = open_();
+  if (!imp) return imp.error();
+  Result<std::string> submitted = (*imp)->submit(std::move(body));
+  if (!submitted) return submitted.error();
+  json::error_code ec;
+  json::value results = json::parse(*submitted, ec, storage);
+  if (ec || !results.is_array() || results.as_array().size() != count) {
+    return make_error(
+        Status::kInternal,
+        fmt::format("import {}: plugin '{}' returned {} instead of one result per record ({})",
+                    name_, plugin_id_,
+                    !ec && results.is_array() ? fmt::format("{} results", results.as_array().size())
+                                              : std::string("no result array"),
+                    count));
   }
+  return std::move(results.as_array());
+}
+
+Result<StepResult> SubmitStep::settle(Page& page, const std::vector<size_t>& sent,
+                                      const Result<json::array>& results) {
   for (size_t k = 0; k < sent.size(); ++k) {
     const size_t i = sent[k];
-    if (!submitted) {
-      const Error& error = submitted.error();
+    page.mark_submitted(i);
+    if (!results) {
+      const Error& error = results.error();
       page.fail(i, import_id_, std::string(to_string(error.status)),
                 error.status == Status::kCancelled
                     ? fmt::format("import {} did not confirm this record: the job was canceled "
@@ -129,7 +143,7 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
                 error.details);
       continue;
     }
-    const json::value& r = results.as_array()[k];
+    const json::value& r = (*results)[k];
     if (result_ok(r)) {
       if (result_ignored(r)) page.ignore(i);
       continue;
@@ -138,8 +152,8 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
         i, import_id_, r.is_object() ? error_code_of(r.as_object()) : "error",
         r.is_object() ? error_message_of(r.as_object()) : "the plugin returned a malformed result");
   }
-  if (!submitted && is_fatal(submitted.error().status)) {
-    Error error = submitted.error();
+  if (!results && is_fatal(results.error().status)) {
+    Error error = results.error();
     error.message = fmt::format("import {} failed: {}", name_, error.message);
     return error;
   }

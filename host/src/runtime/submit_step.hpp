@@ -1,9 +1,10 @@
-// The import as a step (step.hpp): submits the page's live records — with proceedOnFailure also
-// those an earlier step failed — to the plugin in one call (RemoteImport::submit), as a JSON array
-// built from each record's raw text where it has one (page.hpp), and decodes the plugin's one
-// result per record: ok -> the record goes on; ok with "ignored": true -> ignored; an error ->
-// the record fails here with the result's first error code (else its statusCode) and every error
-// message, the record as it entered this step being its retry data.
+// The import as a step (step.hpp): submits the page's live records that are not skipped (an input
+// filter, page.hpp) — with proceedOnFailure also those an earlier step failed — to the plugin in
+// one call (RemoteImport::submit), as a JSON array built from each record's raw text where it has
+// one (page.hpp), and decodes the plugin's one result per record. Every record sent is marked
+// submitted (page.hpp's counting rule); ok -> the record goes on; ok with "ignored": true ->
+// ignored; an error -> the record fails here with the result's first error code (else its
+// statusCode) and every error message, the record as it entered this step being its retry data.
 //
 // A failed submit call (the plugin, its connection, the deadline) fails each submitted record with
 // that error (a cancellation says the records may or may not have arrived). When that error is
@@ -14,6 +15,9 @@
 
 #include <functional>
 #include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
 
 #include "plugins/connector_client.hpp"
 #include "runtime/step.hpp"
@@ -31,6 +35,17 @@ class SubmitStep : public Step {
   const std::string& name() const override { return name_; }
   const std::string& step_id() const override { return import_id_; }
   Result<StepResult> run(Page& page, const StepContext& context) override;
+
+  // The parts of run(), for an import whose hooks or mapping change what is sent (import_steps):
+  // whether record i is to be sent (active, or failed with proceedOnFailure; never skipped);
+  bool takes(const Page& page, size_t i) const;
+  // sends `body` (a JSON array of `count` records) and returns the plugin's results, one per
+  // record, in `storage` -- or the call's Error (a wrong count of results is kInternal);
+  Result<boost::json::array> send(std::string body, size_t count, boost::json::storage_ptr storage);
+  // settles the records `sent` (page indices, in the order of the body) with `results`: each is
+  // marked submitted, then goes on, is ignored or fails as above; a fatal call Error is returned.
+  Result<StepResult> settle(Page& page, const std::vector<size_t>& sent,
+                            const Result<boost::json::array>& results);
 
  private:
   std::string import_id_, name_, plugin_id_;

@@ -1,0 +1,57 @@
+// An import's hooks (`hooks.preMap`, `hooks.postMap`, `hooks.postSubmit`, each {_scriptId,
+// function}) over the import's batch (import_steps.hpp), with integrator.io's contracts
+// (script/pre_map.hpp, post_map.hpp, post_submit.hpp; docs/scripts.md). Each is called once per
+// flow page with the batch's records:
+//  - preMap: each item's `data` becomes the record the mapping reads; postMap: the record to
+//    submit; `errors` without `data` fail the record at this import; `data` with `errors` goes on
+//    and the errors become job errors; {} skips the record at this import (Page::skip);
+//  - postSubmit: the responses it returns replace the destination's, and decide each record's
+//    fate (SubmitStep::settle).
+// A throw, a limit, or a result of the wrong length or shape fails every record of the batch at
+// this import with the script's message (integrator.io: "fails the entire page of records"); the
+// job goes on. A script that cannot load, or no longer defines the function, is the step's Error.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "runtime/step.hpp"
+
+namespace sluice::runtime {
+
+class ScriptRunner;
+struct ImportBatch;
+
+class ImportHookStep {
+ public:
+  enum class Hook { kPreMap, kPostMap, kPostSubmit };
+
+  ImportHookStep(Hook hook, std::string import_id, std::string name, std::string connection_id,
+                 std::unique_ptr<ScriptRunner> script, boost::json::object import_settings);
+  ~ImportHookStep();
+
+  // "preMap", "postMap", "postSubmit".
+  std::string_view hook_name() const;
+
+  // preMap or postMap over `batch`; job errors go to `out`.
+  Result<void> run(Page& page, ImportBatch& batch, const StepContext& context, StepResult& out);
+  // postSubmit over `responses` (one per batch entry, from SubmitStep::send): replaces them by
+  // what the hook returns, or, when the call fails, by that Error, its message naming the hook
+  // and the import (the caller fails every record of the batch with it, code "hook"). Nothing is
+  // done when `responses` is already an Error.
+  Result<void> run_post_submit(const Page& page, const ImportBatch& batch,
+                               Result<boost::json::array>& responses, const StepContext& context);
+
+ private:
+  Result<void> fail_batch(Page& page, ImportBatch& batch, const Error& error);
+
+  Hook hook_;
+  std::string import_id_, name_, connection_id_;
+  std::unique_ptr<ScriptRunner> script_;
+  boost::json::object import_settings_;
+};
+
+}  // namespace sluice::runtime
