@@ -60,10 +60,11 @@ TEST_F(ExportSteps, AScriptFilterThatThrowsForOneRecordFailsOnlyThatRecord) {
       if (options.record.id === "A3") throw new Error("no A3 here");
       return options.record.n % 2 === 1 || options.record.id === "A4";
     })");
-  put_export("a", {{"count", 5}, {"prefix", "A"}}, 0,
-             {{"filter", json::object{{"type", "script"},
-                                      {"script", json::object{{"_scriptId", "keep"},
-                                                              {"function", "keep"}}}}}});
+  put_export(
+      "a", {{"count", 5}, {"prefix", "A"}}, 0,
+      {{"filter",
+        json::object{{"type", "script"},
+                     {"script", json::object{{"_scriptId", "keep"}, {"function", "keep"}}}}}});
   put_import("x", {});
   put_flow("f", {"a"}, {"x"});
   const Job job = run("f");
@@ -82,7 +83,8 @@ TEST_F(ExportSteps, AScriptFilterThatThrowsForOneRecordFailsOnlyThatRecord) {
 }
 
 TEST_F(ExportSteps, ARecordTheTransformationCannotConvertFailsWithItsFieldAndTheRestGoesOn) {
-  put_export("a", {{"count", 3}, {"prefix", "A"}}, 0, {{"transform", json::parse(R"({"type": "expression",
+  put_export("a", {{"count", 3}, {"prefix", "A"}}, 0,
+             {{"transform", json::parse(R"({"type": "expression",
       "expression": {"version": "2", "rulesTwoDotZero": {"mode": "modify", "mappings": [
         {"generate": "n", "dataType": "number", "extract": "{{#if (eq record.id \"A2\")}}x{{else}}{{record.n}}{{/if}}"}]}}})")}});
   put_import("x", {});

@@ -198,6 +198,23 @@ TEST_F(ImportSteps, AScriptInputFilterSkipsWhatItRejectsAndFailsWhatItThrowsFor)
   EXPECT_NE(errors["A2"].message.find("cannot judge A2"), std::string::npos);
 }
 
+TEST_F(ImportSteps, AMapper1MappingBuildsTheRecordTheImportSubmits) {
+  put_export("a", {{"count", 2}, {"prefix", "A"}});
+  put_import_with("x", {{"mapping", json::parse(R"({"fields": [
+      {"extract": "id", "generate": "id"},
+      {"extract": "id", "generate": "order.ref"},
+      {"extract": "n", "generate": "qty", "dataType": "string"},
+      {"hardCodedValue": "sluice", "generate": "source"}]})")}});
+  put_flow("f", {"a"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(records()["x"],
+            (std::vector<std::string>{
+                R"({"id":"A1","order":{"ref":"A1"},"qty":"1","source":"sluice"})",
+                R"({"id":"A2","order":{"ref":"A2"},"qty":"2","source":"sluice"})"}));
+  EXPECT_EQ(job.num_success, 2);
+}
+
 TEST_F(ImportSteps, SendPostMappedDataFalseSubmitsTheRecordAsTheMappingGotIt) {
   put_export("a", {{"count", 2}, {"prefix", "A"}});
   put_import_with(

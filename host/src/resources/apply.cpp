@@ -135,7 +135,8 @@ class Applier {
     for (SkippedFile& s : report_.skipped) {
       std::error_code ec;
       auto it = code_files_.find(fs::weakly_canonical(s.file, ec));
-      if (!ec && it != code_files_.end()) s.reason = fmt::format("the code of script {}", it->second);
+      if (!ec && it != code_files_.end())
+        s.reason = fmt::format("the code of script {}", it->second);
     }
     for (Document& d : docs_) {
       switch (d.kind) {
@@ -445,15 +446,25 @@ class Applier {
       }
     }
     const json::value* mappings = d.doc.if_contains("mappings");
+    const json::value* mapping = d.doc.if_contains("mapping");
     const json::value* lookups = d.doc.if_contains("lookups");
-    if (mappings != nullptr && mappings->is_array()) {
+    if (mappings != nullptr && !mappings->is_null() && mapping != nullptr && !mapping->is_null()) {
+      issue(d.where(), fmt::format("{}: $.mapping and $.mappings are both given; an import has "
+                                   "one mapping: Mapper 2.0 (mappings) or Mapper 1.0 (mapping)",
+                                   what));
+    } else if (mapping != nullptr && mapping->is_object()) {
+      auto compiled = mapper::Mapper::compile_mapping_v1(
+          *mapping, lookups != nullptr && !lookups->is_null() ? lookups : nullptr, "$.mapping");
+      if (!compiled) issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+    } else if (mappings != nullptr && mappings->is_array()) {
       auto compiled = mapper::Mapper::compile_mappings(
           *mappings, lookups != nullptr && !lookups->is_null() ? lookups : nullptr,
           mapper::Mode::kCreate, "$.mappings", mapper::Target::kImport);
       if (!compiled) issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
     } else if (lookups != nullptr && !lookups->is_null()) {
       issue(d.where(), fmt::format("{}: $.lookups: lookups are read only by mappings, and this "
-                                   "import has none; add $.mappings or remove $.lookups",
+                                   "import has none; add $.mappings (or $.mapping) or remove "
+                                   "$.lookups",
                                    what));
     }
     if (const json::value* hooks = d.doc.if_contains("hooks"); hooks && hooks->is_object()) {
@@ -558,10 +569,9 @@ class Applier {
         return;
       }
       if (size > options_.limits.max_document_bytes) {
-        issue(d.where(),
-              fmt::format("{}: $.contentFile: {} is {}; the limit for one script is {}", what,
-                          code_where, describe_size(size),
-                          describe_size(options_.limits.max_document_bytes)));
+        issue(d.where(), fmt::format("{}: $.contentFile: {} is {}; the limit for one script is {}",
+                                     what, code_where, describe_size(size),
+                                     describe_size(options_.limits.max_document_bytes)));
         return;
       }
       std::ifstream in(path, std::ios::binary);
@@ -590,11 +600,11 @@ class Applier {
       const json::object* info = details.if_object();
       if (info != nullptr && info->contains("line") && info->contains("message")) {
         const std::string at =
-            file != nullptr ? fmt::format("{}:{}:{}", code_where, json::serialize(info->at("line")),
-                                          json::serialize(info->at("column")))
-                            : fmt::format("$.content line {}, column {}",
-                                          json::serialize(info->at("line")),
-                                          json::serialize(info->at("column")));
+            file != nullptr
+                ? fmt::format("{}:{}:{}", code_where, json::serialize(info->at("line")),
+                              json::serialize(info->at("column")))
+                : fmt::format("$.content line {}, column {}", json::serialize(info->at("line")),
+                              json::serialize(info->at("column")));
         issue(d.where(), fmt::format("{}: {}: {}; fix the code and apply again", what, at,
                                      info->at("message").as_string().c_str()));
       } else {

@@ -235,25 +235,26 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                         "type": "delta", "delta": {"dateField": "updated"},
                         "dataURITemplate": "https://shop.example/orders/{{record.id}}",
                         "http": {"paging": {"method": "skip", "skip": 0}}})"),
-      ElementsAre(file("export.json") +
-                      ": export orders: $.delta.dateField: not supported yet by this version of "
-                      "Sluice; remove it",
-                  file("export.json") +
-                      ": export orders: $.dataURITemplate: not supported yet by this version of Sluice; "
-                      "remove it",
-                  file("export.json") +
-                      ": export orders: $.http.paging.method: \"skip\" is not supported yet by "
-                      "this version of Sluice; use one of \"page\", \"url\"",
-                  file("export.json") +
-                      ": export orders: $.http.paging.skip: not supported yet by this version of "
-                      "Sluice; remove it"));
+      ElementsAre(
+          file("export.json") +
+              ": export orders: $.delta.dateField: not supported yet by this version of "
+              "Sluice; remove it",
+          file("export.json") +
+              ": export orders: $.dataURITemplate: not supported yet by this version of Sluice; "
+              "remove it",
+          file("export.json") +
+              ": export orders: $.http.paging.method: \"skip\" is not supported yet by "
+              "this version of Sluice; use one of \"page\", \"url\"",
+          file("export.json") +
+              ": export orders: $.http.paging.skip: not supported yet by this version of "
+              "Sluice; remove it"));
   EXPECT_THAT(
       problems_with("import.json",
                     R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
-                                "mapping": {"fields": []}, "http": {"ignoreEmptyNodes": true}})"),
+                                "maxAttempts": 3, "http": {"ignoreEmptyNodes": true}})"),
       ElementsAre(
-          file("import.json") + ": import sink: $.mapping: not supported yet by this version of "
-                                "Sluice; remove it",
+          file("import.json") + ": import sink: $.maxAttempts: not supported yet by this version "
+                                "of Sluice; remove it",
           file("import.json") + ": import sink: $.http.ignoreEmptyNodes: not supported yet by "
                                 "this version of Sluice; remove it"));
   EXPECT_THAT(
@@ -523,12 +524,32 @@ TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
                           HasSubstr("import sink: $.hooks.postSubmit._scriptId")));
 }
 
+TEST_F(Apply, AMapper1MappingCompilesAtApplyAndCannotComeWithMappings) {
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+          "_connectionId": "api", "mapping": {"fields": [{"extract": "id"}]}})"),
+              ElementsAre(HasSubstr("import sink: $.mapping.fields[0]")));
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+          "_connectionId": "api", "mapping": {"fields": [{"extract": "id", "generate": "id"}]},
+          "mappings": [{"generate": "id", "dataType": "string", "extract": "$.id"}]})"),
+              ElementsAre(file("import.json") +
+                          ": import sink: $.mapping and $.mappings are both given; an import has "
+                          "one mapping: Mapper 2.0 (mappings) or Mapper 1.0 (mapping)"));
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+          "_connectionId": "api", "mapping": {"fields": [{"extract": "id", "generate": "id"}]}})");
+  const ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
+}
+
 TEST_F(Apply, LookupsWithoutMappingsAreRefused) {
   EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
           "_connectionId": "api", "lookups": [{"name": "l", "map": {}}]})"),
               ElementsAre(file("import.json") +
                           ": import sink: $.lookups: lookups are read only by mappings, and this "
-                          "import has none; add $.mappings or remove $.lookups"));
+                          "import has none; add $.mappings (or $.mapping) or remove "
+                          "$.lookups"));
 }
 
 TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {

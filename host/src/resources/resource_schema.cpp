@@ -139,11 +139,14 @@ Schema import_step() {
       .label("postSubmit hook")
       .help("{_scriptId, function}: JavaScript over the destination's responses.");
   s.unsupported("hooks.postAggregate");
+  s.object("mapping")
+      .label("Mapping (1.0)")
+      .help("Mapper 1.0: {fields[], lists[]}; docs/mappings.md. Give it or mappings, not both.");
   s.object("settings")
       .label("Settings")
       .help("Any JSON object; filters, mappings and scripts read it as settings.import.");
   for (const char* path :
-       {"filter", "transform", "mapping", "responseMapping", "idLockTemplate", "maxAttempts",
+       {"filter", "transform", "responseMapping", "idLockTemplate", "maxAttempts",
         "ignoreExisting", "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
     s.unsupported(path);
   }

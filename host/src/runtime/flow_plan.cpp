@@ -189,6 +189,7 @@ Result<void> load_referenced_scripts(
 Result<void> read_import_slots(host::Store& store, std::string_view flow_id, ProcessorStep& step) {
   if (auto* v = step.doc.if_contains("inputFilter")) step.input_filter = *v;
   if (auto* v = step.doc.if_contains("mappings")) step.mappings = *v;
+  if (auto* v = step.doc.if_contains("mapping")) step.mapping = *v;
   if (auto* v = step.doc.if_contains("lookups")) step.lookups = *v;
   const json::object& hooks = object_or_empty(step.doc, "hooks");
   if (auto* v = hooks.if_contains("preMap")) step.pre_map = *v;

@@ -52,7 +52,8 @@ struct ProcessorStep {
   StepConnection connection;
   bool proceed_on_failure = false;
   // The import's processor slots (import_steps.hpp) as its document holds them; null if absent.
-  boost::json::value input_filter, mappings, lookups, pre_map, post_map, post_submit;
+  boost::json::value input_filter, mappings, mapping, lookups, pre_map, post_map,
+      post_submit;                    // mapping: Mapper 1.0
   bool send_post_mapped_data = true;  // http.sendPostMappedData (integrator.io's name)
   boost::json::object settings;       // the import's "settings", {} if none
   // The Script documents its slots reference, by id, as stored.

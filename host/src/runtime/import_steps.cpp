@@ -224,10 +224,14 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
       hook(ImportHookStep::Hook::kPostSubmit, processor.post_submit, "$.hooks.postSubmit");
   if (!post_submit) return post_submit.error();
   std::unique_ptr<MappingStep> mapping;
-  if (!processor.mappings.is_null()) {
-    auto mapper = mapper::Mapper::compile_mappings(
-        processor.mappings, processor.lookups.is_null() ? nullptr : &processor.lookups,
-        mapper::Mode::kCreate, fmt::format("{}: $.mappings", what), mapper::Target::kImport);
+  if (!processor.mappings.is_null() || !processor.mapping.is_null()) {
+    const json::value* lookups = processor.lookups.is_null() ? nullptr : &processor.lookups;
+    auto mapper = !processor.mappings.is_null()
+                      ? mapper::Mapper::compile_mappings(
+                            processor.mappings, lookups, mapper::Mode::kCreate,
+                            fmt::format("{}: $.mappings", what), mapper::Target::kImport)
+                      : mapper::Mapper::compile_mapping_v1(processor.mapping, lookups,
+                                                           fmt::format("{}: $.mapping", what));
     if (!mapper) return mapper.error();
     mapping = std::make_unique<MappingStep>(processor.import_id, std::move(*mapper),
                                             operation_of(processor.doc), processor.settings);

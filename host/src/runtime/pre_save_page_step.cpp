@@ -11,8 +11,8 @@ namespace sluice::runtime {
 
 namespace json = boost::json;
 
-PreSavePageStep::PreSavePageStep(std::string export_id, std::string name,
-                                 std::string connection_id, std::unique_ptr<ScriptRunner> script)
+PreSavePageStep::PreSavePageStep(std::string export_id, std::string name, std::string connection_id,
+                                 std::unique_ptr<ScriptRunner> script)
     : export_id_(std::move(export_id)),
       name_(std::move(name)),
       connection_id_(std::move(connection_id)),
@@ -50,8 +50,8 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
   hook.test_mode = context.test_mode;
 
-  auto result = script::call_pre_save_page_json(**engine, script_->function(), data,
-                                                json::array(), hook);
+  auto result =
+      script::call_pre_save_page_json(**engine, script_->function(), data, json::array(), hook);
   if (!result) {
     Error error = result.error();
     error.message = fmt::format("preSavePage hook of export {}: {}", name_, error.message);
