@@ -252,6 +252,8 @@ int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
 }  // namespace
 
 int cmd_flow(const Env& env, const Args& args) {
+  if (!args.empty() && args[0] == "test")
+    return cmd_flow_test(env, Args(args.begin() + 1, args.end()));
   constexpr const char* kUsage =
       "usage: sluice flow run ID [--resume] [--type test] [--start-date ISO] [--json] [--quiet] "
       "[-v]\n"
