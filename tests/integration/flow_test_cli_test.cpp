@@ -336,5 +336,43 @@ TEST_F(FlowTestCommand, AStepThatDoesNotCompileIsRefusedBeforeAnyExportIsRead) {
   EXPECT_TRUE(calls('E').empty());
 }
 
+TEST_F(FlowTestCommand, AHookThatThrowsFailsThePagesRecordsAtThatStepAndTheTestStillRan) {
+  write("hook.json",
+        json::serialize(json::object{
+            {"_id", "hook"},
+            {"name", "hook"},
+            {"content", "function preSavePage() { throw new Error('upstream is down'); }"}}));
+  write_export(2, 2, 20,
+               R"(, "hooks": {"preSavePage": {"_scriptId": "hook", "function": "preSavePage"}})");
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--json"});
+  ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  const json::value report = json::parse(tested.out);
+  const json::array& steps = report.at("sources").at(0).at("steps").as_array();
+  ASSERT_EQ(steps.size(), 3u);  // export, hook, import
+  const json::value& hook = steps[1];
+  ASSERT_TRUE(hook.at("error").is_string());
+  EXPECT_NE(hook.at("error").get_string().find("upstream is down"), json::string::npos)
+      << hook.at("error");
+  ASSERT_EQ(hook.at("records").as_array().size(), 2u);
+  EXPECT_EQ(hook.at("records").at(0).at("state"), "failed");
+  EXPECT_EQ(hook.at("records").at(1).at("state"), "failed");
+  EXPECT_TRUE(steps[2].at("records").as_array().empty());  // the import would get nothing
+}
+
+TEST_F(FlowTestCommand, AnExportThatCannotBeReadIsTheSourcesErrorWithStatus1) {
+  write_export(5, 5, 20, "");
+  std::string text = read_file(resources_ / "a.json");
+  text.replace(text.find("\"count\""), 0, "\"failOnPage\": 1, ");
+  write("a.json", text);
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--json"});
+  EXPECT_EQ(tested.exit_code, 1) << tested.out << tested.err;
+  const json::value report = json::parse(tested.out);
+  EXPECT_EQ(report.at("sources").at(0).at("error"),
+            "export orders failed: memory export: injected failure on page 1");
+  EXPECT_EQ(report.at("sources").at(0).at("pages"), 0);
+}
+
 }  // namespace
 }  // namespace sluice::testing
