@@ -374,5 +374,22 @@ TEST_F(FlowTestCommand, AnExportThatCannotBeReadIsTheSourcesErrorWithStatus1) {
   EXPECT_EQ(report.at("sources").at(0).at("pages"), 0);
 }
 
+TEST_F(FlowTestCommand, AFilterComparingAStringFieldWithANumberSaysToCastIt) {
+  write_export(1, 1, 20, R"(,
+    "transform": {"type": "expression", "expression": {"version": "2", "rulesTwoDotZero": {
+      "mode": "create", "mappings": [{"generate": "n", "dataType": "string", "extract": "$.n"}]}}},
+    "filter": {"type": "expression", "expression": {"version": "1", "rules":
+      ["greaterthan", ["extract", "n"], 0]}})");
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--json"});
+  ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  const json::value report = json::parse(tested.out);
+  const json::value& dropped = report.at("sources").at(0).at("steps").at(2).at("records").at(0);
+  EXPECT_EQ(dropped.at("state"), "ignored");
+  EXPECT_EQ(dropped.at("reason"),
+            "rules [\"greaterthan\",[\"extract\",\"n\"],0] is false: n is \"1\" (a string, and 0 "
+            "is a number: they never compare; cast it with [\"number\", [\"extract\",\"n\"]])");
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -1,5 +1,7 @@
 #include "runtime/flow_tester.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -132,7 +134,38 @@ class FilterExplainer {
       values += fmt::format("{}{} is {}", values.empty() ? "" : ", ", path,
                             found != nullptr ? json::serialize(*found) : "missing");
     }
-    return values.empty() ? text : text + ": " + values;
+    if (!values.empty()) text += ": " + values;
+    return text + type_hint(node, record);
+  }
+
+  // The filter language's most common surprise (docs/filters.md): a field holding a string
+  // compared with a number literal, which is never true without a cast.
+  static std::string type_hint(const Node& node, const json::value& record) {
+    static constexpr std::string_view kComparisons[] = {
+        "equals", "notequals", "greaterthan", "greaterthanequals", "lessthan", "lessthanequals"};
+    const json::array* list = node.rule.if_array();
+    if (list == nullptr || list->size() != 3 ||
+        std::find(std::begin(kComparisons), std::end(kComparisons), node.op) ==
+            std::end(kComparisons)) {
+      return {};
+    }
+    for (size_t k = 1; k <= 2; ++k) {
+      const json::array* operand = (*list)[k].if_array();
+      const json::value& other = (*list)[3 - k];
+      if (operand == nullptr || operand->size() != 2 || (*operand)[0] != "extract" ||
+          !(*operand)[1].is_string() || !other.is_number()) {
+        continue;
+      }
+      std::string problem;
+      auto path = host::filter::detail::FieldPath::parse((*operand)[1].get_string(), problem);
+      const json::value* found = path ? path->find(record) : nullptr;
+      if (found == nullptr || !found->is_string()) continue;
+      return fmt::format(
+          " (a string, and {} is a number: they never compare; cast it with "
+          "[\"number\", {}])",
+          json::serialize(other), json::serialize((*list)[k]));
+    }
+    return {};
   }
 
   std::optional<Node> root_;
