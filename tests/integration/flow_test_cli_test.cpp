@@ -139,9 +139,9 @@ TEST_F(FlowTestCommand, JsonShowsEveryStepsRecordsAndNothingReachesTheImportOrTh
          {"index": null, "page": 0, "state": "alive", "record": {"id": "NEW"}, "error": null,
           "addedIndex": 0, "added": true},
          {"index": 1, "page": 0, "state": "removed", "record": null, "error": null}],
-       "jobErrors": [{"code": "c1",
+       "jobErrors": [{"page": 0, "code": "c1",
                       "message": "preSavePage hook of export orders: the hook noticed something"}],
-       "log": [{"level": "info", "message": "script hook: page 0 has 3 records"}],
+       "log": [{"page": 0, "level": "info", "message": "script hook: page 0 has 3 records"}],
        "error": null, "abort": false},
       {"step": "import crm", "kind": "import", "stepId": "x", "wouldReceive": true,
        "records": [

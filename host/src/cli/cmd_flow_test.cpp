@@ -132,13 +132,22 @@ std::string text_view(const runtime::FlowTestReport& report, const Colors& color
     for (const TestedStep& step : source.steps) {
       out += "\n" + colors.bold(step.step) + ": " + count_line(step) + "\n";
       for (const TestedRecord& r : step.records) out += record_lines(step, r, colors);
+      // With several flow pages, each line says which one it came from.
+      auto on_page = [&](int64_t page) {
+        return source.pages > 1 ? fmt::format("page {}: ", page + 1) : std::string();
+      };
       for (const runtime::TestedLogLine& line : step.log) {
-        out += line.scope.empty()
-                   ? fmt::format("  console {}: {}\n", line.level, line.message)
-                   : fmt::format("  log {} [{}]: {}\n", line.level, line.scope, line.message);
+        out += line.scope.empty() ? fmt::format("  {}console {}: {}\n", on_page(line.page),
+                                                line.level, line.message)
+                                  : fmt::format("  {}log {} [{}]: {}\n", on_page(line.page),
+                                                line.level, line.scope, line.message);
       }
-      for (const auto& [code, message] : step.job_errors)
-        out += "  " + colors.removed(fmt::format("job error ({}): {}", code, message)) + "\n";
+      for (const runtime::TestedStep::JobError& e : step.job_errors) {
+        out += "  " +
+               colors.removed(
+                   fmt::format("{}job error ({}): {}", on_page(e.page), e.code, e.message)) +
+               "\n";
+      }
       if (!step.error.empty())
         out += "  " + colors.removed("the step could not run: " + step.error) + "\n";
       if (step.abort) out += "  it asked to stop: no further page of this source is read\n";

@@ -295,7 +295,10 @@ class FlowTester {
     }
     source.stop();
     // Lines the plugin logged after the last step (its last pages, closing): the source's.
-    for (TestedLogLine& line : log_.take()) out.steps.front().log.push_back(std::move(line));
+    for (TestedLogLine& line : log_.take()) {
+      line.page = std::max<int64_t>(0, out.pages - 1);
+      out.steps.front().log.push_back(std::move(line));
+    }
     return std::move(out);
   }
 
@@ -303,54 +306,57 @@ class FlowTester {
     std::vector<Entry> before;
     int64_t replacements = page.replacements();
     const int64_t page_index = context.page_index;
-    built.pipeline->set_observer(
-        [&](const Step* step, const Page& after, const Result<StepResult>* ran) {
-          StepInfo info;
-          if (step != nullptr) info = built.steps.at(step);
-          TestedStep& tested = built.source.steps[info.index];
-          for (TestedLogLine& line : log_.take()) tested.log.push_back(std::move(line));
-          std::vector<Entry> now;
-          now.reserve(after.size());
-          if (step == nullptr) {
-            for (size_t i = 0; i < after.size(); ++i) {
-              now.push_back({next_index_++, after.state(i), json::value(after.record(i))});
-              tested.records.push_back(record_of(now.back(), after, i, page_index));
-            }
-          } else if (after.replacements() == replacements) {
-            // The records kept their places: record i is the one that entered as record i.
-            for (size_t i = 0; i < after.size(); ++i) {
-              const Entry& in = before[i];
-              now.push_back({in.index, after.state(i), json::value(after.record(i))});
-              const bool received = in.state == RecordState::kAlive ||
-                                    (info.import != nullptr && info.import->proceed_on_failure() &&
-                                     in.state == RecordState::kFailed);
-              if (!received) continue;
-              TestedRecord r = record_of(now.back(), after, i, page_index);
-              r.before = in.record;
-              if (info.explainer != nullptr && in.state == RecordState::kAlive &&
-                  after.state(i) == RecordState::kIgnored) {
-                r.reason = info.explainer->why(
-                    in.record,
-                    host::filter::FilterContext{context.flow_settings, context.export_settings,
-                                                nullptr, context.integration_settings});
-              }
-              tested.records.push_back(std::move(r));
-            }
-          } else {
-            replacements = after.replacements();
-            replaced(before, after, page_index, tested, now);
+    built.pipeline->set_observer([&](const Step* step, const Page& after,
+                                     const Result<StepResult>* ran) {
+      StepInfo info;
+      if (step != nullptr) info = built.steps.at(step);
+      TestedStep& tested = built.source.steps[info.index];
+      for (TestedLogLine& line : log_.take()) {
+        line.page = page_index;
+        tested.log.push_back(std::move(line));
+      }
+      std::vector<Entry> now;
+      now.reserve(after.size());
+      if (step == nullptr) {
+        for (size_t i = 0; i < after.size(); ++i) {
+          now.push_back({next_index_++, after.state(i), json::value(after.record(i))});
+          tested.records.push_back(record_of(now.back(), after, i, page_index));
+        }
+      } else if (after.replacements() == replacements) {
+        // The records kept their places: record i is the one that entered as record i.
+        for (size_t i = 0; i < after.size(); ++i) {
+          const Entry& in = before[i];
+          now.push_back({in.index, after.state(i), json::value(after.record(i))});
+          const bool received = in.state == RecordState::kAlive ||
+                                (info.import != nullptr && info.import->proceed_on_failure() &&
+                                 in.state == RecordState::kFailed);
+          if (!received) continue;
+          TestedRecord r = record_of(now.back(), after, i, page_index);
+          r.before = in.record;
+          if (info.explainer != nullptr && in.state == RecordState::kAlive &&
+              after.state(i) == RecordState::kIgnored) {
+            r.reason = info.explainer->why(
+                in.record,
+                host::filter::FilterContext{context.flow_settings, context.export_settings, nullptr,
+                                            context.integration_settings});
           }
-          if (ran != nullptr) {
-            if (!*ran) {
-              tested.error = ran->error().message;
-            } else {
-              tested.abort = tested.abort || (*ran)->abort;
-              for (const host::JobError& e : (*ran)->job_errors)
-                tested.job_errors.emplace_back(e.code.empty() ? "error" : e.code, e.message);
-            }
-          }
-          before = std::move(now);
-        });
+          tested.records.push_back(std::move(r));
+        }
+      } else {
+        replacements = after.replacements();
+        replaced(before, after, page_index, tested, now);
+      }
+      if (ran != nullptr) {
+        if (!*ran) {
+          tested.error = ran->error().message;
+        } else {
+          tested.abort = tested.abort || (*ran)->abort;
+          for (const host::JobError& e : (*ran)->job_errors)
+            tested.job_errors.push_back({page_index, e.code.empty() ? "error" : e.code, e.message});
+        }
+      }
+      before = std::move(now);
+    });
     auto ran = built.pipeline->run(page, context);
     built.pipeline->set_observer(nullptr);
     return ran;
@@ -473,10 +479,11 @@ json::value FlowTestReport::to_json() const {
     for (const TestedStep& step : source.steps) {
       json::array records, job_errors, log;
       for (const TestedRecord& r : step.records) records.push_back(record_json(r));
-      for (const auto& [code, message] : step.job_errors)
-        job_errors.push_back(json::object{{"code", code}, {"message", message}});
+      for (const TestedStep::JobError& e : step.job_errors)
+        job_errors.push_back(
+            json::object{{"page", e.page}, {"code", e.code}, {"message", e.message}});
       for (const TestedLogLine& line : step.log) {
-        json::object l{{"level", line.level}, {"message", line.message}};
+        json::object l{{"page", line.page}, {"level", line.level}, {"message", line.message}};
         if (!line.scope.empty()) l["scope"] = line.scope;
         log.push_back(std::move(l));
       }

@@ -63,6 +63,7 @@ struct TestedLogLine {
   std::string level;  // "debug", "info", "warn", "error"
   std::string scope;  // empty for a script's console; the plugin's scope otherwise
   std::string message;
+  int64_t page = 0;  // the flow page being run when it was logged, from 0
 };
 
 struct TestedStep {
@@ -73,7 +74,11 @@ struct TestedStep {
   // For the source, every record it read; for a step, the records that entered it (for an
   // import, the records it would receive), as they left it.
   std::vector<TestedRecord> records;
-  std::vector<std::pair<std::string, std::string>> job_errors;  // (code, message)
+  struct JobError {
+    int64_t page = 0;
+    std::string code, message;
+  };
+  std::vector<JobError> job_errors;  // what the step returned as job errors, by page
   std::vector<TestedLogLine> log;
   std::string error;   // the step could not run (its records failed with this)
   bool abort = false;  // it asked to stop paging
@@ -94,7 +99,8 @@ struct FlowTestReport {
   // {flowId, records, sources: [{exportId, name, pages, error, steps: [{step, kind, stepId,
   //  wouldReceive, records: [{index, page, state, record, error, reason?, addedIndex?, added?}],
   //  jobErrors:
-  //  [{code, message}], log: [{level, scope?, message}], error, abort}]}]} (docs/runtime.md).
+  //  [{page, code, message}], log: [{page, level, scope?, message}], error, abort}]}]}
+  //  (docs/runtime.md).
   boost::json::value to_json() const;
 };
 
