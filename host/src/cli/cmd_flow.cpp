@@ -252,6 +252,8 @@ int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
 }  // namespace
 
 int cmd_flow(const Env& env, const Args& args) {
+  if (!args.empty() && args[0] == "test")
+    return cmd_flow_test(env, Args(args.begin() + 1, args.end()));
   constexpr const char* kUsage =
       "usage: sluice flow run ID [--resume] [--type test] [--start-date ISO] [--json] [--quiet] "
       "[-v]\n"
@@ -268,7 +270,9 @@ int cmd_flow(const Env& env, const Args& args) {
       "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
       "failed,\n"
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
-      "known).";
+      "known).\n"
+      "`sluice flow test ID` test-runs a flow one step at a time and sends nothing: see "
+      "`sluice flow test --help`.";
   po::options_description options("options");
   options.add_options()("json", "print the job document instead of a summary")("quiet,q",
                                                                                "no live progress")(

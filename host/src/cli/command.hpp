@@ -78,6 +78,8 @@ int cmd_plugin_test(const Env& env, const Args& args);
 int cmd_apply(const Env& env, const Args& args);
 int cmd_get(const Env& env, const Args& args);
 int cmd_flow(const Env& env, const Args& args);
+// `sluice flow test ...`; `args` are the words after "test".
+int cmd_flow_test(const Env& env, const Args& args);
 int cmd_errors(const Env& env, const Args& args);
 int cmd_ping(const Env& env, const Args& args);
 int cmd_template(const Env& env, const Args& args);

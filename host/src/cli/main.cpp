@@ -22,6 +22,7 @@ commands:
   apply PATH                 validate and store connections, exports, imports, flows (JSON)
   get KIND [ID]              list or show connections, exports, imports, flows, jobs
   flow run ID                run a flow now, with live progress and a job summary
+  flow test ID [--records N] run its first page through every step, sending nothing
   errors FLOW                the open errors of a flow, with each record's retry data
   jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step
   ping CONNECTION            test a stored connection (reachable, credentials accepted)

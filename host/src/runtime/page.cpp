@@ -128,6 +128,7 @@ void Page::replace_live(std::vector<json::value> records) {
     dropped_ += static_cast<int64_t>(live - records.size());
   }
   slots_ = std::move(kept);
+  ++replacements_;
 }
 
 void Page::begin_step() {

@@ -122,6 +122,9 @@ class Page {
   void replace_live(std::vector<boost::json::value> records);
   int64_t added() const noexcept { return added_; }
   int64_t dropped() const noexcept { return dropped_; }
+  // How many times replace_live ran on this page (a tool telling a replaced page from one whose
+  // records kept their places: flow_tester.hpp).
+  int64_t replacements() const noexcept { return replacements_; }
 
   // Marks the start of a step: the retry data of records failed from now on is the record as it
   // is now; no record is skipped any more.
@@ -160,6 +163,7 @@ class Page {
   std::vector<RecordError> errors_;
   int64_t added_ = 0;
   int64_t dropped_ = 0;
+  int64_t replacements_ = 0;
 };
 
 }  // namespace sluice::runtime

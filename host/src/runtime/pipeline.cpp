@@ -59,6 +59,7 @@ void Pipeline::check_limits(Page& page, const std::string& step_id, std::string_
 Result<StepResult> Pipeline::run(Page& page, const StepContext& context) {
   StepResult result;
   check_limits(page, source_id_, fmt::format("export {}", source_name_), context);
+  if (observer_) observer_(nullptr, page, nullptr);
   for (const auto& step : steps_) {
     page.begin_step();
     auto ran = step->run(page, context);
@@ -69,11 +70,13 @@ Result<StepResult> Pipeline::run(Page& page, const StepContext& context) {
                     ran.error().message, ran.error().details);
         }
       }
+      if (observer_) observer_(step.get(), page, &ran);
       return ran.error();
     }
     result.abort = result.abort || ran->abort;
-    for (auto& e : ran->job_errors) result.job_errors.push_back(std::move(e));
     check_limits(page, step->step_id(), fmt::format("{} {}", step->kind(), step->name()), context);
+    if (observer_) observer_(step.get(), page, &ran);
+    for (auto& e : ran->job_errors) result.job_errors.push_back(std::move(e));
   }
   return result;
 }

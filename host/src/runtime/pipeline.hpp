@@ -5,6 +5,7 @@
 // step, the record (its id and index) and the size. The job goes on with the next page.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,14 @@ class Pipeline {
   // the Error is returned (the job fails once the page is committed).
   Result<StepResult> run(Page& page, const StepContext& context);
 
+  // What sees the page as it leaves the source (step nullptr, ran nullptr: after the limits are
+  // checked) and each step (after its limits are checked; `ran` is what the step returned, its
+  // Error included), on run()'s thread, before run() goes on. For `sluice flow test`
+  // (flow_tester.hpp); a job sets none.
+  using Observer =
+      std::function<void(const Step* step, const Page& page, const Result<StepResult>* ran)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
  private:
   void check_limits(Page& page, const std::string& step_id, std::string_view step,
                     const StepContext& context) const;
@@ -38,6 +47,7 @@ class Pipeline {
   std::string source_id_, source_name_;
   PipelineLimits limits_;
   std::vector<std::unique_ptr<Step>> steps_;
+  Observer observer_;
 };
 
 }  // namespace sluice::runtime

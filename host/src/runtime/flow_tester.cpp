@@ -1,0 +1,525 @@
+#include "runtime/flow_tester.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <fmt/format.h>
+#include <boost/json/serialize.hpp>
+
+#include "filter/filter.hpp"
+#include "plugins/connector_client.hpp"
+#include "plugins/host_api.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/export_steps.hpp"
+#include "runtime/filter_explainer.hpp"
+#include "runtime/flow_plan.hpp"
+#include "runtime/flow_runner.hpp"
+#include "runtime/job_log.hpp"
+#include "runtime/pipeline.hpp"
+#include "runtime/pull_export_source.hpp"
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+namespace {
+
+// An import in a test run: it receives the records (the alive ones, and with proceedOnFailure
+// the failed ones too) and submits nothing; they go on unchanged.
+class WouldReceiveStep : public Step {
+ public:
+  WouldReceiveStep(std::string import_id, std::string name, bool proceed_on_failure)
+      : import_id_(std::move(import_id)),
+        name_(std::move(name)),
+        proceed_on_failure_(proceed_on_failure) {}
+  std::string_view kind() const override { return "import"; }
+  const std::string& name() const override { return name_; }
+  const std::string& step_id() const override { return import_id_; }
+  Result<StepResult> run(Page&, const StepContext&) override { return StepResult{}; }
+  bool proceed_on_failure() const { return proceed_on_failure_; }
+
+ private:
+  std::string import_id_, name_;
+  bool proceed_on_failure_;
+};
+
+// What a step of the pipeline is, for the report.
+struct StepInfo {
+  size_t index = 0;  // in TestedSource::steps
+  const FilterExplainer* explainer = nullptr;
+  const WouldReceiveStep* import = nullptr;
+};
+
+std::string state_name(RecordState state) {
+  switch (state) {
+    case RecordState::kAlive:
+      return "alive";
+    case RecordState::kIgnored:
+      return "ignored";
+    case RecordState::kFailed:
+      return "failed";
+  }
+  return "alive";
+}
+
+const json::value* id_of(const json::value& record) {
+  if (const json::object* o = record.if_object()) {
+    for (std::string_view key : {"_id", "id"}) {
+      if (const json::value* id = o->if_contains(key); id && (id->is_string() || id->is_number()))
+        return id;
+    }
+  }
+  return nullptr;
+}
+
+// Catches the plugins' log lines while the test runs (instead of the stderr sink).
+class LogCapture {
+ public:
+  LogCapture() {
+    previous_ = host::set_log_sink(
+        [this](int32_t level, const std::string& scope, std::string_view message) {
+          std::lock_guard lock(mutex_);
+          lines_.push_back({log_level_name(level), scope, std::string(message)});
+        });
+  }
+  ~LogCapture() { host::set_log_sink(std::move(previous_)); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  void add(TestedLogLine line) {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(std::move(line));
+  }
+  std::vector<TestedLogLine> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(lines_, {});
+  }
+
+ private:
+  host::LogSink previous_;
+  std::mutex mutex_;
+  std::vector<TestedLogLine> lines_;
+};
+
+// One record of the page as a step got it.
+struct Entry {
+  int64_t index = 0;  // TestedRecord::index
+  RecordState state = RecordState::kAlive;
+  json::value record;
+};
+
+class FlowTester {
+ public:
+  FlowTester(host::Store& store, FlowPlan plan, const FlowTestOptions& options)
+      : store_(store), plan_(std::move(plan)), options_(options), job_id_(new_id()) {}
+
+  Result<FlowTestReport> run() {
+    // Every step of every source is built before any export is read: a step that does not
+    // compile is reported before anything runs.
+    std::vector<Built> built;
+    for (const GeneratorStep& generator : plan_.generators) {
+      auto pipeline = build(generator);
+      if (!pipeline) return pipeline.error();
+      built.push_back(std::move(*pipeline));
+    }
+    FlowTestReport report;
+    report.flow_id = plan_.flow_id;
+    report.flow_name = plan_.name;
+    report.records = options_.records;
+    for (size_t g = 0; g < plan_.generators.size(); ++g) {
+      report.sources.push_back(run_source(plan_.generators[g], built[g]));
+    }
+    return report;
+  }
+
+ private:
+  struct Built {
+    std::unique_ptr<Pipeline> pipeline;
+    std::vector<std::unique_ptr<FilterExplainer>> explainers;
+    std::map<const Step*, StepInfo> steps;
+    TestedSource source;  // its steps named, with no records yet
+  };
+
+  Result<Built> build(const GeneratorStep& generator) {
+    Built out;
+    out.pipeline = std::make_unique<Pipeline>(
+        generator.export_id, generator.name,
+        PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+    out.source.export_id = generator.export_id;
+    out.source.name = generator.name;
+    TestedStep source_step;
+    source_step.step = fmt::format("export {}", generator.name);
+    source_step.kind = "export";
+    source_step.step_id = generator.export_id;
+    out.source.steps.push_back(std::move(source_step));
+    auto add = [&](std::unique_ptr<Step> step, StepInfo info) {
+      TestedStep tested;
+      tested.step = fmt::format("{} {}", step->kind(), step->name());
+      tested.kind = std::string(step->kind());
+      tested.step_id = step->step_id();
+      tested.would_receive = info.import != nullptr;
+      info.index = out.source.steps.size();
+      out.source.steps.push_back(std::move(tested));
+      out.steps[step.get()] = info;
+      out.pipeline->add(std::move(step));
+    };
+    for (ExportSlot slot : kExportSlots) {
+      auto step = make_export_step(slot, generator);
+      if (!step) return step.error();
+      if (!*step) continue;
+      StepInfo info;
+      if (slot == ExportSlot::kFilter) {
+        out.explainers.push_back(std::make_unique<FilterExplainer>(generator.filter));
+        info.explainer = out.explainers.back().get();
+      }
+      add(std::move(*step), info);
+    }
+    for (const ProcessorStep& processor : plan_.processors) {
+      auto step = std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
+                                                     processor.proceed_on_failure);
+      StepInfo info;
+      info.import = step.get();
+      add(std::move(step), info);
+    }
+    return out;
+  }
+
+  Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
+    auto found = connections_.find(step.id);
+    if (found != connections_.end()) return found->second.get();
+    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
+                                               fmt::format("connection {}", step.id),
+                                               options_.cancelled, options_.limits);
+    if (!opened) return opened.error();
+    return (connections_[step.id] = std::move(*opened)).get();
+  }
+
+  // As flow_runner.hpp says a job computes it: a delta export's lastExportDateTime, or empty.
+  std::string last_export_date_time(const GeneratorStep& generator) {
+    if (generator.type != ExportType::kDelta) return {};
+    if (auto stored = store_.get_state(delta_time_key(generator.export_id));
+        stored && stored->is_string()) {
+      if (auto ms = ms_from_iso8601(stored->get_string()))
+        return iso8601_from_ms(*ms - generator.delta_lag_offset_ms);
+    }
+    return generator.delta_start_date;
+  }
+
+  std::string run_context(const GeneratorStep& generator, StepContext& context) {
+    context.last_export_date_time = last_export_date_time(generator);
+    context.current_export_date_time = now_iso8601();
+    context.test_mode = true;
+    json::object settings{{"flow", plan_.settings}, {"export", generator.settings}};
+    return json::serialize(
+        json::object{{"type", to_string(generator.type)},
+                     {"lastExportDateTime", context.last_export_date_time.empty()
+                                                ? json::value(nullptr)
+                                                : json::value(context.last_export_date_time)},
+                     {"currentExportDateTime", context.current_export_date_time},
+                     {"test", generator.type == ExportType::kTest
+                                  ? json::value(json::object{{"limit", generator.test_limit}})
+                                  : json::value(nullptr)},
+                     {"settings", std::move(settings)},
+                     {"jobId", job_id_},
+                     {"testMode", true}});
+  }
+
+  TestedSource run_source(const GeneratorStep& generator, Built& built) {
+    TestedSource& out = built.source;
+    auto connection = connection_for(generator.connection);
+    if (!connection) {
+      out.error = fmt::format("export {}: {}", generator.name, connection.error().message);
+      return std::move(out);
+    }
+    StepContext context;
+    context.flow_settings = &plan_.settings;
+    context.export_settings = &generator.settings;
+    context.integration_settings = &no_settings_;
+    context.export_id = generator.export_id;
+    context.flow_id = plan_.flow_id;
+    context.job_id = job_id_;
+    context.cancelled = options_.cancelled;
+    context.log = [this](std::string_view level, std::string_view message) {
+      log_.add({std::string(level), {}, std::string(message)});
+    };
+    auto state = store_.get_state(generator.export_id);
+    const std::string state_json =
+        state && !state->is_null() ? json::serialize(*state) : std::string("null");
+    auto exp = (*connection)
+                   ->open_export(json::serialize(generator.doc), state_json,
+                                 fmt::format("export {}", generator.name),
+                                 run_context(generator, context));
+    if (!exp) {
+      out.error = fmt::format("export {}: {}", generator.name, exp.error().message);
+      out.steps.front().log = log_.take();
+      return std::move(out);
+    }
+    PullExportOptions pull;
+    pull.export_id = generator.export_id;
+    pull.plugin_id = generator.connection.connector->plugin->id;
+    pull.page_size = generator.page_size;
+    pull.queue_depth = 1;
+    pull.retries = options_.export_retries;
+    pull.record_limit = static_cast<int64_t>(options_.records);
+    if (generator.type == ExportType::kTest &&
+        (pull.record_limit == 0 || generator.test_limit < pull.record_limit)) {
+      pull.record_limit = generator.test_limit;
+    }
+    pull.cancelled = options_.cancelled;
+    // No committed() call, ever: a test run confirms no page (nothing flagged, no state).
+    PullExportSource source(std::move(*exp), std::move(pull), Cursor{});
+    next_index_ = 0;
+    added_ = 0;
+    constexpr int kMaxEmptyPages = 100;
+    for (int empty = 0; empty < kMaxEmptyPages;) {
+      auto next = source.next();
+      if (!next) {
+        out.error = fmt::format("export {} failed: {}", generator.name, next.error().message);
+        break;
+      }
+      if (!*next) break;
+      SourcePage& page = **next;
+      if (page.records == 0) {
+        ++empty;
+        continue;
+      }
+      context.page_index = out.pages++;
+      const Result<StepResult> ran = run_page(built, page.page, context);
+      if (!ran || ran->abort || options_.records == 0) break;
+      if (options_.cancelled != nullptr && options_.cancelled->load()) {
+        out.error = "canceled by the operator";
+        break;
+      }
+    }
+    source.stop();
+    // Lines the plugin logged after the last step (its last pages, closing): the source's.
+    for (TestedLogLine& line : log_.take()) {
+      line.page = std::max<int64_t>(0, out.pages - 1);
+      out.steps.front().log.push_back(std::move(line));
+    }
+    return std::move(out);
+  }
+
+  Result<StepResult> run_page(Built& built, Page& page, StepContext& context) {
+    std::vector<Entry> before;
+    int64_t replacements = page.replacements();
+    const int64_t page_index = context.page_index;
+    built.pipeline->set_observer([&](const Step* step, const Page& after,
+                                     const Result<StepResult>* ran) {
+      StepInfo info;
+      if (step != nullptr) info = built.steps.at(step);
+      TestedStep& tested = built.source.steps[info.index];
+      for (TestedLogLine& line : log_.take()) {
+        line.page = page_index;
+        tested.log.push_back(std::move(line));
+      }
+      std::vector<Entry> now;
+      now.reserve(after.size());
+      if (step == nullptr) {
+        for (size_t i = 0; i < after.size(); ++i) {
+          now.push_back({next_index_++, after.state(i), json::value(after.record(i))});
+          tested.records.push_back(record_of(now.back(), after, i, page_index));
+        }
+      } else if (after.replacements() == replacements) {
+        // The records kept their places: record i is the one that entered as record i.
+        for (size_t i = 0; i < after.size(); ++i) {
+          const Entry& in = before[i];
+          now.push_back({in.index, after.state(i), json::value(after.record(i))});
+          const bool received = in.state == RecordState::kAlive ||
+                                (info.import != nullptr && info.import->proceed_on_failure() &&
+                                 in.state == RecordState::kFailed);
+          if (!received) continue;
+          TestedRecord r = record_of(now.back(), after, i, page_index);
+          r.before = in.record;
+          if (info.explainer != nullptr && in.state == RecordState::kAlive &&
+              after.state(i) == RecordState::kIgnored) {
+            r.reason = info.explainer->why(
+                in.record,
+                host::filter::FilterContext{context.flow_settings, context.export_settings, nullptr,
+                                            context.integration_settings});
+          }
+          tested.records.push_back(std::move(r));
+        }
+      } else {
+        replacements = after.replacements();
+        replaced(before, after, page_index, tested, now);
+      }
+      if (ran != nullptr) {
+        if (!*ran) {
+          tested.error = ran->error().message;
+        } else {
+          tested.abort = tested.abort || (*ran)->abort;
+          for (const host::JobError& e : (*ran)->job_errors)
+            tested.job_errors.push_back({page_index, e.code.empty() ? "error" : e.code, e.message});
+        }
+      }
+      before = std::move(now);
+    });
+    auto ran = built.pipeline->run(page, context);
+    built.pipeline->set_observer(nullptr);
+    return ran;
+  }
+
+  // A step replaced the live records (Page::replace_live): the page is the records that were not
+  // alive, in their order, then the step's records. Those pair with the records that entered by
+  // `_id`/`id`, then (those without one) by position; the rest were added or removed.
+  void replaced(const std::vector<Entry>& before, const Page& after, int64_t page_index,
+                TestedStep& tested, std::vector<Entry>& now) {
+    std::vector<const Entry*> inputs;
+    size_t kept = 0;
+    for (const Entry& in : before) {
+      if (in.state == RecordState::kAlive) {
+        inputs.push_back(&in);
+      } else {
+        now.push_back({in.index, in.state, in.record});
+        ++kept;
+      }
+    }
+    std::vector<bool> paired(inputs.size(), false);
+    std::vector<const Entry*> match(after.size(), nullptr);
+    for (size_t i = kept; i < after.size(); ++i) {
+      const json::value* id = id_of(after.record(i));
+      if (id == nullptr) continue;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        const json::value* in_id = id_of(inputs[k]->record);
+        if (!paired[k] && in_id != nullptr && *in_id == *id) {
+          paired[k] = true;
+          match[i] = inputs[k];
+          break;
+        }
+      }
+    }
+    size_t next_without_id = 0;
+    for (size_t i = kept; i < after.size(); ++i) {
+      if (match[i] != nullptr || id_of(after.record(i)) != nullptr) continue;
+      while (next_without_id < inputs.size() &&
+             (paired[next_without_id] || id_of(inputs[next_without_id]->record) != nullptr))
+        ++next_without_id;
+      if (next_without_id < inputs.size()) {
+        paired[next_without_id] = true;
+        match[i] = inputs[next_without_id++];
+      }
+    }
+    for (size_t i = kept; i < after.size(); ++i) {
+      const int64_t index = match[i] != nullptr ? match[i]->index : -(++added_);
+      now.push_back({index, after.state(i), json::value(after.record(i))});
+      TestedRecord r = record_of(now.back(), after, i, page_index);
+      if (match[i] != nullptr) {
+        r.before = match[i]->record;
+      } else {
+        r.added = true;
+      }
+      tested.records.push_back(std::move(r));
+    }
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      if (paired[k]) continue;
+      TestedRecord r;
+      r.index = inputs[k]->index;
+      r.page = page_index;
+      r.state = "removed";
+      r.before = inputs[k]->record;
+      tested.records.push_back(std::move(r));
+    }
+  }
+
+  static TestedRecord record_of(const Entry& entry, const Page& page, size_t i,
+                                int64_t page_index) {
+    TestedRecord r;
+    r.index = entry.index;
+    r.page = page_index;
+    r.state = state_name(entry.state);
+    r.record = entry.record;
+    if (const RecordError* e = page.error(i)) {
+      r.error_code = e->code;
+      r.error_message = e->message;
+    }
+    return r;
+  }
+
+  host::Store& store_;
+  FlowPlan plan_;
+  const FlowTestOptions& options_;
+  std::string job_id_;
+  LogCapture log_;
+  const json::object no_settings_;
+  std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
+  int64_t next_index_ = 0;  // of the next record the source gives
+  int64_t added_ = 0;       // records steps added so far (their Entry::index is -added)
+};
+
+json::value record_json(const TestedRecord& r) {
+  json::object o{{"index", r.index >= 0 ? json::value(r.index) : json::value(nullptr)},
+                 {"page", r.page},
+                 {"state", r.state},
+                 {"record", r.record},
+                 {"error", r.error_code.empty() && r.error_message.empty()
+                               ? json::value(nullptr)
+                               : json::value(json::object{{"code", r.error_code},
+                                                          {"message", r.error_message}})}};
+  if (!r.reason.empty()) o["reason"] = r.reason;
+  if (r.index < 0) o["addedIndex"] = -r.index - 1;
+  if (r.added) o["added"] = true;
+  return o;
+}
+
+}  // namespace
+
+bool FlowTestReport::source_failed() const {
+  for (const TestedSource& s : sources)
+    if (!s.error.empty()) return true;
+  return false;
+}
+
+json::value FlowTestReport::to_json() const {
+  json::array out_sources;
+  for (const TestedSource& source : sources) {
+    json::array steps;
+    for (const TestedStep& step : source.steps) {
+      json::array records, job_errors, log;
+      for (const TestedRecord& r : step.records) records.push_back(record_json(r));
+      for (const TestedStep::JobError& e : step.job_errors)
+        job_errors.push_back(
+            json::object{{"page", e.page}, {"code", e.code}, {"message", e.message}});
+      for (const TestedLogLine& line : step.log) {
+        json::object l{{"page", line.page}, {"level", line.level}, {"message", line.message}};
+        if (!line.scope.empty()) l["scope"] = line.scope;
+        log.push_back(std::move(l));
+      }
+      steps.push_back(json::object{
+          {"step", step.step},
+          {"kind", step.kind},
+          {"stepId", step.step_id},
+          {"wouldReceive", step.would_receive},
+          {"records", std::move(records)},
+          {"jobErrors", std::move(job_errors)},
+          {"log", std::move(log)},
+          {"error", step.error.empty() ? json::value(nullptr) : json::value(step.error)},
+          {"abort", step.abort}});
+    }
+    out_sources.push_back(json::object{
+        {"exportId", source.export_id},
+        {"name", source.name},
+        {"pages", source.pages},
+        {"error", source.error.empty() ? json::value(nullptr) : json::value(source.error)},
+        {"steps", std::move(steps)}});
+  }
+  return json::object{{"flowId", flow_id},
+                      {"records", records == 0 ? json::value(nullptr) : json::value(records)},
+                      {"sources", std::move(out_sources)}};
+}
+
+Result<FlowTestReport> test_flow(host::Store& store, const host::PluginRegistry& registry,
+                                 std::string_view flow_id, const FlowTestOptions& options) {
+  if (options.records > FlowTestOptions::kMaxTestRecords) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("a test run reads at most {} records per source, not {}",
+                                  FlowTestOptions::kMaxTestRecords, options.records));
+  }
+  auto plan = resolve_flow(store, registry, flow_id);
+  if (!plan) return plan.error();
+  return FlowTester(store, std::move(*plan), options).run();
+}
+
+}  // namespace sluice::runtime
