@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <boost/json.hpp>
 #include <string>
 #include <vector>
@@ -37,6 +39,17 @@ std::vector<std::string> ids_of(const Result<std::vector<JobError>>& errors) {
   if (!errors) return {"error: " + errors.error().message};
   for (const JobError& e : *errors) ids.push_back(e.id);
   return ids;
+}
+
+// Runs SQL on the store file through a second connection, as another program would.
+void run_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  EXPECT_EQ(rc, SQLITE_OK) << (message != nullptr ? message : "");
+  sqlite3_free(message);
+  sqlite3_close(db);
 }
 
 class SqliteErrorsTest : public StoreTest {
@@ -164,6 +177,20 @@ TEST_F(SqliteErrorsTest, OnlyTheNewestErrorsOfAStepKeepTheirRetryDataTheRestGetA
     EXPECT_EQ((*e)->note, "");
   }
   EXPECT_EQ(open_ids(), (std::vector<std::string>{"b1", "e1", "e2", "e3"}));  // still open
+}
+
+TEST_F(SqliteErrorsTest, ErrorsStoredBeforeTheMigrationAreFoundByStepAndTraceKeyAfterIt) {
+  JobError old = error_at("e1", "imp-a", "2026-12-01T00:00:01.000Z");
+  old.retry_data = json::object{{"id", "ORD-1"}};
+  add({old});
+  store_.reset();
+  // As a store of schema version 3 held it: the columns of migration 4 not filled in.
+  run_sql(home_.path() + "/sluice.db",
+          "UPDATE errors SET step_id = '', trace_key = '', has_retry_data = 0, "
+          "doc = json_remove(doc, '$.traceKey'); UPDATE schema_version SET version = 3");
+  open();
+  EXPECT_EQ(open_ids("imp-a"), std::vector<std::string>{"e1"});
+  EXPECT_EQ(*store_->resolve_by_trace_keys("f", "imp-a", {"ORD-1"}), 1u);
 }
 
 TEST_F(SqliteErrorsTest, AMalformedRetryDataLimitInTheEnvironmentIsRefusedSayingWhatToDo) {
