@@ -58,6 +58,16 @@ Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys&
   // Steps in pipeline order: the source export (its steps), then each processor.
   std::vector<std::string> steps{source_export_id};
   for (const ProcessorStep& p : plan.processors) steps.push_back(p.import_id);
+  // Only the steps with open errors that have a key: most pages of most jobs have none.
+  std::vector<bool> wanted(steps.size());
+  bool any = false;
+  for (size_t s = 0; s < steps.size(); ++s) {
+    auto has = store.has_open_errors_with_trace_key(plan.flow_id, steps[s]);
+    if (!has) return has.error();
+    wanted[s] = *has;
+    any = any || *has;
+  }
+  if (!any) return size_t{0};
   std::vector<std::vector<std::string>> succeeded(steps.size());
   for (size_t i = 0; i < page.size(); ++i) {
     size_t past = 0;  // how many steps (from the first) the record got past
@@ -69,6 +79,7 @@ Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys&
       }
     }
     for (size_t s = 0; s < past; ++s) {
+      if (!wanted[s]) continue;
       std::string key = keys.of_step(steps[s], source_export_id).of(page.record(i));
       if (!key.empty()) succeeded[s].push_back(std::move(key));
     }

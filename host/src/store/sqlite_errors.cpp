@@ -192,25 +192,29 @@ Result<size_t> sqlite_resolve_errors(SqliteDb& db, std::string_view flow_id,
   return resolved;
 }
 
+Result<bool> sqlite_has_open_errors_with_trace_key(SqliteDb& db, std::string_view flow_id,
+                                                   std::string_view step_id) {
+  auto any = db.prepare(
+      "SELECT 1 FROM errors WHERE flow_id = ? AND step_id = ? AND resolved = 0 AND "
+      "trace_key != '' LIMIT 1",
+      fmt::format("look for open errors with a trace key at step {} of flow {}", step_id, flow_id));
+  if (!any) return any.error();
+  any->bind(1, flow_id);
+  any->bind(2, step_id);
+  auto found = any->step();
+  if (!found) return found.error();
+  return *found;
+}
+
 Result<size_t> sqlite_resolve_by_trace_keys(SqliteDb& db, std::string_view flow_id,
                                             std::string_view step_id,
                                             const std::vector<std::string>& trace_keys) {
   if (trace_keys.empty()) return size_t{0};
   const std::string what =
       fmt::format("auto-resolve errors of step {} of flow {} by trace key", step_id, flow_id);
-  // Every committed page asks: without an open error with a key at the step (the common case),
-  // one index probe and no transaction.
-  auto any = db.prepare(
-      "SELECT 1 FROM errors WHERE flow_id = ? AND step_id = ? AND resolved = 0 AND "
-      "trace_key != '' LIMIT 1",
-      what);
+  auto any = sqlite_has_open_errors_with_trace_key(db, flow_id, step_id);
   if (!any) return any.error();
-  any->bind(1, flow_id);
-  any->bind(2, step_id);
-  auto found = any->step();
-  if (!found) return found.error();
-  if (!*found) return size_t{0};
-  any->reset();
+  if (!*any) return size_t{0};
   json::array keys;
   keys.reserve(trace_keys.size());
   for (const std::string& key : trace_keys) {

@@ -30,6 +30,8 @@ Result<size_t> sqlite_resolve_errors(SqliteDb& db, std::string_view flow_id,
 Result<size_t> sqlite_resolve_by_trace_keys(SqliteDb& db, std::string_view flow_id,
                                             std::string_view step_id,
                                             const std::vector<std::string>& trace_keys);
+Result<bool> sqlite_has_open_errors_with_trace_key(SqliteDb& db, std::string_view flow_id,
+                                                   std::string_view step_id);
 Result<bool> sqlite_edit_retry_data(SqliteDb& db, std::string_view flow_id,
                                     std::string_view error_id,
                                     const boost::json::value& retry_data);

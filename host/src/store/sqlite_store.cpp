@@ -98,6 +98,11 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     return sqlite_resolve_by_trace_keys(*db_, flow_id, step_id, trace_keys);
   }
+  Result<bool> has_open_errors_with_trace_key(std::string_view flow_id,
+                                              std::string_view step_id) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_has_open_errors_with_trace_key(*db_, flow_id, step_id);
+  }
   Result<bool> edit_retry_data(std::string_view flow_id, std::string_view error_id,
                                const json::value& retry_data) override {
     std::lock_guard lock(mutex_);

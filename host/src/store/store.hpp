@@ -207,6 +207,10 @@ class Store {
   // one of `trace_keys` (empty keys are ignored). Returns how many.
   virtual Result<size_t> resolve_by_trace_keys(std::string_view flow_id, std::string_view step_id,
                                                const std::vector<std::string>& trace_keys);
+  // True when flow `flow_id` has an open error with a trace key at `step_id`: lets auto-resolve
+  // skip computing keys (one index probe). The default answers true.
+  virtual Result<bool> has_open_errors_with_trace_key(std::string_view flow_id,
+                                                      std::string_view step_id);
   // Replaces the retry data of error `error_id` of flow `flow_id` by `retry_data` (redacted) and
   // marks it edited. False, changing nothing, when there is no such error.
   virtual Result<bool> edit_retry_data(std::string_view flow_id, std::string_view error_id,

@@ -184,6 +184,9 @@ Result<size_t> Store::resolve_by_trace_keys(std::string_view, std::string_view,
                                             const std::vector<std::string>&) {
   return no_error_management();
 }
+Result<bool> Store::has_open_errors_with_trace_key(std::string_view, std::string_view) {
+  return true;
+}
 Result<bool> Store::edit_retry_data(std::string_view, std::string_view, const boost::json::value&) {
   return no_error_management();
 }
