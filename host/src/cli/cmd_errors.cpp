@@ -1,9 +1,12 @@
+// `sluice errors FLOW` lists open (or resolved) errors; `sluice errors resolve|retry|edit …`
+// dispatch to their own files (cmd_errors_*.cpp).
+#include "cli/cmd_errors.hpp"
+
 #include <iostream>
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
-#include "cli/command.hpp"
 #include "cli/table.hpp"
 
 namespace sluice::cli {
@@ -14,13 +17,84 @@ namespace {
 constexpr size_t kDefaultLimit = 1000;
 }  // namespace
 
+void take_error_ids(Args& args, std::vector<std::string>& ids,
+                    const std::vector<std::string>& valued) {
+  Args kept;
+  bool seen_flow = false;
+  bool rest_positional = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (!rest_positional && word == "--") {
+      rest_positional = true;
+      kept.push_back(word);
+      continue;
+    }
+    if (!rest_positional && word.size() > 1 && word[0] == '-') {
+      kept.push_back(word);
+      if (std::find(valued.begin(), valued.end(), word) != valued.end() && i + 1 < args.size())
+        kept.push_back(args[++i]);
+      continue;
+    }
+    if (!seen_flow) {
+      seen_flow = true;
+      kept.push_back(word);
+    } else {
+      ids.push_back(word);
+    }
+  }
+  args = std::move(kept);
+}
+
+bool flow_exists(host::Store& store, const std::string& flow) {
+  auto exists = store.get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
+  if (!exists) {
+    print_error(exists.error());
+    return false;
+  }
+  if (!*exists) {
+    print_error(fmt::format("no flow {}; see `sluice get flows`", flow), "not_found");
+    return false;
+  }
+  return true;
+}
+
+std::string error_record(const host::JobError& error) {
+  if (!error.trace_key.empty()) return error.trace_key;
+  if (auto* o = error.retry_data.if_object()) {
+    for (std::string_view key : {"_id", "id"}) {
+      if (auto* id = o->if_contains(key))
+        return id->is_string() ? std::string(id->as_string()) : json::serialize(*id);
+    }
+  }
+  return "-";
+}
+
 int cmd_errors(const Env& env, const Args& args) {
+  if (!args.empty()) {
+    const Args rest(args.begin() + 1, args.end());
+    if (args[0] == "resolve") return cmd_errors_resolve(env, rest);
+    if (args[0] == "retry") return cmd_errors_retry(env, rest);
+    if (args[0] == "edit") return cmd_errors_edit(env, rest);
+  }
+  return cmd_errors_list(env, args);
+}
+
+int cmd_errors_list(const Env& env, const Args& args) {
   constexpr const char* kUsage =
-      "usage: sluice errors FLOW [--json] [--limit N]\n"
-      "Lists the open errors of a flow: the step, code and message of each failed record, and the\n"
-      "record as it was at that step (its retry data, with --json).";
+      "usage: sluice errors FLOW [--step STEP] [--resolved] [--json] [--limit N]\n"
+      "       sluice errors resolve FLOW [--step STEP] [ERROR_ID...]\n"
+      "       sluice errors retry FLOW [--step STEP] [ERROR_ID...]\n"
+      "       sluice errors edit FLOW ERROR_ID [--data FILE]\n"
+      "Lists the open errors of a flow (or of one step; --resolved: the resolved ones), oldest\n"
+      "first: the id, step, classification, code, record (trace key) and message of each failed\n"
+      "record; --json adds its retry data (the record as it entered the step) and the request and\n"
+      "response where the plugin reported them. `sluice errors resolve|retry|edit --help` for\n"
+      "the others.";
   po::options_description options("options");
   options.add_options()("json", "print JSON, including retry data")(
+      "step", po::value<std::string>()->value_name("STEP"),
+      "only the errors of this step (an export or import id)")(
+      "resolved", "list resolved errors instead of open ones")(
       "limit", po::value<std::string>()->value_name("N"),
       fmt::format("at most N errors (1 to {}; default {})", kMaxLimit, kDefaultLimit).c_str())(
       "flow", po::value<std::string>()->required(), "a flow id (see `sluice get flows`)");
@@ -29,21 +103,21 @@ int cmd_errors(const Env& env, const Args& args) {
   po::variables_map vm;
   int code = kExitOk;
   if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
-  size_t limit = kDefaultLimit;
+  host::ErrorQuery query;
+  query.limit = kDefaultLimit;
   if (vm.count("limit") != 0u) {
     auto parsed = parse_limit(vm["limit"].as<std::string>(), kUsage);
     if (!parsed) return kExitUsage;
-    limit = *parsed;
+    query.limit = *parsed;
   }
   auto store = env.open_store();
   if (!store) return kExitFailure;
-  const std::string flow = vm["flow"].as<std::string>();
-  auto exists = store->get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
-  if (exists && !*exists) {
-    print_error(fmt::format("no flow {}; see `sluice get flows`", flow), "not_found");
-    return kExitFailure;
-  }
-  auto errors = store->list_errors(flow, limit);
+  query.flow_id = vm["flow"].as<std::string>();
+  if (vm.count("step") != 0u) query.step_id = vm["step"].as<std::string>();
+  query.resolved = vm.count("resolved") != 0u;
+  const std::string& flow = query.flow_id;
+  if (!flow_exists(*store, flow)) return kExitFailure;
+  auto errors = store->find_errors(query);
   if (!errors) {
     print_error(errors.error());
     return kExitFailure;
@@ -54,23 +128,38 @@ int cmd_errors(const Env& env, const Args& args) {
     std::cout << json::serialize(out) << '\n';
     return kExitOk;
   }
+  const std::string which = query.resolved ? "resolved" : "open";
+  const std::string where = query.step_id.empty() ? "" : " at step " + query.step_id;
   if (errors->empty()) {
-    std::cout << fmt::format("flow {} has no open errors\n", flow);
+    std::cout << fmt::format("flow {} has no {} errors{}\n", flow, which, where);
     return kExitOk;
   }
-  Table table({"STEP", "CODE", "RECORD", "WHEN", "MESSAGE"});
+  Table table(query.resolved ? std::vector<std::string>{"ID", "STEP", "CLASS", "CODE", "RECORD",
+                                                        "RESOLVED", "BY", "MESSAGE"}
+                             : std::vector<std::string>{"ID", "STEP", "CLASS", "CODE", "RECORD",
+                                                        "WHEN", "MESSAGE"});
   for (const auto& e : *errors) {
-    std::string record = "-";
-    if (auto* o = e.retry_data.if_object()) {
-      if (auto* id = o->if_contains("id"))
-        record = id->is_string() ? std::string(id->as_string()) : json::serialize(*id);
+    std::string message = e.message;
+    if (e.retry_data_edited) message = "(retry data edited) " + message;
+    if (query.resolved) {
+      table.add({e.id, e.step_id, e.classification, e.code, error_record(e), e.resolved_at,
+                 e.resolved_by, message});
+    } else {
+      table.add(
+          {e.id, e.step_id, e.classification, e.code, error_record(e), e.occurred_at, message});
     }
-    table.add({e.step_id, e.code, record, e.occurred_at, e.message});
   }
   table.print(std::cout);
-  std::cout << fmt::format(
-      "{} open error{}; `sluice errors {} --json` shows each record's retry data\n", errors->size(),
-      errors->size() == 1 ? "" : "s", flow);
+  const std::string count =
+      fmt::format("{} {} error{}{}", errors->size(), which, errors->size() == 1 ? "" : "s", where);
+  if (query.resolved) {
+    std::cout << count << '\n';
+  } else {
+    std::cout << fmt::format(
+        "{}; `sluice errors {} --json` shows each record's retry data; `sluice errors retry {}` "
+        "runs them again, `sluice errors resolve {}` resolves them\n",
+        count, flow, flow, flow);
+  }
   return kExitOk;
 }
 

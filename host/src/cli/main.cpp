@@ -24,6 +24,7 @@ commands:
   flow run ID                run a flow now, with live progress and a job summary
   flow test ID [--records N] run its first page through every step, sending nothing
   errors FLOW                the open errors of a flow, with each record's retry data
+  errors resolve|retry|edit FLOW ...   resolve errors, run their records again, edit retry data
   jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step
   ping CONNECTION            test a stored connection (reachable, credentials accepted)
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template

@@ -50,9 +50,15 @@ void step_common(Schema& s) {
         "_httpConnectorResourceId", "_httpConnectorVersionId"}) {
     s.ignored(path);
   }
-  for (const char* path : {"oneToMany", "pathToMany", "dataURITemplate", "traceKeyTemplate"}) {
+  for (const char* path : {"oneToMany", "pathToMany", "dataURITemplate"}) {
     s.unsupported(path);
   }
+  s.string("traceKeyTemplate")
+      .label("Trace key template")
+      .help(
+          "Handlebars rendered with {record} that names a record across jobs, e.g. "
+          "{{record.id}}; default the record's _id or id. An open error is resolved when a "
+          "record with its trace key later succeeds at the same step (docs/errors.md).");
 }
 
 Schema export_step() {

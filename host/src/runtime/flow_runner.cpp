@@ -8,6 +8,7 @@
 
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/error_manager.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
@@ -63,7 +64,8 @@ class FlowRun {
         plan_(std::move(plan)),
         options_(options),
         recorder_(std::move(recorder)),
-        log_(store, recorder_.job().id, options.on_log) {}
+        log_(store, recorder_.job().id, options.on_log),
+        trace_keys_(plan_) {}
 
   Job run() {
     size_t first = 0;
@@ -381,6 +383,11 @@ class FlowRun {
     // A record no import was given (no processors, or every input filter skipped it) is ignored:
     // it went nowhere, and the counts still add up (page.hpp).
     page.ignore_unsubmitted();
+    if (auto resolved = auto_resolve(store_, plan_, trace_keys_, page, origin.export_id);
+        !resolved) {
+      log_.log(SLUICE_LOG_WARN, origin.export_id,
+               "auto-resolve by trace key failed for this page: " + resolved.error().message);
+    }
     JobRecorder::PageCounts counts;
     counts.exported = static_cast<int64_t>(source_page.records) + page.added();
     counts.success = static_cast<int64_t>(page.count(RecordState::kAlive));
@@ -393,6 +400,8 @@ class FlowRun {
       e.message = std::move(failed.message);
       e.details = std::move(failed.details);
       e.retry_data = std::move(failed.retry_data);
+      e.trace_key = trace_keys_.of_step(e.step_id, origin.export_id).of(e.retry_data);
+      lift_exchange(e);
       errors.push_back(std::move(e));
     }
     if (ran) {
@@ -402,6 +411,9 @@ class FlowRun {
         full.message = std::move(e.message);
         full.details = std::move(e.details);
         full.retry_data = std::move(e.retry_data);
+        if (!full.retry_data.is_null())
+          full.trace_key = trace_keys_.of_step(full.step_id, origin.export_id).of(full.retry_data);
+        lift_exchange(full);
         errors.push_back(std::move(full));
       }
       if (ran->abort) {
@@ -435,6 +447,7 @@ class FlowRun {
   std::map<std::string, json::value> states_;       // the latest delta state of each export
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished
+  TraceKeys trace_keys_;                            // of plan_'s steps (error_manager.hpp)
 };
 
 }  // namespace

@@ -50,11 +50,12 @@ std::string_view to_string(JobStatus status) noexcept {
 }
 
 Result<JobRecorder> JobRecorder::claim(host::Store& store, std::string_view flow_id,
-                                       const Job* resume_from) {
+                                       const Job* resume_from, std::string_view type) {
   const ProcessIdentity self = this_process();
   Job job;
   job.id = new_id();
   job.flow_id = std::string(flow_id);
+  job.type = std::string(type);
   job.status = std::string(to_string(JobStatus::kRunning));
   job.started_at = now_iso8601();
   job.pid = self.pid;

@@ -49,8 +49,9 @@ class JobRecorder {
   // its checkpoint and names it in "resumedFrom". Errors: the flow is already running in a live
   // process (naming the job and the pid), `resume_from` is no longer the flow's newest job, or
   // the store failed.
+  // The job's "type" is `type` ("flow"; "retry" for `sluice errors retry`, retry_runner.hpp).
   static Result<JobRecorder> claim(host::Store& store, std::string_view flow_id,
-                                   const host::Job* resume_from);
+                                   const host::Job* resume_from, std::string_view type = "flow");
 
   const host::Job& job() const noexcept { return job_; }
   JobStatus status() const noexcept { return status_; }

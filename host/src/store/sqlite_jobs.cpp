@@ -42,28 +42,6 @@ Result<void> sqlite_upsert_job(SqliteDb& db, const Job& job) {
   return {};
 }
 
-Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors) {
-  if (errors.empty()) return {};
-  auto insert = db.prepare(
-      "INSERT INTO errors (id, job_id, flow_id, resolved, occurred_at, doc) "
-      "VALUES (?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, flow_id = excluded.flow_id, "
-      "resolved = excluded.resolved, occurred_at = excluded.occurred_at, doc = excluded.doc",
-      fmt::format("store {} errors of job {}", errors.size(), errors.front().job_id));
-  if (!insert) return insert.error();
-  for (const JobError& error : errors) {
-    insert->reset();
-    insert->bind(1, error.id);
-    insert->bind(2, error.job_id);
-    insert->bind(3, error.flow_id);
-    insert->bind(4, int64_t{error.resolved ? 1 : 0});
-    insert->bind(5, error.occurred_at);
-    insert->bind(6, json::serialize(redacted(error.to_json())));
-    if (auto done = insert->step(); !done) return done.error();
-  }
-  return {};
-}
-
 Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
                                            const std::function<bool(Job&)>& close_if_dead) {
   if (job.id.empty() || job.flow_id.empty()) {
@@ -115,7 +93,8 @@ Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
 }
 
 Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
-                                       const std::vector<JobError>& errors) {
+                                       const std::vector<JobError>& errors,
+                                       size_t retry_data_limit) {
   auto transaction = SqliteTransaction::begin(db, fmt::format("record job {}", job.id));
   if (!transaction) return transaction.error();
   auto update = db.prepare(
@@ -129,7 +108,7 @@ Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
   if (!row) return row.error();
   if (!*row) return false;  // not running any more: roll back, write nothing
   if (auto done = update->step(); !done) return done.error();
-  if (auto done = sqlite_insert_errors(db, errors); !done) return done.error();
+  if (auto done = sqlite_insert_errors(db, errors, retry_data_limit); !done) return done.error();
   if (auto done = transaction->commit(); !done) return done.error();
   return true;
 }

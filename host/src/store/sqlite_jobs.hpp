@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_errors.hpp"
 #include "store/store.hpp"
 
 namespace sluice::host {
@@ -19,12 +20,10 @@ Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
 // (Store::put_job, claim_flow and update_running_job).
 Result<void> sqlite_upsert_job(SqliteDb& db, const Job& job);
 
-// Inserts (or replaces by id) `errors` into `db`, their documents redacted, within the caller's
-// transaction: the one writer of error rows (Store::add_errors and update_running_job).
-Result<void> sqlite_insert_errors(SqliteDb& db, const std::vector<JobError>& errors);
-
-// Store::update_running_job on `db` (one BEGIN IMMEDIATE transaction).
+// Store::update_running_job on `db` (one BEGIN IMMEDIATE transaction); errors are written by
+// sqlite_insert_errors with `retry_data_limit`.
 Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
-                                       const std::vector<JobError>& errors);
+                                       const std::vector<JobError>& errors,
+                                       size_t retry_data_limit);
 
 }  // namespace sluice::host

@@ -1,6 +1,7 @@
 #include "store/sqlite_schema.hpp"
 
 #include "store/secret_fields.hpp"
+#include "store/sqlite_errors.hpp"
 
 #include <fmt/format.h>
 
@@ -26,7 +27,11 @@ struct Migration {
 
 // Migration N (1-based) takes a store from version N-1 to N. Append only; never edit one that
 // has shipped.
-const std::array<Migration, 3> kMigrations = {{
+Result<void> add_error_columns(SqliteDb& db, const SecretBox&) {
+  return sqlite_add_error_columns(db);
+}
+
+const std::array<Migration, 4> kMigrations = {{
     {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
@@ -76,6 +81,9 @@ CREATE TABLE IF NOT EXISTS job_log (
 );
 CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
 )sql"},
+    // 4: the error manager's columns (step, trace key, whether it has retry data) and indexes,
+    // filled in from the documents (store/sqlite_errors.cpp).
+    {"", &add_error_columns},
 }};
 
 Error key_mismatch(const SqliteDb& db, const SecretBox& box) {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "store/secret_box.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_errors.hpp"
 #include "store/sqlite_jobs.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/store.hpp"
@@ -44,8 +46,8 @@ Error with_prefix(Error error, std::string_view prefix) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<SqliteDb> db, SecretBox box)
-      : db_(std::move(db)), box_(std::move(box)) {}
+  SqliteStore(std::unique_ptr<SqliteDb> db, SecretBox box, size_t retry_data_limit)
+      : db_(std::move(db)), box_(std::move(box)), retry_data_limit_(retry_data_limit) {}
 
   Result<void> put_resources(const std::vector<Resource>& resources) override;
   Result<std::optional<json::object>> get_resource(ResourceKind kind, std::string_view id,
@@ -62,7 +64,7 @@ class SqliteStore final : public Store {
   }
   Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) override {
     std::lock_guard lock(mutex_);
-    return sqlite_update_running_job(*db_, job, errors);
+    return sqlite_update_running_job(*db_, job, errors, retry_data_limit_);
   }
 
   Result<void> append_job_log(const std::vector<JobLogLine>& lines) override {
@@ -76,6 +78,36 @@ class SqliteStore final : public Store {
 
   Result<void> add_errors(const std::vector<JobError>& errors) override;
   Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) override;
+  Result<std::vector<JobError>> find_errors(const ErrorQuery& query) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_find_errors(*db_, query);
+  }
+  Result<std::optional<JobError>> get_error(std::string_view flow_id,
+                                            std::string_view error_id) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_get_error(*db_, flow_id, error_id);
+  }
+  Result<size_t> resolve_errors(std::string_view flow_id, std::string_view step_id,
+                                const std::vector<std::string>& error_ids,
+                                std::string_view by) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_resolve_errors(*db_, flow_id, step_id, error_ids, by);
+  }
+  Result<size_t> resolve_by_trace_keys(std::string_view flow_id, std::string_view step_id,
+                                       const std::vector<std::string>& trace_keys) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_resolve_by_trace_keys(*db_, flow_id, step_id, trace_keys);
+  }
+  Result<bool> has_open_errors_with_trace_key(std::string_view flow_id,
+                                              std::string_view step_id) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_has_open_errors_with_trace_key(*db_, flow_id, step_id);
+  }
+  Result<bool> edit_retry_data(std::string_view flow_id, std::string_view error_id,
+                               const json::value& retry_data) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_edit_retry_data(*db_, flow_id, error_id, retry_data);
+  }
 
   Result<json::value> get_state(std::string_view export_id) override;
   Result<void> put_state(std::string_view export_id, const json::value& state) override;
@@ -100,6 +132,7 @@ class SqliteStore final : public Store {
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;
   SecretBox box_;
+  size_t retry_data_limit_;
 };
 
 Result<void> validate(const Resource& resource) {
@@ -253,7 +286,7 @@ Result<void> SqliteStore::add_errors(const std::vector<JobError>& errors) {
   std::lock_guard lock(mutex_);
   auto transaction = SqliteTransaction::begin(*db_, "start storing job errors");
   if (!transaction) return transaction.error();
-  if (auto done = sqlite_insert_errors(*db_, errors); !done) return done.error();
+  if (auto done = sqlite_insert_errors(*db_, errors, retry_data_limit_); !done) return done.error();
   return transaction->commit();
 }
 
@@ -419,9 +452,31 @@ bool store_exists(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
 }
 
+// The retry data limit open_sqlite_store uses (store.hpp).
+Result<size_t> retry_data_limit_of(size_t given) {
+  if (given != 0) return given;
+  const char* text = std::getenv("SLUICE_RETRY_DATA_LIMIT");
+  if (text == nullptr || *text == '\0') return kRetryDataPerStep;
+  size_t value = 0;
+  const std::string_view digits(text);
+  const bool digits_only = digits.find_first_not_of("0123456789") == std::string_view::npos;
+  if (digits_only && digits.size() <= 9)
+    value = static_cast<size_t>(std::stoul(std::string(digits)));
+  if (value == 0) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("$SLUICE_RETRY_DATA_LIMIT is \"{}\": expected a whole number "
+                                  "from 1 to 999999999 (how many errors per flow step keep their "
+                                  "retry data; default {}) — fix or unset it",
+                                  digits, kRetryDataPerStep));
+  }
+  return value;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home, size_t retry_data_limit) {
+  auto limit = retry_data_limit_of(retry_data_limit);
+  if (!limit) return limit.error();
   if (home.empty()) {
     return make_error(Status::kInvalidConfig,
                       "cannot open the store: no home directory given — set $SLUICE_HOME");
@@ -438,7 +493,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home) {
   if (auto done = make_private(db_path); !done) return done.error();
   if (auto done = migrate_schema(**db, *box); !done) return done.error();
   if (auto done = verify_store_key(**db, *box); !done) return done.error();
-  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), std::move(*box)));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), std::move(*box), *limit));
 }
 
 }  // namespace sluice::host

@@ -92,7 +92,8 @@ struct Job {
   static Job from_json(const boost::json::object& doc);
 };
 
-// One failed record at one step, with the record as it was at that step (retry data).
+// One failed record at one step, with the record as it was at that step (retry data). Field names
+// in to_json() are integrator.io's where it has them (docs/errors.md lists them all).
 struct JobError {
   std::string id;
   std::string job_id;
@@ -105,10 +106,37 @@ struct JobError {
   // What the plugin added to its failure (set_error's details JSON), "details"; null when none.
   boost::json::value details;
   bool resolved = false;
+  // "classification": one of error_class.hpp's names; empty: derived from `code` by to_json().
+  std::string classification;
+  // "traceKey": the step's traceKeyTemplate rendered with the record, else the record's id
+  // (runtime/trace_key.hpp); what auto-resolve matches on. Empty: none known.
+  std::string trace_key;
+  // "request", "response": the exchange with the application, where the plugin reported it (the
+  // "request"/"response" members of its details); null when not. Redacted like every string.
+  boost::json::value request, response;
+  std::string resolved_by;         // "resolvedBy": "operator", "auto" or "retry"; empty while open
+  std::string resolved_at;         // "resolvedAt": ISO 8601 UTC; empty while open
+  bool retry_data_edited = false;  // "retryDataEdited": an operator replaced the retry data
+  std::string retry_job_id;        // "_retryJobId": the last retry job that ran this record
+  // "note": e.g. why the retry data is gone (retention, docs/errors.md); empty: none.
+  std::string note;
 
   boost::json::object to_json() const;
   static JobError from_json(const boost::json::object& doc);
 };
+
+// Which errors find_errors returns: those of one flow (and one step when step_id is set), open
+// or resolved, oldest first by occurred_at, at most `limit`.
+struct ErrorQuery {
+  std::string flow_id;
+  std::string step_id;  // empty: every step of the flow
+  bool resolved = false;
+  size_t limit = 1000;
+};
+
+// How many errors with retry data the store keeps per (flow, step) by default: older errors lose
+// their retry data (Store::add_errors). $SLUICE_RETRY_DATA_LIMIT sets another number.
+constexpr size_t kRetryDataPerStep = 20000;
 
 class Store {
  public:
@@ -141,9 +169,9 @@ class Store {
   // newest. On success `job` is inserted.
   struct FlowClaim {
     bool claimed = false;
-    std::optional<Job> holder;      // the live job that holds the flow
-    std::string superseded;         // a job newer than job.resumed_from
-    std::vector<Job> closed;        // dead jobs closed by this claim
+    std::optional<Job> holder;  // the live job that holds the flow
+    std::string superseded;     // a job newer than job.resumed_from
+    std::vector<Job> closed;    // dead jobs closed by this claim
   };
   virtual Result<FlowClaim> claim_flow(const Job& job,
                                        const std::function<bool(Job&)>& close_if_dead) = 0;
@@ -153,11 +181,40 @@ class Store {
   virtual Result<bool> update_running_job(const Job& job, const std::vector<JobError>& errors) = 0;
 
   // In one transaction; insert or replace by id (so adding an error again with resolved = true
-  // resolves it).
+  // resolves it). Retention, in the same transaction: of each (flow, step) written to, only the
+  // newest errors with retry data (by occurred_at; kRetryDataPerStep, or the store's own limit)
+  // keep it; the retry data of older ones is dropped with a note saying so.
   virtual Result<void> add_errors(const std::vector<JobError>& errors) = 0;
   // Open (unresolved) errors of a flow (all flows when flow_id is empty), oldest first by
   // occurred_at, at most `limit`.
   virtual Result<std::vector<JobError>> list_errors(std::string_view flow_id, size_t limit) = 0;
+
+  // The error management queries (docs/errors.md). A store without them answers kUnsupported.
+  //
+  // Errors of query.flow_id as ErrorQuery says.
+  virtual Result<std::vector<JobError>> find_errors(const ErrorQuery& query);
+  // Error `error_id` of flow `flow_id` (open or resolved), or nullopt.
+  virtual Result<std::optional<JobError>> get_error(std::string_view flow_id,
+                                                    std::string_view error_id);
+  // In one transaction, resolves the open errors of flow `flow_id` named by `error_ids` or, when
+  // empty, every open error of the flow (of step `step_id` when it is not empty; with ids, an id
+  // of another step is left alone), recording `by` ("operator", "auto", "retry") and the time.
+  // Returns how many it resolved; ids that are not open errors of the flow are skipped.
+  virtual Result<size_t> resolve_errors(std::string_view flow_id, std::string_view step_id,
+                                        const std::vector<std::string>& error_ids,
+                                        std::string_view by);
+  // Auto-resolve: resolves ("auto") every open error of `flow_id` at `step_id` whose trace key is
+  // one of `trace_keys` (empty keys are ignored). Returns how many.
+  virtual Result<size_t> resolve_by_trace_keys(std::string_view flow_id, std::string_view step_id,
+                                               const std::vector<std::string>& trace_keys);
+  // True when flow `flow_id` has an open error with a trace key at `step_id`: lets auto-resolve
+  // skip computing keys (one index probe). The default answers true.
+  virtual Result<bool> has_open_errors_with_trace_key(std::string_view flow_id,
+                                                      std::string_view step_id);
+  // Replaces the retry data of error `error_id` of flow `flow_id` by `retry_data` (redacted) and
+  // marks it edited. False, changing nothing, when there is no such error.
+  virtual Result<bool> edit_retry_data(std::string_view flow_id, std::string_view error_id,
+                                       const boost::json::value& retry_data);
 
   // An export's checkpoint between runs (null when none).
   // The job's log, oldest line first (store/job_log.cpp). A store without one answers
@@ -183,6 +240,11 @@ class Store {
 //
 // Every secret the store seals or reveals is taught to Redactor::process(), and every string of
 // a job (put_job) or an error (add_errors) passes it before it is written.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home);
+//
+// `retry_data_limit`: how many errors per (flow, step) keep their retry data (add_errors); 0: the
+// value of $SLUICE_RETRY_DATA_LIMIT (a whole number from 1), else kRetryDataPerStep. A malformed
+// $SLUICE_RETRY_DATA_LIMIT is an Error saying so.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& home,
+                                                 size_t retry_data_limit = 0);
 
 }  // namespace sluice::host

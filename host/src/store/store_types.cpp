@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "store/error_class.hpp"
 #include "store/store.hpp"
 
 namespace sluice::host {
@@ -46,9 +47,9 @@ std::string_view to_string(ResourceKind kind) noexcept {
 }
 
 std::optional<ResourceKind> resource_kind_from_string(std::string_view text) noexcept {
-  for (const ResourceKind kind : {ResourceKind::kConnection, ResourceKind::kExport,
-                                  ResourceKind::kImport, ResourceKind::kFlow,
-                                  ResourceKind::kScript}) {
+  for (const ResourceKind kind :
+       {ResourceKind::kConnection, ResourceKind::kExport, ResourceKind::kImport,
+        ResourceKind::kFlow, ResourceKind::kScript}) {
     const std::string_view plural = to_string(kind);
     if (text == plural || text == plural.substr(0, plural.size() - 1)) return kind;
   }
@@ -121,6 +122,15 @@ json::object JobError::to_json() const {
   doc["retryData"] = retry_data;
   if (!details.is_null()) doc["details"] = details;
   doc["resolved"] = resolved;
+  doc["classification"] = classification.empty() ? classify_error(code) : classification;
+  doc["traceKey"] = trace_key;
+  if (!request.is_null()) doc["request"] = request;
+  if (!response.is_null()) doc["response"] = response;
+  if (!resolved_by.empty()) doc["resolvedBy"] = resolved_by;
+  if (!resolved_at.empty()) doc["resolvedAt"] = resolved_at;
+  if (retry_data_edited) doc["retryDataEdited"] = true;
+  if (!retry_job_id.empty()) doc["_retryJobId"] = retry_job_id;
+  if (!note.empty()) doc["note"] = note;
   return doc;
 }
 
@@ -138,7 +148,47 @@ JobError JobError::from_json(const json::object& doc) {
   if (const json::value* resolved = doc.if_contains("resolved")) {
     error.resolved = resolved->is_bool() && resolved->get_bool();
   }
+  error.classification = string_field(doc, "classification");
+  if (error.classification.empty()) error.classification = classify_error(error.code);
+  error.trace_key = string_field(doc, "traceKey");
+  if (const json::value* request = doc.if_contains("request")) error.request = *request;
+  if (const json::value* response = doc.if_contains("response")) error.response = *response;
+  error.resolved_by = string_field(doc, "resolvedBy");
+  error.resolved_at = string_field(doc, "resolvedAt");
+  if (const json::value* edited = doc.if_contains("retryDataEdited")) {
+    error.retry_data_edited = edited->is_bool() && edited->get_bool();
+  }
+  error.retry_job_id = string_field(doc, "_retryJobId");
+  error.note = string_field(doc, "note");
   return error;
+}
+
+namespace {
+Error no_error_management() {
+  return make_error(Status::kUnsupported, "this store does not manage errors");
+}
+
+}  // namespace
+
+Result<std::vector<JobError>> Store::find_errors(const ErrorQuery&) {
+  return no_error_management();
+}
+Result<std::optional<JobError>> Store::get_error(std::string_view, std::string_view) {
+  return no_error_management();
+}
+Result<size_t> Store::resolve_errors(std::string_view, std::string_view,
+                                     const std::vector<std::string>&, std::string_view) {
+  return no_error_management();
+}
+Result<size_t> Store::resolve_by_trace_keys(std::string_view, std::string_view,
+                                            const std::vector<std::string>&) {
+  return no_error_management();
+}
+Result<bool> Store::has_open_errors_with_trace_key(std::string_view, std::string_view) {
+  return true;
+}
+Result<bool> Store::edit_retry_data(std::string_view, std::string_view, const boost::json::value&) {
+  return no_error_management();
 }
 
 }  // namespace sluice::host

@@ -107,7 +107,8 @@ TEST(JobErrorTest, ToJsonUsesIntegratorIoKeys) {
   EXPECT_EQ(json::value(sample_error().to_json()), json::parse(R"({
     "_id": "e1", "_jobId": "j1", "_flowId": "f1", "_stepId": "imp1", "code": "422",
     "message": "email is invalid", "occurredAt": "2026-11-27T20:15:30.000Z",
-    "retryData": {"email": "nope", "lines": [1, 2]}, "resolved": true})"));
+    "retryData": {"email": "nope", "lines": [1, 2]}, "resolved": true,
+    "classification": "value", "traceKey": ""})"));
 }
 
 TEST(JobErrorTest, FromJsonInvertsToJson) {

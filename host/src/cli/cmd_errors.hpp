@@ -1,0 +1,29 @@
+// `sluice errors …` (docs/errors.md): one file per subcommand, sharing what is here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace sluice::cli {
+
+int cmd_errors_list(const Env& env, const Args& args);
+int cmd_errors_resolve(const Env& env, const Args& args);
+int cmd_errors_retry(const Env& env, const Args& args);
+int cmd_errors_edit(const Env& env, const Args& args);
+
+// Splits the words of a command taking FLOW [ERROR_ID...]: the positional words after the first
+// one move to `ids` (options taking a value are listed in `valued`, e.g. {"--step"}); the rest,
+// with the flow, stay in `args` for parse_args.
+void take_error_ids(Args& args, std::vector<std::string>& ids,
+                    const std::vector<std::string>& valued);
+
+// True when flow `flow` is in the store; otherwise prints "no flow F; see `sluice get flows`"
+// (or the store's error) and returns false.
+bool flow_exists(host::Store& store, const std::string& flow);
+
+// The record an error is about, for tables: its trace key, else the retry data's id, else "-".
+std::string error_record(const host::JobError& error);
+
+}  // namespace sluice::cli
