@@ -7,6 +7,7 @@
 
 #include "runtime/page.hpp"
 #include "runtime/pipeline.hpp"
+#include "runtime/record_json.hpp"
 
 namespace sluice::runtime {
 namespace {
@@ -293,6 +294,25 @@ TEST(Pipeline, APageOverThePageLimitFailsEachOfItsLiveRecordsNamingThePageAndIts
               "flow page 1 (3 records) is 28 bytes of JSON after export orders, over the limit "
               "of 20 bytes per page (SLUICE_PAGE_LIMIT_BYTES); lower the export's pageSize");
   }
+}
+
+}  // namespace
+}  // namespace sluice::runtime
+
+namespace sluice::runtime {
+namespace {
+
+TEST(RecordJson, WritesNumbersAsJavaScriptDoesAndEverythingElseAsJson) {
+  const json::value record = json::parse(
+      R"({"total": 744.12, "big": 1e21, "small": 5e-7, "negzero": -0.0, "int": 12, "u": 18446744073709551615,
+          "s": "a\"b\\c\n\u0001é", "list": [true, false, null, 1.5], "empty": {}})");
+  EXPECT_EQ(record_json(record),
+            R"({"total":744.12,"big":1e+21,"small":5e-7,"negzero":0,"int":12,"u":18446744073709551615,)"
+            R"("s":"a\"b\\c\n\u0001é","list":[true,false,null,1.5],"empty":{}})");
+  // What it writes reads back to the same value (but -0, which JSON.stringify writes as 0).
+  json::value copy = record;
+  copy.as_object().erase("negzero");
+  EXPECT_EQ(json::parse(record_json(copy)), copy);
 }
 
 }  // namespace
