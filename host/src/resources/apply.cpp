@@ -10,6 +10,7 @@
 
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
+#include "mapper/response_mapping.hpp"
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
@@ -528,6 +529,12 @@ class Applier {
     }
     for (const auto& processor : flow.processors) {
       check_reference(d, processor.path + "._importId", processor.id, ResourceKind::kImport);
+      if (!processor.response_mapping.is_null()) {
+        auto compiled = mapper::ResponseMapping::compile(
+            processor.response_mapping,
+            fmt::format("flow {}: {}.responseMapping", d.id, processor.path));
+        if (!compiled) issue(d.where(), compiled.error().message);
+      }
     }
   }
 

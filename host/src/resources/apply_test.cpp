@@ -567,12 +567,19 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
                               "responseMapping": {"fields": []},
                               "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
           "routers": []})"),
-      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping: not supported yet"),
-                  HasSubstr("flow copy: $.pageProcessors[0].hooks: not supported yet"),
+      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].hooks: not supported yet"),
                   HasSubstr("flow copy: $.routers: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
               ElementsAre(HasSubstr("export orders: $.inputFilter: not supported yet")));
+}
+
+TEST_F(Apply, AFlowEntrysResponseMappingIsCompiledAtApplyNamingThePath) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink",
+                              "responseMapping": {"fields": [{"extract": "id"}]}}]})"),
+      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping.fields[0]")));
 }
 
 }  // namespace

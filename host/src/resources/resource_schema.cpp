@@ -173,7 +173,11 @@ Schema flow() {
       .label("Proceed on failure")
       .help("Records that failed earlier steps are still given to this one.");
   processor.ignored("setupInProgress");
-  processor.unsupported("responseMapping");
+  processor.object("responseMapping")
+      .label("Response mapping")
+      .help("{fields[{extract, generate}], lists[{generate, fields}]}: the import's response "
+            "(id, statusCode, _json.x) merged into the record before the next step; "
+            "docs/runtime.md.");
   processor.unsupported("hooks");
 
   Schema s;

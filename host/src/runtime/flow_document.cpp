@@ -95,6 +95,7 @@ FlowDocument read_flow_document(std::string_view flow_id, const json::object& do
     }
     if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool())
       processor.proceed_on_failure = pof->get_bool();
+    if (auto* rm = entry.if_contains("responseMapping")) processor.response_mapping = *rm;
     flow.processors.push_back(std::move(processor));
   }
   return flow;

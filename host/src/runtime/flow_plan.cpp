@@ -305,6 +305,8 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.name = string_field(step.doc, "name");
     if (step.name.empty()) step.name = step.import_id;
     step.proceed_on_failure = processor.proceed_on_failure;
+    step.response_mapping = processor.response_mapping;
+    step.entry_where = fmt::format("flow {}: {}", flow_id, processor.path);
     if (auto r = read_import_slots(store, flow_id, step); !r) return r.error();
     auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
     if (!conn) return conn.error();

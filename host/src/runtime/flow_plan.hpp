@@ -51,6 +51,9 @@ struct ProcessorStep {
   boost::json::object doc;
   StepConnection connection;
   bool proceed_on_failure = false;
+  // The flow entry's responseMapping (mapper/response_mapping.hpp) as given; null if absent.
+  boost::json::value response_mapping;
+  std::string entry_where;  // "flow F: $.pageProcessors[N]", for messages about the entry
   // The import's processor slots (import_steps.hpp) as its document holds them; null if absent.
   boost::json::value input_filter, mappings, mapping, lookups, pre_map, post_map,
       post_submit;                    // mapping: Mapper 1.0

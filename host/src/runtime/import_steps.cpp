@@ -5,6 +5,7 @@
 
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
+#include "mapper/response_mapping.hpp"
 #include "runtime/export_steps.hpp"
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
@@ -100,7 +101,8 @@ ImportStep::ImportStep(const ProcessorStep& processor,
                        std::unique_ptr<ImportHookStep> pre_map,
                        std::unique_ptr<MappingStep> mapping,
                        std::unique_ptr<ImportHookStep> post_map, std::unique_ptr<SubmitStep> submit,
-                       std::unique_ptr<ImportHookStep> post_submit)
+                       std::unique_ptr<ImportHookStep> post_submit,
+                       std::unique_ptr<mapper::ResponseMapping> response_mapping)
     : import_id_(processor.import_id),
       name_(processor.name),
       proceed_on_failure_(processor.proceed_on_failure),
@@ -110,7 +112,8 @@ ImportStep::ImportStep(const ProcessorStep& processor,
       mapping_(std::move(mapping)),
       post_map_(std::move(post_map)),
       submit_(std::move(submit)),
-      post_submit_(std::move(post_submit)) {}
+      post_submit_(std::move(post_submit)),
+      response_mapping_(std::move(response_mapping)) {}
 
 ImportStep::~ImportStep() = default;
 
@@ -119,7 +122,9 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
     auto filtered = input_filter_->run(page, context);
     if (!filtered) return filtered.error();
   }
-  if (!pre_map_ && !mapping_ && !post_map_ && !post_submit_) return submit_->run(page, context);
+  if (!pre_map_ && !mapping_ && !post_map_ && !post_submit_ && !response_mapping_) {
+    return submit_->run(page, context);
+  }
 
   StepResult out;
   ImportBatch batch;
@@ -160,6 +165,17 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
   auto settled = submit_->settle(page, sent, results);
   if (!settled) return settled.error();
   for (auto& e : settled->job_errors) out.job_errors.push_back(std::move(e));
+  if (response_mapping_ && results) {
+    for (size_t k = 0; k < sent.size() && k < results->size(); ++k) {
+      const size_t i = sent[k];
+      if (!page.alive(i)) continue;
+      // postSubmit has already put the results in responseData form; else do it here.
+      const json::value response = post_submit_ ? (*results)[k] : response_of((*results)[k]);
+      if (auto mapped = response_mapping_->apply(page.mutable_record(i), response); !mapped) {
+        page.fail(i, import_id_, "responseMapping", mapped.error().message);
+      }
+    }
+  }
   return out;
 }
 
@@ -236,12 +252,25 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
     mapping = std::make_unique<MappingStep>(processor.import_id, std::move(*mapper),
                                             operation_of(processor.doc), processor.settings);
   }
-  if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit) {
+  std::unique_ptr<mapper::ResponseMapping> response_mapping;
+  if (!processor.response_mapping.is_null()) {
+    auto compiled = mapper::ResponseMapping::compile(
+        processor.response_mapping, fmt::format("{}.responseMapping", processor.entry_where));
+    if (!compiled) {
+      return make_error(Status::kInvalidConfig,
+                        compiled.error().message + "; fix it and apply the flow again");
+    }
+    if (!compiled->empty()) {
+      response_mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
+    }
+  }
+  if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping) {
     return std::unique_ptr<Step>(std::move(submit));
   }
-  return std::unique_ptr<Step>(std::make_unique<ImportStep>(
-      processor, std::move(input_filter), std::move(*pre_map), std::move(mapping),
-      std::move(*post_map), std::move(submit), std::move(*post_submit)));
+  return std::unique_ptr<Step>(
+      std::make_unique<ImportStep>(processor, std::move(input_filter), std::move(*pre_map),
+                                   std::move(mapping), std::move(*post_map), std::move(submit),
+                                   std::move(*post_submit), std::move(response_mapping)));
 }
 
 }  // namespace sluice::runtime
