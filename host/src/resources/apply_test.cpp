@@ -263,13 +263,7 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                       "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
       ElementsAre(
           file("flow.json") +
-              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it",
-          file("flow.json") +
-              ": flow copy: $.pageProcessors[0].type: \"export\" is not supported yet by this "
-              "version of Sluice; use one of \"import\"",
-          file("flow.json") +
-              ": flow copy: $.pageProcessors[0]._exportId: not supported yet by this version of "
-              "Sluice: lookups are not implemented yet"));
+              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
 }
 
 TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
@@ -571,7 +565,9 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
                   HasSubstr("flow copy: $.routers: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
-              ElementsAre(HasSubstr("export orders: $.inputFilter: not supported yet")));
+              ElementsAre(HasSubstr("export orders: $.inputFilter: only a lookup (isLookup: "
+                                    "true) has an input filter; use $.filter on a source "
+                                    "export")));
 }
 
 TEST_F(Apply, AFlowEntrysResponseMappingIsCompiledAtApplyNamingThePath) {

@@ -46,6 +46,10 @@ struct GeneratorStep {
 };
 
 struct ProcessorStep {
+  // A lookup (type "export", an export with isLookup: true: lookup_step.hpp): import_id is then
+  // the export's id, doc the export, and only input_filter, response_mapping, settings and the
+  // filter's script are read.
+  bool is_lookup = false;
   std::string import_id;
   std::string name;
   boost::json::object doc;
