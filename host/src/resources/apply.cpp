@@ -570,6 +570,10 @@ class Applier {
             fmt::format("flow {}: {}.responseMapping", d.id, processor.path));
         if (!compiled) issue(d.where(), compiled.error().message);
       }
+      if (!processor.post_response_map.is_null()) {
+        check_script_reference(d, processor.path + ".hooks.postResponseMap",
+                               &processor.post_response_map);
+      }
     }
   }
 

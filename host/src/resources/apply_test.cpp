@@ -561,8 +561,7 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
                               "responseMapping": {"fields": []},
                               "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
           "routers": []})"),
-      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].hooks: not supported yet"),
-                  HasSubstr("flow copy: $.routers: not supported yet")));
+      ElementsAre(HasSubstr("flow copy: $.routers: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
               ElementsAre(HasSubstr("export orders: $.inputFilter: only a lookup (isLookup: "
@@ -576,6 +575,15 @@ TEST_F(Apply, AFlowEntrysResponseMappingIsCompiledAtApplyNamingThePath) {
           "pageProcessors": [{"type": "import", "_importId": "sink",
                               "responseMapping": {"fields": [{"extract": "id"}]}}]})"),
       ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping.fields[0]")));
+}
+
+TEST_F(Apply, AFlowEntrysPostResponseMapMustNameAScriptThatExists) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink",
+                              "hooks": {"postResponseMap": {"_scriptId": "nope", "function": "f"}},
+                              "responseMapping": {"fields": []}}]})"),
+      ::testing::Contains(HasSubstr("flow copy: $.pageProcessors[0].hooks.postResponseMap")));
 }
 
 }  // namespace

@@ -180,7 +180,10 @@ Schema flow() {
       .help("{fields[{extract, generate}], lists[{generate, fields}]}: the import's response "
             "(id, statusCode, _json.x) merged into the record before the next step; "
             "docs/runtime.md.");
-  processor.unsupported("hooks");
+  processor.object("hooks.postResponseMap")
+      .label("postResponseMap hook")
+      .help("{_scriptId, function}: JavaScript over each page after the response mapping; "
+            "docs/scripts.md.");
 
   Schema s;
   s.string("_id").label("Id").required();

@@ -25,6 +25,7 @@ struct FlowProcessorRef {
   bool proceed_on_failure = false;
   // Its responseMapping ({fields, lists}: mapper/response_mapping.hpp) as given; null if absent.
   boost::json::value response_mapping;
+  boost::json::value post_response_map;  // its hooks.postResponseMap as given; null if absent
 };
 
 struct FlowDocument {

@@ -237,9 +237,17 @@ Result<ProcessorStep> resolve_lookup(host::Store& store, const host::PluginRegis
   const json::value* filter_script = step.input_filter.is_object()
                                          ? step.input_filter.get_object().if_contains("script")
                                          : nullptr;
+  step.post_response_map = processor.post_response_map;
   if (auto r = load_referenced_scripts(store, flow_id, fmt::format("lookup {}", step.import_id),
                                        {{filter_script, "$.inputFilter.script._scriptId"}},
                                        step.scripts);
+      !r) {
+    return r.error();
+  }
+  const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
+  if (auto r =
+          load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
+                                  {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
       !r) {
     return r.error();
   }
@@ -345,7 +353,15 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.proceed_on_failure = processor.proceed_on_failure;
     step.response_mapping = processor.response_mapping;
     step.entry_where = fmt::format("flow {}: {}", flow_id, processor.path);
+    step.post_response_map = processor.post_response_map;
     if (auto r = read_import_slots(store, flow_id, step); !r) return r.error();
+    const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
+    if (auto r =
+            load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
+                                    {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
+        !r) {
+      return r.error();
+    }
     auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);

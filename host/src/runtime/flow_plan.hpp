@@ -57,6 +57,7 @@ struct ProcessorStep {
   bool proceed_on_failure = false;
   // The flow entry's responseMapping (mapper/response_mapping.hpp) as given; null if absent.
   boost::json::value response_mapping;
+  boost::json::value post_response_map;  // the flow entry's hooks.postResponseMap; null if none
   std::string entry_where;  // "flow F: $.pageProcessors[N]", for messages about the entry
   // The import's processor slots (import_steps.hpp) as its document holds them; null if absent.
   boost::json::value input_filter, mappings, mapping, lookups, pre_map, post_map,

@@ -15,7 +15,8 @@
 //  - the exception: the flow entry's responseMapping merges each submitted record's response
 //    ({statusCode, errors, ignored, id, _json}, after postSubmit) into the page's record when it
 //    is still alive after the submit, so the next processor sees it (a mapping error fails the
-//    record at this import with code "responseMapping").
+//    record at this import with code "responseMapping"), then the entry's hooks.postResponseMap
+//    (post_response_map_hook.hpp) may replace those records.
 // An import with none of these slots set is its SubmitStep alone (the records' raw JSON text is
 // sent as the export produced it).
 #pragma once
@@ -70,6 +71,7 @@ boost::json::value import_settings_of(const StepContext& context,
 class InputFilterStep;
 class MappingStep;
 class ImportHookStep;
+class PostResponseMapHook;
 
 class ImportStep : public Step {
  public:
@@ -77,7 +79,8 @@ class ImportStep : public Step {
              std::unique_ptr<ImportHookStep> pre_map, std::unique_ptr<MappingStep> mapping,
              std::unique_ptr<ImportHookStep> post_map, std::unique_ptr<SubmitStep> submit,
              std::unique_ptr<ImportHookStep> post_submit,
-             std::unique_ptr<mapper::ResponseMapping> response_mapping = nullptr);
+             std::unique_ptr<mapper::ResponseMapping> response_mapping = nullptr,
+             std::unique_ptr<PostResponseMapHook> post_response_map = nullptr);
   ~ImportStep() override;
 
   std::string_view kind() const override { return "import"; }
@@ -96,6 +99,7 @@ class ImportStep : public Step {
   std::unique_ptr<SubmitStep> submit_;
   std::unique_ptr<ImportHookStep> post_submit_;
   std::unique_ptr<mapper::ResponseMapping> response_mapping_;  // null: none
+  std::unique_ptr<PostResponseMapHook> post_response_map_;     // null: none
 };
 
 // The step of `processor` around `submit` (its SubmitStep): `submit` alone when the import sets

@@ -9,6 +9,7 @@
 #include "mapper/response_mapping.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/input_filter_step.hpp"
+#include "runtime/post_response_map_hook.hpp"
 #include "runtime/script_runner.hpp"
 
 namespace sluice::runtime {
@@ -45,7 +46,8 @@ std::pair<std::string, std::string> describe_errors(const json::array& errors) {
 
 LookupStep::LookupStep(const ProcessorStep& processor,
                        std::unique_ptr<InputFilterStep> input_filter,
-                       std::unique_ptr<mapper::ResponseMapping> response_mapping, Opener open)
+                       std::unique_ptr<mapper::ResponseMapping> response_mapping, Opener open,
+                       std::unique_ptr<PostResponseMapHook> post_response_map)
     : export_id_(processor.import_id),
       name_(processor.name),
       plugin_id_(processor.connection.connector != nullptr
@@ -53,7 +55,8 @@ LookupStep::LookupStep(const ProcessorStep& processor,
                      : std::string()),
       input_filter_(std::move(input_filter)),
       response_mapping_(std::move(response_mapping)),
-      open_(std::move(open)) {}
+      open_(std::move(open)),
+      post_response_map_(std::move(post_response_map)) {}
 
 LookupStep::~LookupStep() = default;
 
@@ -104,6 +107,8 @@ Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
     return fatal;
   }
   const json::array& answers = results->get_array();
+  std::vector<size_t> hooked;  // alive after the response mapping, for postResponseMap
+  json::array hooked_responses;
   for (size_t k = 0; k < sent.size(); ++k) {
     const size_t i = sent[k];
     const json::object* answer = answers[k].if_object();
@@ -121,12 +126,22 @@ Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
                             name_, plugin_id_));
       continue;
     }
-    if (!response_mapping_) continue;
-    const json::value response = json::object{
+    if (!response_mapping_ && !post_response_map_) continue;
+    json::value response = json::object{
         {"data", data != nullptr && data->is_array() ? *data : json::value(json::array())},
         {"errors", json::array()}};
-    if (auto mapped = response_mapping_->apply(page.mutable_record(i), response); !mapped) {
-      page.fail(i, export_id_, "responseMapping", mapped.error().message);
+    if (response_mapping_) {
+      if (auto mapped = response_mapping_->apply(page.mutable_record(i), response); !mapped) {
+        page.fail(i, export_id_, "responseMapping", mapped.error().message);
+        continue;
+      }
+    }
+    hooked.push_back(i);
+    hooked_responses.push_back(std::move(response));
+  }
+  if (post_response_map_) {
+    if (auto ran = post_response_map_->run(page, hooked, hooked_responses, context); !ran) {
+      return ran.error();
     }
   }
   return StepResult{};
@@ -166,8 +181,18 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
       response_mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
     }
   }
-  return std::unique_ptr<Step>(std::make_unique<LookupStep>(
-      processor, std::move(input_filter), std::move(response_mapping), std::move(open)));
+  std::unique_ptr<PostResponseMapHook> post_response_map;
+  if (!processor.post_response_map.is_null()) {
+    auto runner = script_runner_for(processor.entry_where, processor.scripts,
+                                    &processor.post_response_map, "hooks.postResponseMap");
+    if (!runner) return runner.error();
+    post_response_map = std::make_unique<PostResponseMapHook>(
+        processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,
+        std::move(*runner), processor.settings);
+  }
+  return std::unique_ptr<Step>(
+      std::make_unique<LookupStep>(processor, std::move(input_filter), std::move(response_mapping),
+                                   std::move(open), std::move(post_response_map)));
 }
 
 }  // namespace sluice::runtime

@@ -13,7 +13,9 @@
 // call (opening the lookup, the plugin, the deadline) fails every record sent with its error;
 // a fatal one (as submit_step.hpp) is also returned as "lookup NAME failed: ...", and so is a
 // plugin that does not answer one entry per record (kInternal): the job fails after this page.
-// A responseMapping error fails that record with code "responseMapping".
+// A responseMapping error fails that record with code "responseMapping". Then the flow entry's
+// hooks.postResponseMap (post_response_map_hook.hpp) gets the records still alive, with their
+// {data, errors} responses, and may replace them.
 #pragma once
 
 #include <functional>
@@ -31,6 +33,7 @@ class ResponseMapping;
 namespace sluice::runtime {
 
 class InputFilterStep;
+class PostResponseMapHook;
 
 class LookupStep : public Step {
  public:
@@ -38,7 +41,8 @@ class LookupStep : public Step {
   // be null (none).
   using Opener = std::function<Result<host::RemoteLookup*>()>;
   LookupStep(const ProcessorStep& processor, std::unique_ptr<InputFilterStep> input_filter,
-             std::unique_ptr<mapper::ResponseMapping> response_mapping, Opener open);
+             std::unique_ptr<mapper::ResponseMapping> response_mapping, Opener open,
+             std::unique_ptr<PostResponseMapHook> post_response_map = nullptr);
   ~LookupStep() override;
 
   std::string_view kind() const override { return "lookup"; }
@@ -51,6 +55,7 @@ class LookupStep : public Step {
   std::unique_ptr<InputFilterStep> input_filter_;
   std::unique_ptr<mapper::ResponseMapping> response_mapping_;
   Opener open_;
+  std::unique_ptr<PostResponseMapHook> post_response_map_;  // null: none
 };
 
 // The step of lookup `processor` (is_lookup): compiles its inputFilter and the flow entry's
