@@ -15,6 +15,7 @@
 // The log has one line per export page ("E <prefix> page <n>"), per committed page
 // ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
+// Lookups: MemoryLookup below.
 // memory.runLog: a file getting one line per opened export with the run context it got
 // ("<prefix> {"type", "lastExportDateTime", "currentExportDateTime", "testLimit", "settings",
 // "jobId", "testMode"}").
@@ -246,6 +247,54 @@ class MemoryImport : public sluice::ImportWriter {
   bool auth_fail_ = false;
 };
 
+// A lookup (an export with isLookup: true). Settings (memory.*): name, log (one line per call:
+// "L <name> <id>,<id>,..."), missIds[] (found nothing: data []), failIds[] (errors), hits (how
+// many records each other id finds, default 1). Record k (from 1) found for id X is
+// {"id": "C-X-k", "tier": "gold" for k = 1 else "silver", "of": X}.
+class MemoryLookup : public sluice::Lookup {
+ public:
+  explicit MemoryLookup(const json::object& doc)
+      : name_(string_at(doc, "memory.name")),
+        log_(string_at(doc, "memory.log")),
+        hits_(int_at(doc, "memory.hits", 1)) {
+    for (const auto& [key, out] : {std::pair<const char*, std::vector<std::string>*>{
+                                       "memory.missIds", &miss_},
+                                   {"memory.failIds", &fail_}}) {
+      if (auto* ids = sluice::find_path(doc, key); ids && ids->is_array()) {
+        for (const auto& id : ids->as_array()) out->push_back(std::string(id.as_string()));
+      }
+    }
+  }
+
+  sluice::Result<std::vector<sluice::LookupResult>> lookup(sluice::Context&,
+                                                           const json::array& records) override {
+    std::string ids;
+    std::vector<sluice::LookupResult> results;
+    for (const auto& r : records) {
+      const std::string id(r.as_object().at("id").as_string());
+      ids += (ids.empty() ? "" : ",") + id;
+      sluice::LookupResult result;
+      if (std::find(fail_.begin(), fail_.end(), id) != fail_.end()) {
+        result.errors.push_back({"lookupFailed", "memory lookup " + name_ + " failed for " + id});
+      } else if (std::find(miss_.begin(), miss_.end(), id) == miss_.end()) {
+        for (int64_t k = 1; k <= hits_; ++k) {
+          result.data.push_back(json::object{{"id", "C-" + id + "-" + std::to_string(k)},
+                                             {"tier", k == 1 ? "gold" : "silver"},
+                                             {"of", id}});
+        }
+      }
+      results.push_back(std::move(result));
+    }
+    append_log(log_, "L " + name_ + " " + ids);
+    return results;
+  }
+
+ private:
+  std::string name_, log_;
+  int64_t hits_;
+  std::vector<std::string> miss_, fail_;
+};
+
 class MemoryConnector : public sluice::Connector {
  public:
   sluice::ConnectorInfo describe() const override {
@@ -284,6 +333,11 @@ class MemoryConnector : public sluice::Connector {
     info.import_settings.boolean("memory.logRecords");
     info.import_settings.boolean("memory.giveIds");
     info.import_settings.string("memory.hangOnId");
+    // Lookups (MemoryLookup).
+    info.export_settings.string("memory.name");
+    info.export_settings.array("memory.missIds").items(sluice::FieldType::kString);
+    info.export_settings.array("memory.failIds").items(sluice::FieldType::kString);
+    info.export_settings.integer("memory.hits");
     return info;
   }
   sluice::Result<std::unique_ptr<sluice::Connection>> open_connection(
@@ -307,6 +361,10 @@ class MemoryConnector : public sluice::Connector {
                                            {"testMode", run->test_mode}}));
     }
     return std::unique_ptr<sluice::ExportReader>(new MemoryExport(doc, state));
+  }
+  sluice::Result<std::unique_ptr<sluice::Lookup>> open_lookup(sluice::Context&, sluice::Connection&,
+                                                             const json::object& doc) override {
+    return std::unique_ptr<sluice::Lookup>(new MemoryLookup(doc));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {

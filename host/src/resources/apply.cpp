@@ -10,6 +10,7 @@
 
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
+#include "mapper/response_mapping.hpp"
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
@@ -427,7 +428,38 @@ class Applier {
                                                            ? (*connector)->export_schema
                                                            : (*connector)->import_schema));
     if (d.kind == ResourceKind::kExport) validate_export_steps(d);
+    if (d.kind == ResourceKind::kExport) validate_lookup(d);
     if (d.kind == ResourceKind::kImport) validate_import_steps(d);
+  }
+
+  // A lookup's input filter compiles (and only a lookup has one); a lookup runs none of the
+  // export steps (transform, filter, preSavePage), so they are refused on it.
+  void validate_lookup(const Document& d) {
+    const json::value* lookup = d.doc.if_contains("isLookup");
+    const bool is_lookup = lookup != nullptr && lookup->is_bool() && lookup->get_bool();
+    const std::string what = fmt::format("export {}", d.id);
+    const json::value* filter = d.doc.if_contains("inputFilter");
+    if (filter != nullptr && filter->is_object()) {
+      if (!is_lookup) {
+        issue(d.where(), fmt::format("{}: $.inputFilter: only a lookup (isLookup: true) has an "
+                                     "input filter; use $.filter on a source export",
+                                     what));
+      } else if (auto compiled = filter::Filter::compile(*filter, "$.inputFilter"); !compiled) {
+        issue(d.where(), fmt::format("{}: {}", what, compiled.error().message));
+      } else if (compiled->kind() == filter::Filter::Kind::kScript) {
+        check_script_reference(d, "$.inputFilter.script",
+                               filter->get_object().if_contains("script"));
+      }
+    }
+    if (!is_lookup) return;
+    for (const char* path : {"transform", "filter", "hooks"}) {
+      if (const json::value* v = d.doc.if_contains(path); v != nullptr && !v->is_null()) {
+        issue(d.where(), fmt::format("{}: $.{}: not supported yet on a lookup by this version of "
+                                     "Sluice; remove it (a flow entry's responseMapping shapes "
+                                     "what a lookup adds)",
+                                     what, path));
+      }
+    }
   }
 
   // The import's steps compile as its job will compile them: the input filter's rules, the
@@ -527,7 +559,21 @@ class Applier {
       return;
     }
     for (const auto& processor : flow.processors) {
-      check_reference(d, processor.path + "._importId", processor.id, ResourceKind::kImport);
+      if (processor.type == "export") {
+        check_reference(d, processor.path + "._exportId", processor.id, ResourceKind::kExport);
+      } else {
+        check_reference(d, processor.path + "._importId", processor.id, ResourceKind::kImport);
+      }
+      if (!processor.response_mapping.is_null()) {
+        auto compiled = mapper::ResponseMapping::compile(
+            processor.response_mapping,
+            fmt::format("flow {}: {}.responseMapping", d.id, processor.path));
+        if (!compiled) issue(d.where(), compiled.error().message);
+      }
+      if (!processor.post_response_map.is_null()) {
+        check_script_reference(d, processor.path + ".hooks.postResponseMap",
+                               &processor.post_response_map);
+      }
     }
   }
 

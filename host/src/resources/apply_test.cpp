@@ -263,13 +263,7 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                       "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
       ElementsAre(
           file("flow.json") +
-              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it",
-          file("flow.json") +
-              ": flow copy: $.pageProcessors[0].type: \"export\" is not supported yet by this "
-              "version of Sluice; use one of \"import\"",
-          file("flow.json") +
-              ": flow copy: $.pageProcessors[0]._exportId: not supported yet by this version of "
-              "Sluice: lookups are not implemented yet"));
+              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
 }
 
 TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
@@ -567,12 +561,29 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
                               "responseMapping": {"fields": []},
                               "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
           "routers": []})"),
-      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping: not supported yet"),
-                  HasSubstr("flow copy: $.pageProcessors[0].hooks: not supported yet"),
-                  HasSubstr("flow copy: $.routers: not supported yet")));
+      ElementsAre(HasSubstr("flow copy: $.routers: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
-              ElementsAre(HasSubstr("export orders: $.inputFilter: not supported yet")));
+              ElementsAre(HasSubstr("export orders: $.inputFilter: only a lookup (isLookup: "
+                                    "true) has an input filter; use $.filter on a source "
+                                    "export")));
+}
+
+TEST_F(Apply, AFlowEntrysResponseMappingIsCompiledAtApplyNamingThePath) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink",
+                              "responseMapping": {"fields": [{"extract": "id"}]}}]})"),
+      ElementsAre(HasSubstr("flow copy: $.pageProcessors[0].responseMapping.fields[0]")));
+}
+
+TEST_F(Apply, AFlowEntrysPostResponseMapMustNameAScriptThatExists) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink",
+                              "hooks": {"postResponseMap": {"_scriptId": "nope", "function": "f"}},
+                              "responseMapping": {"fields": []}}]})"),
+      ::testing::Contains(HasSubstr("flow copy: $.pageProcessors[0].hooks.postResponseMap")));
 }
 
 }  // namespace

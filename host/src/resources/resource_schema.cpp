@@ -109,12 +109,17 @@ Schema export_step() {
       .default_value(1)
       .help("Top-level records a test run exports, across pages; fetching stops once reached.");
   for (const char* path : {"delta.dateField", "delta.dateFormat", "delta.endDateField",
-                           "once.booleanField", "valueDelta", "isLookup", "groupByFields",
-                           "mockOutput", "asynchronous"}) {
+                           "once.booleanField", "valueDelta", "groupByFields", "mockOutput",
+                           "asynchronous"}) {
     s.unsupported(path);
   }
-  s.unsupported("inputFilter", "an export's inputFilter applies to lookups, which are not "
-                               "implemented yet");
+  s.boolean("isLookup")
+      .label("Lookup")
+      .help("Used as a step of a flow (type \"export\"): looks up records for each record; "
+            "docs/runtime.md, \"Lookups\".");
+  s.object("inputFilter")
+      .label("Input filter (lookups)")
+      .help("Records that do not match skip this lookup only; docs/filters.md.");
   return s;
 }
 
@@ -169,18 +174,22 @@ Schema flow() {
   }
 
   Schema processor;
-  processor.enumeration("type", {"import", "export"})
-      .label("Step type")
-      .required()
-      .unsupported_values({"export"});
+  processor.enumeration("type", {"import", "export"}).label("Step type").required();
   processor.string("_importId").label("Import");
-  processor.unsupported("_exportId", "lookups are not implemented yet");
+  processor.string("_exportId").label("Lookup").help("An export with isLookup: true.");
   processor.boolean("proceedOnFailure")
       .label("Proceed on failure")
       .help("Records that failed earlier steps are still given to this one.");
   processor.ignored("setupInProgress");
-  processor.unsupported("responseMapping");
-  processor.unsupported("hooks");
+  processor.object("responseMapping")
+      .label("Response mapping")
+      .help("{fields[{extract, generate}], lists[{generate, fields}]}: the import's response "
+            "(id, statusCode, _json.x) merged into the record before the next step; "
+            "docs/runtime.md.");
+  processor.object("hooks.postResponseMap")
+      .label("postResponseMap hook")
+      .help("{_scriptId, function}: JavaScript over each page after the response mapping; "
+            "docs/scripts.md.");
 
   Schema s;
   s.string("_id").label("Id").required();

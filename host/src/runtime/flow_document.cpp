@@ -95,6 +95,11 @@ FlowDocument read_flow_document(std::string_view flow_id, const json::object& do
     }
     if (auto* pof = entry.if_contains("proceedOnFailure"); pof && pof->is_bool())
       processor.proceed_on_failure = pof->get_bool();
+    if (auto* rm = entry.if_contains("responseMapping")) processor.response_mapping = *rm;
+    if (auto* hooks = entry.if_contains("hooks"); hooks && hooks->is_object()) {
+      if (auto* h = hooks->get_object().if_contains("postResponseMap"))
+        processor.post_response_map = *h;
+    }
     flow.processors.push_back(std::move(processor));
   }
   return flow;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 namespace sluice::runtime {
 
@@ -22,6 +23,9 @@ struct FlowProcessorRef {
   std::string type;  // "import" or "export" (a lookup)
   std::string id;    // its _importId (or _exportId for a lookup); empty when missing
   bool proceed_on_failure = false;
+  // Its responseMapping ({fields, lists}: mapper/response_mapping.hpp) as given; null if absent.
+  boost::json::value response_mapping;
+  boost::json::value post_response_map;  // its hooks.postResponseMap as given; null if absent
 };
 
 struct FlowDocument {

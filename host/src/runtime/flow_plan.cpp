@@ -211,6 +211,52 @@ Result<void> read_import_slots(host::Store& store, std::string_view flow_id, Pro
                                  step.scripts);
 }
 
+// A lookup processor: the export it names, which must have isLookup: true.
+Result<ProcessorStep> resolve_lookup(host::Store& store, const host::PluginRegistry& registry,
+                                     std::string_view flow_id, const FlowProcessorRef& processor) {
+  ProcessorStep step;
+  step.is_lookup = true;
+  step.import_id = processor.id;
+  auto doc =
+      load(store, ResourceKind::kExport, flow_id, processor.path + "._exportId", step.import_id);
+  if (!doc) return doc.error();
+  step.doc = std::move(*doc);
+  const json::value* is_lookup = step.doc.if_contains("isLookup");
+  if (is_lookup == nullptr || !is_lookup->is_bool() || !is_lookup->get_bool()) {
+    return flow_error(flow_id, fmt::format("{}._exportId: export {} is not a lookup; set "
+                                           "\"isLookup\": true on it, or use it as a source",
+                                           processor.path, step.import_id));
+  }
+  step.name = string_field(step.doc, "name");
+  if (step.name.empty()) step.name = step.import_id;
+  step.proceed_on_failure = processor.proceed_on_failure;
+  step.response_mapping = processor.response_mapping;
+  step.entry_where = fmt::format("flow {}: {}", flow_id, processor.path);
+  if (auto* v = step.doc.if_contains("inputFilter")) step.input_filter = *v;
+  step.settings = object_or_empty(step.doc, "settings");
+  const json::value* filter_script = step.input_filter.is_object()
+                                         ? step.input_filter.get_object().if_contains("script")
+                                         : nullptr;
+  step.post_response_map = processor.post_response_map;
+  if (auto r = load_referenced_scripts(store, flow_id, fmt::format("lookup {}", step.import_id),
+                                       {{filter_script, "$.inputFilter.script._scriptId"}},
+                                       step.scripts);
+      !r) {
+    return r.error();
+  }
+  const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
+  if (auto r =
+          load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
+                                  {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
+      !r) {
+    return r.error();
+  }
+  auto conn = resolve_connection(store, registry, flow_id, "export", step.import_id, step.doc);
+  if (!conn) return conn.error();
+  step.connection = std::move(*conn);
+  return step;
+}
+
 }  // namespace
 
 std::string_view to_string(ExportType type) noexcept {
@@ -291,10 +337,10 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
   }
   for (const FlowProcessorRef& processor : shape.processors) {
     if (processor.type == "export") {
-      return flow_error(
-          flow_id,
-          fmt::format("{} is a lookup (type \"export\"), which this version does not run yet",
-                      processor.path));
+      auto lookup = resolve_lookup(store, registry, flow_id, processor);
+      if (!lookup) return lookup.error();
+      plan.processors.push_back(std::move(*lookup));
+      continue;
     }
     ProcessorStep step;
     step.import_id = processor.id;
@@ -305,7 +351,17 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.name = string_field(step.doc, "name");
     if (step.name.empty()) step.name = step.import_id;
     step.proceed_on_failure = processor.proceed_on_failure;
+    step.response_mapping = processor.response_mapping;
+    step.entry_where = fmt::format("flow {}: {}", flow_id, processor.path);
+    step.post_response_map = processor.post_response_map;
     if (auto r = read_import_slots(store, flow_id, step); !r) return r.error();
+    const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
+    if (auto r =
+            load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
+                                    {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
+        !r) {
+      return r.error();
+    }
     auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);

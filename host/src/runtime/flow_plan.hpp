@@ -46,11 +46,19 @@ struct GeneratorStep {
 };
 
 struct ProcessorStep {
+  // A lookup (type "export", an export with isLookup: true: lookup_step.hpp): import_id is then
+  // the export's id, doc the export, and only input_filter, response_mapping, settings and the
+  // filter's script are read.
+  bool is_lookup = false;
   std::string import_id;
   std::string name;
   boost::json::object doc;
   StepConnection connection;
   bool proceed_on_failure = false;
+  // The flow entry's responseMapping (mapper/response_mapping.hpp) as given; null if absent.
+  boost::json::value response_mapping;
+  boost::json::value post_response_map;  // the flow entry's hooks.postResponseMap; null if none
+  std::string entry_where;  // "flow F: $.pageProcessors[N]", for messages about the entry
   // The import's processor slots (import_steps.hpp) as its document holds them; null if absent.
   boost::json::value input_filter, mappings, mapping, lookups, pre_map, post_map,
       post_submit;                    // mapping: Mapper 1.0

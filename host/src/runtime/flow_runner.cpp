@@ -10,6 +10,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
 #include "runtime/import_steps.hpp"
+#include "runtime/lookup_step.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/pipeline.hpp"
@@ -179,6 +180,19 @@ class FlowRun {
     return (imports_[index] = std::move(*opened)).get();
   }
 
+  // The lookup of processor `index`, opened on first use.
+  Result<host::RemoteLookup*> lookup_for(size_t index) {
+    if (lookups_.size() < plan_.processors.size()) lookups_.resize(plan_.processors.size());
+    if (lookups_[index]) return lookups_[index].get();
+    const ProcessorStep& step = plan_.processors[index];
+    auto connection = connection_for(step.connection);
+    if (!connection) return connection.error();
+    auto opened =
+        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
+    if (!opened) return opened.error();
+    return (lookups_[index] = std::move(*opened)).get();
+  }
+
   // The state open_export gets: the delta state of the last completed run, or — resuming from a
   // position — {"delta": that state, "resume": position} (sdk/README.md).
   std::string open_state(const GeneratorStep& generator, const Cursor& cursor) {
@@ -241,6 +255,12 @@ class FlowRun {
     }
     for (size_t p = 0; p < plan_.processors.size(); ++p) {
       const ProcessorStep& step = plan_.processors[p];
+      if (step.is_lookup) {
+        auto lookup_step = make_lookup_step(step, [this, p] { return lookup_for(p); });
+        if (!lookup_step) return lookup_step.error();
+        pipeline.add(std::move(*lookup_step));
+        continue;
+      }
       auto submit = std::make_unique<SubmitStep>(
           step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
           [this, p] { return import_for(p); });
@@ -444,6 +464,7 @@ class FlowRun {
   const json::object no_settings_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
+  std::vector<std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor index
   std::map<std::string, json::value> states_;       // the latest delta state of each export
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished

@@ -5,10 +5,12 @@
 
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
+#include "mapper/response_mapping.hpp"
 #include "runtime/export_steps.hpp"
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
+#include "runtime/post_response_map_hook.hpp"
 #include "runtime/step_settings.hpp"
 #include "script/script_reference.hpp"
 
@@ -100,7 +102,9 @@ ImportStep::ImportStep(const ProcessorStep& processor,
                        std::unique_ptr<ImportHookStep> pre_map,
                        std::unique_ptr<MappingStep> mapping,
                        std::unique_ptr<ImportHookStep> post_map, std::unique_ptr<SubmitStep> submit,
-                       std::unique_ptr<ImportHookStep> post_submit)
+                       std::unique_ptr<ImportHookStep> post_submit,
+                       std::unique_ptr<mapper::ResponseMapping> response_mapping,
+                       std::unique_ptr<PostResponseMapHook> post_response_map)
     : import_id_(processor.import_id),
       name_(processor.name),
       proceed_on_failure_(processor.proceed_on_failure),
@@ -110,7 +114,9 @@ ImportStep::ImportStep(const ProcessorStep& processor,
       mapping_(std::move(mapping)),
       post_map_(std::move(post_map)),
       submit_(std::move(submit)),
-      post_submit_(std::move(post_submit)) {}
+      post_submit_(std::move(post_submit)),
+      response_mapping_(std::move(response_mapping)),
+      post_response_map_(std::move(post_response_map)) {}
 
 ImportStep::~ImportStep() = default;
 
@@ -119,7 +125,10 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
     auto filtered = input_filter_->run(page, context);
     if (!filtered) return filtered.error();
   }
-  if (!pre_map_ && !mapping_ && !post_map_ && !post_submit_) return submit_->run(page, context);
+  if (!pre_map_ && !mapping_ && !post_map_ && !post_submit_ && !response_mapping_ &&
+      !post_response_map_) {
+    return submit_->run(page, context);
+  }
 
   StepResult out;
   ImportBatch batch;
@@ -160,6 +169,29 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
   auto settled = submit_->settle(page, sent, results);
   if (!settled) return settled.error();
   for (auto& e : settled->job_errors) out.job_errors.push_back(std::move(e));
+  if ((response_mapping_ || post_response_map_) && results) {
+    std::vector<size_t> hooked;  // alive after the response mapping, for postResponseMap
+    json::array hooked_responses;
+    for (size_t k = 0; k < sent.size() && k < results->size(); ++k) {
+      const size_t i = sent[k];
+      if (!page.alive(i)) continue;
+      // postSubmit has already put the results in responseData form; else do it here.
+      json::value response = post_submit_ ? (*results)[k] : response_of((*results)[k]);
+      if (response_mapping_) {
+        if (auto mapped = response_mapping_->apply(page.mutable_record(i), response); !mapped) {
+          page.fail(i, import_id_, "responseMapping", mapped.error().message);
+          continue;
+        }
+      }
+      hooked.push_back(i);
+      hooked_responses.push_back(std::move(response));
+    }
+    if (post_response_map_) {
+      if (auto ran = post_response_map_->run(page, hooked, hooked_responses, context); !ran) {
+        return ran.error();
+      }
+    }
+  }
   return out;
 }
 
@@ -236,12 +268,35 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
     mapping = std::make_unique<MappingStep>(processor.import_id, std::move(*mapper),
                                             operation_of(processor.doc), processor.settings);
   }
-  if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit) {
+  std::unique_ptr<mapper::ResponseMapping> response_mapping;
+  if (!processor.response_mapping.is_null()) {
+    auto compiled = mapper::ResponseMapping::compile(
+        processor.response_mapping, fmt::format("{}.responseMapping", processor.entry_where));
+    if (!compiled) {
+      return make_error(Status::kInvalidConfig,
+                        compiled.error().message + "; fix it and apply the flow again");
+    }
+    if (!compiled->empty()) {
+      response_mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
+    }
+  }
+  std::unique_ptr<PostResponseMapHook> post_response_map;
+  if (!processor.post_response_map.is_null()) {
+    auto runner = script_runner_for(processor.entry_where, processor.scripts,
+                                    &processor.post_response_map, "hooks.postResponseMap");
+    if (!runner) return runner.error();
+    post_response_map = std::make_unique<PostResponseMapHook>(
+        processor.import_id, processor.name, /*lookup=*/false, processor.connection.id,
+        std::move(*runner), processor.settings);
+  }
+  if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping &&
+      !post_response_map) {
     return std::unique_ptr<Step>(std::move(submit));
   }
   return std::unique_ptr<Step>(std::make_unique<ImportStep>(
       processor, std::move(input_filter), std::move(*pre_map), std::move(mapping),
-      std::move(*post_map), std::move(submit), std::move(*post_submit)));
+      std::move(*post_map), std::move(submit), std::move(*post_submit), std::move(response_mapping),
+      std::move(post_response_map)));
 }
 
 }  // namespace sluice::runtime

@@ -1,7 +1,7 @@
 // The steps of one import (a page processor), in integrator.io's order (docs/runtime.md):
 //
 //   input filter -> hooks.preMap -> mapping (mappings[] + lookups[]) -> hooks.postMap -> submit
-//   -> hooks.postSubmit
+//   -> hooks.postSubmit -> responseMapping (the flow entry's)
 //
 // run as one Step of the pipeline (ImportStep), so that everything the import does happens
 // between two Page::begin_step calls:
@@ -12,6 +12,11 @@
 //    it entered the import as its retry data (the unmapped record);
 //  - a record the input filter does not match, or that preMap or postMap returns {} for, skips
 //    the rest of this import only (Page::skip) and goes on to the next processor.
+//  - the exception: the flow entry's responseMapping merges each submitted record's response
+//    ({statusCode, errors, ignored, id, _json}, after postSubmit) into the page's record when it
+//    is still alive after the submit, so the next processor sees it (a mapping error fails the
+//    record at this import with code "responseMapping"), then the entry's hooks.postResponseMap
+//    (post_response_map_hook.hpp) may replace those records.
 // An import with none of these slots set is its SubmitStep alone (the records' raw JSON text is
 // sent as the export produced it).
 #pragma once
@@ -27,6 +32,10 @@
 #include "runtime/script_runner.hpp"
 #include "runtime/step.hpp"
 #include "runtime/submit_step.hpp"
+
+namespace sluice::mapper {
+class ResponseMapping;
+}
 
 namespace sluice::runtime {
 
@@ -62,13 +71,16 @@ boost::json::value import_settings_of(const StepContext& context,
 class InputFilterStep;
 class MappingStep;
 class ImportHookStep;
+class PostResponseMapHook;
 
 class ImportStep : public Step {
  public:
   ImportStep(const ProcessorStep& processor, std::unique_ptr<InputFilterStep> input_filter,
              std::unique_ptr<ImportHookStep> pre_map, std::unique_ptr<MappingStep> mapping,
              std::unique_ptr<ImportHookStep> post_map, std::unique_ptr<SubmitStep> submit,
-             std::unique_ptr<ImportHookStep> post_submit);
+             std::unique_ptr<ImportHookStep> post_submit,
+             std::unique_ptr<mapper::ResponseMapping> response_mapping = nullptr,
+             std::unique_ptr<PostResponseMapHook> post_response_map = nullptr);
   ~ImportStep() override;
 
   std::string_view kind() const override { return "import"; }
@@ -86,6 +98,8 @@ class ImportStep : public Step {
   std::unique_ptr<ImportHookStep> post_map_;
   std::unique_ptr<SubmitStep> submit_;
   std::unique_ptr<ImportHookStep> post_submit_;
+  std::unique_ptr<mapper::ResponseMapping> response_mapping_;  // null: none
+  std::unique_ptr<PostResponseMapHook> post_response_map_;     // null: none
 };
 
 // The step of `processor` around `submit` (its SubmitStep): `submit` alone when the import sets

@@ -1,0 +1,66 @@
+// A lookup as a page processor (`pageProcessors[{type: "export", _exportId}]` naming an export
+// with isLookup: true; docs/runtime.md, "Lookups"): its input filter (the import's kind,
+// input_filter_step.hpp: a record that does not match skips this lookup only), then one call of
+// the connector's lookup (RemoteLookup::lookup) with the page's active records as a JSON array
+// (their raw text where they have one); the plugin answers one entry per record, in order:
+//   {"data": [...]}  the records found (maybe none): the flow entry's responseMapping merges
+//                    {data, errors: []} into the page's record (data[0].x, data.length), and the
+//                    record goes on to the next processor (without a responseMapping, unchanged);
+//   {"errors": [{code, message}, ...]}  (non-empty): the record fails at this lookup (its export
+//                    id) with the first code and every message; retry data: the record as it
+//                    entered the lookup. A later processor with proceedOnFailure still gets it.
+// A record failed by an earlier step is not looked up (there is nothing to enrich). A failed
+// call (opening the lookup, the plugin, the deadline) fails every record sent with its error;
+// a fatal one (as submit_step.hpp) is also returned as "lookup NAME failed: ...", and so is a
+// plugin that does not answer one entry per record (kInternal): the job fails after this page.
+// A responseMapping error fails that record with code "responseMapping". Then the flow entry's
+// hooks.postResponseMap (post_response_map_hook.hpp) gets the records still alive, with their
+// {data, errors} responses, and may replace them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "plugins/connector_client.hpp"
+#include "runtime/flow_plan.hpp"
+#include "runtime/step.hpp"
+
+namespace sluice::mapper {
+class ResponseMapping;
+}
+
+namespace sluice::runtime {
+
+class InputFilterStep;
+class PostResponseMapHook;
+
+class LookupStep : public Step {
+ public:
+  // `open` gives the lookup, opening it on first use. `input_filter` and `response_mapping` may
+  // be null (none).
+  using Opener = std::function<Result<host::RemoteLookup*>()>;
+  LookupStep(const ProcessorStep& processor, std::unique_ptr<InputFilterStep> input_filter,
+             std::unique_ptr<mapper::ResponseMapping> response_mapping, Opener open,
+             std::unique_ptr<PostResponseMapHook> post_response_map = nullptr);
+  ~LookupStep() override;
+
+  std::string_view kind() const override { return "lookup"; }
+  const std::string& name() const override { return name_; }
+  const std::string& step_id() const override { return export_id_; }
+  Result<StepResult> run(Page& page, const StepContext& context) override;
+
+ private:
+  std::string export_id_, name_, plugin_id_;
+  std::unique_ptr<InputFilterStep> input_filter_;
+  std::unique_ptr<mapper::ResponseMapping> response_mapping_;
+  Opener open_;
+  std::unique_ptr<PostResponseMapHook> post_response_map_;  // null: none
+};
+
+// The step of lookup `processor` (is_lookup): compiles its inputFilter and the flow entry's
+// responseMapping; an Error naming the JSON path when one does not compile.
+Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
+                                               LookupStep::Opener open);
+
+}  // namespace sluice::runtime

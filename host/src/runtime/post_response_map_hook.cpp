@@ -1,0 +1,64 @@
+#include "runtime/post_response_map_hook.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/serialize.hpp>
+
+#include "runtime/import_steps.hpp"
+#include "runtime/page.hpp"
+#include "runtime/script_runner.hpp"
+#include "script/post_response_map.hpp"
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+PostResponseMapHook::PostResponseMapHook(std::string step_id, std::string name, bool lookup,
+                                         std::string connection_id,
+                                         std::unique_ptr<ScriptRunner> script,
+                                         json::object step_settings)
+    : step_id_(std::move(step_id)),
+      name_(std::move(name)),
+      lookup_(lookup),
+      connection_id_(std::move(connection_id)),
+      script_(std::move(script)),
+      step_settings_(std::move(step_settings)) {}
+
+PostResponseMapHook::~PostResponseMapHook() = default;
+
+Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& indices,
+                                      const json::array& responses, const StepContext& context) {
+  if (indices.empty()) return {};
+  auto engine = script_->engine(context);
+  if (!engine) return engine.error();
+  script::ImportHookContext hook;
+  hook.settings = import_settings_of(context, step_settings_);
+  hook.import_id = step_id_;
+  hook.connection_id = connection_id_;
+  hook.flow_id = context.flow_id;
+  hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
+  hook.test_mode = context.test_mode;
+  std::string records = "[";
+  for (size_t k = 0; k < indices.size(); ++k) {
+    if (k > 0) records += ',';
+    page.append_json(indices[k], records);
+  }
+  records += ']';
+  auto result =
+      script::call_post_response_map(**engine, script_->function(), records,
+                                     json::serialize(responses), indices.size(), hook, lookup_);
+  if (!result) {
+    const std::string message =
+        fmt::format("postResponseMap hook of {} {}: {}", lookup_ ? "lookup" : "import", name_,
+                    result.error().message);
+    for (size_t i : indices) page.fail(i, step_id_, "hook", message);
+    return {};
+  }
+  for (size_t k = 0; k < indices.size(); ++k) {
+    json::value record = page.new_value();
+    record = (*result)[k];
+    page.set_record(indices[k], std::move(record));
+  }
+  return {};
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,41 @@
+// A flow entry's hooks.postResponseMap ({_scriptId, function}) at an import or a lookup
+// (script/post_response_map.hpp; docs/scripts.md): called once per flow page after the entry's
+// response mapping with the records that step kept alive and their responses; the records it
+// returns replace the flow's records, so the next processor sees them. A throw, a limit or a
+// result of the wrong length or shape fails those records at the step with code "hook" and the
+// script's message; the job goes on. A script that cannot load is the step's Error.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "runtime/step.hpp"
+
+namespace sluice::runtime {
+
+class ScriptRunner;
+
+class PostResponseMapHook {
+ public:
+  // `lookup`: the step is a lookup (the hook gets _exportId, and messages say "lookup").
+  PostResponseMapHook(std::string step_id, std::string name, bool lookup, std::string connection_id,
+                      std::unique_ptr<ScriptRunner> script, boost::json::object step_settings);
+  ~PostResponseMapHook();
+
+  // Records `indices` of `page` (alive), with `responses` (one each, in order).
+  Result<void> run(Page& page, const std::vector<size_t>& indices,
+                   const boost::json::array& responses, const StepContext& context);
+
+ private:
+  std::string step_id_, name_;
+  bool lookup_;
+  std::string connection_id_;
+  std::unique_ptr<ScriptRunner> script_;
+  boost::json::object step_settings_;
+};
+
+}  // namespace sluice::runtime

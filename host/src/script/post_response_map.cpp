@@ -1,0 +1,75 @@
+#include "script/post_response_map.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "script/pre_save_page.hpp"
+
+namespace sluice::script {
+
+namespace json = boost::json;
+
+std::string build_post_response_map_options(std::string_view records_json,
+                                            std::string_view responses_json,
+                                            const ImportHookContext& context, bool lookup) {
+  std::string out = "{";
+  append_option(out, "postResponseMapData", records_json);
+  append_option(out, "responseData", responses_json);
+  if (lookup) {
+    append_option(out, "_exportId", json::serialize(json::string(context.import_id)));
+    append_option(out, "_connectionId", json::serialize(json::string(context.connection_id)));
+    append_option(out, "_flowId", json::serialize(json::string(context.flow_id)));
+    append_option(out, "settings", json::serialize(context.settings));
+    append_option(out, "job", json::serialize(context.job));
+    append_option(out, "testMode", context.test_mode ? "true" : "false");
+  } else {
+    append_import_hook_context(out, context);
+  }
+  out += '}';
+  return out;
+}
+
+Result<json::array> decode_post_response_map_result(std::string_view result_json, size_t expected,
+                                                    const ScriptSource& source,
+                                                    std::string_view function) {
+  boost::system::error_code ec;
+  json::value value = json::parse(result_json, ec);
+  if (ec) {
+    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
+  }
+  auto* array = value.if_array();
+  if (array == nullptr) {
+    return bad_result(source, function,
+                      fmt::format("top level is {}; postResponseMap returns "
+                                  "options.postResponseMapData (an array, changed or not)",
+                                  kind_of(value)));
+  }
+  if (array->size() != expected) {
+    return bad_result(source, function,
+                      fmt::format("length is {} for a page of {} record{}; postResponseMap must "
+                                  "return postResponseMapData with its length unchanged",
+                                  array->size(), expected, expected == 1 ? "" : "s"));
+  }
+  for (size_t i = 0; i < expected; ++i) {
+    const json::value& item = (*array)[i];
+    if (!item.is_object() && !item.is_array()) {
+      return bad_result(source, function,
+                        fmt::format("[{}] is {}; each item is a record (an object or an array)", i,
+                                    kind_of(item)));
+    }
+  }
+  return std::move(*array);
+}
+
+Result<json::array> call_post_response_map(ScriptEngine& engine, std::string_view function,
+                                           std::string_view records_json,
+                                           std::string_view responses_json, size_t count,
+                                           const ImportHookContext& context, bool lookup) {
+  auto out = engine.call(
+      function, build_post_response_map_options(records_json, responses_json, context, lookup));
+  if (!out) return out.error();
+  return decode_post_response_map_result(*out, count, engine.source(), function);
+}
+
+}  // namespace sluice::script
