@@ -71,7 +71,7 @@ TEST(Page, ARecordTakenMutablyLosesItsRawTextAndIsSerialized) {
   page.mutable_record(0).as_object()["x"] = 1;
   EXPECT_TRUE(page.raw(0).empty());
   EXPECT_EQ(page.raw(1), R"({"id":"A2"})");
-  EXPECT_EQ(submitted(page), R"({"id":"A1","total":1.5E0,"x":1}|{"id":"A2"})");
+  EXPECT_EQ(submitted(page), R"({"id":"A1","total":1.5,"x":1}|{"id":"A2"})");
 }
 
 TEST(Page, JsonSizeKeepsTheSerializationAsTheRecordsRawText) {

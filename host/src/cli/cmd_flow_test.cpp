@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "runtime/record_json.hpp"
+
 #include "cli/command.hpp"
 #include "runtime/flow_tester.hpp"
 
@@ -53,21 +55,22 @@ void diff(const json::value& before, const json::value& after, const std::string
       if (const json::value* other = b->if_contains(key)) {
         diff(value, *other, at, colors, out);
       } else {
-        out +=
-            "      " + colors.removed(fmt::format("- {}: {}", at, json::serialize(value))) + "\n";
+        out += "      " + colors.removed(fmt::format("- {}: {}", at, runtime::record_json(value))) +
+               "\n";
       }
     }
     for (const auto& [key, value] : *b) {
       if (a->contains(key)) continue;
       const std::string at = path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
-      out += "      " + colors.added(fmt::format("+ {}: {}", at, json::serialize(value))) + "\n";
+      out +=
+          "      " + colors.added(fmt::format("+ {}: {}", at, runtime::record_json(value))) + "\n";
     }
     return;
   }
   if (before == after) return;
   out += "      " +
          colors.changed(fmt::format("~ {}: {} -> {}", path.empty() ? "(the record)" : path,
-                                    json::serialize(before), json::serialize(after))) +
+                                    runtime::record_json(before), runtime::record_json(after))) +
          "\n";
 }
 
@@ -101,7 +104,7 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
       r.index >= 0 ? fmt::format("  #{}", r.index + 1) : fmt::format("  #new{}", -r.index);
   const std::string failure = fmt::format("failed ({}): {}", r.error_code, r.error_message);
   if (step.kind == "export" || step.would_receive) {
-    std::string line = number + " " + json::serialize(r.record);
+    std::string line = number + " " + runtime::record_json(r.record);
     if (r.state == "failed")
       line += " " + colors.removed(step.would_receive ? "(failed earlier: " + r.error_message + ")"
                                                       : failure);
@@ -112,7 +115,7 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
   if (r.state == "ignored") {
     return number + " " + colors.dim(r.reason.empty() ? "dropped" : "dropped: " + r.reason) + "\n";
   }
-  if (r.added) return number + " " + colors.added("added " + json::serialize(r.record)) + "\n";
+  if (r.added) return number + " " + colors.added("added " + runtime::record_json(r.record)) + "\n";
   std::string changes;
   diff(r.before, r.record, "", colors, changes);
   if (changes.empty())

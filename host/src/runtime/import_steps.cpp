@@ -11,6 +11,7 @@
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
 #include "runtime/post_response_map_hook.hpp"
+#include "runtime/record_json.hpp"
 #include "runtime/step_settings.hpp"
 #include "script/script_reference.hpp"
 
@@ -24,7 +25,7 @@ void append_record(std::string& out, const Page& page, size_t index, const json:
   if (value == nullptr) {
     page.append_json(index, out);
   } else {
-    out += json::serialize(*value);
+    append_record_json(out, *value);
   }
 }
 

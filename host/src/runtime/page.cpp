@@ -1,6 +1,6 @@
 #include "runtime/page.hpp"
 
-#include <boost/json/serializer.hpp>
+#include "runtime/record_json.hpp"
 
 namespace sluice::runtime {
 
@@ -58,10 +58,7 @@ void Page::append_json(size_t i, std::string& out) const {
     out.append(slot.raw);
     return;
   }
-  json::serializer serializer;
-  serializer.reset(slot.value);
-  char buffer[4096];
-  while (!serializer.done()) out.append(serializer.read(buffer));
+  append_record_json(out, *slot.value);
 }
 
 size_t Page::json_size(size_t i) {
