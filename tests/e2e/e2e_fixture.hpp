@@ -104,7 +104,8 @@ class E2eTest : public ::testing::Test {
   // Every record of every request body the sink received, in order.
   static boost::json::array sink_records(const MockApiServer& api) {
     boost::json::array records;
-    for (const auto& body : api.get_json("/_mock/sink/bodies").at("bodies").as_array()) {
+    const boost::json::value sink = api.get_json("/_mock/sink/bodies");  // outlives the loop
+    for (const auto& body : sink.at("bodies").as_array()) {
       boost::json::error_code ec;
       boost::json::value batch = boost::json::parse(body.as_string(), ec);
       EXPECT_FALSE(ec) << "the sink received a body that is not JSON: " << body.as_string();
@@ -117,7 +118,8 @@ class E2eTest : public ::testing::Test {
   // The request targets the mock's GET /api/orders received, in order.
   static std::vector<std::string> order_requests(const MockApiServer& api) {
     std::vector<std::string> targets;
-    for (const auto& request : api.get_json("/_mock/requests").at("requests").as_array()) {
+    const boost::json::value log = api.get_json("/_mock/requests");  // outlives the loop
+    for (const auto& request : log.at("requests").as_array()) {
       const std::string target(request.at("target").as_string());
       if (target.rfind("/api/orders", 0) == 0) targets.push_back(target);
     }
