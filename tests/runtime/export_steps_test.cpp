@@ -1,6 +1,8 @@
 // The export steps wired to their engines, run by the real runtime with the memory plugin: the
 // output filter (rules and script), the transformation (Mapper 2.0) and the preSavePage hook
 // (SpiderMonkey), in integrator.io's order, with exact records and counts.
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "runtime_fixture.hpp"
@@ -113,6 +115,24 @@ TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   EXPECT_NE(job.message.find("upstream is down"), std::string::npos) << job.message;
   EXPECT_TRUE(imported()["x"].empty());
   expect_identity(job);
+}
+
+TEST_F(ExportSteps, AnInvalidScriptLimitInTheEnvironmentFailsTheJobNamingIt) {
+  put_script("hook", "function preSavePage(options) { return {data: options.data}; }");
+  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
+             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
+                                                                  {"function", "preSavePage"}}}}}});
+  put_import("x", {});
+  put_flow("f", {"a"}, {"x"});
+  ::setenv("SLUICE_SCRIPT_TIME_LIMIT_MS", "5s", 1);
+  const Job job = run("f");
+  ::unsetenv("SLUICE_SCRIPT_TIME_LIMIT_MS");
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_NE(job.message.find("SLUICE_SCRIPT_TIME_LIMIT_MS=\"5s\": expected a whole number from 1 "
+                             "to 3600000; fix or unset it"),
+            std::string::npos)
+      << job.message;
+  EXPECT_TRUE(imported()["x"].empty());
 }
 
 }  // namespace

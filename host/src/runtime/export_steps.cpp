@@ -1,5 +1,6 @@
 #include "runtime/export_steps.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -17,22 +18,31 @@ namespace sluice::runtime {
 namespace json = boost::json;
 
 // The limits of the job's scripts: SLUICE_SCRIPT_TIME_LIMIT_MS (per call, default 5000) and
-// SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when the job starts.
-script::ScriptLimits job_script_limits() {
+// SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when the job starts. A value that is set but not
+// a whole number in range is an Error naming the variable (never ignored).
+Result<script::ScriptLimits> job_script_limits() {
   script::ScriptLimits limits;
-  auto number = [](const char* name) -> unsigned long long {
+  auto read = [](const char* name, unsigned long long max,
+                 unsigned long long& out) -> Result<void> {
     const char* text = std::getenv(name);
-    if (text == nullptr || *text == '\0') return 0;
+    if (text == nullptr || *text == '\0') return {};
     char* end = nullptr;
+    errno = 0;
     const unsigned long long value = std::strtoull(text, &end, 10);
-    return end != nullptr && *end == '\0' ? value : 0;
+    if (errno != 0 || end == nullptr || *end != '\0' || *text == '-' || value == 0 || value > max) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("{}={:?}: expected a whole number from 1 to {}; fix or unset "
+                                    "it",
+                                    name, text, max));
+    }
+    out = value;
+    return {};
   };
-  if (auto ms = number("SLUICE_SCRIPT_TIME_LIMIT_MS"); ms > 0 && ms <= 3'600'000) {
-    limits.call_time_limit_ms = static_cast<uint32_t>(ms);
-  }
-  if (auto mb = number("SLUICE_SCRIPT_HEAP_LIMIT_MB"); mb > 0 && mb <= 65536) {
-    limits.heap_limit_bytes = mb << 20;
-  }
+  unsigned long long ms = limits.call_time_limit_ms, mb = limits.heap_limit_bytes >> 20;
+  if (auto r = read("SLUICE_SCRIPT_TIME_LIMIT_MS", 3'600'000, ms); !r) return r.error();
+  if (auto r = read("SLUICE_SCRIPT_HEAP_LIMIT_MB", 65'536, mb); !r) return r.error();
+  limits.call_time_limit_ms = static_cast<uint32_t>(ms);
+  limits.heap_limit_bytes = mb << 20;
   return limits;
 }
 
@@ -57,8 +67,10 @@ Result<std::unique_ptr<ScriptRunner>> runner_for(const GeneratorStep& generator,
                       fmt::format("export {}: {}._scriptId: no script {} in the store",
                                   generator.export_id, path, id->get_string()));
   }
+  auto limits = job_script_limits();
+  if (!limits) return limits.error();
   return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
-                                        std::string(function->get_string()), job_script_limits());
+                                        std::string(function->get_string()), *limits);
 }
 
 }  // namespace

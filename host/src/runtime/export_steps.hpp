@@ -27,8 +27,9 @@ std::string_view to_string(ExportSlot slot) noexcept;
 Result<std::unique_ptr<Step>> make_export_step(ExportSlot slot, const GeneratorStep& generator);
 
 // The limits of a job's scripts: SLUICE_SCRIPT_TIME_LIMIT_MS (per call, default 5000) and
-// SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when called.
-script::ScriptLimits job_script_limits();
+// SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when called; a value set but not a whole number
+// in range (1..3600000 ms, 1..65536 MB) is an Error naming the variable.
+Result<script::ScriptLimits> job_script_limits();
 
 // What builds the steps of a slot (make_export_step; tests put recording steps there).
 using ExportStepMaker =

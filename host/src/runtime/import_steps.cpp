@@ -214,8 +214,10 @@ Result<std::unique_ptr<ScriptRunner>> script_runner_for(
                                                           "store",
                                                           what, path, id->get_string()));
   }
+  auto limits = job_script_limits();
+  if (!limits) return limits.error();
   return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
-                                        std::string(function->get_string()), job_script_limits());
+                                        std::string(function->get_string()), *limits);
 }
 
 Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
