@@ -16,6 +16,7 @@
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
 #include "runtime/flow_document.hpp"
+#include "runtime/one_to_many.hpp"
 #include "script/script_engine.hpp"
 #include "script/script_reference.hpp"
 #include "secrets/redactor.hpp"
@@ -430,6 +431,26 @@ class Applier {
     if (d.kind == ResourceKind::kExport) validate_export_steps(d);
     if (d.kind == ResourceKind::kExport) validate_lookup(d);
     if (d.kind == ResourceKind::kImport) validate_import_steps(d);
+    validate_one_to_many(d);
+  }
+
+  // oneToMany needs pathToMany, a dotted path, and the reverse; on an export, only a lookup fans
+  // out (runtime/fan_out.hpp).
+  void validate_one_to_many(const Document& d) {
+    const std::string what =
+        fmt::format("{} {}", d.kind == ResourceKind::kExport ? "export" : "import", d.id);
+    if (auto problem = runtime::one_to_many_problem(d.doc)) {
+      issue(d.where(), fmt::format("{}: {}", what, *problem));
+      return;
+    }
+    const json::value* lookup = d.doc.if_contains("isLookup");
+    const bool is_lookup = lookup != nullptr && lookup->is_bool() && lookup->get_bool();
+    if (d.kind == ResourceKind::kExport && !is_lookup && runtime::path_to_many_of(d.doc)) {
+      issue(d.where(), fmt::format("{}: $.oneToMany: only a lookup (isLookup: true) or an import "
+                                   "fans records out into child records; remove oneToMany and "
+                                   "pathToMany from this source export",
+                                   what));
+    }
   }
 
   // A lookup's input filter compiles (and only a lookup has one); a lookup runs none of the

@@ -497,6 +497,46 @@ TEST_F(Apply, AnImportsInputFilterMappingsLookupsAndHooksCompileAtApply) {
   EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
 }
 
+TEST_F(Apply, AnImportWithOneToManyAndADottedPathToManyIsAccepted) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api", "http": {"relativeURI": "/sink"},
+      "oneToMany": true, "pathToMany": "order.lines"})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
+}
+
+TEST_F(Apply, PathToManyNeedsOneToManyAndADottedPathOfFieldNames) {
+  const std::string where = file("import.json") + ": import sink: $.pathToMany: ";
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+                  "_connectionId": "api", "pathToMany": "items"})"),
+              ElementsAre(where + "set, but $.oneToMany is not true; set oneToMany: true to fan "
+                                  "each record out into its child records, or remove "
+                                  "pathToMany"));
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+                  "_connectionId": "api", "oneToMany": true})"),
+              ElementsAre(where + "missing; oneToMany: true needs the path to the array of child "
+                                  "records in each record, e.g. \"items\" or \"order.lines\""));
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+                  "_connectionId": "api", "oneToMany": true, "pathToMany": "items[*]"})"),
+              ElementsAre(where + "\"items[*]\" is not a dotted path of field names (no [], * "
+                                  "or $); write e.g. \"items\" or \"order.lines\""));
+  EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+                  "_connectionId": "api", "oneToMany": true, "pathToMany": "order..lines"})"),
+              ElementsAre(where + "\"order..lines\" has an empty field name; write e.g. "
+                                  "\"items\" or \"order.lines\""));
+}
+
+TEST_F(Apply, ASourceExportWithOneToManyIsRefused) {
+  EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
+                  "_connectionId": "api", "http": {"relativeURI": "/orders"},
+                  "oneToMany": true, "pathToMany": "items"})"),
+              ElementsAre(file("export.json") +
+                          ": export orders: $.oneToMany: only a lookup (isLookup: true) or an "
+                          "import fans records out into child records; remove oneToMany and "
+                          "pathToMany from this source export"));
+}
+
 TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
   write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
       "_connectionId": "api",

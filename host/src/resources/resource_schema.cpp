@@ -50,9 +50,15 @@ void step_common(Schema& s) {
         "_httpConnectorResourceId", "_httpConnectorVersionId"}) {
     s.ignored(path);
   }
-  for (const char* path : {"oneToMany", "pathToMany", "dataURITemplate"}) {
-    s.unsupported(path);
-  }
+  s.unsupported("dataURITemplate");
+  s.boolean("oneToMany")
+      .label("One to many")
+      .help("Fan each record out into its child records (the array at pathToMany) for this "
+            "step only; each child gets _PARENT, the record. docs/runtime.md, \"One to many\".");
+  s.string("pathToMany")
+      .label("Path to many")
+      .help("With oneToMany: the dotted path to the array of child records in each record, "
+            "e.g. items or order.lines.");
   s.string("traceKeyTemplate")
       .label("Trace key template")
       .help(

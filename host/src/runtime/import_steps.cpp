@@ -7,6 +7,7 @@
 #include "mapper/mapper.hpp"
 #include "mapper/response_mapping.hpp"
 #include "runtime/export_steps.hpp"
+#include "runtime/fan_out.hpp"
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
@@ -292,14 +293,17 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
         processor.import_id, processor.name, /*lookup=*/false, processor.connection.id,
         std::move(*runner), processor.settings);
   }
+  std::unique_ptr<Step> step;
   if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping &&
       !post_response_map) {
-    return std::unique_ptr<Step>(std::move(submit));
+    step = std::move(submit);
+  } else {
+    step = std::make_unique<ImportStep>(processor, std::move(input_filter), std::move(*pre_map),
+                                        std::move(mapping), std::move(*post_map), std::move(submit),
+                                        std::move(*post_submit), std::move(response_mapping),
+                                        std::move(post_response_map));
   }
-  return std::unique_ptr<Step>(std::make_unique<ImportStep>(
-      processor, std::move(input_filter), std::move(*pre_map), std::move(mapping),
-      std::move(*post_map), std::move(submit), std::move(*post_submit), std::move(response_mapping),
-      std::move(post_response_map)));
+  return fan_out_if_one_to_many(processor.doc, what, std::move(step), processor.proceed_on_failure);
 }
 
 }  // namespace sluice::runtime

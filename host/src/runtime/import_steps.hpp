@@ -103,8 +103,9 @@ class ImportStep : public Step {
 };
 
 // The step of `processor` around `submit` (its SubmitStep): `submit` alone when the import sets
-// none of the slots above, else an ImportStep. An Error when a slot does not compile or names a
-// script the plan did not load (`sluice apply` refuses such documents first).
+// none of the slots above, else an ImportStep; either inside a FanOutStep (fan_out.hpp) when the
+// import sets oneToMany. An Error when a slot does not compile or names a script the plan did not
+// load (`sluice apply` refuses such documents first).
 Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
                                                std::unique_ptr<SubmitStep> submit);
 

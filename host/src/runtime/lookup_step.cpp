@@ -7,6 +7,7 @@
 
 #include "filter/filter.hpp"
 #include "mapper/response_mapping.hpp"
+#include "runtime/fan_out.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/post_response_map_hook.hpp"
@@ -190,9 +191,11 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
         processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,
         std::move(*runner), processor.settings);
   }
-  return std::unique_ptr<Step>(
+  return fan_out_if_one_to_many(
+      processor.doc, what,
       std::make_unique<LookupStep>(processor, std::move(input_filter), std::move(response_mapping),
-                                   std::move(open), std::move(post_response_map)));
+                                   std::move(open), std::move(post_response_map)),
+      /*takes_failed=*/false);
 }
 
 }  // namespace sluice::runtime

@@ -59,7 +59,8 @@ class LookupStep : public Step {
 };
 
 // The step of lookup `processor` (is_lookup): compiles its inputFilter and the flow entry's
-// responseMapping; an Error naming the JSON path when one does not compile.
+// responseMapping; an Error naming the JSON path when one does not compile. Inside a FanOutStep
+// (fan_out.hpp) when the export sets oneToMany.
 Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
                                                LookupStep::Opener open);
 

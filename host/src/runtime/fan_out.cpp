@@ -1,0 +1,153 @@
+#include "runtime/fan_out.hpp"
+
+#include <fmt/format.h>
+#include <sluice/json_path.hpp>
+
+#include "runtime/one_to_many.hpp"
+
+namespace sluice::runtime {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kParentField = "_PARENT";
+
+std::string_view kind_of(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object:
+      return "an object";
+    case json::kind::array:
+      return "an array";
+    case json::kind::string:
+      return "a string";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::null:
+      return "null";
+    default:
+      return "a number";
+  }
+}
+
+// Where record i's children are in the child page.
+struct Parent {
+  size_t index = 0;
+  size_t first = 0;
+  size_t count = 0;
+};
+
+}  // namespace
+
+FanOutStep::FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_failed)
+    : inner_(std::move(inner)), path_(std::move(path)), takes_failed_(takes_failed) {}
+
+FanOutStep::~FanOutStep() = default;
+
+Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
+  std::vector<Parent> parents;
+  std::vector<json::value> children;
+  for (size_t i = 0; i < page.size(); ++i) {
+    const bool failed = page.state(i) == RecordState::kFailed;
+    if (!page.alive(i) && !(takes_failed_ && failed)) continue;
+    const json::value* items = find_path(page.record(i), path_);
+    if (items == nullptr || items->is_null()) continue;
+    if (!items->is_array()) {
+      page.fail(i, step_id(), "oneToMany",
+                fmt::format("{} {}: pathToMany \"{}\" is {} in this record, not an array of child "
+                            "records; fix the record (or the step's pathToMany)",
+                            kind(), name(), path_, kind_of(*items)));
+      continue;
+    }
+    const json::array& elements = items->get_array();
+    if (elements.empty()) continue;
+    bool objects = true;
+    for (size_t k = 0; k < elements.size() && objects; ++k) {
+      if (elements[k].is_object()) continue;
+      objects = false;
+      page.fail(i, step_id(), "oneToMany",
+                fmt::format("{} {}: {}[{}] is {}, not an object: each element of pathToMany is "
+                            "a child record; fix the record (or the step's pathToMany)",
+                            kind(), name(), path_, k, kind_of(elements[k])));
+    }
+    if (!objects) continue;
+    parents.push_back(Parent{i, children.size(), elements.size()});
+    for (const json::value& element : elements) {
+      json::object child = element.get_object();
+      child[kParentField] = page.record(i);
+      children.emplace_back(std::move(child));
+    }
+  }
+  if (children.empty()) return StepResult{};
+
+  Page child_page;
+  child_page.replace_live(std::move(children));
+  child_page.begin_step();
+  Result<StepResult> ran = inner_->run(child_page, context);
+
+  for (const Parent& parent : parents) {
+    const size_t i = parent.index;
+    std::string code, message;
+    json::array failed;
+    size_t ignored = 0;
+    bool submitted = false;
+    for (size_t k = 0; k < parent.count; ++k) {
+      const size_t c = parent.first + k;
+      submitted = submitted || child_page.submitted(c);
+      if (child_page.state(c) == RecordState::kIgnored) ++ignored;
+      const RecordError* error = child_page.error(c);
+      if (error == nullptr) continue;
+      if (failed.empty()) code = error->code;
+      message += fmt::format("{}{}[{}]: {}", message.empty() ? "" : "; ", path_, k, error->message);
+      failed.push_back(
+          json::object{{"index", k}, {"code", error->code}, {"message", error->message}});
+    }
+    if (submitted) page.mark_submitted(i);
+    if (!failed.empty()) {
+      const size_t n = failed.size();
+      page.fail(
+          i, step_id(), std::move(code),
+          fmt::format("{} of {} child records at {} failed: {}", n, parent.count, path_, message),
+          json::object{{"pathToMany", path_}, {"failed", std::move(failed)}});
+      continue;
+    }
+    if (!page.alive(i)) continue;
+    if (ignored == parent.count) {
+      page.ignore(i);
+      continue;
+    }
+    // Write back the children the step changed (its response mapping, postResponseMap).
+    json::value* items = nullptr;
+    for (size_t k = 0; k < parent.count; ++k) {
+      const size_t c = parent.first + k;
+      if (!child_page.alive(c) || !child_page.record(c).is_object()) continue;
+      json::object child;  // the child without _PARENT, its fields in order
+      for (const auto& [key, value] : child_page.record(c).get_object()) {
+        if (key != kParentField) child.emplace(key, value);
+      }
+      const json::value* before = find_path(page.record(i), path_);
+      if (before != nullptr && before->is_array() && k < before->get_array().size() &&
+          before->get_array()[k] == child) {
+        continue;
+      }
+      if (items == nullptr) items = find_path(page.mutable_record(i), path_);
+      if (items == nullptr || !items->is_array() || k >= items->get_array().size()) break;
+      items->get_array()[k] = std::move(child);
+    }
+  }
+  return ran;
+}
+
+Result<std::unique_ptr<Step>> fan_out_if_one_to_many(const json::object& doc, std::string_view what,
+                                                     std::unique_ptr<Step> step,
+                                                     bool takes_failed) {
+  if (auto problem = one_to_many_problem(doc)) {
+    return make_error(Status::kInvalidConfig, fmt::format("{}: {}", what, *problem));
+  }
+  std::optional<std::string> path = path_to_many_of(doc);
+  if (!path) return step;
+  return std::unique_ptr<Step>(
+      std::make_unique<FanOutStep>(std::move(step), std::move(*path), takes_failed));
+}
+
+}  // namespace sluice::runtime

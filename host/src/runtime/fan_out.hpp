@@ -1,0 +1,62 @@
+// One-to-many (integrator.io's `oneToMany: true` + `pathToMany: "items"` on an import or a
+// lookup; docs/runtime.md, "One to many"): for that step only, each record fans out into one child
+// record per element of the array at pathToMany (a dotted path, "items" or "order.lines"), and the
+// step (input filter, hooks, mapping, submit or lookup, response mapping, postResponseMap) runs
+// on a page of the children instead of the records. Each child is the array element (an object)
+// with one field added, `_PARENT`: the whole record as it entered the step.
+//
+// Back in the page, per record (the parent):
+//  - any child failed: the parent fails at this step, once (one numError), code of the first
+//    failed child, a message naming each failed child by its index in the array
+//    (`items[1]: ...`) and, in the error's details, {"pathToMany", "failed": [{index, code,
+//    message}]}; retry data: the parent as it entered the step, whole, so that `sluice errors
+//    retry` fans it out again from this step (every child is sent again: edit the retry data to
+//    drop children the destination already has);
+//  - else the parent stays alive (ignored if the import said "ignored" for every child), counts
+//    as submitted when any child was submitted, and each child's changes (a response mapping
+//    writes into the child) replace its array element, without `_PARENT`;
+//  - no children (the path is missing, null or an empty array): nothing is sent for it and the
+//    parent goes on to the next processor unchanged, not submitted here;
+//  - the path holds something other than an array, or an element is not an object: the parent
+//    fails at this step with code "oneToMany" and a message naming the path and what it found.
+// The next processor sees the parents, one record each: numExport counts parents, never
+// children.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "runtime/step.hpp"
+
+namespace sluice::runtime {
+
+class FanOutStep : public Step {
+ public:
+  // `inner` is the step as it runs without oneToMany; `path` the pathToMany; `takes_failed`:
+  // the step also takes records an earlier step failed (an import with proceedOnFailure).
+  FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_failed);
+  ~FanOutStep() override;
+
+  std::string_view kind() const override { return inner_->kind(); }
+  const std::string& name() const override { return inner_->name(); }
+  const std::string& step_id() const override { return inner_->step_id(); }
+  Result<StepResult> run(Page& page, const StepContext& context) override;
+
+ private:
+  std::unique_ptr<Step> inner_;
+  std::string path_;
+  bool takes_failed_;
+};
+
+// `step` wrapped in a FanOutStep when the step's document `doc` sets oneToMany: true (with its
+// pathToMany), else `step` unchanged. An Error naming `what` ("import x") and the JSON path when
+// the pair is malformed (one_to_many.hpp; `sluice apply` refuses these first).
+Result<std::unique_ptr<Step>> fan_out_if_one_to_many(const boost::json::object& doc,
+                                                     std::string_view what,
+                                                     std::unique_ptr<Step> step, bool takes_failed);
+
+}  // namespace sluice::runtime
