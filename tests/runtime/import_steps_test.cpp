@@ -360,7 +360,7 @@ TEST_F(ImportSteps, AStoredImportWhoseMappingDoesNotCompileFailsTheJobNamingTheP
   EXPECT_TRUE(imported()["x"].empty());
 }
 
-TEST_F(ImportSteps, AnImportWithProceedOnFailureMapsTheRecordsAnEarlierImportFailed) {
+TEST_F(ImportSteps, TheNextImportMapsTheRecordsAnImportWithProceedOnFailureFailed) {
   put_export("a", {{"count", 2}, {"prefix", "A"}});
   put_import_with("x", {}, {{"rejectIds", json::array{"A1"}}});
   put_import_with("y", {{"mappings", json::parse(R"([{"generate": "id", "dataType": "string",
@@ -370,8 +370,8 @@ TEST_F(ImportSteps, AnImportWithProceedOnFailureMapsTheRecordsAnEarlierImportFai
        {"pageGenerators", json::array{json::object{{"_exportId", "a"}}}},
        {"pageProcessors",
         json::array{
-            json::object{{"type", "import"}, {"_importId", "x"}},
-            json::object{{"type", "import"}, {"_importId", "y"}, {"proceedOnFailure", true}}}}});
+            json::object{{"type", "import"}, {"_importId", "x"}, {"proceedOnFailure", true}},
+            json::object{{"type", "import"}, {"_importId", "y"}}}}});
   const Job job = run("f");
   ASSERT_EQ(job.status, "completed") << job.message;
   EXPECT_EQ(records()["y"], (std::vector<std::string>{R"({"id":"A1-y"})", R"({"id":"A2-y"})"}));

@@ -31,19 +31,19 @@ class Lookups : public Runtime {
          {"_connectionId", "mem"},
          {"memory", json::object{{"log", log_}, {"name", id}, {"logRecords", true}}}});
   }
-  // Flow f: export a, lookup `lookup` with `response_mapping`, then import `import`.
+  // Flow f: export a, lookup `lookup` with `response_mapping` (and proceedOnFailure:
+  // `lookup_proceeds`), then import `import`.
   void put_lookup_flow(const std::string& lookup, const char* response_mapping,
-                       const std::string& import, bool import_proceeds = false,
+                       const std::string& import, bool lookup_proceeds = false,
                        const char* post_response_map = nullptr) {
-    json::object entry{{"type", "export"}, {"_exportId", lookup}};
+    json::object entry{
+        {"type", "export"}, {"_exportId", lookup}, {"proceedOnFailure", lookup_proceeds}};
     if (response_mapping != nullptr) entry["responseMapping"] = json::parse(response_mapping);
     if (post_response_map != nullptr) {
       entry["hooks"] = json::object{
           {"postResponseMap", json::object{{"_scriptId", "s"}, {"function", post_response_map}}}};
     }
-    json::array processors{entry, json::object{{"type", "import"},
-                                               {"_importId", import},
-                                               {"proceedOnFailure", import_proceeds}}};
+    json::array processors{entry, json::object{{"type", "import"}, {"_importId", import}}};
     put(ResourceKind::kFlow, {{"_id", "f"},
                               {"pageGenerators", json::array{json::object{{"_exportId", "a"}}}},
                               {"pageProcessors", processors}});
@@ -118,11 +118,11 @@ TEST_F(Lookups, WithoutAResponseMappingTheRecordGoesOnUnchanged) {
             (std::vector<std::string>{R"({"id":"A1","n":1})", R"({"id":"A2","n":2})"}));
 }
 
-TEST_F(Lookups, ARecordTheLookupFailedReachesAnImportWithProceedOnFailureUnmapped) {
+TEST_F(Lookups, ARecordALookupWithProceedOnFailureFailedReachesTheNextImportUnmapped) {
   put_export("a", {{"count", 2}, {"prefix", "A"}});
   put_lookup("find", {{"failIds", json::array{"A1"}}});
   put_logging_import("y");
-  put_lookup_flow("find", kCustomerMapping, "y", /*import_proceeds=*/true);
+  put_lookup_flow("find", kCustomerMapping, "y", /*lookup_proceeds=*/true);
   const Job job = run("f");
   ASSERT_EQ(job.status, "completed") << job.message;
   EXPECT_EQ(

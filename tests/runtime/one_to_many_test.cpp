@@ -201,6 +201,21 @@ TEST_F(OneToMany, RetryingAFailedParentFansItOutAgainFromTheStepAndResolvesTheEr
   EXPECT_TRUE(open->empty());
 }
 
+TEST_F(OneToMany, AParentFailedAtAStepWithProceedOnFailureGoesOnToTheNextImport) {
+  put_source(1, R"({"A1": {"items": [{"id": "A1-1"}, {"id": "A1-2"}]}})");
+  put_logging_import("x", {{"rejectIds", json::array{"A1-1"}}}, fan_out());
+  put_logging_import("y");
+  json::object first = import_entry("x");
+  first["proceedOnFailure"] = true;
+  put_steps({first, import_entry("y")});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(lines_starting("I y "), std::vector<std::string>{"A1"});
+  EXPECT_EQ(job.num_export, 1);
+  EXPECT_EQ(job.num_error, 1);
+  expect_identity(job);
+}
+
 TEST_F(OneToMany, TheResponseMappingWritesIntoEachArrayElementNotTheParent) {
   put_source(1, R"({"A1": {"items": [{"id": "A1-1"}, {"id": "A1-2"}]}})");
   put_logging_import("x", {{"giveIds", true}}, fan_out());

@@ -278,7 +278,7 @@ TEST_F(PipelineRun, SubmitStepSendsTheLiveRecordsAndDecodesOneResultPerRecord) {
   EXPECT_EQ(page.error(3)->step_id, "earlier");
 }
 
-TEST_F(PipelineRun, SubmitStepWithProceedOnFailureSendsTheFailedRecordsTooAndCountsThemOnce) {
+TEST_F(PipelineRun, SubmitStepSendsTheFailedRecordsThatProceedTooAndAFailureAgainIsASecondError) {
   auto connector = registry_.connector_for(json::object{{"type", "memory"}});
   ASSERT_TRUE(connector);
   auto connection = host::RemoteConnection::open(**connector, R"({"_id":"mem","type":"memory"})",
@@ -292,14 +292,23 @@ TEST_F(PipelineRun, SubmitStepWithProceedOnFailureSendsTheFailedRecordsTooAndCou
               "import y");
   ASSERT_TRUE(imp);
   host::RemoteImport* opened = imp->get();
-  SubmitStep step("y", "y", "memory", true,
+  SubmitStep step("y", "y", "memory", false,
                   [&]() -> Result<host::RemoteImport*> { return opened; });
-  runtime::Page page(parse_page_source(R"({"records": [{"id": "A1"}, {"id": "A2"}]})"), 0, 2);
+  runtime::Page page(
+      parse_page_source(R"({"records": [{"id": "A1"}, {"id": "A2"}, {"id": "A3"}]})"), 0, 3);
   page.fail(1, "x", "c", "failed at x");
+  page.proceed(1);  // x had proceedOnFailure
+  page.fail(2, "x", "c", "failed at x");
   ASSERT_TRUE(step.run(page, StepContext{}));
+  // A3 does not proceed: not sent. A2 is, and y rejects it: an error at y too, still one record.
   EXPECT_EQ(imported()["y"], std::vector<std::string>{"A1,A2"});
-  EXPECT_EQ(page.error(1)->step_id, "x") << "counted once, at the first step that failed it";
-  EXPECT_EQ(page.take_errors().size(), 1u);
+  EXPECT_EQ(page.count(RecordState::kFailed), 2u);
+  EXPECT_EQ(page.error(1)->step_id, "x") << "error(i) is the first step that failed it";
+  EXPECT_FALSE(page.proceeds(1)) << "y has no proceedOnFailure: A2 stops at y";
+  std::vector<std::string> errors;
+  for (const RecordError& e : page.take_errors()) errors.push_back(e.step_id + ": " + e.message);
+  EXPECT_EQ(errors, (std::vector<std::string>{"x: failed at x", "x: failed at x",
+                                              "y: memory import y rejected A2"}));
 }
 
 TEST_F(PipelineRun, ASubmitThatCannotReachTheImportFailsItsRecordsAndAFatalOneFailsTheJob) {

@@ -21,16 +21,16 @@ class ResponseMappingFlows : public Runtime {
                                 {"_connectionId", "mem"},
                                 {"memory", memory}});
   }
-  // Flow `id`: export a, then import `first` with `response_mapping`, then import `second`.
+  // Flow `id`: export a, then import `first` with `response_mapping` (and proceedOnFailure:
+  // `first_proceeds`), then import `second`.
   void put_two_step_flow(const std::string& id, const std::string& first,
                          const char* response_mapping, const std::string& second,
-                         bool second_proceeds = false) {
-    json::array processors{
-        json::object{{"type", "import"},
-                     {"_importId", first},
-                     {"responseMapping", json::parse(response_mapping)}},
-        json::object{
-            {"type", "import"}, {"_importId", second}, {"proceedOnFailure", second_proceeds}}};
+                         bool first_proceeds = false) {
+    json::array processors{json::object{{"type", "import"},
+                                        {"_importId", first},
+                                        {"responseMapping", json::parse(response_mapping)},
+                                        {"proceedOnFailure", first_proceeds}},
+                           json::object{{"type", "import"}, {"_importId", second}}};
     put(ResourceKind::kFlow, {{"_id", id},
                               {"pageGenerators", json::array{json::object{{"_exportId", "a"}}}},
                               {"pageProcessors", processors}});
@@ -70,12 +70,12 @@ TEST_F(ResponseMappingFlows, AnImportsResponseIsMappedIntoTheRecordTheNextImport
 }
 
 TEST_F(ResponseMappingFlows,
-       ARecordFailedByTheImportIsNotMappedAndReachesAProceedingImportAsItWas) {
+       ARecordFailedByAnImportWithProceedOnFailureIsNotMappedAndReachesTheNextImportAsItWas) {
   put_export("a", {{"count", 2}, {"prefix", "A"}});
   put_logging_import("x", {{"giveIds", true}, {"rejectIds", json::array{"A1"}}});
   put_logging_import("y");
   put_two_step_flow("f", "x", R"({"fields": [{"extract": "id", "generate": "destId"}]})", "y",
-                    /*second_proceeds=*/true);
+                    /*first_proceeds=*/true);
   const Job job = run("f");
   ASSERT_EQ(job.status, "completed") << job.message;
   EXPECT_EQ(records_of("y"), (std::vector<std::string>{R"({"id":"A1","n":1})",

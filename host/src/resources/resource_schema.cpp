@@ -185,7 +185,8 @@ Schema flow() {
   processor.string("_exportId").label("Lookup").help("An export with isLookup: true.");
   processor.boolean("proceedOnFailure")
       .label("Proceed on failure")
-      .help("Records that failed earlier steps are still given to this one.");
+      .help("Records that fail at this step still go on to the later imports (counted once, as "
+            "errors); docs/runtime.md, \"proceedOnFailure\".");
   processor.ignored("setupInProgress");
   processor.object("responseMapping")
       .label("Response mapping")

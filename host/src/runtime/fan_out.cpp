@@ -39,17 +39,21 @@ struct Parent {
 
 }  // namespace
 
-FanOutStep::FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_failed)
-    : inner_(std::move(inner)), path_(std::move(path)), takes_failed_(takes_failed) {}
+FanOutStep::FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_proceeding,
+                       bool proceed_on_failure)
+    : inner_(std::move(inner)),
+      path_(std::move(path)),
+      takes_proceeding_(takes_proceeding),
+      proceed_on_failure_(proceed_on_failure) {}
 
 FanOutStep::~FanOutStep() = default;
 
 Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
+  const ProceedOnFailure proceed(page, proceed_on_failure_);
   std::vector<Parent> parents;
   std::vector<json::value> children;
   for (size_t i = 0; i < page.size(); ++i) {
-    const bool failed = page.state(i) == RecordState::kFailed;
-    if (!page.alive(i) && !(takes_failed_ && failed)) continue;
+    if (!(takes_proceeding_ ? page.takes(i) : page.active(i))) continue;
     const json::value* items = find_path(page.record(i), path_);
     if (items == nullptr || items->is_null()) continue;
     if (!items->is_array()) {
@@ -140,14 +144,15 @@ Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
 
 Result<std::unique_ptr<Step>> fan_out_if_one_to_many(const json::object& doc, std::string_view what,
                                                      std::unique_ptr<Step> step,
-                                                     bool takes_failed) {
+                                                     bool takes_proceeding,
+                                                     bool proceed_on_failure) {
   if (auto problem = one_to_many_problem(doc)) {
     return make_error(Status::kInvalidConfig, fmt::format("{}: {}", what, *problem));
   }
   std::optional<std::string> path = path_to_many_of(doc);
   if (!path) return step;
-  return std::unique_ptr<Step>(
-      std::make_unique<FanOutStep>(std::move(step), std::move(*path), takes_failed));
+  return std::unique_ptr<Step>(std::make_unique<FanOutStep>(std::move(step), std::move(*path),
+                                                            takes_proceeding, proceed_on_failure));
 }
 
 }  // namespace sluice::runtime

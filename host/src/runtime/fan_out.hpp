@@ -36,9 +36,11 @@ namespace sluice::runtime {
 
 class FanOutStep : public Step {
  public:
-  // `inner` is the step as it runs without oneToMany; `path` the pathToMany; `takes_failed`:
-  // the step also takes records an earlier step failed (an import with proceedOnFailure).
-  FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_failed);
+  // `inner` is the step as it runs without oneToMany; `path` the pathToMany; `takes_proceeding`:
+  // the step also takes failed records that proceed (an import: Page::takes; a lookup takes only
+  // the alive ones); `proceed_on_failure`: the step's, records failing here go on (page.hpp).
+  FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_proceeding,
+             bool proceed_on_failure);
   ~FanOutStep() override;
 
   std::string_view kind() const override { return inner_->kind(); }
@@ -49,7 +51,8 @@ class FanOutStep : public Step {
  private:
   std::unique_ptr<Step> inner_;
   std::string path_;
-  bool takes_failed_;
+  bool takes_proceeding_;
+  bool proceed_on_failure_;
 };
 
 // `step` wrapped in a FanOutStep when the step's document `doc` sets oneToMany: true (with its
@@ -57,6 +60,8 @@ class FanOutStep : public Step {
 // the pair is malformed (one_to_many.hpp; `sluice apply` refuses these first).
 Result<std::unique_ptr<Step>> fan_out_if_one_to_many(const boost::json::object& doc,
                                                      std::string_view what,
-                                                     std::unique_ptr<Step> step, bool takes_failed);
+                                                     std::unique_ptr<Step> step,
+                                                     bool takes_proceeding,
+                                                     bool proceed_on_failure);
 
 }  // namespace sluice::runtime

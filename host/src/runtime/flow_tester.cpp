@@ -27,8 +27,8 @@ namespace json = boost::json;
 
 namespace {
 
-// An import in a test run: it receives the records (the alive ones, and with proceedOnFailure
-// the failed ones too) and submits nothing; they go on unchanged.
+// An import in a test run: it receives the records (the alive ones, and the failed ones that
+// proceed: page.hpp) and submits nothing; they go on unchanged.
 class WouldReceiveStep : public Step {
  public:
   WouldReceiveStep(std::string import_id, std::string name, bool proceed_on_failure)
@@ -327,9 +327,9 @@ class FlowTester {
         for (size_t i = 0; i < after.size(); ++i) {
           const Entry& in = before[i];
           now.push_back({in.index, after.state(i), json::value(after.record(i))});
-          const bool received = in.state == RecordState::kAlive ||
-                                (info.import != nullptr && info.import->proceed_on_failure() &&
-                                 in.state == RecordState::kFailed);
+          const bool received =
+              in.state == RecordState::kAlive ||
+              (info.import != nullptr && in.state == RecordState::kFailed && after.proceeds(i));
           if (!received) continue;
           TestedRecord r = record_of(now.back(), after, i, page_index);
           r.before = in.record;

@@ -123,6 +123,7 @@ ImportStep::ImportStep(const ProcessorStep& processor,
 ImportStep::~ImportStep() = default;
 
 Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
+  const ProceedOnFailure proceed(page, proceed_on_failure_);
   if (input_filter_) {
     auto filtered = input_filter_->run(page, context);
     if (!filtered) return filtered.error();
@@ -303,7 +304,8 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
                                         std::move(*post_submit), std::move(response_mapping),
                                         std::move(post_response_map));
   }
-  return fan_out_if_one_to_many(processor.doc, what, std::move(step), processor.proceed_on_failure);
+  return fan_out_if_one_to_many(processor.doc, what, std::move(step), /*takes_proceeding=*/true,
+                                processor.proceed_on_failure);
 }
 
 }  // namespace sluice::runtime

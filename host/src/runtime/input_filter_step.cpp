@@ -18,12 +18,10 @@ InputFilterStep::InputFilterStep(std::string import_id, std::string name,
 
 InputFilterStep::~InputFilterStep() = default;
 
-bool InputFilterStep::takes(const Page& page, size_t i) const {
-  if (page.skipped(i)) return false;
-  return page.alive(i) || (proceed_on_failure_ && page.state(i) == RecordState::kFailed);
-}
+bool InputFilterStep::takes(const Page& page, size_t i) const { return page.takes(i); }
 
 Result<StepResult> InputFilterStep::run(Page& page, const StepContext& context) {
+  const ProceedOnFailure proceed(page, proceed_on_failure_);
   if (filter_.kind() == host::filter::Filter::Kind::kScript) {
     auto engine = script_->engine(context);
     if (!engine) return engine.error();

@@ -23,7 +23,8 @@ class ScriptRunner;
 class InputFilterStep : public Step {
  public:
   // `script` is used by a script filter only (nullptr otherwise). `import_settings` is read as
-  // settings.import.
+  // settings.import. It takes the records the import takes (Page::takes); with
+  // `proceed_on_failure`, those it fails go on to the later processors (page.hpp).
   InputFilterStep(std::string import_id, std::string name, host::filter::Filter filter,
                   std::unique_ptr<ScriptRunner> script, boost::json::object import_settings,
                   bool proceed_on_failure);

@@ -54,6 +54,7 @@ LookupStep::LookupStep(const ProcessorStep& processor,
       plugin_id_(processor.connection.connector != nullptr
                      ? processor.connection.connector->plugin->id
                      : std::string()),
+      proceed_on_failure_(processor.proceed_on_failure),
       input_filter_(std::move(input_filter)),
       response_mapping_(std::move(response_mapping)),
       open_(std::move(open)),
@@ -62,6 +63,7 @@ LookupStep::LookupStep(const ProcessorStep& processor,
 LookupStep::~LookupStep() = default;
 
 Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
+  const ProceedOnFailure proceed(page, proceed_on_failure_);
   if (input_filter_) {
     auto filtered = input_filter_->run(page, context);
     if (!filtered) return filtered.error();
@@ -195,7 +197,7 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
       processor.doc, what,
       std::make_unique<LookupStep>(processor, std::move(input_filter), std::move(response_mapping),
                                    std::move(open), std::move(post_response_map)),
-      /*takes_failed=*/false);
+      /*takes_proceeding=*/false, processor.proceed_on_failure);
 }
 
 }  // namespace sluice::runtime

@@ -8,8 +8,10 @@
 //                    record goes on to the next processor (without a responseMapping, unchanged);
 //   {"errors": [{code, message}, ...]}  (non-empty): the record fails at this lookup (its export
 //                    id) with the first code and every message; retry data: the record as it
-//                    entered the lookup. A later processor with proceedOnFailure still gets it.
-// A record failed by an earlier step is not looked up (there is nothing to enrich). A failed
+//                    entered the lookup. With proceedOnFailure on the lookup's flow entry, the
+//                    later imports still get it (page.hpp, "Proceeding").
+// A record failed by an earlier step is not looked up (there is nothing to enrich), even when it
+// proceeds. A failed
 // call (opening the lookup, the plugin, the deadline) fails every record sent with its error;
 // a fatal one (as submit_step.hpp) is also returned as "lookup NAME failed: ...", and so is a
 // plugin that does not answer one entry per record (kInternal): the job fails after this page.
@@ -52,6 +54,7 @@ class LookupStep : public Step {
 
  private:
   std::string export_id_, name_, plugin_id_;
+  bool proceed_on_failure_;  // the flow entry's: records failing here go on (page.hpp)
   std::unique_ptr<InputFilterStep> input_filter_;
   std::unique_ptr<mapper::ResponseMapping> response_mapping_;
   Opener open_;

@@ -75,13 +75,18 @@ size_t Page::json_size(size_t i) {
 void Page::fail(size_t i, std::string step_id, std::string code, std::string message,
                 json::value details) {
   Slot& slot = slots_[i];
-  if (slot.state == RecordState::kFailed) return;
+  if (slot.state == RecordState::kFailed && !slot.proceeds) return;
   RecordError e;
   e.step_id = std::move(step_id);
   e.code = std::move(code);
   e.message = std::move(message);
   e.details = std::move(details);
   e.retry_data = json::value(slot.entry != nullptr ? *slot.entry : *slot.value, {});
+  if (slot.state == RecordState::kFailed) {  // failed again, at a step it proceeded to
+    slot.proceeds = false;
+    errors_.push_back(std::move(e));
+    return;
+  }
   slot.state = RecordState::kFailed;
   slot.error = static_cast<int>(errors_.size());
   errors_.push_back(std::move(e));
@@ -144,6 +149,22 @@ size_t Page::ignore_unsubmitted() {
     }
   }
   return n;
+}
+
+}  // namespace sluice::runtime
+
+namespace sluice::runtime {
+
+ProceedOnFailure::ProceedOnFailure(Page& page, bool on) : page_(page) {
+  if (!on) return;
+  taken_.resize(page.size());
+  for (size_t i = 0; i < page.size(); ++i) taken_[i] = page.alive(i) || page.proceeds(i);
+}
+
+ProceedOnFailure::~ProceedOnFailure() {
+  for (size_t i = 0; i < taken_.size() && i < page_.size(); ++i) {
+    if (taken_[i] && page_.state(i) == RecordState::kFailed) page_.proceed(i);
+  }
 }
 
 }  // namespace sluice::runtime

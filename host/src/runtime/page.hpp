@@ -27,6 +27,13 @@
 //
 // Skipping (skip()) is not a state: a record an import's input filter does not match skips that
 // import's steps only (skipped() until the next begin_step) and goes on to the next processor.
+//
+// Proceeding (proceed()) is not a state either: a record that failed at a processor with
+// proceedOnFailure (integrator.io: records that fail in this processor continue to subsequent
+// steps) stays failed, counted once, but the later imports still take it (takes()). If it fails
+// again at a later one, that failure is a second error of the record (error(i) stays the first;
+// take_errors() gives both), and the record stops there unless that processor has
+// proceedOnFailure too (ProceedOnFailure below).
 #pragma once
 
 #include <cstdint>
@@ -135,6 +142,14 @@ class Page {
   bool skipped(size_t i) const { return slots_[i].skipped; }
   // Alive and not skipped: the current step is to handle it.
   bool active(size_t i) const { return alive(i) && !slots_[i].skipped; }
+  // Record i, failed, goes on to the later imports all the same (see above). Never cleared but
+  // by a new failure (fail()).
+  void proceed(size_t i) {
+    if (slots_[i].state == RecordState::kFailed) slots_[i].proceeds = true;
+  }
+  bool proceeds(size_t i) const { return slots_[i].proceeds; }
+  // Whether an import takes record i: alive or proceeding, and not skipped.
+  bool takes(size_t i) const { return (alive(i) || slots_[i].proceeds) && !slots_[i].skipped; }
   // Record i was submitted to an import (SubmitStep). Never cleared.
   void mark_submitted(size_t i) { slots_[i].submitted = true; }
   bool submitted(size_t i) const { return slots_[i].submitted; }
@@ -150,6 +165,7 @@ class Page {
     RecordState state = RecordState::kAlive;
     bool skipped = false;    // by the current step (skip())
     bool submitted = false;  // to some import (mark_submitted())
+    bool proceeds = false;   // failed, but goes on (proceed())
     int error = -1;          // index in errors_
   };
   boost::json::value* own(boost::json::value value);
@@ -164,6 +180,22 @@ class Page {
   int64_t added_ = 0;
   int64_t dropped_ = 0;
   int64_t replacements_ = 0;
+};
+
+// proceedOnFailure for one run of a processor (an import, a lookup): made before the processor
+// changes `page`, it remembers the records the processor may take (Page::takes); when it goes
+// out of scope, those of them now failed and not proceeding (they failed at this processor)
+// proceed (Page::proceed). Does nothing when `on` is false.
+class ProceedOnFailure {
+ public:
+  ProceedOnFailure(Page& page, bool on);
+  ~ProceedOnFailure();
+  ProceedOnFailure(const ProceedOnFailure&) = delete;
+  ProceedOnFailure& operator=(const ProceedOnFailure&) = delete;
+
+ private:
+  Page& page_;
+  std::vector<bool> taken_;  // empty when off
 };
 
 }  // namespace sluice::runtime

@@ -15,8 +15,8 @@
 //    goes on with its next source (the job completes);
 //  - return an Error: the step cannot run at all (a script that does not compile, a connection
 //    that cannot open); the job fails with that message and the page is not committed.
-// A step sees only the alive records (Page::alive), unless it says otherwise (SubmitStep with
-// proceedOnFailure).
+// A step sees only the alive records (Page::alive), unless it says otherwise (an import also takes
+// the failed records that proceed: Page::takes, page.hpp).
 #pragma once
 
 #include <atomic>

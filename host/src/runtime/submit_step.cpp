@@ -78,6 +78,7 @@ SubmitStep::SubmitStep(std::string import_id, std::string name, std::string plug
       open_(std::move(open)) {}
 
 Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
+  const ProceedOnFailure proceed(page, proceed_on_failure_);
   std::vector<size_t> sent;
   sent.reserve(page.size());
   size_t bytes = 2;
@@ -101,11 +102,7 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
   return settle(page, sent, results);
 }
 
-bool SubmitStep::takes(const Page& page, size_t i) const {
-  if (page.skipped(i)) return false;
-  const RecordState state = page.state(i);
-  return state == RecordState::kAlive || (state == RecordState::kFailed && proceed_on_failure_);
-}
+bool SubmitStep::takes(const Page& page, size_t i) const { return page.takes(i); }
 
 Result<json::array> SubmitStep::send(std::string body, size_t count, json::storage_ptr storage) {
   auto imp = open_();

@@ -1,7 +1,7 @@
 // The import as a step (step.hpp): submits the page's live records that are not skipped (an input
-// filter, page.hpp) — with proceedOnFailure also those an earlier step failed — to the plugin in
-// one call (RemoteImport::submit), as a JSON array built from each record's raw text where it has
-// one (page.hpp), and decodes the plugin's one result per record. Every record sent is marked
+// filter, page.hpp) — and those an earlier processor with proceedOnFailure failed — to the plugin
+// in one call (RemoteImport::submit), as a JSON array built from each record's raw text where it
+// has one (page.hpp), and decodes the plugin's one result per record. Every record sent is marked
 // submitted (page.hpp's counting rule); ok -> the record goes on; ok with "ignored": true ->
 // ignored; an error -> the record fails here with the result's first error code (else its
 // statusCode) and every error message, the record as it entered this step being its retry data.
@@ -27,6 +27,8 @@ namespace sluice::runtime {
 class SubmitStep : public Step {
  public:
   // `open` gives the import, opening it on first use (an Error fails the records as above).
+  // `proceed_on_failure`: the import's (its flow entry's) proceedOnFailure — records that fail
+  // here go on to the later processors (page.hpp, "Proceeding").
   using Opener = std::function<Result<host::RemoteImport*>()>;
   SubmitStep(std::string import_id, std::string name, std::string plugin_id,
              bool proceed_on_failure, Opener open);
@@ -37,7 +39,7 @@ class SubmitStep : public Step {
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
   // The parts of run(), for an import whose hooks or mapping change what is sent (import_steps):
-  // whether record i is to be sent (active, or failed with proceedOnFailure; never skipped);
+  // whether record i is to be sent (Page::takes: alive or proceeding, never skipped);
   bool takes(const Page& page, size_t i) const;
   // sends `body` (a JSON array of `count` records) and returns the plugin's results, one per
   // record, in `storage` -- or the call's Error (a wrong count of results is kInternal);
