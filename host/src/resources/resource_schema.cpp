@@ -54,7 +54,7 @@ void step_common(Schema& s) {
   s.boolean("oneToMany")
       .label("One to many")
       .help("Fan each record out into its child records (the array at pathToMany) for this "
-            "step only; each child gets _PARENT, the record. docs/runtime.md, \"One to many\".");
+            "step only; each child gets _PARENT, the record without the array. docs/runtime.md, \"One to many\".");
   s.string("pathToMany")
       .label("Path to many")
       .help("With oneToMany: the dotted path to the array of child records in each record, "

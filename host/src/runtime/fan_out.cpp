@@ -30,6 +30,21 @@ std::string_view kind_of(const json::value& v) {
   }
 }
 
+// `record` (an object) without the field at dotted `path`, every other field in its order.
+json::value without_path(const json::value& record, std::string_view path) {
+  const size_t dot = path.find('.');
+  const std::string_view key = path.substr(0, dot);
+  json::object out;
+  for (const auto& [name, value] : record.get_object()) {
+    if (name != key) {
+      out.emplace(name, value);
+    } else if (dot != std::string_view::npos && value.is_object()) {
+      out.emplace(name, without_path(value, path.substr(dot + 1)));
+    }
+  }
+  return out;
+}
+
 // Where record i's children are in the child page.
 struct Parent {
   size_t index = 0;
@@ -76,9 +91,10 @@ Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
     }
     if (!objects) continue;
     parents.push_back(Parent{i, children.size(), elements.size()});
+    const json::value parent = without_path(page.record(i), path_);
     for (const json::value& element : elements) {
       json::object child = element.get_object();
-      child[kParentField] = page.record(i);
+      child[kParentField] = parent;
       children.emplace_back(std::move(child));
     }
   }

@@ -3,7 +3,8 @@
 // record per element of the array at pathToMany (a dotted path, "items" or "order.lines"), and the
 // step (input filter, hooks, mapping, submit or lookup, response mapping, postResponseMap) runs
 // on a page of the children instead of the records. Each child is the array element (an object)
-// with one field added, `_PARENT`: the whole record as it entered the step.
+// with one field added, `_PARENT`: the record as it entered the step without the array at
+// pathToMany (with it, each child would copy all its siblings: n children, n^2 elements).
 //
 // Back in the page, per record (the parent):
 //  - any child failed: the parent fails at this step, once (one numError), code of the first
