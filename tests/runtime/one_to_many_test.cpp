@@ -183,6 +183,9 @@ TEST_F(OneToMany, AFailedChildFailsItsParentOnceWithTheWholeParentAsRetryData) {
   EXPECT_EQ(e.retry_data, json::parse(R"({"id":"A1","n":1,"items":[
       {"id":"A1-1"},{"id":"A1-2"},{"id":"A1-3"}]})"));
   EXPECT_EQ(e.trace_key, "A1");
+  EXPECT_EQ(e.details, json::parse(R"({"pathToMany": "items", "failed": [
+      {"index": 1, "code": "rejected", "message": "memory import x rejected A1-2"},
+      {"index": 2, "code": "rejected", "message": "memory import x rejected A1-3"}]})"));
 }
 
 TEST_F(OneToMany, RetryingAFailedParentFansItOutAgainFromTheStepAndResolvesTheError) {
