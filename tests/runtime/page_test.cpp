@@ -302,6 +302,43 @@ TEST(Pipeline, APageOverThePageLimitFailsEachOfItsLiveRecordsNamingThePageAndIts
 namespace sluice::runtime {
 namespace {
 
+TEST(PageProceeding, AFailedRecordThatProceedsIsTakenAndFailingAgainAddsASecondErrorAndStopsIt) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}]})");
+  page.fail(0, "x", "c", "failed at x");
+  page.fail(1, "x", "c", "failed at x");
+  page.proceed(0);
+  EXPECT_TRUE(page.takes(0));
+  EXPECT_FALSE(page.takes(1));
+  page.begin_step();
+  page.fail(0, "y", "d", "failed at y");
+  page.fail(1, "y", "d", "not taken: not recorded");
+  EXPECT_FALSE(page.proceeds(0));
+  EXPECT_FALSE(page.takes(0));
+  EXPECT_EQ(page.count(RecordState::kFailed), 2u);
+  EXPECT_EQ(page.error(0)->step_id, "x");
+  std::vector<std::string> errors;
+  for (const RecordError& e : page.take_errors()) errors.push_back(e.step_id + " " + e.message);
+  EXPECT_EQ(errors, (std::vector<std::string>{"x failed at x", "x failed at x", "y failed at y"}));
+}
+
+TEST(PageProceeding, TheScopeOfAStepWithTheFlagMakesTheRecordsThatFailedInItProceed) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}, {"id": "A3"}]})");
+  page.fail(1, "earlier", "c", "failed earlier");
+  {
+    const ProceedOnFailure scope(page, true);
+    page.fail(0, "x", "c", "failed at x");
+  }
+  EXPECT_TRUE(page.proceeds(0));
+  EXPECT_FALSE(page.proceeds(1)) << "it failed before the step, which did not take it";
+  EXPECT_FALSE(page.proceeds(2)) << "alive";
+  {
+    const ProceedOnFailure scope(page, false);
+    page.fail(2, "y", "c", "failed at y");
+  }
+  EXPECT_FALSE(page.proceeds(2));
+  EXPECT_FALSE(page.takes(2));
+}
+
 TEST(RecordJson, WritesNumbersAsJavaScriptDoesAndEverythingElseAsJson) {
   const json::value record = json::parse(
       R"({"total": 744.12, "big": 1e21, "small": 5e-7, "negzero": -0.0, "int": 12, "u": 18446744073709551615,
