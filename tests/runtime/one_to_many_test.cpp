@@ -303,6 +303,18 @@ TEST_F(OneToMany, TheInputFilterAndTheMappingSeeEachChildWithItsParent) {
   expect_identity(job);
 }
 
+TEST_F(OneToMany, AStoredPathToManyWithoutOneToManyFailsTheJobNamingTheField) {
+  put_source(1, R"({"A1": {"items": [{"id": "A1-1"}]}})");
+  put_logging_import("x", {}, {{"pathToMany", "items"}});
+  put_steps({import_entry("x")});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.message,
+            "import x: $.pathToMany: set, but $.oneToMany is not true; set oneToMany: true to fan "
+            "each record out into its child records, or remove pathToMany");
+  EXPECT_TRUE(lines_starting("I x ").empty());
+}
+
 TEST_F(OneToMany, APathToManyThatIsNotAnArrayFailsTheRecordNamingWhatItFound) {
   put_source(2, R"({"A1": {"items": "none"}, "A2": {"items": [{"id": "A2-1"}, 7]}})");
   put_logging_import("x", {}, fan_out());
