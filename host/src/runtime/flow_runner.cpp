@@ -10,11 +10,12 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
 #include "runtime/import_steps.hpp"
-#include "runtime/lookup_step.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
+#include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
+#include "runtime/router_step.hpp"
 #include "runtime/submit_step.hpp"
 #include "sluice/abi/plugin.h"
 
@@ -243,7 +244,18 @@ class FlowRun {
 
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
 
-  // The generator's steps: its export slots in order, then a submit step per processor.
+  // The step of processor `p`: its lookup, or its import around a submit step.
+  Result<std::unique_ptr<Step>> processor_step(size_t p) {
+    const ProcessorStep& step = plan_.processors[p];
+    if (step.is_lookup) return make_lookup_step(step, [this, p] { return lookup_for(p); });
+    auto submit = std::make_unique<SubmitStep>(
+        step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
+        [this, p] { return import_for(p); });
+    return make_import_step(step, std::move(submit));
+  }
+
+  // The generator's steps: its export slots in order, then a step per processor — or, with
+  // routers, the router step that runs the branches' processors (router_step.hpp).
   Result<Pipeline> pipeline_for(const GeneratorStep& generator) {
     Pipeline pipeline(generator.export_id, generator.name,
                       PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
@@ -253,20 +265,18 @@ class FlowRun {
       if (!step) return step.error();
       if (*step) pipeline.add(std::move(*step));
     }
+    if (!plan_.routers.empty()) {
+      auto router = RouterStep::make(
+          plan_, 0, [this](size_t p) { return processor_step(p); },
+          PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+      if (!router) return router.error();
+      pipeline.add(std::move(*router));
+      return pipeline;
+    }
     for (size_t p = 0; p < plan_.processors.size(); ++p) {
-      const ProcessorStep& step = plan_.processors[p];
-      if (step.is_lookup) {
-        auto lookup_step = make_lookup_step(step, [this, p] { return lookup_for(p); });
-        if (!lookup_step) return lookup_step.error();
-        pipeline.add(std::move(*lookup_step));
-        continue;
-      }
-      auto submit = std::make_unique<SubmitStep>(
-          step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-          [this, p] { return import_for(p); });
-      auto import_step = make_import_step(step, std::move(submit));
-      if (!import_step) return import_step.error();
-      pipeline.add(std::move(*import_step));
+      auto step = processor_step(p);
+      if (!step) return step.error();
+      pipeline.add(std::move(*step));
     }
     return pipeline;
   }
