@@ -51,9 +51,11 @@ class Routers : public Runtime {
         {"routeRecordsTo", all_matching ? "all_matching_branches" : "first_matching_branch"},
         {"branches", std::move(branches)}};
   }
-  std::vector<host::JobError> errors() {
+  // The open errors of flow f (`resolved`: the resolved ones).
+  std::vector<host::JobError> errors(bool resolved = false) {
     host::ErrorQuery query;
     query.flow_id = "f";
+    query.resolved = resolved;
     query.limit = 100;
     auto found = store_->find_errors(query);
     EXPECT_TRUE(found) << found.error().message;
@@ -284,6 +286,32 @@ TEST_F(Routers, ARetryOfAnErrorInABranchRunsTheRestOfThatBranchAndTheNextRouter)
   EXPECT_EQ(retried->job.num_success, 1);
   EXPECT_EQ(retried->resolved, 1u);
   EXPECT_TRUE(error_keys().empty());
+}
+
+TEST_F(Routers, AutoResolveResolvesABranchErrorOnlyWhenTheRecordLaterSucceedsAtThatStep) {
+  put_export("a", {{"count", 3}, {"prefix", "A"}});
+  put_import("x", {{"rejectIds", json::array{"A2"}}});
+  put_import("y", {});
+  auto flow_with_x_up_to = [&](int n) {
+    put_router_flow(
+        {router("r1", false, {branch("a", n_from(1, n), {"x"}), branch("b", nullptr, {"y"})})});
+  };
+  flow_with_x_up_to(2);
+  ASSERT_EQ(run("f").status, "completed");
+  ASSERT_EQ(error_keys(), (std::vector<std::string>{"x A2"}));
+  // A2 now goes down branch b and succeeds at y: that says nothing about x.
+  flow_with_x_up_to(1);
+  ASSERT_EQ(run("f").status, "completed");
+  EXPECT_EQ(error_keys(), (std::vector<std::string>{"x A2"}));
+  // Back through x, which accepts it now: its error there is resolved.
+  put_import("x", {});
+  flow_with_x_up_to(2);
+  ASSERT_EQ(run("f").status, "completed");
+  EXPECT_TRUE(error_keys().empty());
+  const auto stored = errors(/*resolved=*/true);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].step_id, "x");
+  EXPECT_EQ(stored[0].resolved_by, "auto");
 }
 
 TEST_F(Routers, ABranchFilterThatCannotBeEvaluatedFailsTheRecordNamingTheRouterAndBranch) {

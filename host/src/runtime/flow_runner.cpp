@@ -270,6 +270,9 @@ class FlowRun {
           plan_, 0, [this](size_t p) { return processor_step(p); },
           PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
       if (!router) return router.error();
+      (*router)->set_pass_observer([this](size_t record, const std::string& step_id) {
+        if (record < branch_steps_.size()) branch_steps_[record].push_back(step_id);
+      });
       pipeline.add(std::move(*router));
       return pipeline;
     }
@@ -409,11 +412,13 @@ class FlowRun {
     recorder_.page_in_flight(origin.export_id, std::move(ids));
     if (!recorder_.running()) return false;
 
+    branch_steps_.assign(page.size(), {});
     auto ran = pipeline.run(page, context);
     // A record no import was given (no processors, or every input filter skipped it) is ignored:
     // it went nowhere, and the counts still add up (page.hpp).
     page.ignore_unsubmitted();
-    if (auto resolved = auto_resolve(store_, plan_, trace_keys_, page, origin.export_id);
+    if (auto resolved =
+            auto_resolve(store_, plan_, trace_keys_, page, origin.export_id, &branch_steps_);
         !resolved) {
       log_.log(SLUICE_LOG_WARN, origin.export_id,
                "auto-resolve by trace key failed for this page: " + resolved.error().message);
@@ -479,6 +484,8 @@ class FlowRun {
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished
   TraceKeys trace_keys_;                            // of plan_'s steps (error_manager.hpp)
+  // Routers: the branch steps each record of the current page got past (auto-resolve).
+  std::vector<std::vector<std::string>> branch_steps_;
 };
 
 }  // namespace

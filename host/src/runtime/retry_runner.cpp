@@ -163,6 +163,9 @@ class RetryRun {
                 [this](size_t p) { return processor_step(p); },
                 PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
             if (!next) return next.error();
+            (*next)->set_pass_observer([this](size_t record, const std::string& step_id) {
+              if (record < branch_steps_.size()) branch_steps_[record].push_back(step_id);
+            });
             pipeline.add(std::move(*next));
           }
           return pipeline;
@@ -215,10 +218,13 @@ class RetryRun {
       return;
     }
     Pipeline& pipeline = *built;
+    branch_steps_.assign(page.size(), {});
     auto ran = pipeline.run(page, context);
     const std::string source_export =
         plan_.generators.empty() ? std::string() : plan_.generators.front().export_id;
-    if (auto resolved = auto_resolve(store_, plan_, trace_keys_, page, source_export); !resolved) {
+    if (auto resolved =
+            auto_resolve(store_, plan_, trace_keys_, page, source_export, &branch_steps_);
+        !resolved) {
       log_.log(SLUICE_LOG_WARN, step_id,
                "auto-resolve by trace key failed for this page: " + resolved.error().message);
     }
@@ -293,6 +299,8 @@ class RetryRun {
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
   std::vector<std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor index
+  // Routers: the steps each record of the current page got past after its branch (auto-resolve).
+  std::vector<std::vector<std::string>> branch_steps_;
   RetryResult result_;
 };
 

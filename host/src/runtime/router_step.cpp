@@ -130,6 +130,7 @@ Result<std::unique_ptr<RouterStep>> RouterStep::make(const FlowPlan& plan, size_
       for (size_t p : b.processors) {
         auto made = make_processor(p);
         if (!made) return made.error();
+        branch.step_ids.push_back((*made)->step_id());
         branch.steps->add(std::move(*made));
       }
       router.branches.push_back(std::move(branch));
@@ -268,10 +269,17 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
         const size_t origin = routed[std::min(j, routed.size() - 1)]->origin;
         Outcome& outcome = outcomes[origin];
         if (const RecordError* e = sub.error(j); e != nullptr) {
+          if (pass_observer_) {
+            for (size_t s = 0; s < branch.step_ids.size() && branch.step_ids[s] != e->step_id; ++s)
+              pass_observer_(origin, branch.step_ids[s]);
+          }
           outcome.errors.push_back(*e);
           continue;
         }
         if (!sub.alive(j)) continue;
+        if (pass_observer_) {
+          for (const std::string& id : branch.step_ids) pass_observer_(origin, id);
+        }
         outcome.submitted = outcome.submitted || sub.submitted(j);
         if (branch.next_router >= 0) {
           inputs[static_cast<size_t>(branch.next_router)].push_back(

@@ -68,11 +68,17 @@ class RouterStep : public Step {
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
   void set_route_observer(RouteObserver observer) { observer_ = std::move(observer); }
+  // Told, for auto-resolve (error_manager.hpp), each step (its step_id) a copy of record
+  // `record` of the page got past in a branch: every step of a branch it left alive, the steps
+  // before the one it failed at.
+  using PassObserver = std::function<void(size_t record, const std::string& step_id)>;
+  void set_pass_observer(PassObserver observer) { pass_observer_ = std::move(observer); }
 
   struct Branch {
     std::string name, path;
     std::optional<host::filter::Filter> filter;  // none: it takes every record
     std::unique_ptr<Pipeline> steps;             // its processors; empty: it discards
+    std::vector<std::string> step_ids;           // of those steps, in order
     int next_router = -1;                        // index in routers_, -1: none
   };
   struct Router {
@@ -92,6 +98,7 @@ class RouterStep : public Step {
   std::vector<size_t> order_;    // the routers to run, each after those that feed it
   size_t first_ = 0;
   RouteObserver observer_;
+  PassObserver pass_observer_;
 };
 
 }  // namespace sluice::runtime
