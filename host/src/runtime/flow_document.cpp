@@ -203,9 +203,11 @@ void read_routers(std::string_view flow_id, const json::value& routers, FlowDocu
     for (size_t b = 0; b < flow.routers[r].branches.size(); ++b) {
       const std::string& next = next_ids[r][b];
       if (next.empty()) continue;
-      for (size_t n = 0; n < flow.routers.size(); ++n)
-        if (flow.routers[n].id == next)
-          flow.routers[r].branches[b].next_router = static_cast<int>(n);
+      for (size_t n = 0; n < flow.routers.size(); ++n) {
+        if (flow.routers[n].id != next) continue;
+        flow.routers[r].branches[b].next_router = static_cast<int>(n);  // the first of that id
+        break;
+      }
       if (flow.routers[r].branches[b].next_router < 0) {
         problems.push_back(
             fmt::format("flow {}: {}.nextRouterId: no router of the flow has the id "
