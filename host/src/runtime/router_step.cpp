@@ -1,6 +1,7 @@
 #include "runtime/router_step.hpp"
 
 #include <algorithm>
+#include <deque>
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
@@ -14,11 +15,15 @@ namespace sluice::runtime {
 
 namespace json = boost::json;
 
-// A copy of a record on its way to a router: `origin` is its index in the step's page.
+// A record on its way to a router: record `index` of `page` (the step's page, or a branch's,
+// kept alive for the step's run), `origin` its index in the step's page. A branch gets a copy
+// made from its JSON text (the export's raw text while no step changed it).
 struct RouterStep::Item {
   size_t origin = 0;
-  json::value value;
+  const Page* page = nullptr;
+  size_t index = 0;
   bool submitted = false;
+  const json::value& value() const { return page->record(index); }
 };
 
 // What became of the copies of one record of the step's page.
@@ -146,11 +151,11 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
   StepResult result;
   std::vector<Outcome> outcomes(page.size());
   std::vector<std::vector<Item>> inputs(routers_.size());
+  std::deque<Page> branch_pages;  // alive until the step ends: chained routers read them
   for (size_t i = 0; i < page.size(); ++i) {
     if (!page.active(i)) continue;
     outcomes[i].routed = true;
-    inputs[first_].push_back(
-        Item{i, json::value(page.record(i), json::storage_ptr()), page.submitted(i)});
+    inputs[first_].push_back(Item{i, &page, i, page.submitted(i)});
   }
   const json::value settings = settings_of(context);
   const host::filter::FilterContext filter_context{context.flow_settings, context.export_settings,
@@ -166,7 +171,7 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
       e.code = "router";
       e.message = std::move(message);
       e.details = std::move(details);
-      e.retry_data = item.value;
+      e.retry_data = json::value(item.value(), json::storage_ptr());
       outcomes[item.origin].errors.push_back(std::move(e));
     };
     // The branches each item takes.
@@ -180,7 +185,7 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
     for (size_t k = 0; k < items.size(); ++k) {
       const Item& item = items[k];
       if (router.by_script) {
-        auto returned = call->transform(item.value);
+        auto returned = call->transform(item.value());
         if (!returned) {
           fail_item(item,
                     fmt::format("router {} ({}): its script's function {}: {}", router.name,
@@ -218,7 +223,7 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
         const Branch& branch = router.branches[b];
         bool match = true;
         if (branch.filter) {
-          auto matched = branch.filter->matches(item.value, filter_context);
+          auto matched = branch.filter->matches(item.value(), filter_context);
           if (!matched) {
             taken[k].clear();
             fail_item(item,
@@ -250,13 +255,15 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
           if (t == b) routed.push_back(&items[k]);
       }
       if (routed.empty()) continue;
-      json::array records;
-      records.reserve(routed.size());
-      for (const Item* item : routed) records.push_back(item->value);
-      auto source =
-          parse_page_source(json::serialize(json::object{{"records", std::move(records)}}));
+      std::string text = "{\"records\":[";
+      for (size_t j = 0; j < routed.size(); ++j) {
+        if (j > 0) text += ',';
+        routed[j]->page->append_json(routed[j]->index, text);
+      }
+      text += "]}";
+      auto source = parse_page_source(std::move(text));
       if (!source) return make_error(Status::kInternal, "a branch's page could not be made");
-      Page sub(std::move(source), 0, routed.size());
+      Page& sub = branch_pages.emplace_back(std::move(source), 0, routed.size());
       for (size_t j = 0; j < routed.size(); ++j)
         if (routed[j]->submitted) sub.mark_submitted(j);
       auto ran = branch.steps->run(sub, context);
@@ -283,7 +290,7 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
         outcome.submitted = outcome.submitted || sub.submitted(j);
         if (branch.next_router >= 0) {
           inputs[static_cast<size_t>(branch.next_router)].push_back(
-              Item{origin, json::value(sub.record(j), json::storage_ptr()), sub.submitted(j)});
+              Item{origin, &sub, j, sub.submitted(j)});
         }
       }
     }
