@@ -134,6 +134,40 @@ TEST_F(Routers, EachBranchWorksOnItsOwnCopyOfTheRecord) {
   expect_identity(job);
 }
 
+TEST_F(Routers, ALookupInABranchEnrichesThatBranchsCopyOnly) {
+  put_export("a", {{"count", 2}, {"prefix", "A"}});
+  put(ResourceKind::kExport, {{"_id", "find"},
+                              {"adaptorType", "MemoryExport"},
+                              {"_connectionId", "mem"},
+                              {"isLookup", true},
+                              {"memory", json::object{{"log", log_}, {"name", "find"}}}});
+  for (const char* id : {"x", "y"}) {
+    put(ResourceKind::kImport,
+        {{"_id", id},
+         {"adaptorType", "MemoryImport"},
+         {"_connectionId", "mem"},
+         {"memory", json::object{{"log", log_}, {"name", id}, {"logRecords", true}}}});
+  }
+  json::object enriched = branch("enriched", nullptr, {"x"});
+  enriched["pageProcessors"].as_array().insert(
+      enriched["pageProcessors"].as_array().begin(),
+      json::object{
+          {"type", "export"}, {"_exportId", "find"}, {"responseMapping", json::parse(R"({"fields": [
+                       {"extract": "data[0].tier", "generate": "tier"}]})")}});
+  put_router_flow({router("r1", true, {enriched, branch("plain", nullptr, {"y"})})});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  std::vector<std::string> records;
+  for (const auto& line : log_lines())
+    if (line.rfind("R ", 0) == 0) records.push_back(line.substr(2));
+  EXPECT_EQ(records,
+            (std::vector<std::string>{R"(x {"id":"A1","n":1,"tier":"gold"})",
+                                      R"(x {"id":"A2","n":2,"tier":"gold"})",
+                                      R"(y {"id":"A1","n":1})", R"(y {"id":"A2","n":2})"}));
+  EXPECT_EQ(job.num_success, 2);
+  expect_identity(job);
+}
+
 TEST_F(Routers, ABranchWithoutProcessorsDiscardsAndARecordMatchingNoBranchIsIgnored) {
   put_export("a", {{"count", 5}, {"prefix", "A"}});
   put_import("keep", {});
