@@ -555,6 +555,12 @@ class Applier {
       if (router.by_script && !router.script.is_null())
         check_script_reference(d, router.path + ".script", &router.script);
       for (const auto& branch : router.branches) {
+        if (!branch.input_filter.is_null() && router.by_script) {
+          report_.warnings.push_back(printable(fmt::format(
+              "{}: flow {}: {}.inputFilter is not used: {} routes with its script "
+              "(routeRecordsUsing: \"script\"); remove the filter or route with input_filters",
+              d.where(), d.id, branch.path, router.path)));
+        }
         if (branch.input_filter.is_null() || router.by_script) continue;
         check_branch_filter(d, branch.input_filter, branch.path + ".inputFilter");
       }

@@ -661,6 +661,21 @@ TEST_F(Apply, ARouterScriptMustNameAScriptThatExists) {
               ::testing::Contains(HasSubstr("$.routers[0].script")));
 }
 
+TEST_F(Apply, ABranchFilterOfAScriptRouterIsAppliedWithAWarningThatItIsNotUsed) {
+  write_samples("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1",
+      "routeRecordsUsing": "script", "script": {"_scriptId": "s", "function": "route"},
+      "branches": [{"name": "a", "inputFilter": {"version": "1", "rules": []},
+                    "pageProcessors": [{"type": "import", "_importId": "sink"}]}]}]})");
+  write("s.json", R"({"_id": "s", "name": "s", "content": "function route() { return [0]; }"})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_THAT(report.warnings,
+              ElementsAre(file("flow.json") +
+                          ": flow copy: $.routers[0].branches[0].inputFilter is not used: "
+                          "$.routers[0] routes with its script (routeRecordsUsing: \"script\"); "
+                          "remove the filter or route with input_filters"));
+}
+
 TEST_F(Apply, ABranchProcessorNamingAMissingImportIsRefusedWithItsPath) {
   EXPECT_THAT(
       problems_with("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1", "branches": [
