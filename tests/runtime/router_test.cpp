@@ -267,6 +267,38 @@ TEST_F(Routers, AScriptReturningABranchIndexOutOfRangeFailsThatRecordNamingTheRo
   EXPECT_EQ(stored[0].retry_data.at("id"), "A2");
 }
 
+TEST_F(Routers, AScriptReturningNoArrayOrThrowingFailsThatRecordAtTheRouter) {
+  put_export("a", {{"count", 3}, {"prefix", "A"}});
+  put_import("b0", {});
+  put(ResourceKind::kScript, {{"_id", "s"},
+                              {"name", "s"},
+                              {"content",
+                               "function route(options) {\n"
+                               "  if (options.record.n === 1) return 0;\n"
+                               "  if (options.record.n === 2) throw new Error('no route for ' + "
+                               "options.record.id);\n"
+                               "  return [0];\n}\n"}});
+  json::object r = router("r1", false, {branch("b0", nullptr, {"b0"})});
+  r["routeRecordsUsing"] = "script";
+  r["script"] = json::object{{"_scriptId", "s"}, {"function", "route"}};
+  put_router_flow({r});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(imported(), (Calls{{"b0", {"A3"}}}));
+  EXPECT_EQ(job.num_error, 2);
+  expect_identity(job);
+  std::map<std::string, std::string> messages;
+  for (const auto& e : errors())
+    messages[std::string(e.retry_data.at("id").as_string())] = e.step_id + ": " + e.message;
+  EXPECT_EQ(messages.at("A1"),
+            "r1: router r1 ($.routers[0]): its script's function route returned 0 for this record; "
+            "expected an array of branch indices from 0 to 0 (e.g. [0])");
+  EXPECT_EQ(
+      messages.at("A2").rfind("r1: router r1 ($.routers[0]): its script's function route: ", 0), 0u)
+      << messages.at("A2");
+  EXPECT_NE(messages.at("A2").find("no route for A2"), std::string::npos) << messages.at("A2");
+}
+
 TEST_F(Routers, ChainedRoutersMeetAtTheNextRouterInOnePage) {
   put_export("a", {{"count", 4}, {"prefix", "A"}});
   for (const char* id : {"low", "high", "last"}) put_import(id, {});

@@ -4,12 +4,13 @@
 #include <deque>
 
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "runtime/import_steps.hpp"
 #include "runtime/script_runner.hpp"
 #include "runtime/step_settings.hpp"
-#include "script/record_script.hpp"
+#include "script/script_engine.hpp"
 
 namespace sluice::runtime {
 
@@ -38,6 +39,15 @@ namespace {
 Error router_error(std::string_view flow_id, std::string message) {
   return make_error(Status::kInvalidConfig,
                     fmt::format("flow {}: {}; fix it and apply the flow again", flow_id, message));
+}
+
+// What a routing function returned, as JSON; a result that is not JSON (undefined) is shown as
+// the string it printed as.
+json::value parse_returned(const std::string& text) {
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec) return json::value(text.empty() ? std::string("undefined") : text);
+  return value;
 }
 
 }  // namespace
@@ -157,7 +167,7 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
     outcomes[i].routed = true;
     inputs[first_].push_back(Item{i, &page, i, page.submitted(i)});
   }
-  const json::value settings = settings_of(context);
+  const std::string settings_json = json::serialize(settings_of(context));
   const host::filter::FilterContext filter_context{context.flow_settings, context.export_settings,
                                                    nullptr, context.integration_settings};
   for (size_t r : order_) {
@@ -176,16 +186,23 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
     };
     // The branches each item takes.
     std::vector<std::vector<size_t>> taken(items.size());
-    std::optional<script::RecordScript> call;
+    script::ScriptEngine* engine = nullptr;
     if (router.by_script) {
-      auto engine = router.script->engine(context);
-      if (!engine) return engine.error();
-      call.emplace(**engine, router.script->function(), settings);
+      auto loaded = router.script->engine(context);
+      if (!loaded) return loaded.error();
+      engine = *loaded;
     }
+    std::string options;
     for (size_t k = 0; k < items.size(); ++k) {
       const Item& item = items[k];
       if (router.by_script) {
-        auto returned = call->transform(item.value());
+        // function({record, settings}) -> [branch index, ...]
+        options = "{\"record\":";
+        item.page->append_json(item.index, options);
+        options += ",\"settings\":" + settings_json + "}";
+        auto out = engine->call(router.script->function(), options);
+        Result<json::value> returned =
+            out ? Result<json::value>(parse_returned(*out)) : Result<json::value>(out.error());
         if (!returned) {
           fail_item(item,
                     fmt::format("router {} ({}): its script's function {}: {}", router.name,
