@@ -278,6 +278,41 @@ import crm: would receive 3 records (nothing was sent)
   EXPECT_TRUE(calls('I').empty());
 }
 
+TEST_F(FlowTestCommand, TheTerminalViewShowsTheBranchesEachRecordTook) {
+  write_export(4, 4, 4, "");
+  write("f.json", R"({"_id": "f", "name": "Orders", "pageGenerators": [{"_exportId": "a"}],
+      "routers": [{"id": "r1", "name": "size", "routeRecordsTo": "all_matching_branches",
+        "branches": [
+          {"name": "small", "inputFilter": {"version": "1",
+             "rules": ["lessthanequals", ["number", ["extract", "n"]], 2]},
+           "pageProcessors": [{"type": "import", "_importId": "x"}]},
+          {"name": "odd", "inputFilter": {"version": "1",
+             "rules": ["equals", ["number", ["extract", "n"]], 3]}},
+          {"name": "one", "inputFilter": {"version": "1",
+             "rules": ["equals", ["number", ["extract", "n"]], 1]},
+           "pageProcessors": [{"type": "import", "_importId": "x"}]}]}]})");
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--no-color"});
+  ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  EXPECT_EQ(
+      tested.out,
+      R"(test run of flow f: the first page of each source; nothing is sent to imports and nothing is stored
+
+export orders: 4 records
+  #1 {"id":"A1","n":1}
+  #2 {"id":"A2","n":2}
+  #3 {"id":"A3","n":3}
+  #4 {"id":"A4","n":4}
+
+router size: 4 in, 2 out, 2 dropped
+  #1 took size: small, size: one
+  #2 took size: small
+  #3 dropped: no branch it took (size: odd) has an import: discarded
+  #4 dropped: it matched no branch
+)");
+  EXPECT_TRUE(calls('I').empty());
+}
+
 TEST_F(FlowTestCommand, AWrongCommandLineIsAUsageErrorWithStatus2) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"flow", "test"}, "error: expected a flow id (see `sluice get flows`)"},

@@ -115,6 +115,12 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
   if (r.state == "ignored") {
     return number + " " + colors.dim(r.reason.empty() ? "dropped" : "dropped: " + r.reason) + "\n";
   }
+  if (!r.routes.empty()) {  // a router step: the branches it took
+    std::string taken;
+    for (const auto& [router, branch] : r.routes)
+      taken += (taken.empty() ? "" : ", ") + router + ": " + branch;
+    return number + " took " + taken + "\n";
+  }
   if (r.added) return number + " " + colors.added("added " + runtime::record_json(r.record)) + "\n";
   std::string changes;
   diff(r.before, r.record, "", colors, changes);

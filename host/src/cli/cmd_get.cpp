@@ -38,14 +38,19 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
       const runtime::FlowDocument flow =
           runtime::read_flow_document(field(doc, "_id"), doc, problems);
       const size_t g = flow.sources.size(), p = flow.processors.size();
-      return fmt::format("{} source{}, {} processor{}", g, g == 1 ? "" : "s", p, p == 1 ? "" : "s");
+      std::string out =
+          fmt::format("{} source{}, {} processor{}", g, g == 1 ? "" : "s", p, p == 1 ? "" : "s");
+      if (const size_t r = flow.routers.size(); r > 0)
+        out += fmt::format(" in {} router{}", r, r == 1 ? "" : "s");
+      return out;
     }
     case host::ResourceKind::kScript: {
       const auto* content = doc.if_contains("content");
       const std::string_view code =
           content != nullptr && content->is_string() ? std::string_view(content->get_string()) : "";
-      const size_t lines = code.empty() ? 0 : std::count(code.begin(), code.end(), '\n') +
-                                                  (code.back() == '\n' ? 0 : 1);
+      const size_t lines =
+          code.empty() ? 0
+                       : std::count(code.begin(), code.end(), '\n') + (code.back() == '\n' ? 0 : 1);
       return fmt::format("JavaScript, {} line{}", lines, lines == 1 ? "" : "s");
     }
   }
@@ -121,8 +126,8 @@ int cmd_get(const Env& env, const Args& args) {
   po::options_description options("options");
   options.add_options()("json", "print JSON")(
       "kind", po::value<std::string>()->required(),
-      "what to get: connections, exports, imports, flows, scripts or jobs")("id", po::value<std::string>(),
-                                                                   "show one resource")(
+      "what to get: connections, exports, imports, flows, scripts or jobs")(
+      "id", po::value<std::string>(), "show one resource")(
       "flow", po::value<std::string>()->value_name("FLOW"), "with jobs: only this flow's")(
       "limit", po::value<std::string>()->value_name("N"),
       fmt::format("with jobs: at most N, the newest (1 to {}; default {})", kMaxLimit,

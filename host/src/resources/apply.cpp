@@ -572,6 +572,27 @@ class Applier {
     for (const auto& source : flow.sources) {
       check_reference(d, source.path + "._exportId", source.export_id, ResourceKind::kExport);
     }
+    for (const auto& router : flow.routers) {
+      if (router.by_script && !router.script.is_null())
+        check_script_reference(d, router.path + ".script", &router.script);
+      for (const auto& branch : router.branches) {
+        if (!branch.input_filter.is_null() && router.by_script) {
+          report_.warnings.push_back(printable(fmt::format(
+              "{}: flow {}: {}.inputFilter is not used: {} routes with its script "
+              "(routeRecordsUsing: \"script\"); remove the filter or route with input_filters",
+              d.where(), d.id, branch.path, router.path)));
+        }
+        if (branch.input_filter.is_null() || router.by_script) continue;
+        check_branch_filter(d, branch.input_filter, branch.path + ".inputFilter");
+      }
+    }
+    if (flow.processors.empty() && !flow.routers.empty()) {
+      report_.warnings.push_back(printable(fmt::format(
+          "{}: flow {} has routers with no pageProcessors in any branch: its records will be "
+          "exported, counted as ignored and sent nowhere",
+          d.where(), d.id)));
+      return;
+    }
     if (flow.processors.empty()) {
       report_.warnings.push_back(printable(fmt::format(
           "{}: flow {} has no pageProcessors: its records will be exported, counted as ignored "
@@ -595,6 +616,24 @@ class Applier {
         check_script_reference(d, processor.path + ".hooks.postResponseMap",
                                &processor.post_response_map);
       }
+    }
+  }
+
+  // A router branch's inputFilter: {version, rules} as integrator.io stores it there, or the
+  // import's {type: "expression", expression}; the same reading as runtime/router_step.cpp
+  // (which this library does not link). A script filter there is not supported yet.
+  void check_branch_filter(const Document& d, const json::value& filter, const std::string& path) {
+    const json::object* o = filter.if_object();
+    auto compiled = o != nullptr && o->contains("type")
+                        ? filter::Filter::compile(filter, path)
+                        : filter::Filter::compile_expression(filter, path);
+    if (!compiled) {
+      issue(d.where(), fmt::format("flow {}: {}", d.id, compiled.error().message));
+    } else if (compiled->kind() == filter::Filter::Kind::kScript) {
+      issue(d.where(), fmt::format("flow {}: {}: a script inputFilter on a branch is not "
+                                   "supported yet; route with the router's script "
+                                   "(routeRecordsUsing: \"script\") instead",
+                                   d.id, path));
     }
   }
 

@@ -263,7 +263,7 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                       "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
       ElementsAre(
           file("flow.json") +
-              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
+          ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
 }
 
 TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
@@ -600,8 +600,8 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
           "pageProcessors": [{"type": "import", "_importId": "sink",
                               "responseMapping": {"fields": []},
                               "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
-          "routers": []})"),
-      ElementsAre(HasSubstr("flow copy: $.routers: not supported yet")));
+          "schedule": "0 * * * *"})"),
+      ElementsAre(HasSubstr("flow copy: $.schedule: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
               ElementsAre(HasSubstr("export orders: $.inputFilter: only a lookup (isLookup: "
@@ -624,6 +624,113 @@ TEST_F(Apply, AFlowEntrysPostResponseMapMustNameAScriptThatExists) {
                               "hooks": {"postResponseMap": {"_scriptId": "nope", "function": "f"}},
                               "responseMapping": {"fields": []}}]})"),
       ::testing::Contains(HasSubstr("flow copy: $.pageProcessors[0].hooks.postResponseMap")));
+}
+
+// Routers (docs/runtime.md "Routers"): each problem of the branching is refused with its path.
+constexpr const char* kRouterFlowHead =
+    R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}], "routers": )";
+
+TEST_F(Apply, AFlowWithRoutersIsStored) {
+  write_samples("flow.json", std::string(kRouterFlowHead) + R"([
+      {"id": "r1", "name": "By size", "routeRecordsTo": "all_matching_branches",
+       "routeRecordsUsing": "input_filters",
+       "branches": [
+         {"name": "big", "inputFilter": {"version": "1",
+                                         "rules": ["greaterthan", ["number", ["extract", "n"]], 2]},
+          "pageProcessors": [{"type": "import", "_importId": "sink"}], "nextRouterId": "r2"},
+         {"name": "rest", "pageProcessors": []}]},
+      {"id": "r2", "branches": [{"name": "all",
+                                 "pageProcessors": [{"type": "import", "_importId": "sink"}]}]}]})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_TRUE(stored(ResourceKind::kFlow, "copy"));
+}
+
+TEST_F(Apply, ABranchFilterThatDoesNotCompileIsRefusedWithItsRulePath) {
+  EXPECT_THAT(
+      problems_with("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1", "branches": [
+        {"name": "a", "pageProcessors": []}, {"name": "b"},
+        {"name": "c", "inputFilter": {"version": "1",
+                                      "rules": ["and", ["equals", ["extract", "n"], 1],
+                                                       ["nosuchop", 1]]}}]}])"
+                                                                "}"),
+      ElementsAre(HasSubstr("flow copy: $.routers[0].branches[2].inputFilter.rules[2]")));
+}
+
+TEST_F(Apply, AnUnknownNextRouterIdIsRefusedNamingTheBranch) {
+  EXPECT_THAT(
+      problems_with("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1", "branches": [
+        {"name": "a"}, {"name": "b", "nextRouterId": "nope"}]}])"
+                                                                "}"),
+      ElementsAre(HasSubstr("flow copy: $.routers[0].branches[1].nextRouterId: no router "
+                            "of the flow has the id \"nope\"")));
+}
+
+TEST_F(Apply, RoutersThatLoopAreRefusedNamingTheCycle) {
+  EXPECT_THAT(problems_with("flow.json", std::string(kRouterFlowHead) + R"([
+        {"id": "r1", "branches": [{"name": "a", "nextRouterId": "r2"}]},
+        {"id": "r2", "branches": [{"name": "b", "nextRouterId": "r1"}]}])"
+                                                                        "}"),
+              ElementsAre(HasSubstr("flow copy: $.routers[1].branches[0].nextRouterId: \"r1\" "
+                                    "makes a cycle ($.routers[0] -> $.routers[1] -> "
+                                    "$.routers[0])")));
+}
+
+TEST_F(Apply, ARouterWithoutBranchesIsRefused) {
+  EXPECT_THAT(
+      problems_with("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1", "branches": []}])"
+                                                                "}"),
+      ElementsAre(HasSubstr("flow copy: $.routers[0].branches: expected at least one "
+                            "branch")));
+}
+
+TEST_F(Apply, PageProcessorsAndRoutersTogetherAreRefused) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "pageGenerators": [{"_exportId": "orders"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink"}],
+          "routers": [{"branches": [{"name": "a"}]}]})"),
+      ElementsAre(HasSubstr("flow copy: $.pageProcessors: a flow has pageProcessors (linear) or "
+                            "routers (branching), not both")));
+}
+
+TEST_F(Apply, ARouterScriptMustNameAScriptThatExists) {
+  EXPECT_THAT(problems_with("flow.json", std::string(kRouterFlowHead) +
+                                             R"([{"id": "r1", "routeRecordsUsing": "script",
+        "script": {"_scriptId": "nope", "function": "route"}, "branches": [{"name": "a"}]}])"
+                                             "}"),
+              ::testing::Contains(HasSubstr("$.routers[0].script")));
+}
+
+TEST_F(Apply, ABranchFilterOfAScriptRouterIsAppliedWithAWarningThatItIsNotUsed) {
+  write_samples("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1",
+      "routeRecordsUsing": "script", "script": {"_scriptId": "s", "function": "route"},
+      "branches": [{"name": "a", "inputFilter": {"version": "1", "rules": []},
+                    "pageProcessors": [{"type": "import", "_importId": "sink"}]}]}]})");
+  write("s.json", R"({"_id": "s", "name": "s", "content": "function route() { return [0]; }"})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, IsEmpty());
+  EXPECT_THAT(report.warnings,
+              ElementsAre(file("flow.json") +
+                          ": flow copy: $.routers[0].branches[0].inputFilter is not used: "
+                          "$.routers[0] routes with its script (routeRecordsUsing: \"script\"); "
+                          "remove the filter or route with input_filters"));
+}
+
+TEST_F(Apply, ABranchProcessorNamingAMissingImportIsRefusedWithItsPath) {
+  EXPECT_THAT(
+      problems_with("flow.json", std::string(kRouterFlowHead) + R"([{"id": "r1", "branches": [
+        {"name": "a", "pageProcessors": [{"type": "import", "_importId": "nope"}]}]}])"
+                                                                "}"),
+      ElementsAre(HasSubstr("flow copy: $.routers[0].branches[0].pageProcessors[0]."
+                            "_importId: expected an existing import")));
+}
+
+TEST_F(Apply, AnUnknownFieldOfABranchIsRefusedWithItsPath) {
+  EXPECT_THAT(problems_with("flow.json",
+                            std::string(kRouterFlowHead) +
+                                R"([{"id": "r1", "branches": [{"name": "a", "nextRouter": "x"}]}])"
+                                "}"),
+              ElementsAre(HasSubstr("$.routers[0].branches[0].nextRouter: unknown field")));
 }
 
 }  // namespace

@@ -102,27 +102,30 @@ Schema export_step() {
   s.integer("delta.lagOffset")
       .label("Delta lag offset (ms)")
       .minimum(0)
-      .help("Milliseconds subtracted from lastExportDateTime, for sources that are late to "
-            "show changes.");
+      .help(
+          "Milliseconds subtracted from lastExportDateTime, for sources that are late to "
+          "show changes.");
   s.string("delta.startDate")
       .label("Delta start date")
-      .help("ISO 8601 date-time: the lastExportDateTime of the first run (otherwise the first "
-            "run exports everything).");
+      .help(
+          "ISO 8601 date-time: the lastExportDateTime of the first run (otherwise the first "
+          "run exports everything).");
   s.integer("test.limit")
       .label("Test record limit")
       .minimum(1)
       .maximum(100)
       .default_value(1)
       .help("Top-level records a test run exports, across pages; fetching stops once reached.");
-  for (const char* path : {"delta.dateField", "delta.dateFormat", "delta.endDateField",
-                           "once.booleanField", "valueDelta", "groupByFields", "mockOutput",
-                           "asynchronous"}) {
+  for (const char* path :
+       {"delta.dateField", "delta.dateFormat", "delta.endDateField", "once.booleanField",
+        "valueDelta", "groupByFields", "mockOutput", "asynchronous"}) {
     s.unsupported(path);
   }
   s.boolean("isLookup")
       .label("Lookup")
-      .help("Used as a step of a flow (type \"export\"): looks up records for each record; "
-            "docs/runtime.md, \"Lookups\".");
+      .help(
+          "Used as a step of a flow (type \"export\"): looks up records for each record; "
+          "docs/runtime.md, \"Lookups\".");
   s.object("inputFilter")
       .label("Input filter (lookups)")
       .help("Records that do not match skip this lookup only; docs/filters.md.");
@@ -135,8 +138,9 @@ Schema import_step() {
   // Checked by their engines at apply (resources/apply.cpp), so their insides are not listed here.
   s.object("inputFilter")
       .label("Input filter")
-      .help("Records that do not match skip this import only and go on to the next step; "
-            "docs/filters.md, docs/runtime.md.");
+      .help(
+          "Records that do not match skip this import only and go on to the next step; "
+          "docs/filters.md, docs/runtime.md.");
   s.array("mappings")
       .items(FieldType::kObject)
       .label("Mappings")
@@ -147,8 +151,9 @@ Schema import_step() {
       .help("Static lookups {name, map, default, allowFailures} the mappings name.");
   s.object("hooks.preMap")
       .label("preMap hook")
-      .help("{_scriptId, function}: JavaScript over each page before the mapping; "
-            "docs/scripts.md.");
+      .help(
+          "{_scriptId, function}: JavaScript over each page before the mapping; "
+          "docs/scripts.md.");
   s.object("hooks.postMap")
       .label("postMap hook")
       .help("{_scriptId, function}: JavaScript over each page after the mapping.");
@@ -163,8 +168,8 @@ Schema import_step() {
       .label("Settings")
       .help("Any JSON object; filters, mappings and scripts read it as settings.import.");
   for (const char* path :
-       {"filter", "transform", "responseMapping", "idLockTemplate", "maxAttempts",
-        "ignoreExisting", "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
+       {"filter", "transform", "responseMapping", "idLockTemplate", "maxAttempts", "ignoreExisting",
+        "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
     s.unsupported(path);
   }
   return s;
@@ -190,13 +195,15 @@ Schema flow() {
   processor.ignored("setupInProgress");
   processor.object("responseMapping")
       .label("Response mapping")
-      .help("{fields[{extract, generate}], lists[{generate, fields}]}: the import's response "
-            "(id, statusCode, _json.x) merged into the record before the next step; "
-            "docs/runtime.md.");
+      .help(
+          "{fields[{extract, generate}], lists[{generate, fields}]}: the import's response "
+          "(id, statusCode, _json.x) merged into the record before the next step; "
+          "docs/runtime.md.");
   processor.object("hooks.postResponseMap")
       .label("postResponseMap hook")
-      .help("{_scriptId, function}: JavaScript over each page after the response mapping; "
-            "docs/scripts.md.");
+      .help(
+          "{_scriptId, function}: JavaScript over each page after the response mapping; "
+          "docs/scripts.md.");
 
   Schema s;
   s.string("_id").label("Id").required();
@@ -206,13 +213,48 @@ Schema flow() {
   s.array("pageProcessors").label("Steps").items(processor);
   common_metadata(s);
   for (const char* path : {"lastExecutedAt", "_flowGroupingId", "free", "draft"}) s.ignored(path);
-  s.unsupported("routers", "branching is not implemented; use pageProcessors");
+  Schema branch;
+  branch.string("name").label("Branch name").help("Shown by `sluice flow test` and in messages.");
+  branch.string("description").label("Description");
+  branch.object("inputFilter")
+      .label("Branch filter")
+      .help(
+          "{version, rules}: the records this branch takes (routeRecordsUsing "
+          "input_filters); none takes every record. docs/filters.md.");
+  branch.array("pageProcessors")
+      .label("Branch steps")
+      .items(processor)
+      .help("As the flow's pageProcessors; none: the branch discards its records (ignored).");
+  branch.string("nextRouterId")
+      .label("Next router")
+      .help("The id of the router the records go to after this branch; none ends the flow.");
+  branch.ignored("setupInProgress");
+  Schema router;
+  router.string("id").label("Router id").help("What nextRouterId names.");
+  router.string("_id").label("Router id").help("Same as id.");
+  router.string("name").label("Router name");
+  router.enumeration("routeRecordsTo", {"first_matching_branch", "all_matching_branches"})
+      .label("Route records to")
+      .default_value("first_matching_branch");
+  router.enumeration("routeRecordsUsing", {"input_filters", "script"})
+      .label("Route records using")
+      .default_value("input_filters");
+  router.string("script._scriptId").label("Routing script");
+  router.string("script.function")
+      .label("Routing function")
+      .help("Gets {record, settings}; returns the indices of the branches to take, e.g. [0, 2].");
+  router.array("branches").label("Branches").items(branch).required();
+  router.string("nextRouterId")
+      .label("Next router")
+      .help("The default nextRouterId of its branches.");
+  s.array("routers").label("Routers").items(router).help(
+      "Branching instead of pageProcessors; routers[0] gets the records. docs/runtime.md.");
   s.object("settings")
       .label("Settings")
       .help("Any JSON object; filters, templates and scripts read it as settings.flow.");
   for (const char* path :
-       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "skipRetries",
-        "isAbstract", "_abstractFlowId", "overrides", "autoResolveMatchingTraceKeys"}) {
+       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "skipRetries", "isAbstract",
+        "_abstractFlowId", "overrides", "autoResolveMatchingTraceKeys"}) {
     s.unsupported(path);
   }
   return s;

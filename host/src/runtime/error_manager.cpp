@@ -53,7 +53,8 @@ void lift_exchange(host::JobError& error) {
 }
 
 Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys& keys,
-                            const Page& page, const std::string& source_export_id) {
+                            const Page& page, const std::string& source_export_id,
+                            const std::vector<std::vector<std::string>>* branch_steps) {
   if (plan.processors.empty()) return size_t{0};
   // Steps in pipeline order: the source export (its steps), then each processor.
   std::vector<std::string> steps{source_export_id};
@@ -76,6 +77,23 @@ Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys&
     } else if (const RecordError* error = page.error(i)) {
       for (size_t s = 0; s < steps.size(); ++s) {
         if (steps[s] == error->step_id) past = s;
+      }
+    }
+    if (!plan.routers.empty()) {
+      // Routers: the source export if the record got past it, then the branch steps it passed.
+      const bool past_source =
+          page.state(i) == RecordState::kAlive ||
+          (page.error(i) != nullptr && page.error(i)->step_id != source_export_id);
+      past = past_source ? 1 : 0;
+      if (branch_steps != nullptr && i < branch_steps->size()) {
+        for (const std::string& step : (*branch_steps)[i]) {
+          for (size_t s = 1; s < steps.size(); ++s) {
+            if (steps[s] != step || !wanted[s]) continue;
+            std::string key = keys.of_step(steps[s], source_export_id).of(page.record(i));
+            if (!key.empty()) succeeded[s].push_back(std::move(key));
+            break;
+          }
+        }
       }
     }
     for (size_t s = 0; s < past; ++s) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/flow_plan.hpp"
 #include "runtime/page.hpp"
@@ -41,8 +42,12 @@ class TraceKeys {
 void lift_exchange(host::JobError& error);
 
 // Auto-resolve for `page` after the pipeline ran and before its errors are taken (see above);
-// returns how many errors it resolved.
+// returns how many errors it resolved. A flow with routers: a record's steps are not the plan's
+// processors in order but those of the branches it took, so `branch_steps[i]` lists the steps
+// record i got past in branches (RouterStep::set_pass_observer), and only those and the source
+// export count for it.
 Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys& keys,
-                            const Page& page, const std::string& source_export_id);
+                            const Page& page, const std::string& source_export_id,
+                            const std::vector<std::vector<std::string>>* branch_steps = nullptr);
 
 }  // namespace sluice::runtime

@@ -298,10 +298,6 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     return flow_error(flow_id,
                       "it is disabled; set \"disabled\": false and apply it again to run it");
   }
-  if (shape.has_routers) {
-    return flow_error(
-        flow_id, "\"routers\" (branching) are not supported by this version; use pageProcessors");
-  }
   if (!problems.empty()) {
     return make_error(Status::kInvalidConfig,
                       problems.front() + "; fix it and apply the flow again");
@@ -366,6 +362,16 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     if (!conn) return conn.error();
     step.connection = std::move(*conn);
     plan.processors.push_back(std::move(step));
+  }
+  plan.routers = shape.routers;
+  for (const FlowRouterRef& router : plan.routers) {
+    if (!router.by_script) continue;
+    const std::string path = router.path + ".script._scriptId";
+    if (auto r = load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
+                                         {{&router.script, path.c_str()}}, plan.router_scripts);
+        !r) {
+      return r.error();
+    }
   }
   return plan;
 }

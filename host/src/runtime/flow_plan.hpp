@@ -12,6 +12,7 @@
 
 #include "plugins/registry.hpp"
 #include "resources/resource_schema.hpp"
+#include "runtime/flow_document.hpp"
 #include "store/store.hpp"
 
 namespace sluice::runtime {
@@ -73,7 +74,13 @@ struct FlowPlan {
   std::string name;
   boost::json::object settings;  // the flow's "settings", {} if none
   std::vector<GeneratorStep> generators;
+  // Every processor: the pageProcessors of a linear flow, else those of every branch of every
+  // router, in document order; routers[].branches[].processors index into it.
   std::vector<ProcessorStep> processors;
+  // A flow with routers (router_step.hpp): routers[0] takes the records after the export steps.
+  std::vector<FlowRouterRef> routers;
+  // The Script documents the routers' scripts name, by id, as stored.
+  std::map<std::string, boost::json::object> router_scripts;
 };
 
 // Errors name the flow, the field (e.g. "pageProcessors[1]._importId") and what to do.

@@ -10,11 +10,12 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
 #include "runtime/import_steps.hpp"
-#include "runtime/lookup_step.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
+#include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
+#include "runtime/router_step.hpp"
 #include "runtime/submit_step.hpp"
 #include "sluice/abi/plugin.h"
 
@@ -243,7 +244,18 @@ class FlowRun {
 
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
 
-  // The generator's steps: its export slots in order, then a submit step per processor.
+  // The step of processor `p`: its lookup, or its import around a submit step.
+  Result<std::unique_ptr<Step>> processor_step(size_t p) {
+    const ProcessorStep& step = plan_.processors[p];
+    if (step.is_lookup) return make_lookup_step(step, [this, p] { return lookup_for(p); });
+    auto submit = std::make_unique<SubmitStep>(
+        step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
+        [this, p] { return import_for(p); });
+    return make_import_step(step, std::move(submit));
+  }
+
+  // The generator's steps: its export slots in order, then a step per processor — or, with
+  // routers, the router step that runs the branches' processors (router_step.hpp).
   Result<Pipeline> pipeline_for(const GeneratorStep& generator) {
     Pipeline pipeline(generator.export_id, generator.name,
                       PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
@@ -253,20 +265,21 @@ class FlowRun {
       if (!step) return step.error();
       if (*step) pipeline.add(std::move(*step));
     }
+    if (!plan_.routers.empty()) {
+      auto router = RouterStep::make(
+          plan_, 0, [this](size_t p) { return processor_step(p); },
+          PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+      if (!router) return router.error();
+      (*router)->set_pass_observer([this](size_t record, const std::string& step_id) {
+        if (record < branch_steps_.size()) branch_steps_[record].push_back(step_id);
+      });
+      pipeline.add(std::move(*router));
+      return pipeline;
+    }
     for (size_t p = 0; p < plan_.processors.size(); ++p) {
-      const ProcessorStep& step = plan_.processors[p];
-      if (step.is_lookup) {
-        auto lookup_step = make_lookup_step(step, [this, p] { return lookup_for(p); });
-        if (!lookup_step) return lookup_step.error();
-        pipeline.add(std::move(*lookup_step));
-        continue;
-      }
-      auto submit = std::make_unique<SubmitStep>(
-          step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-          [this, p] { return import_for(p); });
-      auto import_step = make_import_step(step, std::move(submit));
-      if (!import_step) return import_step.error();
-      pipeline.add(std::move(*import_step));
+      auto step = processor_step(p);
+      if (!step) return step.error();
+      pipeline.add(std::move(*step));
     }
     return pipeline;
   }
@@ -399,11 +412,13 @@ class FlowRun {
     recorder_.page_in_flight(origin.export_id, std::move(ids));
     if (!recorder_.running()) return false;
 
+    branch_steps_.assign(page.size(), {});
     auto ran = pipeline.run(page, context);
     // A record no import was given (no processors, or every input filter skipped it) is ignored:
     // it went nowhere, and the counts still add up (page.hpp).
     page.ignore_unsubmitted();
-    if (auto resolved = auto_resolve(store_, plan_, trace_keys_, page, origin.export_id);
+    if (auto resolved =
+            auto_resolve(store_, plan_, trace_keys_, page, origin.export_id, &branch_steps_);
         !resolved) {
       log_.log(SLUICE_LOG_WARN, origin.export_id,
                "auto-resolve by trace key failed for this page: " + resolved.error().message);
@@ -469,6 +484,8 @@ class FlowRun {
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished
   TraceKeys trace_keys_;                            // of plan_'s steps (error_manager.hpp)
+  // Routers: the branch steps each record of the current page got past (auto-resolve).
+  std::vector<std::vector<std::string>> branch_steps_;
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "runtime/job_log.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
+#include "runtime/router_step.hpp"
 
 namespace sluice::runtime {
 
@@ -38,7 +39,12 @@ class WouldReceiveStep : public Step {
   std::string_view kind() const override { return "import"; }
   const std::string& name() const override { return name_; }
   const std::string& step_id() const override { return import_id_; }
-  Result<StepResult> run(Page&, const StepContext&) override { return StepResult{}; }
+  // Records it receives count as submitted (a router then keeps them alive: router_step.hpp).
+  Result<StepResult> run(Page& page, const StepContext&) override {
+    for (size_t i = 0; i < page.size(); ++i)
+      if (page.active(i)) page.mark_submitted(i);
+    return StepResult{};
+  }
   bool proceed_on_failure() const { return proceed_on_failure_; }
 
  private:
@@ -51,7 +57,11 @@ struct StepInfo {
   size_t index = 0;  // in TestedSource::steps
   const FilterExplainer* explainer = nullptr;
   const WouldReceiveStep* import = nullptr;
+  bool router = false;  // the router step: its records show the branches they took
 };
+
+// What the router step decided for each record of the page (by index), for the report.
+using Routes = std::map<size_t, std::vector<std::pair<std::string, std::string>>>;
 
 std::string state_name(RecordState state) {
   switch (state) {
@@ -139,7 +149,8 @@ class FlowTester {
     std::unique_ptr<Pipeline> pipeline;
     std::vector<std::unique_ptr<FilterExplainer>> explainers;
     std::map<const Step*, StepInfo> steps;
-    TestedSource source;  // its steps named, with no records yet
+    TestedSource source;             // its steps named, with no records yet
+    std::shared_ptr<Routes> routes;  // the router step's decisions for the current page
   };
 
   Result<Built> build(const GeneratorStep& generator) {
@@ -175,6 +186,29 @@ class FlowTester {
         info.explainer = out.explainers.back().get();
       }
       add(std::move(*step), info);
+    }
+    if (!plan_.routers.empty()) {
+      // The branches' imports receive their records inside the router step; the report shows
+      // which branches each record took.
+      auto router = RouterStep::make(
+          plan_, 0,
+          [this](size_t p) -> Result<std::unique_ptr<Step>> {
+            const ProcessorStep& processor = plan_.processors[p];
+            return std::unique_ptr<Step>(std::make_unique<WouldReceiveStep>(
+                processor.import_id, processor.name, processor.proceed_on_failure));
+          },
+          PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+      if (!router) return router.error();
+      out.routes = std::make_shared<Routes>();
+      (*router)->set_route_observer(
+          [routes = out.routes](const std::string& name, size_t record,
+                                const std::vector<std::string>& branches) {
+            for (const std::string& branch : branches) (*routes)[record].emplace_back(name, branch);
+          });
+      StepInfo info;
+      info.router = true;
+      add(std::move(*router), info);
+      return out;
     }
     for (const ProcessorStep& processor : plan_.processors) {
       auto step = std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
@@ -333,6 +367,18 @@ class FlowTester {
           if (!received) continue;
           TestedRecord r = record_of(now.back(), after, i, page_index);
           r.before = in.record;
+          if (info.router && built.routes) {
+            if (auto taken = built.routes->find(i); taken != built.routes->end())
+              r.routes = taken->second;
+            if (after.state(i) == RecordState::kIgnored) {
+              std::string taken;
+              for (const auto& [router, branch] : r.routes)
+                taken += (taken.empty() ? "" : ", ") + router + ": " + branch;
+              r.reason = r.routes.empty()
+                             ? "it matched no branch"
+                             : "no branch it took (" + taken + ") has an import: discarded";
+            }
+          }
           if (info.explainer != nullptr && in.state == RecordState::kAlive &&
               after.state(i) == RecordState::kIgnored) {
             r.reason = info.explainer->why(
@@ -357,6 +403,7 @@ class FlowTester {
       }
       before = std::move(now);
     });
+    if (built.routes) built.routes->clear();
     auto ran = built.pipeline->run(page, context);
     built.pipeline->set_observer(nullptr);
     return ran;
@@ -461,6 +508,12 @@ json::value record_json(const TestedRecord& r) {
   if (!r.reason.empty()) o["reason"] = r.reason;
   if (r.index < 0) o["addedIndex"] = -r.index - 1;
   if (r.added) o["added"] = true;
+  if (!r.routes.empty()) {
+    json::array branches;
+    for (const auto& [router, branch] : r.routes)
+      branches.push_back(json::object{{"router", router}, {"branch", branch}});
+    o["branches"] = std::move(branches);
+  }
   return o;
 }
 

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -57,6 +58,9 @@ struct TestedRecord {
   std::string reason;         // why a filter dropped it, when the rules can say
   std::string error_code, error_message;  // when it failed (at this step or, for an import with
                                           // proceedOnFailure, earlier)
+  // At a router step (a flow with routers): each {router name, branch name} it took, in the
+  // order the routers ran; empty: it took no branch.
+  std::vector<std::pair<std::string, std::string>> routes;
 };
 
 struct TestedLogLine {
@@ -97,7 +101,8 @@ struct FlowTestReport {
   std::vector<TestedSource> sources;
   bool source_failed() const;
   // {flowId, records, sources: [{exportId, name, pages, error, steps: [{step, kind, stepId,
-  //  wouldReceive, records: [{index, page, state, record, error, reason?, addedIndex?, added?}],
+  //  wouldReceive, records: [{index, page, state, record, error, reason?, addedIndex?, added?,
+  //  branches? [{router, branch}] (a router step)}],
   //  jobErrors:
   //  [{page, code, message}], log: [{page, level, scope?, message}], error, abort}]}]}
   //  (docs/runtime.md).

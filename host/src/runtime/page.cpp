@@ -72,6 +72,14 @@ size_t Page::json_size(size_t i) {
   return slot.raw.size();
 }
 
+void Page::fail_with(size_t i, RecordError error) {
+  Slot& slot = slots_[i];
+  if (slot.state == RecordState::kFailed) return;
+  slot.state = RecordState::kFailed;
+  slot.error = static_cast<int>(errors_.size());
+  errors_.push_back(std::move(error));
+}
+
 void Page::fail(size_t i, std::string step_id, std::string code, std::string message,
                 json::value details) {
   Slot& slot = slots_[i];

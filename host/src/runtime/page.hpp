@@ -22,6 +22,11 @@
 //   alive but submitted nowhere -> numIgnore (every import skipped it: input filters, preMap or
 //              postMap hooks returning {}, or the flow has no processors; the flow runner
 //              ignores such records once the last step ran: ignore_unsubmitted()),
+// A flow with routers (router_step.hpp): a record routed down several branches is still one
+// record here, counted once: failed if any copy failed (or routing it failed; each further
+// failure is stored as a job error, not counted), alive and submitted if a copy was submitted
+// somewhere and none failed, ignored otherwise (it matched no branch, or every branch it took
+// ended without submitting it: a branch with no processors discards).
 // so numExport(page) = size at the source + added() and
 //    numSuccess + numIgnore + numError (page) = alive + ignored + dropped() + failed.
 //
@@ -116,6 +121,9 @@ class Page {
   // entered the current step (begin_step).
   void fail(size_t i, std::string step_id, std::string code, std::string message,
             boost::json::value details = nullptr);
+  // As fail(), with the error as given (its step, code, message and retry data): a record that
+  // failed in a router's branch, on a copy (router_step.hpp).
+  void fail_with(size_t i, RecordError error);
   // The record is ignored (e.g. a filter dropped it); no later step sees it.
   void ignore(size_t i);
   // The error of a failed record, else nullptr.

@@ -10,10 +10,12 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
 #include "runtime/flow_plan.hpp"
+#include "runtime/import_steps.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
+#include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
-#include "runtime/import_steps.hpp"
+#include "runtime/router_step.hpp"
 #include "runtime/submit_step.hpp"
 
 namespace sluice::runtime {
@@ -112,21 +114,69 @@ class RetryRun {
     return (imports_[index] = std::move(*opened)).get();
   }
 
-  // The pipeline from processor `first` to the last: each import whole (input filter, hooks,
-  // mapping, submit), as a flow run builds it, since retry data is the record as it entered the
-  // import (docs/runtime.md).
+  // The lookup of processor `index`, opened on first use (a branch may hold lookups after the
+  // import an error is at).
+  Result<host::RemoteLookup*> lookup_for(size_t index) {
+    if (lookups_.size() < plan_.processors.size()) lookups_.resize(plan_.processors.size());
+    if (lookups_[index]) return lookups_[index].get();
+    const ProcessorStep& step = plan_.processors[index];
+    auto connection = connection_for(step.connection);
+    if (!connection) return connection.error();
+    auto opened =
+        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
+    if (!opened) return opened.error();
+    return (lookups_[index] = std::move(*opened)).get();
+  }
+
+  Result<std::unique_ptr<Step>> processor_step(size_t p) {
+    const ProcessorStep& step = plan_.processors[p];
+    if (step.is_lookup) return make_lookup_step(step, [this, p] { return lookup_for(p); });
+    auto submit = std::make_unique<SubmitStep>(
+        step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
+        [this, p] { return import_for(p); });
+    return make_import_step(step, std::move(submit));
+  }
+
+  // The pipeline from processor `first` to the last (a flow with routers: to the end of its
+  // branch, then through the router its nextRouterId names, router_step.hpp): each import whole
+  // (input filter, hooks, mapping, submit), as a flow run builds it, since retry data is the record
+  // as it entered the import (docs/runtime.md).
   Result<Pipeline> pipeline_from(size_t first) {
     const ProcessorStep& origin = plan_.processors[first];
     Pipeline pipeline(origin.import_id, origin.name,
                       PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+    if (!plan_.routers.empty()) {
+      // The rest of the branch the processor is in, then the router its nextRouterId names.
+      for (const FlowRouterRef& router : plan_.routers) {
+        for (const FlowBranchRef& branch : router.branches) {
+          size_t k = 0;
+          while (k < branch.processors.size() && branch.processors[k] != first) ++k;
+          if (k == branch.processors.size()) continue;
+          for (; k < branch.processors.size(); ++k) {
+            auto step = processor_step(branch.processors[k]);
+            if (!step) return step.error();
+            pipeline.add(std::move(*step));
+          }
+          if (branch.next_router >= 0) {
+            auto next = RouterStep::make(
+                plan_, static_cast<size_t>(branch.next_router),
+                [this](size_t p) { return processor_step(p); },
+                PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+            if (!next) return next.error();
+            (*next)->set_pass_observer([this](size_t record, const std::string& step_id) {
+              if (record < branch_steps_.size()) branch_steps_[record].push_back(step_id);
+            });
+            pipeline.add(std::move(*next));
+          }
+          return pipeline;
+        }
+      }
+      return pipeline;
+    }
     for (size_t p = first; p < plan_.processors.size(); ++p) {
-      const ProcessorStep& step = plan_.processors[p];
-      auto submit = std::make_unique<SubmitStep>(
-          step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-          [this, p] { return import_for(p); });
-      auto import_step = make_import_step(step, std::move(submit));
-      if (!import_step) return import_step.error();
-      pipeline.add(std::move(*import_step));
+      auto step = processor_step(p);
+      if (!step) return step.error();
+      pipeline.add(std::move(*step));
     }
     return pipeline;
   }
@@ -168,10 +218,13 @@ class RetryRun {
       return;
     }
     Pipeline& pipeline = *built;
+    branch_steps_.assign(page.size(), {});
     auto ran = pipeline.run(page, context);
     const std::string source_export =
         plan_.generators.empty() ? std::string() : plan_.generators.front().export_id;
-    if (auto resolved = auto_resolve(store_, plan_, trace_keys_, page, source_export); !resolved) {
+    if (auto resolved =
+            auto_resolve(store_, plan_, trace_keys_, page, source_export, &branch_steps_);
+        !resolved) {
       log_.log(SLUICE_LOG_WARN, step_id,
                "auto-resolve by trace key failed for this page: " + resolved.error().message);
     }
@@ -245,6 +298,9 @@ class RetryRun {
   TraceKeys trace_keys_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
   std::vector<std::unique_ptr<host::RemoteImport>> imports_;
+  std::vector<std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor index
+  // Routers: the steps each record of the current page got past after its branch (auto-resolve).
+  std::vector<std::vector<std::string>> branch_steps_;
   RetryResult result_;
 };
 
@@ -270,17 +326,23 @@ Result<RetryResult> run_retry(host::Store& store, const host::PluginRegistry& re
     while (p < plan->processors.size() && plan->processors[p].import_id != e.step_id) ++p;
     std::string why;
     if (p == plan->processors.size()) {
-      bool at_export = false;
+      bool at_export = false, at_router = false;
       for (const GeneratorStep& g : plan->generators) at_export |= g.export_id == e.step_id;
-      why = at_export ? fmt::format(
-                            "error {} is at export {}: its retry data is the record as it "
-                            "entered an export step, which a retry cannot run again — "
-                            "fix the export, run the flow, then resolve it",
+      for (const FlowRouterRef& r : plan->routers)
+        at_router |= (r.id.empty() ? r.path : r.id) == e.step_id;
+      why = at_router ? fmt::format(
+                            "error {} is at router {}: routing the record failed, which a retry "
+                            "cannot run again — fix the router, run the flow, then resolve it",
                             e.id, e.step_id)
-                      : fmt::format(
-                            "error {} is at step {}, which flow {} no longer has — "
-                            "resolve it",
-                            e.id, e.step_id, flow_id);
+            : at_export ? fmt::format(
+                              "error {} is at export {}: its retry data is the record as it "
+                              "entered an export step, which a retry cannot run again — "
+                              "fix the export, run the flow, then resolve it",
+                              e.id, e.step_id)
+                        : fmt::format(
+                              "error {} is at step {}, which flow {} no longer has — "
+                              "resolve it",
+                              e.id, e.step_id, flow_id);
     } else if (e.retry_data.is_null()) {
       why = fmt::format(
           "error {} has no retry data{} — resolve it, or give it retry data with "
