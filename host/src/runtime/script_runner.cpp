@@ -55,8 +55,12 @@ Result<script::ScriptLimits> job_script_limits() {
     return {};
   };
   unsigned long long ms = limits.call_time_limit_ms, mb = limits.heap_limit_bytes >> 20;
-  if (auto r = read("SLUICE_SCRIPT_TIME_LIMIT_MS", 3'600'000, ms); !r) return r.error();
-  if (auto r = read("SLUICE_SCRIPT_HEAP_LIMIT_MB", 65'536, mb); !r) return r.error();
+  if (auto r = read(script::kTimeLimitVariable, script::kMaxTimeLimitMs, ms); !r) {
+    return r.error();
+  }
+  if (auto r = read(script::kHeapLimitVariable, script::kMaxHeapLimitMb, mb); !r) {
+    return r.error();
+  }
   limits.call_time_limit_ms = static_cast<uint32_t>(ms);
   limits.heap_limit_bytes = mb << 20;
   return limits;
