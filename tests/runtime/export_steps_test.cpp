@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime_fixture.hpp"
+#include "store/error_class.hpp"
 
 namespace sluice::runtime {
 namespace {
@@ -115,6 +116,27 @@ TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   EXPECT_NE(job.message.find("upstream is down"), std::string::npos) << job.message;
   EXPECT_TRUE(imported()["x"].empty());
   expect_identity(job);
+}
+
+TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHook) {
+  put_script("hook", "function preSavePage(options) { throw new Error('upstream is down'); }");
+  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
+             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
+                                                                  {"function", "preSavePage"}}}}}});
+  put_import("x", {});
+  put_flow("f", {"a"}, {"x"});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "failed");
+  const auto errors = errors_of("f");
+  ASSERT_EQ(errors.size(), 2u);  // the page's two records
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.code, "hook");
+    EXPECT_EQ(e.step_id, "a");
+    EXPECT_EQ(e.message,
+              "preSavePage hook of export a: script \"hook\", function preSavePage: threw Error: "
+              "upstream is down at line 1, column 39\nstack:\n  preSavePage@hook:1:39");
+    EXPECT_EQ(host::classify_error(e.code), "value");
+  }
 }
 
 TEST_F(ExportSteps, AnInvalidScriptLimitInTheEnvironmentFailsTheJobNamingIt) {

@@ -66,6 +66,15 @@ ScriptFailure failure_of(const Error& error) {
   return ScriptFailure::kEngine;
 }
 
+std::string_view stored_code_of(const Error& error) {
+  const auto* details = error.details.if_object();
+  if (error.status == Status::kRemoteError && details != nullptr && details->contains("kind") &&
+      details->contains("script")) {
+    return "hook";
+  }
+  return to_string(error.status);
+}
+
 std::string_view to_string(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:
