@@ -313,6 +313,39 @@ TEST_F(ErrorsCommand, OnlyTheNewestErrorsOfAStepKeepRetryDataAndRetrySkipsTheOth
       StartsWith(fmt::format("error {} has no retry data (retry data dropped at ", dropped)));
 }
 
+TEST_F(ErrorsCommand, RetryDataNumbersArePrintedAsJavaScriptWritesThem) {
+  MockApiServer api({.orders = 5, .reject = {"ORD-000003"}});
+  apply_flow(api);
+  run_flow();
+  const std::string id = only_error_id();
+  const fs::path data = work_.path() / "numbers.json";
+  std::ofstream(data) << R"({"id": "ORD-000003", "amount": 1.5, "big": 1e21, "small": 5e-7})";
+  const CliResult edited =
+      cli_->run({"errors", "edit", "f", id, "--data", data.string(), "--json"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_THAT(
+      edited.out,
+      HasSubstr(R"("retryData":{"id":"ORD-000003","amount":1.5,"big":1e+21,"small":5e-7})"));
+  const CliResult listed = cli_->run({"errors", "f", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(
+      listed.out,
+      HasSubstr(R"("retryData":{"id":"ORD-000003","amount":1.5,"big":1e+21,"small":5e-7})"));
+  // The editor gets them in the same form.
+  const fs::path seen = work_.path() / "seen.json";
+  const fs::path editor = work_.path() / "copy.sh";
+  std::ofstream(editor) << "#!/bin/sh\ncp \"$1\" " << seen.string() << "\n";
+  fs::permissions(editor, fs::perms::owner_all);
+  ScopedEnv env("EDITOR", editor.string());
+  const CliResult unchanged = cli_->run({"errors", "edit", "f", id});
+  ASSERT_EQ(unchanged.exit_code, 0) << unchanged.err;
+  std::ifstream in(seen);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text,
+            "{\n  \"id\": \"ORD-000003\",\n  \"amount\": 1.5,\n  \"big\": 1e+21,\n  \"small\": "
+            "5e-7\n}\n");
+}
+
 TEST_F(ErrorsCommand, RetryWithNothingToRetrySaysSo) {
   MockApiServer api({.orders = 2});
   apply_flow(api);

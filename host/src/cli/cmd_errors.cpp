@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/table.hpp"
+#include "runtime/record_json.hpp"
 
 namespace sluice::cli {
 
@@ -125,7 +126,7 @@ int cmd_errors_list(const Env& env, const Args& args) {
   if (vm.count("json") != 0u) {
     json::array out;
     for (const auto& e : *errors) out.push_back(e.to_json());
-    std::cout << json::serialize(out) << '\n';
+    std::cout << runtime::record_json(out) << '\n';  // 1.5, not Boost.JSON's 1.5E0
     return kExitOk;
   }
   const std::string which = query.resolved ? "resolved" : "open";

@@ -17,6 +17,7 @@
 
 #include "cli/cmd_errors.hpp"
 #include "cli/pretty_json.hpp"
+#include "runtime/record_json.hpp"
 
 namespace sluice::cli {
 
@@ -211,7 +212,7 @@ int cmd_errors_edit(const Env& env, const Args& args) {
   if (vm.count("json") != 0u) {
     auto after = store->get_error(flow, id);
     if (after && *after) {
-      std::cout << json::serialize((*after)->to_json()) << '\n';
+      std::cout << runtime::record_json((*after)->to_json()) << '\n';
       return kExitOk;
     }
   }

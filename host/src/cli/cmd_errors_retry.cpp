@@ -7,6 +7,7 @@
 
 #include "cli/cmd_errors.hpp"
 #include "plugins/call_limits.hpp"
+#include "runtime/record_json.hpp"
 #include "runtime/retry_runner.hpp"
 
 namespace sluice::cli {
@@ -57,12 +58,12 @@ int cmd_errors_retry(const Env& env, const Args& words) {
   if (vm.count("json") != 0u) {
     json::array notes;
     for (const std::string& note : ran->notes) notes.emplace_back(note);
-    std::cout << json::serialize(json::object{{"job", job.to_json()},
-                                              {"retried", ran->retried},
-                                              {"resolved", ran->resolved},
-                                              {"stillOpen", ran->still_open},
-                                              {"skipped", ran->skipped},
-                                              {"notes", std::move(notes)}})
+    std::cout << runtime::record_json(json::object{{"job", job.to_json()},
+                                                   {"retried", ran->retried},
+                                                   {"resolved", ran->resolved},
+                                                   {"stillOpen", ran->still_open},
+                                                   {"skipped", ran->skipped},
+                                                   {"notes", std::move(notes)}})
               << '\n';
   } else {
     std::cout << fmt::format("job {}  flow {}  retry {}\n", job.id, job.flow_id, job.status);
