@@ -46,6 +46,32 @@ void take_error_ids(Args& args, std::vector<std::string>& ids,
   args = std::move(kept);
 }
 
+std::optional<ErrorSelection> select_errors(const Env& env, const Args& words, const char* usage,
+                                            const char* json_help, const char* step_help,
+                                            int& code) {
+  ErrorSelection selection;
+  Args args = words;
+  take_error_ids(args, selection.ids, {"--step"});
+  po::options_description options("options");
+  options.add_options()("json", json_help)("step", po::value<std::string>()->value_name("STEP"),
+                                           step_help)("flow", po::value<std::string>()->required(),
+                                                      "a flow id (see `sluice get flows`)");
+  po::positional_options_description positional;
+  positional.add("flow", 1);
+  po::variables_map vm;
+  code = kExitOk;
+  if (!parse_args(args, usage, options, positional, vm, code)) return std::nullopt;
+  code = kExitFailure;
+  selection.store = env.open_store();
+  if (!selection.store) return std::nullopt;
+  selection.flow = vm["flow"].as<std::string>();
+  if (vm.count("step") != 0u) selection.step = vm["step"].as<std::string>();
+  selection.json = vm.count("json") != 0u;
+  if (!flow_exists(*selection.store, selection.flow)) return std::nullopt;
+  code = kExitOk;
+  return selection;
+}
+
 bool flow_exists(host::Store& store, const std::string& flow) {
   auto exists = store.get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
   if (!exists) {
