@@ -85,6 +85,13 @@ bool flow_exists(host::Store& store, const std::string& flow) {
   return true;
 }
 
+std::string errors_list_words(const std::string& flow) {
+  for (std::string_view word : {"resolve", "retry", "edit", "list"}) {
+    if (flow == word) return "list " + flow;
+  }
+  return flow;
+}
+
 std::string error_record(const host::JobError& error) {
   if (!error.trace_key.empty()) return error.trace_key;
   if (auto* o = error.retry_data.if_object()) {
@@ -102,6 +109,8 @@ int cmd_errors(const Env& env, const Args& args) {
     if (args[0] == "resolve") return cmd_errors_resolve(env, rest);
     if (args[0] == "retry") return cmd_errors_retry(env, rest);
     if (args[0] == "edit") return cmd_errors_edit(env, rest);
+    // `sluice errors list FLOW`: for a flow whose id is one of the words above (or "list").
+    if (args[0] == "list") return cmd_errors_list(env, rest);
   }
   return cmd_errors_list(env, args);
 }
@@ -109,6 +118,8 @@ int cmd_errors(const Env& env, const Args& args) {
 int cmd_errors_list(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice errors FLOW [--step STEP] [--resolved] [--json] [--limit N]\n"
+      "       sluice errors list FLOW [...]  (the same, for a flow named resolve, retry, edit or\n"
+      "                                      list)\n"
       "       sluice errors resolve FLOW [--step STEP] [ERROR_ID...]\n"
       "       sluice errors retry FLOW [--step STEP] [ERROR_ID...]\n"
       "       sluice errors edit FLOW ERROR_ID [--data FILE]\n"
@@ -185,7 +196,7 @@ int cmd_errors_list(const Env& env, const Args& args) {
     std::cout << fmt::format(
         "{}; `sluice errors {} --json` shows each record's retry data; `sluice errors retry {}` "
         "runs them again, `sluice errors resolve {}` resolves them\n",
-        count, flow, flow, flow);
+        count, errors_list_words(flow), flow, flow);
   }
   return kExitOk;
 }

@@ -10,6 +10,8 @@
 
 namespace sluice::cli {
 
+// `sluice errors FLOW ...` (also `sluice errors list FLOW ...`, for a flow named like a
+// subcommand).
 int cmd_errors_list(const Env& env, const Args& args);
 int cmd_errors_resolve(const Env& env, const Args& args);
 int cmd_errors_retry(const Env& env, const Args& args);
@@ -41,6 +43,10 @@ std::optional<ErrorSelection> select_errors(const Env& env, const Args& words, c
 // True when flow `flow` is in the store; otherwise prints "no flow F; see `sluice get flows`"
 // (or the store's error) and returns false.
 bool flow_exists(host::Store& store, const std::string& flow);
+
+// What follows `sluice errors` to list the errors of `flow`: the flow id, or "list FLOW" for a flow
+// named like a subcommand (resolve, retry, edit, list). For hints printed to the user.
+std::string errors_list_words(const std::string& flow);
 
 // The record an error is about, for tables: its trace key, else the retry data's id, else "-".
 std::string error_record(const host::JobError& error);

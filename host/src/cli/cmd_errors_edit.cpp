@@ -149,7 +149,8 @@ int cmd_errors_edit(const Env& env, const Args& args) {
     return kExitFailure;
   }
   if (!*found) {
-    print_error(fmt::format("no error {} in flow {}; see `sluice errors {}`", id, flow, flow),
+    print_error(fmt::format("no error {} in flow {}; see `sluice errors {}`", id, flow,
+                            errors_list_words(flow)),
                 "not_found");
     return kExitFailure;
   }

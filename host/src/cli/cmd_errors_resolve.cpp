@@ -31,10 +31,11 @@ int cmd_errors_resolve(const Env& env, const Args& words) {
       return kExitFailure;
     }
     if (!*found || (!step.empty() && (*found)->step_id != step)) {
-      print_error(fmt::format("no error {} in flow {}{}; nothing was resolved — see `sluice "
-                              "errors {}`",
-                              id, flow, step.empty() ? "" : " at step " + step, flow),
-                  "not_found");
+      print_error(
+          fmt::format("no error {} in flow {}{}; nothing was resolved — see `sluice "
+                      "errors {}`",
+                      id, flow, step.empty() ? "" : " at step " + step, errors_list_words(flow)),
+          "not_found");
       return kExitFailure;
     }
   }

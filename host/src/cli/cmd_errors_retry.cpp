@@ -62,7 +62,8 @@ int cmd_errors_retry(const Env& env, const Args& words) {
     std::cout << fmt::format("  {} error{} resolved", ran->resolved, ran->resolved == 1 ? "" : "s");
     if (ran->still_open > 0) {
       std::cout << fmt::format("; {} failed again and stay{} open: see `sluice errors {}`",
-                               ran->still_open, ran->still_open == 1 ? "s" : "", flow);
+                               ran->still_open, ran->still_open == 1 ? "s" : "",
+                               errors_list_words(flow));
     }
     std::cout << '\n';
     if (ran->skipped > 0) {

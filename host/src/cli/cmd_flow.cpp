@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "cli/cmd_errors.hpp"
 #include "cli/command.hpp"
 #include "cli/job_summary.hpp"
 #include "runtime/flow_plan.hpp"
@@ -147,7 +148,8 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
   if (!job.message.empty()) std::cout << "  " << job.message << '\n';
   if (job.num_error > 0) {
     std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n",
-                             grouped(job.num_error), job.num_error == 1 ? "" : "s", job.flow_id);
+                             grouped(job.num_error), job.num_error == 1 ? "" : "s",
+                             errors_list_words(job.flow_id));
   }
   std::cout << format_warnings(job);
 }
