@@ -515,6 +515,36 @@ TEST_F(Runtime, ResumingACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
   EXPECT_EQ(*store_->get_state("e"), json::parse(R"({"last":100})"));
 }
 
+TEST_F(Runtime, ARetryJobAfterACanceledJobDoesNotHideItFromResume) {
+  put_export("e", {{"count", 100}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+  put_import("i", {});
+  put_flow("f", {"e"}, {"i"});
+  std::atomic<bool> cancel{false};
+  RunOptions options;
+  options.cancelled = &cancel;
+  options.on_progress = [&](const Job& job) {
+    if (job.num_pages_processed == 3) cancel = true;
+  };
+  const Job canceled = run("f", options);
+  ASSERT_EQ(canceled.status, "canceled");
+  // `sluice errors retry f` ran since: a completed job of type "retry", newer than the canceled.
+  Job retry;
+  retry.id = "retry-job";
+  retry.flow_id = "f";
+  retry.type = "retry";
+  retry.status = "completed";
+  retry.started_at = "2999-01-01T00:00:00.000Z";
+  retry.ended_at = "2999-01-01T00:00:01.000Z";
+  ASSERT_TRUE(store_->put_job(retry));
+  RunOptions resume;
+  resume.resume = true;
+  const Job resumed = run("f", resume);
+  EXPECT_EQ(resumed.status, "completed") << resumed.message;
+  EXPECT_EQ(resumed.resumed_from, canceled.id);
+  EXPECT_EQ(resumed.num_export, 70);
+  EXPECT_EQ(resumed.num_success, 70);
+}
+
 TEST_F(Runtime, ResumingFromAResumePositionReopensTheExportThereAndSkipsWhatWasConfirmed) {
   put_export("e", {{"count", 30}, {"pagesOf", 10}, {"prefix", "R"}, {"resumable", true}}, 4);
   put_import("i", {});
