@@ -19,6 +19,7 @@
 #include "script/script_engine.hpp"
 #include "script/script_reference.hpp"
 #include "secrets/redactor.hpp"
+#include "sluice/support/template.hpp"
 #include "store/secret_fields.hpp"
 
 namespace sluice::host {
@@ -430,6 +431,21 @@ class Applier {
     if (d.kind == ResourceKind::kExport) validate_export_steps(d);
     if (d.kind == ResourceKind::kExport) validate_lookup(d);
     if (d.kind == ResourceKind::kImport) validate_import_steps(d);
+    if (d.kind == ResourceKind::kExport || d.kind == ResourceKind::kImport) {
+      validate_trace_key(d);
+    }
+  }
+
+  // traceKeyTemplate parses as a template, as the job will parse it (runtime/trace_key.hpp): a
+  // job would otherwise fall back to the record's id for every error, silently.
+  void validate_trace_key(const Document& d) {
+    const json::value* text = d.doc.if_contains("traceKeyTemplate");
+    if (text == nullptr || !text->is_string() || text->get_string().empty()) return;
+    if (auto parsed = support::Template::parse(text->get_string(), "$.traceKeyTemplate"); !parsed) {
+      issue(d.where(),
+            fmt::format("{} {}: {}; fix the template (docs/templates.md) and apply it again",
+                        singular(d.kind), d.id, parsed.error().message));
+    }
   }
 
   // A lookup's input filter compiles (and only a lookup has one); a lookup runs none of the

@@ -263,7 +263,7 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                       "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
       ElementsAre(
           file("flow.json") +
-              ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
+          ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
 }
 
 TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
@@ -516,6 +516,35 @@ TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
                               "defines no function named \"postMap\"; define it or name one of its "
                               "functions",
                           HasSubstr("import sink: $.hooks.postSubmit._scriptId")));
+}
+
+TEST_F(Apply, ATraceKeyTemplateThatDoesNotParseIsRefusedWithItsPathAndTheTemplateError) {
+  write_samples("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
+      "_connectionId": "api", "http": {"relativeURI": "/orders"},
+      "traceKeyTemplate": "{{record.id"})");
+  write("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
+      "http": {"relativeURI": "/sink"}, "traceKeyTemplate": "{{#if record.id}}x"})");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.applied.empty());
+  EXPECT_THAT(
+      report.problems,
+      ElementsAre(
+          file("export.json") + ": export orders: template '$.traceKeyTemplate' line 1, column 12: "
+                                "found the end of the template, expected a parameter or '}}'; fix "
+                                "the template (docs/templates.md) and apply it again",
+          file("import.json") + ": import sink: template '$.traceKeyTemplate' line 1, column 1: "
+                                "found the end of the template, expected '{{/if}}' to close the "
+                                "block opened; fix the template (docs/templates.md) and apply it "
+                                "again"));
+}
+
+TEST_F(Apply, AValidTraceKeyTemplateIsAccepted) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api", "http": {"relativeURI": "/sink"},
+      "traceKeyTemplate": "order {{record.id}}"})");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.problems.empty()) << report.message();
+  EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
 }
 
 TEST_F(Apply, AMapper1MappingCompilesAtApplyAndCannotComeWithMappings) {
