@@ -81,8 +81,10 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
   if (batch.entries.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  const script::ImportHookContext hook =
-      hook_context(context, import_id_, connection_id_, import_settings_);
+  if (!hook_context_) {
+    hook_context_ = hook_context(context, import_id_, connection_id_, import_settings_);
+  }
+  const script::ImportHookContext& hook = *hook_context_;
   const size_t count = batch.entries.size();
   auto results =
       hook_ == Hook::kPreMap
@@ -127,8 +129,10 @@ Result<void> ImportHookStep::run_post_submit(const Page& page, const ImportBatch
   if (!responses || batch.entries.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  const script::ImportHookContext hook =
-      hook_context(context, import_id_, connection_id_, import_settings_);
+  if (!hook_context_) {
+    hook_context_ = hook_context(context, import_id_, connection_id_, import_settings_);
+  }
+  const script::ImportHookContext& hook = *hook_context_;
   auto result = script::call_post_submit(**engine, script_->function(), batch.pre_map_json(page),
                                          batch.post_map_json(page), json::serialize(*responses),
                                          batch.entries.size(), hook);

@@ -13,12 +13,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "runtime/step.hpp"
+#include "script/pre_map.hpp"
 
 namespace sluice::runtime {
 
@@ -52,6 +54,8 @@ class ImportHookStep {
   std::string import_id_, name_, connection_id_;
   std::unique_ptr<ScriptRunner> script_;
   boost::json::object import_settings_;
+  // The hook's options besides the data (settings, ids, job): built on the first page.
+  std::optional<script::ImportHookContext> hook_context_;
 };
 
 }  // namespace sluice::runtime

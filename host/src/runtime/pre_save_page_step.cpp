@@ -35,20 +35,26 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   }
   data += ']';
 
-  script::PreSavePageContext hook;
+  if (!hook_) {
+    hook_.emplace();
+    hook_->settings = settings_of(context);
+    hook_->export_id = export_id_;
+    hook_->connection_id = connection_id_;
+    hook_->flow_id = context.flow_id;
+    hook_->job =
+        json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
+    hook_->test_mode = context.test_mode;
+  }
+  script::PreSavePageContext& hook = *hook_;
   hook.page_index = static_cast<uint64_t>(context.page_index);
+  hook.last_export_date_time.reset();
   if (!context.last_export_date_time.empty()) {
     hook.last_export_date_time = context.last_export_date_time;
   }
+  hook.current_export_date_time.reset();
   if (!context.current_export_date_time.empty()) {
     hook.current_export_date_time = context.current_export_date_time;
   }
-  hook.settings = settings_of(context);
-  hook.export_id = export_id_;
-  hook.connection_id = connection_id_;
-  hook.flow_id = context.flow_id;
-  hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
-  hook.test_mode = context.test_mode;
 
   auto result =
       script::call_pre_save_page_json(**engine, script_->function(), data, json::array(), hook);
