@@ -118,8 +118,12 @@ TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   expect_identity(job);
 }
 
-TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHook) {
-  put_script("hook", "function preSavePage(options) { throw new Error('upstream is down'); }");
+TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHookAndItsStackNamesTheScript) {
+  // Stack frames name the Script by its name (docs/scripts.md), not its id or a file.
+  put(ResourceKind::kScript,
+      {{"_id", "hook"},
+       {"name", "Orders hook"},
+       {"content", "function preSavePage(options) { throw new Error('upstream is down'); }"}});
   put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
              {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
                                                                   {"function", "preSavePage"}}}}}});
@@ -132,9 +136,10 @@ TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHook) {
   for (const auto& e : errors) {
     EXPECT_EQ(e.code, "hook");
     EXPECT_EQ(e.step_id, "a");
-    EXPECT_EQ(e.message,
-              "preSavePage hook of export a: script \"hook\", function preSavePage: threw Error: "
-              "upstream is down at line 1, column 39\nstack:\n  preSavePage@hook:1:39");
+    EXPECT_EQ(
+        e.message,
+        "preSavePage hook of export a: script \"Orders hook\", function preSavePage: threw "
+        "Error: upstream is down at line 1, column 39\nstack:\n  preSavePage@Orders hook:1:39");
     EXPECT_EQ(host::classify_error(e.code), "value");
   }
 }
