@@ -16,6 +16,16 @@ class ExportSteps : public Runtime {
   void put_script(const std::string& id, const std::string& code) {
     put(ResourceKind::kScript, {{"_id", id}, {"name", id}, {"content", code}});
   }
+  // Flow f: export a (records A1, A2) with hooks.preSavePage {_scriptId: "hook", function:
+  // "preSavePage"} -> import x.
+  void put_hooked_flow() {
+    put_export(
+        "a", {{"count", 2}, {"prefix", "A"}}, 0,
+        {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
+                                                             {"function", "preSavePage"}}}}}});
+    put_import("x", {});
+    put_flow("f", {"a"}, {"x"});
+  }
   std::vector<host::JobError> errors_of(const std::string& flow) {
     auto errors = store_->list_errors(flow, 100);
     EXPECT_TRUE(errors);
@@ -106,11 +116,7 @@ TEST_F(ExportSteps, ARecordTheTransformationCannotConvertFailsWithItsFieldAndThe
 
 TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   put_script("hook", "function preSavePage(options) { throw new Error('upstream is down'); }");
-  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
-             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
-                                                                  {"function", "preSavePage"}}}}}});
-  put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
+  put_hooked_flow();
   const Job job = run("f");
   EXPECT_EQ(job.status, "failed");
   EXPECT_NE(job.message.find("upstream is down"), std::string::npos) << job.message;
@@ -124,11 +130,7 @@ TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHookAndItsStackName
       {{"_id", "hook"},
        {"name", "Orders hook"},
        {"content", "function preSavePage(options) { throw new Error('upstream is down'); }"}});
-  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
-             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
-                                                                  {"function", "preSavePage"}}}}}});
-  put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
+  put_hooked_flow();
   const Job job = run("f");
   ASSERT_EQ(job.status, "failed");
   const auto errors = errors_of("f");
@@ -146,11 +148,7 @@ TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHookAndItsStackName
 
 TEST_F(ExportSteps, AnInvalidScriptLimitInTheEnvironmentFailsTheJobNamingIt) {
   put_script("hook", "function preSavePage(options) { return {data: options.data}; }");
-  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
-             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
-                                                                  {"function", "preSavePage"}}}}}});
-  put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
+  put_hooked_flow();
   ::setenv("SLUICE_SCRIPT_TIME_LIMIT_MS", "5s", 1);
   const Job job = run("f");
   ::unsetenv("SLUICE_SCRIPT_TIME_LIMIT_MS");

@@ -26,9 +26,12 @@ std::string joined_messages(const std::vector<script::HookError>& errors, std::s
   return message;
 }
 
-script::ImportHookContext hook_context(const StepContext& context, const std::string& import_id,
-                                       const std::string& connection_id,
-                                       const json::object& import_settings) {
+}  // namespace
+
+script::ImportHookContext import_hook_context(const StepContext& context,
+                                              const std::string& import_id,
+                                              const std::string& connection_id,
+                                              const json::object& import_settings) {
   script::ImportHookContext hook;
   hook.settings = import_settings_of(context, import_settings);
   hook.import_id = import_id;
@@ -38,8 +41,6 @@ script::ImportHookContext hook_context(const StepContext& context, const std::st
   hook.test_mode = context.test_mode;
   return hook;
 }
-
-}  // namespace
 
 ImportHookStep::ImportHookStep(Hook hook, std::string import_id, std::string name,
                                std::string connection_id, std::unique_ptr<ScriptRunner> script,
@@ -82,7 +83,7 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
   if (!hook_context_) {
-    hook_context_ = hook_context(context, import_id_, connection_id_, import_settings_);
+    hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
   }
   const script::ImportHookContext& hook = *hook_context_;
   const size_t count = batch.entries.size();
@@ -130,7 +131,7 @@ Result<void> ImportHookStep::run_post_submit(const Page& page, const ImportBatch
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
   if (!hook_context_) {
-    hook_context_ = hook_context(context, import_id_, connection_id_, import_settings_);
+    hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
   }
   const script::ImportHookContext& hook = *hook_context_;
   auto result = script::call_post_submit(**engine, script_->function(), batch.pre_map_json(page),

@@ -27,6 +27,13 @@ namespace sluice::runtime {
 class ScriptRunner;
 struct ImportBatch;
 
+// What every import-side hook (preMap, postMap, postSubmit, postResponseMap) is given besides its
+// data: the settings in scope with `import_settings` as settings.import, the ids, the job.
+script::ImportHookContext import_hook_context(const StepContext& context,
+                                              const std::string& import_id,
+                                              const std::string& connection_id,
+                                              const boost::json::object& import_settings);
+
 class ImportHookStep {
  public:
   enum class Hook { kPreMap, kPostMap, kPostSubmit };

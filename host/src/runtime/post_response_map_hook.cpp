@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "runtime/import_hook_step.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/page.hpp"
 #include "runtime/script_runner.hpp"
@@ -30,16 +31,7 @@ Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& ind
   if (indices.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  if (!hook_) {
-    hook_.emplace();
-    hook_->settings = import_settings_of(context, step_settings_);
-    hook_->import_id = step_id_;
-    hook_->connection_id = connection_id_;
-    hook_->flow_id = context.flow_id;
-    hook_->job =
-        json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
-    hook_->test_mode = context.test_mode;
-  }
+  if (!hook_) hook_ = import_hook_context(context, step_id_, connection_id_, step_settings_);
   const script::ImportHookContext& hook = *hook_;
   std::string records = "[";
   for (size_t k = 0; k < indices.size(); ++k) {
