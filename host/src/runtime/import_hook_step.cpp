@@ -13,21 +13,6 @@ namespace sluice::runtime {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string joined_messages(const std::vector<script::HookError>& errors, std::string& code) {
-  std::string message;
-  code = "hook";
-  for (const auto& e : errors) {
-    if (!message.empty()) message += "; ";
-    message += e.message;
-    if (code == "hook" && !e.code.empty()) code = e.code;
-  }
-  return message;
-}
-
-}  // namespace
-
 script::ImportHookContext import_hook_context(const StepContext& context,
                                               const std::string& import_id,
                                               const std::string& connection_id,
@@ -98,7 +83,7 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
     ImportBatch::Entry& entry = batch.entries[k];
     script::HookRecordResult& result = (*results)[k];
     std::string code;
-    const std::string message = joined_messages(result.errors, code);
+    const std::string message = script::joined_hook_errors(result.errors, code);
     if (!result.data) {
       if (result.errors.empty()) {
         page.skip(entry.index);

@@ -76,12 +76,8 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   for (size_t i = page.size(); i-- > 0 && to_fail > 0;) {
     if (!page.alive(i)) continue;
     const auto& item = result->new_errors_and_retry_data[--to_fail];
-    std::string message, code = "hook";
-    for (const auto& e : item.errors) {
-      if (!message.empty()) message += "; ";
-      message += e.message;
-      if (code == "hook" && !e.code.empty()) code = e.code;
-    }
+    std::string code;
+    const std::string message = script::joined_hook_errors(item.errors, code);
     page.fail(i, export_id_, code, "preSavePage hook: " + message);
   }
 

@@ -122,6 +122,17 @@ Result<HookError> decode_hook_error(const json::value& value, std::string_view p
   return error;
 }
 
+std::string joined_hook_errors(const std::vector<HookError>& errors, std::string& code) {
+  std::string message;
+  code = "hook";
+  for (const auto& e : errors) {
+    if (!message.empty()) message += "; ";
+    message += e.message;
+    if (code == "hook" && !e.code.empty()) code = e.code;
+  }
+  return message;
+}
+
 Result<std::vector<HookError>> decode_hook_errors(const json::value* value, std::string_view path,
                                                   const ScriptSource& source,
                                                   std::string_view function) {

@@ -90,6 +90,10 @@ Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::str
 // returns what was wrong ("errors[2].message must be a string, not a number").
 Result<HookError> decode_hook_error(const boost::json::value& value, std::string_view path,
                                     const ScriptSource& source, std::string_view function);
+// How the errors a hook returned for one record are stored: their messages joined by "; ", and
+// in `code` the first code an error sets, else "hook".
+std::string joined_hook_errors(const std::vector<HookError>& errors, std::string& code);
+
 // Shared by the hook contracts: the list of errors at `path` of a hook's result ("errors",
 // "[2].errors"): empty when `value` is absent or null; else an array of errors, each decoded by
 // decode_hook_error ("<path>[k]").
