@@ -56,7 +56,7 @@ class ErrorsCommand : public ::testing::Test {
     std::ofstream(resources_ / name) << text;
   }
   // Orders export -> sink import, the sink's trace key "{{record.id}}".
-  void apply_flow(const MockApiServer& api) {
+  void apply_flow(const MockApiServer& api, const std::string& flow = "f") {
     write("connection.json",
           fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",)"
                       R"("auth":{{"type":"token","token":{{"token":"{}","location":"header",)"
@@ -71,13 +71,13 @@ class ErrorsCommand : public ::testing::Test {
                          R"("traceKeyTemplate":"order {{record.id}}",)"
                          R"("http":{"method":"POST","relativeURI":"/api/sink","batchSize":50,)"
                          R"("response":{"resourceIdPath":"id"}}})");
-    write("flow.json", R"({"_id":"f","pageGenerators":[{"_exportId":"orders"}],)"
-                       R"("pageProcessors":[{"type":"import","_importId":"sink"}]})");
+    write("flow.json", R"({"_id":")" + flow + R"(","pageGenerators":[{"_exportId":"orders"}],)" +
+                           R"("pageProcessors":[{"type":"import","_importId":"sink"}]})");
     const CliResult applied = cli_->run({"apply", resources_.string()});
     ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   }
-  void run_flow() {
-    const CliResult r = cli_->run({"flow", "run", "f", "--json"});
+  void run_flow(const std::string& flow = "f") {
+    const CliResult r = cli_->run({"flow", "run", flow, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
   json::array errors(std::vector<std::string> extra = {}) {
@@ -311,6 +311,67 @@ TEST_F(ErrorsCommand, OnlyTheNewestErrorsOfAStepKeepRetryDataAndRetrySkipsTheOth
   EXPECT_THAT(
       std::string(result.at("notes").at(0).as_string()),
       StartsWith(fmt::format("error {} has no retry data (retry data dropped at ", dropped)));
+}
+
+TEST_F(ErrorsCommand, RetryDataNumbersArePrintedAsJavaScriptWritesThem) {
+  MockApiServer api({.orders = 5, .reject = {"ORD-000003"}});
+  apply_flow(api);
+  run_flow();
+  const std::string id = only_error_id();
+  const fs::path data = work_.path() / "numbers.json";
+  std::ofstream(data) << R"({"id": "ORD-000003", "amount": 1.5, "big": 1e21, "small": 5e-7})";
+  const CliResult edited =
+      cli_->run({"errors", "edit", "f", id, "--data", data.string(), "--json"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_THAT(
+      edited.out,
+      HasSubstr(R"("retryData":{"id":"ORD-000003","amount":1.5,"big":1e+21,"small":5e-7})"));
+  const CliResult listed = cli_->run({"errors", "f", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(
+      listed.out,
+      HasSubstr(R"("retryData":{"id":"ORD-000003","amount":1.5,"big":1e+21,"small":5e-7})"));
+  // The editor gets them in the same form.
+  const fs::path seen = work_.path() / "seen.json";
+  const fs::path editor = work_.path() / "copy.sh";
+  std::ofstream(editor) << "#!/bin/sh\ncp \"$1\" " << seen.string() << "\n";
+  fs::permissions(editor, fs::perms::owner_all);
+  ScopedEnv env("EDITOR", editor.string());
+  const CliResult unchanged = cli_->run({"errors", "edit", "f", id});
+  ASSERT_EQ(unchanged.exit_code, 0) << unchanged.err;
+  std::ifstream in(seen);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text,
+            "{\n  \"id\": \"ORD-000003\",\n  \"amount\": 1.5,\n  \"big\": 1e+21,\n  \"small\": "
+            "5e-7\n}\n");
+}
+
+TEST_F(ErrorsCommand, AFlowNamedLikeASubcommandIsListedWithErrorsList) {
+  MockApiServer api({.orders = 5, .reject = {"ORD-000003"}});
+  apply_flow(api, "retry");
+  const CliResult ran = cli_->run({"flow", "run", "retry"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("  1 record failed: see `sluice errors list retry`\n"));
+  const CliResult listed = cli_->run({"errors", "list", "retry", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const json::array open = parse_one(listed).as_array();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].at("_flowId"), "retry");
+  EXPECT_EQ(open[0].at("retryData").at("id"), "ORD-000003");
+  const CliResult table = cli_->run({"errors", "list", "retry", "--step", "sink"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out,
+              HasSubstr("1 open error at step sink; `sluice errors list retry --json` shows each "
+                        "record's retry data; `sluice errors retry retry` runs them again, "
+                        "`sluice errors resolve retry` resolves them\n"));
+  // The subcommands take such a flow as their FLOW as always.
+  const CliResult resolved = cli_->run({"errors", "resolve", "retry", "--json"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  EXPECT_EQ(resolved.out, "{\"resolved\":1}\n");
+  const CliResult help = cli_->run({"errors", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("       sluice errors list FLOW [...]  (the same, for a flow "
+                                  "named resolve, retry, edit or\n"));
 }
 
 TEST_F(ErrorsCommand, RetryWithNothingToRetrySaysSo) {

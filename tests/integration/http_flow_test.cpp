@@ -227,6 +227,22 @@ TEST_F(HttpFlow, FollowsNextPageUrlsToTheLastPage) {
   EXPECT_EQ(sink_ids(api), order_ids(1, 45));
 }
 
+TEST_F(HttpFlow, ADeltaExportsFirstRunWithoutAStartDateExportsEverythingSinceTheEpoch) {
+  MockApiServer api({.orders = 45});
+  write_flow(api, "demo-token", R"("paging":{"method":"url","path":"next"})", 5);
+  write("export.json", R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api",
+      "type":"delta","pageSize":20,
+      "http":{"relativeURI":"/api/orders?pageSize=20&updated_since={{lastExportDateTime}}",
+      "response":{"resourcePath":"orders"},"paging":{"method":"url","path":"next"}}})");
+  const CliResult applied = cli_->run({"apply", (home_ / "resources").string()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  const json::object job = run_json(0);
+  EXPECT_EQ(job.at("status"), "completed") << job.at("message");
+  EXPECT_EQ(job.at("numExport"), 45);
+  EXPECT_EQ(job.at("numError"), 0);
+  EXPECT_EQ(sink_ids(api), order_ids(1, 45));
+}
+
 TEST_F(HttpFlow, AWrongTokenFailsTheJobWithANonZeroExitAndNoLostRecords) {
   MockApiServer api({.orders = 30});
   write_flow(api, "not-the-token", R"("paging":{"method":"page","page":1})", 10);

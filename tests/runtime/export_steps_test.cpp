@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime_fixture.hpp"
+#include "store/error_class.hpp"
 
 namespace sluice::runtime {
 namespace {
@@ -14,6 +15,16 @@ class ExportSteps : public Runtime {
  protected:
   void put_script(const std::string& id, const std::string& code) {
     put(ResourceKind::kScript, {{"_id", id}, {"name", id}, {"content", code}});
+  }
+  // Flow f: export a (records A1, A2) with hooks.preSavePage {_scriptId: "hook", function:
+  // "preSavePage"} -> import x.
+  void put_hooked_flow() {
+    put_export(
+        "a", {{"count", 2}, {"prefix", "A"}}, 0,
+        {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
+                                                             {"function", "preSavePage"}}}}}});
+    put_import("x", {});
+    put_flow("f", {"a"}, {"x"});
   }
   std::vector<host::JobError> errors_of(const std::string& flow) {
     auto errors = store_->list_errors(flow, 100);
@@ -105,11 +116,7 @@ TEST_F(ExportSteps, ARecordTheTransformationCannotConvertFailsWithItsFieldAndThe
 
 TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   put_script("hook", "function preSavePage(options) { throw new Error('upstream is down'); }");
-  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
-             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
-                                                                  {"function", "preSavePage"}}}}}});
-  put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
+  put_hooked_flow();
   const Job job = run("f");
   EXPECT_EQ(job.status, "failed");
   EXPECT_NE(job.message.find("upstream is down"), std::string::npos) << job.message;
@@ -117,13 +124,31 @@ TEST_F(ExportSteps, AHookThatThrowsFailsTheJobWithTheScriptsMessage) {
   expect_identity(job);
 }
 
+TEST_F(ExportSteps, TheErrorOfAHookThatThrowsIsStoredWithCodeHookAndItsStackNamesTheScript) {
+  // Stack frames name the Script by its name (docs/scripts.md), not its id or a file.
+  put(ResourceKind::kScript,
+      {{"_id", "hook"},
+       {"name", "Orders hook"},
+       {"content", "function preSavePage(options) { throw new Error('upstream is down'); }"}});
+  put_hooked_flow();
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "failed");
+  const auto errors = errors_of("f");
+  ASSERT_EQ(errors.size(), 2u);  // the page's two records
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.code, "hook");
+    EXPECT_EQ(e.step_id, "a");
+    EXPECT_EQ(
+        e.message,
+        "preSavePage hook of export a: script \"Orders hook\", function preSavePage: threw "
+        "Error: upstream is down at line 1, column 39\nstack:\n  preSavePage@Orders hook:1:39");
+    EXPECT_EQ(host::classify_error(e.code), "value");
+  }
+}
+
 TEST_F(ExportSteps, AnInvalidScriptLimitInTheEnvironmentFailsTheJobNamingIt) {
   put_script("hook", "function preSavePage(options) { return {data: options.data}; }");
-  put_export("a", {{"count", 2}, {"prefix", "A"}}, 0,
-             {{"hooks", json::object{{"preSavePage", json::object{{"_scriptId", "hook"},
-                                                                  {"function", "preSavePage"}}}}}});
-  put_import("x", {});
-  put_flow("f", {"a"}, {"x"});
+  put_hooked_flow();
   ::setenv("SLUICE_SCRIPT_TIME_LIMIT_MS", "5s", 1);
   const Job job = run("f");
   ::unsetenv("SLUICE_SCRIPT_TIME_LIMIT_MS");

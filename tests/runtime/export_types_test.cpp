@@ -58,7 +58,7 @@ TEST_F(ExportTypes, AnAllExportGetsTypeAllNoDatesOfAPreviousRunAndTheSettingsOfF
   EXPECT_EQ(runs[0], expected);
 }
 
-TEST_F(ExportTypes, ADeltaExportsFirstRunHasNoLastExportDateTimeAndTheNextGetsTheFirstsStart) {
+TEST_F(ExportTypes, ADeltaExportsFirstRunStartsAtTheEpochAndTheNextGetsTheFirstsStart) {
   put_typed("d", {{"type", "delta"}});
   put_import("x", {});
   put_flow("f", {"d"}, {"x"});
@@ -67,7 +67,7 @@ TEST_F(ExportTypes, ADeltaExportsFirstRunHasNoLastExportDateTimeAndTheNextGetsTh
   const auto runs = contexts();
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].at("type"), "delta");
-  EXPECT_TRUE(runs[0].at("lastExportDateTime").is_null());
+  EXPECT_EQ(runs[0].at("lastExportDateTime"), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(runs[1].at("lastExportDateTime"), runs[0].at("currentExportDateTime"));
 }
 

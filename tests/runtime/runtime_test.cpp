@@ -486,17 +486,26 @@ TEST_F(Runtime, TheStoredJobHoldsExactlyTheConfirmedPagesAfterEachPage) {
                             {"i", {ids("R", 1, 10), ids("R", 11, 20), ids("R", 21, 30)}}}));
 }
 
-TEST_F(Runtime, ResumingACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
-  put_export("e", {{"count", 100}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
-  put_import("i", {});
-  put_flow("f", {"e"}, {"i"});
-  std::atomic<bool> cancel{false};
-  RunOptions options;
-  options.cancelled = &cancel;
-  options.on_progress = [&](const Job& job) {
-    if (job.num_pages_processed == 3) cancel = true;
-  };
-  const Job canceled = run("f", options);
+// Flow f: export e (100 records, pages of 10) -> import i.
+class Resuming : public Runtime {
+ protected:
+  // Runs f and cancels it once 3 pages are processed (30 records confirmed).
+  Job canceled_after_three_pages() {
+    put_export("e", {{"count", 100}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
+    put_import("i", {});
+    put_flow("f", {"e"}, {"i"});
+    std::atomic<bool> cancel{false};
+    RunOptions options;
+    options.cancelled = &cancel;
+    options.on_progress = [&](const Job& job) {
+      if (job.num_pages_processed == 3) cancel = true;
+    };
+    return run("f", options);
+  }
+};
+
+TEST_F(Resuming, ACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
+  const Job canceled = canceled_after_three_pages();
   ASSERT_EQ(canceled.status, "canceled");
   EXPECT_EQ(canceled.num_success, 30);
   EXPECT_THAT(canceled.message, HasSubstr("canceled by the operator. What is known: 30 records "
@@ -513,6 +522,27 @@ TEST_F(Runtime, ResumingACanceledJobSendsExactlyTheRecordsItHadNotConfirmed) {
   for (int page = 0; page < 10; ++page) expected.push_back(ids("R", page * 10 + 1, page * 10 + 10));
   EXPECT_EQ(imported()["i"], expected);
   EXPECT_EQ(*store_->get_state("e"), json::parse(R"({"last":100})"));
+}
+
+TEST_F(Resuming, ARetryJobAfterACanceledJobDoesNotHideIt) {
+  const Job canceled = canceled_after_three_pages();
+  ASSERT_EQ(canceled.status, "canceled");
+  // `sluice errors retry f` ran since: a completed job of type "retry", newer than the canceled.
+  Job retry;
+  retry.id = "retry-job";
+  retry.flow_id = "f";
+  retry.type = "retry";
+  retry.status = "completed";
+  retry.started_at = "2999-01-01T00:00:00.000Z";
+  retry.ended_at = "2999-01-01T00:00:01.000Z";
+  ASSERT_TRUE(store_->put_job(retry));
+  RunOptions resume;
+  resume.resume = true;
+  const Job resumed = run("f", resume);
+  EXPECT_EQ(resumed.status, "completed") << resumed.message;
+  EXPECT_EQ(resumed.resumed_from, canceled.id);
+  EXPECT_EQ(resumed.num_export, 70);
+  EXPECT_EQ(resumed.num_success, 70);
 }
 
 TEST_F(Runtime, ResumingFromAResumePositionReopensTheExportThereAndSkipsWhatWasConfirmed) {

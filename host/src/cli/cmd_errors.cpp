@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/table.hpp"
+#include "runtime/record_json.hpp"
 
 namespace sluice::cli {
 
@@ -45,6 +46,32 @@ void take_error_ids(Args& args, std::vector<std::string>& ids,
   args = std::move(kept);
 }
 
+std::optional<ErrorSelection> select_errors(const Env& env, const Args& words, const char* usage,
+                                            const char* json_help, const char* step_help,
+                                            int& code) {
+  ErrorSelection selection;
+  Args args = words;
+  take_error_ids(args, selection.ids, {"--step"});
+  po::options_description options("options");
+  options.add_options()("json", json_help)("step", po::value<std::string>()->value_name("STEP"),
+                                           step_help)("flow", po::value<std::string>()->required(),
+                                                      "a flow id (see `sluice get flows`)");
+  po::positional_options_description positional;
+  positional.add("flow", 1);
+  po::variables_map vm;
+  code = kExitOk;
+  if (!parse_args(args, usage, options, positional, vm, code)) return std::nullopt;
+  code = kExitFailure;
+  selection.store = env.open_store();
+  if (!selection.store) return std::nullopt;
+  selection.flow = vm["flow"].as<std::string>();
+  if (vm.count("step") != 0u) selection.step = vm["step"].as<std::string>();
+  selection.json = vm.count("json") != 0u;
+  if (!flow_exists(*selection.store, selection.flow)) return std::nullopt;
+  code = kExitOk;
+  return selection;
+}
+
 bool flow_exists(host::Store& store, const std::string& flow) {
   auto exists = store.get_resource(host::ResourceKind::kFlow, flow, host::Secrets::kMasked);
   if (!exists) {
@@ -56,6 +83,13 @@ bool flow_exists(host::Store& store, const std::string& flow) {
     return false;
   }
   return true;
+}
+
+std::string errors_list_words(const std::string& flow) {
+  for (std::string_view word : {"resolve", "retry", "edit", "list"}) {
+    if (flow == word) return "list " + flow;
+  }
+  return flow;
 }
 
 std::string error_record(const host::JobError& error) {
@@ -75,6 +109,8 @@ int cmd_errors(const Env& env, const Args& args) {
     if (args[0] == "resolve") return cmd_errors_resolve(env, rest);
     if (args[0] == "retry") return cmd_errors_retry(env, rest);
     if (args[0] == "edit") return cmd_errors_edit(env, rest);
+    // `sluice errors list FLOW`: for a flow whose id is one of the words above (or "list").
+    if (args[0] == "list") return cmd_errors_list(env, rest);
   }
   return cmd_errors_list(env, args);
 }
@@ -82,6 +118,8 @@ int cmd_errors(const Env& env, const Args& args) {
 int cmd_errors_list(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice errors FLOW [--step STEP] [--resolved] [--json] [--limit N]\n"
+      "       sluice errors list FLOW [...]  (the same, for a flow named resolve, retry, edit or\n"
+      "                                      list)\n"
       "       sluice errors resolve FLOW [--step STEP] [ERROR_ID...]\n"
       "       sluice errors retry FLOW [--step STEP] [ERROR_ID...]\n"
       "       sluice errors edit FLOW ERROR_ID [--data FILE]\n"
@@ -125,7 +163,7 @@ int cmd_errors_list(const Env& env, const Args& args) {
   if (vm.count("json") != 0u) {
     json::array out;
     for (const auto& e : *errors) out.push_back(e.to_json());
-    std::cout << json::serialize(out) << '\n';
+    std::cout << runtime::record_json(out) << '\n';  // 1.5, not Boost.JSON's 1.5E0
     return kExitOk;
   }
   const std::string which = query.resolved ? "resolved" : "open";
@@ -158,7 +196,7 @@ int cmd_errors_list(const Env& env, const Args& args) {
     std::cout << fmt::format(
         "{}; `sluice errors {} --json` shows each record's retry data; `sluice errors retry {}` "
         "runs them again, `sluice errors resolve {}` resolves them\n",
-        count, flow, flow, flow);
+        count, errors_list_words(flow), flow, flow);
   }
   return kExitOk;
 }

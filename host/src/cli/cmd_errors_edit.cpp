@@ -17,6 +17,7 @@
 
 #include "cli/cmd_errors.hpp"
 #include "cli/pretty_json.hpp"
+#include "runtime/record_json.hpp"
 
 namespace sluice::cli {
 
@@ -148,7 +149,8 @@ int cmd_errors_edit(const Env& env, const Args& args) {
     return kExitFailure;
   }
   if (!*found) {
-    print_error(fmt::format("no error {} in flow {}; see `sluice errors {}`", id, flow, flow),
+    print_error(fmt::format("no error {} in flow {}; see `sluice errors {}`", id, flow,
+                            errors_list_words(flow)),
                 "not_found");
     return kExitFailure;
   }
@@ -211,7 +213,7 @@ int cmd_errors_edit(const Env& env, const Args& args) {
   if (vm.count("json") != 0u) {
     auto after = store->get_error(flow, id);
     if (after && *after) {
-      std::cout << json::serialize((*after)->to_json()) << '\n';
+      std::cout << runtime::record_json((*after)->to_json()) << '\n';
       return kExitOk;
     }
   }

@@ -16,24 +16,14 @@ int cmd_errors_resolve(const Env& env, const Args& words) {
       "Resolves the named open errors of a flow or, without ids, every open error of the flow\n"
       "(of one step with --step), and prints how many. Resolved errors are listed by\n"
       "`sluice errors FLOW --resolved`; they are no longer retried.";
-  Args args = words;
-  std::vector<std::string> ids;
-  take_error_ids(args, ids, {"--step"});
-  po::options_description options("options");
-  options.add_options()("json", "print {\"resolved\": N} as JSON")(
-      "step", po::value<std::string>()->value_name("STEP"),
-      "only the errors of this step (an export or import id)")(
-      "flow", po::value<std::string>()->required(), "a flow id (see `sluice get flows`)");
-  po::positional_options_description positional;
-  positional.add("flow", 1);
-  po::variables_map vm;
   int code = kExitOk;
-  if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
-  auto store = env.open_store();
-  if (!store) return kExitFailure;
-  const std::string flow = vm["flow"].as<std::string>();
-  const std::string step = vm.count("step") != 0u ? vm["step"].as<std::string>() : "";
-  if (!flow_exists(*store, flow)) return kExitFailure;
+  auto selection = select_errors(env, words, kUsage, "print {\"resolved\": N} as JSON",
+                                 "only the errors of this step (an export or import id)", code);
+  if (!selection) return code;
+  host::Store* store = selection->store.get();
+  const std::string& flow = selection->flow;
+  const std::string& step = selection->step;
+  const std::vector<std::string>& ids = selection->ids;
   for (const std::string& id : ids) {
     auto found = store->get_error(flow, id);
     if (!found) {
@@ -41,10 +31,11 @@ int cmd_errors_resolve(const Env& env, const Args& words) {
       return kExitFailure;
     }
     if (!*found || (!step.empty() && (*found)->step_id != step)) {
-      print_error(fmt::format("no error {} in flow {}{}; nothing was resolved — see `sluice "
-                              "errors {}`",
-                              id, flow, step.empty() ? "" : " at step " + step, flow),
-                  "not_found");
+      print_error(
+          fmt::format("no error {} in flow {}{}; nothing was resolved — see `sluice "
+                      "errors {}`",
+                      id, flow, step.empty() ? "" : " at step " + step, errors_list_words(flow)),
+          "not_found");
       return kExitFailure;
     }
   }
@@ -53,7 +44,7 @@ int cmd_errors_resolve(const Env& env, const Args& words) {
     print_error(resolved.error());
     return kExitFailure;
   }
-  if (vm.count("json") != 0u) {
+  if (selection->json) {
     std::cout << json::serialize(json::object{{"resolved", *resolved}}) << '\n';
     return kExitOk;
   }

@@ -7,6 +7,7 @@
 
 #include "cli/cmd_errors.hpp"
 #include "plugins/call_limits.hpp"
+#include "runtime/record_json.hpp"
 #include "runtime/retry_runner.hpp"
 
 namespace sluice::cli {
@@ -21,48 +22,37 @@ int cmd_errors_retry(const Env& env, const Args& words) {
       "flow's later steps, as a job of its own (type \"retry\", see `sluice get jobs`). An error\n"
       "whose record now succeeds is resolved; one that fails again stays open with the new\n"
       "message. Edit a record first with `sluice errors edit FLOW ERROR_ID`.";
-  Args args = words;
-  std::vector<std::string> ids;
-  take_error_ids(args, ids, {"--step"});
-  po::options_description options("options");
-  options.add_options()("json", "print the retry job and what became of the errors as JSON")(
-      "step", po::value<std::string>()->value_name("STEP"),
-      "only the errors of this step (an import id)")("flow", po::value<std::string>()->required(),
-                                                     "a flow id (see `sluice get flows`)");
-  po::positional_options_description positional;
-  positional.add("flow", 1);
-  po::variables_map vm;
   int code = kExitOk;
-  if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
-  auto store = env.open_store();
-  if (!store) return kExitFailure;
-  const std::string flow = vm["flow"].as<std::string>();
+  auto selection =
+      select_errors(env, words, kUsage, "print the retry job and what became of the errors as JSON",
+                    "only the errors of this step (an import id)", code);
+  if (!selection) return code;
+  const std::string& flow = selection->flow;
   runtime::RetryOptions retry;
-  if (vm.count("step") != 0u) retry.step_id = vm["step"].as<std::string>();
-  retry.error_ids = ids;
+  retry.step_id = selection->step;
+  retry.error_ids = selection->ids;
   auto limits = host::call_limits_from_environment();
   if (!limits) {
     print_error(limits.error().message);
     return kExitFailure;
   }
   retry.limits = *limits;
-  if (!flow_exists(*store, flow)) return kExitFailure;
-  const host::PluginRegistry registry = env.load_plugins(vm.count("json") != 0u);
-  auto ran = runtime::run_retry(*store, registry, flow, retry);
+  const host::PluginRegistry registry = env.load_plugins(selection->json);
+  auto ran = runtime::run_retry(*selection->store, registry, flow, retry);
   if (!ran) {
     print_error(ran.error());
     return kExitFailure;
   }
   const host::Job& job = ran->job;
-  if (vm.count("json") != 0u) {
+  if (selection->json) {
     json::array notes;
     for (const std::string& note : ran->notes) notes.emplace_back(note);
-    std::cout << json::serialize(json::object{{"job", job.to_json()},
-                                              {"retried", ran->retried},
-                                              {"resolved", ran->resolved},
-                                              {"stillOpen", ran->still_open},
-                                              {"skipped", ran->skipped},
-                                              {"notes", std::move(notes)}})
+    std::cout << runtime::record_json(json::object{{"job", job.to_json()},
+                                                   {"retried", ran->retried},
+                                                   {"resolved", ran->resolved},
+                                                   {"stillOpen", ran->still_open},
+                                                   {"skipped", ran->skipped},
+                                                   {"notes", std::move(notes)}})
               << '\n';
   } else {
     std::cout << fmt::format("job {}  flow {}  retry {}\n", job.id, job.flow_id, job.status);
@@ -72,7 +62,8 @@ int cmd_errors_retry(const Env& env, const Args& words) {
     std::cout << fmt::format("  {} error{} resolved", ran->resolved, ran->resolved == 1 ? "" : "s");
     if (ran->still_open > 0) {
       std::cout << fmt::format("; {} failed again and stay{} open: see `sluice errors {}`",
-                               ran->still_open, ran->still_open == 1 ? "s" : "", flow);
+                               ran->still_open, ran->still_open == 1 ? "s" : "",
+                               errors_list_words(flow));
     }
     std::cout << '\n';
     if (ran->skipped > 0) {

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "cli/cmd_errors.hpp"
+#include "cli/cmd_flow.hpp"
 #include "cli/command.hpp"
 #include "cli/job_summary.hpp"
 #include "runtime/flow_plan.hpp"
@@ -147,25 +149,10 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
   if (!job.message.empty()) std::cout << "  " << job.message << '\n';
   if (job.num_error > 0) {
     std::cout << fmt::format("  {} record{} failed: see `sluice errors {}`\n",
-                             grouped(job.num_error), job.num_error == 1 ? "" : "s", job.flow_id);
+                             grouped(job.num_error), job.num_error == 1 ? "" : "s",
+                             errors_list_words(job.flow_id));
   }
   std::cout << format_warnings(job);
-}
-
-// SLUICE_RECORD_LIMIT_BYTES: the largest record at any step (default integrator.io's 5 MB).
-Result<size_t> record_limit_from_environment() {
-  const char* text = std::getenv("SLUICE_RECORD_LIMIT_BYTES");
-  if (text == nullptr || *text == '\0') return size_t{5} << 20;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || *end != '\0' || value == 0 || text[0] == '-' || value > (uint64_t{1} << 32)) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("SLUICE_RECORD_LIMIT_BYTES is \"{}\"; it takes a whole number "
-                                  "of bytes from 1 to {} (default 5242880, 5 MB)",
-                                  text, uint64_t{1} << 32));
-  }
-  return static_cast<size_t>(value);
 }
 
 struct RunFlags {
@@ -250,6 +237,21 @@ int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
 }
 
 }  // namespace
+
+Result<size_t> record_limit_from_environment() {
+  const char* text = std::getenv("SLUICE_RECORD_LIMIT_BYTES");
+  if (text == nullptr || *text == '\0') return size_t{5} << 20;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  if (errno != 0 || *end != '\0' || value == 0 || text[0] == '-' || value > (uint64_t{1} << 32)) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("SLUICE_RECORD_LIMIT_BYTES is \"{}\"; it takes a whole number "
+                                  "of bytes from 1 to {} (default 5242880, 5 MB)",
+                                  text, uint64_t{1} << 32));
+  }
+  return static_cast<size_t>(value);
+}
 
 int cmd_flow(const Env& env, const Args& args) {
   if (!args.empty() && args[0] == "test")

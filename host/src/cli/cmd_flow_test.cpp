@@ -2,7 +2,6 @@
 // of each step on a terminal, or as one JSON document with --json.
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 
@@ -11,6 +10,7 @@
 
 #include "runtime/record_json.hpp"
 
+#include "cli/cmd_flow.hpp"
 #include "cli/command.hpp"
 #include "runtime/flow_tester.hpp"
 
@@ -166,22 +166,6 @@ std::string text_view(const runtime::FlowTestReport& report, const Colors& color
   return out;
 }
 
-// SLUICE_RECORD_LIMIT_BYTES as `sluice flow run` reads it (cmd_flow.cpp).
-Result<size_t> record_limit() {
-  const char* text = std::getenv("SLUICE_RECORD_LIMIT_BYTES");
-  if (text == nullptr || *text == '\0') return size_t{5} << 20;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || *end != '\0' || value == 0 || text[0] == '-' || value > (uint64_t{1} << 32)) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("SLUICE_RECORD_LIMIT_BYTES is \"{}\"; it takes a whole number "
-                                  "of bytes from 1 to {} (default 5242880, 5 MB)",
-                                  text, uint64_t{1} << 32));
-  }
-  return static_cast<size_t>(value);
-}
-
 }  // namespace
 
 int cmd_flow_test(const Env& env, const Args& args) {
@@ -224,7 +208,7 @@ int cmd_flow_test(const Env& env, const Args& args) {
     return kExitFailure;
   }
   test.limits = *limits;
-  auto record_bytes = record_limit();
+  auto record_bytes = record_limit_from_environment();
   if (!record_bytes) {
     print_error(record_bytes.error().message);
     return kExitFailure;

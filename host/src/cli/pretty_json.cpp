@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "runtime/record_json.hpp"
+
 namespace sluice::cli {
 
 namespace json = boost::json;
@@ -35,7 +37,7 @@ void write(std::string& out, const json::value& value, size_t depth) {
     out += "\n" + closing + "]";
     return;
   }
-  out += json::serialize(value);
+  runtime::append_record_json(out, value);  // numbers as JSON.stringify writes them
 }
 
 }  // namespace

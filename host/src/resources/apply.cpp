@@ -20,6 +20,7 @@
 #include "script/script_engine.hpp"
 #include "script/script_reference.hpp"
 #include "secrets/redactor.hpp"
+#include "sluice/support/template.hpp"
 #include "store/secret_fields.hpp"
 
 namespace sluice::host {
@@ -432,6 +433,9 @@ class Applier {
     if (d.kind == ResourceKind::kExport) validate_lookup(d);
     if (d.kind == ResourceKind::kImport) validate_import_steps(d);
     validate_one_to_many(d);
+    if (d.kind == ResourceKind::kExport || d.kind == ResourceKind::kImport) {
+      validate_trace_key(d);
+    }
   }
 
   // oneToMany needs pathToMany, a dotted path, and the reverse; on an export, only a lookup fans
@@ -450,6 +454,18 @@ class Applier {
                                    "fans records out into child records; remove oneToMany and "
                                    "pathToMany from this source export",
                                    what));
+    }
+  }
+
+  // traceKeyTemplate parses as a template, as the job will parse it (runtime/trace_key.hpp): a
+  // job would otherwise fall back to the record's id for every error, silently.
+  void validate_trace_key(const Document& d) {
+    const json::value* text = d.doc.if_contains("traceKeyTemplate");
+    if (text == nullptr || !text->is_string() || text->get_string().empty()) return;
+    if (auto parsed = support::Template::parse(text->get_string(), "$.traceKeyTemplate"); !parsed) {
+      issue(d.where(),
+            fmt::format("{} {}: {}; fix the template (docs/templates.md) and apply it again",
+                        singular(d.kind), d.id, parsed.error().message));
     }
   }
 

@@ -558,6 +558,35 @@ TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
                           HasSubstr("import sink: $.hooks.postSubmit._scriptId")));
 }
 
+TEST_F(Apply, ATraceKeyTemplateThatDoesNotParseIsRefusedWithItsPathAndTheTemplateError) {
+  write_samples("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
+      "_connectionId": "api", "http": {"relativeURI": "/orders"},
+      "traceKeyTemplate": "{{record.id"})");
+  write("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
+      "http": {"relativeURI": "/sink"}, "traceKeyTemplate": "{{#if record.id}}x"})");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.applied.empty());
+  EXPECT_THAT(
+      report.problems,
+      ElementsAre(
+          file("export.json") + ": export orders: template '$.traceKeyTemplate' line 1, column 12: "
+                                "found the end of the template, expected a parameter or '}}'; fix "
+                                "the template (docs/templates.md) and apply it again",
+          file("import.json") + ": import sink: template '$.traceKeyTemplate' line 1, column 1: "
+                                "found the end of the template, expected '{{/if}}' to close the "
+                                "block opened; fix the template (docs/templates.md) and apply it "
+                                "again"));
+}
+
+TEST_F(Apply, AValidTraceKeyTemplateIsAccepted) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api", "http": {"relativeURI": "/sink"},
+      "traceKeyTemplate": "order {{record.id}}"})");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.problems.empty()) << report.message();
+  EXPECT_TRUE(stored(ResourceKind::kImport, "sink"));
+}
+
 TEST_F(Apply, AMapper1MappingCompilesAtApplyAndCannotComeWithMappings) {
   EXPECT_THAT(problems_with("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
           "_connectionId": "api", "mapping": {"fields": [{"extract": "id"}]}})"),

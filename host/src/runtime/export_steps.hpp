@@ -11,7 +11,6 @@
 
 #include "runtime/flow_plan.hpp"
 #include "runtime/step.hpp"
-#include "script/script_limits.hpp"
 
 namespace sluice::runtime {
 
@@ -25,11 +24,6 @@ std::string_view to_string(ExportSlot slot) noexcept;
 // when the slot is set but no engine runs it yet (`sluice apply` refuses such documents; one
 // stored by another version still must not be ignored).
 Result<std::unique_ptr<Step>> make_export_step(ExportSlot slot, const GeneratorStep& generator);
-
-// The limits of a job's scripts: SLUICE_SCRIPT_TIME_LIMIT_MS (per call, default 5000) and
-// SLUICE_SCRIPT_HEAP_LIMIT_MB (default 256), read when called; a value set but not a whole number
-// in range (1..3600000 ms, 1..65536 MB) is an Error naming the variable.
-Result<script::ScriptLimits> job_script_limits();
 
 // What builds the steps of a slot (make_export_step; tests put recording steps there).
 using ExportStepMaker =

@@ -21,7 +21,8 @@ Result<StepResult> FilterStep::run(Page& page, const StepContext& context) {
   if (filter_.kind() == host::filter::Filter::Kind::kScript) {
     auto engine = script_->engine(context);
     if (!engine) return engine.error();
-    script::RecordScript call(**engine, script_->function(), settings_of(context));
+    if (!call_) call_.emplace(**engine, script_->function(), settings_of(context));
+    script::RecordScript& call = *call_;
     std::string json;
     for (size_t i = 0; i < page.size(); ++i) {
       if (!page.alive(i)) continue;

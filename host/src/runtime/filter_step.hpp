@@ -9,10 +9,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "filter/filter.hpp"
 #include "runtime/step.hpp"
+#include "script/record_script.hpp"
 
 namespace sluice::runtime {
 
@@ -34,6 +36,8 @@ class FilterStep : public Step {
   std::string export_id_, name_;
   host::filter::Filter filter_;
   std::unique_ptr<ScriptRunner> script_;
+  // A script filter's call, with the settings serialized once: built on the first page.
+  std::optional<script::RecordScript> call_;
 };
 
 }  // namespace sluice::runtime

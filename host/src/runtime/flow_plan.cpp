@@ -108,6 +108,9 @@ Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
     }
     step.delta_lag_offset_ms = lag->as_int64();
   }
+  // Without delta.startDate a delta's first run starts at the beginning of time, as integrator.io's
+  // does (a full export): {{lastExportDateTime}} in a request is never empty.
+  step.delta_start_date = kDeltaDefaultStartDate;
   if (auto* start = delta.if_contains("startDate"); start && !start->is_null()) {
     if (!start->is_string() || !ms_from_iso8601(start->get_string())) {
       return flow_error(flow_id, fmt::format("export {}: $.delta.startDate: expected an ISO 8601 "

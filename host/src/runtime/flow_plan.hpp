@@ -17,6 +17,10 @@
 
 namespace sluice::runtime {
 
+// The lastExportDateTime of a delta export's first run when it sets no delta.startDate: the
+// beginning of time, so the first run exports everything (integrator.io's default).
+inline constexpr const char kDeltaDefaultStartDate[] = "1970-01-01T00:00:00.000Z";
+
 struct StepConnection {
   std::string id;
   boost::json::object doc;  // secrets revealed: never print it
@@ -37,7 +41,7 @@ struct GeneratorStep {
   size_t page_size = host::kDefaultPageSize;  // the export's pageSize
   ExportType type = ExportType::kAll;
   int64_t delta_lag_offset_ms = 0;  // delta.lagOffset
-  std::string delta_start_date;     // delta.startDate (ISO 8601), or empty
+  std::string delta_start_date;     // delta.startDate (ISO 8601), or kDeltaDefaultStartDate
   int64_t test_limit = 1;           // test.limit (type test)
   // The export-step slots (export_steps.hpp) as the export document holds them; null if absent.
   boost::json::value transform, filter, pre_save_page;

@@ -505,20 +505,20 @@ Result<Job> run_flow(host::Store& store, const host::PluginRegistry& registry,
                       fmt::format("no flow {} in the store; see `sluice get flows`", flow_id));
   std::optional<Job> resume_from;
   if (options.resume) {
-    auto newest = store.list_jobs(flow_id, 1);
+    auto newest = last_flow_run(store, flow_id);  // retry jobs do not count
     if (!newest) return newest.error();
-    if (newest->empty()) {
+    if (!*newest) {
       return make_error(
           Status::kInvalidConfig,
           fmt::format("flow {} has no job to resume; run it without --resume", flow_id));
     }
-    if (newest->front().status == to_string(JobStatus::kCompleted)) {
+    if ((*newest)->status == to_string(JobStatus::kCompleted)) {
       return make_error(Status::kInvalidConfig,
                         fmt::format("the last job of flow {} ({}) completed, so there is nothing "
                                     "to resume; run the flow without --resume to start a new job",
-                                    flow_id, newest->front().id));
+                                    flow_id, (*newest)->id));
     }
-    resume_from = std::move(newest->front());
+    resume_from = std::move(**newest);
   }
   auto recorder = JobRecorder::claim(store, flow_id, resume_from ? &*resume_from : nullptr);
   if (!recorder) return recorder.error();

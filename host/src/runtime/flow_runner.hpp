@@ -16,7 +16,8 @@
 //
 // The run context each export is opened with (plugin.h's export_open_run): "type" (the export's,
 // or RunOptions::type), "lastExportDateTime" (delta: RunOptions::start_date, else the stored time
-// of the last completed run minus delta.lagOffset, else delta.startDate, else null),
+// of the last completed run minus delta.lagOffset, else delta.startDate, else
+// kDeltaDefaultStartDate, 1970-01-01T00:00:00.000Z; null for the other types),
 // "currentExportDateTime" (when this export was opened), "test" ({"limit": test.limit} for a
 // test run, else null), "settings" {"flow", "export"}, "jobId", "testMode" (true when
 // RunOptions::type is test).

@@ -13,22 +13,10 @@ namespace sluice::runtime {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string joined_messages(const std::vector<script::HookError>& errors, std::string& code) {
-  std::string message;
-  code = "hook";
-  for (const auto& e : errors) {
-    if (!message.empty()) message += "; ";
-    message += e.message;
-    if (code == "hook" && !e.code.empty()) code = e.code;
-  }
-  return message;
-}
-
-script::ImportHookContext hook_context(const StepContext& context, const std::string& import_id,
-                                       const std::string& connection_id,
-                                       const json::object& import_settings) {
+script::ImportHookContext import_hook_context(const StepContext& context,
+                                              const std::string& import_id,
+                                              const std::string& connection_id,
+                                              const json::object& import_settings) {
   script::ImportHookContext hook;
   hook.settings = import_settings_of(context, import_settings);
   hook.import_id = import_id;
@@ -38,8 +26,6 @@ script::ImportHookContext hook_context(const StepContext& context, const std::st
   hook.test_mode = context.test_mode;
   return hook;
 }
-
-}  // namespace
 
 ImportHookStep::ImportHookStep(Hook hook, std::string import_id, std::string name,
                                std::string connection_id, std::unique_ptr<ScriptRunner> script,
@@ -81,8 +67,10 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
   if (batch.entries.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  const script::ImportHookContext hook =
-      hook_context(context, import_id_, connection_id_, import_settings_);
+  if (!hook_context_) {
+    hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
+  }
+  const script::ImportHookContext& hook = *hook_context_;
   const size_t count = batch.entries.size();
   auto results =
       hook_ == Hook::kPreMap
@@ -95,7 +83,7 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
     ImportBatch::Entry& entry = batch.entries[k];
     script::HookRecordResult& result = (*results)[k];
     std::string code;
-    const std::string message = joined_messages(result.errors, code);
+    const std::string message = script::joined_hook_errors(result.errors, code);
     if (!result.data) {
       if (result.errors.empty()) {
         page.skip(entry.index);
@@ -127,8 +115,10 @@ Result<void> ImportHookStep::run_post_submit(const Page& page, const ImportBatch
   if (!responses || batch.entries.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  const script::ImportHookContext hook =
-      hook_context(context, import_id_, connection_id_, import_settings_);
+  if (!hook_context_) {
+    hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
+  }
+  const script::ImportHookContext& hook = *hook_context_;
   auto result = script::call_post_submit(**engine, script_->function(), batch.pre_map_json(page),
                                          batch.post_map_json(page), json::serialize(*responses),
                                          batch.entries.size(), hook);

@@ -13,17 +13,26 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "runtime/step.hpp"
+#include "script/pre_map.hpp"
 
 namespace sluice::runtime {
 
 class ScriptRunner;
 struct ImportBatch;
+
+// What every import-side hook (preMap, postMap, postSubmit, postResponseMap) is given besides its
+// data: the settings in scope with `import_settings` as settings.import, the ids, the job.
+script::ImportHookContext import_hook_context(const StepContext& context,
+                                              const std::string& import_id,
+                                              const std::string& connection_id,
+                                              const boost::json::object& import_settings);
 
 class ImportHookStep {
  public:
@@ -52,6 +61,8 @@ class ImportHookStep {
   std::string import_id_, name_, connection_id_;
   std::unique_ptr<ScriptRunner> script_;
   boost::json::object import_settings_;
+  // The hook's options besides the data (settings, ids, job): built on the first page.
+  std::optional<script::ImportHookContext> hook_context_;
 };
 
 }  // namespace sluice::runtime

@@ -6,15 +6,14 @@
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
 #include "mapper/response_mapping.hpp"
-#include "runtime/export_steps.hpp"
 #include "runtime/fan_out.hpp"
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
 #include "runtime/post_response_map_hook.hpp"
 #include "runtime/record_json.hpp"
+#include "runtime/script_runner.hpp"
 #include "runtime/step_settings.hpp"
-#include "script/script_reference.hpp"
 
 namespace sluice::runtime {
 
@@ -196,30 +195,6 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
     }
   }
   return out;
-}
-
-Result<std::unique_ptr<ScriptRunner>> script_runner_for(
-    std::string_view what, const std::map<std::string, json::object>& scripts,
-    const json::value* reference, std::string_view path) {
-  const json::object* ref = reference != nullptr ? reference->if_object() : nullptr;
-  const json::value* id = ref != nullptr ? ref->if_contains("_scriptId") : nullptr;
-  const json::value* function = ref != nullptr ? ref->if_contains("function") : nullptr;
-  if (id == nullptr || !id->is_string() || function == nullptr || !function->is_string()) {
-    return make_error(Status::kInvalidConfig,
-                      fmt::format("{}: {}: expected {{\"_scriptId\": ..., \"function\": ...}}; "
-                                  "fix it and apply it again",
-                                  what, path));
-  }
-  auto doc = scripts.find(std::string(id->get_string()));
-  if (doc == scripts.end()) {
-    return make_error(Status::kInvalidConfig, fmt::format("{}: {}._scriptId: no script {} in the "
-                                                          "store",
-                                                          what, path, id->get_string()));
-  }
-  auto limits = job_script_limits();
-  if (!limits) return limits.error();
-  return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
-                                        std::string(function->get_string()), *limits);
 }
 
 Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,

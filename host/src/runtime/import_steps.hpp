@@ -109,10 +109,4 @@ class ImportStep : public Step {
 Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
                                                std::unique_ptr<SubmitStep> submit);
 
-// The runner of the script a {_scriptId, function} reference at `path` of step `what` ("import
-// x") names, from `scripts` (the plan loaded them).
-Result<std::unique_ptr<ScriptRunner>> script_runner_for(
-    std::string_view what, const std::map<std::string, boost::json::object>& scripts,
-    const boost::json::value* reference, std::string_view path);
-
 }  // namespace sluice::runtime

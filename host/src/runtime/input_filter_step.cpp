@@ -25,8 +25,10 @@ Result<StepResult> InputFilterStep::run(Page& page, const StepContext& context) 
   if (filter_.kind() == host::filter::Filter::Kind::kScript) {
     auto engine = script_->engine(context);
     if (!engine) return engine.error();
-    script::RecordScript call(**engine, script_->function(),
-                              import_settings_of(context, import_settings_));
+    if (!call_) {
+      call_.emplace(**engine, script_->function(), import_settings_of(context, import_settings_));
+    }
+    script::RecordScript& call = *call_;
     std::string json;
     for (size_t i = 0; i < page.size(); ++i) {
       if (!takes(page, i)) continue;

@@ -15,6 +15,7 @@
 
 #include "filter/filter.hpp"
 #include "runtime/step.hpp"
+#include "script/record_script.hpp"
 
 namespace sluice::runtime {
 
@@ -43,6 +44,8 @@ class InputFilterStep : public Step {
   std::unique_ptr<ScriptRunner> script_;
   boost::json::object import_settings_;
   bool proceed_on_failure_;
+  // A script filter's call, with the settings serialized once: built on the first page.
+  std::optional<script::RecordScript> call_;
 };
 
 }  // namespace sluice::runtime

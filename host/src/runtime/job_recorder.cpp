@@ -49,6 +49,18 @@ std::string_view to_string(JobStatus status) noexcept {
   return "unknown";
 }
 
+Result<std::optional<Job>> last_flow_run(host::Store& store, std::string_view flow_id) {
+  // Newest first, in growing batches: retries since the last run are usually few.
+  for (size_t limit = 16;; limit *= 4) {
+    auto jobs = store.list_jobs(flow_id, limit);
+    if (!jobs) return jobs.error();
+    for (Job& job : *jobs) {
+      if (job.type != "retry") return std::optional<Job>(std::move(job));
+    }
+    if (jobs->size() < limit || limit >= (size_t{1} << 24)) return std::optional<Job>();
+  }
+}
+
 Result<JobRecorder> JobRecorder::claim(host::Store& store, std::string_view flow_id,
                                        const Job* resume_from, std::string_view type) {
   const ProcessIdentity self = this_process();

@@ -27,6 +27,7 @@
 // from any thread and process.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,11 @@ namespace sluice::runtime {
 
 enum class JobStatus { kRunning, kCompleted, kFailed, kCanceled };
 std::string_view to_string(JobStatus status) noexcept;
+
+// The job `sluice flow run FLOW --resume` continues: the newest job of the flow that ran the flow
+// itself, passing over the retry jobs (type "retry", `sluice errors retry`) recorded since, which
+// neither continue nor replace it. nullopt when the flow has no such job.
+Result<std::optional<host::Job>> last_flow_run(host::Store& store, std::string_view flow_id);
 
 class JobRecorder {
  public:

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "plugins/call_limits.hpp"
+#include "script/script_engine.hpp"
 
 namespace sluice::runtime {
 
@@ -66,7 +67,7 @@ Result<StepResult> Pipeline::run(Page& page, const StepContext& context) {
     if (!ran) {
       for (size_t i = 0; i < page.size(); ++i) {
         if (page.alive(i)) {
-          page.fail(i, step->step_id(), std::string(to_string(ran.error().status)),
+          page.fail(i, step->step_id(), std::string(script::stored_code_of(ran.error())),
                     ran.error().message, ran.error().details);
         }
       }

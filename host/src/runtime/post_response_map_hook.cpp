@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "runtime/import_hook_step.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/page.hpp"
 #include "runtime/script_runner.hpp"
@@ -30,13 +31,8 @@ Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& ind
   if (indices.empty()) return {};
   auto engine = script_->engine(context);
   if (!engine) return engine.error();
-  script::ImportHookContext hook;
-  hook.settings = import_settings_of(context, step_settings_);
-  hook.import_id = step_id_;
-  hook.connection_id = connection_id_;
-  hook.flow_id = context.flow_id;
-  hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
-  hook.test_mode = context.test_mode;
+  if (!hook_) hook_ = import_hook_context(context, step_id_, connection_id_, step_settings_);
+  const script::ImportHookContext& hook = *hook_;
   std::string records = "[";
   for (size_t k = 0; k < indices.size(); ++k) {
     if (k > 0) records += ',';

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include <boost/json/object.hpp>
 
 #include "runtime/step.hpp"
+#include "script/pre_map.hpp"
 
 namespace sluice::runtime {
 
@@ -36,6 +38,8 @@ class PostResponseMapHook {
   std::string connection_id_;
   std::unique_ptr<ScriptRunner> script_;
   boost::json::object step_settings_;
+  // The hook's options besides the data (settings, ids, job): built on the first page.
+  std::optional<script::ImportHookContext> hook_;
 };
 
 }  // namespace sluice::runtime

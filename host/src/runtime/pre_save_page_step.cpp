@@ -35,20 +35,26 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   }
   data += ']';
 
-  script::PreSavePageContext hook;
+  if (!hook_) {
+    hook_.emplace();
+    hook_->settings = settings_of(context);
+    hook_->export_id = export_id_;
+    hook_->connection_id = connection_id_;
+    hook_->flow_id = context.flow_id;
+    hook_->job =
+        json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
+    hook_->test_mode = context.test_mode;
+  }
+  script::PreSavePageContext& hook = *hook_;
   hook.page_index = static_cast<uint64_t>(context.page_index);
+  hook.last_export_date_time.reset();
   if (!context.last_export_date_time.empty()) {
     hook.last_export_date_time = context.last_export_date_time;
   }
+  hook.current_export_date_time.reset();
   if (!context.current_export_date_time.empty()) {
     hook.current_export_date_time = context.current_export_date_time;
   }
-  hook.settings = settings_of(context);
-  hook.export_id = export_id_;
-  hook.connection_id = connection_id_;
-  hook.flow_id = context.flow_id;
-  hook.job = json::object{{"_id", context.job_id}, {"type", context.test_mode ? "test" : "flow"}};
-  hook.test_mode = context.test_mode;
 
   auto result =
       script::call_pre_save_page_json(**engine, script_->function(), data, json::array(), hook);
@@ -70,12 +76,8 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   for (size_t i = page.size(); i-- > 0 && to_fail > 0;) {
     if (!page.alive(i)) continue;
     const auto& item = result->new_errors_and_retry_data[--to_fail];
-    std::string message, code = "hook";
-    for (const auto& e : item.errors) {
-      if (!message.empty()) message += "; ";
-      message += e.message;
-      if (code == "hook" && !e.code.empty()) code = e.code;
-    }
+    std::string code;
+    const std::string message = script::joined_hook_errors(item.errors, code);
     page.fail(i, export_id_, code, "preSavePage hook: " + message);
   }
 

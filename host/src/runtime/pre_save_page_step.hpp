@@ -13,9 +13,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/step.hpp"
+#include "script/pre_save_page.hpp"
 
 namespace sluice::runtime {
 
@@ -35,6 +37,9 @@ class PreSavePageStep : public Step {
  private:
   std::string export_id_, name_, connection_id_;
   std::unique_ptr<ScriptRunner> script_;
+  // The hook's options but the page's own (pageIndex, the dates): built on the first page, as the
+  // settings and the job are the same for every page of the job.
+  std::optional<script::PreSavePageContext> hook_;
 };
 
 }  // namespace sluice::runtime

@@ -1,6 +1,11 @@
 #include "runtime/script_runner.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <fmt/format.h>
+
+#include "script/script_reference.hpp"
 
 namespace sluice::runtime {
 
@@ -29,6 +34,60 @@ Result<script::ScriptEngine*> ScriptRunner::engine(const StepContext& context) {
   }
   engine_ = std::move(*loaded);
   return engine_.get();
+}
+
+Result<script::ScriptLimits> job_script_limits() {
+  script::ScriptLimits limits;
+  auto read = [](const char* name, unsigned long long max,
+                 unsigned long long& out) -> Result<void> {
+    const char* text = std::getenv(name);
+    if (text == nullptr || *text == '\0') return {};
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long value = std::strtoull(text, &end, 10);
+    if (errno != 0 || end == nullptr || *end != '\0' || *text == '-' || value == 0 || value > max) {
+      return make_error(Status::kInvalidConfig,
+                        fmt::format("{}={:?}: expected a whole number from 1 to {}; fix or unset "
+                                    "it",
+                                    name, text, max));
+    }
+    out = value;
+    return {};
+  };
+  unsigned long long ms = limits.call_time_limit_ms, mb = limits.heap_limit_bytes >> 20;
+  if (auto r = read(script::kTimeLimitVariable, script::kMaxTimeLimitMs, ms); !r) {
+    return r.error();
+  }
+  if (auto r = read(script::kHeapLimitVariable, script::kMaxHeapLimitMb, mb); !r) {
+    return r.error();
+  }
+  limits.call_time_limit_ms = static_cast<uint32_t>(ms);
+  limits.heap_limit_bytes = mb << 20;
+  return limits;
+}
+
+Result<std::unique_ptr<ScriptRunner>> script_runner_for(
+    std::string_view what, const std::map<std::string, boost::json::object>& scripts,
+    const boost::json::value* reference, std::string_view path) {
+  const boost::json::object* ref = reference != nullptr ? reference->if_object() : nullptr;
+  const boost::json::value* id = ref != nullptr ? ref->if_contains("_scriptId") : nullptr;
+  const boost::json::value* function = ref != nullptr ? ref->if_contains("function") : nullptr;
+  if (id == nullptr || !id->is_string() || function == nullptr || !function->is_string()) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("{}: {}: expected {{\"_scriptId\": ..., \"function\": ...}}; "
+                                  "fix it and apply it again",
+                                  what, path));
+  }
+  auto doc = scripts.find(std::string(id->get_string()));
+  if (doc == scripts.end()) {
+    return make_error(
+        Status::kInvalidConfig,
+        fmt::format("{}: {}._scriptId: no script {} in the store", what, path, id->get_string()));
+  }
+  auto limits = job_script_limits();
+  if (!limits) return limits.error();
+  return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
+                                        std::string(function->get_string()), *limits);
 }
 
 }  // namespace sluice::runtime

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "script/post_map.hpp"
+#include "script/post_response_map.hpp"
 #include "script/post_submit.hpp"
 #include "script/pre_map.hpp"
 
@@ -88,6 +89,40 @@ TEST(ImportHooks, ARecordResultOfTheWrongLengthOrShapeIsRefusedSayingWhat) {
   ASSERT_FALSE(bad_error);
   EXPECT_NE(bad_error.error().message.find("[0].errors[0].message is missing"), std::string::npos)
       << bad_error.error().message;
+}
+
+TEST(ImportHooks, PostResponseMapMustKeepTheLengthAndReturnArraysAndRecords) {
+  auto shorter = decode_post_response_map_result("[{}]", 3, kSource, "postResponseMap");
+  ASSERT_FALSE(shorter);
+  EXPECT_EQ(shorter.error().message,
+            "script \"hook\" (hook.js), function postResponseMap: returned a result whose length "
+            "is 1 for a page of 3 records; postResponseMap must return postResponseMapData with "
+            "its length unchanged");
+  auto not_array = decode_post_response_map_result("null", 1, kSource, "postResponseMap");
+  ASSERT_FALSE(not_array);
+  EXPECT_EQ(not_array.error().message,
+            "script \"hook\" (hook.js), function postResponseMap: returned a result whose top "
+            "level is null; postResponseMap returns options.postResponseMapData (an array, "
+            "changed or not)");
+  auto unparsed = decode_post_response_map_result("[", 1, kSource, "postResponseMap");
+  ASSERT_FALSE(unparsed);
+  EXPECT_NE(unparsed.error().message.find("returned a result whose JSON does not parse ("),
+            std::string::npos)
+      << unparsed.error().message;
+}
+
+TEST(ImportHooks, AnErrorsListThatIsNoArrayIsRefusedWithItsPath) {
+  auto record = decode_record_results(R"([{}, {"errors": "bad"}])", 2, "preMap", kSource, "preMap");
+  ASSERT_FALSE(record);
+  EXPECT_EQ(record.error().message,
+            "script \"hook\" (hook.js), function preMap: returned a result whose [1].errors is a "
+            "string; errors is an array of {code, message, source}");
+  auto response =
+      decode_post_submit_result(R"([{"errors": [{"message": 1}]}])", 1, kSource, "postSubmit");
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().message,
+            "script \"hook\" (hook.js), function postSubmit: returned a result whose "
+            "[0].errors[0].message is a number; every error needs a message (a string)");
 }
 
 TEST(ImportHooks, PostSubmitMustKeepTheLengthAndTheShapeOfResponses) {

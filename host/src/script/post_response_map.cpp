@@ -33,24 +33,12 @@ std::string build_post_response_map_options(std::string_view records_json,
 Result<json::array> decode_post_response_map_result(std::string_view result_json, size_t expected,
                                                     const ScriptSource& source,
                                                     std::string_view function) {
-  boost::system::error_code ec;
-  json::value value = json::parse(result_json, ec);
-  if (ec) {
-    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
-  }
-  auto* array = value.if_array();
-  if (array == nullptr) {
-    return bad_result(source, function,
-                      fmt::format("top level is {}; postResponseMap returns "
-                                  "options.postResponseMapData (an array, changed or not)",
-                                  kind_of(value)));
-  }
-  if (array->size() != expected) {
-    return bad_result(source, function,
-                      fmt::format("length is {} for a page of {} record{}; postResponseMap must "
-                                  "return postResponseMapData with its length unchanged",
-                                  array->size(), expected, expected == 1 ? "" : "s"));
-  }
+  auto array = decode_per_record_array(
+      result_json, expected,
+      "postResponseMap returns options.postResponseMapData (an array, changed or not)",
+      "postResponseMap must return postResponseMapData with its length unchanged", source,
+      function);
+  if (!array) return array.error();
   for (size_t i = 0; i < expected; ++i) {
     const json::value& item = (*array)[i];
     if (!item.is_object() && !item.is_array()) {

@@ -22,25 +22,12 @@ std::string build_post_submit_options(std::string_view pre_map_json, std::string
 Result<json::array> decode_post_submit_result(std::string_view result_json, size_t expected,
                                               const ScriptSource& source,
                                               std::string_view function) {
-  boost::system::error_code ec;
-  json::value value = json::parse(result_json, ec);
-  if (ec) {
-    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
-  }
-  auto* array = value.if_array();
-  if (array == nullptr) {
-    return bad_result(source, function,
-                      fmt::format("top level is {}; postSubmit returns options.responseData (an "
-                                  "array, changed or not)",
-                                  kind_of(value)));
-  }
-  if (array->size() != expected) {
-    return bad_result(source, function,
-                      fmt::format("length is {} for a page of {} record{}; postSubmit must "
-                                  "return responseData with its length unchanged (one response "
-                                  "per record, in order)",
-                                  array->size(), expected, expected == 1 ? "" : "s"));
-  }
+  auto array = decode_per_record_array(
+      result_json, expected, "postSubmit returns options.responseData (an array, changed or not)",
+      "postSubmit must return responseData with its length unchanged (one response per record, "
+      "in order)",
+      source, function);
+  if (!array) return array.error();
   for (size_t i = 0; i < expected; ++i) {
     const auto* item = (*array)[i].if_object();
     if (item == nullptr) {
@@ -61,20 +48,9 @@ Result<json::array> decode_post_submit_result(std::string_view result_json, size
           source, function,
           fmt::format("[{}].ignored is {}; it is true or false", i, kind_of(*ignored)));
     }
-    if (auto* errors = item->if_contains("errors"); errors != nullptr && !errors->is_null()) {
-      if (!errors->is_array()) {
-        return bad_result(source, function,
-                          fmt::format("[{}].errors is {}; errors is an array of {{code, message, "
-                                      "source}}",
-                                      i, kind_of(*errors)));
-      }
-      const auto& list = errors->get_array();
-      for (size_t k = 0; k < list.size(); ++k) {
-        auto error =
-            decode_hook_error(list[k], fmt::format("[{}].errors[{}]", i, k), source, function);
-        if (!error) return error.error();
-      }
-    }
+    auto errors = decode_hook_errors(item->if_contains("errors"), fmt::format("[{}].errors", i),
+                                     source, function);
+    if (!errors) return errors.error();
   }
   return std::move(*array);
 }

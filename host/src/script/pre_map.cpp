@@ -36,25 +36,16 @@ Result<std::vector<HookRecordResult>> decode_record_results(std::string_view res
                                                             size_t expected, std::string_view hook,
                                                             const ScriptSource& source,
                                                             std::string_view function) {
-  boost::system::error_code ec;
-  json::value value = json::parse(result_json, ec);
-  if (ec) {
-    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
-  }
-  auto* array = value.if_array();
-  if (array == nullptr) {
-    return bad_result(source, function,
-                      fmt::format("top level is {}; {} returns an array with one item per "
-                                  "record it was given ({{data}}, {{errors}} or {{}})",
-                                  kind_of(value), hook));
-  }
-  if (array->size() != expected) {
-    return bad_result(source, function,
-                      fmt::format("length is {} for a page of {} record{}; {} must return "
-                                  "exactly one item per record, in order ({{data}} to keep it, "
-                                  "{{errors}} to fail it, {{}} to skip it)",
-                                  array->size(), expected, expected == 1 ? "" : "s", hook));
-  }
+  auto array = decode_per_record_array(
+      result_json, expected,
+      fmt::format("{} returns an array with one item per record it was given ({{data}}, "
+                  "{{errors}} or {{}})",
+                  hook),
+      fmt::format("{} must return exactly one item per record, in order ({{data}} to keep it, "
+                  "{{errors}} to fail it, {{}} to skip it)",
+                  hook),
+      source, function);
+  if (!array) return array.error();
   std::vector<HookRecordResult> results(expected);
   for (size_t i = 0; i < expected; ++i) {
     auto* item = (*array)[i].if_object();
@@ -64,21 +55,10 @@ Result<std::vector<HookRecordResult>> decode_record_results(std::string_view res
                                     kind_of((*array)[i])));
     }
     if (auto* data = item->if_contains("data")) results[i].data = std::move(*data);
-    if (auto* errors = item->if_contains("errors"); errors != nullptr && !errors->is_null()) {
-      if (!errors->is_array()) {
-        return bad_result(source, function,
-                          fmt::format("[{}].errors is {}; errors is an array of {{code, message, "
-                                      "source}}",
-                                      i, kind_of(*errors)));
-      }
-      const auto& list = errors->get_array();
-      for (size_t k = 0; k < list.size(); ++k) {
-        auto error =
-            decode_hook_error(list[k], fmt::format("[{}].errors[{}]", i, k), source, function);
-        if (!error) return error.error();
-        results[i].errors.push_back(std::move(*error));
-      }
-    }
+    auto errors = decode_hook_errors(item->if_contains("errors"), fmt::format("[{}].errors", i),
+                                     source, function);
+    if (!errors) return errors.error();
+    results[i].errors = std::move(*errors);
   }
   return results;
 }

@@ -122,6 +122,56 @@ Result<HookError> decode_hook_error(const json::value& value, std::string_view p
   return error;
 }
 
+std::string joined_hook_errors(const std::vector<HookError>& errors, std::string& code) {
+  std::string message;
+  code = "hook";
+  for (const auto& e : errors) {
+    if (!message.empty()) message += "; ";
+    message += e.message;
+    if (code == "hook" && !e.code.empty()) code = e.code;
+  }
+  return message;
+}
+
+Result<std::vector<HookError>> decode_hook_errors(const json::value* value, std::string_view path,
+                                                  const ScriptSource& source,
+                                                  std::string_view function) {
+  std::vector<HookError> errors;
+  if (value == nullptr || value->is_null()) return errors;
+  if (!value->is_array()) {
+    return bad_result(source, function,
+                      fmt::format("{} is {}; errors is an array of {{code, message, source}}", path,
+                                  kind_of(*value)));
+  }
+  const auto& list = value->get_array();
+  for (size_t k = 0; k < list.size(); ++k) {
+    auto error = decode_hook_error(list[k], fmt::format("{}[{}]", path, k), source, function);
+    if (!error) return error.error();
+    errors.push_back(std::move(*error));
+  }
+  return errors;
+}
+
+Result<json::array> decode_per_record_array(std::string_view result_json, size_t expected,
+                                            std::string_view shape, std::string_view rule,
+                                            const ScriptSource& source, std::string_view function) {
+  boost::system::error_code ec;
+  json::value value = json::parse(result_json, ec);
+  if (ec) {
+    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
+  }
+  auto* array = value.if_array();
+  if (array == nullptr) {
+    return bad_result(source, function, fmt::format("top level is {}; {}", kind_of(value), shape));
+  }
+  if (array->size() != expected) {
+    return bad_result(source, function,
+                      fmt::format("length is {} for a page of {} record{}; {}", array->size(),
+                                  expected, expected == 1 ? "" : "s", rule));
+  }
+  return std::move(*array);
+}
+
 Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_json,
                                                       const ScriptSource& source,
                                                       std::string_view function) {
@@ -146,20 +196,9 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
                                   data == nullptr ? "missing" : kind_of(*data)));
   }
   result.data = std::move(data->get_array());
-  if (auto* errors = object->if_contains("errors"); errors != nullptr && !errors->is_null()) {
-    if (!errors->is_array()) {
-      return bad_result(source, function,
-                        fmt::format("errors is {}; errors is an array of {{code, message, "
-                                    "source}}",
-                                    kind_of(*errors)));
-    }
-    const auto& array = errors->get_array();
-    for (size_t i = 0; i < array.size(); ++i) {
-      auto error = decode_hook_error(array[i], fmt::format("errors[{}]", i), source, function);
-      if (!error) return error.error();
-      result.errors.push_back(std::move(*error));
-    }
-  }
+  auto errors = decode_hook_errors(object->if_contains("errors"), "errors", source, function);
+  if (!errors) return errors.error();
+  result.errors = std::move(*errors);
   if (auto* abort = object->if_contains("abort"); abort != nullptr && !abort->is_null()) {
     if (!abort->is_bool()) {
       return bad_result(source, function,
@@ -196,13 +235,9 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
                                       : errors->is_array() ? "empty"
                                                            : kind_of(*errors)));
       }
-      const auto& list = errors->get_array();
-      for (size_t k = 0; k < list.size(); ++k) {
-        auto error =
-            decode_hook_error(list[k], fmt::format("{}.errors[{}]", path, k), source, function);
-        if (!error) return error.error();
-        item.errors.push_back(std::move(*error));
-      }
+      auto decoded = decode_hook_errors(errors, path + ".errors", source, function);
+      if (!decoded) return decoded.error();
+      item.errors = std::move(*decoded);
       result.new_errors_and_retry_data.push_back(std::move(item));
     }
   }

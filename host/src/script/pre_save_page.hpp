@@ -90,6 +90,24 @@ Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::str
 // returns what was wrong ("errors[2].message must be a string, not a number").
 Result<HookError> decode_hook_error(const boost::json::value& value, std::string_view path,
                                     const ScriptSource& source, std::string_view function);
+// How the errors a hook returned for one record are stored: their messages joined by "; ", and
+// in `code` the first code an error sets, else "hook".
+std::string joined_hook_errors(const std::vector<HookError>& errors, std::string& code);
+
+// Shared by the hook contracts: the list of errors at `path` of a hook's result ("errors",
+// "[2].errors"): empty when `value` is absent or null; else an array of errors, each decoded by
+// decode_hook_error ("<path>[k]").
+Result<std::vector<HookError>> decode_hook_errors(const boost::json::value* value,
+                                                  std::string_view path, const ScriptSource& source,
+                                                  std::string_view function);
+// Shared by the hook contracts that return one item per record (preMap, postMap, postSubmit,
+// postResponseMap): `result_json` parsed as an array of exactly `expected` items. Else a
+// ScriptFailure::kBadResult naming the hook's script and function: "JSON does not parse (...)",
+// "top level is <kind>; <shape>" or "length is N for a page of M record(s); <rule>".
+Result<boost::json::array> decode_per_record_array(std::string_view result_json, size_t expected,
+                                                   std::string_view shape, std::string_view rule,
+                                                   const ScriptSource& source,
+                                                   std::string_view function);
 // The Error for a result of the wrong shape: "<where>: returned a result whose <problem>".
 Error bad_result(const ScriptSource& source, std::string_view function, std::string problem);
 // "a string", "a number", "null", ... for messages.

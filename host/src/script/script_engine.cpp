@@ -66,6 +66,15 @@ ScriptFailure failure_of(const Error& error) {
   return ScriptFailure::kEngine;
 }
 
+std::string_view stored_code_of(const Error& error) {
+  const auto* details = error.details.if_object();
+  if (error.status == Status::kRemoteError && details != nullptr && details->contains("kind") &&
+      details->contains("script")) {
+    return "hook";
+  }
+  return to_string(error.status);
+}
+
 std::string_view to_string(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:
@@ -230,20 +239,28 @@ Error describe_failure(Impl& impl, std::string_view function, ScriptFailure thro
     JS_ClearPendingException(cx);
     return script_error(
         ScriptFailure::kTimeLimit, source, function,
-        fmt::format("{}: stopped after running past its time limit of {} ms per call "
-                    "(call_time_limit_ms); look for an endless loop, or raise the limit",
-                    where(source, function), limits.call_time_limit_ms),
-        {{"limit", "call_time_limit_ms"}, {"value", int64_t{limits.call_time_limit_ms}}});
+        fmt::format("{}: stopped after running past its time limit of {} ms per call ({}={}); "
+                    "look for an endless loop, or raise {} (milliseconds, at most {}) and run "
+                    "again",
+                    where(source, function), limits.call_time_limit_ms, kTimeLimitVariable,
+                    limits.call_time_limit_ms, kTimeLimitVariable, kMaxTimeLimitMs),
+        {{"limit", kTimeLimitVariable}, {"value", int64_t{limits.call_time_limit_ms}}});
   }
   const auto heap_error = [&] {
     JS_ClearPendingException(cx);
     JS_GC(cx);
+    // The variable counts MB; a limit given in bytes that is no whole number of MB (only a caller
+    // of this library can set one) is shown in bytes.
+    const uint64_t mb = limits.heap_limit_bytes >> 20;
+    const std::string limit = (limits.heap_limit_bytes & ((1u << 20) - 1)) == 0
+                                  ? fmt::format("{} MB ({}={})", mb, kHeapLimitVariable, mb)
+                                  : fmt::format("{} bytes", limits.heap_limit_bytes);
     return script_error(
         ScriptFailure::kHeapLimit, source, function,
-        fmt::format("{}: ran out of memory: the JavaScript heap limit of {} bytes "
-                    "(heap_limit_bytes) was reached; keep less in memory, or raise the limit",
-                    where(source, function), limits.heap_limit_bytes),
-        {{"limit", "heap_limit_bytes"}, {"value", static_cast<int64_t>(limits.heap_limit_bytes)}});
+        fmt::format("{}: ran out of memory: the JavaScript heap limit of {} was reached; keep "
+                    "less in memory, or raise {} (megabytes, at most {}) and run again",
+                    where(source, function), limit, kHeapLimitVariable, kMaxHeapLimitMb),
+        {{"limit", kHeapLimitVariable}, {"value", static_cast<int64_t>(mb)}});
   };
   if (!JS_IsExceptionPending(cx)) {
     if (impl.thread->out_of_memory()) return heap_error();

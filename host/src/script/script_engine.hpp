@@ -49,6 +49,11 @@ enum class ScriptFailure {
 std::string_view to_string(ScriptFailure failure);
 // The kind of a failure made by this library; kEngine for any other error.
 ScriptFailure failure_of(const Error& error);
+// The code a job error made of `error` is stored with (`sluice errors`): "hook" when a script
+// of this library failed while it ran (it threw, passed a limit, returned a wrong result), as the
+// per-record errors of a failed hook are; else the status name ("invalid_config" for a script
+// that does not compile, "auth_failed", ...).
+std::string_view stored_code_of(const Error& error);
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 std::string_view to_string(LogLevel level);

@@ -149,11 +149,12 @@ TEST(ScriptEngine, AnEndlessLoopIsStoppedAtTheTimeLimit) {
   auto out = engine->call("spin", "{}");
   ASSERT_FALSE(out);
   EXPECT_EQ(failure_of(out.error()), ScriptFailure::kTimeLimit);
-  EXPECT_EQ(out.error().message,
-            "script \"orders\" (orders.js), function spin: stopped after running past its time "
-            "limit of 50 ms per call (call_time_limit_ms); look for an endless loop, or raise the "
-            "limit");
-  EXPECT_EQ(out.error().details.at("limit"), "call_time_limit_ms");
+  EXPECT_EQ(
+      out.error().message,
+      "script \"orders\" (orders.js), function spin: stopped after running past its time "
+      "limit of 50 ms per call (SLUICE_SCRIPT_TIME_LIMIT_MS=50); look for an endless loop, or "
+      "raise SLUICE_SCRIPT_TIME_LIMIT_MS (milliseconds, at most 3600000) and run again");
+  EXPECT_EQ(out.error().details.at("limit"), "SLUICE_SCRIPT_TIME_LIMIT_MS");
   EXPECT_EQ(out.error().details.at("value"), 50);
   // The engine stays usable after a stopped call.
   EXPECT_EQ(*engine->call("ok", "{}"), "1");
@@ -198,10 +199,11 @@ TEST(ScriptEngine, CallsSpanningManyDeadlinesOfEarlierCallsAllSucceed) {
 TEST(ScriptEngine, AnEndlessLoopAtTopLevelFailsTheLoad) {
   auto engine = ScriptEngine::load(source_of("for (;;) {}"), {.call_time_limit_ms = 30});
   ASSERT_FALSE(engine);
-  EXPECT_EQ(engine.error().message,
-            "script \"orders\" (orders.js), top-level code: stopped after running past its time "
-            "limit of 30 ms per call (call_time_limit_ms); look for an endless loop, or raise the "
-            "limit");
+  EXPECT_EQ(
+      engine.error().message,
+      "script \"orders\" (orders.js), top-level code: stopped after running past its time "
+      "limit of 30 ms per call (SLUICE_SCRIPT_TIME_LIMIT_MS=30); look for an endless loop, or "
+      "raise SLUICE_SCRIPT_TIME_LIMIT_MS (milliseconds, at most 3600000) and run again");
 }
 
 TEST(ScriptEngine, HugeAllocationsStopAtTheHeapLimit) {
@@ -214,9 +216,10 @@ TEST(ScriptEngine, HugeAllocationsStopAtTheHeapLimit) {
   EXPECT_EQ(failure_of(out.error()), ScriptFailure::kHeapLimit);
   EXPECT_EQ(out.error().message,
             "script \"orders\" (orders.js), function grow: ran out of memory: the JavaScript heap "
-            "limit of 67108864 bytes (heap_limit_bytes) was reached; keep less in memory, or "
-            "raise the limit");
-  EXPECT_EQ(out.error().details.at("limit"), "heap_limit_bytes");
+            "limit of 64 MB (SLUICE_SCRIPT_HEAP_LIMIT_MB=64) was reached; keep less in memory, or "
+            "raise SLUICE_SCRIPT_HEAP_LIMIT_MB (megabytes, at most 65536) and run again");
+  EXPECT_EQ(out.error().details.at("limit"), "SLUICE_SCRIPT_HEAP_LIMIT_MB");
+  EXPECT_EQ(out.error().details.at("value"), 64);
   EXPECT_EQ(*engine->call("ok", "{}"), "2");
 }
 

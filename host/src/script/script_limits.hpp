@@ -7,6 +7,13 @@
 
 namespace sluice::script {
 
+// The environment variables a user sets the limits with (runtime/script_runner.hpp reads them for
+// each job), their largest values, and what a limit message tells the user to change.
+inline constexpr const char kTimeLimitVariable[] = "SLUICE_SCRIPT_TIME_LIMIT_MS";
+inline constexpr uint32_t kMaxTimeLimitMs = 3'600'000;
+inline constexpr const char kHeapLimitVariable[] = "SLUICE_SCRIPT_HEAP_LIMIT_MB";
+inline constexpr uint64_t kMaxHeapLimitMb = 65'536;
+
 struct ScriptLimits {
   // Wall-clock budget of one call (and of the script's top-level code when it is loaded),
   // milliseconds. The call is interrupted when it is exceeded, whatever the script does.

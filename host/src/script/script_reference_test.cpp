@@ -70,7 +70,8 @@ TEST_F(ScriptReference, AScriptWhoseTopLevelCodeNeverEndsCannotBeLoaded) {
   EXPECT_EQ(check(R"({"_scriptId": "spin", "function": "f"})"),
             "$.hooks.preSavePage._scriptId: script spin cannot be loaded: script \"Spinner\", "
             "top-level code: stopped after running past its time limit of 100 ms per call "
-            "(call_time_limit_ms); look for an endless loop, or raise the limit");
+            "(SLUICE_SCRIPT_TIME_LIMIT_MS=100); look for an endless loop, or raise "
+            "SLUICE_SCRIPT_TIME_LIMIT_MS (milliseconds, at most 3600000) and run again");
 }
 
 }  // namespace

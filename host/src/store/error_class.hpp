@@ -15,7 +15,7 @@
 //   missing      : not_found, 404, 410, or a code containing "missing" / "required" /
 //                  "not_found" / "notfound" / "not found"
 //   parse        : internal, or a code containing "parse" / "json" / "malformed" / "syntax"
-//   value        : everything else (invalid_config, remote_error, unsupported, 400, 422, any
+//   value        : everything else (hook, invalid_config, remote_error, unsupported, 400, 422, any
 //                  other 4xx/5xx, "rejected", a hook's own codes, no code)
 //
 // Codes are compared case-insensitively. docs/errors.md has the same table for operators.

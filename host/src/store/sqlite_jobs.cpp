@@ -75,7 +75,9 @@ Result<Store::FlowClaim> sqlite_claim_flow(SqliteDb& db, const Job& job,
   }
   if (!job.resumed_from.empty()) {
     auto newest = db.prepare(
-        "SELECT id FROM jobs WHERE flow_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+        "SELECT id FROM jobs WHERE flow_id = ? AND "
+        "coalesce(json_extract(doc, '$.type'), 'flow') != 'retry' "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
         fmt::format("find the newest job of flow {}", job.flow_id));
     if (!newest) return newest.error();
     newest->bind(1, job.flow_id);

@@ -166,7 +166,8 @@ class Store {
   // then fails: `holder` is that job and nothing is written) and otherwise rewrites the job into
   // its closed form (it is stored as rewritten and listed in `closed`). With job.resumed_from
   // set, the claim also fails (`superseded` names the newer job) unless that job is the flow's
-  // newest. On success `job` is inserted.
+  // newest run (retry jobs, type "retry", do not count: they run errors again, not the flow). On
+  // success `job` is inserted.
   struct FlowClaim {
     bool claimed = false;
     std::optional<Job> holder;  // the live job that holds the flow
