@@ -3,6 +3,7 @@
 #include "connection.hpp"
 #include "export_reader.hpp"
 #include "import_writer.hpp"
+#include "lookup.hpp"
 #include "settings.hpp"
 
 namespace sluice::plugins::http {
@@ -43,6 +44,13 @@ Result<std::unique_ptr<ImportWriter>> HttpConnector::open_import(
       HttpImportWriter::open(context, static_cast<HttpConnection&>(connection), import_doc);
   if (!opened) return opened.error();
   return std::unique_ptr<ImportWriter>(std::move(*opened));
+}
+
+Result<std::unique_ptr<Lookup>> HttpConnector::open_lookup(Context& context, Connection& connection,
+                                                           const boost::json::object& export_doc) {
+  auto opened = HttpLookup::open(context, static_cast<HttpConnection&>(connection), export_doc);
+  if (!opened) return opened.error();
+  return std::unique_ptr<Lookup>(std::move(*opened));
 }
 
 }  // namespace sluice::plugins::http

@@ -17,6 +17,9 @@ class HttpConnector final : public Connector {
                                                     const boost::json::value& state) override;
   Result<std::unique_ptr<ImportWriter>> open_import(Context& context, Connection& connection,
                                                     const boost::json::object& import_doc) override;
+  // An export with isLookup: true (lookup.hpp).
+  Result<std::unique_ptr<Lookup>> open_lookup(Context& context, Connection& connection,
+                                              const boost::json::object& export_doc) override;
 };
 
 }  // namespace sluice::plugins::http

@@ -214,7 +214,9 @@ ExportSettings::ExportSettings()
                        .group("Request")
                        .help("Appended to the connection's base URI. Handlebars: "
                              "{{export.http.paging.page}} is the current page number with page "
-                             "paging; {{x}} is URL-encoded, {{{x}}} is not.")),
+                             "paging; {{x}} is URL-encoded, {{{x}}} is not. In a lookup "
+                             "(isLookup: true) it is rendered once per record: "
+                             "/customers/{{record.customer.id}}.")),
       body(schema.tmpl("http.body")
                .label("HTTP request body")
                .group("Request")
@@ -229,7 +231,9 @@ ExportSettings::ExportSettings()
                         .help("Dotted path to the array of records in the response body, e.g. "
                               "data.orders. Empty means the body itself is the array. A path that "
                               "is missing or does not hold an array fails the export with the keys "
-                              "that were found, rather than exporting 0 records.")),
+                              "that were found, rather than exporting 0 records. In a lookup, the "
+                              "record's data: an array, or an object as one record; a missing "
+                              "path fails that record's lookup.")),
       paging_method(schema
                         .enumeration("http.paging.method", {"page", "url", "relativeuri", "body",
                                                             "linkheader", "token", "skip"})

@@ -63,7 +63,8 @@ Result<void> check_variables(const support::Template& t, const TemplateUse& use)
       }
     }
   }
-  const bool is_export = use.site == Site::kExportRequest || use.site == Site::kOnceRequest;
+  const bool is_export = use.site == Site::kExportRequest || use.site == Site::kOnceRequest ||
+                         use.site == Site::kLookupRequest;
   if (!is_export) {
     for (const char* name : {"lastExportDateTime", "currentExportDateTime", "export",
                              "previous_page", "settings", "job"}) {
@@ -86,6 +87,12 @@ Result<void> check_variables(const support::Template& t, const TemplateUse& use)
   }
   if (use.site == Site::kOnceRequest && uses(t, "batch_of_records")) {
     return refuse(t, "http.once is sent once per record: use {{record}}, not batch_of_records");
+  }
+  if (use.site == Site::kLookupRequest && uses(t, "batch_of_records")) {
+    return refuse(t, "a lookup sends one request per record: use {{record}}, not batch_of_records");
+  }
+  if (use.site == Site::kLookupRequest && uses(t, "previous_page")) {
+    return refuse(t, "a lookup reads one page per record, so there is no previous_page");
   }
   if (use.site == Site::kImportBatch && uses(t, "record")) {
     return refuse(t, "{{record}} names one record, but http.batchSize " +

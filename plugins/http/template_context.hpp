@@ -9,7 +9,7 @@
 //   currentExportDateTime   `all` export's runs, the host-given start on a delta's first run)
 //   export.http.paging.page|skip   the page number and the records exported before this page
 //   previous_page.full_response|last_record|headers   the previous response of this export
-//   record                  one record: an import with http.batchSize 1, http.once
+//   record                  one record: an import with http.batchSize 1, http.once, a lookup
 //   batch_of_records        [{"record": ...}, ...]: an import's batch (also with batch size 1)
 //
 // check_variables refuses, when the export or import is opened, a template that names a
@@ -35,6 +35,7 @@ enum class Site {
   kOnceRequest,    // http.once.relativeURI and http.once.body: one record
   kImportRecord,   // an import's http.relativeURI and http.body with http.batchSize 1
   kImportBatch,    // the same with a larger batch size
+  kLookupRequest,  // a lookup's (isLookup: true) http.relativeURI, http.body: one record
 };
 
 struct TemplateUse {

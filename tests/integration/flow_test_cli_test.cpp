@@ -313,6 +313,72 @@ router size: 4 in, 2 out, 2 dropped
   EXPECT_TRUE(calls('I').empty());
 }
 
+// A lookup (memory plugin: id X finds {"id": "C-X-1", "tier": "gold", "of": X}; missIds find
+// nothing, failIds fail) between the export and the import, its results response-mapped.
+TEST_F(FlowTestCommand, ALookupShowsWhatItFoundPerRecordAndWhatItsResponseMappingSet) {
+  write_export(3, 3, 3, "");
+  write("l.json", fmt::format(R"({{"_id": "l", "name": "customers", "adaptorType": "MemoryExport",
+      "_connectionId": "mem", "isLookup": true,
+      "memory": {{"name": "cust", "log": "{}", "missIds": ["A2"], "failIds": ["A3"]}}}})",
+                              log_.string()));
+  write("f.json", R"({"_id": "f", "name": "Orders", "pageGenerators": [{"_exportId": "a"}],
+      "pageProcessors": [
+        {"type": "export", "_exportId": "l", "responseMapping": {"fields": [
+          {"extract": "data[0].tier", "generate": "tier"},
+          {"extract": "data.length", "generate": "found"}]}},
+        {"type": "import", "_importId": "x"}]})");
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--no-color"});
+  ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  EXPECT_EQ(
+      tested.out,
+      R"(test run of flow f: the first page of each source; nothing is sent to imports and nothing is stored
+
+export orders: 3 records
+  #1 {"id":"A1","n":1}
+  #2 {"id":"A2","n":2}
+  #3 {"id":"A3","n":3}
+
+lookup customers: 3 in, 2 out, 1 failed
+  #1 found 1 record: [{"id":"C-A1-1","tier":"gold","of":"A1"}]
+      + tier: "gold"
+      + found: 1
+  #2 found 0 records: []
+      + found: 0
+  #3 failed (lookupFailed): lookup customers: memory lookup cust failed for A3
+
+import crm: would receive 2 records (nothing was sent)
+  #1 {"id":"A1","n":1,"tier":"gold","found":1}
+  #2 {"id":"A2","n":2,"found":0}
+)");
+  EXPECT_EQ(calls('L'), std::vector<std::string>{"L cust A1,A2,A3"}) << "one lookup call";
+  EXPECT_TRUE(calls('I').empty());
+
+  const CliResult as_json = cli_->run({"flow", "test", "f", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const json::value report = json::parse(as_json.out);
+  const json::value& step = report.at("sources").at(0).at("steps").at(1);
+  EXPECT_EQ(step.at("kind"), "lookup");
+  EXPECT_EQ(step.at("stepId"), "l");
+  EXPECT_EQ(step.at("wouldReceive"), false);
+  const json::array& records = step.at("records").as_array();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].at("lookup"),
+            json::parse(R"({"data":[{"id":"C-A1-1","tier":"gold","of":"A1"}]})"));
+  EXPECT_EQ(records[0].at("mapped"), json::parse(R"({"tier":"gold","found":1})"));
+  EXPECT_EQ(records[0].at("record"), json::parse(R"({"id":"A1","n":1,"tier":"gold","found":1})"));
+  EXPECT_EQ(records[1].at("lookup"), json::parse(R"({"data":[]})"));
+  EXPECT_EQ(records[1].at("mapped"), json::parse(R"({"found":0})"));
+  EXPECT_EQ(records[2].at("state"), "failed");
+  EXPECT_EQ(records[2].at("lookup"),
+            json::parse(R"({"errors":[{"code":"lookupFailed",)"
+                        R"("message":"memory lookup cust failed for A3"}]})"));
+  EXPECT_EQ(records[2].at("mapped"), json::object());
+  EXPECT_EQ(records[2].at("error"),
+            json::parse(R"({"code":"lookupFailed",)"
+                        R"("message":"lookup customers: memory lookup cust failed for A3"})"));
+}
+
 TEST_F(FlowTestCommand, AWrongCommandLineIsAUsageErrorWithStatus2) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"flow", "test"}, "error: expected a flow id (see `sluice get flows`)"},

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string_view>
 
+#include "customers.hpp"
 #include "orders.hpp"
 
 namespace sluice::tools::mock_api {
@@ -100,6 +101,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
           return {403, echo_body(credentials, cut)};
         }
         return orders(query);
+      }
+      if (get) {
+        if (auto reply = customers(path, find_parameter(query, "email"))) return *reply;
       }
       if (path.starts_with("/api/callbacks/")) {
         return {200, R"({"ok":true})"};

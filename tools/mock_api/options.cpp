@@ -32,6 +32,10 @@ constexpr std::string_view kEndpoints =
   GET  /api/orders?updated_since=T   (a delta) only the orders created at or after T (ISO
                                      8601 UTC; order n is created 2026-01-01T00:00Z + n min),
                                      paged the same way; "total" counts those
+  GET  /api/customers/C-NNNNN        200 {"id","email","name","tier"}: the orders' customers
+                                     C-00001..C-50000 (name "First<N> Last<N>", tier
+                                     bronze/silver/gold by N % 3); an unknown id 404
+  GET  /api/customers?email=E        200 {"customers":[the customer with that email, or none]}
   ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
   POST /api/sink                     body: a JSON array of records or one JSON object.
                                      Array: 200 with one result per record, in order.

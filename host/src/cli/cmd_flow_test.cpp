@@ -27,7 +27,8 @@ constexpr const char* kUsage =
     "Test-runs a flow one step at a time: reads the first page of each source (or its first N "
     "records,\nacross pages, N from 1 to 1000), runs it through every step, and prints each "
     "record as it leaves\neach step: what a transformation changed, which records a filter "
-    "dropped and why, what a hook\nadded or removed, what failed. Imports are not called: each "
+    "dropped and why, what a hook\nadded or removed, what a lookup found and what its response "
+    "mapping set, what failed. Lookups\nrun (they only read); imports are not called: each "
     "shows the records it would receive.\nNothing is stored: no job, no delta time, no export "
     "state, no page committed.\n"
     "Exit status: 0 it ran (records may have failed), 1 the flow cannot run or an export could "
@@ -124,6 +125,21 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
   if (r.added) return number + " " + colors.added("added " + runtime::record_json(r.record)) + "\n";
   std::string changes;
   diff(r.before, r.record, "", colors, changes);
+  if (step.kind == "lookup") {
+    // What the lookup found, then what the response mapping set from it.
+    const json::value* data =
+        r.lookup.is_object() ? r.lookup.get_object().if_contains("data") : nullptr;
+    const size_t found = data != nullptr && data->is_array() ? data->get_array().size() : 0;
+    std::string line =
+        number + " " +
+        (r.lookup.is_null() ? colors.dim("not looked up")
+                            : fmt::format("found {} record{}: {}", found, found == 1 ? "" : "s",
+                                          data != nullptr ? runtime::record_json(*data) : "[]")) +
+        "\n";
+    return line + (changes.empty() && !r.lookup.is_null()
+                       ? "      " + colors.dim("(the response mapping set nothing)") + "\n"
+                       : changes);
+  }
   if (changes.empty())
     return number + " " + colors.dim(step.kind == "filter" ? "kept" : "unchanged") + "\n";
   return number + " changed\n" + changes;

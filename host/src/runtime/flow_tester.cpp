@@ -18,6 +18,7 @@
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
 #include "runtime/job_log.hpp"
+#include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
 #include "runtime/router_step.hpp"
@@ -52,16 +53,39 @@ class WouldReceiveStep : public Step {
   bool proceed_on_failure_;
 };
 
+// The lookup's answers during one run of its step, by the record's index in the page.
+using LookupAnswers = std::map<size_t, json::value>;
+
 // What a step of the pipeline is, for the report.
 struct StepInfo {
   size_t index = 0;  // in TestedSource::steps
   const FilterExplainer* explainer = nullptr;
   const WouldReceiveStep* import = nullptr;
-  bool router = false;  // the router step: its records show the branches they took
+  bool router = false;               // the router step: its records show the branches they took
+  LookupAnswers* answers = nullptr;  // a lookup step
 };
 
 // What the router step decided for each record of the page (by index), for the report.
 using Routes = std::map<size_t, std::vector<std::pair<std::string, std::string>>>;
+
+// {"dotted.path": value in `after`} of every field `after` adds to or changes in `before`.
+void changes(const json::value& before, const json::value& after, const std::string& path,
+             json::object& out) {
+  const json::object* a = before.if_object();
+  const json::object* b = after.if_object();
+  if (a != nullptr && b != nullptr) {
+    for (const auto& [key, value] : *b) {
+      const std::string at = path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+      if (const json::value* old = a->if_contains(key)) {
+        changes(*old, value, at, out);
+      } else {
+        out[at] = value;
+      }
+    }
+    return;
+  }
+  if (before != after) out[path.empty() ? std::string("(the record)") : path] = after;
+}
 
 std::string state_name(RecordState state) {
   switch (state) {
@@ -148,6 +172,7 @@ class FlowTester {
   struct Built {
     std::unique_ptr<Pipeline> pipeline;
     std::vector<std::unique_ptr<FilterExplainer>> explainers;
+    std::vector<std::unique_ptr<LookupAnswers>> answers;  // one per lookup step
     std::map<const Step*, StepInfo> steps;
     TestedSource source;             // its steps named, with no records yet
     std::shared_ptr<Routes> routes;  // the router step's decisions for the current page
@@ -194,6 +219,9 @@ class FlowTester {
           plan_, 0,
           [this](size_t p) -> Result<std::unique_ptr<Step>> {
             const ProcessorStep& processor = plan_.processors[p];
+            // A lookup only reads: it runs inside its branch, as in a run.
+            if (processor.is_lookup)
+              return make_lookup_step(processor, [this, p] { return lookup_for(p); });
             return std::unique_ptr<Step>(std::make_unique<WouldReceiveStep>(
                 processor.import_id, processor.name, processor.proceed_on_failure));
           },
@@ -210,7 +238,21 @@ class FlowTester {
       add(std::move(*router), info);
       return out;
     }
-    for (const ProcessorStep& processor : plan_.processors) {
+    for (size_t p = 0; p < plan_.processors.size(); ++p) {
+      const ProcessorStep& processor = plan_.processors[p];
+      if (processor.is_lookup) {
+        // A lookup only reads: it runs, so that the later steps see what it found.
+        auto step = make_lookup_step(processor, [this, p] { return lookup_for(p); });
+        if (!step) return step.error();
+        out.answers.push_back(std::make_unique<LookupAnswers>());
+        LookupAnswers* answers = out.answers.back().get();
+        static_cast<LookupStep&>(**step).set_answer_observer(
+            [answers](size_t i, const json::value& answer) { (*answers)[i] = answer; });
+        StepInfo info;
+        info.answers = answers;
+        add(std::move(*step), info);
+        continue;
+      }
       auto step = std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
                                                      processor.proceed_on_failure);
       StepInfo info;
@@ -228,6 +270,19 @@ class FlowTester {
                                                options_.cancelled, options_.limits);
     if (!opened) return opened.error();
     return (connections_[step.id] = std::move(*opened)).get();
+  }
+
+  // The lookup of processor `p`, opened on first use (as flow_runner.cpp does).
+  Result<host::RemoteLookup*> lookup_for(size_t p) {
+    auto found = lookups_.find(p);
+    if (found != lookups_.end()) return found->second.get();
+    const ProcessorStep& step = plan_.processors[p];
+    auto connection = connection_for(step.connection);
+    if (!connection) return connection.error();
+    auto opened =
+        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
+    if (!opened) return opened.error();
+    return (lookups_[p] = std::move(*opened)).get();
   }
 
   // As flow_runner.hpp says a job computes it: a delta export's lastExportDateTime, or empty.
@@ -379,6 +434,14 @@ class FlowTester {
                              : "no branch it took (" + taken + ") has an import: discarded";
             }
           }
+          if (info.answers != nullptr) {
+            if (auto answer = info.answers->find(i); answer != info.answers->end()) {
+              r.lookup = std::move(answer->second);
+              json::object mapped;
+              if (after.state(i) == RecordState::kAlive) changes(in.record, r.record, "", mapped);
+              r.mapped = std::move(mapped);
+            }
+          }
           if (info.explainer != nullptr && in.state == RecordState::kAlive &&
               after.state(i) == RecordState::kIgnored) {
             r.reason = info.explainer->why(
@@ -406,6 +469,7 @@ class FlowTester {
     if (built.routes) built.routes->clear();
     auto ran = built.pipeline->run(page, context);
     built.pipeline->set_observer(nullptr);
+    for (auto& answers : built.answers) answers->clear();
     return ran;
   }
 
@@ -492,6 +556,7 @@ class FlowTester {
   LogCapture log_;
   const json::object no_settings_;
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
+  std::map<size_t, std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor
   int64_t next_index_ = 0;  // of the next record the source gives
   int64_t added_ = 0;       // records steps added so far (their Entry::index is -added)
 };
@@ -514,6 +579,8 @@ json::value record_json(const TestedRecord& r) {
       branches.push_back(json::object{{"router", router}, {"branch", branch}});
     o["branches"] = std::move(branches);
   }
+  if (!r.lookup.is_null()) o["lookup"] = r.lookup;
+  if (!r.mapped.is_null()) o["mapped"] = r.mapped;
   return o;
 }
 

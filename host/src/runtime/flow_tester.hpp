@@ -3,8 +3,9 @@
 // page (or the first `records` records, across pages) from the export and runs it through every
 // step of the pipeline as a job would (the same steps, built by make_export_step, with the same
 // limits), except that imports are not submitted: each import is a step that passes its records
-// on unchanged and is reported as what it *would receive*. Every record is reported as it leaves
-// each step.
+// on unchanged and is reported as what it *would receive*. Lookups do run (they only read): each
+// record shows what the lookup answered and what its response mapping set. Every record is
+// reported as it leaves each step.
 //
 // A test run changes nothing an ordinary run relies on: no job is recorded (the run context's
 // jobId is a fresh id no job has; `testMode` is true and hooks see `job.type` "test"), no delta
@@ -61,6 +62,11 @@ struct TestedRecord {
   // At a router step (a flow with routers): each {router name, branch name} it took, in the
   // order the routers ran; empty: it took no branch.
   std::vector<std::pair<std::string, std::string>> routes;
+  // A lookup step: what the lookup answered for the record, {"data": [...]} or {"errors":
+  // [...]} (null for a record it did not look up), and what the response mapping (and
+  // postResponseMap) set in it: {"dotted.path": new value} of each field added or changed.
+  boost::json::value lookup;
+  boost::json::value mapped;
 };
 
 struct TestedLogLine {
@@ -71,9 +77,9 @@ struct TestedLogLine {
 };
 
 struct TestedStep {
-  std::string step;            // "export orders", "transform orders", "import crm", ...
-  std::string kind;            // "export", "transform", "filter", "preSavePage hook", "import"
-  std::string step_id;         // the export's or import's id
+  std::string step;     // "export orders", "transform orders", "import crm", ...
+  std::string kind;     // "export", "transform", "filter", "preSavePage hook", "lookup", "import"
+  std::string step_id;  // the export's or import's id
   bool would_receive = false;  // an import: nothing was submitted
   // For the source, every record it read; for a step, the records that entered it (for an
   // import, the records it would receive), as they left it.
@@ -102,7 +108,7 @@ struct FlowTestReport {
   bool source_failed() const;
   // {flowId, records, sources: [{exportId, name, pages, error, steps: [{step, kind, stepId,
   //  wouldReceive, records: [{index, page, state, record, error, reason?, addedIndex?, added?,
-  //  branches? [{router, branch}] (a router step)}],
+  //  branches? [{router, branch}] (a router step), lookup?, mapped? (a lookup step)}],
   //  jobErrors:
   //  [{page, code, message}], log: [{page, level, scope?, message}], error, abort}]}]}
   //  (docs/runtime.md).

@@ -114,6 +114,7 @@ Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
   json::array hooked_responses;
   for (size_t k = 0; k < sent.size(); ++k) {
     const size_t i = sent[k];
+    if (observe_answer_) observe_answer_(i, answers[k]);
     const json::object* answer = answers[k].if_object();
     const json::value* errors = answer != nullptr ? answer->if_contains("errors") : nullptr;
     const json::value* data = answer != nullptr ? answer->if_contains("data") : nullptr;

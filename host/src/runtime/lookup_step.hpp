@@ -24,6 +24,8 @@
 #include <memory>
 #include <string>
 
+#include <boost/json/value.hpp>
+
 #include "plugins/connector_client.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/step.hpp"
@@ -52,6 +54,12 @@ class LookupStep : public Step {
   const std::string& step_id() const override { return export_id_; }
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
+  // `sluice flow test` (flow_tester.hpp): called during run() with each record looked up (its
+  // index in the page) and the plugin's answer for it ({"data": [...]} or {"errors": [...]}),
+  // before the response mapping. Null (the default): nothing is called.
+  using AnswerObserver = std::function<void(size_t record, const boost::json::value& answer)>;
+  void set_answer_observer(AnswerObserver observer) { observe_answer_ = std::move(observer); }
+
  private:
   std::string export_id_, name_, plugin_id_;
   bool proceed_on_failure_;  // the flow entry's: records failing here go on (page.hpp)
@@ -59,6 +67,7 @@ class LookupStep : public Step {
   std::unique_ptr<mapper::ResponseMapping> response_mapping_;
   Opener open_;
   std::unique_ptr<PostResponseMapHook> post_response_map_;  // null: none
+  AnswerObserver observe_answer_;
 };
 
 // The step of lookup `processor` (is_lookup): compiles its inputFilter and the flow entry's

@@ -1,0 +1,70 @@
+// An HTTP lookup: an HTTP export with isLookup: true used as a flow's page processor. For each
+// record it sends one request, rendered against that record, and returns what the response
+// holds as the record's data (docs/http.md, "Lookups").
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "connection.hpp"
+#include "sluice/connector.hpp"
+#include "sluice/support/template.hpp"
+#include "template_context.hpp"
+
+namespace sluice::plugins::http {
+
+class HttpLookup final : public Lookup {
+ public:
+  // Validates the export's http.* settings as HttpExportReader::open does (kInvalidConfig
+  // naming the setting), with the variables of a lookup request (template_context.hpp: record,
+  // connection, settings, job, export.http.paging; not batch_of_records or previous_page), and
+  // refuses what a lookup cannot do: http.once.* and an export type delta or once.
+  // Paging: as integrator.io, a lookup reads the first page only: with http.paging.method page
+  // its request is that of the export's first page ({{export.http.paging.page}} is
+  // http.paging.page, else the query parameter page=N is set); other paging settings are not
+  // acted on.
+  static Result<std::unique_ptr<HttpLookup>> open(Context& context,
+                                                  const HttpConnection& connection,
+                                                  const boost::json::object& export_doc);
+
+  // One request per record, in order, on the connection's client (keep-alive, one at a time).
+  // Per record:
+  //  - 2xx: the value at http.response.resourcePath (the body itself without one): an array
+  //    is the record's data, an object is one record, an empty body or null is no data. A body
+  //    that is not JSON, or a resourcePath that is missing or holds a scalar, is that record's
+  //    error ("invalid_response", naming the request and the path).
+  //  - 404 and other 3xx/4xx except 401/403/429: that record's error, code the status (e.g.
+  //    "404"), message the client's (method, URL, status, body snippet, secrets hidden).
+  //  - a template that fails to render (a helper refusing its arguments): that record's error
+  //    ("template"), nothing sent.
+  // A failed Result fails the whole page: 401/403 (kAuthFailed), 429 and 5xx after the
+  // client's retries, transport failures, kCancelled.
+  Result<std::vector<LookupResult>> lookup(Context& context,
+                                           const boost::json::array& records) override;
+
+ private:
+  explicit HttpLookup(std::shared_ptr<support::http::Client> client) : client_(std::move(client)) {}
+
+  // Renders the request for `record` into `request` (the body into body_).
+  Result<void> render_request(const boost::json::value& record, support::http::Request& request);
+  // The data of a 2xx response, or the record's error.
+  LookupResult read_response(const support::http::Response& response) const;
+
+  std::shared_ptr<support::http::Client> client_;
+  std::string method_;
+  support::Template relative_uri_;
+  std::optional<support::Template> body_template_;
+  HeaderTemplates headers_;
+  std::string resource_path_;
+  std::optional<int64_t> page_param_;  // page paging without the page in a template: page=N
+  boost::json::value context_;         // export_variables(), paging.page the first page
+  ConnectionVariables connection_;
+  std::string body_;  // reused between requests
+};
+
+}  // namespace sluice::plugins::http
