@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include "auth_token_config.hpp"
 #include "config.hpp"
 #include "settings.hpp"
 #include "sluice/support/http/url.hpp"
@@ -26,6 +27,8 @@ Result<Auth> read_auth(const json::object& doc) {
   auto type = s.auth_type.read(doc);
   if (!type) return type.error();
   if (*type == "none") return Auth::none();
+  // Their credentials come from an Authenticator (auth_token_config.cpp).
+  if (obtains_credentials(doc, *type)) return Auth::none();
   if (*type == "basic") {
     auto username = s.basic_username.read(doc);
     if (!username) return username.error();
@@ -95,6 +98,11 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   options.max_backoff = tuning.max_backoff;
   options.max_attempts = tuning.max_attempts;
   options.user_agent = "Sluice-http/0.1";
+  if (auto type = s.auth_type.read(doc); !type) {
+    return type.error();
+  } else if (auto configured = configure_obtained_auth(doc, *type, options); !configured) {
+    return configured.error();
+  }
 
   std::unique_ptr<HttpConnection> connection(new HttpConnection());
   connection->client_ = std::make_shared<support::http::Client>(std::move(options));

@@ -45,8 +45,13 @@ TEST(HttpConnection, CredentialsInABadBaseUriAreNotRepeated) {
 TEST(HttpConnection, OtherSettingsAreValidatedByName) {
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","mediaType":"xml"}})").message,
             "http.mediaType 'xml' is not supported yet; only json is implemented");
+  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"digest"}}})").message,
+            "http.auth.type must be one of none, basic, token, oauth, cookie, got 'digest'");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"oauth"}}})").message,
-            "http.auth.type must be one of none, basic, token, got 'oauth'");
+            "http.auth.oauth.tokenURI is required when http.auth.type is oauth: the token "
+            "endpoint of the API");
+  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"cookie"}}})").message,
+            "http.auth.cookie.uri is required when http.auth.type is cookie: the login endpoint");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"token"}}})").message,
             "http.auth.token.token is required when http.auth.type is token");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"basic"}}})").message,

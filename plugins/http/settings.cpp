@@ -42,25 +42,19 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http._httpConnectorId",
                            "http._httpConnectorVersionId",
                            "http._iClientId",
-                           "http.auth.oauth",
-                           "http.auth.cookie",
                            "http.auth.jwt",
                            "http.auth.wsse",
-                           "http.auth.failStatusCode",
                            "http.auth.failures",
-                           "http.auth.failPath",
-                           "http.auth.failValues",
+                           "http.auth.oauth.type",
+                           "http.auth.oauth.authURI",
+                           "http.auth.oauth.accessTokenBody",
+                           "http.auth.oauth.useIClientFields",
+                           "http.auth.oauth.pkceCodeVerifier",
+                           "http.auth.oauth.skipOauthValidations",
+                           "http.auth.oauth.oauth1",
                            "http.auth.skipFollowAuthorizationHeader",
-                           "http.auth.token.refreshMethod",
-                           "http.auth.token.refreshRelativeURI",
-                           "http.auth.token.refreshBody",
-                           "http.auth.token.refreshMediaType",
                            "http.auth.token.refreshResponseMediaType",
-                           "http.auth.token.refreshTokenPath",
-                           "http.auth.token.refreshToken",
                            "http.auth.token.refreshTokenLocation",
-                           "http.auth.token.refreshHeaders",
-                           "http.auth.token.tokenPaths",
                            "http.auth.token.revoke",
                            "http.ping.body",
                            "http.ping.successPath",
@@ -138,13 +132,17 @@ ConnectionSettings::ConnectionSettings()
                     .enumeration("http.auth.type",
                                  {"none", "basic", "token", "custom", "oauth", "wsse", "cookie",
                                   "digest", "oauth1", "jwtbearer", "jwt", "specific"})
-                    .unsupported_values({"custom", "oauth", "wsse", "cookie", "digest", "oauth1",
-                                         "jwtbearer", "jwt", "specific"})
+                    .unsupported_values({"custom", "wsse", "digest", "oauth1", "jwtbearer", "jwt",
+                                         "specific"})
                     .label("Authentication type")
                     .default_value("none")
                     .group("Authentication")
-                    .help("none, basic (username and password), or token (an API key or bearer "
-                          "token sent in a header or as a URL parameter).")),
+                    .help("none, basic (username and password), token (an API key or bearer "
+                          "token sent in a header or as a URL parameter, optionally refreshed from "
+                          "http.auth.token.refreshRelativeURI), oauth (OAuth 2.0 client "
+                          "credentials, password or refresh token grant at "
+                          "http.auth.oauth.tokenURI), or cookie (a login request whose cookies "
+                          "are sent on every call).")),
       basic_username(schema.string("http.auth.basic.username")
                          .label("Username")
                          .required()
@@ -158,11 +156,12 @@ ConnectionSettings::ConnectionSettings()
                          .shown_when("http.auth.type", "basic")),
       token(schema.string("http.auth.token.token")
                 .label("Token")
-                .required()
                 .secret()
                 .group("Authentication")
                 .shown_when("http.auth.type", "token")
-                .help("The API key or access token. Stored encrypted; never logged.")),
+                .help("The API key or access token. Stored encrypted; never logged. Required "
+                      "unless http.auth.token.refreshRelativeURI is set (then the first request "
+                      "obtains one); with oauth, an access token to start with.")),
       token_location(schema.enumeration("http.auth.token.location", {"header", "url", "body"})
                          .unsupported_values({"body"})
                          .label("Send token via")
@@ -199,7 +198,179 @@ ConnectionSettings::ConnectionSettings()
                       .unsupported_values({"PUT"})
                       .label("Test connection method")
                       .default_value("GET")
-                      .group("Test connection")) {
+                      .group("Test connection")),
+      auth_fail_status_code(
+          schema.integer("http.auth.failStatusCode")
+              .label("Authentication failure status code")
+              .default_value(401)
+              .minimum(100)
+              .maximum(599)
+              .group("Authentication")
+              .help("A response with this status means the credentials were refused: with token "
+                    "refresh, oauth or cookie auth the connection obtains new credentials once "
+                    "and sends the request again; a second refusal fails it (kAuthFailed) with "
+                    "the reason.")),
+      auth_fail_path(schema.string("http.auth.failPath")
+                         .label("Path to authentication failure field")
+                         .group("Authentication")
+                         .help("Dotted path in a JSON response body, for APIs that answer 200 "
+                               "with an \"unauthorized\" body, e.g. error.code; its value is "
+                               "compared with http.auth.failValues.")),
+      auth_fail_values(schema.array("http.auth.failValues")
+                           .label("Authentication failure values")
+                           .items(FieldType::kString)
+                           .group("Authentication")
+                           .help("Values at http.auth.failPath that mean the credentials were "
+                                 "refused (compared as text), e.g. [\"invalid_token\"].")),
+      refresh_relative_uri(
+          schema.tmpl("http.auth.token.refreshRelativeURI")
+              .label("Refresh relative URI")
+              .group("Authentication")
+              .shown_when("http.auth.type", "token")
+              .help("Set to refresh the token: this URI (relative to the base URI, or absolute) is "
+                    "requested before the first call when http.auth.token.token is empty, and "
+                    "whenever the token is refused (http.auth.failStatusCode / failPath). "
+                    "Handlebars against {{connection}}, rendered raw.")),
+      refresh_method(schema.enumeration("http.auth.token.refreshMethod", {"GET", "POST", "PUT"})
+                         .label("Refresh method")
+                         .default_value("POST")
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "token")),
+      refresh_body(schema.tmpl("http.auth.token.refreshBody")
+                       .label("Refresh body")
+                       .group("Authentication")
+                       .shown_when("http.auth.type", "token")
+                       .help("Body of the refresh request, e.g. grant_type=refresh_token&"
+                             "refresh_token={{{connection.http.auth.token.refreshToken}}}. "
+                             "Handlebars against {{connection}} (secrets included), rendered "
+                             "raw.")),
+      refresh_media_type(schema
+                             .enumeration("http.auth.token.refreshMediaType",
+                                          {"json", "urlencoded", "xml", "plaintext"})
+                             .label("Refresh media type")
+                             .default_value("urlencoded")
+                             .group("Authentication")
+                             .shown_when("http.auth.type", "token")
+                             .help("Content-Type of the refresh body: application/json, "
+                                   "application/x-www-form-urlencoded, application/xml or "
+                                   "text/plain. The response must be JSON.")),
+      refresh_token_path(schema.string("http.auth.token.refreshTokenPath")
+                             .label("Path to token in refresh response")
+                             .default_value("access_token")
+                             .group("Authentication")
+                             .shown_when("http.auth.type", "token")
+                             .help("Dotted path of the new token in the refresh response, e.g. "
+                                   "data.token.")),
+      refresh_token(schema.string("http.auth.token.refreshToken")
+                        .label("Refresh token")
+                        .secret()
+                        .group("Authentication")
+                        .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
+                        .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
+                              "with oauth, the refresh token a grant_type=refresh_token request "
+                              "sends. Stored encrypted; never logged.")),
+      refresh_headers(schema.array("http.auth.token.refreshHeaders")
+                          .label("Refresh headers")
+                          .group("Authentication")
+                          .items(header_item())
+                          .shown_when("http.auth.type", "token")
+                          .help("Headers of the refresh request (values: Handlebars against "
+                                "{{connection}}).")),
+      token_paths(schema.array("http.auth.token.tokenPaths")
+                      .label("Paths to other tokens in refresh response")
+                      .items(FieldType::kString)
+                      .group("Authentication")
+                      .shown_when("http.auth.type", "token")
+                      .help("Dotted paths of further credentials in the refresh response (e.g. "
+                            "a new refresh token): masked in every message and log.")),
+      oauth_grant_type(
+          schema.enumeration("http.auth.oauth.grantType",
+                             {"authorizecode", "clientcredentials", "password"})
+              .label("Grant type")
+              .default_value("clientcredentials")
+              .group("Authentication")
+              .shown_when("http.auth.type", "oauth")
+              .help("clientcredentials or password: a token request with those credentials. "
+                    "authorizecode: the access token is renewed with "
+                    "http.auth.token.refreshToken (grant_type=refresh_token).")),
+      oauth_token_uri(schema.tmpl("http.auth.oauth.tokenURI")
+                          .label("Access token URL")
+                          .group("Authentication")
+                          .shown_when("http.auth.type", "oauth")
+                          .help("The token endpoint, absolute or relative to the base URI.")),
+      oauth_client_id(schema.string("http.auth.oauth.clientId")
+                          .label("Client ID")
+                          .group("Authentication")
+                          .shown_when("http.auth.type", "oauth")),
+      oauth_client_secret(schema.string("http.auth.oauth.clientSecret")
+                              .label("Client secret")
+                              .secret()
+                              .group("Authentication")
+                              .shown_when("http.auth.type", "oauth")),
+      oauth_client_auth(schema
+                            .enumeration("http.auth.oauth.clientCredentialsLocation",
+                                         {"basicauthheader", "body"})
+                            .label("Send client credentials via")
+                            .default_value("basicauthheader")
+                            .group("Authentication")
+                            .shown_when("http.auth.type", "oauth")
+                            .help("basicauthheader: Authorization: Basic (RFC 6749 §2.3.1). body: "
+                                  "client_id and client_secret as form fields.")),
+      oauth_scope(schema.array("http.auth.oauth.scope")
+                      .label("Scopes")
+                      .items(FieldType::kString)
+                      .group("Authentication")
+                      .shown_when("http.auth.type", "oauth")),
+      oauth_scope_delimiter(schema.string("http.auth.oauth.scopeDelimiter")
+                                .label("Scope delimiter")
+                                .default_value(" ")
+                                .group("Authentication")
+                                .shown_when("http.auth.type", "oauth")),
+      oauth_username(schema.string("http.auth.oauth.username")
+                         .label("Username")
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "oauth")
+                         .help("With grantType password.")),
+      oauth_password(schema.string("http.auth.oauth.password")
+                         .label("Password")
+                         .secret()
+                         .group("Authentication")
+                         .shown_when("http.auth.type", "oauth")
+                         .help("With grantType password. Stored encrypted; never logged.")),
+      oauth_access_token_path(schema.string("http.auth.oauth.accessTokenPath")
+                                  .label("Path to access token")
+                                  .default_value("access_token")
+                                  .group("Authentication")
+                                  .shown_when("http.auth.type", "oauth")),
+      oauth_access_token_headers(schema.array("http.auth.oauth.accessTokenHeaders")
+                                     .label("Token request headers")
+                                     .items(header_item())
+                                     .group("Authentication")
+                                     .shown_when("http.auth.type", "oauth")),
+      cookie_uri(schema.tmpl("http.auth.cookie.uri")
+                     .label("Login URI")
+                     .group("Authentication")
+                     .shown_when("http.auth.type", "cookie")
+                     .help("Requested before the first call and again when the session is "
+                           "refused; absolute or relative to the base URI. Handlebars against "
+                           "{{connection}}.")),
+      cookie_method(schema.enumeration("http.auth.cookie.method", {"GET", "POST", "PUT"})
+                        .label("Login method")
+                        .default_value("POST")
+                        .group("Authentication")
+                        .shown_when("http.auth.type", "cookie")),
+      cookie_body(schema.tmpl("http.auth.cookie.body")
+                      .label("Login body")
+                      .group("Authentication")
+                      .shown_when("http.auth.type", "cookie")
+                      .help("JSON, rendered raw against {{connection}} (secrets included).")),
+      cookie_success_status(schema.integer("http.auth.cookie.successStatusCode")
+                                .label("Login success status code")
+                                .minimum(100)
+                                .maximum(599)
+                                .group("Authentication")
+                                .shown_when("http.auth.type", "cookie")
+                                .help("Absent: any 2xx means the login worked.")) {
   declare_unsupported_connection_settings(schema);
 }
 

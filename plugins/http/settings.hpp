@@ -32,6 +32,32 @@ struct ConnectionSettings {
   Setting<std::string> token_param_name;
   Setting<std::string> ping_relative_uri;
   Setting<std::string> ping_method;
+  Setting<int64_t> auth_fail_status_code;
+  Setting<std::string> auth_fail_path;
+  Setting<boost::json::value> auth_fail_values;
+  Setting<std::string> refresh_relative_uri;
+  Setting<std::string> refresh_method;
+  Setting<std::string> refresh_body;
+  Setting<std::string> refresh_media_type;
+  Setting<std::string> refresh_token_path;
+  Setting<std::string> refresh_token;
+  Setting<boost::json::value> refresh_headers;
+  Setting<boost::json::value> token_paths;
+  Setting<std::string> oauth_grant_type;
+  Setting<std::string> oauth_token_uri;
+  Setting<std::string> oauth_client_id;
+  Setting<std::string> oauth_client_secret;
+  Setting<std::string> oauth_client_auth;
+  Setting<boost::json::value> oauth_scope;
+  Setting<std::string> oauth_scope_delimiter;
+  Setting<std::string> oauth_username;
+  Setting<std::string> oauth_password;
+  Setting<std::string> oauth_access_token_path;
+  Setting<boost::json::value> oauth_access_token_headers;
+  Setting<std::string> cookie_uri;
+  Setting<std::string> cookie_method;
+  Setting<std::string> cookie_body;
+  Setting<int64_t> cookie_success_status;
 };
 
 struct ExportSettings {

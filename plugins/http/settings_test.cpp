@@ -66,12 +66,26 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
                 "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
-                "http.auth.token.paramName", "http.ping.relativeURI", "http.ping.method"}));
+                "http.auth.token.paramName", "http.ping.relativeURI", "http.ping.method",
+                "http.auth.failStatusCode", "http.auth.failPath", "http.auth.failValues",
+                "http.auth.token.refreshRelativeURI", "http.auth.token.refreshMethod",
+                "http.auth.token.refreshBody", "http.auth.token.refreshMediaType",
+                "http.auth.token.refreshTokenPath", "http.auth.token.refreshToken",
+                "http.auth.token.refreshHeaders", "http.auth.token.tokenPaths",
+                "http.auth.oauth.grantType", "http.auth.oauth.tokenURI", "http.auth.oauth.clientId",
+                "http.auth.oauth.clientSecret", "http.auth.oauth.clientCredentialsLocation",
+                "http.auth.oauth.scope", "http.auth.oauth.scopeDelimiter",
+                "http.auth.oauth.username", "http.auth.oauth.password",
+                "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
+                "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
+                "http.auth.cookie.successStatusCode"}));
 }
 
-TEST(HttpSettings, OnlyThePasswordAndTheTokenAreSecret) {
+TEST(HttpSettings, OnlyPasswordsTokensAndTheClientSecretAreSecret) {
   EXPECT_EQ(secret_paths(connection_schema()),
-            (std::set<std::string>{"http.auth.basic.password", "http.auth.token.token"}));
+            (std::set<std::string>{"http.auth.basic.password", "http.auth.oauth.clientSecret",
+                                   "http.auth.oauth.password", "http.auth.token.refreshToken",
+                                   "http.auth.token.token"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -89,7 +103,8 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
   EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
-  EXPECT_EQ(supported(schema, "http.auth.type"), json::array({"none", "basic", "token"}));
+  EXPECT_EQ(supported(schema, "http.auth.type"),
+            json::array({"none", "basic", "token", "oauth", "cookie"}));
   EXPECT_EQ(node(schema, "http.auth.type")->at("default"), "none");
   EXPECT_EQ(supported(schema, "http.auth.token.location"), json::array({"header", "url"}));
   EXPECT_EQ(node(schema, "http.auth.token.location")->at("default"), "header");
@@ -148,14 +163,13 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
-  for (const char* path : {"http.auth.oauth", "http.concurrencyLevel", "http.rateLimit",
-                           "http.auth.token.refreshTokenPath", "http.ping.successPath"}) {
+  for (const char* path : {"http.auth.oauth.authURI", "http.concurrencyLevel", "http.rateLimit",
+                           "http.auth.token.refreshTokenLocation", "http.ping.successPath"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
-            json::array({"custom", "oauth", "wsse", "cookie", "digest", "oauth1", "jwtbearer",
-                         "jwt", "specific"}));
+            json::array({"custom", "wsse", "digest", "oauth1", "jwtbearer", "jwt", "specific"}));
   const json::object exp = export_schema().to_json();
   for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
                            "http.requestMediaType"}) {

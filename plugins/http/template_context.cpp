@@ -9,7 +9,9 @@ namespace json = boost::json;
 const std::vector<std::string>& connection_secret_paths() {
   static const std::vector<std::string> paths = [] {
     const ConnectionSettings& s = connection_settings();
-    return std::vector<std::string>{s.basic_password.path(), s.token.path()};
+    return std::vector<std::string>{s.basic_password.path(),      s.token.path(),
+                                    s.refresh_token.path(),       s.oauth_client_secret.path(),
+                                    s.oauth_password.path()};
   }();
   return paths;
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "customers.hpp"
+#include "oauth.hpp"
 #include "orders.hpp"
 
 namespace sluice::tools::mock_api {
@@ -61,6 +62,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType("application/json");
+    for (const auto& [name, value] : reply.headers) response.add(name, value);
     // The last answer of a server that is stopping: close this connection after it, so that the
     // server can wait for it to end before it stops (a reset would lose the answer).
     if (shutdown) response.setKeepAlive(false);
@@ -83,6 +85,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
       for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;
       context_.recorder.record(method, request.getURI(), std::move(headers), body);
       const Query query = uri.getQueryParameters();
+      if (path.starts_with("/api/auth/")) return auth_api(request, path, query, body);
       if (!authorized(request, query)) {
         return {
             401,

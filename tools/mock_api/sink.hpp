@@ -5,16 +5,18 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "echo.hpp"
 
 namespace sluice::tools::mock_api {
 
-// An HTTP status and a JSON body, ready to send.
+// An HTTP status and a JSON body, ready to send, with any further headers (repeatable).
 struct Reply {
   int status = 200;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // The receiving end of POST /api/sink: decides per record whether it is accepted and

@@ -4,6 +4,13 @@
 
 #include <Poco/Base64Encoder.h>
 
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "sluice/json_path.hpp"
+
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::support::http {
@@ -20,6 +27,26 @@ std::string base64(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<std::string> AuthFailureRule::match(const Response& response) const {
+  if (std::find(status_codes.begin(), status_codes.end(), response.status) != status_codes.end()) {
+    std::string why = "HTTP " + std::to_string(response.status);
+    if (!response.reason.empty()) why += " " + response.reason;
+    return why;
+  }
+  if (path.empty() || values.empty() || response.body.empty()) return std::nullopt;
+  boost::json::error_code ec;
+  const boost::json::value body = boost::json::parse(response.body, ec);
+  if (ec) return std::nullopt;
+  const boost::json::value* value = find_path(body, path);
+  if (value == nullptr || value->is_object() || value->is_array()) return std::nullopt;
+  const std::string text = value->is_null()     ? std::string("null")
+                           : value->is_string() ? std::string(value->get_string())
+                                                : boost::json::serialize(*value);
+  if (std::find(values.begin(), values.end(), text) == values.end()) return std::nullopt;
+  return "HTTP " + std::to_string(response.status) + " whose " + path + " is '" + text +
+         "' (http.auth.failPath)";
+}
 
 Auth Auth::with_basic(std::string username, std::string password) {
   Auth auth;

@@ -206,7 +206,11 @@ struct Client::Impl {
 
   std::string redact(std::string_view text) const {
     std::string out(text);
-    for (const std::string& secret : secrets) {
+    // Obtained credentials first: the longest, and they may contain a configured one.
+    std::vector<std::string> all;
+    if (options.auth.authenticator) all = options.auth.authenticator->secrets();
+    all.insert(all.end(), secrets.begin(), secrets.end());
+    for (const std::string& secret : all) {
       for (size_t pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
         out.replace(pos, secret.size(), kHidden);
         pos += kHidden.size();
@@ -224,7 +228,9 @@ struct Client::Impl {
     std::string too_large;
   };
 
-  Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
+  // `credentials`: headers an Authenticator obtained, set last.
+  Attempt attempt(const UrlParts& url, const Request& request, Response& response,
+                  const Headers& credentials) {
     Attempt result;
     Lease lease = acquire(url);
     Poco::Net::HTTPClientSession& session = *lease.session;
@@ -237,6 +243,7 @@ struct Client::Impl {
       for (const Header& h : options.headers) poco_request.set(h.name, h.value);
       for (const Header& h : request.headers) poco_request.set(h.name, h.value);
       if (auth_header) poco_request.set(auth_header->name, auth_header->value);
+      for (const Header& h : credentials) poco_request.set(h.name, h.value);
       if (!request.body.empty()) {
         poco_request.setContentType(request.content_type);
         poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
@@ -325,11 +332,12 @@ std::string Client::redact(std::string_view text) const { return impl_->redact(t
 
 Result<Response> Client::execute(Context& context, const Request& request) {
   const ClientOptions& options = impl_->options;
-  std::string url = resolve(request.url);
+  const std::string resolved = resolve(request.url);
+  std::string url = resolved;
   Response response;
   response.url = redact_url(url);
   if (impl_->auth_param) set_query_param(url, impl_->auth_param->name, impl_->auth_param->value);
-  const std::optional<UrlParts> parts = parse_url(url);
+  std::optional<UrlParts> parts = parse_url(url);
   if (!parts) {
     return make_error(Status::kInvalidConfig,
                       request.method + " '" + response.url +
@@ -337,6 +345,30 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                           "relative URI");
   }
   const std::string what = request.method + " " + response.url;
+  Authenticator* const authenticator = options.auth.authenticator.get();
+  // kAuthFailed for a response the failure rule matched: "<what>: the credentials of <connection>
+  // were refused (<why>): <body snippet>" and what to do.
+  const auto auth_failure = [&](const Response& refused_response, const std::string& why,
+                                bool after_renewal) {
+    std::string message = what + ": the credentials of " +
+                          (options.auth.connection.empty() ? std::string("the connection")
+                                                           : options.auth.connection) +
+                          " were refused (" + why + ")";
+    if (!refused_response.body.empty()) {
+      message += ": " + body_snippet(impl_->redact(refused_response.body));
+    }
+    message += after_renewal
+                   ? " — again after new credentials were obtained; check the connection's "
+                     "authentication settings (client id and secret, refresh token, login)"
+                   : " — check the connection's authentication settings";
+    Error error = make_error(Status::kAuthFailed, impl_->redact(message));
+    error.details = {{"statusCode", refused_response.status},
+                     {"url", refused_response.url},
+                     {"reason", why}};
+    return error;
+  };
+  std::string credentialed_url;  // `url` with the authenticator's query parameters
+  bool renewed = false;
 
   milliseconds backoff = options.initial_backoff;
   bool stale_retry_used = false;
@@ -347,7 +379,38 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                         what + ": cancelled before attempt " + std::to_string(attempt + 1));
     }
     ++attempt;
-    Impl::Attempt outcome = impl_->attempt(*parts, request, response);
+    Authenticator::Credentials credentials{};
+    if (authenticator != nullptr) {
+      auto current = authenticator->current(context);
+      if (!current) return current.error();
+      credentials = std::move(*current);
+      credentialed_url = url;
+      for (const Header& q : credentials.query) set_query_param(credentialed_url, q.name, q.value);
+      parts = parse_url(credentialed_url);
+    }
+    Impl::Attempt outcome = impl_->attempt(*parts, request, response, credentials.headers);
+    if (outcome.responded) {
+      if (auto refused = options.auth.failure.match(response)) {
+        if (authenticator != nullptr && !renewed) {
+          // Renew once and send again; the refused attempt does not count.
+          renewed = true;
+          context.log(LogLevel::kInfo, redact(what + ": " + *refused +
+                                              ": the credentials were refused; obtaining new ones "
+                                              "and sending the request again"));
+          if (auto renewal = authenticator->renew(context, credentials.generation); !renewal) {
+            return renewal.error();
+          }
+          --attempt;
+          continue;
+        }
+        const auto& codes = options.auth.failure.status_codes;
+        const bool by_status = std::find(codes.begin(), codes.end(), response.status) != codes.end();
+        // A refused status without an authenticator stays a response, as error_for() reports it.
+        if (authenticator != nullptr || !by_status) {
+          return auth_failure(response, *refused, renewed);
+        }
+      }
+    }
     if (!outcome.too_large.empty()) {
       Error error = make_error(
           Status::kRemoteError,
