@@ -319,5 +319,29 @@ TEST(HttpObtainedAuth, ObtainedCredentialsAreMaskedInErrorsOfTheRequestsTheyAuth
   expect_no_credentials(client.redact(text));
 }
 
+std::vector<std::string> g_log_lines;
+void capture_log(sluice_call*, int32_t, sluice_str message) {
+  g_log_lines.emplace_back(message.ptr, message.len);
+}
+
+TEST(HttpObtainedAuth, TheRenewalIsLoggedOnceWithoutAnyCredential) {
+  sluice::testing::MockApiServer server({.orders = 1});
+  auto connection = open_connection(base_doc(server, refresh_auth()));
+  ASSERT_TRUE(connection);
+  sluice_host_api host{};
+  host.struct_size = sizeof host;
+  host.log = &capture_log;
+  g_log_lines.clear();
+  Context context(&host, nullptr);
+  ASSERT_TRUE(connection->ping(context));
+  ASSERT_TRUE(connection->ping(context));
+  EXPECT_EQ(g_log_lines,
+            (std::vector<std::string>{"GET " + server.base_url() +
+                                      "/api/auth/resource: HTTP 401 Unauthorized: the credentials "
+                                      "were refused; obtaining new ones and sending the request "
+                                      "again"}));
+  for (const std::string& line : g_log_lines) expect_no_credentials(line);
+}
+
 }  // namespace
 }  // namespace sluice::plugins::http

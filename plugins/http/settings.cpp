@@ -228,7 +228,7 @@ ConnectionSettings::ConnectionSettings()
               .group("Authentication")
               .shown_when("http.auth.type", "token")
               .help("Set to refresh the token: this URI (relative to the base URI, or absolute) is "
-                    "requested before the first call when http.auth.token.token is empty, and "
+                    "requested before the first call when no token is set, and "
                     "whenever the token is refused (http.auth.failStatusCode / failPath). "
                     "Handlebars against {{connection}}, rendered raw.")),
       refresh_method(schema.enumeration("http.auth.token.refreshMethod", {"GET", "POST", "PUT"})
