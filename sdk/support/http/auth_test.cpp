@@ -1,5 +1,7 @@
 #include "sluice/support/http/auth.hpp"
 
+#include "sluice/support/http/auth_flows.hpp"
+
 #include <algorithm>
 
 #include <gtest/gtest.h>
@@ -46,6 +48,35 @@ TEST(Auth, TokenInUrlUsesParamName) {
   EXPECT_EQ(param->value, "t0k");
   auto names = auth.secret_params();
   EXPECT_NE(std::find(names.begin(), names.end(), "apikey"), names.end());
+}
+
+TEST(AuthFailureRule, MatchesTheStatusOrTheValueAtFailPath) {
+  AuthFailureRule rule;
+  rule.path = "error.code";
+  rule.values = {"invalid_token", "401"};
+  EXPECT_EQ(rule.match({.status = 401, .reason = "Unauthorized"}), "HTTP 401 Unauthorized");
+  EXPECT_EQ(rule.match({.status = 200, .body = R"({"error":{"code":"invalid_token"}})"}),
+            "HTTP 200 whose error.code is 'invalid_token' (http.auth.failPath)");
+  EXPECT_EQ(rule.match({.status = 200, .body = R"({"error":{"code":401}})"}),
+            "HTTP 200 whose error.code is '401' (http.auth.failPath)");
+  EXPECT_FALSE(rule.match({.status = 200, .body = R"({"error":{"code":"other"}})"}));
+  EXPECT_FALSE(rule.match({.status = 200, .body = "not json"}));
+  EXPECT_FALSE(rule.match({.status = 403}));
+}
+
+TEST(CookieHeader, KeepsNamesAndValuesDropsAttributesAndRemovedCookies) {
+  const Headers headers = {{"Set-Cookie", "session=abc; Path=/api; HttpOnly"},
+                           {"Content-Type", "application/json"},
+                           {"set-cookie", "theme=dark"},
+                           {"Set-Cookie", "old=x; Max-Age=0"},
+                           {"Set-Cookie", "session=def; Secure"}};
+  EXPECT_EQ(cookie_header_from(headers), "theme=dark; session=def");
+  EXPECT_EQ(cookie_header_from({{"Set-Cookie", "novalue"}}), "");
+}
+
+TEST(FormEncode, PercentEncodesNamesAndValues) {
+  EXPECT_EQ(form_encode({{"grant_type", "client_credentials"}, {"scope", "a b&c"}}),
+            "grant_type=client_credentials&scope=a%20b%26c");
 }
 
 }  // namespace
