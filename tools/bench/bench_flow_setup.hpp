@@ -35,6 +35,8 @@ const char* name_of(Form form);
 extern const char* const kHookScript;
 
 double peak_rss_mb();
+// User + system CPU time of this process so far, all threads, in seconds.
+double cpu_seconds();
 double seconds_since(std::chrono::steady_clock::time_point start);
 
 // One page of orders from the mock; throws std::runtime_error when it answers something else.
