@@ -220,7 +220,9 @@ std::optional<double> compare_mapping(long records, int rounds) {
       records, 100.0 * (1.0 - mapped_best.records_per_second / unmapped_best.records_per_second),
       rounds, unmapped_best.records_per_second, mapped_best.records_per_second, per_round.c_str(),
       unmapped_best.cpu_seconds, mapped_best.cpu_seconds,
-      100.0 * (1.0 - unmapped_best.cpu_seconds / mapped_best.cpu_seconds));
+      mapped_best.cpu_seconds > 0
+          ? 100.0 * (1.0 - unmapped_best.cpu_seconds / mapped_best.cpu_seconds)
+          : 0.0);
   std::fflush(stdout);
   return mapped_best.peak_rss_mb;
 }
