@@ -22,6 +22,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 
+#include "sluice/support/http/auth_digest.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::support::http {
@@ -157,6 +158,7 @@ struct Client::Impl {
   ClientOptions options;
   std::optional<Header> auth_header;
   std::optional<Header> auth_param;
+  std::unique_ptr<DigestSession> digest;  // with AuthType::kDigest
   std::vector<std::string> secrets;
   std::vector<std::string> secret_params;
 
@@ -224,7 +226,18 @@ struct Client::Impl {
     std::string too_large;
   };
 
-  Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
+  // The header of a credential computed for this attempt (digest, wsse, oauth1, jwt), if any.
+  Result<std::optional<Header>> credential(const Request& request, const std::string& url,
+                                           const UrlParts& parts) {
+    if (digest) return digest->authorize(options.auth.basic, request.method, parts.target);
+    return options.auth.sign({.method = request.method,
+                              .url = url,
+                              .body = request.body,
+                              .content_type = request.content_type});
+  }
+
+  Attempt attempt(const UrlParts& url, const Request& request,
+                  const std::optional<Header>& credential, Response& response) {
     Attempt result;
     Lease lease = acquire(url);
     Poco::Net::HTTPClientSession& session = *lease.session;
@@ -237,6 +250,7 @@ struct Client::Impl {
       for (const Header& h : options.headers) poco_request.set(h.name, h.value);
       for (const Header& h : request.headers) poco_request.set(h.name, h.value);
       if (auth_header) poco_request.set(auth_header->name, auth_header->value);
+      if (credential) poco_request.set(credential->name, credential->value);
       if (!request.body.empty()) {
         poco_request.setContentType(request.content_type);
         poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
@@ -307,6 +321,9 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->auth_param = impl_->options.auth.query_param();
   impl_->secrets = impl_->options.auth.secrets();
   impl_->secret_params = impl_->options.auth.secret_params();
+  if (impl_->options.auth.type == AuthType::kDigest) {
+    impl_->digest = std::make_unique<DigestSession>();
+  }
 }
 
 Client::~Client() = default;
@@ -340,6 +357,7 @@ Result<Response> Client::execute(Context& context, const Request& request) {
 
   milliseconds backoff = options.initial_backoff;
   bool stale_retry_used = false;
+  bool challenge_answered = false;  // digest: a 401's challenge is answered once per request
   int attempt = 0;
   while (true) {
     if (context.cancelled()) {
@@ -347,7 +365,22 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                         what + ": cancelled before attempt " + std::to_string(attempt + 1));
     }
     ++attempt;
-    Impl::Attempt outcome = impl_->attempt(*parts, request, response);
+    auto credential = impl_->credential(request, url, *parts);
+    if (!credential) {
+      Error error = credential.error();
+      error.message =
+          redact(what + ": cannot compute the connection's credentials: " + error.message +
+                 "; fix the connection's authentication settings");
+      return error;
+    }
+    Impl::Attempt outcome = impl_->attempt(*parts, request, *credential, response);
+    if (outcome.responded && response.status == 401 && impl_->digest && !challenge_answered &&
+        impl_->digest->take_challenge(response)) {
+      // Digest: the server's challenge, answered at once without counting as an attempt.
+      challenge_answered = true;
+      --attempt;
+      continue;
+    }
     if (!outcome.too_large.empty()) {
       Error error = make_error(
           Status::kRemoteError,
