@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include "auth_config.hpp"
 #include "config.hpp"
 #include "settings.hpp"
 #include "sluice/support/http/url.hpp"
@@ -26,6 +27,7 @@ Result<Auth> read_auth(const json::object& doc) {
   auto type = s.auth_type.read(doc);
   if (!type) return type.error();
   if (*type == "none") return Auth::none();
+  if (is_signed_auth_type(*type)) return read_signed_auth(*type, doc);
   if (*type == "basic") {
     auto username = s.basic_username.read(doc);
     if (!username) return username.error();
