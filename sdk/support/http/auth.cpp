@@ -172,6 +172,7 @@ std::vector<std::string> Auth::secrets() const {
       keep(jwt.static_token);
       break;
   }
+  for (const std::string& s : extra_secrets) keep(s);
   return out;
 }
 

@@ -83,6 +83,9 @@ struct Auth {
   WsseAuth wsse;    // with kWsse
   OAuth1Auth oauth1;
   JwtAuth jwt;
+  // More strings secrets() returns, whatever the type: e.g. the values of a custom
+  // connection's http.encrypted that its headers send.
+  std::vector<std::string> extra_secrets;
 
   static Auth none() { return {}; }
   static Auth with_basic(std::string username, std::string password);
