@@ -104,7 +104,8 @@ Result<std::string> jws_signature(const JwtAuth& auth, std::string_view signing_
   return crypto::base64url(*signature);
 }
 
-Result<std::string> make_jwt(const JwtAuth& auth, int64_t now) {
+Result<std::string> make_jwt(const JwtAuth& auth, int64_t now, int64_t* expires_at) {
+  if (expires_at != nullptr) *expires_at = 0;
   if (!auth.static_token.empty()) return auth.static_token;
   const std::string alg = jwt_alg(auth.signature_method);
   auto extra = parse_object(auth.header, "headers");
@@ -128,6 +129,7 @@ Result<std::string> make_jwt(const JwtAuth& auth, int64_t now) {
       const int64_t issued = iat.is_int64() ? iat.as_int64() : now;
       *exp = issued + lifetime;
     }
+    if (expires_at != nullptr && exp->is_int64()) *expires_at = exp->as_int64();
   }
   const std::string input = crypto::base64url(json::serialize(header)) + "." +
                             crypto::base64url(json::serialize(*claims));

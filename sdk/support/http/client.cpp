@@ -23,6 +23,7 @@
 #include <Poco/Timespan.h>
 
 #include "sluice/support/http/auth_digest.hpp"
+#include "sluice/support/http/auth_jwt.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::support::http {
@@ -159,6 +160,11 @@ struct Client::Impl {
   std::optional<Header> auth_header;
   std::optional<Header> auth_param;
   std::unique_ptr<DigestSession> digest;  // with AuthType::kDigest
+  // With AuthType::kJwt: the last token signed, reused until half its lifetime has passed
+  // (an RSA signature costs about a millisecond; a token without exp is signed each time).
+  std::mutex jwt_mutex;
+  std::optional<Header> jwt_header;
+  int64_t jwt_reuse_until = 0;
   std::vector<std::string> secrets;
   std::vector<std::string> secret_params;
 
@@ -230,10 +236,29 @@ struct Client::Impl {
   Result<std::optional<Header>> credential(const Request& request, const std::string& url,
                                            const UrlParts& parts) {
     if (digest) return digest->authorize(options.auth.basic, request.method, parts.target);
+    if (options.auth.type == AuthType::kJwt) return jwt_credential();
     return options.auth.sign({.method = request.method,
                               .url = url,
                               .body = request.body,
                               .content_type = request.content_type});
+  }
+
+  Result<std::optional<Header>> jwt_credential() {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    {
+      std::lock_guard lock(jwt_mutex);
+      if (jwt_header && now < jwt_reuse_until) return jwt_header;
+    }
+    int64_t expires_at = 0;
+    auto token = make_jwt(options.auth.jwt, now, &expires_at);  // outside the lock: may be slow
+    if (!token) return token.error();
+    Header header{"Authorization", "Bearer " + *token};
+    std::lock_guard lock(jwt_mutex);
+    jwt_header = header;
+    jwt_reuse_until = expires_at > now ? now + (expires_at - now) / 2 : now;
+    return std::optional<Header>(std::move(header));
   }
 
   Attempt attempt(const UrlParts& url, const Request& request,

@@ -20,7 +20,8 @@ Result<std::string> jws_signature(const JwtAuth& auth, std::string_view signing_
 
 // The JWT of `auth` at time `now` (seconds since the epoch): header {"alg","typ":"JWT"} plus
 // auth.header, the payload's claims with iat and exp as auth.payload describes, signed.
-// auth.static_token when set. kInvalidConfig naming the field that is wrong.
-Result<std::string> make_jwt(const JwtAuth& auth, int64_t now);
+// auth.static_token when set. kInvalidConfig naming the field that is wrong. `expires_at`, when
+// given, receives the token's exp claim (0 when it has none, or for a static token).
+Result<std::string> make_jwt(const JwtAuth& auth, int64_t now, int64_t* expires_at = nullptr);
 
 }  // namespace sluice::support::http
