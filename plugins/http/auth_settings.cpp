@@ -72,15 +72,16 @@ SignedAuthSettings::SignedAuthSettings(Schema& schema)
               .shown_when("http.auth.type", jwt_types())
               .help("hmac-*: signed with secret (HS256/384/512). rsa-*, ps*, es*: signed with "
                     "privateKey (RS*, PS*, ES*).")),
-      jwt_payload(schema.object("http.auth.jwt.payload")
-                      .label("Payload")
-                      .required()
-                      .group("Authentication")
-                      .shown_when("http.auth.type", jwt_types())
-                      .help("The token's claims, e.g. {\"iss\": \"svc\", \"aud\": "
-                            "\"https://api.example.com\", \"exp\": 3600}. iat is the signing "
-                            "time unless given; an exp below 1000000000 is a lifetime in seconds "
-                            "from iat. A new token is signed for every request.")),
+      jwt_payload(
+          schema.object("http.auth.jwt.payload")
+              .label("Payload")
+              .required()
+              .group("Authentication")
+              .shown_when("http.auth.type", jwt_types())
+              .help("The token's claims, e.g. {\"iss\": \"svc\", \"aud\": "
+                    "\"https://api.example.com\", \"exp\": 3600}. iat is the signing "
+                    "time unless given; an exp below 1000000000 is a lifetime in seconds "
+                    "from iat. A token is reused for half its lifetime, then signed again.")),
       jwt_headers(schema.object("http.auth.jwt.headers")
                       .label("Header parameters")
                       .group("Authentication")
