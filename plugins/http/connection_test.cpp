@@ -46,7 +46,8 @@ TEST(HttpConnection, OtherSettingsAreValidatedByName) {
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","mediaType":"xml"}})").message,
             "http.mediaType 'xml' is not supported yet; only json is implemented");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"oauth"}}})").message,
-            "http.auth.type must be one of none, basic, token, got 'oauth'");
+            "http.auth.type must be one of none, basic, token, custom, wsse, digest, oauth1, "
+            "jwtbearer, jwt, got 'oauth'");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"token"}}})").message,
             "http.auth.token.token is required when http.auth.type is token");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"basic"}}})").message,

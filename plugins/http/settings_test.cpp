@@ -66,12 +66,24 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
                 "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
-                "http.auth.token.paramName", "http.ping.relativeURI", "http.ping.method"}));
+                "http.auth.token.paramName", "http.auth.oauth.oauth1.consumerKey",
+                "http.auth.oauth.oauth1.consumerSecret", "http.auth.oauth.oauth1.accessToken",
+                "http.auth.oauth.oauth1.tokenSecret", "http.auth.oauth.oauth1.signatureMethod",
+                "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.oauth.oauth1.realm",
+                "http.auth.jwt.signatureMethod", "http.auth.jwt.payload", "http.auth.jwt.headers",
+                "http.auth.jwt.secret", "http.auth.jwt.isSecretBase64Encoded",
+                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
+                "http.unencrypted", "http.ping.relativeURI", "http.ping.method"}));
 }
 
-TEST(HttpSettings, OnlyThePasswordAndTheTokenAreSecret) {
+TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
   EXPECT_EQ(secret_paths(connection_schema()),
-            (std::set<std::string>{"http.auth.basic.password", "http.auth.token.token"}));
+            (std::set<std::string>{
+                "http.auth.basic.password", "http.auth.token.token",
+                "http.auth.oauth.oauth1.consumerSecret", "http.auth.oauth.oauth1.accessToken",
+                "http.auth.oauth.oauth1.tokenSecret", "http.auth.oauth.oauth1.consumerPrivateKey",
+                "http.auth.jwt.secret", "http.auth.jwt.privateKey", "http.auth.jwt.token",
+                "http.encrypted"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -89,7 +101,9 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
   EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
-  EXPECT_EQ(supported(schema, "http.auth.type"), json::array({"none", "basic", "token"}));
+  EXPECT_EQ(supported(schema, "http.auth.type"),
+            json::array({"none", "basic", "token", "custom", "wsse", "digest", "oauth1",
+                         "jwtbearer", "jwt"}));
   EXPECT_EQ(node(schema, "http.auth.type")->at("default"), "none");
   EXPECT_EQ(supported(schema, "http.auth.token.location"), json::array({"header", "url"}));
   EXPECT_EQ(node(schema, "http.auth.token.location")->at("default"), "header");
@@ -99,7 +113,7 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(supported(schema, "http.ping.method"), json::array({"GET", "POST", "HEAD"}));
   EXPECT_EQ(node(schema, "http.ping.method")->at("default"), "GET");
   EXPECT_EQ(node(schema, "http.auth.basic.password")->at("x-sluice-showWhen"),
-            json::parse(R"({"path":"http.auth.type","in":["basic"]})"));
+            json::parse(R"({"path":"http.auth.type","in":["basic","digest","wsse"]})"));
   EXPECT_EQ(node(schema, "http.auth.token.token")->at("x-sluice-showWhen"),
             json::parse(R"({"path":"http.auth.type","in":["token"]})"));
   EXPECT_EQ(node(schema, "http.headers.name"), nullptr);
@@ -148,14 +162,13 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
-  for (const char* path : {"http.auth.oauth", "http.concurrencyLevel", "http.rateLimit",
+  for (const char* path : {"http.auth.oauth.grantType", "http.concurrencyLevel", "http.rateLimit",
                            "http.auth.token.refreshTokenPath", "http.ping.successPath"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
-            json::array({"custom", "oauth", "wsse", "cookie", "digest", "oauth1", "jwtbearer",
-                         "jwt", "specific"}));
+            json::array({"oauth", "cookie", "specific"}));
   const json::object exp = export_schema().to_json();
   for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
                            "http.requestMediaType"}) {

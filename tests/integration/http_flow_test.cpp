@@ -283,7 +283,7 @@ TEST_F(HttpFlow, ApplyRefusesAnInvalidDocumentNamingFilePathExpectedAndFoundAndS
               HasSubstr((home_ / "resources" / "b-connection.json").string() +
                         ": connection api: $.http.baseURI: expected a string, found number 42"));
   EXPECT_THAT(r.err, HasSubstr("$.http.auth.basic.username: expected a value (required when "
-                               "http.auth.type = basic), found nothing"));
+                               "http.auth.type = basic|digest|wsse), found nothing"));
   for (const char* kind : {"connections", "exports"}) {
     const CliResult stored = cli_->run({"get", kind, "--json"});
     EXPECT_EQ(stored.exit_code, 0) << stored.err;

@@ -61,6 +61,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType("application/json");
+    for (const auto& [name, value] : reply.headers) response.add(name, value);
     // The last answer of a server that is stopping: close this connection after it, so that the
     // server can wait for it to end before it stops (a reset would lose the answer).
     if (shutdown) response.setKeepAlive(false);
@@ -78,6 +79,13 @@ class Router : public Poco::Net::HTTPRequestHandler {
     const bool post = method == "POST";
 
     if (get && path == "/health") return {200, R"({"status":"ok"})"};
+    if (path.starts_with("/auth/") || path == "/_mock/auth/keys") {  // auth.hpp
+      boost::json::object headers;
+      for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;
+      if (path != "/_mock/auth/keys")
+        context_.recorder.record(method, request.getURI(), std::move(headers), body);
+      return context_.auth.handle(request, body);
+    }
     if (path.starts_with("/api/")) {
       boost::json::object headers;
       for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;

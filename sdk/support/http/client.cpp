@@ -22,6 +22,8 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 
+#include "sluice/support/http/auth_digest.hpp"
+#include "sluice/support/http/auth_jwt.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::support::http {
@@ -157,6 +159,12 @@ struct Client::Impl {
   ClientOptions options;
   std::optional<Header> auth_header;
   std::optional<Header> auth_param;
+  std::unique_ptr<DigestSession> digest;  // with AuthType::kDigest
+  // With AuthType::kJwt: the last token signed, reused until half its lifetime has passed
+  // (an RSA signature costs about a millisecond; a token without exp is signed each time).
+  std::mutex jwt_mutex;
+  std::optional<Header> jwt_header;
+  int64_t jwt_reuse_until = 0;
   std::vector<std::string> secrets;
   std::vector<std::string> secret_params;
 
@@ -224,7 +232,37 @@ struct Client::Impl {
     std::string too_large;
   };
 
-  Attempt attempt(const UrlParts& url, const Request& request, Response& response) {
+  // The header of a credential computed for this attempt (digest, wsse, oauth1, jwt), if any.
+  Result<std::optional<Header>> credential(const Request& request, const std::string& url,
+                                           const UrlParts& parts) {
+    if (digest) return digest->authorize(options.auth.basic, request.method, parts.target);
+    if (options.auth.type == AuthType::kJwt) return jwt_credential();
+    return options.auth.sign({.method = request.method,
+                              .url = url,
+                              .body = request.body,
+                              .content_type = request.content_type});
+  }
+
+  Result<std::optional<Header>> jwt_credential() {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    {
+      std::lock_guard lock(jwt_mutex);
+      if (jwt_header && now < jwt_reuse_until) return jwt_header;
+    }
+    int64_t expires_at = 0;
+    auto token = make_jwt(options.auth.jwt, now, &expires_at);  // outside the lock: may be slow
+    if (!token) return token.error();
+    Header header{"Authorization", "Bearer " + *token};
+    std::lock_guard lock(jwt_mutex);
+    jwt_header = header;
+    jwt_reuse_until = expires_at > now ? now + (expires_at - now) / 2 : now;
+    return std::optional<Header>(std::move(header));
+  }
+
+  Attempt attempt(const UrlParts& url, const Request& request,
+                  const std::optional<Header>& credential, Response& response) {
     Attempt result;
     Lease lease = acquire(url);
     Poco::Net::HTTPClientSession& session = *lease.session;
@@ -237,6 +275,7 @@ struct Client::Impl {
       for (const Header& h : options.headers) poco_request.set(h.name, h.value);
       for (const Header& h : request.headers) poco_request.set(h.name, h.value);
       if (auth_header) poco_request.set(auth_header->name, auth_header->value);
+      if (credential) poco_request.set(credential->name, credential->value);
       if (!request.body.empty()) {
         poco_request.setContentType(request.content_type);
         poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
@@ -307,6 +346,9 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->auth_param = impl_->options.auth.query_param();
   impl_->secrets = impl_->options.auth.secrets();
   impl_->secret_params = impl_->options.auth.secret_params();
+  if (impl_->options.auth.type == AuthType::kDigest) {
+    impl_->digest = std::make_unique<DigestSession>();
+  }
 }
 
 Client::~Client() = default;
@@ -340,6 +382,7 @@ Result<Response> Client::execute(Context& context, const Request& request) {
 
   milliseconds backoff = options.initial_backoff;
   bool stale_retry_used = false;
+  bool challenge_answered = false;  // digest: a 401's challenge is answered once per request
   int attempt = 0;
   while (true) {
     if (context.cancelled()) {
@@ -347,7 +390,22 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                         what + ": cancelled before attempt " + std::to_string(attempt + 1));
     }
     ++attempt;
-    Impl::Attempt outcome = impl_->attempt(*parts, request, response);
+    auto credential = impl_->credential(request, url, *parts);
+    if (!credential) {
+      Error error = credential.error();
+      error.message =
+          redact(what + ": cannot compute the connection's credentials: " + error.message +
+                 "; fix the connection's authentication settings");
+      return error;
+    }
+    Impl::Attempt outcome = impl_->attempt(*parts, request, *credential, response);
+    if (outcome.responded && response.status == 401 && impl_->digest && !challenge_answered &&
+        impl_->digest->take_challenge(response)) {
+      // Digest: the server's challenge, answered at once without counting as an attempt.
+      challenge_answered = true;
+      --attempt;
+      continue;
+    }
     if (!outcome.too_large.empty()) {
       Error error = make_error(
           Status::kRemoteError,
