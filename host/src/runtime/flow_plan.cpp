@@ -140,18 +140,19 @@ Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
   return {};
 }
 
-// The native hook a hook slot references ({_pluginId, function} at `path` of `step`, in a slot of
-// kind `kind`), into `hooks`; nothing for a script's reference or none. The plugin must still be
-// installed and export a hook of that name and kind, as `sluice apply` checked.
+// The native hook a hook slot references ({_pluginId, function} at `path` of `step`, which may be
+// empty when the path says it all, in a slot of kind `kind`), into `hooks`; nothing for a script's
+// reference or none. The plugin must still be installed and export a hook of that name and kind, as
+// `sluice apply` checked.
 Result<void> resolve_native_hook(const host::PluginRegistry& registry, std::string_view flow_id,
                                  std::string_view step, const json::value& reference,
                                  std::string_view path, std::string_view kind, NativeHooks& hooks) {
   if (!host::is_native_hook_reference(&reference)) return {};
   auto hook = host::find_native_hook(registry, reference, path, kind);
   if (!hook) {
-    return flow_error(flow_id, fmt::format("{}: {}; fix the reference and apply it again, or "
+    return flow_error(flow_id, fmt::format("{}{}{}; fix the reference and apply it again, or "
                                            "install the plugin",
-                                           step, hook.error().message));
+                                           step, step.empty() ? "" : ": ", hook.error().message));
   }
   hooks[{(*hook)->plugin->id, (*hook)->name}] = *hook;
   return {};
@@ -250,15 +251,14 @@ Result<void> read_import_slots(host::Store& store, const host::PluginRegistry& r
 Result<void> load_post_response_map(host::Store& store, const host::PluginRegistry& registry,
                                     std::string_view flow_id, const FlowProcessorRef& processor,
                                     ProcessorStep& step) {
-  const std::string what = fmt::format("flow {}", flow_id);
-  if (auto r = resolve_native_hook(registry, flow_id, what, step.post_response_map,
+  if (auto r = resolve_native_hook(registry, flow_id, "", step.post_response_map,
                                    processor.path + ".hooks.postResponseMap",
                                    SLUICE_HOOK_POST_RESPONSE_MAP, step.native_hooks);
       !r) {
     return r;
   }
   const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
-  return load_referenced_scripts(store, flow_id, what,
+  return load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
                                  {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
 }
 
