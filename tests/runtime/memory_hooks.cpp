@@ -10,7 +10,8 @@
 //   postMap     "failPage"      fails: status remote_error, "the tagging service is down"
 //   postSubmit  "markResults"   each response with "id" = "M-<postMapData id>" and "_json" =
 //                               {"marked": true}
-//   postResponseMap "stamp"     each record with "stamp" = its response's id
+//   postResponseMap "stamp"     each record with "stamp" = its response's id (an import's), or
+//                               the number of records its response's data holds (a lookup's)
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -121,7 +122,12 @@ sluice::Result<json::value> stamp(sluice::Context&, const json::object& in) {
     json::object r = records[i].as_object();
     const json::object* response = i < responses.size() ? responses[i].if_object() : nullptr;
     const json::value* id = response != nullptr ? response->if_contains("id") : nullptr;
-    r["stamp"] = id != nullptr ? *id : json::value(nullptr);
+    const json::value* data = response != nullptr ? response->if_contains("data") : nullptr;
+    if (data != nullptr && data->is_array()) {
+      r["stamp"] = data->get_array().size();
+    } else {
+      r["stamp"] = id != nullptr ? *id : json::value(nullptr);
+    }
     out.push_back(std::move(r));
   }
   return json::value(std::move(out));

@@ -141,6 +141,28 @@ TEST_F(NativeHooks, PreMapPostMapPostSubmitAndPostResponseMapNativeHooksRunInOrd
   EXPECT_EQ(errors["a2"].message, "preMap hook of import x: upperId refused a2");
 }
 
+TEST_F(NativeHooks, APostResponseMapNativeHookRunsAfterALookup) {
+  put(ResourceKind::kExport, export_doc("a", {{"memory", {{"count", 2}, {"log", log_}}}}));
+  put(ResourceKind::kExport, {{"_id", "find"},
+                              {"adaptorType", "MemoryExport"},
+                              {"_connectionId", "mem"},
+                              {"isLookup", true},
+                              {"memory", {{"name", "find"}, {"hits", 2}, {"log", log_}}}});
+  put_import_with("y", {});
+  put_flow_entries("f", "a",
+                   {json::object{{"type", "export"},
+                                 {"_exportId", "find"},
+                                 {"hooks", {{"postResponseMap", native("stamp")}}}},
+                    json::object{{"type", "import"}, {"_importId", "y"}}});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  // The hook saw each record's lookup response ({data: [2 records], errors}).
+  EXPECT_EQ(records()["y"], (std::vector<std::string>{R"({"id":"1","n":1,"stamp":2})",
+                                                      R"({"id":"2","n":2,"stamp":2})"}));
+  EXPECT_EQ(job.num_success, 2);
+  expect_identity(job);
+}
+
 TEST_F(NativeHooks, APreMapNativeHookReturningOneItemTooFewFailsThePageWithAMessageSayingSo) {
   put(ResourceKind::kExport, export_doc("a", {}));
   put_import_with("x", {{"hooks", json::object{{"preMap", native("dropOne")}}}});
