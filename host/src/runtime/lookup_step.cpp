@@ -187,8 +187,8 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
   }
   std::unique_ptr<PostResponseMapHook> post_response_map;
   if (!processor.post_response_map.is_null()) {
-    auto runner = script_runner_for(processor.entry_where, processor.scripts,
-                                    &processor.post_response_map, "hooks.postResponseMap");
+    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
+                                  &processor.post_response_map, "hooks.postResponseMap");
     if (!runner) return runner.error();
     post_response_map = std::make_unique<PostResponseMapHook>(
         processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,

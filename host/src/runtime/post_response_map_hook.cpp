@@ -15,7 +15,7 @@ namespace json = boost::json;
 
 PostResponseMapHook::PostResponseMapHook(std::string step_id, std::string name, bool lookup,
                                          std::string connection_id,
-                                         std::unique_ptr<ScriptRunner> script,
+                                         std::unique_ptr<HookRunner> script,
                                          json::object step_settings)
     : step_id_(std::move(step_id)),
       name_(std::move(name)),
@@ -29,8 +29,8 @@ PostResponseMapHook::~PostResponseMapHook() = default;
 Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& indices,
                                       const json::array& responses, const StepContext& context) {
   if (indices.empty()) return {};
-  auto engine = script_->engine(context);
-  if (!engine) return engine.error();
+  auto callee = script_->callee(context);
+  if (!callee) return callee.error();
   if (!hook_) hook_ = import_hook_context(context, step_id_, connection_id_, step_settings_);
   const script::ImportHookContext& hook = *hook_;
   std::string records = "[";
@@ -40,7 +40,7 @@ Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& ind
   }
   records += ']';
   auto result =
-      script::call_post_response_map(**engine, script_->function(), records,
+      script::call_post_response_map(**callee, script_->function(), records,
                                      json::serialize(responses), indices.size(), hook, lookup_);
   if (!result) {
     const std::string message =

@@ -29,12 +29,11 @@ std::string build_post_response_map_options(std::string_view records_json,
 
 // Decodes the result: an array of exactly `expected` objects or arrays.
 Result<boost::json::array> decode_post_response_map_result(std::string_view result_json,
-                                                           size_t expected,
-                                                           const ScriptSource& source,
+                                                           size_t expected, const HookName& who,
                                                            std::string_view function);
 
-// build, call, decode. A throw is the engine's Error.
-Result<boost::json::array> call_post_response_map(ScriptEngine& engine, std::string_view function,
+// build, call, decode. A throw is the callee's Error (hook_callee.hpp).
+Result<boost::json::array> call_post_response_map(HookCallee& callee, std::string_view function,
                                                   std::string_view records_json,
                                                   std::string_view responses_json, size_t count,
                                                   const ImportHookContext& context, bool lookup);
