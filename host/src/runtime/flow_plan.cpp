@@ -199,9 +199,10 @@ Result<void> load_referenced_scripts(
     auto doc = store.get_resource(ResourceKind::kScript, script_id, Secrets::kMasked);
     if (!doc) return doc.error();
     if (!*doc) {
-      return flow_error(flow_id, fmt::format("{}: {}: no script {} in the store; apply it (see "
+      // `step` is empty for the flow's own slots: flow_error names the flow already.
+      return flow_error(flow_id, fmt::format("{}{}{}: no script {} in the store; apply it (see "
                                              "docs/scripts.md), then run the flow again",
-                                             step, path, script_id));
+                                             step, step.empty() ? "" : ": ", path, script_id));
     }
     scripts.emplace(script_id, std::move(**doc));
   }
@@ -258,8 +259,8 @@ Result<void> load_post_response_map(host::Store& store, const host::PluginRegist
     return r;
   }
   const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
-  return load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
-                                 {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
+  return load_referenced_scripts(store, flow_id, "", {{&step.post_response_map, hook_path.c_str()}},
+                                 step.scripts);
 }
 
 // A lookup processor: the export it names, which must have isLookup: true.
