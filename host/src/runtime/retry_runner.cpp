@@ -44,14 +44,16 @@ Result<std::vector<JobError>> selected_errors(host::Store& store, std::string_vi
       return make_error(
           Status::kNotFound,
           fmt::format("no error {} in flow {}{}; see `sluice errors {}{}`", id, flow_id,
-                      options.step_id.empty() ? "" : " at step " + options.step_id, flow_id,
+                      options.step_id.empty() ? "" : " at step " + options.step_id,
+                      errors_list_words(flow_id),
                       options.step_id.empty() ? "" : " --step " + options.step_id));
     }
     if ((*found)->resolved) {
-      return make_error(Status::kInvalidConfig,
-                        fmt::format("error {} of flow {} is resolved already ({}); only open "
-                                    "errors are retried — see `sluice errors {}`",
-                                    id, flow_id, (*found)->resolved_by, flow_id));
+      return make_error(
+          Status::kInvalidConfig,
+          fmt::format("error {} of flow {} is resolved already ({}); only open "
+                      "errors are retried — see `sluice errors {}`",
+                      id, flow_id, (*found)->resolved_by, errors_list_words(flow_id)));
     }
     errors.push_back(std::move(**found));
   }
