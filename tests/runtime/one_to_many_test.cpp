@@ -5,6 +5,7 @@
 // plugin; the source records get their arrays from a preSavePage hook.
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "runtime/retry_runner.hpp"
@@ -238,6 +239,36 @@ TEST_F(OneToMany, TheResponseMappingWritesIntoEachArrayElementNotTheParent) {
   EXPECT_EQ(lines_starting("R y "),
             std::vector<std::string>{R"({"id":"A1","n":1,"items":[{"id":"A1-1","destId":"D-A1-1"},)"
                                      R"({"id":"A1-2","destId":"D-A1-2"}]})"});
+  expect_identity(job);
+}
+
+TEST_F(OneToMany, PostResponseMapGetsOneToManyAndPathToManyWhenTheStepFansOut) {
+  put(ResourceKind::kScript, {{"_id", "prm"}, {"name", "prm"}, {"content", R"(
+         function note(options) {
+           return options.postResponseMapData.map(function (r) {
+             return Object.assign({}, r, {seen: String(options.oneToMany) + " " +
+                                                String(options.pathToMany)});
+           });
+         })"}});
+  put_source(1, R"({"A1": {"items": [{"id": "A1-1"}, {"id": "A1-2"}]}})");
+  put_logging_import("x", {}, fan_out());
+  put_logging_import("y");
+  put_logging_import("z");
+  const json::object hook{
+      {"postResponseMap", json::object{{"_scriptId", "prm"}, {"function", "note"}}}};
+  json::object x = import_entry("x");
+  x["hooks"] = hook;
+  json::object y = import_entry("y");
+  y["hooks"] = hook;
+  put_steps({x, y, import_entry("z")});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  // At x (fanned out) each child was told; at y (not fanned out) neither option is there.
+  EXPECT_EQ(
+      lines_starting("R z "),
+      std::vector<std::string>{R"({"id":"A1","n":1,"items":[{"id":"A1-1","seen":"true items"},)"
+                               R"({"id":"A1-2","seen":"true items"}],)"
+                               R"("seen":"undefined undefined"})"});
   expect_identity(job);
 }
 

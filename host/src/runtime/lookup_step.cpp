@@ -10,6 +10,7 @@
 #include "runtime/fan_out.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/input_filter_step.hpp"
+#include "runtime/one_to_many.hpp"
 #include "runtime/post_response_map_hook.hpp"
 #include "runtime/script_runner.hpp"
 
@@ -192,7 +193,7 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
     if (!runner) return runner.error();
     post_response_map = std::make_unique<PostResponseMapHook>(
         processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,
-        std::move(*runner), processor.settings);
+        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
   }
   return fan_out_if_one_to_many(
       processor.doc, what,
