@@ -22,12 +22,19 @@
 //    fails at this step with code "oneToMany" and a message naming the path and what it found.
 // The next processor sees the parents, one record each: numExport counts parents, never
 // children.
+//
+// The child page keeps the pipeline's limits (StepContext::limits, pipeline.hpp) before the step
+// runs on it: a child over SLUICE_RECORD_LIMIT_BYTES fails (so its parent fails, as above, code
+// "record_too_large"); children together over SLUICE_PAGE_LIMIT_BYTES fail every parent that
+// fanned out at this step (code "page_too_large", naming the step, the path and the size), and
+// nothing is sent.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -50,6 +57,12 @@ class FanOutStep : public Step {
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
  private:
+  struct Parent;
+  // Checks `child_page` against `limits` (see above); false when the page is over (the parents
+  // failed).
+  bool within_limits(Page& page, Page& child_page, const std::vector<Parent>& parents,
+                     const PipelineLimits& limits, int64_t page_index) const;
+
   std::unique_ptr<Step> inner_;
   std::string path_;
   bool takes_proceeding_;
