@@ -109,6 +109,10 @@ Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
     return StepResult{};
   }
   Result<StepResult> ran = inner_->run(child_page, context);
+  if (child_observer_) {
+    for (const Parent& parent : parents)
+      child_observer_(parent.index, child_page, parent.first, parent.count);
+  }
 
   for (const Parent& parent : parents) {
     const size_t i = parent.index;

@@ -30,6 +30,7 @@
 // nothing is sent.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,17 @@ class FanOutStep : public Step {
   const std::string& step_id() const override { return inner_->step_id(); }
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
+  // The step as it runs on the children, and the path.
+  Step& inner() { return *inner_; }
+  const std::string& path() const { return path_; }
+  // Told, once the step ran on the child page and before the records are updated from it, each
+  // record's children: record `record` of the page had children `first` to `first + count - 1`
+  // of `children`, as they left the step. For `sluice flow test` (flow_tester.hpp); a job sets
+  // none.
+  using ChildObserver =
+      std::function<void(size_t record, const Page& children, size_t first, size_t count)>;
+  void set_child_observer(ChildObserver observer) { child_observer_ = std::move(observer); }
+
  private:
   struct Parent;
   // Checks `child_page` against `limits` (see above); false when the page is over (the parents
@@ -67,6 +79,7 @@ class FanOutStep : public Step {
   std::string path_;
   bool takes_proceeding_;
   bool proceed_on_failure_;
+  ChildObserver child_observer_;
 };
 
 // `step` wrapped in a FanOutStep when the step's document `doc` sets oneToMany: true (with its

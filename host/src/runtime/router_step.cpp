@@ -283,7 +283,16 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
       Page& sub = branch_pages.emplace_back(std::move(source), 0, routed.size());
       for (size_t j = 0; j < routed.size(); ++j)
         if (routed[j]->submitted) sub.mark_submitted(j);
+      std::vector<size_t> origins;
+      if (branch_observer_) {
+        for (const Item* item : routed) origins.push_back(item->origin);
+        branch.steps->set_observer([&, r, b, n = size_t{0}](const Step* step, const Page& p,
+                                                            const Result<StepResult>* ran) mutable {
+          branch_observer_(r, b, step, step == nullptr ? 0 : n++, p, origins, ran);
+        });
+      }
       auto ran = branch.steps->run(sub, context);
+      if (branch_observer_) branch.steps->set_observer(nullptr);
       if (!ran) return ran.error();
       result.abort = result.abort || ran->abort;
       for (auto& e : ran->job_errors) result.job_errors.push_back(std::move(e));
