@@ -121,7 +121,10 @@ Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
     const json::value* data = answer != nullptr ? answer->if_contains("data") : nullptr;
     if (errors != nullptr && errors->is_array() && !errors->get_array().empty()) {
       auto [code, message] = describe_errors(errors->get_array());
-      page.fail(i, export_id_, std::move(code), fmt::format("lookup {}: {}", name_, message));
+      // The plugin's details (its request and response: error_manager.hpp lifts them).
+      const json::value* details = answer->if_contains("details");
+      page.fail(i, export_id_, std::move(code), fmt::format("lookup {}: {}", name_, message),
+                details != nullptr ? json::value(*details) : json::value(nullptr));
       continue;
     }
     if (answer == nullptr || (data != nullptr && !data->is_array() && !data->is_null())) {
