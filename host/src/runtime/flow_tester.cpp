@@ -18,6 +18,7 @@
 #include "runtime/filter_explainer.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
+#include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
@@ -161,7 +162,10 @@ struct Entry {
 class FlowTester {
  public:
   FlowTester(host::Store& store, FlowPlan plan, const FlowTestOptions& options)
-      : store_(store), plan_(std::move(plan)), options_(options), job_id_(new_id()) {}
+      : store_(store),
+        plan_(std::move(plan)),
+        options_(options),
+        env_(plan_, new_id(), options.cancelled, options.limits) {}
 
   Result<FlowTestReport> run() {
     // Every step of every source is built before any export is read: a step that does not
@@ -203,7 +207,7 @@ class FlowTester {
     const ProcessorStep& processor = plan_.processors[p];
     Result<std::unique_ptr<Step>> step =
         processor.is_lookup
-            ? make_lookup_step(processor, [this, p] { return lookup_for(p); })
+            ? make_lookup_step(processor, [this, p] { return env_.lookup_for(p); })
             : fan_out_if_one_to_many(
                   processor.doc, fmt::format("import {}", processor.import_id),
                   std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
@@ -348,84 +352,28 @@ class FlowTester {
     return out;
   }
 
-  Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
-    auto found = connections_.find(step.id);
-    if (found != connections_.end()) return found->second.get();
-    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                               fmt::format("connection {}", step.id),
-                                               options_.cancelled, options_.limits);
-    if (!opened) return opened.error();
-    return (connections_[step.id] = std::move(*opened)).get();
-  }
-
-  // The lookup of processor `p`, opened on first use (as flow_runner.cpp does).
-  Result<host::RemoteLookup*> lookup_for(size_t p) {
-    auto found = lookups_.find(p);
-    if (found != lookups_.end()) return found->second.get();
-    const ProcessorStep& step = plan_.processors[p];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
-    if (!opened) return opened.error();
-    return (lookups_[p] = std::move(*opened)).get();
-  }
-
-  // As flow_runner.hpp says a job computes it: a delta export's lastExportDateTime, or empty.
-  std::string last_export_date_time(const GeneratorStep& generator) {
-    if (generator.type != ExportType::kDelta) return {};
-    if (auto stored = store_.get_state(delta_time_key(generator.export_id));
-        stored && stored->is_string()) {
-      if (auto ms = ms_from_iso8601(stored->get_string()))
-        return iso8601_from_ms(*ms - generator.delta_lag_offset_ms);
-    }
-    return generator.delta_start_date;
-  }
-
-  std::string run_context(const GeneratorStep& generator, StepContext& context) {
-    context.last_export_date_time = last_export_date_time(generator);
-    context.current_export_date_time = now_iso8601();
-    context.test_mode = true;
-    json::object settings{{"flow", plan_.settings}, {"export", generator.settings}};
-    return json::serialize(
-        json::object{{"type", to_string(generator.type)},
-                     {"lastExportDateTime", context.last_export_date_time.empty()
-                                                ? json::value(nullptr)
-                                                : json::value(context.last_export_date_time)},
-                     {"currentExportDateTime", context.current_export_date_time},
-                     {"test", generator.type == ExportType::kTest
-                                  ? json::value(json::object{{"limit", generator.test_limit}})
-                                  : json::value(nullptr)},
-                     {"settings", std::move(settings)},
-                     {"jobId", job_id_},
-                     {"testMode", true}});
-  }
-
   TestedSource run_source(const GeneratorStep& generator, Built& built) {
     TestedSource& out = built.source;
-    auto connection = connection_for(generator.connection);
+    auto connection = env_.connection_for(generator.connection);
     if (!connection) {
       out.error = fmt::format("export {}: {}", generator.name, connection.error().message);
       return std::move(out);
     }
-    StepContext context;
-    context.flow_settings = &plan_.settings;
-    context.export_settings = &generator.settings;
-    context.integration_settings = &no_settings_;
-    context.export_id = generator.export_id;
-    context.flow_id = plan_.flow_id;
-    context.job_id = job_id_;
-    context.cancelled = options_.cancelled;
-    context.log = [this](std::string_view level, std::string_view message) {
-      log_.add({std::string(level), {}, std::string(message)});
-    };
+    StepContext context =
+        env_.step_context(generator.export_id, &generator.settings,
+                          [this](std::string_view level, std::string_view message) {
+                            log_.add({std::string(level), {}, std::string(message)});
+                          });
     auto state = store_.get_state(generator.export_id);
     const std::string state_json =
         state && !state->is_null() ? json::serialize(*state) : std::string("null");
-    auto exp = (*connection)
-                   ->open_export(json::serialize(generator.doc), state_json,
-                                 fmt::format("export {}", generator.name),
-                                 run_context(generator, context));
+    auto exp =
+        (*connection)
+            ->open_export(json::serialize(generator.doc), state_json,
+                          fmt::format("export {}", generator.name),
+                          env_.run_context(generator, generator.type,
+                                           last_export_date_time(store_, generator, generator.type),
+                                           /*test_mode=*/true, context));
     if (!exp) {
       out.error = fmt::format("export {}: {}", generator.name, exp.error().message);
       out.steps.front().log = log_.take();
@@ -688,11 +636,10 @@ class FlowTester {
   host::Store& store_;
   FlowPlan plan_;
   const FlowTestOptions& options_;
-  std::string job_id_;
   LogCapture log_;
-  const json::object no_settings_;
-  std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
-  std::map<size_t, std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor
+  // The connections and lookups (a fresh job id no job has), closed while log_ still catches
+  // what the plugins log.
+  JobEnvironment env_;
   int64_t next_index_ = 0;  // of the next record the source gives
   int64_t added_ = 0;       // records steps added so far (their Entry::index is -added)
 };

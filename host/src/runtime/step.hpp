@@ -53,7 +53,8 @@ struct StepContext {
   bool test_mode = false;
   const std::atomic<bool>* cancelled = nullptr;
   // Writes one line to the job's log (level "debug"|"info"|"warn"|"error"), from this thread.
-  std::function<void(std::string_view level, std::string_view message)> log;
+  using Log = std::function<void(std::string_view level, std::string_view message)>;
+  Log log;
   // The pipeline's limits, for a step that makes pages of its own (a oneToMany step's child
   // page, fan_out.hpp); set by Pipeline::run for the steps it runs, null elsewhere.
   const PipelineLimits* limits = nullptr;
