@@ -498,7 +498,9 @@ sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str p
       }
       json::array errors;
       for (const auto& e : r.errors) errors.push_back({{"code", e.code}, {"message", e.message}});
-      out.push_back(json::object{{"errors", std::move(errors)}});
+      json::object item{{"errors", std::move(errors)}};
+      if (!r.details.is_null()) item["details"] = r.details;
+      out.push_back(std::move(item));
     }
     set_result(call, json::serialize(out));
     return SLUICE_OK;

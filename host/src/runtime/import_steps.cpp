@@ -10,6 +10,7 @@
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
+#include "runtime/one_to_many.hpp"
 #include "runtime/post_response_map_hook.hpp"
 #include "runtime/record_json.hpp"
 #include "runtime/script_runner.hpp"
@@ -268,7 +269,7 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
     if (!runner) return runner.error();
     post_response_map = std::make_unique<PostResponseMapHook>(
         processor.import_id, processor.name, /*lookup=*/false, processor.connection.id,
-        std::move(*runner), processor.settings);
+        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
   }
   std::unique_ptr<Step> step;
   if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping &&

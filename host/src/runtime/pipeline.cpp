@@ -74,7 +74,9 @@ void Pipeline::check_limits(Page& page, const std::string& step_id, std::string_
   }
 }
 
-Result<StepResult> Pipeline::run(Page& page, const StepContext& context) {
+Result<StepResult> Pipeline::run(Page& page, const StepContext& job_context) {
+  StepContext context = job_context;  // once a page: the steps get the limits
+  context.limits = &limits_;
   StepResult result;
   check_limits(page, source_id_, fmt::format("export {}", source_name_), context);
   if (observer_) observer_(nullptr, page, nullptr);

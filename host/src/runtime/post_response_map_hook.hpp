@@ -25,8 +25,11 @@ class HookRunner;
 class PostResponseMapHook {
  public:
   // `lookup`: the step is a lookup (the hook gets _exportId, and messages say "lookup").
+  // `path_to_many`: the step's pathToMany when it fans out (the hook gets oneToMany and
+  // pathToMany), else nullopt.
   PostResponseMapHook(std::string step_id, std::string name, bool lookup, std::string connection_id,
-                      std::unique_ptr<HookRunner> script, boost::json::object step_settings);
+                      std::unique_ptr<HookRunner> script, boost::json::object step_settings,
+                      std::optional<std::string> path_to_many = std::nullopt);
   ~PostResponseMapHook();
 
   // Records `indices` of `page` (alive), with `responses` (one each, in order).
@@ -39,6 +42,7 @@ class PostResponseMapHook {
   std::string connection_id_;
   std::unique_ptr<HookRunner> script_;
   boost::json::object step_settings_;
+  std::optional<std::string> path_to_many_;
   // The hook's options besides the data (settings, ids, job): built on the first page.
   std::optional<script::ImportHookContext> hook_;
 };

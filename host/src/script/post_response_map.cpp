@@ -12,7 +12,8 @@ namespace json = boost::json;
 
 std::string build_post_response_map_options(std::string_view records_json,
                                             std::string_view responses_json,
-                                            const ImportHookContext& context, bool lookup) {
+                                            const ImportHookContext& context, bool lookup,
+                                            const std::optional<std::string>& path_to_many) {
   std::string out = "{";
   append_option(out, "postResponseMapData", records_json);
   append_option(out, "responseData", responses_json);
@@ -25,6 +26,10 @@ std::string build_post_response_map_options(std::string_view records_json,
     append_option(out, "testMode", context.test_mode ? "true" : "false");
   } else {
     append_import_hook_context(out, context);
+  }
+  if (path_to_many) {
+    append_option(out, "oneToMany", "true");
+    append_option(out, "pathToMany", json::serialize(json::string(*path_to_many)));
   }
   out += '}';
   return out;
@@ -52,9 +57,10 @@ Result<json::array> decode_post_response_map_result(std::string_view result_json
 Result<json::array> call_post_response_map(HookCallee& callee, std::string_view function,
                                            std::string_view records_json,
                                            std::string_view responses_json, size_t count,
-                                           const ImportHookContext& context, bool lookup) {
-  auto out = callee.call(
-      function, build_post_response_map_options(records_json, responses_json, context, lookup));
+                                           const ImportHookContext& context, bool lookup,
+                                           const std::optional<std::string>& path_to_many) {
+  auto out = callee.call(function, build_post_response_map_options(records_json, responses_json,
+                                                                   context, lookup, path_to_many));
   if (!out) return out.error();
   return decode_post_response_map_result(*out, count, callee.name(), function);
 }

@@ -189,6 +189,11 @@ class ImportWriter {
 struct LookupResult {
   boost::json::array data;
   std::vector<RecordError> errors;
+  // Optional, with errors: JSON stored with the record's error. Its "request" and "response"
+  // members (e.g. {"method", "url", "body"} and {"statusCode", "body"}) become the error's
+  // request and response (`sluice errors FLOW --json`, secrets masked by the host); any other
+  // member stays in the error's details. Null: none.
+  boost::json::value details;
 };
 
 // since 1.1: an export with isLookup: true, used as a processor.
