@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include "auth_config.hpp"
 #include "auth_token_config.hpp"
 #include "config.hpp"
 #include "settings.hpp"
@@ -27,6 +28,8 @@ Result<Auth> read_auth(const json::object& doc) {
   auto type = s.auth_type.read(doc);
   if (!type) return type.error();
   if (*type == "none") return Auth::none();
+  // Computed per request (auth_config.cpp).
+  if (is_signed_auth_type(*type)) return read_signed_auth(*type, doc);
   // Their credentials come from an Authenticator (auth_token_config.cpp).
   if (obtains_credentials(doc, *type)) return Auth::none();
   if (*type == "basic") {
@@ -63,6 +66,47 @@ Result<Auth> read_auth(const json::object& doc) {
   return Auth::with_token(std::move(token));
 }
 
+// The values of http.encrypted (a custom connection's credentials), each a string to hide.
+void collect_strings(const json::value& value, std::vector<std::string>& out) {
+  if (const json::string* text = value.if_string()) {
+    if (!text->empty()) out.emplace_back(*text);
+  } else if (const json::object* object = value.if_object()) {
+    for (const auto& [key, child] : *object) collect_strings(child, out);
+  } else if (const json::array* array = value.if_array()) {
+    for (const json::value& child : *array) collect_strings(child, out);
+  }
+}
+
+// The connection's own http.headers may use {{connection...}} (a custom connection's
+// {{connection.http.encrypted.apiKey}}): rendered once here, strictly, so that a header naming
+// a setting the connection lacks is refused at open instead of sent empty.
+Result<void> render_connection_headers(support::http::Headers& headers,
+                                       const ConnectionVariables& variables, Auth& auth) {
+  const json::value context = json::object{{"connection", variables.with_secrets}};
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (headers[i].value.find("{{") == std::string::npos) continue;
+    const std::string name = "http.headers." + std::to_string(i) + ".value";
+    auto t = support::Template::parse(headers[i].value, name);
+    if (!t) return t.error();
+    support::RenderOptions options;
+    options.strict = true;
+    auto text = t->evaluate(context, options);
+    if (!text) {
+      return make_error(Status::kInvalidConfig,
+                        text.error().message +
+                            " (a connection's headers may use only {{connection...}}, e.g. "
+                            "{{connection.http.encrypted.apiKey}})");
+    }
+    headers[i].value = std::move(*text);
+  }
+  if (const json::value* http = variables.with_secrets.as_object().if_contains("http")) {
+    if (const json::value* encrypted = http->as_object().if_contains("encrypted")) {
+      collect_strings(*encrypted, auth.extra_secrets);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const json::object& doc,
@@ -85,6 +129,10 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   if (!headers) return headers.error();
   auto auth = read_auth(doc);
   if (!auth) return auth.error();
+  ConnectionVariables variables = ConnectionVariables::from(doc);
+  if (auto rendered = render_connection_headers(*headers, variables, *auth); !rendered) {
+    return rendered.error();
+  }
   auto ping_uri = s.ping_relative_uri.read(doc);
   if (!ping_uri) return ping_uri.error();
   auto ping_method = s.ping_method.read(doc);
@@ -108,7 +156,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   connection->client_ = std::make_shared<support::http::Client>(std::move(options));
   connection->ping_uri_ = std::move(*ping_uri);
   connection->ping_method_ = std::move(*ping_method);
-  connection->variables_ = ConnectionVariables::from(doc);
+  connection->variables_ = std::move(variables);
   return connection;
 }
 

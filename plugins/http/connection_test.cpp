@@ -45,8 +45,10 @@ TEST(HttpConnection, CredentialsInABadBaseUriAreNotRepeated) {
 TEST(HttpConnection, OtherSettingsAreValidatedByName) {
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","mediaType":"xml"}})").message,
             "http.mediaType 'xml' is not supported yet; only json is implemented");
-  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"digest"}}})").message,
-            "http.auth.type must be one of none, basic, token, oauth, cookie, got 'digest'");
+  EXPECT_EQ(
+      open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"specific"}}})").message,
+      "http.auth.type must be one of none, basic, token, custom, oauth, wsse, cookie, digest, "
+      "oauth1, jwtbearer, jwt, got 'specific'");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"oauth"}}})").message,
             "http.auth.oauth.tokenURI is required when http.auth.type is oauth: the token "
             "endpoint of the API");

@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
+#include "sluice/json_text.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::plugins::http {
@@ -146,6 +147,7 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   reader->once_method_ = std::move(*once_method);
   reader->once_uri_ = std::move(*once_uri);
   reader->once_body_ = std::move(*once_body);
+  reader->as_text_ = reader->can_page_as_text();
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -181,6 +183,40 @@ Result<json::array*> HttpExportReader::records_of(json::value& body, const std::
                           "; its top-level keys are: " + top_level_keys(body));
   }
   return &records->get_array();
+}
+
+bool HttpExportReader::can_page_as_text() const {
+  if (uses_previous_page_ || once_) return false;
+  const PagingSettings& p = pager_.settings();
+  for (const std::string* path :
+       {&p.next_url_path, &p.last_page_path, &p.max_page_path, &p.max_count_path}) {
+    if (path->empty()) continue;
+    if (resource_path_.empty() || *path == resource_path_ ||
+        path->starts_with(resource_path_ + ".")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Result<Page>> HttpExportReader::text_page(const support::http::Response& response) {
+  const std::string_view text = response.body;
+  const auto records = json_value_at_path(text, resource_path_);
+  if (!records || records->empty() || records->front() != '[') return std::nullopt;
+  const auto count = validate_json_array(*records);
+  if (!count) return std::nullopt;
+  // The rest of the body, with an empty array in the records' place: what paging reads.
+  const size_t begin = static_cast<size_t>(records->data() - text.data());
+  std::string rest;
+  rest.reserve(text.size() - records->size() + 2);
+  rest.append(text.substr(0, begin)).append("[]").append(text.substr(begin + records->size()));
+  json::error_code ec;
+  const json::value body = json::parse(rest, ec);
+  if (ec) return std::nullopt;
+  auto last = pager_.advance(text, body, *count);
+  if (!last) return Result<Page>(last.error());
+  done_ = *last;
+  return Result<Page>(Page{.state = state(), .done = done_, .records_json = std::string(*records)});
 }
 
 json::value HttpExportReader::state() const {
@@ -248,6 +284,9 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   }
   if (!response->ok()) return client_->error_for(method_, *response);
 
+  if (as_text_) {
+    if (auto page = text_page(*response)) return std::move(*page);
+  }
   // Parse into an arena sized for the page: faster than the default allocator, and it lives on
   // with the records (a shared resource) until the host is done with them.
   json::storage_ptr arena =

@@ -62,6 +62,15 @@ class HttpExportReader final : public ExportReader {
   Result<boost::json::array*> records_of(boost::json::value& body, const std::string& method,
                                          const std::string& url);
 
+  // The page as text (Page::records_json), without a DOM of its records: the records' array
+  // found at resourcePath in the body's text and validated, the rest of the body parsed for
+  // paging. nullopt when the body is not as expected (the DOM path then reports what is wrong),
+  // before the pager has taken the response.
+  std::optional<Result<Page>> text_page(const support::http::Response& response);
+  // True when no setting needs the records as values: neither previous_page, nor type once,
+  // nor a paging path inside the records.
+  bool can_page_as_text() const;
+
   // This page's state: {"resume": {...the pager's position, "done": done_}}.
   boost::json::value state() const;
   // Renders the request for the current page.
@@ -85,6 +94,7 @@ class HttpExportReader final : public ExportReader {
   boost::json::value context_;
   ConnectionVariables connection_;
   bool uses_previous_page_ = false;
+  bool as_text_ = false;  // can_page_as_text()
 
   // type once: http.once, and the records of the pages handed out but not committed yet,
   // keyed by the "pages" of their state's resume position.

@@ -116,10 +116,56 @@ TEST_F(HttpExport, WithoutPagingOneRequestIsOnePage) {
   EXPECT_EQ(pages.ids, order_ids(1, 10));
 }
 
+TEST_F(HttpExport, ThePageCarriesTheRecordsAsTheExactTextOfTheResponsesArray) {
+  auto reader = open_export(*connection_, export_doc("/api/orders?pageSize=10"));
+  Context context = no_host();
+  auto page = reader->next_page(context);
+  ASSERT_TRUE(page) << page.error().message;
+  // What the mock sent, cut by hand: {"orders":[...],"page":1,...}.
+  const std::string body = server_.request("GET", "/api/orders?pageSize=10").body;
+  const size_t begin = body.find('[');
+  const size_t end = body.find(R"(],"page":)");
+  ASSERT_EQ(body.substr(0, begin), R"({"orders":)");
+  EXPECT_EQ(page->records_json, body.substr(begin, end + 1 - begin));
+  EXPECT_TRUE(page->records.empty());
+  EXPECT_TRUE(page->done);
+}
+
+TEST_F(HttpExport, APagingPathInsideTheRecordsGetsTheRecordsAsValues) {
+  // lastPagePath reads the first record: the rest of the body alone cannot answer it.
+  auto reader = open_export(
+      *connection_, export_doc("/api/orders?pageSize=10",
+                               R"({"paging":{"method":"page","page":1,"lastPagePath":"orders.0.id",
+                     "lastPageValues":["ORD-000011"]}})"));
+  Context context = no_host();
+  auto first = reader->next_page(context);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->records_json.empty());
+  EXPECT_EQ(first->records.size(), 10u);
+  EXPECT_FALSE(first->done);
+  auto second = reader->next_page(context);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->records.size(), 10u);
+  EXPECT_TRUE(second->done);
+}
+
+TEST_F(HttpExport, PreviousPageTemplatesGetTheLastRecordFromTheRecordsAsValues) {
+  const Pages pages =
+      run(export_doc("/api/orders?pageSize=10&after={{previous_page.last_record.id}}",
+                     R"({"paging":{"method":"page","page":1}})"));
+  ASSERT_FALSE(pages.error) << pages.error->message;
+  EXPECT_EQ(pages.sizes, (std::vector<size_t>{10, 10, 5, 0}));
+  const json::value requests = server_.get_json("/_mock/requests");
+  ASSERT_GE(requests.at("requests").as_array().size(), 2u);
+  EXPECT_NE(json::serialize(requests.at("requests").as_array()[1]).find("after=ORD-000010"),
+            std::string::npos)
+      << json::serialize(requests.at("requests").as_array()[1]);
+}
+
 TEST_F(HttpExport, AfterTheLastPageFurtherCallsReturnEmptyDonePages) {
   auto reader = open_export(*connection_, export_doc("/api/orders?pageSize=30"));
   Context context = no_host();
-  ASSERT_EQ(reader->next_page(context)->records.size(), 25u);
+  ASSERT_EQ(page_records(*reader->next_page(context))->size(), 25u);
   auto again = reader->next_page(context);
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->done);

@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 
+#include "sluice/json_text.hpp"
+
 #include "config.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
@@ -92,6 +94,9 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   writer->body_template_ = std::move(body);
   writer->connection_ = connection.variables();
   writer->batch_size_ = static_cast<size_t>(*batch_size);
+  writer->text_body_ = !writer->body_template_ && !writer->uses_batch_ &&
+                       !uses(writer->relative_uri_, "record") &&
+                       !writer->headers_.any_uses("record");
   return writer;
 }
 
@@ -164,7 +169,6 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
 
 Result<void> HttpImportWriter::render_request(const json::array& records, size_t first,
                                               size_t count, support::http::Request& request) {
-  static const json::value kEmpty = json::object();
   json::value batch;
   if (uses_batch_) {
     json::array& items = batch.emplace_array();
@@ -172,11 +176,16 @@ Result<void> HttpImportWriter::render_request(const json::array& records, size_t
     for (size_t i = first; i < first + count; ++i)
       items.push_back(json::object{{"record", records[i]}});
   }
+  return render_request(records[first], batch, request);
+}
+
+Result<void> HttpImportWriter::render_request(const json::value& record, const json::value& batch,
+                                              support::http::Request& request) {
+  static const json::value kEmpty = json::object();
   const support::Binding open[] = {
-      {"connection", &connection_.open}, {"record", &records[first]}, {"batch_of_records", &batch}};
-  const support::Binding secret[] = {{"connection", &connection_.with_secrets},
-                                     {"record", &records[first]},
-                                     {"batch_of_records", &batch}};
+      {"connection", &connection_.open}, {"record", &record}, {"batch_of_records", &batch}};
+  const support::Binding secret[] = {
+      {"connection", &connection_.with_secrets}, {"record", &record}, {"batch_of_records", &batch}};
   if (auto headers = headers_.render(request.headers, kEmpty, {.bindings = secret}); !headers) {
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
@@ -206,12 +215,7 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
   // A template that fails (an unknown helper, a helper refusing its arguments) fails this
   // batch's records, not the job.
   if (auto rendered = render_request(records, first, count, request); !rendered) {
-    for (size_t i = 0; i < count; ++i) {
-      RecordResult r;
-      r.status_code = 422;
-      r.errors.push_back({"template", rendered.error().message});
-      out.push_back(std::move(r));
-    }
+    fail_batch(rendered.error(), count, out);
     return {};
   }
   if (!body_template_) {
@@ -232,6 +236,65 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
     }
   }
   request.body = body_;
+  return exchange(context, request, count, out);
+}
+
+void HttpImportWriter::fail_batch(const Error& error, size_t count,
+                                  std::vector<RecordResult>& out) const {
+  for (size_t i = 0; i < count; ++i) {
+    RecordResult r;
+    r.status_code = 422;
+    r.errors.push_back({"template", error.message});
+    out.push_back(std::move(r));
+  }
+}
+
+Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context,
+                                                                std::string_view records_json,
+                                                                size_t count) {
+  if (!text_body_) return ImportWriter::submit_text(context, records_json, count);
+  const auto elements = json_array_elements(records_json);
+  // Not what the host promises: the default path reports it.
+  if (!elements || elements->size() != count) {
+    return ImportWriter::submit_text(context, records_json, count);
+  }
+  std::vector<RecordResult> results;
+  results.reserve(count);
+  for (size_t first = 0; first < count; first += batch_size_) {
+    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
+    const size_t n = std::min(batch_size_, count - first);
+    support::http::Request request;
+    request.method = method_;
+    // No template reads the records (text_body_), so they are bound to null.
+    static const json::value kNull;
+    if (auto rendered = render_request(kNull, kNull, request); !rendered) {
+      fail_batch(rendered.error(), n, results);
+      continue;
+    }
+    append_body_text(*elements, first, n);
+    request.body = body_;
+    if (auto sent = exchange(context, request, n, results); !sent) return sent.error();
+  }
+  return results;
+}
+
+void HttpImportWriter::append_body_text(const std::vector<std::string_view>& elements, size_t first,
+                                        size_t count) {
+  body_.clear();
+  if (batch_size_ == 1) {
+    body_.append(elements[first]);
+    return;
+  }
+  body_.push_back('[');
+  for (size_t i = first; i < first + count; ++i) {
+    if (i != first) body_.push_back(',');
+    body_.append(elements[i]);
+  }
+  body_.push_back(']');
+}
+
+Result<void> HttpImportWriter::exchange(Context& context, support::http::Request& request,
+                                        size_t count, std::vector<RecordResult>& out) {
   auto response = client_->execute(context, request);
   if (!response) return response.error();
   const int status = response->status;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -44,6 +45,15 @@ class HttpImportWriter final : public ImportWriter {
   Result<std::vector<RecordResult>> submit(Context& context,
                                            const boost::json::array& records) override;
 
+  // The same from the host's text, with the same requests and results. Without http.body and
+  // when no template reads the records ({{record}}, {{batch_of_records}}), each body is cut
+  // from the text: the records' own text (numbers and all as the host wrote them: JavaScript's
+  // format for a record a step changed, the export's text for one no step changed), not parsed
+  // and re-serialized. Otherwise (or for text that is not a JSON array of `count` records) the
+  // SDK's default: parsed, then submit().
+  Result<std::vector<RecordResult>> submit_text(Context& context, std::string_view records_json,
+                                                size_t count) override;
+
  private:
   explicit HttpImportWriter(std::shared_ptr<support::http::Client> client)
       : client_(std::move(client)) {}
@@ -51,10 +61,21 @@ class HttpImportWriter final : public ImportWriter {
   // Submits records [first, first + count) and appends their results to `out`.
   Result<void> submit_batch(Context& context, const boost::json::array& records, size_t first,
                             size_t count, std::vector<RecordResult>& out);
+  // Sends `request` (its body set) for a batch of `count` records and appends their results.
+  Result<void> exchange(Context& context, support::http::Request& request, size_t count,
+                        std::vector<RecordResult>& out);
+  // Appends `count` results failing with the template error `error`.
+  void fail_batch(const Error& error, size_t count, std::vector<RecordResult>& out) const;
+  // Sets body_ to elements [first, first + count): the element itself with batch size 1, else
+  // a JSON array of them.
+  void append_body_text(const std::vector<std::string_view>& elements, size_t first, size_t count);
   RecordResult evaluate(const boost::json::value& item, int http_status) const;
   RecordResult batch_failure(int status, std::string code, const std::string& message) const;
   // Renders the batch's request (URL, headers and, with http.body, body_) into `request`.
   Result<void> render_request(const boost::json::array& records, size_t first, size_t count,
+                              support::http::Request& request);
+  // The same with `record` and `batch` (null unless a template uses batch_of_records) bound.
+  Result<void> render_request(const boost::json::value& record, const boost::json::value& batch,
                               support::http::Request& request);
 
   std::shared_ptr<support::http::Client> client_;
@@ -64,6 +85,7 @@ class HttpImportWriter final : public ImportWriter {
   HeaderTemplates headers_;
   ConnectionVariables connection_;
   bool uses_batch_ = false;  // some template uses batch_of_records: built per batch
+  bool text_body_ = false;   // no http.body and no template reads the records: submit_text cuts
   size_t batch_size_ = 1;
   std::string resource_path_;
   std::string id_path_;

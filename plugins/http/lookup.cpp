@@ -125,6 +125,16 @@ Result<void> HttpLookup::render_request(const json::value& record,
   return {};
 }
 
+json::value HttpLookup::exchange(const support::http::Response& response) const {
+  json::object request{{"method", method_}, {"url", response.url}};
+  if (!body_.empty()) request["body"] = client_->redact(body_);
+  return json::object{
+      {"request", std::move(request)},
+      {"response",
+       json::object{{"statusCode", response.status},
+                    {"body", body_snippet(client_->redact(response.body), kExchangeBodyBytes)}}}};
+}
+
 LookupResult HttpLookup::read_response(const support::http::Response& response) const {
   LookupResult result;
   if (response.body.empty()) return result;  // e.g. 204: nothing found
@@ -184,14 +194,14 @@ Result<std::vector<LookupResult>> HttpLookup::lookup(Context& context, const jso
                                  ": " + body_snippet(response->body) +
                                  " — nothing was found for this record; check http.relativeURI "
                                  "and the record's values it uses")));
-      continue;
-    }
-    if (!response->ok()) {
+    } else if (!response->ok()) {
       results.push_back(record_error(std::to_string(response->status),
                                      client_->error_for(method_, *response).message));
-      continue;
+    } else {
+      results.push_back(read_response(*response));
     }
-    results.push_back(read_response(*response));
+    // A record that failed after a request: the request and the response go with its error.
+    if (!results.back().errors.empty()) results.back().details = exchange(*response);
   }
   return results;
 }

@@ -42,6 +42,7 @@ class HttpLookup final : public Lookup {
   //    "404"), message the client's (method, URL, status, body snippet, secrets hidden).
   //  - a template that fails to render (a helper refusing its arguments): that record's error
   //    ("template"), nothing sent.
+  // A record's error after a request carries, as its details, the exchange (exchange()).
   // A failed Result fails the whole page: 401/403 (kAuthFailed), 429 and 5xx after the
   // client's retries, transport failures, kCancelled.
   Result<std::vector<LookupResult>> lookup(Context& context,
@@ -54,6 +55,11 @@ class HttpLookup final : public Lookup {
   Result<void> render_request(const boost::json::value& record, support::http::Request& request);
   // The data of a 2xx response, or the record's error.
   LookupResult read_response(const support::http::Response& response) const;
+  // {"request": {method, url, body?}, "response": {statusCode, body}} of the request just sent
+  // (body_) and its `response`: the URL with credentials hidden, the bodies redacted, the
+  // response's cut to kExchangeBodyBytes. No headers (they hold the credentials).
+  boost::json::value exchange(const support::http::Response& response) const;
+  static constexpr size_t kExchangeBodyBytes = 2048;
 
   std::shared_ptr<support::http::Client> client_;
   std::string method_;

@@ -8,6 +8,11 @@ namespace json = boost::json;
 
 namespace {
 
+// The auth types that use http.auth.basic (a function: settings are built on first use).
+std::vector<json::value> user_password_types() {
+  return {json::value("basic"), json::value("digest"), json::value("wsse")};
+}
+
 Schema header_item() {
   Schema item;
   item.string("name").label("Name").required();
@@ -27,6 +32,7 @@ Field& declare_headers(Schema& s, const char* help) {
 // yet: a resource that sets one is refused as "not supported yet", never stored and ignored.
 void declare_unsupported_connection_settings(Schema& s) {
   s.ignored("http.formType", "how integrator.io's form showed the connection");
+  // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
   for (const char* path : {"http.successMediaType",
                            "http.errorMediaType",
                            "http.concurrencyLevel",
@@ -35,14 +41,11 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.retryHeader",
                            "http.disableStrictSSL",
                            "http.clientCertificates",
-                           "http.encrypted",
-                           "http.unencrypted",
                            "http.encryptedFields",
                            "http.unencryptedFields",
                            "http._httpConnectorId",
                            "http._httpConnectorVersionId",
                            "http._iClientId",
-                           "http.auth.jwt",
                            "http.auth.wsse",
                            "http.auth.failures",
                            "http.auth.oauth.type",
@@ -51,7 +54,6 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.auth.oauth.useIClientFields",
                            "http.auth.oauth.pkceCodeVerifier",
                            "http.auth.oauth.skipOauthValidations",
-                           "http.auth.oauth.oauth1",
                            "http.auth.skipFollowAuthorizationHeader",
                            "http.auth.token.refreshResponseMediaType",
                            "http.auth.token.refreshTokenLocation",
@@ -132,28 +134,31 @@ ConnectionSettings::ConnectionSettings()
                     .enumeration("http.auth.type",
                                  {"none", "basic", "token", "custom", "oauth", "wsse", "cookie",
                                   "digest", "oauth1", "jwtbearer", "jwt", "specific"})
-                    .unsupported_values({"custom", "wsse", "digest", "oauth1", "jwtbearer", "jwt",
-                                         "specific"})
+                    .unsupported_values({"specific"})
                     .label("Authentication type")
                     .default_value("none")
                     .group("Authentication")
-                    .help("none, basic (username and password), token (an API key or bearer "
+                    .help("none; basic (username and password); token (an API key or bearer "
                           "token sent in a header or as a URL parameter, optionally refreshed from "
-                          "http.auth.token.refreshRelativeURI), oauth (OAuth 2.0 client "
+                          "http.auth.token.refreshRelativeURI); oauth (OAuth 2.0 client "
                           "credentials, password or refresh token grant at "
-                          "http.auth.oauth.tokenURI), or cookie (a login request whose cookies "
-                          "are sent on every call).")),
+                          "http.auth.oauth.tokenURI); cookie (a login request whose cookies are "
+                          "sent on every call); digest (username and password answering the "
+                          "server's challenge, MD5 or SHA-256); wsse (X-WSSE UsernameToken); "
+                          "oauth1 (OAuth 1.0a signed requests); jwtbearer or legacy jwt (a signed "
+                          "JWT as the bearer token); custom (credentials in http.encrypted, sent "
+                          "through http.headers).")),
       basic_username(schema.string("http.auth.basic.username")
                          .label("Username")
                          .required()
                          .group("Authentication")
-                         .shown_when("http.auth.type", "basic")),
+                         .shown_when("http.auth.type", user_password_types())),
       basic_password(schema.string("http.auth.basic.password")
                          .label("Password")
                          .required()
                          .secret()
                          .group("Authentication")
-                         .shown_when("http.auth.type", "basic")),
+                         .shown_when("http.auth.type", user_password_types())),
       token(schema.string("http.auth.token.token")
                 .label("Token")
                 .secret()
@@ -174,8 +179,10 @@ ConnectionSettings::ConnectionSettings()
                             .label("Header name")
                             .default_value("Authorization")
                             .group("Authentication")
-                            .shown_when("http.auth.type", "token")
-                            .help("Header carrying the token when the location is header.")),
+                            .shown_when("http.auth.type", std::vector<json::value>{"token", "wsse"})
+                            .help("Header carrying the token when the location is header; with "
+                                  "wsse, the header carrying the UsernameToken (X-WSSE when "
+                                  "absent).")),
       token_scheme(schema.string("http.auth.token.scheme")
                        .label("Scheme")
                        .default_value("Bearer")
@@ -189,6 +196,7 @@ ConnectionSettings::ConnectionSettings()
                            .group("Authentication")
                            .shown_when("http.auth.type", "token")
                            .help("Query parameter carrying the token when the location is url.")),
+      signed_auth(schema),
       ping_relative_uri(schema.string("http.ping.relativeURI")
                             .label("Test connection relative URI")
                             .group("Test connection")

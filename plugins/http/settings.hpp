@@ -10,6 +10,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "auth_settings.hpp"
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
 
@@ -30,6 +31,7 @@ struct ConnectionSettings {
   Setting<std::string> token_header_name;
   Setting<std::string> token_scheme;
   Setting<std::string> token_param_name;
+  SignedAuthSettings signed_auth;  // digest, wsse, oauth1, jwtbearer, custom (auth_settings.hpp)
   Setting<std::string> ping_relative_uri;
   Setting<std::string> ping_method;
   Setting<int64_t> auth_fail_status_code;

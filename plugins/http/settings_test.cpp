@@ -66,7 +66,14 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
                 "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
-                "http.auth.token.paramName", "http.ping.relativeURI", "http.ping.method",
+                "http.auth.token.paramName", "http.auth.oauth.oauth1.consumerKey",
+                "http.auth.oauth.oauth1.consumerSecret", "http.auth.oauth.oauth1.accessToken",
+                "http.auth.oauth.oauth1.tokenSecret", "http.auth.oauth.oauth1.signatureMethod",
+                "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.oauth.oauth1.realm",
+                "http.auth.jwt.signatureMethod", "http.auth.jwt.payload", "http.auth.jwt.headers",
+                "http.auth.jwt.secret", "http.auth.jwt.isSecretBase64Encoded",
+                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
+                "http.unencrypted", "http.ping.relativeURI", "http.ping.method",
                 "http.auth.failStatusCode", "http.auth.failPath", "http.auth.failValues",
                 "http.auth.token.refreshRelativeURI", "http.auth.token.refreshMethod",
                 "http.auth.token.refreshBody", "http.auth.token.refreshMediaType",
@@ -81,11 +88,15 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.auth.cookie.successStatusCode"}));
 }
 
-TEST(HttpSettings, OnlyPasswordsTokensAndTheClientSecretAreSecret) {
+TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
   EXPECT_EQ(secret_paths(connection_schema()),
-            (std::set<std::string>{"http.auth.basic.password", "http.auth.oauth.clientSecret",
-                                   "http.auth.oauth.password", "http.auth.token.refreshToken",
-                                   "http.auth.token.token"}));
+            (std::set<std::string>{
+                "http.auth.basic.password", "http.auth.token.token",
+                "http.auth.token.refreshToken", "http.auth.oauth.clientSecret",
+                "http.auth.oauth.password", "http.auth.oauth.oauth1.consumerSecret",
+                "http.auth.oauth.oauth1.accessToken", "http.auth.oauth.oauth1.tokenSecret",
+                "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.jwt.secret",
+                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -104,7 +115,8 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
   EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
   EXPECT_EQ(supported(schema, "http.auth.type"),
-            json::array({"none", "basic", "token", "oauth", "cookie"}));
+            json::array({"none", "basic", "token", "custom", "oauth", "wsse", "cookie", "digest",
+                         "oauth1", "jwtbearer", "jwt"}));
   EXPECT_EQ(node(schema, "http.auth.type")->at("default"), "none");
   EXPECT_EQ(supported(schema, "http.auth.token.location"), json::array({"header", "url"}));
   EXPECT_EQ(node(schema, "http.auth.token.location")->at("default"), "header");
@@ -114,7 +126,7 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(supported(schema, "http.ping.method"), json::array({"GET", "POST", "HEAD"}));
   EXPECT_EQ(node(schema, "http.ping.method")->at("default"), "GET");
   EXPECT_EQ(node(schema, "http.auth.basic.password")->at("x-sluice-showWhen"),
-            json::parse(R"({"path":"http.auth.type","in":["basic"]})"));
+            json::parse(R"({"path":"http.auth.type","in":["basic","digest","wsse"]})"));
   EXPECT_EQ(node(schema, "http.auth.token.token")->at("x-sluice-showWhen"),
             json::parse(R"({"path":"http.auth.type","in":["token"]})"));
   EXPECT_EQ(node(schema, "http.headers.name"), nullptr);
@@ -169,7 +181,7 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
-            json::array({"custom", "wsse", "digest", "oauth1", "jwtbearer", "jwt", "specific"}));
+            json::array({"specific"}));
   const json::object exp = export_schema().to_json();
   for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
                            "http.requestMediaType"}) {

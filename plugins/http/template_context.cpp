@@ -9,9 +9,20 @@ namespace json = boost::json;
 const std::vector<std::string>& connection_secret_paths() {
   static const std::vector<std::string> paths = [] {
     const ConnectionSettings& s = connection_settings();
-    return std::vector<std::string>{s.basic_password.path(),      s.token.path(),
-                                    s.refresh_token.path(),       s.oauth_client_secret.path(),
-                                    s.oauth_password.path()};
+    const SignedAuthSettings& a = s.signed_auth;
+    return std::vector<std::string>{s.basic_password.path(),
+                                    s.token.path(),
+                                    s.refresh_token.path(),
+                                    s.oauth_client_secret.path(),
+                                    s.oauth_password.path(),
+                                    a.oauth1_consumer_secret.path(),
+                                    a.oauth1_access_token.path(),
+                                    a.oauth1_token_secret.path(),
+                                    a.oauth1_private_key.path(),
+                                    a.jwt_secret.path(),
+                                    a.jwt_private_key.path(),
+                                    a.jwt_token.path(),
+                                    a.encrypted.path()};
   }();
   return paths;
 }
@@ -49,11 +60,6 @@ Result<void> check_variables(const support::Template& t, const TemplateUse& use)
     return refuse(t,
                   "{{data}} (the record as it exists in the destination) is not known to the "
                   "HTTP plugin: it does not look existing records up yet; use {{record}}");
-  }
-  if (uses(t, "connection.http.encrypted") || uses(t, "connection.http.unencrypted")) {
-    return refuse(t,
-                  "connection.http.encrypted and connection.http.unencrypted are not "
-                  "supported yet: the HTTP connection has no such settings");
   }
   if (!use.header) {
     for (const std::string& secret : connection_secret_paths()) {

@@ -240,9 +240,13 @@ TEST_F(HttpTemplateContext, SecretsOutsideHeadersAreRefusedNamingTheSettingAndWh
   EXPECT_EQ(
       export_error(R"({"http":{"relativeURI":"/api/orders",)"
                    R"("headers":[{"name":"X","value":"{{connection.http.encrypted.key}}"}]}})"),
-      "http.headers.0.value '{{connection.http.encrypted.key}}': connection.http.encrypted "
-      "and connection.http.unencrypted are not supported yet: the HTTP connection has no "
-      "such settings");
+      "opened");
+  // A secret of a custom connection: in headers only.
+  EXPECT_EQ(export_error(R"({"http":{"relativeURI":"/api/orders",)"
+                         R"("body":"{\"k\":\"{{connection.http.encrypted.key}}\"}"}})")
+                .substr(0, 114),
+            "http.body '{\"k\":\"{{connection.http.encrypted.key}}\"}': "
+            "{{connection.http.encrypted}} is a secret of the connection");
 }
 
 TEST_F(HttpTemplateContext, VariablesATemplateCannotHaveAreRefusedAtOpen) {

@@ -72,8 +72,13 @@ inline Pages read_all(ExportReader& reader, int max_pages = 100) {
       out.error = page.error();
       break;
     }
-    out.sizes.push_back(page->records.size());
-    for (const auto& record : page->records) out.ids.emplace_back(record.at("id").as_string());
+    auto records = page_records(*page);  // as text or as values, the same records
+    if (!records) {
+      out.error = records.error();
+      break;
+    }
+    out.sizes.push_back(records->size());
+    for (const auto& record : *records) out.ids.emplace_back(record.at("id").as_string());
     out.done = page->done;
   }
   return out;

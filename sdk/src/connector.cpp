@@ -1,5 +1,8 @@
 #include "sluice/connector.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
 namespace sluice {
 
 boost::json::object RecordResult::to_json() const {
@@ -43,6 +46,33 @@ Result<std::unique_ptr<Listener>> Connector::open_listener(Context&, Connection&
 Result<void> ExportReader::page_committed(Context&, const boost::json::value&) { return {}; }
 
 Result<void> ImportWriter::finish(Context&) { return {}; }
+
+Result<std::vector<RecordResult>> ImportWriter::submit_text(Context& context,
+                                                            std::string_view records_json,
+                                                            size_t count) {
+  boost::json::monotonic_resource arena;
+  boost::json::error_code ec;
+  boost::json::value parsed = boost::json::parse(records_json, ec, &arena);
+  if (ec || !parsed.is_array() || parsed.get_array().size() != count) {
+    return make_error(Status::kInternal, "the host passed a page that is not a JSON array of " +
+                                             std::to_string(count) + " records");
+  }
+  auto results = submit(context, parsed.get_array());
+  if (!results) return results;
+  // An id copied from a record lives in the arena: give it storage of its own.
+  for (RecordResult& r : *results) r.id = boost::json::value(r.id, boost::json::storage_ptr());
+  return results;
+}
+
+Result<boost::json::array> page_records(const Page& page) {
+  if (page.records_json.empty()) return page.records;
+  boost::json::error_code ec;
+  boost::json::value parsed = boost::json::parse(page.records_json, ec);
+  if (ec || !parsed.is_array()) {
+    return make_error(Status::kInternal, "Page::records_json is not the text of a JSON array");
+  }
+  return std::move(parsed.get_array());
+}
 
 Result<FileInfo> ExportReader::next_file(Context&, ByteSink&) {
   return make_error(Status::kUnsupported, "this export does not transfer files");

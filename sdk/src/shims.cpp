@@ -15,6 +15,7 @@
 #include <boost/json/serializer.hpp>
 
 #include "sluice/hooks.hpp"
+#include "sluice/json_text.hpp"
 #include "sluice/version.hpp"
 
 namespace sluice::detail {
@@ -379,10 +380,15 @@ sluice_status export_next_page(sluice_call* call, sluice_export* exp) noexcept {
     // Written piecewise: putting the records into a json::object would copy them out of the
     // arena the connector parsed them into.
     std::string out = "{\"records\":";
-    json::serializer serializer;
-    char buffer[16384];
-    serializer.reset(&page->records);
-    while (!serializer.done()) out.append(serializer.read(buffer, sizeof buffer));
+    if (!page->records_json.empty()) {
+      out.reserve(page->records_json.size() + 256);
+      out += page->records_json;  // the reader's text, as it is (Page's contract)
+    } else {
+      json::serializer serializer;
+      char buffer[16384];
+      serializer.reset(&page->records);
+      while (!serializer.done()) out.append(serializer.read(buffer, sizeof buffer));
+    }
     out += page->done ? ",\"done\":true,\"state\":" : ",\"done\":false,\"state\":";
     out += json::serialize(page->state);
     out += '}';
@@ -414,14 +420,18 @@ sluice_status import_open(Connector& connector, sluice_call* call, sluice_connec
 
 sluice_status import_submit(sluice_call* call, sluice_import* imp, sluice_str page_json) noexcept {
   try {
-    json::monotonic_resource arena;
-    auto page = parse_page(page_json, arena);
-    if (!page) return report(call, page.error());
-    const json::array& records = page->as_array();
+    // Counted, not parsed: the writer's submit_text gets the text (its default parses it).
+    const std::string_view text(page_json.ptr, page_json.len);
+    const auto elements = json_array_elements(text);
+    if (!elements) {
+      return report(call, make_error(Status::kInternal,
+                                     "the host passed a page that is not a JSON array of records"));
+    }
     Context context(state().host, call);
-    auto results = reinterpret_cast<ImportBox*>(imp)->writer->submit(context, records);
+    auto results =
+        reinterpret_cast<ImportBox*>(imp)->writer->submit_text(context, text, elements->size());
     if (!results) return report(call, results.error());
-    if (auto aligned = one_per_record(results->size(), records.size(), "an import"); !aligned)
+    if (auto aligned = one_per_record(results->size(), elements->size(), "an import"); !aligned)
       return report(call, aligned.error());
     // Written directly: a json::object per record would cost an allocation and a free each.
     std::string out = "[";
@@ -488,7 +498,9 @@ sluice_status lookup_page(sluice_call* call, sluice_lookup* lookup, sluice_str p
       }
       json::array errors;
       for (const auto& e : r.errors) errors.push_back({{"code", e.code}, {"message", e.message}});
-      out.push_back(json::object{{"errors", std::move(errors)}});
+      json::object item{{"errors", std::move(errors)}};
+      if (!r.details.is_null()) item["details"] = r.details;
+      out.push_back(std::move(item));
     }
     set_result(call, json::serialize(out));
     return SLUICE_OK;

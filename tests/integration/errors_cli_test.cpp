@@ -374,6 +374,28 @@ TEST_F(ErrorsCommand, AFlowNamedLikeASubcommandIsListedWithErrorsList) {
                                   "named resolve, retry, edit or\n"));
 }
 
+TEST_F(ErrorsCommand, RetryHintsForAFlowNamedLikeASubcommandUseErrorsList) {
+  MockApiServer api({.orders = 5, .reject = {"ORD-000003"}});
+  apply_flow(api, "edit");
+  ASSERT_EQ(cli_->run({"flow", "run", "edit"}).exit_code, 0);
+  const CliResult unknown = cli_->run({"errors", "retry", "edit", "nope"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "error: no error nope in flow edit; see `sluice errors list edit`\n");
+  const CliResult at_step = cli_->run({"errors", "retry", "edit", "--step", "sink", "nope"});
+  EXPECT_EQ(at_step.exit_code, 1);
+  EXPECT_EQ(at_step.err,
+            "error: no error nope in flow edit at step sink; see `sluice errors list edit --step "
+            "sink`\n");
+  const CliResult listed = cli_->run({"errors", "list", "edit", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::string id(parse_one(listed).as_array().at(0).at("_id").as_string());
+  ASSERT_EQ(cli_->run({"errors", "resolve", "edit", id}).exit_code, 0);
+  const CliResult resolved = cli_->run({"errors", "retry", "edit", id});
+  EXPECT_EQ(resolved.exit_code, 1);
+  EXPECT_THAT(resolved.err, HasSubstr("only open errors are retried — see `sluice errors list "
+                                      "edit`\n"));
+}
+
 TEST_F(ErrorsCommand, RetryWithNothingToRetrySaysSo) {
   MockApiServer api({.orders = 2});
   apply_flow(api);

@@ -278,8 +278,15 @@ import crm: would receive 3 records (nothing was sent)
   EXPECT_TRUE(calls('I').empty());
 }
 
-TEST_F(FlowTestCommand, TheTerminalViewShowsTheBranchesEachRecordTook) {
+// The memory lookup "customers": id X finds {"id": "C-X-1", "tier": "gold", "of": X}; missIds
+// find nothing, failIds fail.
+constexpr const char* kLookup = R"({{"_id": "l", "name": "customers", "adaptorType": "MemoryExport",
+      "_connectionId": "mem", "isLookup": true{},
+      "memory": {{"name": "cust", "log": "{}", "missIds": ["A2"], "failIds": ["A3"]}}}})";
+
+TEST_F(FlowTestCommand, TheTerminalViewShowsTheBranchesEachRecordTookAndEachBranchsSteps) {
   write_export(4, 4, 4, "");
+  write("l.json", fmt::format(kLookup, "", log_.string()));
   write("f.json", R"({"_id": "f", "name": "Orders", "pageGenerators": [{"_exportId": "a"}],
       "routers": [{"id": "r1", "name": "size", "routeRecordsTo": "all_matching_branches",
         "branches": [
@@ -290,7 +297,10 @@ TEST_F(FlowTestCommand, TheTerminalViewShowsTheBranchesEachRecordTook) {
              "rules": ["equals", ["number", ["extract", "n"]], 3]}},
           {"name": "one", "inputFilter": {"version": "1",
              "rules": ["equals", ["number", ["extract", "n"]], 1]},
-           "pageProcessors": [{"type": "import", "_importId": "x"}]}]}]})");
+           "pageProcessors": [
+             {"type": "export", "_exportId": "l", "responseMapping": {"fields": [
+               {"extract": "data[0].tier", "generate": "tier"}]}},
+             {"type": "import", "_importId": "x"}]}]}]})");
   apply();
   const CliResult tested = cli_->run({"flow", "test", "f", "--no-color"});
   ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
@@ -309,8 +319,141 @@ router size: 4 in, 2 out, 2 dropped
   #2 took size: small
   #3 dropped: no branch it took (size: odd) has an import: discarded
   #4 dropped: it matched no branch
+
+  branch small of router size, import crm: would receive 2 records (nothing was sent)
+    #1 {"id":"A1","n":1}
+    #2 {"id":"A2","n":2}
+
+  branch odd of router size: no processors: the records it takes are discarded
+
+  branch one of router size, lookup customers: 1 in, 1 out
+    #1 found 1 record: [{"id":"C-A1-1","tier":"gold","of":"A1"}]
+        + tier: "gold"
+
+  branch one of router size, import crm: would receive 1 record (nothing was sent)
+    #1 {"id":"A1","n":1,"tier":"gold"}
 )");
   EXPECT_TRUE(calls('I').empty());
+
+  const CliResult as_json = cli_->run({"flow", "test", "f", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const json::value report = json::parse(as_json.out);
+  const json::value& router = report.at("sources").at(0).at("steps").at(1);
+  EXPECT_EQ(router.at("kind"), "router");
+  const json::array& branches = router.at("branches").as_array();
+  ASSERT_EQ(branches.size(), 3u);
+  EXPECT_EQ(branches[0].at("router"), "size");
+  EXPECT_EQ(branches[0].at("branch"), "small");
+  const json::array& small = branches[0].at("steps").as_array();
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_EQ(small[0].at("step"), "import crm");
+  EXPECT_EQ(small[0].at("stepId"), "x");
+  EXPECT_EQ(small[0].at("wouldReceive"), true);
+  const json::array& received = small[0].at("records").as_array();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].at("index"), 0);
+  EXPECT_EQ(received[0].at("record"), json::parse(R"({"id":"A1","n":1})"));
+  EXPECT_EQ(received[1].at("index"), 1);
+  EXPECT_EQ(received[1].at("record"), json::parse(R"({"id":"A2","n":2})"));
+  EXPECT_EQ(branches[1].at("branch"), "odd");
+  EXPECT_EQ(branches[1].at("steps"), json::array());
+  const json::array& one = branches[2].at("steps").as_array();
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].at("kind"), "lookup");
+  ASSERT_EQ(one[0].at("records").as_array().size(), 1u);
+  EXPECT_EQ(one[0].at("records").at(0).at("lookup"),
+            json::parse(R"({"data":[{"id":"C-A1-1","tier":"gold","of":"A1"}]})"));
+  EXPECT_EQ(one[0].at("records").at(0).at("mapped"), json::parse(R"({"tier":"gold"})"));
+  EXPECT_EQ(one[1].at("records").at(0).at("record"),
+            json::parse(R"({"id":"A1","n":1,"tier":"gold"})"));
+}
+
+// An import and a lookup with oneToMany: each record's children, what the import would receive
+// for each (the element with _PARENT) and what the lookup found for each.
+TEST_F(FlowTestCommand, AOneToManyStepShowsTheChildrenOfEachRecordAndWhatEachWouldReceive) {
+  write("hook.json", R"({"_id": "hook", "name": "hook", "content":
+      "function shape(options) { return {data: options.data.map(function (r) { return Object.assign(r, {A1: {items: [{id: 'A1'}, {id: 'A3'}]}, A2: {items: [{id: 'A2'}]}}[r.id] || {}); })}; }"})");
+  write_export(3, 3, 3,
+               R"(, "hooks": {"preSavePage": {"_scriptId": "hook", "function": "shape"}})");
+  write("l.json",
+        fmt::format(kLookup, R"(, "oneToMany": true, "pathToMany": "items")", log_.string()));
+  write("x.json", fmt::format(R"({{"_id": "x", "name": "crm", "adaptorType": "MemoryImport",
+      "_connectionId": "mem", "oneToMany": true, "pathToMany": "items",
+      "memory": {{"name": "x", "log": "{}"}}}})",
+                              log_.string()));
+  write("f.json", R"({"_id": "f", "name": "Orders", "pageGenerators": [{"_exportId": "a"}],
+      "pageProcessors": [
+        {"type": "export", "_exportId": "l", "proceedOnFailure": true, "responseMapping": {
+          "fields": [{"extract": "data.length", "generate": "found"}]}},
+        {"type": "import", "_importId": "x"}]})");
+  apply();
+  const CliResult tested = cli_->run({"flow", "test", "f", "--no-color"});
+  ASSERT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  // A1's second child fails the lookup, so A1 fails there; with proceedOnFailure the import
+  // still takes it, and would receive both its children.
+  EXPECT_EQ(
+      tested.out,
+      R"(test run of flow f: the first page of each source; nothing is sent to imports and nothing is stored
+
+export orders: 3 records
+  #1 {"id":"A1","n":1}
+  #2 {"id":"A2","n":2}
+  #3 {"id":"A3","n":3}
+
+preSavePage hook orders: 3 in, 3 out
+  #1 changed
+      + items: [{"id":"A1"},{"id":"A3"}]
+  #2 changed
+      + items: [{"id":"A2"}]
+  #3 unchanged
+
+lookup customers: 3 in, 2 out, 1 failed
+  #1 fans out into 2 child records at items:
+      items[0] found 1 record: [{"id":"C-A1-1","tier":"gold","of":"A1"}]
+      items[1] failed (lookupFailed): lookup customers: memory lookup cust failed for A3
+      failed (lookupFailed): 1 of 2 child records at items failed: items[1]: lookup customers: memory lookup cust failed for A3
+  #2 fans out into 1 child record at items:
+      items[0] found 0 records: []
+      + items[0].found: 0
+  #3 no child records at items: nothing was done for it
+
+import crm: would receive 3 child records of 3 records at items (nothing was sent)
+  #1 fans out into 2 child records at items:
+      items[0] {"id":"A1","_PARENT":{"id":"A1","n":1}}
+      items[1] {"id":"A3","_PARENT":{"id":"A1","n":1}}
+      (failed earlier: 1 of 2 child records at items failed: items[1]: lookup customers: memory lookup cust failed for A3)
+  #2 fans out into 1 child record at items:
+      items[0] {"id":"A2","found":0,"_PARENT":{"id":"A2","n":2}}
+  #3 no child records at items: nothing was done for it
+)");
+  EXPECT_TRUE(calls('I').empty());
+
+  const CliResult as_json = cli_->run({"flow", "test", "f", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const json::value report = json::parse(as_json.out);
+  const json::value& lookup = report.at("sources").at(0).at("steps").at(2);
+  EXPECT_EQ(lookup.at("pathToMany"), "items");
+  EXPECT_EQ(lookup.at("records").at(0).at("children"), json::parse(R"([
+      {"record": {"id": "A1", "_PARENT": {"id": "A1", "n": 1}, "found": 1}, "state": "alive",
+       "error": null, "lookup": {"data": [{"id": "C-A1-1", "tier": "gold", "of": "A1"}]}},
+      {"record": {"id": "A3", "_PARENT": {"id": "A1", "n": 1}}, "state": "failed",
+       "error": {"code": "lookupFailed",
+                 "message": "lookup customers: memory lookup cust failed for A3"},
+       "lookup": {"errors": [{"code": "lookupFailed",
+                              "message": "memory lookup cust failed for A3"}]}}])"));
+  EXPECT_EQ(lookup.at("records").at(1).at("mapped"), json::parse(R"({"items[0].found": 0})"));
+  const json::value& import = report.at("sources").at(0).at("steps").at(3);
+  EXPECT_EQ(import.at("wouldReceive"), true);
+  EXPECT_EQ(import.at("pathToMany"), "items");
+  const json::array& received = import.at("records").as_array();
+  ASSERT_EQ(received.size(), 3u);
+  EXPECT_EQ(received[0].at("children"), json::parse(R"([
+      {"record": {"id": "A1", "_PARENT": {"id": "A1", "n": 1}}, "state": "alive", "error": null},
+      {"record": {"id": "A3", "_PARENT": {"id": "A1", "n": 1}}, "state": "alive", "error": null}])"));
+  EXPECT_EQ(received[1].at("children"), json::parse(R"([
+      {"record": {"id": "A2", "found": 0, "_PARENT": {"id": "A2", "n": 2}}, "state": "alive",
+       "error": null}])"));
+  EXPECT_FALSE(received[2].as_object().contains("children"));
 }
 
 // A lookup (memory plugin: id X finds {"id": "C-X-1", "tier": "gold", "of": X}; missIds find

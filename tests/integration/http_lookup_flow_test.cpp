@@ -135,6 +135,14 @@ TEST_F(HttpLookupFlow, AnUnknownCustomerIsThatRecordsErrorAtTheLookupAndNothingR
                         "{{\"error\":\"no customer with id 'C-1'\"}} — nothing was found for this "
                         "record; check http.relativeURI and the record's values it uses",
                         api_.base_url()));
+  // The request and the response of the lookup go with the error.
+  EXPECT_EQ(first.at("request"),
+            json::parse(
+                fmt::format(R"({{"method":"GET","url":"{}/api/customers/C-1"}})", api_.base_url())))
+      << errors.out;
+  EXPECT_EQ(first.at("response"),
+            json::parse(R"({"statusCode":404,"body":"{\"error\":\"no customer with id 'C-1'\"}"})"))
+      << errors.out;
 }
 
 }  // namespace

@@ -190,6 +190,18 @@ TEST_F(Lookups, PostResponseMapGetsTheMappedRecordsWithTheirResponsesAndReplaces
   expect_identity(job);
 }
 
+TEST_F(Lookups, APostResponseMapNamingAMissingScriptFailsTheJobNamingTheFlowOnce) {
+  put_export("a", {{"count", 1}, {"prefix", "A"}});
+  put_lookup("find", {});
+  put_logging_import("y");
+  put_lookup_flow("find", kCustomerMapping, "y", false, "tag");  // no script "s" stored
+  auto job = run_flow(*store_, registry_, "f", {});
+  const std::string message = job ? job->message : job.error().message;
+  EXPECT_EQ(message,
+            "flow f: $.pageProcessors[0].hooks.postResponseMap._scriptId: no script s in the "
+            "store; apply it (see docs/scripts.md), then run the flow again");
+}
+
 TEST_F(Lookups, APostResponseMapResultOfTheWrongLengthFailsThePageAtTheLookup) {
   put_script(kHooks);
   put_export("a", {{"count", 2}, {"prefix", "A"}});

@@ -16,6 +16,7 @@
 // ("C <prefix> <page state> <run type> <job id>") and per import call
 // ("I <name> <id>,<id>,...": every id submitted, in order).
 // Lookups: MemoryLookup below.
+// Native hooks, one or more per kind: memory_hooks.cpp.
 // memory.runLog: a file getting one line per opened export with the run context it got
 // ("<prefix> {"type", "lastExportDateTime", "currentExportDateTime", "testLimit", "settings",
 // "jobId", "testMode"}").

@@ -5,6 +5,7 @@
 // plugin; the source records get their arrays from a preSavePage hook.
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "runtime/retry_runner.hpp"
@@ -239,6 +240,72 @@ TEST_F(OneToMany, TheResponseMappingWritesIntoEachArrayElementNotTheParent) {
             std::vector<std::string>{R"({"id":"A1","n":1,"items":[{"id":"A1-1","destId":"D-A1-1"},)"
                                      R"({"id":"A1-2","destId":"D-A1-2"}]})"});
   expect_identity(job);
+}
+
+TEST_F(OneToMany, PostResponseMapGetsOneToManyAndPathToManyWhenTheStepFansOut) {
+  put(ResourceKind::kScript, {{"_id", "prm"}, {"name", "prm"}, {"content", R"(
+         function note(options) {
+           return options.postResponseMapData.map(function (r) {
+             return Object.assign({}, r, {seen: String(options.oneToMany) + " " +
+                                                String(options.pathToMany)});
+           });
+         })"}});
+  put_source(1, R"({"A1": {"items": [{"id": "A1-1"}, {"id": "A1-2"}]}})");
+  put_logging_import("x", {}, fan_out());
+  put_logging_import("y");
+  put_logging_import("z");
+  const json::object hook{
+      {"postResponseMap", json::object{{"_scriptId", "prm"}, {"function", "note"}}}};
+  json::object x = import_entry("x");
+  x["hooks"] = hook;
+  json::object y = import_entry("y");
+  y["hooks"] = hook;
+  put_steps({x, y, import_entry("z")});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  // At x (fanned out) each child was told; at y (not fanned out) neither option is there.
+  EXPECT_EQ(
+      lines_starting("R z "),
+      std::vector<std::string>{R"({"id":"A1","n":1,"items":[{"id":"A1-1","seen":"true items"},)"
+                               R"({"id":"A1-2","seen":"true items"}],)"
+                               R"("seen":"undefined undefined"})"});
+  expect_identity(job);
+}
+
+TEST_F(OneToMany, AChildPageOverThePageLimitFailsItsParentsAtTheStepAndSendsNothing) {
+  // A1's ten children each carry A1's 300-byte blob in _PARENT: about 3.5 KB together, while the
+  // flow page itself (A1 once, A2) stays under the 2,000-byte limit.
+  std::string items;
+  for (int k = 1; k <= 10; ++k)
+    items += fmt::format("{}{{\"id\": \"A1-{}\"}}", k > 1 ? "," : "", k);
+  put_source(
+      2, fmt::format(R"({{"A1": {{"blob": "{}", "items": [{}]}}}})", std::string(300, 'b'), items)
+             .c_str());
+  put_logging_import("x", {}, fan_out());
+  put_logging_import("y");
+  put_steps({import_entry("x"), import_entry("y")});
+  RunOptions options;
+  options.limits.page_bytes = 2000;
+  const Job job = run("f", options);
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_TRUE(lines_starting("I x ").empty());
+  EXPECT_EQ(lines_starting("I y "), std::vector<std::string>{"A2"});
+  EXPECT_EQ(job.num_export, 2);
+  EXPECT_EQ(job.num_success, 1);
+  EXPECT_EQ(job.num_error, 1);
+  expect_identity(job);
+  auto errors = store_->list_errors("f", 10);
+  ASSERT_TRUE(errors);
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ((*errors)[0].step_id, "x");
+  EXPECT_EQ((*errors)[0].code, "page_too_large");
+  // Each child is 351 bytes ({"id":"A1-1","_PARENT":{"id":"A1","n":1,"blob":"b…"}}), A1-10 352:
+  // 3,511, with the brackets and commas 3,523.
+  EXPECT_EQ((*errors)[0].message,
+            "import x: the 10 child records at items of flow page 1 are 3523 bytes of JSON "
+            "together (each with its _PARENT), over the limit of 2000 bytes per page "
+            "(SLUICE_PAGE_LIMIT_BYTES); lower the export's pageSize so that fewer records fan out "
+            "together");
 }
 
 TEST_F(OneToMany, ALookupLooksUpEachChildAndMapsItsResultIntoThatElement) {

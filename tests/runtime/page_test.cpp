@@ -343,13 +343,43 @@ TEST(RecordJson, WritesNumbersAsJavaScriptDoesAndEverythingElseAsJson) {
   const json::value record = json::parse(
       R"({"total": 744.12, "big": 1e21, "small": 5e-7, "negzero": -0.0, "int": 12, "u": 18446744073709551615,
           "s": "a\"b\\c\n\u0001é", "list": [true, false, null, 1.5], "empty": {}})");
-  EXPECT_EQ(record_json(record),
-            R"({"total":744.12,"big":1e+21,"small":5e-7,"negzero":0,"int":12,"u":18446744073709551615,)"
-            R"("s":"a\"b\\c\n\u0001é","list":[true,false,null,1.5],"empty":{}})");
+  EXPECT_EQ(
+      record_json(record),
+      R"({"total":744.12,"big":1e+21,"small":5e-7,"negzero":0,"int":12,"u":18446744073709551615,)"
+      R"("s":"a\"b\\c\n\u0001é","list":[true,false,null,1.5],"empty":{}})");
   // What it writes reads back to the same value (but -0, which JSON.stringify writes as 0).
   json::value copy = record;
   copy.as_object().erase("negzero");
   EXPECT_EQ(json::parse(record_json(copy)), copy);
+}
+
+TEST(RecordJson, TheSizeBoundIsTheExactLengthButForDoublesWhichItBoundsBy25Bytes) {
+  const json::value no_doubles = json::parse(
+      R"({"int": -9223372036854775808, "u": 18446744073709551615, "t": true, "f": false, "n": null,
+          "s": "a\"b\\c\n\t\b\f\r\u0001\u001fé", "list": [1, [], {}, "x"], "empty": {},
+          "k\"ey": [[0]]})");
+  EXPECT_EQ(record_json_size_bound(no_doubles), record_json(no_doubles).size());
+  const json::value doubles = json::parse(
+      R"([744.12, 1e21, 5e-7, -2.2250738585072014e-308, 0.1, -1.7976931348623157e308])");
+  const size_t exact = record_json(doubles).size();
+  EXPECT_GE(record_json_size_bound(doubles), exact);
+  EXPECT_LE(record_json_size_bound(doubles), exact + 6 * 25);
+}
+
+TEST(PipelineLimits, ARecordAtTheLimitPassesThoughItsBoundIsOverAndOneByteMoreFails) {
+  // {"v":1.5} is 9 bytes, but its bound counts the double as 25: a limit of 9 must measure it.
+  Page page = whole(R"({"records":[{"v":0},{"v":0}]})");
+  Pipeline pipeline("e", "orders", PipelineLimits{1000, 9});
+  pipeline.add(std::make_unique<LambdaStep>("set", [](Page& p) -> Result<StepResult> {
+    p.set_record(0, json::parse(R"({"v": 1.5})", p.storage()));
+    p.set_record(1, json::parse(R"({"v": 1.25})", p.storage()));
+    return StepResult{};
+  }));
+  ASSERT_TRUE(pipeline.run(page, StepContext{}));
+  EXPECT_TRUE(page.alive(0));
+  ASSERT_EQ(page.state(1), RecordState::kFailed);
+  EXPECT_EQ(page.error(1)->code, "record_too_large");
+  EXPECT_NE(page.error(1)->message.find("10 bytes"), std::string::npos) << page.error(1)->message;
 }
 
 }  // namespace

@@ -7,9 +7,11 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "runtime/retry_runner.hpp"
+#include "runtime/router_step.hpp"
 #include "runtime_fixture.hpp"
 
 namespace sluice::runtime {
@@ -394,6 +396,153 @@ TEST_F(Routers, ABranchFilterThatCannotBeEvaluatedFailsTheRecordNamingTheRouterA
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[0].step_id, "r1");
   EXPECT_EQ(stored[0].message.rfind("router r1: branch strict: ", 0), 0u) << stored[0].message;
+}
+
+// A postResponseMap in a branch cannot change the number of records: its result has the length
+// it was given (script/post_response_map.hpp), and item i of it is record i, changed however the
+// hook likes (integrator.io's contract). So one that drops a record and adds one in its place
+// changes the records at those positions: each outcome stays with the record routed at its
+// position, exactly. One that returns one record more fails, at its step, exactly the copies it
+// was given; the same records' copies in another branch are submitted there, and each record
+// counts once, failed.
+constexpr const char* kBranchHooks = R"(
+    function swap(options) {  // drops the second record, adds NEW at the end
+      var d = options.postResponseMapData;
+      return [d[0], d[2], {id: "NEW", n: 9}];
+    }
+    function grow(options) { return options.postResponseMapData.concat([{id: "NEW"}]); })";
+
+TEST_F(Routers, ABranchPostResponseMapThatDropsOneRecordAndAddsOneChangesTheRecordsInPlace) {
+  put(ResourceKind::kScript, {{"_id", "s"}, {"name", "s"}, {"content", kBranchHooks}});
+  put_export("a", {{"count", 3}, {"prefix", "A"}});
+  put_import("x", {});
+  put_import("y", {{"rejectIds", json::array{"NEW"}}});
+  json::object hooked = branch("hooked", nullptr, {"x", "y"});
+  hooked["pageProcessors"].as_array()[0].as_object()["hooks"] =
+      json::object{{"postResponseMap", json::object{{"_scriptId", "s"}, {"function", "swap"}}}};
+  put_router_flow({router("r", false, {hooked})});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(imported(), (Calls{{"x", {"A1,A2,A3"}}, {"y", {"A1,A3,NEW"}}}));
+  EXPECT_EQ(job.num_export, 3);
+  EXPECT_EQ(job.num_success, 2);
+  EXPECT_EQ(job.num_error, 1);
+  expect_identity(job);
+  // The third record became NEW, which y rejected: its error, with NEW as its retry data.
+  const auto open = errors();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].step_id, "y");
+  EXPECT_EQ(open[0].retry_data, json::parse(R"({"id":"NEW","n":9})"));
+}
+
+TEST_F(Routers, ABranchPostResponseMapReturningOneRecordMoreFailsEachCopyItWasGiven) {
+  put(ResourceKind::kScript, {{"_id", "s"}, {"name", "s"}, {"content", kBranchHooks}});
+  put_export("a", {{"count", 3}, {"prefix", "A"}});
+  put_import("x", {});
+  put_import("y", {});
+  put_import("z", {});
+  json::object hooked = branch("hooked", nullptr, {"x", "y"});
+  hooked["pageProcessors"].as_array()[0].as_object()["hooks"] =
+      json::object{{"postResponseMap", json::object{{"_scriptId", "s"}, {"function", "grow"}}}};
+  put_router_flow({router("r", true, {hooked, branch("plain", n_from(2, 3), {"z"})})});
+  const Job job = run("f");
+  ASSERT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(imported(), (Calls{{"x", {"A1,A2,A3"}}, {"z", {"A2,A3"}}}));
+  EXPECT_EQ(job.num_export, 3);
+  EXPECT_EQ(job.num_success, 0);
+  EXPECT_EQ(job.num_error, 3);
+  expect_identity(job);
+  const auto open = errors();
+  ASSERT_EQ(open.size(), 3u);
+  for (const auto& e : open) {
+    EXPECT_EQ(e.step_id, "x");
+    EXPECT_EQ(e.code, "hook");
+    EXPECT_THAT(e.message, ::testing::HasSubstr(
+                               "returned a result whose length is 4 for a page of 3 records"));
+  }
+  EXPECT_EQ(error_keys(), (std::vector<std::string>{"x A1", "x A2", "x A3"}));
+}
+
+// A branch step that replaces the page's live records (Page::replace_live): it drops the second
+// record and adds one, {"id": "NEW"}.
+class DropOneAddOne : public Step {
+ public:
+  std::string_view kind() const override { return "import"; }
+  const std::string& name() const override { return id_; }
+  const std::string& step_id() const override { return id_; }
+  Result<StepResult> run(Page& page, const StepContext&) override {
+    std::vector<json::value> records;
+    for (size_t i = 0; i < page.size(); ++i)
+      if (i != 1) records.emplace_back(page.record(i));
+    records.emplace_back(json::object{{"id", "NEW"}});
+    page.replace_live(std::move(records));
+    return StepResult{};
+  }
+
+ private:
+  std::string id_ = "swap";
+};
+
+// A branch step that submits every record but {"id": "NEW"}, which it fails.
+class RejectNew : public Step {
+ public:
+  std::string_view kind() const override { return "import"; }
+  const std::string& name() const override { return id_; }
+  const std::string& step_id() const override { return id_; }
+  Result<StepResult> run(Page& page, const StepContext&) override {
+    for (size_t i = 0; i < page.size(); ++i) {
+      if (!page.alive(i)) continue;
+      if (page.record(i).at("id") == "NEW") {
+        page.fail(i, id_, "rejected", "y rejected NEW");
+      } else {
+        page.mark_submitted(i);
+      }
+    }
+    return StepResult{};
+  }
+
+ private:
+  std::string id_ = "y";
+};
+
+TEST(RouterStepUnit, ABranchStepThatReplacesTheRecordsFailsEachCopyInsteadOfMappingByPosition) {
+  FlowPlan plan;
+  plan.flow_id = "f";
+  FlowRouterRef r;
+  r.path = "$.routers[0]";
+  r.id = r.name = "r";
+  FlowBranchRef b;
+  b.path = "$.routers[0].branches[0]";
+  b.name = "all";
+  b.processors = {0, 1};
+  r.branches.push_back(b);
+  plan.routers.push_back(r);
+  auto step = RouterStep::make(
+      plan, 0,
+      [](size_t index) -> Result<std::unique_ptr<Step>> {
+        if (index == 0) return std::unique_ptr<Step>(std::make_unique<DropOneAddOne>());
+        return std::unique_ptr<Step>(std::make_unique<RejectNew>());
+      },
+      PipelineLimits{});
+  ASSERT_TRUE(step) << step.error().message;
+  Page page(parse_page_source(R"({"records":[{"id":"A1"},{"id":"A2"},{"id":"A3"}]})"), 0, 3);
+  page.begin_step();
+  auto ran = (*step)->run(page, StepContext{});
+  ASSERT_TRUE(ran) << ran.error().message;
+  // By position, A2 (dropped) would count as A3's success and A3 as NEW's failure.
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(page.state(i), RecordState::kFailed) << i;
+    const RecordError* e = page.error(i);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->step_id, "r");
+    EXPECT_EQ(e->code, "router");
+    EXPECT_EQ(e->message,
+              "router r: branch all: a step of the branch replaced its 3 records by 3, so which "
+              "record became which is not known; a branch's steps must keep one record per record "
+              "routed to it (change records in place)");
+    EXPECT_EQ(e->retry_data, page.record(i));
+  }
+  EXPECT_TRUE(ran->job_errors.empty());
 }
 
 }  // namespace

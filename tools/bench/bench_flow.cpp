@@ -1,5 +1,5 @@
-// The reference benchmark (DESIGN.md §9, issue 8): the job peers are measured on, run by the real
-// runtime and HTTP plugin against the mock API on loopback:
+// The reference benchmark (DESIGN.md §9, issues 8 and 9): the job peers are measured on, run by
+// the real runtime and HTTP plugin against the mock API on loopback:
 //   HTTP export of N orders (~450 bytes) in pages of 1000
 //   -> output filter status == "open" (a third)
 //   -> transformation to {id, email, total: number(total_price), customer: first + " " + last}
@@ -17,263 +17,44 @@
 // record the sink received with what it computes itself from the exported orders; after it, it
 // checks that the sink got exactly the ids of the open orders.
 //
-// usage: sluice-bench [--rules|--hook] [N ...]   (default: both forms, 100000 1000000)
-#include <sys/resource.h>
+// The form --mapping (issue 9) measures what a Mapper 2.0 import mapping of 10 fields
+// (bench_flow_mapping.hpp) costs: the export's filter rules, no transformation, and the import
+// with the mapping ("mapping"), beside the same flow whose import has no mapping and sends the
+// open orders as they are ("unmapped"). The two run in pairs of children, one after the other,
+// with the same N and mock options, each content-checked as above; the pairs alternate
+// --rounds=R times (default 3), and the parent prints the cost from the best of each side and
+// per round.
+//
+// usage: sluice-bench [--rules|--hook|--mapping] [--rounds=R] [N ...]
+//        (default: every form, 100000 1000000)
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "bench_flow_setup.hpp"
 #include "mock_api_server.hpp"
-#include "plugins/loader.hpp"
-#include "plugins/registry.hpp"
-#include "runtime/flow_runner.hpp"
 #include "script/script_engine.hpp"
-#include "store/store.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
-using sluice::host::ResourceKind;
-
-constexpr int kPageSize = 1000;
-constexpr int kBatchSize = 100;
-constexpr int kCheckOrders = 2500;  // the content check: two full pages and a partial one
-
-enum class Form { kRules, kHook };
-
-const char* name_of(Form form) { return form == Form::kRules ? "rules" : "hook"; }
-
-// (a) integrator.io's order is transform -> filter, so the mapping keeps status for the filter.
-constexpr const char* kTransform = R"({"type": "expression", "expression": {"version": "2",
-  "rulesTwoDotZero": {"mode": "create", "mappings": [
-    {"generate": "id", "dataType": "string", "extract": "$.id"},
-    {"generate": "email", "dataType": "string", "extract": "$.email"},
-    {"generate": "total", "dataType": "number", "extract": "$.total_price"},
-    {"generate": "customer", "dataType": "string",
-     "extract": "{{record.first_name}} {{record.last_name}}"},
-    {"generate": "status", "dataType": "string", "extract": "$.status"}]}}})";
-constexpr const char* kFilter = R"({"type": "expression", "expression": {"version": "1",
-  "rules": ["equals", ["string", ["extract", "status"]], "open"]}})";
-
-// (b) and the SpiderMonkey baseline (identity).
-constexpr const char* kHook = R"(
-function preSavePage(options) {
-  const data = [];
-  for (const r of options.data) {
-    if (r.status !== "open") continue;
-    data.push({id: r.id, email: r.email, total: Number(r.total_price),
-               customer: r.first_name + " " + r.last_name});
-  }
-  return {data, errors: options.errors, abort: false};
-}
-function identity(options) { return options; }
-)";
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string fetch(Poco::Net::HTTPClientSession& session, const std::string& path,
-                  const std::string& token) {
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
-                                 Poco::Net::HTTPMessage::HTTP_1_1);
-  request.set("Authorization", "Bearer " + token);
-  session.sendRequest(request);
-  Poco::Net::HTTPResponse response;
-  std::string body;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-  return body;
-}
-
-// One page of orders; throws when the mock answers something else.
-std::string fetch_page(Poco::Net::HTTPClientSession& session, const std::string& path,
-                       const std::string& token) {
-  std::string body = fetch(session, path, token);
-  if (body.rfind(R"({"orders":)", 0) != 0) {
-    throw std::runtime_error("GET " + path + " answered " + body.substr(0, 300));
-  }
-  return body;
-}
-
-// What the flow must deliver for one exported order: {id, email, total, customer} (and status in
-// form (a)), computed here without the engines.
-json::object expected_record(const json::object& order, Form form) {
-  json::object out;
-  out["id"] = order.at("id");
-  out["email"] = order.at("email");
-  out["total"] = std::strtod(std::string(order.at("total_price").as_string()).c_str(), nullptr);
-  out["customer"] = std::string(order.at("first_name").as_string()) + " " +
-                    std::string(order.at("last_name").as_string());
-  if (form == Form::kRules) out["status"] = order.at("status");
-  return out;
-}
-
-// The mock's orders 1..records, page by page, handed to `each` as the page's text.
-template <typename Each>
-void for_each_page(const sluice::testing::MockApiServer& api, long records, Each each) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(api.port()));
-  for (long page = 1; (page - 1) * kPageSize < records; ++page) {
-    each(fetch_page(session, fmt::format("/api/orders?page={}&pageSize={}", page, kPageSize),
-                    api.token()));
-  }
-}
-
-class Bench {
- public:
-  explicit Bench(Form form) : form_(form) {}
-
-  // Puts the connection, export, import, script and flow for `api` into a fresh store.
-  bool setup(const sluice::testing::MockApiServer& api, const fs::path& home) {
-    fs::remove_all(home);
-    auto store = sluice::host::open_sqlite_store(home.string());
-    if (!store) {
-      std::cerr << store.error().message << '\n';
-      return false;
-    }
-    store_ = std::move(*store);
-    registry_ = std::make_unique<sluice::host::PluginRegistry>();
-    auto plugin = sluice::host::load_plugin(HTTP_PLUGIN_FILE, std::nullopt);
-    if (!plugin || !registry_->add(std::move(*plugin))) {
-      std::cerr << "cannot load the HTTP plugin " << HTTP_PLUGIN_FILE << '\n';
-      return false;
-    }
-    put(ResourceKind::kConnection,
-        fmt::format(
-            R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
-            api.base_url(), api.token()),
-        {"http.auth.token.token"});
-    put(ResourceKind::kScript,
-        json::serialize(json::object{{"_id", "bench"}, {"name", "bench"}, {"content", kHook}}));
-    const std::string steps =
-        form_ == Form::kRules
-            ? fmt::format(R"("transform":{},"filter":{})", kTransform, kFilter)
-            : std::string(
-                  R"("hooks":{"preSavePage":{"_scriptId":"bench","function":"preSavePage"}})");
-    put(ResourceKind::kExport,
-        fmt::format(
-            R"({{"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api","pageSize":{0},
-      "http":{{"relativeURI":"/api/orders?pageSize={0}","response":{{"resourcePath":"orders"}},
-               "paging":{{"method":"page","page":1}}}},{1}}})",
-            kPageSize, steps));
-    put(ResourceKind::kImport,
-        fmt::format(R"({{"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
-      "http":{{"method":"POST","relativeURI":"/api/sink","batchSize":{}}}}})",
-                    kBatchSize));
-    put(ResourceKind::kFlow, R"({"_id":"bench","pageGenerators":[{"_exportId":"orders"}],
-      "pageProcessors":[{"type":"import","_importId":"sink"}]})");
-    return ok_;
-  }
-
-  // Runs the flow; false (with a message) unless it completed.
-  bool run() {
-    auto job = sluice::runtime::run_flow(*store_, *registry_, "bench", {});
-    if (!job || job->status != "completed") {
-      std::cerr << name_of(form_) << ": the benchmark flow did not complete: "
-                << (job ? job->status + " " + job->message : job.error().message) << '\n';
-      return false;
-    }
-    job_ = std::move(*job);
-    return true;
-  }
-
-  // False (with a message) unless the job made every open order a success and every other one
-  // ignored.
-  bool check(long records, long open) const {
-    if (job_.num_success == open && job_.num_ignore == records - open && job_.num_error == 0) {
-      return true;
-    }
-    std::cerr << fmt::format(
-        "{}: the benchmark flow did not do its job: {} success, {} ignored, {} errors; "
-        "expected {} success, {} ignored\n",
-        name_of(form_), job_.num_success, job_.num_ignore, job_.num_error, open, records - open);
-    return false;
-  }
-
- private:
-  void put(ResourceKind kind, const std::string& text, std::vector<std::string> secrets = {}) {
-    json::object doc = json::parse(text).as_object();
-    const std::string id(doc.at("_id").as_string());
-    if (!store_->put_resources({{kind, id, std::move(doc), std::move(secrets)}})) ok_ = false;
-  }
-
-  Form form_;
-  bool ok_ = true;
-  std::unique_ptr<sluice::host::Store> store_;
-  std::unique_ptr<sluice::host::PluginRegistry> registry_;
-  sluice::host::Job job_;
-};
-
-// Runs the flow over kCheckOrders orders with the sink keeping every record, and compares each
-// with expected_record() of the exported orders, in order.
-bool check_content(Form form, const fs::path& home) {
-  sluice::testing::MockApiServer api({.orders = kCheckOrders});
-  json::array expected;
-  for_each_page(api, kCheckOrders, [&](const std::string& page) {
-    const json::value doc = json::parse(page);  // a range-for would not keep a temporary alive
-    for (const json::value& order : doc.at("orders").as_array()) {
-      if (order.at("status") == "open")
-        expected.push_back(expected_record(order.as_object(), form));
-    }
-  });
-  Bench bench(form);
-  if (!bench.setup(api, home) || !bench.run() ||
-      !bench.check(kCheckOrders, static_cast<long>(expected.size()))) {
-    return false;
-  }
-  const json::value sink = api.get_json("/_mock/sink");
-  const json::array& received = sink.at("received").as_array();
-  if (received.size() != expected.size()) {
-    std::cerr << name_of(form) << ": the sink received " << received.size() << " records, not "
-              << expected.size() << '\n';
-    return false;
-  }
-  // Numbers compare by value: JSON.stringify writes 12 where Boost.JSON writes 1.2E1.
-  auto same = [](const json::value& got, const json::object& want) {
-    const json::object* o = got.if_object();
-    if (o == nullptr || o->size() != want.size()) return false;
-    for (const auto& [key, value] : want) {
-      const json::value* v = o->if_contains(key);
-      if (v == nullptr) return false;
-      if (value.is_number() ? !v->is_number() || v->to_number<double>() != value.as_double()
-                            : *v != value) {
-        return false;
-      }
-    }
-    return true;
-  };
-  for (size_t i = 0; i < expected.size(); ++i) {
-    if (!same(received[i], expected[i].as_object())) {
-      std::cerr << name_of(form) << ": record " << i + 1 << " the sink received is "
-                << json::serialize(received[i]) << ", expected " << json::serialize(expected[i])
-                << '\n';
-      return false;
-    }
-  }
-  return true;
-}
+using sluice::bench::Bench;
+using sluice::bench::Form;
+using sluice::bench::name_of;
+using sluice::bench::seconds_since;
 
 struct Baselines {
   double boost_seconds = 0;
@@ -281,59 +62,68 @@ struct Baselines {
   std::vector<std::string> open_ids;
 };
 
-// Boost.JSON parse+serialize and SpiderMonkey JSON.parse+JSON.stringify of the same pages
-// (fetched once each, timed apart from the fetch), and the ids of the open orders.
-bool measure_baselines(const sluice::testing::MockApiServer& api, long records, Baselines& out) {
+// The ids of the open orders of the same pages the flow read and, with `timed`, Boost.JSON
+// parse+serialize and SpiderMonkey JSON.parse+JSON.stringify of those pages (fetched once each,
+// timed apart from the fetch).
+bool measure_baselines(const sluice::testing::MockApiServer& api, long records, bool timed,
+                       Baselines& out) {
   auto engine = sluice::script::ScriptEngine::load(
-      {.name = "bench", .file_name = "bench.js", .content = kHook}, {.call_time_limit_ms = 60000});
+      {.name = "bench", .file_name = "bench.js", .content = sluice::bench::kHookScript},
+      {.call_time_limit_ms = 60000});
   if (!engine) {
     std::cerr << engine.error().message << '\n';
     return false;
   }
   size_t checksum = 0;
   bool ok = true;
-  for_each_page(api, records, [&](const std::string& page) {
-    auto start = Clock::now();
-    {
-      json::monotonic_resource arena;
-      json::value doc = json::parse(page, &arena);
-      checksum += json::serialize(doc.at("orders")).size();
+  sluice::bench::for_each_page(api, records, [&](const std::string& page) {
+    if (timed) {
+      auto start = Clock::now();
+      {
+        json::monotonic_resource arena;
+        json::value doc = json::parse(page, &arena);
+        checksum += json::serialize(doc.at("orders")).size();
+      }
+      out.boost_seconds += seconds_since(start);
+      start = Clock::now();
+      auto round_trip = (*engine)->call("identity", page);
+      out.spider_seconds += seconds_since(start);
+      if (!round_trip) {
+        std::cerr << round_trip.error().message << '\n';
+        ok = false;
+        return;
+      }
+      checksum += round_trip->size();
     }
-    out.boost_seconds += seconds_since(start);
-    start = Clock::now();
-    auto round_trip = (*engine)->call("identity", page);
-    out.spider_seconds += seconds_since(start);
-    if (!round_trip) {
-      std::cerr << round_trip.error().message << '\n';
-      ok = false;
-      return;
-    }
-    checksum += round_trip->size();
     const json::value doc = json::parse(page);
     for (const json::value& order : doc.at("orders").as_array()) {
       if (order.at("status") == "open") out.open_ids.emplace_back(order.at("id").as_string());
     }
   });
-  if (checksum == 0) std::cerr << "the baselines saw no data\n";
+  if (timed && checksum == 0) std::cerr << "the baselines saw no data\n";
   return ok;
 }
 
 int run_one(Form form, long records) {
   const fs::path home =
       fs::temp_directory_path() / fmt::format("sluice-bench-{}-{}", name_of(form), ::getpid());
-  if (!check_content(form, home)) return 1;
+  if (!sluice::bench::check_content(form, home)) return 1;
 
   sluice::testing::MockApiServer api(
       {.orders = static_cast<int>(records), .sink_count_only = true});
   Bench bench(form);
   if (!bench.setup(api, home)) return 1;
+  const double cpu_start = sluice::bench::cpu_seconds();
   const auto start = Clock::now();
   if (!bench.run()) return 1;
   const double seconds = seconds_since(start);
-  const double rss = peak_rss_mb();  // the flow's: the baselines run after it
+  const double cpu = sluice::bench::cpu_seconds() - cpu_start;
+  const double rss = sluice::bench::peak_rss_mb();  // the flow's: the baselines run after it
+  // The JSON baselines are issue 8's (forms (a) and (b)); --mapping compares two flows instead.
+  const bool timed = form == Form::kRules || form == Form::kHook;
   Baselines baselines;
   // The baselines, and the ids the sink must have got, from the same pages the flow read.
-  if (!measure_baselines(api, records, baselines)) return 1;
+  if (!measure_baselines(api, records, timed, baselines)) return 1;
   const long open = static_cast<long>(baselines.open_ids.size());
   if (!bench.check(records, open)) return 1;
 
@@ -350,6 +140,14 @@ int run_one(Form form, long records) {
   fs::remove_all(home);
   const double n = static_cast<double>(records);
   const double flow = n / seconds;
+  if (!timed) {
+    std::printf(
+        "%-8s %8ld  flow %8.0f records/s (%6.2f s, CPU %6.3f s)  peak RSS %6.1f MB  |  "
+        "sink got the %ld open orders, content checked\n",
+        name_of(form), records, flow, seconds, cpu, rss, open);
+    std::fflush(stdout);
+    return 0;
+  }
   const double boost = n / baselines.boost_seconds;
   const double spider = n / baselines.spider_seconds;
   std::printf(
@@ -361,17 +159,87 @@ int run_one(Form form, long records) {
   return 0;
 }
 
+// What a child printed: its flow's records/s, peak RSS and (--mapping) CPU seconds.
+struct ChildFigures {
+  double records_per_second = 0;
+  double peak_rss_mb = 0;
+  double cpu_seconds = 0;
+};
+
+// Runs `sluice-bench --child --FORM N`, copying its output; nullopt when it fails or prints no
+// figures.
+std::optional<ChildFigures> run_child(Form form, long records) {
+  const std::string command =
+      fmt::format("/proc/{}/exe --child --{} {}", ::getpid(), name_of(form), records);
+  FILE* child_out = ::popen(command.c_str(), "r");
+  if (child_out == nullptr) return std::nullopt;
+  std::optional<ChildFigures> figures;
+  char line[2048];
+  while (std::fgets(line, sizeof line, child_out) != nullptr) {
+    std::fputs(line, stdout);
+    std::fflush(stdout);
+    const char* flow = std::strstr(line, " flow ");
+    const char* rss = std::strstr(line, "peak RSS");
+    const char* cpu = std::strstr(line, "CPU ");
+    if (flow != nullptr && rss != nullptr) {
+      figures = {std::atof(flow + 6), std::atof(rss + 8), cpu ? std::atof(cpu + 4) : 0.0};
+    }
+  }
+  if (::pclose(child_out) != 0) return std::nullopt;
+  return figures;
+}
+
+// --mapping at `records`: `rounds` alternating pairs of children (unmapped, then mapped), and the
+// cost of the mapping from the best records/s of each side (the machine is shared: the best is
+// the run least disturbed), and from the least CPU time each flow's process used (which other
+// processes on the machine disturb less than the wall clock). Returns the mapped flow's highest
+// peak RSS; nullopt when a child fails.
+std::optional<double> compare_mapping(long records, int rounds) {
+  ChildFigures unmapped_best, mapped_best;
+  unmapped_best.cpu_seconds = mapped_best.cpu_seconds = 1e300;
+  std::string per_round;
+  for (int round = 0; round < rounds; ++round) {
+    const auto unmapped = run_child(Form::kUnmapped, records);
+    const auto mapped = run_child(Form::kMapped, records);
+    if (!unmapped || !mapped || unmapped->records_per_second <= 0) return std::nullopt;
+    unmapped_best.records_per_second =
+        std::max(unmapped_best.records_per_second, unmapped->records_per_second);
+    mapped_best.records_per_second =
+        std::max(mapped_best.records_per_second, mapped->records_per_second);
+    mapped_best.peak_rss_mb = std::max(mapped_best.peak_rss_mb, mapped->peak_rss_mb);
+    unmapped_best.cpu_seconds = std::min(unmapped_best.cpu_seconds, unmapped->cpu_seconds);
+    mapped_best.cpu_seconds = std::min(mapped_best.cpu_seconds, mapped->cpu_seconds);
+    per_round +=
+        fmt::format("{}{:.1f}%", round == 0 ? "" : ", ",
+                    100.0 * (1.0 - mapped->records_per_second / unmapped->records_per_second));
+  }
+  std::printf(
+      "mapping  %8ld  mapping costs %.1f%% of the flow's throughput (target: at most 30%%): "
+      "best of %d rounds %.0f -> %.0f records/s; per round %s; by the flow's least CPU time "
+      "%.3f -> %.3f s, %.1f%%\n",
+      records, 100.0 * (1.0 - mapped_best.records_per_second / unmapped_best.records_per_second),
+      rounds, unmapped_best.records_per_second, mapped_best.records_per_second, per_round.c_str(),
+      unmapped_best.cpu_seconds, mapped_best.cpu_seconds,
+      mapped_best.cpu_seconds > 0
+          ? 100.0 * (1.0 - unmapped_best.cpu_seconds / mapped_best.cpu_seconds)
+          : 0.0);
+  std::fflush(stdout);
+  return mapped_best.peak_rss_mb;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<long> sizes;
   std::vector<Form> forms;
   bool child = false;
+  int rounds = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::cout
-          << "usage: sluice-bench [--rules] [--hook] [N ...]   (default: both, 100000 1000000)\n"
+          << "usage: sluice-bench [--rules] [--hook] [--mapping] [--rounds=R] [N ...]\n"
+             "       (default: every form, 100000 1000000)\n"
              "Runs the reference flow against the mock API on loopback: HTTP export in pages of\n"
              "1000 -> output filter status == \"open\" -> transformation to {id, email, total,\n"
              "customer} -> HTTP import in batches of 100; --rules with filter rules and a Mapper\n"
@@ -379,7 +247,17 @@ int main(int argc, char** argv) {
              "and N runs in its own process; prints records/s and peak RSS beside Boost.JSON\n"
              "parse+serialize and SpiderMonkey JSON.parse+JSON.stringify of the same pages, and\n"
              "checks what the sink received (every record of a 2500-order run, and the ids of\n"
-             "the big run). Exit status 1 when a check fails.\n";
+             "the big run).\n"
+             "--mapping: the export's filter rules without the transformation, and the import\n"
+             "with a Mapper 2.0 mapping of 10 fields (extracts, a number conversion, a template,\n"
+             "a static lookup, a nested object, a date conversion, a default), beside the same\n"
+             "flow whose import has no mapping (--unmapped alone), in paired processes with the\n"
+             "same N, in --rounds=R alternating pairs (default 3); prints both records/s and what\n"
+             "share of the flow's throughput the mapping costs (target: at most 30%) from the "
+             "best\n"
+             "of each side and per round, and from the least CPU time of each flow's process,\n"
+             "content-checked as above.\n"
+             "Exit status 1 when a check fails.\n";
       return 0;
     }
     if (arg == "--child") {
@@ -388,6 +266,16 @@ int main(int argc, char** argv) {
       forms.push_back(Form::kRules);
     } else if (arg == "--hook") {
       forms.push_back(Form::kHook);
+    } else if (arg == "--mapping") {
+      forms.push_back(Form::kMapped);
+    } else if (arg == "--unmapped") {
+      forms.push_back(Form::kUnmapped);
+    } else if (arg.rfind("--rounds=", 0) == 0) {
+      rounds = std::atoi(arg.c_str() + 9);
+      if (rounds < 1 || rounds > 20) {
+        std::cerr << "sluice-bench: " << arg << ": the rounds are 1 to 20; see --help\n";
+        return 2;
+      }
     } else {
       char* end = nullptr;
       const long n = std::strtol(arg.c_str(), &end, 10);
@@ -400,7 +288,7 @@ int main(int argc, char** argv) {
     }
   }
   if (sizes.empty()) sizes = {100000, 1000000};
-  if (forms.empty()) forms = {Form::kRules, Form::kHook};
+  if (forms.empty()) forms = {Form::kRules, Form::kHook, Form::kMapped};
   if (child) {
     // An exception must not skip the destructors: they stop the mock servers.
     try {
@@ -418,17 +306,15 @@ int main(int argc, char** argv) {
   for (Form form : forms) {
     std::vector<double> rss;
     for (long n : sizes) {
-      const std::string command =
-          fmt::format("/proc/{}/exe --child --{} {}", ::getpid(), name_of(form), n);
-      FILE* child_out = ::popen(command.c_str(), "r");
-      if (child_out == nullptr) return 1;
-      char line[2048];
-      while (std::fgets(line, sizeof line, child_out) != nullptr) {
-        std::fputs(line, stdout);
-        std::fflush(stdout);
-        if (const char* at = std::strstr(line, "peak RSS")) rss.push_back(std::atof(at + 8));
+      if (form != Form::kMapped) {
+        const auto figures = run_child(form, n);
+        if (!figures) status = 1;
+        if (figures) rss.push_back(figures->peak_rss_mb);
+        continue;
       }
-      if (::pclose(child_out) != 0) status = 1;
+      const auto mapped_rss = compare_mapping(n, rounds);
+      if (!mapped_rss) status = 1;
+      if (mapped_rss) rss.push_back(*mapped_rss);
     }
     if (rss.size() >= 2 && rss.front() > 0) {
       std::printf(

@@ -80,6 +80,13 @@ class Router : public Poco::Net::HTTPRequestHandler {
     const bool post = method == "POST";
 
     if (get && path == "/health") return {200, R"({"status":"ok"})"};
+    if (path.starts_with("/auth/") || path == "/_mock/auth/keys") {  // auth.hpp
+      boost::json::object headers;
+      for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;
+      if (path != "/_mock/auth/keys")
+        context_.recorder.record(method, request.getURI(), std::move(headers), body);
+      return context_.auth.handle(request, body);
+    }
     if (path.starts_with("/api/")) {
       boost::json::object headers;
       for (const auto& [name, value] : request) headers[Poco::toLower(name)] = value;

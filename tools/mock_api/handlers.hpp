@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "auth.hpp"
 #include "options.hpp"
 #include "recorder.hpp"
 #include "sink.hpp"
@@ -18,6 +19,7 @@ struct ServerContext {
   Sink sink;
   std::function<void()> request_shutdown;  // called after answering POST /_mock/shutdown
   Recorder recorder;                       // every /api/ request (GET /_mock/requests)
+  AuthChecks auth;                         // /auth/... (auth.hpp)
 };
 
 // Creates one handler per request; every handler routes by method and path (see --help).

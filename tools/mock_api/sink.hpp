@@ -16,7 +16,7 @@ namespace sluice::tools::mock_api {
 struct Reply {
   int status = 200;
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
 };
 
 // The receiving end of POST /api/sink: decides per record whether it is accepted and

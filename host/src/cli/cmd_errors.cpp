@@ -85,13 +85,6 @@ bool flow_exists(host::Store& store, const std::string& flow) {
   return true;
 }
 
-std::string errors_list_words(const std::string& flow) {
-  for (std::string_view word : {"resolve", "retry", "edit", "list"}) {
-    if (flow == word) return "list " + flow;
-  }
-  return flow;
-}
-
 std::string error_record(const host::JobError& error) {
   if (!error.trace_key.empty()) return error.trace_key;
   if (auto* o = error.retry_data.if_object()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "runtime/error_manager.hpp"
 
 namespace sluice::cli {
 
@@ -44,9 +45,8 @@ std::optional<ErrorSelection> select_errors(const Env& env, const Args& words, c
 // (or the store's error) and returns false.
 bool flow_exists(host::Store& store, const std::string& flow);
 
-// What follows `sluice errors` to list the errors of `flow`: the flow id, or "list FLOW" for a flow
-// named like a subcommand (resolve, retry, edit, list). For hints printed to the user.
-std::string errors_list_words(const std::string& flow);
+// What follows `sluice errors` to list the errors of `flow` (runtime/error_manager.hpp).
+using runtime::errors_list_words;
 
 // The record an error is about, for tables: its trace key, else the retry data's id, else "-".
 std::string error_record(const host::JobError& error);

@@ -68,6 +68,13 @@ void diff(const json::value& before, const json::value& after, const std::string
     }
     return;
   }
+  const json::array* x = before.if_array();
+  const json::array* y = after.if_array();
+  if (x != nullptr && y != nullptr && x->size() == y->size() && !path.empty()) {  // by element
+    for (size_t k = 0; k < x->size(); ++k)
+      diff((*x)[k], (*y)[k], fmt::format("{}[{}]", path, k), colors, out);
+    return;
+  }
   if (before == after) return;
   out += "      " +
          colors.changed(fmt::format("~ {}: {} -> {}", path.empty() ? "(the record)" : path,
@@ -78,6 +85,13 @@ void diff(const json::value& before, const json::value& after, const std::string
 std::string count_line(const TestedStep& step) {
   if (step.kind == "export") {
     return fmt::format("{} record{}", step.records.size(), step.records.size() == 1 ? "" : "s");
+  }
+  if (step.would_receive && !step.path_to_many.empty()) {
+    size_t children = 0;
+    for (const TestedRecord& r : step.records) children += r.children.size();
+    return fmt::format("would receive {} child record{} of {} record{} at {} (nothing was sent)",
+                       children, children == 1 ? "" : "s", step.records.size(),
+                       step.records.size() == 1 ? "" : "s", step.path_to_many);
   }
   if (step.would_receive) {
     return fmt::format("would receive {} record{} (nothing was sent)", step.records.size(),
@@ -100,10 +114,59 @@ std::string count_line(const TestedStep& step) {
   return text;
 }
 
+// What a lookup answered: "found N records: [...]", or "not looked up".
+std::string found_text(const json::value& lookup, const Colors& colors) {
+  if (lookup.is_null()) return colors.dim("not looked up");
+  const json::value* data = lookup.is_object() ? lookup.get_object().if_contains("data") : nullptr;
+  const size_t found = data != nullptr && data->is_array() ? data->get_array().size() : 0;
+  return fmt::format("found {} record{}: {}", found, found == 1 ? "" : "s",
+                     data != nullptr ? runtime::record_json(*data) : "[]");
+}
+
+// The children a oneToMany step ran on for record `r` (its first line says how many).
+std::string children_lines(const TestedStep& step, const TestedRecord& r, const std::string& number,
+                           const Colors& colors) {
+  if (r.children.empty()) {
+    return number + " " +
+           colors.dim(
+               fmt::format("no child records at {}: nothing was done for it", step.path_to_many)) +
+           "\n";
+  }
+  std::string out =
+      fmt::format("{} fans out into {} child record{} at {}:\n", number, r.children.size(),
+                  r.children.size() == 1 ? "" : "s", step.path_to_many);
+  for (size_t k = 0; k < r.children.size(); ++k) {
+    const runtime::TestedChild& c = r.children[k];
+    out += fmt::format("      {}[{}] ", step.path_to_many, k);
+    if (c.state == "failed") {
+      out += colors.removed(fmt::format("failed ({}): {}", c.error_code, c.error_message));
+    } else if (step.would_receive) {
+      out += runtime::record_json(c.record);
+    } else if (step.kind == "lookup") {
+      out += found_text(c.lookup, colors);
+    } else {
+      out += c.state;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string record_lines(const TestedStep& step, const TestedRecord& r, const Colors& colors) {
   const std::string number =
       r.index >= 0 ? fmt::format("  #{}", r.index + 1) : fmt::format("  #new{}", -r.index);
   const std::string failure = fmt::format("failed ({}): {}", r.error_code, r.error_message);
+  if (!step.path_to_many.empty()) {
+    std::string out = children_lines(step, r, number, colors);
+    if (r.state == "failed") {
+      return out + "      " +
+             colors.removed(step.would_receive ? "(failed earlier: " + r.error_message + ")"
+                                               : failure) +
+             "\n";
+    }
+    if (step.kind == "lookup") diff(r.before, r.record, "", colors, out);
+    return out;
+  }
   if (step.kind == "export" || step.would_receive) {
     std::string line = number + " " + runtime::record_json(r.record);
     if (r.state == "failed")
@@ -127,15 +190,7 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
   diff(r.before, r.record, "", colors, changes);
   if (step.kind == "lookup") {
     // What the lookup found, then what the response mapping set from it.
-    const json::value* data =
-        r.lookup.is_object() ? r.lookup.get_object().if_contains("data") : nullptr;
-    const size_t found = data != nullptr && data->is_array() ? data->get_array().size() : 0;
-    std::string line =
-        number + " " +
-        (r.lookup.is_null() ? colors.dim("not looked up")
-                            : fmt::format("found {} record{}: {}", found, found == 1 ? "" : "s",
-                                          data != nullptr ? runtime::record_json(*data) : "[]")) +
-        "\n";
+    std::string line = number + " " + found_text(r.lookup, colors) + "\n";
     return line + (changes.empty() && !r.lookup.is_null()
                        ? "      " + colors.dim("(the response mapping set nothing)") + "\n"
                        : changes);
@@ -143,6 +198,59 @@ std::string record_lines(const TestedStep& step, const TestedRecord& r, const Co
   if (changes.empty())
     return number + " " + colors.dim(step.kind == "filter" ? "kept" : "unchanged") + "\n";
   return number + " changed\n" + changes;
+}
+
+// Each line of `text` with `indent` before it.
+std::string indented(const std::string& text, const std::string& indent) {
+  if (indent.empty()) return text;
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = text.find('\n', at);
+    const std::string_view line(text.data() + at,
+                                (end == std::string::npos ? text.size() : end) - at);
+    if (!line.empty()) out += indent;
+    out += line;
+    out += '\n';
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  return out;
+}
+
+// One step: its name, its count line and its records, then its log, job errors and error; under
+// the router step, each branch's steps (indented), after the router step's own records.
+std::string step_text(const TestedStep& step, const std::string& title, int64_t pages,
+                      const Colors& colors) {
+  std::string out = "\n" + colors.bold(title + step.step) + ": " + count_line(step) + "\n";
+  for (const TestedRecord& r : step.records) out += record_lines(step, r, colors);
+  // With several flow pages, each line says which one it came from.
+  auto on_page = [&](int64_t page) {
+    return pages > 1 ? fmt::format("page {}: ", page + 1) : std::string();
+  };
+  for (const runtime::TestedLogLine& line : step.log) {
+    out += line.scope.empty()
+               ? fmt::format("  {}console {}: {}\n", on_page(line.page), line.level, line.message)
+               : fmt::format("  {}log {} [{}]: {}\n", on_page(line.page), line.level, line.scope,
+                             line.message);
+  }
+  for (const runtime::TestedStep::JobError& e : step.job_errors) {
+    out += "  " +
+           colors.removed(fmt::format("{}job error ({}): {}", on_page(e.page), e.code, e.message)) +
+           "\n";
+  }
+  if (!step.error.empty())
+    out += "  " + colors.removed("the step could not run: " + step.error) + "\n";
+  if (step.abort) out += "  it asked to stop: no further page of this source is read\n";
+  for (const runtime::TestedBranch& branch : step.branches) {
+    const std::string where = fmt::format("branch {} of router {}", branch.branch, branch.router);
+    if (branch.steps.empty()) {
+      out += "\n  " + colors.bold(where) + ": " +
+             colors.dim("no processors: the records it takes are discarded") + "\n";
+      continue;
+    }
+    for (const TestedStep& s : branch.steps)
+      out += indented(step_text(s, where + ", ", pages, colors), "  ");
+  }
+  return out;
 }
 
 std::string text_view(const runtime::FlowTestReport& report, const Colors& colors) {
@@ -154,29 +262,7 @@ std::string text_view(const runtime::FlowTestReport& report, const Colors& color
           ? std::string("the first page")
           : fmt::format("the first {} record{}", report.records, report.records == 1 ? "" : "s"));
   for (const runtime::TestedSource& source : report.sources) {
-    for (const TestedStep& step : source.steps) {
-      out += "\n" + colors.bold(step.step) + ": " + count_line(step) + "\n";
-      for (const TestedRecord& r : step.records) out += record_lines(step, r, colors);
-      // With several flow pages, each line says which one it came from.
-      auto on_page = [&](int64_t page) {
-        return source.pages > 1 ? fmt::format("page {}: ", page + 1) : std::string();
-      };
-      for (const runtime::TestedLogLine& line : step.log) {
-        out += line.scope.empty() ? fmt::format("  {}console {}: {}\n", on_page(line.page),
-                                                line.level, line.message)
-                                  : fmt::format("  {}log {} [{}]: {}\n", on_page(line.page),
-                                                line.level, line.scope, line.message);
-      }
-      for (const runtime::TestedStep::JobError& e : step.job_errors) {
-        out += "  " +
-               colors.removed(
-                   fmt::format("{}job error ({}): {}", on_page(e.page), e.code, e.message)) +
-               "\n";
-      }
-      if (!step.error.empty())
-        out += "  " + colors.removed("the step could not run: " + step.error) + "\n";
-      if (step.abort) out += "  it asked to stop: no further page of this source is read\n";
-    }
+    for (const TestedStep& step : source.steps) out += step_text(step, "", source.pages, colors);
     if (!source.error.empty()) out += "  " + colors.removed("error: " + source.error) + "\n";
   }
   return out;

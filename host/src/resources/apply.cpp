@@ -11,6 +11,7 @@
 #include "filter/filter.hpp"
 #include "mapper/mapper.hpp"
 #include "mapper/response_mapping.hpp"
+#include "plugins/hook_reference.hpp"
 #include "plugins/settings_schema.hpp"
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
@@ -537,10 +538,11 @@ class Applier {
                                    what));
     }
     if (const json::value* hooks = d.doc.if_contains("hooks"); hooks && hooks->is_object()) {
-      for (const char* name : {"preMap", "postMap", "postSubmit"}) {
+      for (const char* name :
+           {SLUICE_HOOK_PRE_MAP, SLUICE_HOOK_POST_MAP, SLUICE_HOOK_POST_SUBMIT}) {
         if (const json::value* hook = hooks->get_object().if_contains(name);
             hook && !hook->is_null()) {
-          check_script_reference(d, fmt::format("$.hooks.{}", name), hook);
+          check_hook_reference(d, fmt::format("$.hooks.{}", name), hook, name);
         }
       }
     }
@@ -572,7 +574,7 @@ class Applier {
     if (const json::value* hooks = d.doc.if_contains("hooks"); hooks && hooks->is_object()) {
       if (const json::value* hook = hooks->get_object().if_contains("preSavePage");
           hook && !hook->is_null()) {
-        check_script_reference(d, "$.hooks.preSavePage", hook);
+        check_hook_reference(d, "$.hooks.preSavePage", hook, SLUICE_HOOK_PRE_SAVE_PAGE);
       }
     }
   }
@@ -629,8 +631,8 @@ class Applier {
         if (!compiled) issue(d.where(), compiled.error().message);
       }
       if (!processor.post_response_map.is_null()) {
-        check_script_reference(d, processor.path + ".hooks.postResponseMap",
-                               &processor.post_response_map);
+        check_hook_reference(d, processor.path + ".hooks.postResponseMap",
+                             &processor.post_response_map, SLUICE_HOOK_POST_RESPONSE_MAP);
       }
     }
   }
@@ -741,6 +743,29 @@ class Applier {
                               const json::value* reference) {
     if (auto problem = scripts_.check(reference, path)) {
       issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, *problem));
+    }
+  }
+
+  // For the hook slots (a slot of kind `kind`, SLUICE_HOOK_*): a script's reference as above, or
+  // a plugin's native hook {_pluginId, function}, which must be installed, and of that kind
+  // (plugins/hook_reference.hpp). Stacks ({_stackId, function}) are refused.
+  void check_hook_reference(const Document& d, const std::string& path,
+                            const json::value* reference, std::string_view kind) {
+    const json::object* ref = reference != nullptr ? reference->if_object() : nullptr;
+    if (ref != nullptr && ref->contains("_stackId")) {
+      issue(d.where(),
+            fmt::format("{} {}: {}._stackId: stacks (hooks served by an HTTP server) are not "
+                        "supported yet; reference a script ({{\"_scriptId\", \"function\"}}) or a "
+                        "plugin's native hook ({{\"_pluginId\", \"function\"}})",
+                        singular(d.kind), d.id, path));
+      return;
+    }
+    if (!is_native_hook_reference(reference)) {
+      check_script_reference(d, path, reference);
+      return;
+    }
+    if (auto hook = find_native_hook(registry_, *reference, path, kind); !hook) {
+      issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, hook.error().message));
     }
   }
 

@@ -53,12 +53,15 @@ void step_common(Schema& s) {
   s.unsupported("dataURITemplate");
   s.boolean("oneToMany")
       .label("One to many")
-      .help("Fan each record out into its child records (the array at pathToMany) for this "
-            "step only; each child gets _PARENT, the record without the array. docs/runtime.md, \"One to many\".");
+      .help(
+          "Fan each record out into its child records (the array at pathToMany) for this "
+          "step only; each child gets _PARENT, the record without the array. docs/runtime.md, "
+          "\"One to many\".");
   s.string("pathToMany")
       .label("Path to many")
-      .help("With oneToMany: the dotted path to the array of child records in each record, "
-            "e.g. items or order.lines.");
+      .help(
+          "With oneToMany: the dotted path to the array of child records in each record, "
+          "e.g. items or order.lines.");
   s.string("traceKeyTemplate")
       .label("Trace key template")
       .help(
@@ -79,7 +82,9 @@ Schema export_step() {
       .help("Keeps the records that match; the others are ignored. docs/filters.md.");
   s.object("hooks.preSavePage")
       .label("preSavePage hook")
-      .help("{_scriptId, function}: JavaScript over each page; docs/scripts.md.");
+      .help(
+          "{_scriptId, function}: JavaScript over each page, or {_pluginId, function}: a "
+          "plugin's native hook; docs/scripts.md.");
   s.object("settings")
       .label("Settings")
       .help("Any JSON object; filters, templates and scripts read it as settings.export.");
@@ -152,14 +157,18 @@ Schema import_step() {
   s.object("hooks.preMap")
       .label("preMap hook")
       .help(
-          "{_scriptId, function}: JavaScript over each page before the mapping; "
-          "docs/scripts.md.");
+          "{_scriptId, function}: JavaScript over each page before the mapping, or "
+          "{_pluginId, function}: a plugin's native hook; docs/scripts.md.");
   s.object("hooks.postMap")
       .label("postMap hook")
-      .help("{_scriptId, function}: JavaScript over each page after the mapping.");
+      .help(
+          "{_scriptId, function}: JavaScript over each page after the mapping, or {_pluginId, "
+          "function}: a plugin's native hook.");
   s.object("hooks.postSubmit")
       .label("postSubmit hook")
-      .help("{_scriptId, function}: JavaScript over the destination's responses.");
+      .help(
+          "{_scriptId, function}: JavaScript over the destination's responses, or {_pluginId, "
+          "function}: a plugin's native hook.");
   s.unsupported("hooks.postAggregate");
   s.object("mapping")
       .label("Mapping (1.0)")
@@ -190,8 +199,9 @@ Schema flow() {
   processor.string("_exportId").label("Lookup").help("An export with isLookup: true.");
   processor.boolean("proceedOnFailure")
       .label("Proceed on failure")
-      .help("Records that fail at this step still go on to the later imports (counted once, as "
-            "errors); docs/runtime.md, \"proceedOnFailure\".");
+      .help(
+          "Records that fail at this step still go on to the later imports (counted once, as "
+          "errors); docs/runtime.md, \"proceedOnFailure\".");
   processor.ignored("setupInProgress");
   processor.object("responseMapping")
       .label("Response mapping")
@@ -202,8 +212,8 @@ Schema flow() {
   processor.object("hooks.postResponseMap")
       .label("postResponseMap hook")
       .help(
-          "{_scriptId, function}: JavaScript over each page after the response mapping; "
-          "docs/scripts.md.");
+          "{_scriptId, function}: JavaScript over each page after the response mapping, or "
+          "{_pluginId, function}: a plugin's native hook; docs/scripts.md.");
 
   Schema s;
   s.string("_id").label("Id").required();

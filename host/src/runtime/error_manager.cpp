@@ -112,4 +112,11 @@ Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys&
   return resolved;
 }
 
+std::string errors_list_words(std::string_view flow) {
+  for (std::string_view word : {"resolve", "retry", "edit", "list"}) {
+    if (flow == word) return "list " + std::string(flow);
+  }
+  return std::string(flow);
+}
+
 }  // namespace sluice::runtime

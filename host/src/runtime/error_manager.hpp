@@ -50,4 +50,9 @@ Result<size_t> auto_resolve(host::Store& store, const FlowPlan& plan, TraceKeys&
                             const Page& page, const std::string& source_export_id,
                             const std::vector<std::vector<std::string>>* branch_steps = nullptr);
 
+// What follows `sluice errors` to list the errors of `flow`: the flow id, or "list FLOW" for a flow
+// named like a subcommand (resolve, retry, edit, list). The one source of every hint that names
+// that command (the CLI's and the retry runner's).
+std::string errors_list_words(std::string_view flow);
+
 }  // namespace sluice::runtime

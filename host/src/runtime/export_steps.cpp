@@ -63,8 +63,8 @@ Result<std::unique_ptr<Step>> make_export_step(ExportSlot slot, const GeneratorS
     }
     case ExportSlot::kPreSavePage: {
       if (generator.pre_save_page.is_null()) return std::unique_ptr<Step>();
-      auto runner = script_runner_for(what, generator.scripts, &generator.pre_save_page,
-                                      "$.hooks.preSavePage");
+      auto runner = hook_runner_for(what, generator.scripts, generator.native_hooks,
+                                    &generator.pre_save_page, "$.hooks.preSavePage");
       if (!runner) return runner.error();
       return std::unique_ptr<Step>(std::make_unique<PreSavePageStep>(
           generator.export_id, generator.name, generator.connection.id, std::move(*runner)));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sluice/json_path.hpp>
 
+#include "plugins/call_limits.hpp"
 #include "runtime/one_to_many.hpp"
 
 namespace sluice::runtime {
@@ -45,14 +46,14 @@ json::value without_path(const json::value& record, std::string_view path) {
   return out;
 }
 
+}  // namespace
+
 // Where record i's children are in the child page.
-struct Parent {
+struct FanOutStep::Parent {
   size_t index = 0;
   size_t first = 0;
   size_t count = 0;
 };
-
-}  // namespace
 
 FanOutStep::FanOutStep(std::unique_ptr<Step> inner, std::string path, bool takes_proceeding,
                        bool proceed_on_failure)
@@ -103,7 +104,15 @@ Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
   Page child_page;
   child_page.replace_live(std::move(children));
   child_page.begin_step();
+  if (context.limits != nullptr &&
+      !within_limits(page, child_page, parents, *context.limits, context.page_index)) {
+    return StepResult{};
+  }
   Result<StepResult> ran = inner_->run(child_page, context);
+  if (child_observer_) {
+    for (const Parent& parent : parents)
+      child_observer_(parent.index, child_page, parent.first, parent.count);
+  }
 
   for (const Parent& parent : parents) {
     const size_t i = parent.index;
@@ -156,6 +165,36 @@ Result<StepResult> FanOutStep::run(Page& page, const StepContext& context) {
     }
   }
   return ran;
+}
+
+bool FanOutStep::within_limits(Page& page, Page& child_page, const std::vector<Parent>& parents,
+                               const PipelineLimits& limits, int64_t page_index) const {
+  size_t total = 2;
+  for (size_t c = 0; c < child_page.size(); ++c) {
+    const size_t bytes = child_page.json_size(c);
+    total += bytes + 1;
+    if (bytes > limits.record_bytes) {
+      child_page.fail(
+          c, step_id(), "record_too_large",
+          fmt::format("the child record is {} of JSON with its {}, over the limit of {} "
+                      "per record (SLUICE_RECORD_LIMIT_BYTES); make the record smaller "
+                      "(each child carries all of it but {})",
+                      host::size_text(bytes), kParentField, host::size_text(limits.record_bytes),
+                      path_));
+    }
+  }
+  if (total <= limits.page_bytes) return true;
+  for (const Parent& parent : parents) {
+    page.fail(
+        parent.index, step_id(), "page_too_large",
+        fmt::format("{} {}: the {} child records at {} of flow page {} are {} of JSON "
+                    "together (each with its {}), over the limit of {} per page "
+                    "(SLUICE_PAGE_LIMIT_BYTES); lower the export's pageSize so that fewer "
+                    "records fan out together",
+                    kind(), name(), child_page.size(), path_, page_index + 1,
+                    host::size_text(total), kParentField, host::size_text(limits.page_bytes)));
+  }
+  return false;
 }
 
 Result<std::unique_ptr<Step>> fan_out_if_one_to_many(const json::object& doc, std::string_view what,

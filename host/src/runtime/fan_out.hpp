@@ -22,12 +22,20 @@
 //    fails at this step with code "oneToMany" and a message naming the path and what it found.
 // The next processor sees the parents, one record each: numExport counts parents, never
 // children.
+//
+// The child page keeps the pipeline's limits (StepContext::limits, pipeline.hpp) before the step
+// runs on it: a child over SLUICE_RECORD_LIMIT_BYTES fails (so its parent fails, as above, code
+// "record_too_large"); children together over SLUICE_PAGE_LIMIT_BYTES fail every parent that
+// fanned out at this step (code "page_too_large", naming the step, the path and the size), and
+// nothing is sent.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -49,11 +57,29 @@ class FanOutStep : public Step {
   const std::string& step_id() const override { return inner_->step_id(); }
   Result<StepResult> run(Page& page, const StepContext& context) override;
 
+  // The step as it runs on the children, and the path.
+  Step& inner() { return *inner_; }
+  const std::string& path() const { return path_; }
+  // Told, once the step ran on the child page and before the records are updated from it, each
+  // record's children: record `record` of the page had children `first` to `first + count - 1`
+  // of `children`, as they left the step. For `sluice flow test` (flow_tester.hpp); a job sets
+  // none.
+  using ChildObserver =
+      std::function<void(size_t record, const Page& children, size_t first, size_t count)>;
+  void set_child_observer(ChildObserver observer) { child_observer_ = std::move(observer); }
+
  private:
+  struct Parent;
+  // Checks `child_page` against `limits` (see above); false when the page is over (the parents
+  // failed).
+  bool within_limits(Page& page, Page& child_page, const std::vector<Parent>& parents,
+                     const PipelineLimits& limits, int64_t page_index) const;
+
   std::unique_ptr<Step> inner_;
   std::string path_;
   bool takes_proceeding_;
   bool proceed_on_failure_;
+  ChildObserver child_observer_;
 };
 
 // `step` wrapped in a FanOutStep when the step's document `doc` sets oneToMany: true (with its

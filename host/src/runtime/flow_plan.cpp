@@ -2,9 +2,11 @@
 
 #include <initializer_list>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
+#include "plugins/hook_reference.hpp"
 #include "plugins/settings_schema.hpp"
 #include "resources/resource_schema.hpp"
 #include "runtime/clock.hpp"
@@ -138,6 +140,24 @@ Result<void> read_export_type(std::string_view flow_id, GeneratorStep& step) {
   return {};
 }
 
+// The native hook a hook slot references ({_pluginId, function} at `path` of `step`, which may be
+// empty when the path says it all, in a slot of kind `kind`), into `hooks`; nothing for a script's
+// reference or none. The plugin must still be installed and export a hook of that name and kind, as
+// `sluice apply` checked.
+Result<void> resolve_native_hook(const host::PluginRegistry& registry, std::string_view flow_id,
+                                 std::string_view step, const json::value& reference,
+                                 std::string_view path, std::string_view kind, NativeHooks& hooks) {
+  if (!host::is_native_hook_reference(&reference)) return {};
+  auto hook = host::find_native_hook(registry, reference, path, kind);
+  if (!hook) {
+    return flow_error(flow_id, fmt::format("{}{}{}; fix the reference and apply it again, or "
+                                           "install the plugin",
+                                           step, step.empty() ? "" : ": ", hook.error().message));
+  }
+  hooks[{(*hook)->plugin->id, (*hook)->name}] = *hook;
+  return {};
+}
+
 // The scripts the export's slots name: filter.script, transform.script, hooks.preSavePage.
 Result<void> load_scripts(host::Store& store, std::string_view flow_id, GeneratorStep& step) {
   const std::pair<const json::value*, const char*> references[] = {
@@ -179,9 +199,10 @@ Result<void> load_referenced_scripts(
     auto doc = store.get_resource(ResourceKind::kScript, script_id, Secrets::kMasked);
     if (!doc) return doc.error();
     if (!*doc) {
-      return flow_error(flow_id, fmt::format("{}: {}: no script {} in the store; apply it (see "
+      // `step` is empty for the flow's own slots: flow_error names the flow already.
+      return flow_error(flow_id, fmt::format("{}{}{}: no script {} in the store; apply it (see "
                                              "docs/scripts.md), then run the flow again",
-                                             step, path, script_id));
+                                             step, step.empty() ? "" : ": ", path, script_id));
     }
     scripts.emplace(script_id, std::move(**doc));
   }
@@ -189,7 +210,8 @@ Result<void> load_referenced_scripts(
 }
 
 // The import's processor slots (import_steps.hpp) and the scripts they name.
-Result<void> read_import_slots(host::Store& store, std::string_view flow_id, ProcessorStep& step) {
+Result<void> read_import_slots(host::Store& store, const host::PluginRegistry& registry,
+                               std::string_view flow_id, ProcessorStep& step) {
   if (auto* v = step.doc.if_contains("inputFilter")) step.input_filter = *v;
   if (auto* v = step.doc.if_contains("mappings")) step.mappings = *v;
   if (auto* v = step.doc.if_contains("mapping")) step.mapping = *v;
@@ -206,11 +228,38 @@ Result<void> read_import_slots(host::Store& store, std::string_view flow_id, Pro
   const json::value* filter_script = step.input_filter.is_object()
                                          ? step.input_filter.get_object().if_contains("script")
                                          : nullptr;
-  return load_referenced_scripts(store, flow_id, fmt::format("import {}", step.import_id),
+  const std::string what = fmt::format("import {}", step.import_id);
+  for (const auto& [reference, path, kind] :
+       {std::tuple{&step.pre_map, "$.hooks.preMap", SLUICE_HOOK_PRE_MAP},
+        std::tuple{&step.post_map, "$.hooks.postMap", SLUICE_HOOK_POST_MAP},
+        std::tuple{&step.post_submit, "$.hooks.postSubmit", SLUICE_HOOK_POST_SUBMIT}}) {
+    if (auto r =
+            resolve_native_hook(registry, flow_id, what, *reference, path, kind, step.native_hooks);
+        !r) {
+      return r;
+    }
+  }
+  return load_referenced_scripts(store, flow_id, what,
                                  {{filter_script, "$.inputFilter.script._scriptId"},
                                   {&step.pre_map, "$.hooks.preMap._scriptId"},
                                   {&step.post_map, "$.hooks.postMap._scriptId"},
                                   {&step.post_submit, "$.hooks.postSubmit._scriptId"}},
+                                 step.scripts);
+}
+
+// The flow entry's hooks.postResponseMap: its script into step.scripts, or its native hook into
+// step.native_hooks.
+Result<void> load_post_response_map(host::Store& store, const host::PluginRegistry& registry,
+                                    std::string_view flow_id, const FlowProcessorRef& processor,
+                                    ProcessorStep& step) {
+  if (auto r = resolve_native_hook(registry, flow_id, "", step.post_response_map,
+                                   processor.path + ".hooks.postResponseMap",
+                                   SLUICE_HOOK_POST_RESPONSE_MAP, step.native_hooks);
+      !r) {
+    return r;
+  }
+  const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
+  return load_referenced_scripts(store, flow_id, "", {{&step.post_response_map, hook_path.c_str()}},
                                  step.scripts);
 }
 
@@ -247,11 +296,7 @@ Result<ProcessorStep> resolve_lookup(host::Store& store, const host::PluginRegis
       !r) {
     return r.error();
   }
-  const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
-  if (auto r =
-          load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
-                                  {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
-      !r) {
+  if (auto r = load_post_response_map(store, registry, flow_id, processor, step); !r) {
     return r.error();
   }
   auto conn = resolve_connection(store, registry, flow_id, "export", step.import_id, step.doc);
@@ -329,6 +374,12 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     }
     if (auto r = read_export_type(flow_id, step); !r) return r.error();
     if (auto r = load_scripts(store, flow_id, step); !r) return r.error();
+    if (auto r = resolve_native_hook(registry, flow_id, fmt::format("export {}", step.export_id),
+                                     step.pre_save_page, "$.hooks.preSavePage",
+                                     SLUICE_HOOK_PRE_SAVE_PAGE, step.native_hooks);
+        !r) {
+      return r.error();
+    }
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);
@@ -353,12 +404,8 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
     step.response_mapping = processor.response_mapping;
     step.entry_where = fmt::format("flow {}: {}", flow_id, processor.path);
     step.post_response_map = processor.post_response_map;
-    if (auto r = read_import_slots(store, flow_id, step); !r) return r.error();
-    const std::string hook_path = processor.path + ".hooks.postResponseMap._scriptId";
-    if (auto r =
-            load_referenced_scripts(store, flow_id, fmt::format("flow {}", flow_id),
-                                    {{&step.post_response_map, hook_path.c_str()}}, step.scripts);
-        !r) {
+    if (auto r = read_import_slots(store, registry, flow_id, step); !r) return r.error();
+    if (auto r = load_post_response_map(store, registry, flow_id, processor, step); !r) {
       return r.error();
     }
     auto conn = resolve_connection(store, registry, flow_id, "import", step.import_id, step.doc);

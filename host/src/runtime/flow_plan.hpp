@@ -13,6 +13,7 @@
 #include "plugins/registry.hpp"
 #include "resources/resource_schema.hpp"
 #include "runtime/flow_document.hpp"
+#include "runtime/native_hook.hpp"
 #include "store/store.hpp"
 
 namespace sluice::runtime {
@@ -48,6 +49,8 @@ struct GeneratorStep {
   boost::json::object settings;  // the export's "settings", {} if none
   // The Script documents its slots reference ({_scriptId, function}), by id, as stored.
   std::map<std::string, boost::json::object> scripts;
+  // The native hook hooks.preSavePage references ({_pluginId, function}), resolved.
+  NativeHooks native_hooks;
 };
 
 struct ProcessorStep {
@@ -71,6 +74,9 @@ struct ProcessorStep {
   boost::json::object settings;       // the import's "settings", {} if none
   // The Script documents its slots reference, by id, as stored.
   std::map<std::string, boost::json::object> scripts;
+  // The native hooks its hook slots and the entry's hooks.postResponseMap reference
+  // ({_pluginId, function}), resolved (each of its slot's kind).
+  NativeHooks native_hooks;
 };
 
 struct FlowPlan {

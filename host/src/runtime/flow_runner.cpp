@@ -10,6 +10,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
 #include "runtime/import_steps.hpp"
+#include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/lookup_step.hpp"
@@ -67,6 +68,7 @@ class FlowRun {
         options_(options),
         recorder_(std::move(recorder)),
         log_(store, recorder_.job().id, options.on_log),
+        env_(plan_, recorder_.job().id, options.cancelled, options.limits),
         trace_keys_(plan_) {}
 
   Job run() {
@@ -159,41 +161,6 @@ class FlowRun {
     recorder_.add_error(std::move(e));
   }
 
-  Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
-    auto found = connections_.find(step.id);
-    if (found != connections_.end()) return found->second.get();
-    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                               fmt::format("connection {}", step.id),
-                                               options_.cancelled, options_.limits);
-    if (!opened) return opened.error();
-    return (connections_[step.id] = std::move(*opened)).get();
-  }
-
-  Result<host::RemoteImport*> import_for(size_t index) {
-    if (imports_.size() < plan_.processors.size()) imports_.resize(plan_.processors.size());
-    if (imports_[index]) return imports_[index].get();
-    const ProcessorStep& step = plan_.processors[index];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_import(json::serialize(step.doc), fmt::format("import {}", step.name));
-    if (!opened) return opened.error();
-    return (imports_[index] = std::move(*opened)).get();
-  }
-
-  // The lookup of processor `index`, opened on first use.
-  Result<host::RemoteLookup*> lookup_for(size_t index) {
-    if (lookups_.size() < plan_.processors.size()) lookups_.resize(plan_.processors.size());
-    if (lookups_[index]) return lookups_[index].get();
-    const ProcessorStep& step = plan_.processors[index];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
-    if (!opened) return opened.error();
-    return (lookups_[index] = std::move(*opened)).get();
-  }
-
   // The state open_export gets: the delta state of the last completed run, or — resuming from a
   // position — {"delta": that state, "resume": position} (sdk/README.md).
   std::string open_state(const GeneratorStep& generator, const Cursor& cursor) {
@@ -207,39 +174,16 @@ class FlowRun {
     return options_.type ? *options_.type : generator.type;
   }
 
-  // A delta export's lastExportDateTime for this run (flow_runner.hpp), or empty.
-  std::string last_export_date_time(const GeneratorStep& generator) {
-    if (type_of(generator) != ExportType::kDelta) return {};
-    if (!options_.start_date.empty()) return options_.start_date;
-    if (auto stored = store_.get_state(delta_time_key(generator.export_id));
-        stored && stored->is_string()) {
-      if (auto ms = ms_from_iso8601(stored->get_string()))
-        return iso8601_from_ms(*ms - generator.delta_lag_offset_ms);
-    }
-    return generator.delta_start_date;
-  }
-
-  // The run context of plugin.h's export_open_run.
+  // The run context of plugin.h's export_open_run (job_environment.hpp); a delta export's
+  // currentExportDateTime is kept for the next run.
   std::string run_context(const GeneratorStep& generator, StepContext& context) {
     const ExportType type = type_of(generator);
-    context.last_export_date_time = last_export_date_time(generator);
-    context.current_export_date_time = now_iso8601();
-    context.test_mode = options_.type == ExportType::kTest;
+    std::string run = env_.run_context(
+        generator, type, last_export_date_time(store_, generator, type, options_.start_date),
+        options_.type == ExportType::kTest, context);
     if (type == ExportType::kDelta)
       delta_times_[generator.export_id] = context.current_export_date_time;
-    json::object settings{{"flow", plan_.settings}, {"export", generator.settings}};
-    return json::serialize(
-        json::object{{"type", to_string(type)},
-                     {"lastExportDateTime", context.last_export_date_time.empty()
-                                                ? json::value(nullptr)
-                                                : json::value(context.last_export_date_time)},
-                     {"currentExportDateTime", context.current_export_date_time},
-                     {"test", type == ExportType::kTest
-                                  ? json::value(json::object{{"limit", generator.test_limit}})
-                                  : json::value(nullptr)},
-                     {"settings", std::move(settings)},
-                     {"jobId", recorder_.job().id},
-                     {"testMode", context.test_mode}});
+    return run;
   }
 
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
@@ -247,10 +191,10 @@ class FlowRun {
   // The step of processor `p`: its lookup, or its import around a submit step.
   Result<std::unique_ptr<Step>> processor_step(size_t p) {
     const ProcessorStep& step = plan_.processors[p];
-    if (step.is_lookup) return make_lookup_step(step, [this, p] { return lookup_for(p); });
+    if (step.is_lookup) return make_lookup_step(step, [this, p] { return env_.lookup_for(p); });
     auto submit = std::make_unique<SubmitStep>(
         step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-        [this, p] { return import_for(p); });
+        [this, p] { return env_.import_for(p); });
     return make_import_step(step, std::move(submit));
   }
 
@@ -293,26 +237,14 @@ class FlowRun {
       fail(pipeline.error().message);
       return false;
     }
-    auto connection = connection_for(generator.connection);
+    auto connection = env_.connection_for(generator.connection);
     if (!connection) {
       job_level_error(generator.export_id, connection.error());
       fail(fmt::format("export {}: {}", generator.name, connection.error().message));
       return false;
     }
-    StepContext context;
-    context.flow_settings = &plan_.settings;
-    context.export_settings = &generator.settings;
-    context.integration_settings = &no_settings_;
-    context.export_id = generator.export_id;
-    context.flow_id = plan_.flow_id;
-    context.job_id = recorder_.job().id;
-    context.cancelled = options_.cancelled;
-    context.log = [this, &generator](std::string_view level, std::string_view message) {
-      int32_t n = SLUICE_LOG_INFO;
-      for (int32_t l : {SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR})
-        if (level == log_level_name(l)) n = l;
-      log_.log(n, generator.export_id, message);
-    };
+    StepContext context = env_.step_context(generator.export_id, &generator.settings,
+                                            job_log_writer(log_, generator.export_id));
     auto exp = (*connection)
                    ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
                                  fmt::format("export {}", generator.name),
@@ -476,10 +408,7 @@ class FlowRun {
   JobLog log_;  // before the connections: it is the log sink while they are closed
   bool log_failed_ = false;
   bool aborted_ = false;  // a step asked to stop paging the current source
-  const json::object no_settings_;
-  std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
-  std::vector<std::unique_ptr<host::RemoteImport>> imports_;
-  std::vector<std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor index
+  JobEnvironment env_;    // the connections, imports and lookups, closed before the log
   std::map<std::string, json::value> states_;       // the latest delta state of each export
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished

@@ -14,9 +14,11 @@
 #include "plugins/host_api.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/export_steps.hpp"
+#include "runtime/fan_out.hpp"
 #include "runtime/filter_explainer.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
+#include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
@@ -53,22 +55,28 @@ class WouldReceiveStep : public Step {
   bool proceed_on_failure_;
 };
 
-// The lookup's answers during one run of its step, by the record's index in the page.
+// The lookup's answers during one run of its step, by the record's index in the page (in the
+// child page, for a oneToMany lookup).
 using LookupAnswers = std::map<size_t, json::value>;
+// A oneToMany step's children during one run of it, by their record's index in the page.
+using Children = std::map<size_t, std::vector<TestedChild>>;
 
 // What a step of the pipeline is, for the report.
 struct StepInfo {
-  size_t index = 0;  // in TestedSource::steps
+  size_t index = 0;  // in TestedSource::steps, or in its branch's steps
   const FilterExplainer* explainer = nullptr;
   const WouldReceiveStep* import = nullptr;
   bool router = false;               // the router step: its records show the branches they took
   LookupAnswers* answers = nullptr;  // a lookup step
+  Children* children = nullptr;      // a oneToMany step
+  std::string path_to_many;          // a oneToMany step
 };
 
 // What the router step decided for each record of the page (by index), for the report.
 using Routes = std::map<size_t, std::vector<std::pair<std::string, std::string>>>;
 
-// {"dotted.path": value in `after`} of every field `after` adds to or changes in `before`.
+// {"dotted.path": value in `after`} of every field `after` adds to or changes in `before` (in an
+// array field of unchanged length, element by element: "items[0].x").
 void changes(const json::value& before, const json::value& after, const std::string& path,
              json::object& out) {
   const json::object* a = before.if_object();
@@ -82,6 +90,13 @@ void changes(const json::value& before, const json::value& after, const std::str
         out[at] = value;
       }
     }
+    return;
+  }
+  const json::array* x = before.if_array();
+  const json::array* y = after.if_array();
+  if (x != nullptr && y != nullptr && x->size() == y->size() && !path.empty()) {
+    for (size_t k = 0; k < x->size(); ++k)
+      changes((*x)[k], (*y)[k], fmt::format("{}[{}]", path, k), out);
     return;
   }
   if (before != after) out[path.empty() ? std::string("(the record)") : path] = after;
@@ -147,7 +162,10 @@ struct Entry {
 class FlowTester {
  public:
   FlowTester(host::Store& store, FlowPlan plan, const FlowTestOptions& options)
-      : store_(store), plan_(std::move(plan)), options_(options), job_id_(new_id()) {}
+      : store_(store),
+        plan_(std::move(plan)),
+        options_(options),
+        env_(plan_, new_id(), options.cancelled, options.limits) {}
 
   Result<FlowTestReport> run() {
     // Every step of every source is built before any export is read: a step that does not
@@ -173,10 +191,78 @@ class FlowTester {
     std::unique_ptr<Pipeline> pipeline;
     std::vector<std::unique_ptr<FilterExplainer>> explainers;
     std::vector<std::unique_ptr<LookupAnswers>> answers;  // one per lookup step
-    std::map<const Step*, StepInfo> steps;
-    TestedSource source;             // its steps named, with no records yet
+    std::vector<std::unique_ptr<Children>> children;      // one per oneToMany step
+    std::map<const Step*, StepInfo> steps;                // in branches too
+    TestedSource source;                                  // its steps named, with no records yet
     std::shared_ptr<Routes> routes;  // the router step's decisions for the current page
+    RouterStep* router = nullptr;    // the router step, if any
+    size_t router_index = 0;         // its index in source.steps
+    // Each (router, branch) of the plan: its index in the router step's branches.
+    std::map<std::pair<size_t, size_t>, size_t> branch_index;
   };
+
+  // The step of processor `p` in a test run, as a job makes it (a lookup, which runs: it only
+  // reads; with oneToMany, fanned out) except that an import would receive its records.
+  Result<std::unique_ptr<Step>> test_step(size_t p, Built& out, StepInfo& info) {
+    const ProcessorStep& processor = plan_.processors[p];
+    Result<std::unique_ptr<Step>> step =
+        processor.is_lookup
+            ? make_lookup_step(processor, [this, p] { return env_.lookup_for(p); })
+            : fan_out_if_one_to_many(
+                  processor.doc, fmt::format("import {}", processor.import_id),
+                  std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
+                                                     processor.proceed_on_failure),
+                  /*takes_proceeding=*/true, processor.proceed_on_failure);
+    if (!step) return step;
+    Step* inner = step->get();
+    auto* fan = dynamic_cast<FanOutStep*>(inner);
+    if (fan != nullptr) inner = &fan->inner();
+    if (processor.is_lookup) {
+      out.answers.push_back(std::make_unique<LookupAnswers>());
+      LookupAnswers* answers = out.answers.back().get();
+      static_cast<LookupStep*>(inner)->set_answer_observer(
+          [answers](size_t i, const json::value& answer) { (*answers)[i] = answer; });
+      info.answers = answers;
+    } else {
+      info.import = static_cast<const WouldReceiveStep*>(inner);
+    }
+    if (fan != nullptr) {
+      out.children.push_back(std::make_unique<Children>());
+      Children* children = out.children.back().get();
+      LookupAnswers* answers = info.answers;
+      fan->set_child_observer(
+          [children, answers](size_t record, const Page& page, size_t first, size_t count) {
+            std::vector<TestedChild>& list = (*children)[record];
+            for (size_t c = first; c < first + count; ++c) {
+              TestedChild child;
+              child.record = json::value(page.record(c));
+              child.state = state_name(page.state(c));
+              if (const RecordError* e = page.error(c)) {
+                child.error_code = e->code;
+                child.error_message = e->message;
+              }
+              if (answers != nullptr) {
+                if (auto answer = answers->find(c); answer != answers->end())
+                  child.lookup = answer->second;
+              }
+              list.push_back(std::move(child));
+            }
+          });
+      info.children = children;
+      info.path_to_many = fan->path();
+    }
+    return step;
+  }
+
+  static TestedStep tested_step(const Step& step, const StepInfo& info) {
+    TestedStep tested;
+    tested.step = fmt::format("{} {}", step.kind(), step.name());
+    tested.kind = std::string(step.kind());
+    tested.step_id = step.step_id();
+    tested.would_receive = info.import != nullptr;
+    tested.path_to_many = info.path_to_many;
+    return tested;
+  }
 
   Result<Built> build(const GeneratorStep& generator) {
     Built out;
@@ -191,13 +277,8 @@ class FlowTester {
     source_step.step_id = generator.export_id;
     out.source.steps.push_back(std::move(source_step));
     auto add = [&](std::unique_ptr<Step> step, StepInfo info) {
-      TestedStep tested;
-      tested.step = fmt::format("{} {}", step->kind(), step->name());
-      tested.kind = std::string(step->kind());
-      tested.step_id = step->step_id();
-      tested.would_receive = info.import != nullptr;
       info.index = out.source.steps.size();
-      out.source.steps.push_back(std::move(tested));
+      out.source.steps.push_back(tested_step(*step, info));
       out.steps[step.get()] = info;
       out.pipeline->add(std::move(step));
     };
@@ -213,20 +294,42 @@ class FlowTester {
       add(std::move(*step), info);
     }
     if (!plan_.routers.empty()) {
-      // The branches' imports receive their records inside the router step; the report shows
-      // which branches each record took.
+      // The branches' steps run inside the router step; the report shows which branches each
+      // record took, and each branch's steps under the router step.
+      TestedStep router_step;
+      for (size_t r = 0; r < plan_.routers.size(); ++r) {
+        for (size_t b = 0; b < plan_.routers[r].branches.size(); ++b) {
+          out.branch_index[{r, b}] = router_step.branches.size();
+          router_step.branches.push_back(
+              TestedBranch{plan_.routers[r].name, plan_.routers[r].branches[b].name, {}});
+        }
+      }
+      // RouterStep::make makes each branch's steps in order, branch after branch.
+      size_t router_at = 0, branch_at = 0;
       auto router = RouterStep::make(
           plan_, 0,
-          [this](size_t p) -> Result<std::unique_ptr<Step>> {
-            const ProcessorStep& processor = plan_.processors[p];
-            // A lookup only reads: it runs inside its branch, as in a run.
-            if (processor.is_lookup)
-              return make_lookup_step(processor, [this, p] { return lookup_for(p); });
-            return std::unique_ptr<Step>(std::make_unique<WouldReceiveStep>(
-                processor.import_id, processor.name, processor.proceed_on_failure));
+          [&](size_t p) -> Result<std::unique_ptr<Step>> {
+            StepInfo info;
+            auto step = test_step(p, out, info);
+            if (!step) return step;
+            for (size_t r = 0; r < plan_.routers.size(); ++r) {
+              for (size_t b = 0; b < plan_.routers[r].branches.size(); ++b) {
+                const std::vector<size_t>& ps = plan_.routers[r].branches[b].processors;
+                if (std::find(ps.begin(), ps.end(), p) == ps.end()) continue;
+                router_at = r;
+                branch_at = b;
+              }
+            }
+            TestedBranch& branch =
+                router_step.branches[out.branch_index.at({router_at, branch_at})];
+            info.index = branch.steps.size();
+            branch.steps.push_back(tested_step(**step, info));
+            out.steps[step->get()] = info;
+            return step;
           },
           PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
       if (!router) return router.error();
+      out.router = router->get();
       out.routes = std::make_shared<Routes>();
       (*router)->set_route_observer(
           [routes = out.routes](const std::string& name, size_t record,
@@ -235,111 +338,42 @@ class FlowTester {
           });
       StepInfo info;
       info.router = true;
+      out.router_index = out.source.steps.size();
       add(std::move(*router), info);
+      out.source.steps.back().branches = std::move(router_step.branches);
       return out;
     }
     for (size_t p = 0; p < plan_.processors.size(); ++p) {
-      const ProcessorStep& processor = plan_.processors[p];
-      if (processor.is_lookup) {
-        // A lookup only reads: it runs, so that the later steps see what it found.
-        auto step = make_lookup_step(processor, [this, p] { return lookup_for(p); });
-        if (!step) return step.error();
-        out.answers.push_back(std::make_unique<LookupAnswers>());
-        LookupAnswers* answers = out.answers.back().get();
-        static_cast<LookupStep&>(**step).set_answer_observer(
-            [answers](size_t i, const json::value& answer) { (*answers)[i] = answer; });
-        StepInfo info;
-        info.answers = answers;
-        add(std::move(*step), info);
-        continue;
-      }
-      auto step = std::make_unique<WouldReceiveStep>(processor.import_id, processor.name,
-                                                     processor.proceed_on_failure);
       StepInfo info;
-      info.import = step.get();
-      add(std::move(step), info);
+      auto step = test_step(p, out, info);
+      if (!step) return step.error();
+      add(std::move(*step), info);
     }
     return out;
   }
 
-  Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
-    auto found = connections_.find(step.id);
-    if (found != connections_.end()) return found->second.get();
-    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                               fmt::format("connection {}", step.id),
-                                               options_.cancelled, options_.limits);
-    if (!opened) return opened.error();
-    return (connections_[step.id] = std::move(*opened)).get();
-  }
-
-  // The lookup of processor `p`, opened on first use (as flow_runner.cpp does).
-  Result<host::RemoteLookup*> lookup_for(size_t p) {
-    auto found = lookups_.find(p);
-    if (found != lookups_.end()) return found->second.get();
-    const ProcessorStep& step = plan_.processors[p];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
-    if (!opened) return opened.error();
-    return (lookups_[p] = std::move(*opened)).get();
-  }
-
-  // As flow_runner.hpp says a job computes it: a delta export's lastExportDateTime, or empty.
-  std::string last_export_date_time(const GeneratorStep& generator) {
-    if (generator.type != ExportType::kDelta) return {};
-    if (auto stored = store_.get_state(delta_time_key(generator.export_id));
-        stored && stored->is_string()) {
-      if (auto ms = ms_from_iso8601(stored->get_string()))
-        return iso8601_from_ms(*ms - generator.delta_lag_offset_ms);
-    }
-    return generator.delta_start_date;
-  }
-
-  std::string run_context(const GeneratorStep& generator, StepContext& context) {
-    context.last_export_date_time = last_export_date_time(generator);
-    context.current_export_date_time = now_iso8601();
-    context.test_mode = true;
-    json::object settings{{"flow", plan_.settings}, {"export", generator.settings}};
-    return json::serialize(
-        json::object{{"type", to_string(generator.type)},
-                     {"lastExportDateTime", context.last_export_date_time.empty()
-                                                ? json::value(nullptr)
-                                                : json::value(context.last_export_date_time)},
-                     {"currentExportDateTime", context.current_export_date_time},
-                     {"test", generator.type == ExportType::kTest
-                                  ? json::value(json::object{{"limit", generator.test_limit}})
-                                  : json::value(nullptr)},
-                     {"settings", std::move(settings)},
-                     {"jobId", job_id_},
-                     {"testMode", true}});
-  }
-
   TestedSource run_source(const GeneratorStep& generator, Built& built) {
     TestedSource& out = built.source;
-    auto connection = connection_for(generator.connection);
+    auto connection = env_.connection_for(generator.connection);
     if (!connection) {
       out.error = fmt::format("export {}: {}", generator.name, connection.error().message);
       return std::move(out);
     }
-    StepContext context;
-    context.flow_settings = &plan_.settings;
-    context.export_settings = &generator.settings;
-    context.integration_settings = &no_settings_;
-    context.export_id = generator.export_id;
-    context.flow_id = plan_.flow_id;
-    context.job_id = job_id_;
-    context.cancelled = options_.cancelled;
-    context.log = [this](std::string_view level, std::string_view message) {
-      log_.add({std::string(level), {}, std::string(message)});
-    };
+    StepContext context =
+        env_.step_context(generator.export_id, &generator.settings,
+                          [this](std::string_view level, std::string_view message) {
+                            log_.add({std::string(level), {}, std::string(message)});
+                          });
     auto state = store_.get_state(generator.export_id);
     const std::string state_json =
         state && !state->is_null() ? json::serialize(*state) : std::string("null");
-    auto exp = (*connection)
-                   ->open_export(json::serialize(generator.doc), state_json,
-                                 fmt::format("export {}", generator.name),
-                                 run_context(generator, context));
+    auto exp =
+        (*connection)
+            ->open_export(json::serialize(generator.doc), state_json,
+                          fmt::format("export {}", generator.name),
+                          env_.run_context(generator, generator.type,
+                                           last_export_date_time(store_, generator, generator.type),
+                                           /*test_mode=*/true, context));
     if (!exp) {
       out.error = fmt::format("export {}: {}", generator.name, exp.error().message);
       out.steps.front().log = log_.take();
@@ -400,77 +434,127 @@ class FlowTester {
       StepInfo info;
       if (step != nullptr) info = built.steps.at(step);
       TestedStep& tested = built.source.steps[info.index];
-      for (TestedLogLine& line : log_.take()) {
-        line.page = page_index;
-        tested.log.push_back(std::move(line));
-      }
       std::vector<Entry> now;
-      now.reserve(after.size());
       if (step == nullptr) {
+        take_log(tested, page_index);
+        now.reserve(after.size());
         for (size_t i = 0; i < after.size(); ++i) {
           now.push_back({next_index_++, after.state(i), json::value(after.record(i))});
           tested.records.push_back(record_of(now.back(), after, i, page_index));
         }
-      } else if (after.replacements() == replacements) {
-        // The records kept their places: record i is the one that entered as record i.
-        for (size_t i = 0; i < after.size(); ++i) {
-          const Entry& in = before[i];
-          now.push_back({in.index, after.state(i), json::value(after.record(i))});
-          const bool received =
-              in.state == RecordState::kAlive ||
-              (info.import != nullptr && in.state == RecordState::kFailed && after.proceeds(i));
-          if (!received) continue;
-          TestedRecord r = record_of(now.back(), after, i, page_index);
-          r.before = in.record;
-          if (info.router && built.routes) {
-            if (auto taken = built.routes->find(i); taken != built.routes->end())
-              r.routes = taken->second;
-            if (after.state(i) == RecordState::kIgnored) {
-              std::string taken;
-              for (const auto& [router, branch] : r.routes)
-                taken += (taken.empty() ? "" : ", ") + router + ": " + branch;
-              r.reason = r.routes.empty()
-                             ? "it matched no branch"
-                             : "no branch it took (" + taken + ") has an import: discarded";
-            }
-          }
-          if (info.answers != nullptr) {
-            if (auto answer = info.answers->find(i); answer != info.answers->end()) {
-              r.lookup = std::move(answer->second);
-              json::object mapped;
-              if (after.state(i) == RecordState::kAlive) changes(in.record, r.record, "", mapped);
-              r.mapped = std::move(mapped);
-            }
-          }
-          if (info.explainer != nullptr && in.state == RecordState::kAlive &&
-              after.state(i) == RecordState::kIgnored) {
-            r.reason = info.explainer->why(
-                in.record,
-                host::filter::FilterContext{context.flow_settings, context.export_settings, nullptr,
-                                            context.integration_settings});
-          }
-          tested.records.push_back(std::move(r));
-        }
       } else {
-        replacements = after.replacements();
-        replaced(before, after, page_index, tested, now);
-      }
-      if (ran != nullptr) {
-        if (!*ran) {
-          tested.error = ran->error().message;
-        } else {
-          tested.abort = tested.abort || (*ran)->abort;
-          for (const host::JobError& e : (*ran)->job_errors)
-            tested.job_errors.push_back({page_index, e.code.empty() ? "error" : e.code, e.message});
-        }
+        observe(built, info, tested, before, after, ran, replacements, page_index, context, now);
       }
       before = std::move(now);
     });
+    // Inside the router step: each branch's page, its records paired with the router step's
+    // records (`before` holds them as they entered it).
+    std::vector<Entry> branch_before;
+    int64_t branch_replacements = 0;
+    if (built.router != nullptr) {
+      built.router->set_branch_observer([&](size_t r, size_t b, const Step* step, size_t step_index,
+                                            const Page& after, const std::vector<size_t>& origins,
+                                            const Result<StepResult>* ran) {
+        TestedBranch& branch =
+            built.source.steps[built.router_index].branches[built.branch_index.at({r, b})];
+        std::vector<Entry> now;
+        if (step == nullptr) {
+          for (size_t j = 0; j < after.size(); ++j) {
+            const int64_t index = origins[j] < before.size() ? before[origins[j]].index : 0;
+            now.push_back({index, after.state(j), json::value(after.record(j))});
+          }
+          branch_replacements = after.replacements();
+        } else if (step_index < branch.steps.size()) {
+          observe(built, built.steps.at(step), branch.steps[step_index], branch_before, after, ran,
+                  branch_replacements, page_index, context, now);
+        }
+        branch_before = std::move(now);
+      });
+    }
     if (built.routes) built.routes->clear();
     auto ran = built.pipeline->run(page, context);
     built.pipeline->set_observer(nullptr);
+    if (built.router != nullptr) built.router->set_branch_observer(nullptr);
     for (auto& answers : built.answers) answers->clear();
+    for (auto& children : built.children) children->clear();
     return ran;
+  }
+
+  void take_log(TestedStep& tested, int64_t page_index) {
+    for (TestedLogLine& line : log_.take()) {
+      line.page = page_index;
+      tested.log.push_back(std::move(line));
+    }
+  }
+
+  // Reports step `info` (`tested`) on the page `after` it ran, whose records entered it as
+  // `before`; `now` gets them as they left it.
+  void observe(Built& built, const StepInfo& info, TestedStep& tested,
+               const std::vector<Entry>& before, const Page& after, const Result<StepResult>* ran,
+               int64_t& replacements, int64_t page_index, const StepContext& context,
+               std::vector<Entry>& now) {
+    take_log(tested, page_index);
+    now.reserve(after.size());
+    if (after.replacements() == replacements && before.size() == after.size()) {
+      // The records kept their places: record i is the one that entered as record i.
+      for (size_t i = 0; i < after.size(); ++i) {
+        const Entry& in = before[i];
+        now.push_back({in.index, after.state(i), json::value(after.record(i))});
+        const bool received =
+            in.state == RecordState::kAlive ||
+            (info.import != nullptr && in.state == RecordState::kFailed && after.proceeds(i));
+        if (!received) continue;
+        TestedRecord r = record_of(now.back(), after, i, page_index);
+        r.before = in.record;
+        if (info.router && built.routes) {
+          if (auto taken = built.routes->find(i); taken != built.routes->end())
+            r.routes = taken->second;
+          if (after.state(i) == RecordState::kIgnored) {
+            std::string taken;
+            for (const auto& [router, branch] : r.routes)
+              taken += (taken.empty() ? "" : ", ") + router + ": " + branch;
+            r.reason = r.routes.empty()
+                           ? "it matched no branch"
+                           : "no branch it took (" + taken + ") has an import: discarded";
+          }
+        }
+        if (info.children != nullptr) {
+          if (auto children = info.children->find(i); children != info.children->end())
+            r.children = std::move(children->second);
+          if (info.answers != nullptr) {  // a oneToMany lookup: the answers are the children's
+            json::object mapped;
+            if (after.state(i) == RecordState::kAlive) changes(in.record, r.record, "", mapped);
+            r.mapped = std::move(mapped);
+          }
+        } else if (info.answers != nullptr) {
+          if (auto answer = info.answers->find(i); answer != info.answers->end()) {
+            r.lookup = std::move(answer->second);
+            json::object mapped;
+            if (after.state(i) == RecordState::kAlive) changes(in.record, r.record, "", mapped);
+            r.mapped = std::move(mapped);
+          }
+        }
+        if (info.explainer != nullptr && in.state == RecordState::kAlive &&
+            after.state(i) == RecordState::kIgnored) {
+          r.reason = info.explainer->why(
+              in.record, host::filter::FilterContext{context.flow_settings, context.export_settings,
+                                                     nullptr, context.integration_settings});
+        }
+        tested.records.push_back(std::move(r));
+      }
+    } else {
+      replacements = after.replacements();
+      replaced(before, after, page_index, tested, now);
+    }
+    if (ran != nullptr) {
+      if (!*ran) {
+        tested.error = ran->error().message;
+      } else {
+        tested.abort = tested.abort || (*ran)->abort;
+        for (const host::JobError& e : (*ran)->job_errors)
+          tested.job_errors.push_back({page_index, e.code.empty() ? "error" : e.code, e.message});
+      }
+    }
   }
 
   // A step replaced the live records (Page::replace_live): the page is the records that were not
@@ -552,11 +636,10 @@ class FlowTester {
   host::Store& store_;
   FlowPlan plan_;
   const FlowTestOptions& options_;
-  std::string job_id_;
   LogCapture log_;
-  const json::object no_settings_;
-  std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
-  std::map<size_t, std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor
+  // The connections and lookups (a fresh job id no job has), closed while log_ still catches
+  // what the plugins log.
+  JobEnvironment env_;
   int64_t next_index_ = 0;  // of the next record the source gives
   int64_t added_ = 0;       // records steps added so far (their Entry::index is -added)
 };
@@ -581,7 +664,54 @@ json::value record_json(const TestedRecord& r) {
   }
   if (!r.lookup.is_null()) o["lookup"] = r.lookup;
   if (!r.mapped.is_null()) o["mapped"] = r.mapped;
+  if (!r.children.empty()) {
+    json::array children;
+    for (const TestedChild& c : r.children) {
+      json::object child{{"record", c.record},
+                         {"state", c.state},
+                         {"error", c.error_code.empty() && c.error_message.empty()
+                                       ? json::value(nullptr)
+                                       : json::value(json::object{{"code", c.error_code},
+                                                                  {"message", c.error_message}})}};
+      if (!c.lookup.is_null()) child["lookup"] = c.lookup;
+      children.push_back(std::move(child));
+    }
+    o["children"] = std::move(children);
+  }
   return o;
+}
+
+json::value step_json(const TestedStep& step) {
+  json::array records, job_errors, log;
+  for (const TestedRecord& r : step.records) records.push_back(record_json(r));
+  for (const TestedStep::JobError& e : step.job_errors)
+    job_errors.push_back(json::object{{"page", e.page}, {"code", e.code}, {"message", e.message}});
+  for (const TestedLogLine& line : step.log) {
+    json::object l{{"page", line.page}, {"level", line.level}, {"message", line.message}};
+    if (!line.scope.empty()) l["scope"] = line.scope;
+    log.push_back(std::move(l));
+  }
+  json::object out{{"step", step.step},
+                   {"kind", step.kind},
+                   {"stepId", step.step_id},
+                   {"wouldReceive", step.would_receive},
+                   {"records", std::move(records)},
+                   {"jobErrors", std::move(job_errors)},
+                   {"log", std::move(log)},
+                   {"error", step.error.empty() ? json::value(nullptr) : json::value(step.error)},
+                   {"abort", step.abort}};
+  if (!step.path_to_many.empty()) out["pathToMany"] = step.path_to_many;
+  if (!step.branches.empty()) {
+    json::array branches;
+    for (const TestedBranch& b : step.branches) {
+      json::array steps;
+      for (const TestedStep& s : b.steps) steps.push_back(step_json(s));
+      branches.push_back(
+          json::object{{"router", b.router}, {"branch", b.branch}, {"steps", std::move(steps)}});
+    }
+    out["branches"] = std::move(branches);
+  }
+  return out;
 }
 
 }  // namespace
@@ -596,28 +726,7 @@ json::value FlowTestReport::to_json() const {
   json::array out_sources;
   for (const TestedSource& source : sources) {
     json::array steps;
-    for (const TestedStep& step : source.steps) {
-      json::array records, job_errors, log;
-      for (const TestedRecord& r : step.records) records.push_back(record_json(r));
-      for (const TestedStep::JobError& e : step.job_errors)
-        job_errors.push_back(
-            json::object{{"page", e.page}, {"code", e.code}, {"message", e.message}});
-      for (const TestedLogLine& line : step.log) {
-        json::object l{{"page", line.page}, {"level", line.level}, {"message", line.message}};
-        if (!line.scope.empty()) l["scope"] = line.scope;
-        log.push_back(std::move(l));
-      }
-      steps.push_back(json::object{
-          {"step", step.step},
-          {"kind", step.kind},
-          {"stepId", step.step_id},
-          {"wouldReceive", step.would_receive},
-          {"records", std::move(records)},
-          {"jobErrors", std::move(job_errors)},
-          {"log", std::move(log)},
-          {"error", step.error.empty() ? json::value(nullptr) : json::value(step.error)},
-          {"abort", step.abort}});
-    }
+    for (const TestedStep& step : source.steps) steps.push_back(step_json(step));
     out_sources.push_back(json::object{
         {"exportId", source.export_id},
         {"name", source.name},

@@ -5,7 +5,9 @@
 // limits), except that imports are not submitted: each import is a step that passes its records
 // on unchanged and is reported as what it *would receive*. Lookups do run (they only read): each
 // record shows what the lookup answered and what its response mapping set. Every record is
-// reported as it leaves each step.
+// reported as it leaves each step. A oneToMany step (fan_out.hpp) reports, per record, the
+// children it ran on (for an import, what it would receive); the router step reports each
+// branch's steps under it (TestedStep::branches), on the copies routed to each.
 //
 // A test run changes nothing an ordinary run relies on: no job is recorded (the run context's
 // jobId is a fresh id no job has; `testMode` is true and hooks see `job.type` "test"), no delta
@@ -44,6 +46,15 @@ struct FlowTestOptions {
   const std::atomic<bool>* cancelled = nullptr;
 };
 
+// One child record of a oneToMany step (fan_out.hpp) as it left the step: for an import, what
+// it would receive (the array element with _PARENT).
+struct TestedChild {
+  boost::json::value record;
+  std::string state;  // "alive", "ignored", "failed"
+  std::string error_code, error_message;
+  boost::json::value lookup;  // a lookup: what it answered for the child (null: not looked up)
+};
+
 // One record as it left one step.
 struct TestedRecord {
   // Its place among the records the source gave in this test run, from 0; for a record a step
@@ -67,6 +78,9 @@ struct TestedRecord {
   // postResponseMap) set in it: {"dotted.path": new value} of each field added or changed.
   boost::json::value lookup;
   boost::json::value mapped;
+  // A oneToMany step: the children it ran on for this record, in the array's order (empty when
+  // the record had none).
+  std::vector<TestedChild> children;
 };
 
 struct TestedLogLine {
@@ -74,6 +88,15 @@ struct TestedLogLine {
   std::string scope;  // empty for a script's console; the plugin's scope otherwise
   std::string message;
   int64_t page = 0;  // the flow page being run when it was logged, from 0
+};
+
+struct TestedStep;
+
+// A branch of a router, under the router step: its steps as they ran on the copies routed to it
+// (each record's index is the one it has at the router step).
+struct TestedBranch {
+  std::string router, branch;     // their names
+  std::vector<TestedStep> steps;  // none: the branch discards its records
 };
 
 struct TestedStep {
@@ -90,8 +113,10 @@ struct TestedStep {
   };
   std::vector<JobError> job_errors;  // what the step returned as job errors, by page
   std::vector<TestedLogLine> log;
-  std::string error;   // the step could not run (its records failed with this)
-  bool abort = false;  // it asked to stop paging
+  std::string error;                   // the step could not run (its records failed with this)
+  bool abort = false;                  // it asked to stop paging
+  std::string path_to_many;            // a oneToMany step: its pathToMany (records' children)
+  std::vector<TestedBranch> branches;  // the router step: every branch of every router
 };
 
 struct TestedSource {
@@ -108,10 +133,12 @@ struct FlowTestReport {
   bool source_failed() const;
   // {flowId, records, sources: [{exportId, name, pages, error, steps: [{step, kind, stepId,
   //  wouldReceive, records: [{index, page, state, record, error, reason?, addedIndex?, added?,
-  //  branches? [{router, branch}] (a router step), lookup?, mapped? (a lookup step)}],
+  //  branches? [{router, branch}] (a router step), lookup?, mapped? (a lookup step),
+  //  children? [{record, state, error, lookup?}] (a oneToMany step)}],
   //  jobErrors:
-  //  [{page, code, message}], log: [{page, level, scope?, message}], error, abort}]}]}
-  //  (docs/runtime.md).
+  //  [{page, code, message}], log: [{page, level, scope?, message}], error, abort,
+  //  pathToMany? (a oneToMany step), branches? [{router, branch, steps: [step...]}] (the router
+  //  step)}]}]} (docs/runtime.md).
   boost::json::value to_json() const;
 };
 

@@ -28,7 +28,7 @@ script::ImportHookContext import_hook_context(const StepContext& context,
 }
 
 ImportHookStep::ImportHookStep(Hook hook, std::string import_id, std::string name,
-                               std::string connection_id, std::unique_ptr<ScriptRunner> script,
+                               std::string connection_id, std::unique_ptr<HookRunner> script,
                                json::object import_settings)
     : hook_(hook),
       import_id_(std::move(import_id)),
@@ -65,8 +65,8 @@ Result<void> ImportHookStep::fail_batch(Page& page, ImportBatch& batch, const Er
 Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepContext& context,
                                  StepResult& out) {
   if (batch.entries.empty()) return {};
-  auto engine = script_->engine(context);
-  if (!engine) return engine.error();
+  auto callee = script_->callee(context);
+  if (!callee) return callee.error();
   if (!hook_context_) {
     hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
   }
@@ -74,9 +74,9 @@ Result<void> ImportHookStep::run(Page& page, ImportBatch& batch, const StepConte
   const size_t count = batch.entries.size();
   auto results =
       hook_ == Hook::kPreMap
-          ? script::call_pre_map(**engine, script_->function(), batch.pre_map_json(page), count,
+          ? script::call_pre_map(**callee, script_->function(), batch.pre_map_json(page), count,
                                  hook)
-          : script::call_post_map(**engine, script_->function(), batch.pre_map_json(page),
+          : script::call_post_map(**callee, script_->function(), batch.pre_map_json(page),
                                   batch.post_map_json(page), count, hook);
   if (!results) return fail_batch(page, batch, results.error());
   for (size_t k = 0; k < count; ++k) {
@@ -113,13 +113,13 @@ Result<void> ImportHookStep::run_post_submit(const Page& page, const ImportBatch
                                              Result<json::array>& responses,
                                              const StepContext& context) {
   if (!responses || batch.entries.empty()) return {};
-  auto engine = script_->engine(context);
-  if (!engine) return engine.error();
+  auto callee = script_->callee(context);
+  if (!callee) return callee.error();
   if (!hook_context_) {
     hook_context_ = import_hook_context(context, import_id_, connection_id_, import_settings_);
   }
   const script::ImportHookContext& hook = *hook_context_;
-  auto result = script::call_post_submit(**engine, script_->function(), batch.pre_map_json(page),
+  auto result = script::call_post_submit(**callee, script_->function(), batch.pre_map_json(page),
                                          batch.post_map_json(page), json::serialize(*responses),
                                          batch.entries.size(), hook);
   if (!result) {

@@ -1,15 +1,16 @@
 // An import's hooks (`hooks.preMap`, `hooks.postMap`, `hooks.postSubmit`, each {_scriptId,
-// function}) over the import's batch (import_steps.hpp), with integrator.io's contracts
-// (script/pre_map.hpp, post_map.hpp, post_submit.hpp; docs/scripts.md). Each is called once per
-// flow page with the batch's records:
+// function} or a plugin's native hook {_pluginId, function}: HookRunner) over the import's batch
+// (import_steps.hpp), with integrator.io's contracts (script/pre_map.hpp, post_map.hpp,
+// post_submit.hpp; docs/scripts.md). Each is called once per flow page with the batch's records:
 //  - preMap: each item's `data` becomes the record the mapping reads; postMap: the record to
 //    submit; `errors` without `data` fail the record at this import; `data` with `errors` goes on
 //    and the errors become job errors; {} skips the record at this import (Page::skip);
 //  - postSubmit: the responses it returns replace the destination's, and decide each record's
 //    fate (SubmitStep::settle).
 // A throw, a limit, or a result of the wrong length or shape fails every record of the batch at
-// this import with the script's message (integrator.io: "fails the entire page of records"); the
-// job goes on. A script that cannot load, or no longer defines the function, is the step's Error.
+// this import with the script's (or native hook's) message (integrator.io: "fails the entire page
+// of records"); the job goes on. A script that cannot load, or no longer defines the function, is
+// the step's Error.
 #pragma once
 
 #include <memory>
@@ -24,7 +25,7 @@
 
 namespace sluice::runtime {
 
-class ScriptRunner;
+class HookRunner;
 struct ImportBatch;
 
 // What every import-side hook (preMap, postMap, postSubmit, postResponseMap) is given besides its
@@ -39,7 +40,7 @@ class ImportHookStep {
   enum class Hook { kPreMap, kPostMap, kPostSubmit };
 
   ImportHookStep(Hook hook, std::string import_id, std::string name, std::string connection_id,
-                 std::unique_ptr<ScriptRunner> script, boost::json::object import_settings);
+                 std::unique_ptr<HookRunner> script, boost::json::object import_settings);
   ~ImportHookStep();
 
   // "preMap", "postMap", "postSubmit".
@@ -59,7 +60,7 @@ class ImportHookStep {
 
   Hook hook_;
   std::string import_id_, name_, connection_id_;
-  std::unique_ptr<ScriptRunner> script_;
+  std::unique_ptr<HookRunner> script_;
   boost::json::object import_settings_;
   // The hook's options besides the data (settings, ids, job): built on the first page.
   std::optional<script::ImportHookContext> hook_context_;

@@ -10,6 +10,7 @@
 #include "runtime/import_hook_step.hpp"
 #include "runtime/input_filter_step.hpp"
 #include "runtime/mapping_step.hpp"
+#include "runtime/one_to_many.hpp"
 #include "runtime/post_response_map_hook.hpp"
 #include "runtime/record_json.hpp"
 #include "runtime/script_runner.hpp"
@@ -222,7 +223,8 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
   auto hook = [&](ImportHookStep::Hook kind, const json::value& reference,
                   std::string_view path) -> Result<std::unique_ptr<ImportHookStep>> {
     if (reference.is_null()) return std::unique_ptr<ImportHookStep>();
-    auto runner = script_runner_for(what, processor.scripts, &reference, path);
+    auto runner =
+        hook_runner_for(what, processor.scripts, processor.native_hooks, &reference, path);
     if (!runner) return runner.error();
     return std::make_unique<ImportHookStep>(kind, processor.import_id, processor.name,
                                             processor.connection.id, std::move(*runner),
@@ -262,12 +264,12 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
   }
   std::unique_ptr<PostResponseMapHook> post_response_map;
   if (!processor.post_response_map.is_null()) {
-    auto runner = script_runner_for(processor.entry_where, processor.scripts,
-                                    &processor.post_response_map, "hooks.postResponseMap");
+    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
+                                  &processor.post_response_map, "hooks.postResponseMap");
     if (!runner) return runner.error();
     post_response_map = std::make_unique<PostResponseMapHook>(
         processor.import_id, processor.name, /*lookup=*/false, processor.connection.id,
-        std::move(*runner), processor.settings);
+        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
   }
   std::unique_ptr<Step> step;
   if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping &&

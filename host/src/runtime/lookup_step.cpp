@@ -10,6 +10,7 @@
 #include "runtime/fan_out.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/input_filter_step.hpp"
+#include "runtime/one_to_many.hpp"
 #include "runtime/post_response_map_hook.hpp"
 #include "runtime/script_runner.hpp"
 
@@ -120,7 +121,10 @@ Result<StepResult> LookupStep::run(Page& page, const StepContext& context) {
     const json::value* data = answer != nullptr ? answer->if_contains("data") : nullptr;
     if (errors != nullptr && errors->is_array() && !errors->get_array().empty()) {
       auto [code, message] = describe_errors(errors->get_array());
-      page.fail(i, export_id_, std::move(code), fmt::format("lookup {}: {}", name_, message));
+      // The plugin's details (its request and response: error_manager.hpp lifts them).
+      const json::value* details = answer->if_contains("details");
+      page.fail(i, export_id_, std::move(code), fmt::format("lookup {}: {}", name_, message),
+                details != nullptr ? json::value(*details) : json::value(nullptr));
       continue;
     }
     if (answer == nullptr || (data != nullptr && !data->is_array() && !data->is_null())) {
@@ -187,12 +191,12 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
   }
   std::unique_ptr<PostResponseMapHook> post_response_map;
   if (!processor.post_response_map.is_null()) {
-    auto runner = script_runner_for(processor.entry_where, processor.scripts,
-                                    &processor.post_response_map, "hooks.postResponseMap");
+    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
+                                  &processor.post_response_map, "hooks.postResponseMap");
     if (!runner) return runner.error();
     post_response_map = std::make_unique<PostResponseMapHook>(
         processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,
-        std::move(*runner), processor.settings);
+        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
   }
   return fan_out_if_one_to_many(
       processor.doc, what,

@@ -8,7 +8,9 @@
 //                    record goes on to the next processor (without a responseMapping, unchanged);
 //   {"errors": [{code, message}, ...]}  (non-empty): the record fails at this lookup (its export
 //                    id) with the first code and every message; retry data: the record as it
-//                    entered the lookup. With proceedOnFailure on the lookup's flow entry, the
+//                    entered the lookup; details: the entry's "details" when the plugin gave
+//                    them (its "request" and "response" become the stored error's,
+//                    error_manager.hpp). With proceedOnFailure on the lookup's flow entry, the
 //                    later imports still get it (page.hpp, "Proceeding").
 // A record failed by an earlier step is not looked up (there is nothing to enrich), even when it
 // proceeds. A failed

@@ -72,6 +72,11 @@ size_t Page::json_size(size_t i) {
   return slot.raw.size();
 }
 
+size_t Page::json_size_bound(size_t i) const {
+  const Slot& slot = slots_[i];
+  return slot.raw.empty() ? record_json_size_bound(*slot.value) : slot.raw.size();
+}
+
 void Page::fail_with(size_t i, RecordError error) {
   Slot& slot = slots_[i];
   if (slot.state == RecordState::kFailed) return;

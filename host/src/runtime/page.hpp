@@ -116,6 +116,9 @@ class Page {
   // Its size as JSON: the raw text's length, or the length of its serialization (which is then
   // kept as its raw text: a later submit copies it).
   size_t json_size(size_t i);
+  // At least json_size(i), without serializing: the raw text's length, or
+  // record_json_size_bound() of the record (exact but for doubles).
+  size_t json_size_bound(size_t i) const;
 
   // The record fails at `step_id`; from now on no step sees it. Retry data: the record as it
   // entered the current step (begin_step).

@@ -1,5 +1,7 @@
 #include "runtime/pipeline.hpp"
 
+#include <vector>
+
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
@@ -32,11 +34,26 @@ void Pipeline::add(std::unique_ptr<Step> step) { steps_.push_back(std::move(step
 
 void Pipeline::check_limits(Page& page, const std::string& step_id, std::string_view step,
                             const StepContext& context) const {
+  // Sizes are bounds first (page.hpp json_size_bound: no serialization, exact but for doubles);
+  // a record is serialized to be measured only when its bound is over a limit, so that records a
+  // step changed and a later filter drops are never written out just to be measured.
+  std::vector<size_t> sizes(page.size(), 0);
   size_t total = 2;
   for (size_t i = 0; i < page.size(); ++i) {
     if (!page.alive(i)) continue;
-    const size_t bytes = page.json_size(i);
-    total += bytes + 1;
+    sizes[i] = page.json_size_bound(i);
+    if (sizes[i] > limits_.record_bytes) sizes[i] = page.json_size(i);
+    total += sizes[i] + 1;
+  }
+  if (total > limits_.page_bytes) {
+    total = 2;
+    for (size_t i = 0; i < page.size(); ++i) {
+      if (page.alive(i)) total += (sizes[i] = page.json_size(i)) + 1;
+    }
+  }
+  for (size_t i = 0; i < page.size(); ++i) {
+    if (!page.alive(i)) continue;
+    const size_t bytes = sizes[i];
     if (bytes > limits_.record_bytes) {
       page.fail(i, step_id, "record_too_large",
                 fmt::format("{} of flow page {} is {} of JSON after {}, over the limit of {} per "
@@ -57,7 +74,9 @@ void Pipeline::check_limits(Page& page, const std::string& step_id, std::string_
   }
 }
 
-Result<StepResult> Pipeline::run(Page& page, const StepContext& context) {
+Result<StepResult> Pipeline::run(Page& page, const StepContext& job_context) {
+  StepContext context = job_context;  // once a page: the steps get the limits
+  context.limits = &limits_;
   StepResult result;
   check_limits(page, source_id_, fmt::format("export {}", source_name_), context);
   if (observer_) observer_(nullptr, page, nullptr);

@@ -14,11 +14,6 @@
 
 namespace sluice::runtime {
 
-struct PipelineLimits {
-  size_t page_bytes = size_t{5} << 20;    // integrator.io's 5 MB page
-  size_t record_bytes = size_t{5} << 20;  // and 5 MB record
-};
-
 class Pipeline {
  public:
   // `source_id`/`source_name`: the export feeding it, for errors found before the first step.

@@ -15,22 +15,24 @@ namespace json = boost::json;
 
 PostResponseMapHook::PostResponseMapHook(std::string step_id, std::string name, bool lookup,
                                          std::string connection_id,
-                                         std::unique_ptr<ScriptRunner> script,
-                                         json::object step_settings)
+                                         std::unique_ptr<HookRunner> script,
+                                         json::object step_settings,
+                                         std::optional<std::string> path_to_many)
     : step_id_(std::move(step_id)),
       name_(std::move(name)),
       lookup_(lookup),
       connection_id_(std::move(connection_id)),
       script_(std::move(script)),
-      step_settings_(std::move(step_settings)) {}
+      step_settings_(std::move(step_settings)),
+      path_to_many_(std::move(path_to_many)) {}
 
 PostResponseMapHook::~PostResponseMapHook() = default;
 
 Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& indices,
                                       const json::array& responses, const StepContext& context) {
   if (indices.empty()) return {};
-  auto engine = script_->engine(context);
-  if (!engine) return engine.error();
+  auto callee = script_->callee(context);
+  if (!callee) return callee.error();
   if (!hook_) hook_ = import_hook_context(context, step_id_, connection_id_, step_settings_);
   const script::ImportHookContext& hook = *hook_;
   std::string records = "[";
@@ -39,9 +41,9 @@ Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& ind
     page.append_json(indices[k], records);
   }
   records += ']';
-  auto result =
-      script::call_post_response_map(**engine, script_->function(), records,
-                                     json::serialize(responses), indices.size(), hook, lookup_);
+  auto result = script::call_post_response_map(**callee, script_->function(), records,
+                                               json::serialize(responses), indices.size(), hook,
+                                               lookup_, path_to_many_);
   if (!result) {
     const std::string message =
         fmt::format("postResponseMap hook of {} {}: {}", lookup_ ? "lookup" : "import", name_,

@@ -1,4 +1,5 @@
-// A flow entry's hooks.postResponseMap ({_scriptId, function}) at an import or a lookup
+// A flow entry's hooks.postResponseMap ({_scriptId, function}, or a plugin's native hook
+// {_pluginId, function}: HookRunner) at an import or a lookup
 // (script/post_response_map.hpp; docs/scripts.md): called once per flow page after the entry's
 // response mapping with the records that step kept alive and their responses; the records it
 // returns replace the flow's records, so the next processor sees them. A throw, a limit or a
@@ -19,13 +20,16 @@
 
 namespace sluice::runtime {
 
-class ScriptRunner;
+class HookRunner;
 
 class PostResponseMapHook {
  public:
   // `lookup`: the step is a lookup (the hook gets _exportId, and messages say "lookup").
+  // `path_to_many`: the step's pathToMany when it fans out (the hook gets oneToMany and
+  // pathToMany), else nullopt.
   PostResponseMapHook(std::string step_id, std::string name, bool lookup, std::string connection_id,
-                      std::unique_ptr<ScriptRunner> script, boost::json::object step_settings);
+                      std::unique_ptr<HookRunner> script, boost::json::object step_settings,
+                      std::optional<std::string> path_to_many = std::nullopt);
   ~PostResponseMapHook();
 
   // Records `indices` of `page` (alive), with `responses` (one each, in order).
@@ -36,8 +40,9 @@ class PostResponseMapHook {
   std::string step_id_, name_;
   bool lookup_;
   std::string connection_id_;
-  std::unique_ptr<ScriptRunner> script_;
+  std::unique_ptr<HookRunner> script_;
   boost::json::object step_settings_;
+  std::optional<std::string> path_to_many_;
   // The hook's options besides the data (settings, ids, job): built on the first page.
   std::optional<script::ImportHookContext> hook_;
 };

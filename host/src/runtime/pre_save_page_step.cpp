@@ -12,7 +12,7 @@ namespace sluice::runtime {
 namespace json = boost::json;
 
 PreSavePageStep::PreSavePageStep(std::string export_id, std::string name, std::string connection_id,
-                                 std::unique_ptr<ScriptRunner> script)
+                                 std::unique_ptr<HookRunner> script)
     : export_id_(std::move(export_id)),
       name_(std::move(name)),
       connection_id_(std::move(connection_id)),
@@ -21,8 +21,8 @@ PreSavePageStep::PreSavePageStep(std::string export_id, std::string name, std::s
 PreSavePageStep::~PreSavePageStep() = default;
 
 Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) {
-  auto engine = script_->engine(context);
-  if (!engine) return engine.error();
+  auto callee = script_->callee(context);
+  if (!callee) return callee.error();
 
   // The live records as JSON, from their raw text where they have it (no re-serialization).
   std::string data = "[";
@@ -57,7 +57,7 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   }
 
   auto result =
-      script::call_pre_save_page_json(**engine, script_->function(), data, json::array(), hook);
+      script::call_pre_save_page_json(**callee, script_->function(), data, json::array(), hook);
   if (!result) {
     Error error = result.error();
     error.message = fmt::format("preSavePage hook of export {}: {}", name_, error.message);

@@ -21,13 +21,27 @@ void append_string(std::string& out, std::string_view text) {
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -56,7 +70,58 @@ void append_double(std::string& out, double value) {
   support::tmpl::detail::append_js_number(out, value);
 }
 
+// The length of append_string's text for `text`.
+size_t string_size(std::string_view text) noexcept {
+  size_t n = 2 + text.size();
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    const bool short_escape =
+        c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t';
+    n += short_escape ? 1 : 5;  // \x or \u00XX in place of one byte
+  }
+  return n;
+}
+
+// The longest text append_double writes: -2.2250738585072014e-308 is 24 bytes.
+constexpr size_t kDoubleBound = 25;
+
 }  // namespace
+
+size_t record_json_size_bound(const json::value& value) noexcept {
+  switch (value.kind()) {
+    case json::kind::null:
+      return 4;
+    case json::kind::bool_:
+      return value.get_bool() ? 4 : 5;
+    case json::kind::int64:
+    case json::kind::uint64: {
+      char buffer[24];
+      auto [end, ec] = value.is_int64()
+                           ? std::to_chars(buffer, buffer + sizeof buffer, value.get_int64())
+                           : std::to_chars(buffer, buffer + sizeof buffer, value.get_uint64());
+      return static_cast<size_t>(end - buffer);
+    }
+    case json::kind::double_:
+      return kDoubleBound;
+    case json::kind::string:
+      return string_size(value.get_string());
+    case json::kind::array: {
+      const json::array& items = value.get_array();
+      size_t n = 2 + (items.empty() ? 0 : items.size() - 1);
+      for (const auto& item : items) n += record_json_size_bound(item);
+      return n;
+    }
+    case json::kind::object: {
+      const json::object& fields = value.get_object();
+      size_t n = 2 + (fields.empty() ? 0 : fields.size() - 1);
+      for (const auto& [key, item] : fields)
+        n += string_size(key) + 1 + record_json_size_bound(item);
+      return n;
+    }
+  }
+  return 0;
+}
 
 void append_record_json(std::string& out, const json::value& value) {
   switch (value.kind()) {

@@ -15,6 +15,12 @@ namespace sluice::runtime {
 // Appends `value` as compact JSON to `out`.
 void append_record_json(std::string& out, const boost::json::value& value);
 
+// At least the length of append_record_json's text for `value`, at most 25 bytes more per double
+// (a double's text is at most 24 bytes): exact for everything but doubles, found without writing
+// the text. What the record and page size limits check first (pipeline.cpp), so that a record a
+// step changed is not serialized just to be measured.
+size_t record_json_size_bound(const boost::json::value& value) noexcept;
+
 inline std::string record_json(const boost::json::value& value) {
   std::string out;
   append_record_json(out, value);

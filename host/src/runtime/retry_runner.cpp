@@ -11,6 +11,7 @@
 #include "runtime/error_manager.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/import_steps.hpp"
+#include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
 #include "runtime/lookup_step.hpp"
@@ -44,14 +45,16 @@ Result<std::vector<JobError>> selected_errors(host::Store& store, std::string_vi
       return make_error(
           Status::kNotFound,
           fmt::format("no error {} in flow {}{}; see `sluice errors {}{}`", id, flow_id,
-                      options.step_id.empty() ? "" : " at step " + options.step_id, flow_id,
+                      options.step_id.empty() ? "" : " at step " + options.step_id,
+                      errors_list_words(flow_id),
                       options.step_id.empty() ? "" : " --step " + options.step_id));
     }
     if ((*found)->resolved) {
-      return make_error(Status::kInvalidConfig,
-                        fmt::format("error {} of flow {} is resolved already ({}); only open "
-                                    "errors are retried — see `sluice errors {}`",
-                                    id, flow_id, (*found)->resolved_by, flow_id));
+      return make_error(
+          Status::kInvalidConfig,
+          fmt::format("error {} of flow {} is resolved already ({}); only open "
+                      "errors are retried — see `sluice errors {}`",
+                      id, flow_id, (*found)->resolved_by, errors_list_words(flow_id)));
     }
     errors.push_back(std::move(**found));
   }
@@ -66,6 +69,7 @@ class RetryRun {
         options_(options),
         recorder_(std::move(recorder)),
         log_(store, recorder_.job().id, options.on_log),
+        env_(plan_, recorder_.job().id, options.cancelled, options.limits),
         trace_keys_(plan_) {}
 
   // `groups[p]`: the errors at processor p.
@@ -92,48 +96,12 @@ class RetryRun {
  private:
   bool cancelled() const { return options_.cancelled != nullptr && options_.cancelled->load(); }
 
-  Result<host::RemoteConnection*> connection_for(const StepConnection& step) {
-    auto found = connections_.find(step.id);
-    if (found != connections_.end()) return found->second.get();
-    auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                               fmt::format("connection {}", step.id),
-                                               options_.cancelled, options_.limits);
-    if (!opened) return opened.error();
-    return (connections_[step.id] = std::move(*opened)).get();
-  }
-
-  Result<host::RemoteImport*> import_for(size_t index) {
-    if (imports_.size() < plan_.processors.size()) imports_.resize(plan_.processors.size());
-    if (imports_[index]) return imports_[index].get();
-    const ProcessorStep& step = plan_.processors[index];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_import(json::serialize(step.doc), fmt::format("import {}", step.name));
-    if (!opened) return opened.error();
-    return (imports_[index] = std::move(*opened)).get();
-  }
-
-  // The lookup of processor `index`, opened on first use (a branch may hold lookups after the
-  // import an error is at).
-  Result<host::RemoteLookup*> lookup_for(size_t index) {
-    if (lookups_.size() < plan_.processors.size()) lookups_.resize(plan_.processors.size());
-    if (lookups_[index]) return lookups_[index].get();
-    const ProcessorStep& step = plan_.processors[index];
-    auto connection = connection_for(step.connection);
-    if (!connection) return connection.error();
-    auto opened =
-        (*connection)->open_lookup(json::serialize(step.doc), fmt::format("lookup {}", step.name));
-    if (!opened) return opened.error();
-    return (lookups_[index] = std::move(*opened)).get();
-  }
-
   Result<std::unique_ptr<Step>> processor_step(size_t p) {
     const ProcessorStep& step = plan_.processors[p];
-    if (step.is_lookup) return make_lookup_step(step, [this, p] { return lookup_for(p); });
+    if (step.is_lookup) return make_lookup_step(step, [this, p] { return env_.lookup_for(p); });
     auto submit = std::make_unique<SubmitStep>(
         step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-        [this, p] { return import_for(p); });
+        [this, p] { return env_.import_for(p); });
     return make_import_step(step, std::move(submit));
   }
 
@@ -197,21 +165,8 @@ class RetryRun {
     Page page(std::move(source), 0, originals.size());
     recorder_.page_in_flight(step_id, std::move(ids));
     if (!recorder_.running()) return;
-    const json::object no_settings;
-    StepContext context;
-    context.flow_settings = &plan_.settings;
-    context.export_settings = &no_settings;
-    context.integration_settings = &no_settings;
-    context.flow_id = plan_.flow_id;
-    context.job_id = recorder_.job().id;
+    StepContext context = env_.step_context({}, nullptr, job_log_writer(log_, step_id));
     context.page_index = recorder_.job().num_pages_generated;
-    context.cancelled = options_.cancelled;
-    context.log = [this, &step_id](std::string_view level, std::string_view message) {
-      int32_t n = SLUICE_LOG_INFO;
-      for (int32_t l : {SLUICE_LOG_DEBUG, SLUICE_LOG_INFO, SLUICE_LOG_WARN, SLUICE_LOG_ERROR})
-        if (level == log_level_name(l)) n = l;
-      log_.log(n, step_id, message);
-    };
     auto built = pipeline_from(processor);
     if (!built) {
       recorder_.end(JobStatus::kFailed, built.error().message);
@@ -294,11 +249,9 @@ class RetryRun {
   FlowPlan plan_;
   const RetryOptions& options_;
   JobRecorder recorder_;
-  JobLog log_;  // before the connections: it is the log sink while they are closed
+  JobLog log_;          // before the connections: it is the log sink while they are closed
+  JobEnvironment env_;  // the connections, imports and lookups
   TraceKeys trace_keys_;
-  std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;
-  std::vector<std::unique_ptr<host::RemoteImport>> imports_;
-  std::vector<std::unique_ptr<host::RemoteLookup>> lookups_;  // by processor index
   // Routers: the steps each record of the current page got past after its branch (auto-resolve).
   std::vector<std::vector<std::string>> branch_steps_;
   RetryResult result_;

@@ -283,14 +283,40 @@ Result<StepResult> RouterStep::run(Page& page, const StepContext& context) {
       Page& sub = branch_pages.emplace_back(std::move(source), 0, routed.size());
       for (size_t j = 0; j < routed.size(); ++j)
         if (routed[j]->submitted) sub.mark_submitted(j);
+      std::vector<size_t> origins;
+      if (branch_observer_) {
+        for (const Item* item : routed) origins.push_back(item->origin);
+        branch.steps->set_observer([&, r, b, n = size_t{0}](const Step* step, const Page& p,
+                                                            const Result<StepResult>* ran) mutable {
+          branch_observer_(r, b, step, step == nullptr ? 0 : n++, p, origins, ran);
+        });
+      }
       auto ran = branch.steps->run(sub, context);
+      if (branch_observer_) branch.steps->set_observer(nullptr);
       if (!ran) return ran.error();
       result.abort = result.abort || ran->abort;
       for (auto& e : ran->job_errors) result.job_errors.push_back(std::move(e));
-      // Steps keep their page's records in place; should one change their number, the records
-      // past the routed ones are counted with the last routed record.
+      // Record j of the branch's page is routed[j] as long as no step replaced the page's
+      // records (Page::replace_live; steps that change records do so in place, a
+      // postResponseMap's result has the length it was given). A replaced page cannot be told
+      // apart record by record (the replace rule keeps the failed and ignored records first, then
+      // the new ones), so every copy routed here fails, rather than one record getting another's
+      // outcome.
+      if (sub.replacements() != 0 || sub.size() != routed.size()) {
+        for (const Item* item : routed) {
+          fail_item(*item,
+                    fmt::format("router {}: branch {}: a step of the branch replaced its {} "
+                                "record{} by {}, so which record became which is not known; a "
+                                "branch's steps must keep one record per record routed to it "
+                                "(change records in place)",
+                                router.name, branch.name, routed.size(),
+                                routed.size() == 1 ? "" : "s", sub.size()),
+                    nullptr);
+        }
+        continue;
+      }
       for (size_t j = 0; j < sub.size(); ++j) {
-        const size_t origin = routed[std::min(j, routed.size() - 1)]->origin;
+        const size_t origin = routed[j]->origin;
         Outcome& outcome = outcomes[origin];
         if (const RecordError* e = sub.error(j); e != nullptr) {
           if (pass_observer_) {

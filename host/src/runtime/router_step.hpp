@@ -73,6 +73,14 @@ class RouterStep : public Step {
   // before the one it failed at.
   using PassObserver = std::function<void(size_t record, const std::string& step_id)>;
   void set_pass_observer(PassObserver observer) { pass_observer_ = std::move(observer); }
+  // Sees each branch's page as Pipeline::Observer does (step nullptr: as it enters the branch;
+  // then after each step, `step_index` its place in the branch), for branch `branch` of router
+  // `router` (indices in the plan's routers and their branches); `origins[j]` is the index in
+  // this step's page of the record whose copy is record j of `page`. For `sluice flow test`.
+  using BranchObserver = std::function<void(
+      size_t router, size_t branch, const Step* step, size_t step_index, const Page& page,
+      const std::vector<size_t>& origins, const Result<StepResult>* ran)>;
+  void set_branch_observer(BranchObserver observer) { branch_observer_ = std::move(observer); }
 
   struct Branch {
     std::string name, path;
@@ -99,6 +107,7 @@ class RouterStep : public Step {
   size_t first_ = 0;
   RouteObserver observer_;
   PassObserver pass_observer_;
+  BranchObserver branch_observer_;
 };
 
 }  // namespace sluice::runtime

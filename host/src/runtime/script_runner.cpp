@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "plugins/call_limits.hpp"
+#include "plugins/hook_reference.hpp"
 #include "script/script_reference.hpp"
 
 namespace sluice::runtime {
@@ -88,6 +90,48 @@ Result<std::unique_ptr<ScriptRunner>> script_runner_for(
   if (!limits) return limits.error();
   return std::make_unique<ScriptRunner>(script::script_source_of(doc->second),
                                         std::string(function->get_string()), *limits);
+}
+
+HookRunner::HookRunner(std::unique_ptr<ScriptRunner> script)
+    : script_(std::move(script)), function_(script_->function()) {}
+
+HookRunner::HookRunner(std::unique_ptr<NativeHookCallee> native, std::string function)
+    : native_(std::move(native)), function_(std::move(function)) {}
+
+HookRunner::~HookRunner() = default;
+
+Result<script::HookCallee*> HookRunner::callee(const StepContext& context) {
+  if (native_) return static_cast<script::HookCallee*>(native_.get());
+  auto engine = script_->engine(context);
+  if (!engine) return engine.error();
+  return static_cast<script::HookCallee*>(*engine);
+}
+
+Result<std::unique_ptr<HookRunner>> hook_runner_for(
+    std::string_view what, const std::map<std::string, boost::json::object>& scripts,
+    const NativeHooks& native, const boost::json::value* reference, std::string_view path) {
+  if (!host::is_native_hook_reference(reference)) {
+    auto script = script_runner_for(what, scripts, reference, path);
+    if (!script) return script.error();
+    return std::make_unique<HookRunner>(std::move(*script));
+  }
+  const boost::json::object& ref = reference->get_object();
+  const boost::json::value* id = ref.if_contains("_pluginId");
+  const boost::json::value* function = ref.if_contains("function");
+  const auto found =
+      id->is_string() && function != nullptr && function->is_string()
+          ? native.find({std::string(id->get_string()), std::string(function->get_string())})
+          : native.end();
+  if (found == native.end() || found->second == nullptr) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("{}: {}: the native hook it references was not resolved; "
+                                  "apply the resource again",
+                                  what, path));
+  }
+  auto limits = host::call_limits_from_environment();
+  if (!limits) return limits.error();
+  return std::make_unique<HookRunner>(std::make_unique<NativeHookCallee>(*found->second, *limits),
+                                      found->second->name);
 }
 
 }  // namespace sluice::runtime

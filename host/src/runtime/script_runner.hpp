@@ -1,6 +1,8 @@
 // The script of one step of one job (a hook, a script filter or transform): the Script resource
 // as the plan resolved it, loaded into a SpiderMonkey engine on first use — on the job's thread,
 // which then owns it (script/script_engine.hpp) — and its console lines sent to the job's log.
+// A hook step's callee (HookRunner) is such a script or a plugin's native hook
+// (runtime/native_hook.hpp).
 #pragma once
 
 #include <map>
@@ -11,6 +13,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "runtime/native_hook.hpp"
 #include "runtime/step.hpp"
 #include "script/script_engine.hpp"
 #include "script/script_limits.hpp"
@@ -52,5 +55,33 @@ Result<script::ScriptLimits> job_script_limits();
 Result<std::unique_ptr<ScriptRunner>> script_runner_for(
     std::string_view what, const std::map<std::string, boost::json::object>& scripts,
     const boost::json::value* reference, std::string_view path);
+
+// What a hook step (preSavePage, preMap, postMap, postSubmit, postResponseMap) calls: a script's
+// function ({_scriptId, function}) or a plugin's native hook ({_pluginId, function}).
+class HookRunner {
+ public:
+  explicit HookRunner(std::unique_ptr<ScriptRunner> script);
+  explicit HookRunner(std::unique_ptr<NativeHookCallee> native, std::string function);
+  ~HookRunner();
+
+  // The callee; a script is loaded the first time (ScriptRunner::engine, with its Errors).
+  Result<script::HookCallee*> callee(const StepContext& context);
+  // The function to call: the script's function, or the native hook's name.
+  const std::string& function() const { return function_; }
+
+ private:
+  std::unique_ptr<ScriptRunner> script_;
+  std::unique_ptr<NativeHookCallee> native_;
+  std::string function_;
+};
+
+// The runner of the hook that the reference at `path` of step `what` names, in a slot of kind
+// `kind` (SLUICE_HOOK_*): {_pluginId, function} from `native` (the plan resolved it, checking
+// the kind), with the job's call limits (host::call_limits_from_environment: the submit
+// deadline); any other reference as script_runner_for. An Error naming `what` and `path` when
+// the native hook is not in `native`, or a limit is set wrong.
+Result<std::unique_ptr<HookRunner>> hook_runner_for(
+    std::string_view what, const std::map<std::string, boost::json::object>& scripts,
+    const NativeHooks& native, const boost::json::value* reference, std::string_view path);
 
 }  // namespace sluice::runtime

@@ -34,6 +34,12 @@
 namespace sluice::runtime {
 
 // What every step of one job can know, valid for the call (the pipeline owns it).
+// The size limits every page and record keep at every step (pipeline.hpp).
+struct PipelineLimits {
+  size_t page_bytes = size_t{5} << 20;    // integrator.io's 5 MB page
+  size_t record_bytes = size_t{5} << 20;  // and 5 MB record
+};
+
 struct StepContext {
   const boost::json::object* flow_settings = nullptr;         // the flow's "settings" ({} if none)
   const boost::json::object* export_settings = nullptr;       // the source export's "settings"
@@ -47,7 +53,11 @@ struct StepContext {
   bool test_mode = false;
   const std::atomic<bool>* cancelled = nullptr;
   // Writes one line to the job's log (level "debug"|"info"|"warn"|"error"), from this thread.
-  std::function<void(std::string_view level, std::string_view message)> log;
+  using Log = std::function<void(std::string_view level, std::string_view message)>;
+  Log log;
+  // The pipeline's limits, for a step that makes pages of its own (a oneToMany step's child
+  // page, fan_out.hpp); set by Pipeline::run for the steps it runs, null elsewhere.
+  const PipelineLimits* limits = nullptr;
   bool is_cancelled() const { return cancelled != nullptr && cancelled->load(); }
 };
 

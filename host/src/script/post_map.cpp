@@ -12,13 +12,13 @@ std::string build_post_map_options(std::string_view pre_map_json, std::string_vi
   return out;
 }
 
-Result<std::vector<HookRecordResult>> call_post_map(ScriptEngine& engine, std::string_view function,
+Result<std::vector<HookRecordResult>> call_post_map(HookCallee& callee, std::string_view function,
                                                     std::string_view pre_map_json,
                                                     std::string_view post_map_json, size_t count,
                                                     const ImportHookContext& context) {
-  auto out = engine.call(function, build_post_map_options(pre_map_json, post_map_json, context));
+  auto out = callee.call(function, build_post_map_options(pre_map_json, post_map_json, context));
   if (!out) return out.error();
-  return decode_record_results(*out, count, "postMap", engine.source(), function);
+  return decode_record_results(*out, count, "postMap", callee.name(), function);
 }
 
 }  // namespace sluice::script

@@ -21,8 +21,8 @@ namespace sluice::script {
 std::string build_post_map_options(std::string_view pre_map_json, std::string_view post_map_json,
                                    const ImportHookContext& context);
 
-// build, call, decode (decode_record_results). A throw is the engine's Error.
-Result<std::vector<HookRecordResult>> call_post_map(ScriptEngine& engine, std::string_view function,
+// build, call, decode (decode_record_results). A throw is the callee's Error (hook_callee.hpp).
+Result<std::vector<HookRecordResult>> call_post_map(HookCallee& callee, std::string_view function,
                                                     std::string_view pre_map_json,
                                                     std::string_view post_map_json, size_t count,
                                                     const ImportHookContext& context);

@@ -12,7 +12,8 @@ namespace json = boost::json;
 
 std::string build_post_response_map_options(std::string_view records_json,
                                             std::string_view responses_json,
-                                            const ImportHookContext& context, bool lookup) {
+                                            const ImportHookContext& context, bool lookup,
+                                            const std::optional<std::string>& path_to_many) {
   std::string out = "{";
   append_option(out, "postResponseMapData", records_json);
   append_option(out, "responseData", responses_json);
@@ -26,23 +27,26 @@ std::string build_post_response_map_options(std::string_view records_json,
   } else {
     append_import_hook_context(out, context);
   }
+  if (path_to_many) {
+    append_option(out, "oneToMany", "true");
+    append_option(out, "pathToMany", json::serialize(json::string(*path_to_many)));
+  }
   out += '}';
   return out;
 }
 
 Result<json::array> decode_post_response_map_result(std::string_view result_json, size_t expected,
-                                                    const ScriptSource& source,
+                                                    const HookName& who,
                                                     std::string_view function) {
   auto array = decode_per_record_array(
       result_json, expected,
       "postResponseMap returns options.postResponseMapData (an array, changed or not)",
-      "postResponseMap must return postResponseMapData with its length unchanged", source,
-      function);
+      "postResponseMap must return postResponseMapData with its length unchanged", who, function);
   if (!array) return array.error();
   for (size_t i = 0; i < expected; ++i) {
     const json::value& item = (*array)[i];
     if (!item.is_object() && !item.is_array()) {
-      return bad_result(source, function,
+      return bad_result(who, function,
                         fmt::format("[{}] is {}; each item is a record (an object or an array)", i,
                                     kind_of(item)));
     }
@@ -50,14 +54,15 @@ Result<json::array> decode_post_response_map_result(std::string_view result_json
   return std::move(*array);
 }
 
-Result<json::array> call_post_response_map(ScriptEngine& engine, std::string_view function,
+Result<json::array> call_post_response_map(HookCallee& callee, std::string_view function,
                                            std::string_view records_json,
                                            std::string_view responses_json, size_t count,
-                                           const ImportHookContext& context, bool lookup) {
-  auto out = engine.call(
-      function, build_post_response_map_options(records_json, responses_json, context, lookup));
+                                           const ImportHookContext& context, bool lookup,
+                                           const std::optional<std::string>& path_to_many) {
+  auto out = callee.call(function, build_post_response_map_options(records_json, responses_json,
+                                                                   context, lookup, path_to_many));
   if (!out) return out.error();
-  return decode_post_response_map_result(*out, count, engine.source(), function);
+  return decode_post_response_map_result(*out, count, callee.name(), function);
 }
 
 }  // namespace sluice::script

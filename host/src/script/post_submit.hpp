@@ -26,11 +26,11 @@ std::string build_post_submit_options(std::string_view pre_map_json, std::string
 // Decodes the result: an array of exactly `expected` objects whose statusCode (if any) is a
 // number, errors (if any) an array of {code, message, source} and ignored (if any) a boolean.
 Result<boost::json::array> decode_post_submit_result(std::string_view result_json, size_t expected,
-                                                     const ScriptSource& source,
+                                                     const HookName& who,
                                                      std::string_view function);
 
-// build, call, decode. A throw is the engine's Error.
-Result<boost::json::array> call_post_submit(ScriptEngine& engine, std::string_view function,
+// build, call, decode. A throw is the callee's Error (hook_callee.hpp).
+Result<boost::json::array> call_post_submit(HookCallee& callee, std::string_view function,
                                             std::string_view pre_map_json,
                                             std::string_view post_map_json,
                                             std::string_view response_json, size_t count,

@@ -34,7 +34,7 @@ std::string build_pre_map_options(std::string_view data_json, const ImportHookCo
 
 Result<std::vector<HookRecordResult>> decode_record_results(std::string_view result_json,
                                                             size_t expected, std::string_view hook,
-                                                            const ScriptSource& source,
+                                                            const HookName& who,
                                                             std::string_view function) {
   auto array = decode_per_record_array(
       result_json, expected,
@@ -44,31 +44,31 @@ Result<std::vector<HookRecordResult>> decode_record_results(std::string_view res
       fmt::format("{} must return exactly one item per record, in order ({{data}} to keep it, "
                   "{{errors}} to fail it, {{}} to skip it)",
                   hook),
-      source, function);
+      who, function);
   if (!array) return array.error();
   std::vector<HookRecordResult> results(expected);
   for (size_t i = 0; i < expected; ++i) {
     auto* item = (*array)[i].if_object();
     if (item == nullptr) {
-      return bad_result(source, function,
+      return bad_result(who, function,
                         fmt::format("[{}] is {}; each item is an object {{data, errors}}", i,
                                     kind_of((*array)[i])));
     }
     if (auto* data = item->if_contains("data")) results[i].data = std::move(*data);
     auto errors = decode_hook_errors(item->if_contains("errors"), fmt::format("[{}].errors", i),
-                                     source, function);
+                                     who, function);
     if (!errors) return errors.error();
     results[i].errors = std::move(*errors);
   }
   return results;
 }
 
-Result<std::vector<HookRecordResult>> call_pre_map(ScriptEngine& engine, std::string_view function,
+Result<std::vector<HookRecordResult>> call_pre_map(HookCallee& callee, std::string_view function,
                                                    std::string_view data_json, size_t count,
                                                    const ImportHookContext& context) {
-  auto out = engine.call(function, build_pre_map_options(data_json, context));
+  auto out = callee.call(function, build_pre_map_options(data_json, context));
   if (!out) return out.error();
-  return decode_record_results(*out, count, "preMap", engine.source(), function);
+  return decode_record_results(*out, count, "preMap", callee.name(), function);
 }
 
 }  // namespace sluice::script

@@ -51,14 +51,15 @@ std::string build_pre_map_options(std::string_view data_json, const ImportHookCo
 
 // Decodes a preMap or postMap result (`hook` names it in messages): an array of exactly
 // `expected` items, each {data?, errors?}. Failures are ScriptFailure::kBadResult naming the
-// script, the function, the index and what was expected.
+// callee (`who`: the script and function, or the native hook), the index and what was expected.
 Result<std::vector<HookRecordResult>> decode_record_results(std::string_view result_json,
                                                             size_t expected, std::string_view hook,
-                                                            const ScriptSource& source,
+                                                            const HookName& who,
                                                             std::string_view function);
 
-// build, call, decode. A throw (or any failure of the call) is the engine's Error.
-Result<std::vector<HookRecordResult>> call_pre_map(ScriptEngine& engine, std::string_view function,
+// build, call, decode. A throw (or any failure of the call) is the callee's Error
+// (hook_callee.hpp).
+Result<std::vector<HookRecordResult>> call_pre_map(HookCallee& callee, std::string_view function,
                                                    std::string_view data_json, size_t count,
                                                    const ImportHookContext& context);
 

@@ -40,18 +40,11 @@ std::string_view kind_of(const json::value& value) {
   return "a value";
 }
 
-Error bad_result(const ScriptSource& source, std::string_view function, std::string problem) {
-  std::string label = fmt::format("script \"{}\"", source.name);
-  if (!source.file_name.empty() && source.file_name != source.name) {
-    label += fmt::format(" ({})", source.file_name);
-  }
-  Error error = make_error(
-      Status::kRemoteError,
-      fmt::format("{}, function {}: returned a result whose {}", label, function, problem));
-  json::object details{{"kind", to_string(ScriptFailure::kBadResult)},
-                       {"script", source.name},
-                       {"function", function}};
-  if (!source.id.empty()) details["scriptId"] = source.id;
+Error bad_result(const HookName& who, std::string_view function, std::string problem) {
+  Error error = make_error(Status::kRemoteError, fmt::format("{}: returned a result whose {}",
+                                                             who.where(function), problem));
+  json::object details{{"kind", to_string(ScriptFailure::kBadResult)}};
+  for (auto& [key, value] : who.details(function)) details[key] = std::move(value);
   error.details = std::move(details);
   return error;
 }
@@ -86,17 +79,17 @@ std::string build_pre_save_page_options_json(std::string_view data_json, const j
 }
 
 Result<HookError> decode_hook_error(const json::value& value, std::string_view path,
-                                    const ScriptSource& source, std::string_view function) {
+                                    const HookName& who, std::string_view function) {
   const auto* object = value.if_object();
   if (object == nullptr) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("{} is {}; an error is an object {{code, message, source}}", path,
                                   kind_of(value)));
   }
   HookError error;
   const auto* message = object->if_contains("message");
   if (message == nullptr || !message->is_string()) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("{}.message is {}; every error needs a message (a string)", path,
                                   message == nullptr ? "missing" : kind_of(*message)));
   }
@@ -108,13 +101,13 @@ Result<HookError> decode_hook_error(const json::value& value, std::string_view p
       error.code = json::serialize(*code);
     } else {
       return bad_result(
-          source, function,
+          who, function,
           fmt::format("{}.code is {}; a code is a string or a number", path, kind_of(*code)));
     }
   }
   if (const auto* from = object->if_contains("source"); from != nullptr && !from->is_null()) {
     if (!from->is_string()) {
-      return bad_result(source, function,
+      return bad_result(who, function,
                         fmt::format("{}.source is {}; a source is a string", path, kind_of(*from)));
     }
     error.source = from->get_string();
@@ -134,18 +127,17 @@ std::string joined_hook_errors(const std::vector<HookError>& errors, std::string
 }
 
 Result<std::vector<HookError>> decode_hook_errors(const json::value* value, std::string_view path,
-                                                  const ScriptSource& source,
-                                                  std::string_view function) {
+                                                  const HookName& who, std::string_view function) {
   std::vector<HookError> errors;
   if (value == nullptr || value->is_null()) return errors;
   if (!value->is_array()) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("{} is {}; errors is an array of {{code, message, source}}", path,
                                   kind_of(*value)));
   }
   const auto& list = value->get_array();
   for (size_t k = 0; k < list.size(); ++k) {
-    auto error = decode_hook_error(list[k], fmt::format("{}[{}]", path, k), source, function);
+    auto error = decode_hook_error(list[k], fmt::format("{}[{}]", path, k), who, function);
     if (!error) return error.error();
     errors.push_back(std::move(*error));
   }
@@ -154,18 +146,18 @@ Result<std::vector<HookError>> decode_hook_errors(const json::value* value, std:
 
 Result<json::array> decode_per_record_array(std::string_view result_json, size_t expected,
                                             std::string_view shape, std::string_view rule,
-                                            const ScriptSource& source, std::string_view function) {
+                                            const HookName& who, std::string_view function) {
   boost::system::error_code ec;
   json::value value = json::parse(result_json, ec);
   if (ec) {
-    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
+    return bad_result(who, function, fmt::format("JSON does not parse ({})", ec.message()));
   }
   auto* array = value.if_array();
   if (array == nullptr) {
-    return bad_result(source, function, fmt::format("top level is {}; {}", kind_of(value), shape));
+    return bad_result(who, function, fmt::format("top level is {}; {}", kind_of(value), shape));
   }
   if (array->size() != expected) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("length is {} for a page of {} record{}; {}", array->size(),
                                   expected, expected == 1 ? "" : "s", rule));
   }
@@ -173,16 +165,16 @@ Result<json::array> decode_per_record_array(std::string_view result_json, size_t
 }
 
 Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_json,
-                                                      const ScriptSource& source,
+                                                      const HookName& who,
                                                       std::string_view function) {
   boost::system::error_code ec;
   json::value value = json::parse(result_json, ec);
   if (ec) {
-    return bad_result(source, function, fmt::format("JSON does not parse ({})", ec.message()));
+    return bad_result(who, function, fmt::format("JSON does not parse ({})", ec.message()));
   }
   auto* object = value.if_object();
   if (object == nullptr) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("top level is {}; preSavePage returns an object {{data, "
                                   "errors, abort, newErrorsAndRetryData}}",
                                   kind_of(value)));
@@ -190,18 +182,18 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
   PreSavePageResult result;
   auto* data = object->if_contains("data");
   if (data == nullptr || !data->is_array()) {
-    return bad_result(source, function,
+    return bad_result(who, function,
                       fmt::format("data is {}; preSavePage returns the page's records as an "
                                   "array in data (return {{data: options.data}} to keep them)",
                                   data == nullptr ? "missing" : kind_of(*data)));
   }
   result.data = std::move(data->get_array());
-  auto errors = decode_hook_errors(object->if_contains("errors"), "errors", source, function);
+  auto errors = decode_hook_errors(object->if_contains("errors"), "errors", who, function);
   if (!errors) return errors.error();
   result.errors = std::move(*errors);
   if (auto* abort = object->if_contains("abort"); abort != nullptr && !abort->is_null()) {
     if (!abort->is_bool()) {
-      return bad_result(source, function,
+      return bad_result(who, function,
                         fmt::format("abort is {}; abort is true (stop paging after this page) "
                                     "or false",
                                     kind_of(*abort)));
@@ -211,7 +203,7 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
   if (auto* fresh = object->if_contains("newErrorsAndRetryData");
       fresh != nullptr && !fresh->is_null()) {
     if (!fresh->is_array()) {
-      return bad_result(source, function,
+      return bad_result(who, function,
                         fmt::format("newErrorsAndRetryData is {}; it is an array of "
                                     "{{retryData, errors: [...]}}",
                                     kind_of(*fresh)));
@@ -221,7 +213,7 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
       const std::string path = fmt::format("newErrorsAndRetryData[{}]", i);
       auto* entry = array[i].if_object();
       if (entry == nullptr) {
-        return bad_result(source, function,
+        return bad_result(who, function,
                           fmt::format("{} is {}; each entry is {{retryData, errors: [...]}}", path,
                                       kind_of(array[i])));
       }
@@ -229,13 +221,13 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
       if (auto* retry = entry->if_contains("retryData")) item.retry_data = std::move(*retry);
       auto* errors = entry->if_contains("errors");
       if (errors == nullptr || !errors->is_array() || errors->get_array().empty()) {
-        return bad_result(source, function,
+        return bad_result(who, function,
                           fmt::format("{}.errors is {}; each entry needs at least one error", path,
                                       errors == nullptr    ? "missing"
                                       : errors->is_array() ? "empty"
                                                            : kind_of(*errors)));
       }
-      auto decoded = decode_hook_errors(errors, path + ".errors", source, function);
+      auto decoded = decode_hook_errors(errors, path + ".errors", who, function);
       if (!decoded) return decoded.error();
       item.errors = std::move(*decoded);
       result.new_errors_and_retry_data.push_back(std::move(item));
@@ -244,21 +236,21 @@ Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_js
   return result;
 }
 
-Result<PreSavePageResult> call_pre_save_page(ScriptEngine& engine, std::string_view function,
+Result<PreSavePageResult> call_pre_save_page(HookCallee& callee, std::string_view function,
                                              const json::array& data, const json::array& errors,
                                              const PreSavePageContext& context) {
-  auto out = engine.call(function, build_pre_save_page_options(data, errors, context));
+  auto out = callee.call(function, build_pre_save_page_options(data, errors, context));
   if (!out) return out.error();
-  return decode_pre_save_page_result(*out, engine.source(), function);
+  return decode_pre_save_page_result(*out, callee.name(), function);
 }
 
-Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::string_view function,
+Result<PreSavePageResult> call_pre_save_page_json(HookCallee& callee, std::string_view function,
                                                   std::string_view data_json,
                                                   const json::array& errors,
                                                   const PreSavePageContext& context) {
-  auto out = engine.call(function, build_pre_save_page_options_json(data_json, errors, context));
+  auto out = callee.call(function, build_pre_save_page_options_json(data_json, errors, context));
   if (!out) return out.error();
-  return decode_pre_save_page_result(*out, engine.source(), function);
+  return decode_pre_save_page_result(*out, callee.name(), function);
 }
 
 }  // namespace sluice::script

@@ -67,21 +67,21 @@ std::string build_pre_save_page_options_json(std::string_view data_json,
                                              const PreSavePageContext& context);
 
 // Decodes what the hook returned (JSON text). A result of the wrong shape fails with
-// ScriptFailure::kBadResult and a message naming the script, the function, the JSON path in the
-// result and what was expected.
+// ScriptFailure::kBadResult and a message naming the callee (`who`: the script and function, or
+// the native hook; hook_callee.hpp), the JSON path in the result and what was expected.
 Result<PreSavePageResult> decode_pre_save_page_result(std::string_view result_json,
-                                                      const ScriptSource& source,
+                                                      const HookName& who,
                                                       std::string_view function);
 
 // build, call, decode. A throw (or any failure of the call) is returned as the engine's Error:
 // per integrator.io, it fails the job with the script's message.
-Result<PreSavePageResult> call_pre_save_page(ScriptEngine& engine, std::string_view function,
+Result<PreSavePageResult> call_pre_save_page(HookCallee& callee, std::string_view function,
                                              const boost::json::array& data,
                                              const boost::json::array& errors,
                                              const PreSavePageContext& context);
 
 // call_pre_save_page with `data` as JSON text (an array).
-Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::string_view function,
+Result<PreSavePageResult> call_pre_save_page_json(HookCallee& callee, std::string_view function,
                                                   std::string_view data_json,
                                                   const boost::json::array& errors,
                                                   const PreSavePageContext& context);
@@ -89,7 +89,7 @@ Result<PreSavePageResult> call_pre_save_page_json(ScriptEngine& engine, std::str
 // Shared by the hook contracts: decodes an error object at `path` of a hook's result; on failure
 // returns what was wrong ("errors[2].message must be a string, not a number").
 Result<HookError> decode_hook_error(const boost::json::value& value, std::string_view path,
-                                    const ScriptSource& source, std::string_view function);
+                                    const HookName& who, std::string_view function);
 // How the errors a hook returned for one record are stored: their messages joined by "; ", and
 // in `code` the first code an error sets, else "hook".
 std::string joined_hook_errors(const std::vector<HookError>& errors, std::string& code);
@@ -98,18 +98,17 @@ std::string joined_hook_errors(const std::vector<HookError>& errors, std::string
 // "[2].errors"): empty when `value` is absent or null; else an array of errors, each decoded by
 // decode_hook_error ("<path>[k]").
 Result<std::vector<HookError>> decode_hook_errors(const boost::json::value* value,
-                                                  std::string_view path, const ScriptSource& source,
+                                                  std::string_view path, const HookName& who,
                                                   std::string_view function);
 // Shared by the hook contracts that return one item per record (preMap, postMap, postSubmit,
 // postResponseMap): `result_json` parsed as an array of exactly `expected` items. Else a
-// ScriptFailure::kBadResult naming the hook's script and function: "JSON does not parse (...)",
+// ScriptFailure::kBadResult naming the callee (HookName::where): "JSON does not parse (...)",
 // "top level is <kind>; <shape>" or "length is N for a page of M record(s); <rule>".
 Result<boost::json::array> decode_per_record_array(std::string_view result_json, size_t expected,
                                                    std::string_view shape, std::string_view rule,
-                                                   const ScriptSource& source,
-                                                   std::string_view function);
+                                                   const HookName& who, std::string_view function);
 // The Error for a result of the wrong shape: "<where>: returned a result whose <problem>".
-Error bad_result(const ScriptSource& source, std::string_view function, std::string problem);
+Error bad_result(const HookName& who, std::string_view function, std::string problem);
 // "a string", "a number", "null", ... for messages.
 std::string_view kind_of(const boost::json::value& value);
 

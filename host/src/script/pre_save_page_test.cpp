@@ -79,7 +79,8 @@ TEST(PreSavePage, RoundTripFiltersMapsAndReportsErrors) {
 }
 
 TEST(PreSavePage, OnlyDataIsRequired) {
-  auto decoded = decode_pre_save_page_result(R"({"data":[1,2]})", {.name = "hook"}, "f");
+  auto decoded =
+      decode_pre_save_page_result(R"({"data":[1,2]})", ScriptSource{.name = "hook"}, "f");
   ASSERT_TRUE(decoded) << decoded.error().message;
   EXPECT_EQ(decoded->data.size(), 2u);
   EXPECT_TRUE(decoded->errors.empty());

@@ -411,7 +411,7 @@ Result<void> start(Impl& impl, bool run) {
 }  // namespace
 
 ScriptEngine::ScriptEngine(std::unique_ptr<Impl> impl, ScriptSource source, ScriptLimits limits)
-    : impl_(std::move(impl)), source_(std::move(source)), limits_(limits) {
+    : impl_(std::move(impl)), source_(std::move(source)), limits_(limits), name_(source_) {
   impl_->source = &source_;
   impl_->limits = &limits_;
 }

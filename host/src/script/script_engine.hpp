@@ -29,6 +29,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "script/hook_callee.hpp"
 #include "script/script_limits.hpp"
 #include "sluice/result.hpp"
 
@@ -70,7 +71,8 @@ struct ScriptSource {
   std::string content;    // the code, UTF-8
 };
 
-class ScriptEngine {
+// A HookCallee (hook_callee.hpp): the hook contracts call a script's functions through it.
+class ScriptEngine : public HookCallee {
  public:
   // Compiles `source` and runs its top-level code under `limits`. A syntax error fails with
   // kSyntax, line and column; a throw at top level with kThrown.
@@ -80,7 +82,7 @@ class ScriptEngine {
   // Parses `source` without running any of it: ok, or kSyntax with line and column.
   static Result<void> check_syntax(const ScriptSource& source);
 
-  ~ScriptEngine();
+  ~ScriptEngine() override;
   ScriptEngine(const ScriptEngine&) = delete;
   ScriptEngine& operator=(const ScriptEngine&) = delete;
 
@@ -90,7 +92,9 @@ class ScriptEngine {
   bool has_function(std::string_view function);
 
   // Calls `function(JSON.parse(options_json))` and returns JSON.stringify of the result.
-  Result<std::string> call(std::string_view function, std::string_view options_json);
+  Result<std::string> call(std::string_view function, std::string_view options_json) override;
+  // The script, for messages about what its functions return.
+  const HookName& name() const override { return name_; }
 
   const ScriptSource& source() const { return source_; }
   const ScriptLimits& limits() const { return limits_; }
@@ -102,6 +106,7 @@ class ScriptEngine {
   std::unique_ptr<Impl> impl_;
   ScriptSource source_;
   ScriptLimits limits_;
+  HookName name_;
 };
 
 }  // namespace sluice::script

@@ -182,12 +182,13 @@ TEST(ScriptEngine, FinallyBlocksDoNotRunWhenTheTimeLimitStopsACall) {
 }
 
 TEST(ScriptEngine, CallsSpanningManyDeadlinesOfEarlierCallsAllSucceed) {
-  // 300 calls of ~2 ms each under a 50 ms limit: together they outlast a dozen deadlines of
+  // 300 calls of ~4 ms each under a 250 ms limit: together they outlast about five deadlines of
   // earlier calls, and each call re-arms the watchdog, so none of those deadlines stops a later
-  // call.
+  // call. (The limit leaves a call 246 ms of being descheduled on a loaded machine: with 50 ms
+  // this failed under load in a full parallel ctest.)
   auto engine = load_ok(
-      "function f(o) { const t = Date.now(); while (Date.now() - t < 2) {} return o.i + 1; }",
-      {.call_time_limit_ms = 50});
+      "function f(o) { const t = Date.now(); while (Date.now() - t < 4) {} return o.i + 1; }",
+      {.call_time_limit_ms = 250});
   int ok = 0;
   for (int i = 0; i < 300; ++i) {
     auto out = engine->call("f", "{\"i\":" + std::to_string(i) + "}");

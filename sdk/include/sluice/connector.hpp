@@ -75,11 +75,22 @@ struct RunContext {
 // and hands back to the next open_export, or {"resume": position after this page, "delta": ..}
 // for an export that can be resumed mid-run (sdk/README.md, "Page states"); `done` is true on
 // the last page.
+//
+// since SDK 1.2 (no ABI change): `records_json`, when not empty, is the page's records as the
+// text of one JSON array, and `records` is then ignored. The SDK hands that text to the host as
+// it is, so a reader that received its records as JSON text need not build and re-serialize a
+// DOM. The text must be valid JSON (the host refuses the page otherwise): check it with
+// validate_json_array() (sluice/json_text.hpp) when it comes from elsewhere.
 struct Page {
   boost::json::array records;
   boost::json::value state;
   bool done = false;
+  std::string records_json;  // since SDK 1.2
 };
+
+// The records of `page`: `records`, or `records_json` parsed (kInternal when it is not a JSON
+// array). For tests and for code that needs the values.
+Result<boost::json::array> page_records(const Page& page);
 
 struct RecordError {
   std::string code;
@@ -156,6 +167,14 @@ class ImportWriter {
   // a RecordResult with errors, not a failed Result: a failed Result fails the whole page.
   virtual Result<std::vector<RecordResult>> submit(Context& context,
                                                    const boost::json::array& records) = 0;
+  // since SDK 1.2 (no ABI change): the same, with the records as the host passed them: the text
+  // of a JSON array of `count` records, compact JSON as the host writes it, valid. The SDK calls
+  // this one; the default parses the text and calls submit(). Override it to send records on
+  // as text (e.g. as a request body) without parsing and re-serializing them; the result
+  // contract is submit()'s.
+  virtual Result<std::vector<RecordResult>> submit_text(Context& context,
+                                                        std::string_view records_json,
+                                                        size_t count);
   // since 1.1: called once after the last submit of a run that did not fail. An aggregating import
   // (a file written at the end) uploads here; a failure fails the job.
   virtual Result<void> finish(Context& context);
@@ -170,6 +189,11 @@ class ImportWriter {
 struct LookupResult {
   boost::json::array data;
   std::vector<RecordError> errors;
+  // Optional, with errors: JSON stored with the record's error. Its "request" and "response"
+  // members (e.g. {"method", "url", "body"} and {"statusCode", "body"}) become the error's
+  // request and response (`sluice errors FLOW --json`, secrets masked by the host); any other
+  // member stays in the error's details. Null: none.
+  boost::json::value details;
 };
 
 // since 1.1: an export with isLookup: true, used as a processor.

@@ -7,8 +7,8 @@
 //
 // `in` is integrator.io's hook argument for its kind ({"data":[...], "errors":[...], ...}); return
 // what the JavaScript hook would. The host may call a hook from several threads at once: keep no
-// unsynchronised state. The host side (resources that reference hooks) arrives with the hooks
-// issue; the plugin descriptor lists them already (hook_count, hooks).
+// unsynchronised state. A resource uses one as {"_pluginId": "<plugin id>", "function": NAME} in
+// a hook slot of the same KIND (docs/scripts.md, "Native hooks"; sdk/README.md).
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -22,6 +22,8 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 
+#include "sluice/support/http/auth_digest.hpp"
+#include "sluice/support/http/auth_jwt.hpp"
 #include "sluice/support/http/url.hpp"
 
 namespace sluice::support::http {
@@ -157,6 +159,12 @@ struct Client::Impl {
   ClientOptions options;
   std::optional<Header> auth_header;
   std::optional<Header> auth_param;
+  std::unique_ptr<DigestSession> digest;  // with AuthType::kDigest
+  // With AuthType::kJwt: the last token signed, reused until half its lifetime has passed
+  // (an RSA signature costs about a millisecond; a token without exp is signed each time).
+  std::mutex jwt_mutex;
+  std::optional<Header> jwt_header;
+  int64_t jwt_reuse_until = 0;
   std::vector<std::string> secrets;
   std::vector<std::string> secret_params;
 
@@ -228,7 +236,85 @@ struct Client::Impl {
     std::string too_large;
   };
 
-  // `credentials`: headers an Authenticator obtained, set last.
+  // The header of a credential computed for this attempt (digest, wsse, oauth1, jwt), if any.
+  Result<std::optional<Header>> credential(const Request& request, const std::string& url,
+                                           const UrlParts& parts) {
+    if (digest) return digest->authorize(options.auth.basic, request.method, parts.target);
+    if (options.auth.type == AuthType::kJwt) return jwt_credential();
+    return options.auth.sign({.method = request.method,
+                              .url = url,
+                              .body = request.body,
+                              .content_type = request.content_type});
+  }
+
+  Result<std::optional<Header>> jwt_credential() {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    {
+      std::lock_guard lock(jwt_mutex);
+      if (jwt_header && now < jwt_reuse_until) return jwt_header;
+    }
+    int64_t expires_at = 0;
+    auto token = make_jwt(options.auth.jwt, now, &expires_at);  // outside the lock: may be slow
+    if (!token) return token.error();
+    Header header{"Authorization", "Bearer " + *token};
+    std::lock_guard lock(jwt_mutex);
+    jwt_header = header;
+    jwt_reuse_until = expires_at > now ? now + (expires_at - now) / 2 : now;
+    return std::optional<Header>(std::move(header));
+  }
+
+  // What one attempt sends: the URL (with any obtained query credentials) and the credential
+  // headers, set last — an Authenticator's and a computed one (digest, wsse, oauth1, jwt).
+  // `parts` views `url`: a Sending is filled in place and never copied or moved.
+  struct Sending {
+    std::string url;
+    UrlParts parts;
+    Headers credentials;
+    uint64_t generation = 0;  // of the Authenticator's credentials, for renew()
+  };
+
+  // Fills `sending` with the credentials of the next attempt of `request` to `url`. Errors
+  // name `what`.
+  Result<void> prepare(Context& context, const Request& request, const std::string& url,
+                       const std::string& what, Sending& sending) {
+    sending.url = url;
+    sending.credentials.clear();
+    sending.generation = 0;
+    if (options.auth.authenticator) {
+      auto current = options.auth.authenticator->current(context);
+      if (!current) return current.error();
+      for (const Header& q : current->query) set_query_param(sending.url, q.name, q.value);
+      sending.credentials = std::move(current->headers);
+      sending.generation = current->generation;
+    }
+    std::optional<UrlParts> parts = parse_url(sending.url);
+    if (!parts) {
+      return make_error(Status::kInvalidConfig,
+                        redact(what + ": the URL with the connection's credentials is not valid"));
+    }
+    sending.parts = *parts;
+    auto computed = credential(request, sending.url, sending.parts);
+    if (!computed) {
+      Error error = computed.error();
+      error.message =
+          redact(what + ": cannot compute the connection's credentials: " + error.message +
+                 "; fix the connection's authentication settings");
+      return error;
+    }
+    if (*computed) sending.credentials.push_back(std::move(**computed));
+    return {};
+  }
+
+  // Digest: whether `response` is the server's first challenge, now taken for the next attempt.
+  bool takes_digest_challenge(const Response& response, bool& answered) {
+    if (!digest || answered || response.status != 401) return false;
+    if (!digest->take_challenge(response)) return false;
+    answered = true;
+    return true;
+  }
+
   Attempt attempt(const UrlParts& url, const Request& request, Response& response,
                   const Headers& credentials) {
     Attempt result;
@@ -314,6 +400,9 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->auth_param = impl_->options.auth.query_param();
   impl_->secrets = impl_->options.auth.secrets();
   impl_->secret_params = impl_->options.auth.secret_params();
+  if (impl_->options.auth.type == AuthType::kDigest) {
+    impl_->digest = std::make_unique<DigestSession>();
+  }
 }
 
 Client::~Client() = default;
@@ -367,11 +456,12 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                      {"reason", why}};
     return error;
   };
-  std::string credentialed_url;  // `url` with the authenticator's query parameters
-  bool renewed = false;
+  bool renewed = false;  // an Authenticator's credentials are renewed once per request
+  Impl::Sending sending;
 
   milliseconds backoff = options.initial_backoff;
   bool stale_retry_used = false;
+  bool challenge_answered = false;  // digest: a 401's challenge is answered once per request
   int attempt = 0;
   while (true) {
     if (context.cancelled()) {
@@ -379,16 +469,15 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                         what + ": cancelled before attempt " + std::to_string(attempt + 1));
     }
     ++attempt;
-    Authenticator::Credentials credentials{};
-    if (authenticator != nullptr) {
-      auto current = authenticator->current(context);
-      if (!current) return current.error();
-      credentials = std::move(*current);
-      credentialed_url = url;
-      for (const Header& q : credentials.query) set_query_param(credentialed_url, q.name, q.value);
-      parts = parse_url(credentialed_url);
+    if (auto prepared = impl_->prepare(context, request, url, what, sending); !prepared) {
+      return prepared.error();
     }
-    Impl::Attempt outcome = impl_->attempt(*parts, request, response, credentials.headers);
+    Impl::Attempt outcome = impl_->attempt(sending.parts, request, response, sending.credentials);
+    if (outcome.responded && impl_->takes_digest_challenge(response, challenge_answered)) {
+      // Answered at once, without counting as an attempt; a second 401 is the answer's outcome.
+      --attempt;
+      continue;
+    }
     if (outcome.responded) {
       if (auto refused = options.auth.failure.match(response)) {
         if (authenticator != nullptr && !renewed) {
@@ -397,7 +486,7 @@ Result<Response> Client::execute(Context& context, const Request& request) {
           context.log(LogLevel::kInfo, redact(what + ": " + *refused +
                                               ": the credentials were refused; obtaining new ones "
                                               "and sending the request again"));
-          if (auto renewal = authenticator->renew(context, credentials.generation); !renewal) {
+          if (auto renewal = authenticator->renew(context, sending.generation); !renewal) {
             return renewal.error();
           }
           --attempt;

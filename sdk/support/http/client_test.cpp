@@ -21,6 +21,9 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 namespace sluice::support::http {
 namespace {
@@ -356,6 +359,37 @@ TEST(Client, SendsBasicAndHeaderTokenAuth) {
   ASSERT_TRUE(token.send(context, {.url = server.url("/")}));
   EXPECT_EQ(server.received().at(0).authorization, "Basic dTpw");
   EXPECT_EQ(server.received().at(1).authorization, "Bearer abc");
+}
+
+// An EC P-256 private key, PEM: ECDSA signatures differ each time, so a reused JWT shows.
+std::string ec_private_key() {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+TEST(Client, JwtIsReusedForHalfItsLifetimeAndSignedPerRequestWithoutExp) {
+  ScriptedServer& server = fresh_server();
+  Context context = no_host();
+  const std::string key = ec_private_key();
+  Client lasting(fast_options({.auth = Auth::with_jwt({.signature_method = "es256",
+                                                       .private_key_pem = key,
+                                                       .payload = R"({"iss":"a","exp":600})"})}));
+  ASSERT_TRUE(lasting.send(context, {.url = server.url("/")}));
+  ASSERT_TRUE(lasting.send(context, {.url = server.url("/")}));
+  Client unbounded(fast_options({.auth = Auth::with_jwt({.signature_method = "es256",
+                                                         .private_key_pem = key,
+                                                         .payload = R"({"iss":"a"})"})}));
+  ASSERT_TRUE(unbounded.send(context, {.url = server.url("/")}));
+  ASSERT_TRUE(unbounded.send(context, {.url = server.url("/")}));
+  const auto& received = server.received();
+  ASSERT_EQ(received.size(), 4u);
+  EXPECT_TRUE(received.at(0).authorization.starts_with("Bearer ey"));
+  EXPECT_EQ(received.at(0).authorization, received.at(1).authorization);
+  EXPECT_NE(received.at(2).authorization, received.at(3).authorization);
 }
 
 TEST(Client, ConnectionFailureIsTransientAfterAllAttempts) {

@@ -231,7 +231,9 @@ typedef struct sluice_connector_api {
 
   /* Lookups: an export resource with isLookup:true used as a processor. page_json is a JSON
    * array of records; the result is an array with one entry per record, in order:
-   * {"data":[...]} (the records found, maybe none) or {"errors":[{"code","message"}]}. */
+   * {"data":[...]} (the records found, maybe none) or {"errors":[{"code","message"}],
+   * "details":{...}} (details optional: stored with the record's error; its "request" and
+   * "response" members become the error's request and response, secrets masked). */
   sluice_status (*lookup_open)(sluice_call* call, sluice_connection* connection,
                                sluice_str export_json, sluice_lookup** out);
   sluice_status (*lookup_page)(sluice_call* call, sluice_lookup* lookup, sluice_str page_json);
