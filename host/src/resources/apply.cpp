@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
@@ -133,7 +134,10 @@ class Applier {
     // Scripts first: their code (contentFile read, syntax checked) is what references to them
     // are checked against.
     for (Document& d : docs_) {
-      if (d.kind == ResourceKind::kScript) validate_script(d);
+      if (d.kind != ResourceKind::kScript) continue;
+      const size_t before = report_.problems.size();
+      validate_script(d);
+      if (report_.problems.size() != before) refused_scripts_.insert(d.id);
     }
     // A .js file read as a script's code is not "skipped": say what it was used for.
     for (SkippedFile& s : report_.skipped) {
@@ -741,6 +745,14 @@ class Applier {
   // at `path` must name an existing script that defines the function.
   void check_script_reference(const Document& d, const std::string& path,
                               const json::value* reference) {
+    // A script of this apply that was refused has its problems listed already; checking its
+    // functions would only add misleading ones ("defines no function named ...").
+    const json::object* ref = reference != nullptr ? reference->if_object() : nullptr;
+    const json::value* id = ref != nullptr ? ref->if_contains("_scriptId") : nullptr;
+    if (id != nullptr && id->is_string() &&
+        refused_scripts_.count(std::string(id->get_string())) != 0) {
+      return;
+    }
     if (auto problem = scripts_.check(reference, path)) {
       issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, *problem));
     }
@@ -802,6 +814,7 @@ class Applier {
   std::map<std::pair<ResourceKind, std::string>, std::optional<json::object>> stored_;
   std::vector<std::string> store_problems_;
   std::map<fs::path, std::string> code_files_;  // contentFile read -> the script's id
+  std::set<std::string> refused_scripts_;       // scripts of this apply with problems
   ApplyReport report_;
   script::ScriptReferenceChecker scripts_{
       [this](const std::string& id) { return find(ResourceKind::kScript, id); }};

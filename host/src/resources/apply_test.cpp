@@ -558,6 +558,17 @@ TEST_F(Apply, AnImportWhoseStepsDoNotCompileIsRefusedNamingEachPath) {
                           HasSubstr("import sink: $.hooks.postSubmit._scriptId")));
 }
 
+TEST_F(Apply, AHookNamingARefusedScriptOfTheSameApplyAddsNoProblemOfItsOwn) {
+  write_samples("import.json", R"({"_id": "sink", "adaptorType": "HTTPImport",
+      "_connectionId": "api", "hooks": {"preMap": {"_scriptId": "hooks", "function": "preMap"}}})");
+  // No "name": the script is refused, and that is the one problem to fix.
+  write("hooks.json", R"({"_id": "hooks", "contentFile": "hooks.js"})");
+  write("hooks.js", "function preMap(o) { return []; }\n");
+  ApplyReport report = apply();
+  EXPECT_TRUE(report.applied.empty());
+  EXPECT_THAT(report.problems, ElementsAre(HasSubstr("$.name")));
+}
+
 TEST_F(Apply, ATraceKeyTemplateThatDoesNotParseIsRefusedWithItsPathAndTheTemplateError) {
   write_samples("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
       "_connectionId": "api", "http": {"relativeURI": "/orders"},
