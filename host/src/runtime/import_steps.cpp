@@ -250,27 +250,10 @@ Result<std::unique_ptr<Step>> make_import_step(const ProcessorStep& processor,
     mapping = std::make_unique<MappingStep>(processor.import_id, std::move(*mapper),
                                             operation_of(processor.doc), processor.settings);
   }
-  std::unique_ptr<mapper::ResponseMapping> response_mapping;
-  if (!processor.response_mapping.is_null()) {
-    auto compiled = mapper::ResponseMapping::compile(
-        processor.response_mapping, fmt::format("{}.responseMapping", processor.entry_where));
-    if (!compiled) {
-      return make_error(Status::kInvalidConfig,
-                        compiled.error().message + "; fix it and apply the flow again");
-    }
-    if (!compiled->empty()) {
-      response_mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
-    }
-  }
-  std::unique_ptr<PostResponseMapHook> post_response_map;
-  if (!processor.post_response_map.is_null()) {
-    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
-                                  &processor.post_response_map, "hooks.postResponseMap");
-    if (!runner) return runner.error();
-    post_response_map = std::make_unique<PostResponseMapHook>(
-        processor.import_id, processor.name, /*lookup=*/false, processor.connection.id,
-        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
-  }
+  auto response = entry_response_steps(processor, /*lookup=*/false);
+  if (!response) return response.error();
+  std::unique_ptr<mapper::ResponseMapping> response_mapping = std::move(response->mapping);
+  std::unique_ptr<PostResponseMapHook> post_response_map = std::move(response->hook);
   std::unique_ptr<Step> step;
   if (!input_filter && !*pre_map && !mapping && !*post_map && !*post_submit && !response_mapping &&
       !post_response_map) {

@@ -177,27 +177,10 @@ Result<std::unique_ptr<Step>> make_lookup_step(const ProcessorStep& processor,
           processor.settings, /*proceed_on_failure=*/false);
     }
   }
-  std::unique_ptr<mapper::ResponseMapping> response_mapping;
-  if (!processor.response_mapping.is_null()) {
-    auto compiled = mapper::ResponseMapping::compile(
-        processor.response_mapping, fmt::format("{}.responseMapping", processor.entry_where));
-    if (!compiled) {
-      return make_error(Status::kInvalidConfig,
-                        compiled.error().message + "; fix it and apply the flow again");
-    }
-    if (!compiled->empty()) {
-      response_mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
-    }
-  }
-  std::unique_ptr<PostResponseMapHook> post_response_map;
-  if (!processor.post_response_map.is_null()) {
-    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
-                                  &processor.post_response_map, "hooks.postResponseMap");
-    if (!runner) return runner.error();
-    post_response_map = std::make_unique<PostResponseMapHook>(
-        processor.import_id, processor.name, /*lookup=*/true, processor.connection.id,
-        std::move(*runner), processor.settings, path_to_many_of(processor.doc));
-  }
+  auto response = entry_response_steps(processor, /*lookup=*/true);
+  if (!response) return response.error();
+  std::unique_ptr<mapper::ResponseMapping> response_mapping = std::move(response->mapping);
+  std::unique_ptr<PostResponseMapHook> post_response_map = std::move(response->hook);
   return fan_out_if_one_to_many(
       processor.doc, what,
       std::make_unique<LookupStep>(processor, std::move(input_filter), std::move(response_mapping),

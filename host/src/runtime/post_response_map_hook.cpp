@@ -5,6 +5,7 @@
 
 #include "runtime/import_hook_step.hpp"
 #include "runtime/import_steps.hpp"
+#include "runtime/one_to_many.hpp"
 #include "runtime/page.hpp"
 #include "runtime/script_runner.hpp"
 #include "script/post_response_map.hpp"
@@ -57,6 +58,30 @@ Result<void> PostResponseMapHook::run(Page& page, const std::vector<size_t>& ind
     page.set_record(indices[k], std::move(record));
   }
   return {};
+}
+
+Result<EntryResponseSteps> entry_response_steps(const ProcessorStep& processor, bool lookup) {
+  EntryResponseSteps out;
+  if (!processor.response_mapping.is_null()) {
+    auto compiled = mapper::ResponseMapping::compile(
+        processor.response_mapping, fmt::format("{}.responseMapping", processor.entry_where));
+    if (!compiled) {
+      return make_error(Status::kInvalidConfig,
+                        compiled.error().message + "; fix it and apply the flow again");
+    }
+    if (!compiled->empty()) {
+      out.mapping = std::make_unique<mapper::ResponseMapping>(std::move(*compiled));
+    }
+  }
+  if (!processor.post_response_map.is_null()) {
+    auto runner = hook_runner_for(processor.entry_where, processor.scripts, processor.native_hooks,
+                                  &processor.post_response_map, "hooks.postResponseMap");
+    if (!runner) return runner.error();
+    out.hook = std::make_unique<PostResponseMapHook>(
+        processor.import_id, processor.name, lookup, processor.connection.id, std::move(*runner),
+        processor.settings, path_to_many_of(processor.doc));
+  }
+  return out;
 }
 
 }  // namespace sluice::runtime

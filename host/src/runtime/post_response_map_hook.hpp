@@ -15,6 +15,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "mapper/response_mapping.hpp"
+#include "runtime/flow_plan.hpp"
 #include "runtime/step.hpp"
 #include "script/pre_map.hpp"
 
@@ -46,5 +48,15 @@ class PostResponseMapHook {
   // The hook's options besides the data (settings, ids, job): built on the first page.
   std::optional<script::ImportHookContext> hook_;
 };
+
+// What follows an import's or a lookup's call at its flow entry: the entry's responseMapping
+// (null when absent or empty) and hooks.postResponseMap (null when absent), compiled for
+// `processor` (`lookup`: it is a lookup). An Error naming the entry when either does not compile
+// or the hook cannot be resolved.
+struct EntryResponseSteps {
+  std::unique_ptr<mapper::ResponseMapping> mapping;
+  std::unique_ptr<PostResponseMapHook> hook;
+};
+Result<EntryResponseSteps> entry_response_steps(const ProcessorStep& processor, bool lookup);
 
 }  // namespace sluice::runtime
