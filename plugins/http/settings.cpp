@@ -152,13 +152,16 @@ ConnectionSettings::ConnectionSettings()
                          .label("Username")
                          .required()
                          .group("Authentication")
-                         .shown_when("http.auth.type", user_password_types())),
+                         .shown_when("http.auth.type", user_password_types())
+                         .help("The user name for basic, digest and wsse authentication.")),
       basic_password(schema.string("http.auth.basic.password")
                          .label("Password")
                          .required()
                          .secret()
                          .group("Authentication")
-                         .shown_when("http.auth.type", user_password_types())),
+                         .shown_when("http.auth.type", user_password_types())
+                         .help("The password for basic, digest and wsse authentication. Stored "
+                               "encrypted; never logged.")),
       token(schema.string("http.auth.token.token")
                 .label("Token")
                 .secret()
@@ -206,7 +209,8 @@ ConnectionSettings::ConnectionSettings()
                       .unsupported_values({"PUT"})
                       .label("Test connection method")
                       .default_value("GET")
-                      .group("Test connection")),
+                      .group("Test connection")
+                      .help("The method of the test request; HEAD sends no body.")),
       auth_fail_status_code(
           schema.integer("http.auth.failStatusCode")
               .label("Authentication failure status code")
@@ -243,7 +247,8 @@ ConnectionSettings::ConnectionSettings()
                          .label("Refresh method")
                          .default_value("POST")
                          .group("Authentication")
-                         .shown_when("http.auth.type", "token")),
+                         .shown_when("http.auth.type", "token")
+                         .help("The method of the token refresh request.")),
       refresh_body(schema.tmpl("http.auth.token.refreshBody")
                        .label("Refresh body")
                        .group("Authentication")
@@ -309,12 +314,16 @@ ConnectionSettings::ConnectionSettings()
       oauth_client_id(schema.string("http.auth.oauth.clientId")
                           .label("Client ID")
                           .group("Authentication")
-                          .shown_when("http.auth.type", "oauth")),
+                          .shown_when("http.auth.type", "oauth")
+                          .help("The OAuth client id the token endpoint knows this application "
+                                "by.")),
       oauth_client_secret(schema.string("http.auth.oauth.clientSecret")
                               .label("Client secret")
                               .secret()
                               .group("Authentication")
-                              .shown_when("http.auth.type", "oauth")),
+                              .shown_when("http.auth.type", "oauth")
+                              .help("The OAuth client secret; sent as clientCredentialsLocation "
+                                    "says. Stored encrypted; never logged.")),
       oauth_client_auth(schema
                             .enumeration("http.auth.oauth.clientCredentialsLocation",
                                          {"basicauthheader", "body"})
@@ -328,12 +337,16 @@ ConnectionSettings::ConnectionSettings()
                       .label("Scopes")
                       .items(FieldType::kString)
                       .group("Authentication")
-                      .shown_when("http.auth.type", "oauth")),
+                      .shown_when("http.auth.type", "oauth")
+                      .help("Scopes asked for in token requests, joined with "
+                            "http.auth.oauth.scopeDelimiter, e.g. [\"orders.read\"].")),
       oauth_scope_delimiter(schema.string("http.auth.oauth.scopeDelimiter")
                                 .label("Scope delimiter")
                                 .default_value(" ")
                                 .group("Authentication")
-                                .shown_when("http.auth.type", "oauth")),
+                                .shown_when("http.auth.type", "oauth")
+                                .help("What joins the scopes in the scope parameter (a space, as "
+                                      "RFC 6749 says; some APIs want a comma).")),
       oauth_username(schema.string("http.auth.oauth.username")
                          .label("Username")
                          .group("Authentication")
@@ -349,12 +362,15 @@ ConnectionSettings::ConnectionSettings()
                                   .label("Path to access token")
                                   .default_value("access_token")
                                   .group("Authentication")
-                                  .shown_when("http.auth.type", "oauth")),
+                                  .shown_when("http.auth.type", "oauth")
+                                  .help("Dotted path of the access token in the token response.")),
       oauth_access_token_headers(schema.array("http.auth.oauth.accessTokenHeaders")
                                      .label("Token request headers")
                                      .items(header_item())
                                      .group("Authentication")
-                                     .shown_when("http.auth.type", "oauth")),
+                                     .shown_when("http.auth.type", "oauth")
+                                     .help("Headers added to every token request (values: "
+                                           "Handlebars against {{connection}}).")),
       cookie_uri(schema.tmpl("http.auth.cookie.uri")
                      .label("Login URI")
                      .group("Authentication")
@@ -366,7 +382,8 @@ ConnectionSettings::ConnectionSettings()
                         .label("Login method")
                         .default_value("POST")
                         .group("Authentication")
-                        .shown_when("http.auth.type", "cookie")),
+                        .shown_when("http.auth.type", "cookie")
+                        .help("The method of the login request.")),
       cookie_body(schema.tmpl("http.auth.cookie.body")
                       .label("Login body")
                       .group("Authentication")
@@ -387,7 +404,9 @@ ExportSettings::ExportSettings()
                  .unsupported_values({"DELETE"})
                  .label("HTTP method")
                  .default_value("GET")
-                 .group("Request")),
+                 .group("Request")
+                 .help("The method of each request of the export (and of a lookup's per-record "
+                       "request).")),
       relative_uri(schema.tmpl("http.relativeURI")
                        .label("Relative URI")
                        .group("Request")
@@ -481,7 +500,8 @@ ExportSettings::ExportSettings()
       once_method(schema.enumeration("http.once.method", {"PUT", "POST", "PATCH"})
                       .label("HTTP method to mark a record exported")
                       .default_value("PUT")
-                      .group("Once")),
+                      .group("Once")
+                      .help("The method of the per-record request marking a record exported.")),
       once_body(schema.tmpl("http.once.body")
                     .label("HTTP request body to mark a record exported")
                     .group("Once")
@@ -494,7 +514,8 @@ ImportSettings::ImportSettings()
     : method(schema.enumeration("http.method", {"POST", "PUT", "PATCH"})
                  .label("HTTP method")
                  .default_value("POST")
-                 .group("Request")),
+                 .group("Request")
+                 .help("The method of each import request.")),
       relative_uri(
           schema.tmpl("http.relativeURI")
               .label("Relative URI")
