@@ -129,6 +129,12 @@ TEST_F(LegacyRest, PluginInfoListsTheRestConnectorsSettingsWithHelp) {
                                "http), universal, connection type \"rest\")"));
   EXPECT_THAT(r.out, HasSubstr("rest.pagingMethod"));
   EXPECT_THAT(r.out, HasSubstr("Read as http.paging.method: nextpageurl → url"));
+  // What is not supported yet is listed as such, settings and values.
+  EXPECT_THAT(r.out, HasSubstr("  Not supported yet (a resource setting one is refused at "
+                               "apply):\n"));
+  EXPECT_THAT(r.out, HasSubstr("    rest.isHTTPProxy — integrator.io's legacy REST setting has "
+                               "no HTTP equivalent in Sluice yet\n"));
+  EXPECT_THAT(r.out, HasSubstr("Not supported yet (refused at apply): hmac."));
 }
 
 }  // namespace
