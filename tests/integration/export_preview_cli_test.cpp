@@ -177,6 +177,9 @@ TEST_F(ExportPreview, WrongCommandLinesAndUnknownExportsAreRefused) {
   const CliResult missing = cli_->run({"export", "preview"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("expected an export id (see `sluice get exports`)"));
+  const CliResult bare = cli_->run({"export"});
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_THAT(bare.err, HasSubstr("expected an export command: preview"));
   const CliResult other = cli_->run({"export", "run", "items"});
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_THAT(other.err, HasSubstr("unknown export command 'run': expected preview"));

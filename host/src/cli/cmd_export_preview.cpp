@@ -420,9 +420,10 @@ int cmd_export(const Env& env, const Args& args) {
   constexpr const char* kExportUsage =
       "usage: sluice export preview ID [--pages N] [--json]   (see `sluice export preview "
       "--help`)";
-  if (args.empty() || args.front() == "--help" || args.front() == "-h") {
+  if (args.empty()) return usage_error("expected an export command: preview", kExportUsage);
+  if (args.front() == "--help" || args.front() == "-h") {
     std::cout << kExportUsage << '\n';
-    return args.empty() ? kExitUsage : kExitOk;
+    return kExitOk;
   }
   if (args.front() != "preview") {
     return usage_error(fmt::format("unknown export command '{}': expected preview", args.front()),
