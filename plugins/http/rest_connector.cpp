@@ -26,7 +26,7 @@ Result<std::unique_ptr<Connection>> RestConnector::open_connection(
   auto http = translate_rest(connection, RestKind::kConnection);
   if (!http) return http.error();
   auto opened = HttpConnection::open(context, *http);
-  if (!opened) return opened.error();
+  if (!opened) return with_rest_names(opened.error(), RestKind::kConnection);
   return std::unique_ptr<Connection>(std::move(*opened));
 }
 
@@ -37,7 +37,7 @@ Result<std::unique_ptr<ExportReader>> RestConnector::open_export(
   if (!http) return http.error();
   auto opened =
       HttpExportReader::open(context, static_cast<HttpConnection&>(connection), *http, state);
-  if (!opened) return opened.error();
+  if (!opened) return with_rest_names(opened.error(), RestKind::kExport);
   return std::unique_ptr<ExportReader>(std::move(*opened));
 }
 
@@ -46,7 +46,7 @@ Result<std::unique_ptr<ImportWriter>> RestConnector::open_import(
   auto http = translate_rest(import_doc, RestKind::kImport);
   if (!http) return http.error();
   auto opened = HttpImportWriter::open(context, static_cast<HttpConnection&>(connection), *http);
-  if (!opened) return opened.error();
+  if (!opened) return with_rest_names(opened.error(), RestKind::kImport);
   return std::unique_ptr<ImportWriter>(std::move(*opened));
 }
 
@@ -55,7 +55,7 @@ Result<std::unique_ptr<Lookup>> RestConnector::open_lookup(Context& context, Con
   auto http = translate_rest(export_doc, RestKind::kExport);
   if (!http) return http.error();
   auto opened = HttpLookup::open(context, static_cast<HttpConnection&>(connection), *http);
-  if (!opened) return opened.error();
+  if (!opened) return with_rest_names(opened.error(), RestKind::kExport);
   return std::unique_ptr<Lookup>(std::move(*opened));
 }
 

@@ -639,4 +639,29 @@ Result<json::object> translate_rest(const json::object& doc, RestKind kind) {
   return out;
 }
 
+Error with_rest_names(Error error, RestKind kind) {
+  std::string names;
+  std::vector<std::string> seen;
+  for (const RestSetting& row : rest_settings()) {
+    if (row.kind != kind || row.http.empty() || row.convert == RC::kPageArgument) continue;
+    if (std::find(seen.begin(), seen.end(), row.http) != seen.end()) continue;
+    const std::string& text = error.message;
+    for (size_t at = text.find(row.http); at != std::string::npos;
+         at = text.find(row.http, at + 1)) {
+      const size_t end = at + row.http.size();
+      const bool whole = (at == 0 || !is_name_char(text[at - 1])) &&
+                         (end == text.size() || !is_name_char(text[end]) ||
+                          (text[end] == '.' && (end + 1 == text.size() || text[end + 1] == ' ')));
+      if (!whole) continue;
+      names += format("{}{} is {}", names.empty() ? "" : ", ", row.http, row.rest);
+      seen.push_back(row.http);
+      break;
+    }
+  }
+  if (!names.empty()) {
+    error.message += format(" (in this legacy REST {}, {})", kind_name(kind), names);
+  }
+  return error;
+}
+
 }  // namespace sluice::plugins::http

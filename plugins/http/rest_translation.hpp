@@ -59,4 +59,9 @@ Schema rest_import_schema();
 // (several methods) while http.method takes one.
 Result<boost::json::object> translate_rest(const boost::json::object& doc, RestKind kind);
 
+// `error` with, when its message names http.* settings of `kind` that stand for rest.* ones, the
+// rest names appended: "... (in this legacy REST connection, http.baseURI is rest.baseURI)". For
+// errors the HTTP code returns about a translated document.
+Error with_rest_names(Error error, RestKind kind);
+
 }  // namespace sluice::plugins::http

@@ -263,5 +263,21 @@ TEST(RestTranslation, ACompositeImportIsRefusedWhileHttpMethodTakesOne) {
             "not supported yet; keep one entry");
 }
 
+TEST(RestTranslation, HttpErrorsAboutATranslatedDocumentNameTheRestSettingsToo) {
+  const Error named = with_rest_names(
+      make_error(Status::kInvalidConfig,
+                 "http.baseURI is required: the absolute http:// or https:// URL of the API"),
+      RestKind::kConnection);
+  EXPECT_EQ(named.status, Status::kInvalidConfig);
+  EXPECT_EQ(named.message,
+            "http.baseURI is required: the absolute http:// or https:// URL of the API (in this "
+            "legacy REST connection, http.baseURI is rest.baseURI)");
+  // A path that only starts like a table one (http.paging.pathLocation) is not named.
+  const Error other = with_rest_names(
+      make_error(Status::kInvalidConfig, "http.paging.pathLocation: expected body or header"),
+      RestKind::kExport);
+  EXPECT_EQ(other.message, "http.paging.pathLocation: expected body or header");
+}
+
 }  // namespace
 }  // namespace sluice::plugins::http

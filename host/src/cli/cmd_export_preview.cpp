@@ -353,9 +353,10 @@ bool run_preview(host::Store& store, const host::PluginRegistry& registry, const
   generator.connection.doc = std::move(**connection);
   generator.connection.connector = *connector;
 
+  // The capture outlives the environment, so that closing the connection logs nothing to stderr.
+  Capture capture;
   runtime::FlowPlan plan;  // no flow: the run context's flow settings are {}
   runtime::JobEnvironment env(plan, runtime::new_id(), nullptr, limits);
-  Capture capture;
   size_t dropped = 0;
   auto finish_open = [&] { capture.take(p.open_log, p.open_warnings, dropped); };
   auto opened = env.connection_for(generator.connection);
