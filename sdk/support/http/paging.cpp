@@ -173,7 +173,7 @@ Result<PagingDecision> Pager::decide(const PageResponse& response) {
                                     : settings_.path;
       std::string where;
       std::optional<std::string> token;
-      if (settings_.path_location == TokenLocation::kHeader) {
+      if (settings_.path_location == PagingTokenLocation::kHeader) {
         where = "header " + quoted(path);
         if (response.headers != nullptr) {
           if (const std::string* value = find_header(*response.headers, path)) token = *value;

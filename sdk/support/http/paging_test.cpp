@@ -117,7 +117,7 @@ TEST(Pager, TokenFromAHeaderThenFromPathAfterFirstRequest) {
   Pager pager({.method = PagingMethod::kToken,
                .first_token = "start",
                .path = "X-Next",
-               .path_location = TokenLocation::kHeader,
+               .path_location = PagingTokenLocation::kHeader,
                .path_after_first_request = "X-Later"},
               no_redact);
   EXPECT_EQ(pager.token(), "start");

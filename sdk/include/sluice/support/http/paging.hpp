@@ -51,7 +51,7 @@ enum class PagingMethod { kNone, kPage, kSkip, kToken, kUrl, kLinkHeader, kRelat
 std::string_view paging_method_name(PagingMethod method) noexcept;
 
 // Where kToken finds the next token: a dotted body path, or a response header's name.
-enum class TokenLocation { kBody, kHeader };
+enum class PagingTokenLocation { kBody, kHeader };
 
 struct PagingSettings {
   PagingMethod method = PagingMethod::kNone;
@@ -60,7 +60,7 @@ struct PagingSettings {
   std::string first_token;  // kToken: the first request's token ("" = none)
   // kToken: where the next token is; kUrl: the dotted body path of the next page's URL.
   std::string path;
-  TokenLocation path_location = TokenLocation::kBody;
+  PagingTokenLocation path_location = PagingTokenLocation::kBody;
   std::string path_after_first_request;  // kToken: `path` for the responses after the first
   std::string link_relation = "next";    // kLinkHeader: the rel to follow
   // Where the records are: `resource_path` in the first response ("" = the body is the array),
