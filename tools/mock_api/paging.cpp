@@ -199,10 +199,16 @@ Reply pages(const Query& query) {
   if (auto r = integer_param(query, "page", 1, kMaxTotal, 1, page)) return *r;
   if (auto r = integer_param(query, "per_page", 1, kMaxLimit, kDefaultLimit, per_page)) return *r;
   const std::int64_t total_pages = (data.total + per_page - 1) / per_page;
-  return Reply{200,
-               fmt::format(R"({{"items":{},"page":{},"per_page":{},"total":{},"total_pages":{}}})",
-                           records_json(data, (page - 1) * per_page, per_page), page, per_page,
-                           data.total, total_pages)};
+  const std::string* strict = find(query, "strict");
+  if (strict != nullptr && *strict == "1" && page > total_pages) {
+    return Reply{404, error_json(fmt::format("no page {}: there are {}", page, total_pages))};
+  }
+  return Reply{
+      200,
+      fmt::format(
+          R"({{"items":{},"warnings":[],"page":{},"per_page":{},"total":{},"total_pages":{}}})",
+          records_json(data, (page - 1) * per_page, per_page), page, per_page, data.total,
+          total_pages)};
 }
 
 Reply offsets(const Query& query) {
@@ -236,7 +242,7 @@ Reply next_url(const Query& query, std::string_view host) {
                        cursor("c", offset + limit), is_relative ? "&relative=1" : "",
                        data_params(query));
   }
-  return Reply{200, fmt::format(R"({{"data":{},"links":{{"next":{}}}}})",
+  return Reply{200, fmt::format(R"({{"data":{},"warnings":[],"links":{{"next":{}}}}})",
                                 records_json(data, offset, limit), next)};
 }
 
@@ -257,7 +263,7 @@ Reply token(const Query& query) {
   const bool moved = with_token && moving != nullptr && *moving == "1";
   const bool more = offset + limit < data.total;
   const std::string next = more ? "\"" + cursor("t", offset + limit) + "\"" : "null";
-  Reply reply{200, moved ? fmt::format(R"({{"items":{},"meta":{{"next":{}}}}})",
+  Reply reply{200, moved ? fmt::format(R"({{"page":{{"items":{},"next":{}}}}})",
                                        records_json(data, offset, limit), next)
                          : fmt::format(R"({{"items":{},"next_token":{}}})",
                                        records_json(data, offset, limit), next)};
@@ -292,6 +298,14 @@ Reply search(std::string_view body) {
       200, fmt::format(R"({{"hits":{},"cursor":{}}})", records_json(data, offset, limit), next)};
 }
 
+Reply slack(const Query& query) {
+  const std::string* ok = find(query, "ok");
+  if (ok != nullptr && *ok == "true") {
+    return Reply{200, R"({"ok":true,"items":)" + records_json(DataSet{}, 0, 3) + "}"};
+  }
+  return Reply{200, R"({"ok":false,"error":{"message":"daily quota exceeded"},"items":[]})"};
+}
+
 }  // namespace
 
 std::optional<Reply> paging(std::string_view method, std::string_view path, const Query& query,
@@ -308,6 +322,7 @@ std::optional<Reply> paging(std::string_view method, std::string_view path, cons
   if (style == "offset") return offsets(query);
   if (style == "nexturl") return next_url(query, host);
   if (style == "token") return token(query);
+  if (style == "slack") return slack(query);
   return std::nullopt;
 }
 

@@ -17,19 +17,24 @@
 //   GET /api/paging/cursor?limit=N[&starting_after=ID]   Stripe: {"object":"list","data":[...],
 //       "has_more":bool,"url":"/api/paging/cursor"}; starting_after is the id of the last item
 //       of the previous page (unknown id 400).
-//   GET /api/paging/pages?page=P&per_page=N          {"items":[...],"page":P,"per_page":N,
-//       "total":T,"total_pages":K}; page >= 1 (default 1), past the end "items":[].
+//   GET /api/paging/pages?page=P&per_page=N[&strict=1]   {"items":[...],"warnings":[],"page":P,
+//       "per_page":N,"total":T,"total_pages":K}; page >= 1 (default 1), past the end "items":[]
+//       (with strict=1, 404 instead).
 //   GET /api/paging/offset?offset=O&limit=N          {"results":[...],"offset":O,"limit":N,
 //       "count":T}; offset >= 0 (default 0), limit 1..5000 (default 10).
-//   GET /api/paging/nexturl?limit=N[&cursor=C][&relative=1]   {"data":[...],"links":{"next":
+//   GET /api/paging/nexturl?limit=N[&cursor=C][&relative=1]   {"data":[...],"warnings":[],
+//       "links":{"next":
 //       URL or null}}: the absolute URL (from the Host header), or with relative=1 the path
 //       "/api/paging/nexturl?..." alone.
 //   GET /api/paging/token?limit=N[&token=T][&moving=1]   {"items":[...],"next_token":T' or
 //       null} and the response header X-Next-Token: T' (absent on the last page). An empty
-//       token is the first page. With moving=1, the responses to a request with a token carry
-//       it at "meta.next" instead of "next_token" (pathAfterFirstRequest).
+//       token is the first page. With moving=1, the responses to a request with a token are
+//       {"page":{"items":[...],"next":T'}} instead (pathAfterFirstRequest, paging.resourcePath).
 //   POST /api/paging/search  body {"limit":N,"cursor":C or absent}   {"hits":[...],
 //       "cursor":C' or null}: paging in the request body, as search and GraphQL APIs do.
+//   GET /api/paging/slack[?ok=true]   200 {"ok":false,"error":{"message":"daily quota
+//       exceeded"},"items":[]}, as Slack answers failures; with ok=true {"ok":true,"items":[the
+//       first 3 items]}.
 #pragma once
 
 #include <optional>

@@ -240,15 +240,21 @@ Result<PagingDecision> Pager::decide(const PageResponse& response) {
 Result<PagingDecision> Pager::take_next(std::string next, std::string_view what) {
   if (next == next_ && pages_ > 1) {
     if (++next_repeats_ > kMaxRepeats) {
-      const std::string shown = settings_.method == PagingMethod::kUrl ||
-                                        settings_.method == PagingMethod::kLinkHeader ||
-                                        settings_.method == PagingMethod::kRelativeUri
-                                    ? redact_url_(next)
-                                    : next;
+      const bool url = settings_.method == PagingMethod::kUrl ||
+                       settings_.method == PagingMethod::kLinkHeader ||
+                       settings_.method == PagingMethod::kRelativeUri;
+      const std::string times = std::to_string(next_repeats_ + 1) + " times in a row";
+      const std::string shown = "'" + (url ? redact_url_(next) : next) + "'";
+      if (settings_.method == PagingMethod::kRelativeUri ||
+          settings_.method == PagingMethod::kBody) {
+        return make_error(Status::kRemoteError,
+                          std::string(what) + " rendered the same " + shown + " " + times +
+                              ", so paging is not advancing; make it use the previous response "
+                              "(previous_page.full_response, previous_page.last_record)");
+      }
       return make_error(Status::kRemoteError,
-                        "the API returned the same " + std::string(what) + " '" + shown + "' " +
-                            std::to_string(next_repeats_ + 1) +
-                            " times in a row, so paging is not advancing; check http.paging");
+                        "the API returned the same " + std::string(what) + " " + shown + " " +
+                            times + ", so paging is not advancing; check http.paging");
     }
   } else {
     next_repeats_ = 0;
@@ -261,7 +267,7 @@ Result<PagingDecision> Pager::set_next(std::string rendered) {
   const bool uri = settings_.method == PagingMethod::kRelativeUri;
   const char* setting = uri ? "http.paging.relativeURI" : "http.paging.body";
   if (blank(rendered)) return last(std::string(setting) + " rendered empty");
-  auto taken = take_next(std::move(rendered), uri ? "next relative URI" : "next request body");
+  auto taken = take_next(std::move(rendered), setting);
   if (!taken) return taken.error();
   return PagingDecision{.reason = std::string("next request ") +
                                   (uri ? "to " + redact_url_(next_) : "with body " + next_) + " (" +

@@ -147,6 +147,19 @@ TEST(Pager, UrlAndLinkHeaderAndTheirLastPages) {
             "last page — no Link rel=\"next\"");
 }
 
+TEST(Pager, TheSameNextUrlMoreThanFiveTimesInARowFails) {
+  Pager pager({.method = PagingMethod::kUrl, .path = "next"}, no_redact);
+  for (int i = 0; i <= Pager::kMaxRepeats; ++i) {
+    ASSERT_TRUE(feed(pager, R"({"next":"/same","n":)" + std::to_string(i) + "}", 1)) << i;
+  }
+  auto guarded = feed(pager, R"({"next":"/same","n":99})", 1);
+  ASSERT_FALSE(guarded);
+  EXPECT_EQ(guarded.error().status, Status::kRemoteError);
+  EXPECT_EQ(guarded.error().message,
+            "the API returned the same next page URL '/same' 7 times in a row, so paging is not "
+            "advancing; check http.paging");
+}
+
 TEST(Pager, LastPageStatusAndTheDefault404AfterTheFirstPage) {
   Pager explicit_status({.method = PagingMethod::kPage, .last_page_status = 204}, no_redact);
   EXPECT_FALSE(explicit_status.end_on_status(404));
@@ -185,8 +198,9 @@ TEST(Pager, RenderedNextRequestsEndWhenEmptyAndAreGuarded) {
   auto guarded = pager.set_next("/items?after=1");
   ASSERT_FALSE(guarded);
   EXPECT_EQ(guarded.error().message,
-            "the API returned the same next relative URI '/items?after=1' 7 times in a row, so "
-            "paging is not advancing; check http.paging");
+            "http.paging.relativeURI rendered the same '/items?after=1' 7 times in a row, so "
+            "paging is not advancing; make it use the previous response "
+            "(previous_page.full_response, previous_page.last_record)");
 
   Pager body({.method = PagingMethod::kBody}, no_redact);
   ASSERT_TRUE(feed(body, "[1]", 1));
