@@ -70,29 +70,10 @@ void declare_unsupported_connection_settings(Schema& s) {
 }
 
 void declare_unsupported_export_settings(Schema& s) {
-  for (const char* path : {"http.requestMediaType",
-                           "http.successMediaType",
-                           "http.errorMediaType",
-                           "http.type",
-                           "http._asyncHelperId",
-                           "http.sendAuthForFileDownloads",
-                           "http.paging.skip",
-                           "http.paging.token",
-                           "http.paging.pathLocation",
-                           "http.paging.pathAfterFirstRequest",
-                           "http.paging.relativeURI",
-                           "http.paging.body",
-                           "http.paging.linkHeaderRelation",
-                           "http.paging.resourcePath",
-                           "http.response.resourceIdPath",
-                           "http.response.successPath",
-                           "http.response.successValues",
-                           "http.response.failPath",
-                           "http.response.failValues",
-                           "http.response.errorPath",
-                           "http.response.allowArrayforSuccessPath",
-                           "http.response.twoDArray",
-                           "http.response.blobFormat"}) {
+  for (const char* path : {"http.requestMediaType", "http.successMediaType", "http.errorMediaType",
+                           "http.type", "http._asyncHelperId", "http.sendAuthForFileDownloads",
+                           "http.response.resourceIdPath", "http.response.allowArrayforSuccessPath",
+                           "http.response.twoDArray", "http.response.blobFormat"}) {
     s.unsupported(path);
   }
 }
@@ -274,14 +255,15 @@ ConnectionSettings::ConnectionSettings()
                              .shown_when("http.auth.type", "token")
                              .help("Dotted path of the new token in the refresh response, e.g. "
                                    "data.token.")),
-      refresh_token(schema.string("http.auth.token.refreshToken")
-                        .label("Refresh token")
-                        .secret()
-                        .group("Authentication")
-                        .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
-                        .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
-                              "with oauth, the refresh token a grant_type=refresh_token request "
-                              "sends. Stored encrypted; never logged.")),
+      refresh_token(
+          schema.string("http.auth.token.refreshToken")
+              .label("Refresh token")
+              .secret()
+              .group("Authentication")
+              .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
+              .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
+                    "with oauth, the refresh token a grant_type=refresh_token request "
+                    "sends. Stored encrypted; never logged.")),
       refresh_headers(schema.array("http.auth.token.refreshHeaders")
                           .label("Refresh headers")
                           .group("Authentication")
@@ -297,8 +279,9 @@ ConnectionSettings::ConnectionSettings()
                       .help("Dotted paths of further credentials in the refresh response (e.g. "
                             "a new refresh token): masked in every message and log.")),
       oauth_grant_type(
-          schema.enumeration("http.auth.oauth.grantType",
-                             {"authorizecode", "clientcredentials", "password"})
+          schema
+              .enumeration("http.auth.oauth.grantType",
+                           {"authorizecode", "clientcredentials", "password"})
               .label("Grant type")
               .default_value("clientcredentials")
               .group("Authentication")
@@ -411,8 +394,9 @@ ExportSettings::ExportSettings()
                        .label("Relative URI")
                        .group("Request")
                        .help("Appended to the connection's base URI. Handlebars: "
-                             "{{export.http.paging.page}} is the current page number with page "
-                             "paging; {{x}} is URL-encoded, {{{x}}} is not. In a lookup "
+                             "{{export.http.paging.page}}, .skip and .token are the current page "
+                             "number, offset and token of page, skip and token paging; {{x}} is "
+                             "URL-encoded, {{{x}}} is not. In a lookup "
                              "(isLookup: true) it is rendered once per record: "
                              "/customers/{{record.customer.id}}.")),
       body(schema.tmpl("http.body")
@@ -432,16 +416,22 @@ ExportSettings::ExportSettings()
                               "that were found, rather than exporting 0 records. In a lookup, the "
                               "record's data: an array, or an object as one record; a missing "
                               "path fails that record's lookup.")),
-      paging_method(schema
-                        .enumeration("http.paging.method", {"page", "url", "relativeuri", "body",
-                                                            "linkheader", "token", "skip"})
-                        .unsupported_values({"relativeuri", "body", "linkheader", "token", "skip"})
-                        .label("Paging method")
-                        .group("Paging")
-                        .help("Absent: one request. page: a page number parameter, incremented "
-                              "until a page comes back empty (or a last-page condition holds). "
-                              "url: the next page's URL is read from each response "
-                              "(http.paging.path) until it is missing, null or empty.")),
+      paging_method(
+          schema
+              .enumeration("http.paging.method",
+                           {"page", "skip", "token", "url", "linkheader", "relativeuri", "body"})
+              .label("Paging method")
+              .group("Paging")
+              .help("Absent: one request. page: a page number ({{export.http.paging.page}}, or "
+                    "page=N added) grows by one until a page is empty. skip: an offset "
+                    "({{export.http.paging.skip}}) grows by the records received until a page is "
+                    "empty. token: the next token ({{export.http.paging.token}}) is read at "
+                    "http.paging.path (body or header) until there is none. url: the next URL is "
+                    "read at http.paging.path in the body until there is none. linkheader: the "
+                    "Link header's rel=\"next\" URL is followed until there is none. relativeuri "
+                    "/ body: http.paging.relativeURI / http.paging.body, rendered against "
+                    "previous_page, is used after the first request until a page is empty or it "
+                    "renders empty. docs/http.md, \"Paging\", has a table.")),
       paging_page(
           schema.integer("http.paging.page")
               .label("Page number to start from")
@@ -454,11 +444,13 @@ ExportSettings::ExportSettings()
                     "If neither http.relativeURI nor http.body uses {{export.http.paging.page}}, "
                     "the query parameter page=N is set on the URL instead.")),
       paging_path(schema.string("http.paging.path")
-                      .label("Path to next page URL")
+                      .label("Path to next page URL or token")
                       .group("Paging")
-                      .shown_when("http.paging.method", "url")
-                      .help("Dotted path in the response body to the next page's URL, absolute or "
-                            "relative to the base URI, e.g. links.next.")),
+                      .shown_when("http.paging.method", std::vector<json::value>{"url", "token"})
+                      .help("url: dotted path in the response body to the next page's URL, "
+                            "absolute or relative to the base URI, e.g. links.next. token: where "
+                            "the next token is: a dotted body path (e.g. meta.next_token), or with "
+                            "http.paging.pathLocation header a header name (e.g. X-Next-Token).")),
       last_page_status(schema.integer("http.paging.lastPageStatusCode")
                            .label("Last page status code")
                            .minimum(100)
@@ -482,15 +474,108 @@ ExportSettings::ExportSettings()
       max_page_path(schema.string("http.paging.maxPagePath")
                         .label("Path to page count")
                         .group("Paging")
-                        .shown_when("http.paging.method", "page")
+                        .shown_when("http.paging.method", std::vector<json::value>{"page", "skip"})
                         .help("Dotted path in the response body to the number of the last page; "
                               "paging stops after that page.")),
       max_count_path(schema.string("http.paging.maxCountPath")
                          .label("Path to record count")
                          .group("Paging")
-                         .shown_when("http.paging.method", "page")
+                         .shown_when("http.paging.method", std::vector<json::value>{"page", "skip"})
                          .help("Dotted path in the response body to the total number of records; "
                                "paging stops once that many have been exported.")),
+      paging_skip(schema.integer("http.paging.skip")
+                      .label("Offset to start from")
+                      .default_value(0)
+                      .minimum(0)
+                      .group("Paging")
+                      .shown_when("http.paging.method", "skip")
+                      .help("The first request's {{export.http.paging.skip}}; each later request's "
+                            "is this plus the records received so far. http.relativeURI or "
+                            "http.body must use it, e.g. /items?offset={{export.http.paging.skip}}"
+                            "&limit=100.")),
+      paging_token(schema.string("http.paging.token")
+                       .label("First page token")
+                       .group("Paging")
+                       .shown_when("http.paging.method", "token")
+                       .help("{{export.http.paging.token}} of the first request; empty sends none "
+                             "(wrap the parameter in {{#if export.http.paging.token}}...{{/if}}). "
+                             "Later requests get the token read from the previous response.")),
+      paging_path_location(schema.enumeration("http.paging.pathLocation", {"body", "header"})
+                               .label("Token location")
+                               .default_value("body")
+                               .group("Paging")
+                               .shown_when("http.paging.method", "token")
+                               .help("body: http.paging.path is a dotted path in the response "
+                                     "body. header: it is a response header's name.")),
+      paging_path_after_first_request(
+          schema.string("http.paging.pathAfterFirstRequest")
+              .label("Path to token after the first request")
+              .group("Paging")
+              .shown_when("http.paging.method", "token")
+              .help("Where the token is in the responses after the first, when the API moves it "
+                    "(same location as http.paging.path); empty: http.paging.path.")),
+      paging_relative_uri(
+          schema.tmpl("http.paging.relativeURI")
+              .label("Relative URI for later pages")
+              .group("Paging")
+              .shown_when("http.paging.method", "relativeuri")
+              .help("Requested instead of http.relativeURI after the first request, rendered "
+                    "against the previous response: e.g. /items?after="
+                    "{{previous_page.last_record.id}} or {{{previous_page.full_response.next}}}. "
+                    "Paging ends when a page is empty or this renders empty.")),
+      paging_body(schema.tmpl("http.paging.body")
+                      .label("Request body for later pages")
+                      .group("Paging")
+                      .shown_when("http.paging.method", "body")
+                      .help("Sent instead of http.body after the first request, rendered against "
+                            "the previous response ({{x}} escaped as JSON string content), e.g. "
+                            "{\"cursor\": \"{{previous_page.full_response.cursor}}\"}. Paging "
+                            "ends when a page is empty or this renders empty.")),
+      link_header_relation(schema.string("http.paging.linkHeaderRelation")
+                               .label("Link header relation")
+                               .default_value("next")
+                               .group("Paging")
+                               .shown_when("http.paging.method", "linkheader")
+                               .help("The rel of the Link header (RFC 8288) to follow, compared "
+                                     "case-insensitively; the link's URL may be absolute or "
+                                     "relative to the request's URL. Paging ends when the "
+                                     "response has no link with it.")),
+      paging_resource_path(
+          schema.string("http.paging.resourcePath")
+              .label("Path to records on later pages")
+              .group("Paging")
+              .help("Dotted path to the records in the responses after the first, when the API "
+                    "places them elsewhere than http.response.resourcePath; empty: the same.")),
+      success_path(schema.string("http.response.successPath")
+                       .label("Path to success field in HTTP response body")
+                       .group("Response")
+                       .help("For APIs that answer 200 even when a request failed: a 2xx response "
+                             "succeeded only if the value at this dotted path equals one of "
+                             "http.response.successValues; otherwise the export fails with the "
+                             "message at http.response.errorPath.")),
+      success_values(schema.array("http.response.successValues")
+                         .label("Success values")
+                         .items(FieldType::kString)
+                         .group("Response")
+                         .help("Compared as text with the value at http.response.successPath "
+                               "(\"true\" matches true). Required with successPath.")),
+      fail_path(schema.string("http.response.failPath")
+                    .label("Path to failure field in HTTP response body")
+                    .group("Response")
+                    .help("A 2xx response whose value at this dotted path equals one of "
+                          "http.response.failValues failed: the export stops with the message at "
+                          "http.response.errorPath.")),
+      fail_values(schema.array("http.response.failValues")
+                      .label("Failure values")
+                      .items(FieldType::kString)
+                      .group("Response")
+                      .help("Compared as text with the value at http.response.failPath. Required "
+                            "with failPath.")),
+      error_path(schema.string("http.response.errorPath")
+                     .label("Path to error message in HTTP response body")
+                     .group("Response")
+                     .help("Dotted path to the error message of a response that successPath or "
+                           "failPath marks failed, e.g. error.message.")),
       once_relative_uri(
           schema.tmpl("http.once.relativeURI")
               .label("Relative URI to mark a record exported")

@@ -140,11 +140,19 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
                 "http.response.resourcePath", "http.paging.method", "http.paging.page",
                 "http.paging.path", "http.paging.lastPageStatusCode", "http.paging.lastPagePath",
                 "http.paging.lastPageValues", "http.paging.maxPagePath", "http.paging.maxCountPath",
+                "http.paging.skip", "http.paging.token", "http.paging.pathLocation",
+                "http.paging.pathAfterFirstRequest", "http.paging.relativeURI", "http.paging.body",
+                "http.paging.linkHeaderRelation", "http.paging.resourcePath",
+                "http.response.successPath", "http.response.successValues",
+                "http.response.failPath", "http.response.failValues", "http.response.errorPath",
                 "http.once.relativeURI", "http.once.method", "http.once.body"}));
   const json::object schema = export_schema().to_json();
   EXPECT_EQ(supported(schema, "http.method"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
-  EXPECT_EQ(supported(schema, "http.paging.method"), json::array({"page", "url"}));
+  EXPECT_EQ(supported(schema, "http.paging.method"),
+            json::array({"page", "skip", "token", "url", "linkheader", "relativeuri", "body"}));
+  EXPECT_EQ(node(schema, "http.paging.linkHeaderRelation")->at("default"), "next");
+  EXPECT_EQ(node(schema, "http.paging.pathLocation")->at("default"), "body");
   EXPECT_FALSE(node(schema, "http.paging.method")->contains("default"));
   EXPECT_EQ(node(schema, "http.paging.page")->at("default"), 0);
   EXPECT_EQ(node(schema, "http.relativeURI")->at("x-sluice-template"), json::value(true));
@@ -183,7 +191,7 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
             json::array({"specific"}));
   const json::object exp = export_schema().to_json();
-  for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
+  for (const char* path : {"http.response.allowArrayforSuccessPath", "http.response.twoDArray",
                            "http.requestMediaType"}) {
     ASSERT_NE(node(exp, path), nullptr) << path;
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;

@@ -37,6 +37,10 @@ constexpr std::string_view kEndpoints =
                                      bronze/silver/gold by N % 3); an unknown id 404
   GET  /api/customers?email=E        200 {"customers":[the customer with that email, or none]}
   ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
+  GET  /api/paging/<style>           paging as real APIs do over items 1..23 (total=N, kind=
+                                     orders): linkheader (GitHub), shopify, cursor (Stripe),
+                                     pages, offset, nexturl, token; POST /api/paging/search
+                                     pages in the body (tools/mock_api/paging.hpp)
   POST /api/sink                     body: a JSON array of records or one JSON object.
                                      Array: 200 with one result per record, in order.
                                      Object: 201 created, or 422 if its "id" is rejected.
