@@ -123,6 +123,8 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   }
   auto resource_path = s.resource_path.read(export_doc);
   if (!resource_path) return resource_path.error();
+  auto media = StepMedia::for_export(connection.media(), export_doc, *resource_path);
+  if (!media) return media.error();
   auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
 
@@ -141,13 +143,14 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   reader->body_ = std::move(*body);
   reader->headers_ = std::move(*headers);
   reader->resource_path_ = std::move(*resource_path);
+  reader->media_ = *media;
   reader->context_ = export_variables(context.run());
   reader->connection_ = connection.variables();
   reader->once_ = type == "once";
   reader->once_method_ = std::move(*once_method);
   reader->once_uri_ = std::move(*once_uri);
   reader->once_body_ = std::move(*once_body);
-  reader->as_text_ = reader->can_page_as_text();
+  reader->as_text_ = reader->can_page_as_text() && reader->media_.success() == MediaType::kJson;
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -239,6 +242,7 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
+  media_.prepare(request);
   if (pager_.settings().method == PagingMethod::kUrl && !pager_.first()) {
     request.url = pager_.next_url();
     return request;
@@ -250,10 +254,14 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
     support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
   }
   if (body_) {
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto body = body_->evaluate(context_, {.escape = Escape::kJson, .bindings = open});
+    // Values are escaped for the request's media type (JSON string content with json), so the
+    // body stays valid in its format.
+    auto body = body_->evaluate(context_, {.escape = media_.body_escape(), .bindings = open});
     if (!body) return body.error();
     body_text = std::move(*body);
+    if (auto encoded = media_.encode_rendered(body_text, request); !encoded) {
+      return encoded.error();
+    }
   }
   return request;
 }
@@ -291,14 +299,10 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   // with the records (a shared resource) until the host is done with them.
   json::storage_ptr arena =
       json::make_shared_resource<json::monotonic_resource>(response->body.size() + 1024);
-  json::error_code ec;
-  json::value body = json::parse(response->body, ec, arena);
-  if (ec) {
-    return make_error(Status::kRemoteError,
-                      "the response of " + method_ + " " + response->url + " is not JSON (" +
-                          ec.message() +
-                          "): " + support::http::body_snippet(client_->redact(response->body)));
-  }
+  // JSON parsed, XML and CSV converted, per the success media type (media.hpp).
+  auto decoded = media_.decode_records(*response, method_, resource_path_, *client_, arena);
+  if (!decoded) return decoded.error();
+  json::value& body = *decoded;
   auto records = records_of(body, method_, response->url);
   if (!records) return records.error();
   auto last = pager_.advance(response->body, body, (*records)->size());

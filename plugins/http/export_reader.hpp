@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "paging.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
@@ -86,6 +87,7 @@ class HttpExportReader final : public ExportReader {
   std::optional<support::Template> body_;
   HeaderTemplates headers_;
   std::string resource_path_;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
   bool set_page_param_ = false;
   bool done_ = false;
 
