@@ -78,7 +78,10 @@ const char* accept_of(MediaType type) {
 // An XML element that occurred once is an object, not an array: at the records' path, one
 // record.
 void wrap_single(json::value& body, const std::string& resource_path) {
-  json::value* at = resource_path.empty() ? &body : find_path(body, resource_path);
+  // Without a path the body is the document, {root: ...}: an object by construction, which
+  // records_of() reports with its key rather than exporting the whole document as one record.
+  if (resource_path.empty()) return;
+  json::value* at = find_path(body, resource_path);
   if (at == nullptr || !at->is_object()) return;
   json::array one(at->storage());
   one.push_back(std::move(*at));
