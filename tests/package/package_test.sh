@@ -52,7 +52,7 @@ CMAKE
 if configure nosuch-build "$work/nosuch" >"$work/nosuch.log" 2>&1; then
   echo "find_package(Sluice COMPONENTS nosuch) succeeded"; exit 1
 fi
-grep -q "Sluice has no component 'nosuch'; its components are: http" "$work/nosuch.log" \
+grep -q "Sluice has no component 'nosuch'; its components are: formats, http" "$work/nosuch.log" \
   || { echo "unclear error for a missing component:"; cat "$work/nosuch.log"; exit 1; }
 
 sluice="$work/stage/bin/sluice"
