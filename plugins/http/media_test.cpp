@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lookup.hpp"
 #include "test_util.hpp"
 
 namespace sluice::plugins::http {
@@ -134,6 +135,20 @@ TEST_F(HttpMedia, CsvRowsAreTheRecordsSoAResourcePathIsRefused) {
                                 "response":{"resourcePath":"rows"}})")),
             "error: http.response.resourcePath 'rows' is set, but with http.successMediaType csv "
             "every row of the response is a record: remove http.response.resourcePath");
+}
+
+TEST_F(HttpMedia, ALookupReadsAnXmlResponseAsItsExportSays) {
+  Context context = no_host();
+  auto lookup =
+      HttpLookup::open(context, *connection_,
+                       object(R"({"isLookup":true,"http":{"relativeURI":"/api/media/orders.xml",
+                 "successMediaType":"xml","response":{"resourcePath":"response.orders.order"}}})"));
+  ASSERT_TRUE(lookup) << lookup.error().message;
+  auto results = (*lookup)->lookup(context, json::parse(R"([{"id":"x"}])").as_array());
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_EQ(json::serialize((*results)[0].data), kOrderRecords);
+  EXPECT_EQ(recorded(0).at("headers").at("accept"), "application/xml");
 }
 
 TEST_F(HttpMedia, AnXmlBodyTemplateIsSentAsXmlWithValuesEscapedAsXmlText) {
