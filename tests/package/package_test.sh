@@ -42,6 +42,14 @@ if configure fetch-nopoco "$source_dir/tests/package/fetch" -DCMAKE_DISABLE_FIND
 fi
 grep -q "Poco" "$work/nopoco.log" || { echo "no mention of Poco:"; cat "$work/nopoco.log"; exit 1; }
 
+# The formats component (XML and CSV to JSON) builds and runs out of tree.
+configure formats "$source_dir/tests/package/formats" >/dev/null
+cmake --build "$work/formats" >/dev/null
+expected_formats='{"a":{"@k":"v","b":["1","2"]}}
+[{"id":"1","name":"Ada, L"}]'
+[ "$("$work/formats/formats_consumer")" = "$expected_formats" ] \
+  || { echo "the formats consumer printed:"; "$work/formats/formats_consumer"; exit 1; }
+
 # A component the package does not have is a clear CMake error listing the ones it has.
 mkdir -p "$work/nosuch"
 cat >"$work/nosuch/CMakeLists.txt" <<'CMAKE'
