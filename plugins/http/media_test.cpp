@@ -151,6 +151,26 @@ TEST_F(HttpMedia, ALookupReadsAnXmlResponseAsItsExportSays) {
   EXPECT_EQ(recorded(0).at("headers").at("accept"), "application/xml");
 }
 
+// An export's (here a lookup's) request body is rendered for its request media type: values
+// URL-encoded in an urlencoded body, which the server then parses back to the record's value.
+TEST_F(HttpMedia, AnExportsUrlencodedBodyTemplateIsEncodedAndSentAsAForm) {
+  Context context = no_host();
+  auto lookup = HttpLookup::open(
+      context, *connection_,
+      object(R"({"isLookup":true,"http":{"method":"POST","relativeURI":"/api/media/echo",
+                 "requestMediaType":"urlencoded","body":"q={{record.q}}&page=1"}})"));
+  ASSERT_TRUE(lookup) << lookup.error().message;
+  auto results = (*lookup)->lookup(context, json::parse(R"([{"q":"a b&c=d"}])").as_array());
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 1u);
+  ASSERT_EQ((*results)[0].data.size(), 1u);
+  EXPECT_EQ(json::serialize((*results)[0].data[0].at("fields")),
+            R"({"q":["a b&c=d"],"page":["1"]})");
+  const json::object request = recorded(0);
+  EXPECT_EQ(request.at("headers").at("content-type"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(request.at("body"), "q=a%20b%26c%3Dd&page=1");
+}
+
 TEST_F(HttpMedia, AnXmlBodyTemplateIsSentAsXmlWithValuesEscapedAsXmlText) {
   auto results = submit(step(R"({"relativeURI":"/api/media/echo","requestMediaType":"xml",
                "body":"<order><id>{{record.id}}</id><note>{{record.note}}</note></order>"})"),
