@@ -119,8 +119,9 @@ Field& error_media_type_setting(Schema& s, const char* of) {
       .label("Error media type")
       .group("General")
       .help(std::string("Format of the error responses (not 2xx) to ") + of +
-            ": json or xml (converted as for http.successMediaType, then http.response.errorPath "
-            "applies); plaintext (the message is the body's text). Absent: as the success "
+            ": json or xml (converted as for http.successMediaType; an import's "
+            "http.response.errorPath reads the record's message from it); plaintext (not "
+            "parsed). Error messages quote the body's start in any case. Absent: as the success "
             "media type, json for csv.");
 }
 
