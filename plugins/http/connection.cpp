@@ -123,10 +123,10 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
                       "http.baseURI must be an absolute http:// or https:// URL, got '" +
                           support::http::redact_url(*base_uri) + "'");
   }
-  // Only json is implemented: reading the setting refuses every other media type.
-  if (auto media_type = s.media_type.read(doc); !media_type) return media_type.error();
   auto headers = read_headers(s.headers, doc);
   if (!headers) return headers.error();
+  auto media = ConnectionMedia::read(doc, *headers);
+  if (!media) return media.error();
   auto auth = read_auth(doc);
   if (!auth) return auth.error();
   ConnectionVariables variables = ConnectionVariables::from(doc);
@@ -157,6 +157,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   connection->ping_uri_ = std::move(*ping_uri);
   connection->ping_method_ = std::move(*ping_method);
   connection->variables_ = std::move(variables);
+  connection->media_ = *media;
   return connection;
 }
 

@@ -198,6 +198,8 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   }
   auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
+  auto media = StepMedia::for_export(connection.media(), export_doc, paging->resource_path);
+  if (!media) return media.error();
   const PagingMethod paging_method = paging->method;
 
   // The paging variables a template may use, and the templates that must use them.
@@ -257,13 +259,14 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   reader->fail_path_ = std::move(checks.fail_path);
   reader->fail_values_ = std::move(checks.fail_values);
   reader->error_path_ = std::move(checks.error_path);
+  reader->media_ = *media;
   reader->context_ = export_variables(context.run());
   reader->connection_ = connection.variables();
   reader->once_ = type == "once";
   reader->once_method_ = std::move(*once_method);
   reader->once_uri_ = std::move(*once_uri);
   reader->once_body_ = std::move(*once_body);
-  reader->as_text_ = reader->can_page_as_text();
+  reader->as_text_ = reader->can_page_as_text() && reader->media_.success() == MediaType::kJson;
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -332,15 +335,9 @@ bool HttpExportReader::can_page_as_text() const {
 
 Result<json::value> HttpExportReader::parse_body(const support::http::Response& response,
                                                  json::storage_ptr arena) const {
-  json::error_code ec;
-  json::value body = json::parse(response.body, ec, std::move(arena));
-  if (ec) {
-    return make_error(Status::kRemoteError,
-                      "the response of " + method_ + " " + response.url + " is not JSON (" +
-                          ec.message() +
-                          "): " + support::http::body_snippet(client_->redact(response.body)));
-  }
-  return body;
+  // JSON parsed, XML and CSV converted, per the success media type (media.hpp).
+  return media_.decode_records(response, method_, pager_.resource_path(), *client_,
+                               std::move(arena));
 }
 
 std::optional<HttpExportReader::Parsed> HttpExportReader::text_records(
@@ -429,6 +426,7 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
+  media_.prepare(request);
   if (pager_.follows_url()) {
     request.url = pager_.next_url();
     return request;
@@ -449,11 +447,18 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
   }
   if (next_body) {
     body_text = pager_.next_rendered();
+    if (auto encoded = media_.encode_rendered(body_text, request); !encoded) {
+      return encoded.error();
+    }
   } else if (body_) {
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto body = body_->evaluate(context_, {.escape = Escape::kJson, .bindings = open});
+    // Values are escaped for the request's media type (JSON string content with json), so the
+    // body stays valid in its format.
+    auto body = body_->evaluate(context_, {.escape = media_.body_escape(), .bindings = open});
     if (!body) return body.error();
     body_text = std::move(*body);
+    if (auto encoded = media_.encode_rendered(body_text, request); !encoded) {
+      return encoded.error();
+    }
   }
   return request;
 }
@@ -464,7 +469,7 @@ Result<PagingDecision> HttpExportReader::render_next(PagingDecision decision) {
   const support::Binding open[] = {{"connection", &connection_.open}};
   const bool uri = pager_.settings().method == PagingMethod::kRelativeUri;
   auto rendered = next_template_->evaluate(
-      context_, {.escape = uri ? Escape::kUri : Escape::kJson, .bindings = open});
+      context_, {.escape = uri ? Escape::kUri : media_.body_escape(), .bindings = open});
   if (!rendered) return rendered.error();
   auto next = pager_.set_next(std::move(*rendered));
   if (!next) return next.error();

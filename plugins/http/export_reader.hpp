@@ -21,6 +21,7 @@
 #include <boost/json/object.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "paging.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
@@ -128,6 +129,7 @@ class HttpExportReader final : public ExportReader {
   std::string fail_path_;
   std::vector<std::string> fail_values_;
   std::string error_path_;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
   bool set_page_param_ = false;
   bool done_ = false;
   bool warned_misplaced_ = false;

@@ -85,6 +85,14 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
                       "set: the values that mean the record succeeded");
   }
   writer->success_values_ = std::move(*success_values);
+  auto media = StepMedia::for_import(
+      connection.media(), import_doc,
+      {.has_body_template = body.has_value(),
+       .batch_size = *batch_size,
+       .reads_results = !writer->resource_path_.empty() || !writer->id_path_.empty() ||
+                        !writer->success_path_.empty()});
+  if (!media) return media.error();
+  writer->media_ = *media;
   writer->method_ = std::move(*method);
   writer->uses_batch_ = uses(*relative_uri, "batch_of_records") ||
                         (body && uses(*body, "batch_of_records")) ||
@@ -96,7 +104,8 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   writer->batch_size_ = static_cast<size_t>(*batch_size);
   writer->text_body_ = !writer->body_template_ && !writer->uses_batch_ &&
                        !uses(writer->relative_uri_, "record") &&
-                       !writer->headers_.any_uses("record");
+                       !writer->headers_.any_uses("record") &&
+                       writer->media_.request() == MediaType::kJson;
   return writer;
 }
 
@@ -197,12 +206,15 @@ Result<void> HttpImportWriter::render_request(const json::value& record, const j
     if (!url) return url.error();
     request.url = std::move(*url);
   }
+  media_.prepare(request);
   if (body_template_) {
     body_.clear();
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto rendered =
-        body_template_->evaluate_to(body_, kEmpty, {.escape = Escape::kJson, .bindings = open});
+    // Values are escaped for the request's media type (JSON string content with json), so the
+    // body stays valid in its format.
+    auto rendered = body_template_->evaluate_to(
+        body_, kEmpty, {.escape = media_.body_escape(), .bindings = open});
     if (!rendered) return rendered.error();
+    return media_.encode_rendered(body_, request);
   }
   return {};
 }
@@ -218,7 +230,15 @@ Result<void> HttpImportWriter::submit_batch(Context& context, const json::array&
     fail_batch(rendered.error(), count, out);
     return {};
   }
-  if (!body_template_) {
+  // urlencoded, form-data: the record's fields as a form (media.hpp); a record that has no form
+  // encoding (a nested object) fails alone.
+  auto form = body_template_ ? Result<bool>(false)
+                             : media_.encode_record(records[first], body_, request);
+  if (!form) {
+    fail_batch(form.error(), count, out);
+    return {};
+  }
+  if (!body_template_ && !*form) {
     // Serialize straight from the page's records into one reused buffer.
     const size_t previous = body_.size();
     body_.clear();
@@ -304,10 +324,10 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
   }
 
   json::monotonic_resource arena;
-  json::error_code ec;
-  json::value body;
-  if (!response->body.empty()) body = json::parse(response->body, ec, &arena);
-  const bool have_json = !response->body.empty() && !ec;
+  // JSON parsed, XML converted, per the success or error media type (media.hpp).
+  std::optional<json::value> decoded = media_.decode(*response, resource_path_, &arena);
+  const bool have_json = decoded.has_value();
+  json::value body = have_json ? std::move(*decoded) : json::value(&arena);
 
   if (!response->ok()) {
     const Error error = client_->error_for(method_, *response);

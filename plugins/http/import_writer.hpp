@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
@@ -92,6 +93,7 @@ class HttpImportWriter final : public ImportWriter {
   std::string success_path_;
   std::vector<std::string> success_values_;
   std::string error_path_;
+  StepMedia media_;   // request body escaping and encoding, response decoding (media.hpp)
   std::string body_;  // reused between batches
 };
 

@@ -74,6 +74,8 @@ Result<std::unique_ptr<HttpLookup>> HttpLookup::open(Context& context,
   if (!headers) return headers.error();
   auto resource_path = s.resource_path.read(export_doc);
   if (!resource_path) return resource_path.error();
+  auto media = StepMedia::for_export(connection.media(), export_doc, *resource_path);
+  if (!media) return media.error();
   auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
 
@@ -92,6 +94,7 @@ Result<std::unique_ptr<HttpLookup>> HttpLookup::open(Context& context,
   lookup->body_template_ = std::move(*body);
   lookup->headers_ = std::move(*headers);
   lookup->resource_path_ = std::move(*resource_path);
+  lookup->media_ = *media;
   lookup->connection_ = connection.variables();
   return lookup;
 }
@@ -105,6 +108,7 @@ Result<void> HttpLookup::render_request(const json::value& record,
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
+  media_.prepare(request);
   if (relative_uri_.is_literal()) {
     request.url = relative_uri_.source();
   } else {
@@ -117,10 +121,11 @@ Result<void> HttpLookup::render_request(const json::value& record,
   }
   body_.clear();
   if (body_template_) {
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto rendered =
-        body_template_->evaluate_to(body_, context_, {.escape = Escape::kJson, .bindings = open});
+    // Values are escaped for the request's media type (JSON string content with json).
+    auto rendered = body_template_->evaluate_to(body_, context_,
+                                                {.escape = media_.body_escape(), .bindings = open});
     if (!rendered) return rendered.error();
+    return media_.encode_rendered(body_, request);
   }
   return {};
 }
@@ -139,12 +144,10 @@ LookupResult HttpLookup::read_response(const support::http::Response& response) 
   LookupResult result;
   if (response.body.empty()) return result;  // e.g. 204: nothing found
   const std::string where = "the response of " + method_ + " " + response.url;
-  json::error_code ec;
-  json::value body = json::parse(response.body, ec);
-  if (ec) {
-    return record_error("invalid_response", where + " is not JSON (" + ec.message() + "): " +
-                                                body_snippet(client_->redact(response.body)));
-  }
+  // JSON parsed, XML and CSV converted, per the success media type (media.hpp).
+  auto decoded = media_.decode_records(response, method_, resource_path_, *client_, {});
+  if (!decoded) return record_error("invalid_response", decoded.error().message);
+  json::value& body = *decoded;
   json::value* found = &body;
   if (!resource_path_.empty()) {
     found = find_path(body, resource_path_);

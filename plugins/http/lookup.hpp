@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
@@ -67,6 +68,7 @@ class HttpLookup final : public Lookup {
   std::optional<support::Template> body_template_;
   HeaderTemplates headers_;
   std::string resource_path_;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
   std::optional<int64_t> page_param_;  // page paging without the page in a template: page=N
   boost::json::value context_;         // export_variables(), paging.page the first page
   ConnectionVariables connection_;

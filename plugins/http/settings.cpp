@@ -33,9 +33,7 @@ Field& declare_headers(Schema& s, const char* help) {
 void declare_unsupported_connection_settings(Schema& s) {
   s.ignored("http.formType", "how integrator.io's form showed the connection");
   // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
-  for (const char* path : {"http.successMediaType",
-                           "http.errorMediaType",
-                           "http.concurrencyLevel",
+  for (const char* path : {"http.concurrencyLevel",
                            "http.targetConcurrencyLevel",
                            "http.rateLimit",
                            "http.retryHeader",
@@ -70,8 +68,7 @@ void declare_unsupported_connection_settings(Schema& s) {
 }
 
 void declare_unsupported_export_settings(Schema& s) {
-  for (const char* path : {"http.requestMediaType", "http.successMediaType", "http.errorMediaType",
-                           "http.type", "http._asyncHelperId", "http.sendAuthForFileDownloads",
+  for (const char* path : {"http.type", "http._asyncHelperId", "http.sendAuthForFileDownloads",
                            "http.response.resourceIdPath", "http.response.allowArrayforSuccessPath",
                            "http.response.twoDArray", "http.response.blobFormat"}) {
     s.unsupported(path);
@@ -82,11 +79,45 @@ void declare_unsupported_import_settings(Schema& s) {
   for (const char* path :
        {"http.requestType", "http.existingExtract", "http.existingLookupName", "http.ignoreExtract",
         "http.ignoreLookupName", "http.ignoreEmptyNodes", "http.strictHandlebarEvaluation",
-        "http.requestMediaType", "http.successMediaType", "http.errorMediaType",
         "http._asyncHelperId", "http.endPointBodyLimit", "http.response.failPath",
         "http.response.failValues", "http.response.allowArrayforSuccessPath"}) {
     s.unsupported(path);
   }
+}
+
+// The media type settings (media.hpp resolves them against each other).
+Field& success_media_type_setting(Schema& s, std::vector<std::string> values, const char* of) {
+  return s.enumeration("http.successMediaType", std::move(values))
+      .label("Success media type")
+      .group("General")
+      .help(std::string("Format of the 2xx responses to ") + of +
+            ": json; xml (converted to JSON, attributes as @name, text beside them as #text, "
+            "repeated elements as arrays: response paths apply to that JSON); csv (each row a "
+            "record keyed by the header row); plaintext (kept as text). Absent: the request "
+            "media type when it is json, xml or plaintext, else json.");
+}
+
+Field& error_media_type_setting(Schema& s, const char* of) {
+  return s.enumeration("http.errorMediaType", {"json", "xml", "plaintext"})
+      .label("Error media type")
+      .group("General")
+      .help(std::string("Format of the error responses (not 2xx) to ") + of +
+            ": json or xml (converted as for http.successMediaType; an import's "
+            "http.response.errorPath reads the record's message from it); plaintext (not "
+            "parsed). Error messages quote the body's start in any case. Absent: as the success "
+            "media type, json for csv.");
+}
+
+Field& request_media_type_setting(Schema& s, std::vector<std::string> values,
+                                  std::vector<std::string> unsupported, const char* body) {
+  Field& field = s.enumeration("http.requestMediaType", std::move(values))
+                     .label("Request media type")
+                     .group("Request")
+                     .help(std::string("Overrides the connection's http.mediaType for this "
+                                       "step's requests (Content-Type): ") +
+                           body + ".");
+  if (!unsupported.empty()) field.unsupported_values(std::move(unsupported));
+  return field;
 }
 
 }  // namespace
@@ -102,12 +133,20 @@ ConnectionSettings::ConnectionSettings()
       media_type(schema
                      .enumeration("http.mediaType",
                                   {"json", "xml", "urlencoded", "form-data", "plaintext"})
-                     .unsupported_values({"xml", "urlencoded", "form-data", "plaintext"})
                      .label("Media type")
                      .default_value("json")
                      .group("General")
-                     .help("Format of request and response bodies. Only json is implemented for "
-                           "now; xml, urlencoded, form-data and plaintext will follow.")),
+                     .help("Format of request bodies (Content-Type) and, unless "
+                           "http.successMediaType / http.errorMediaType say otherwise, of "
+                           "responses: json; xml (bodies written as XML templates, responses "
+                           "converted to JSON: attributes as @name, repeated elements as arrays, "
+                           "docs/http.md); urlencoded or form-data (an import without http.body "
+                           "sends the record's fields as a form; responses read as json); "
+                           "plaintext (bodies sent as rendered, responses kept as text). "
+                           "Exports and imports may override it with http.requestMediaType.")),
+      success_media_type(success_media_type_setting(schema, {"json", "xml", "csv", "plaintext"},
+                                                    "the connection's requests")),
+      error_media_type(error_media_type_setting(schema, "the connection's requests")),
       headers(declare_headers(schema,
                               "Headers sent with every request of this connection. An export's or "
                               "import's own http.headers replace same-named ones.")),
@@ -591,7 +630,15 @@ ExportSettings::ExportSettings()
                     .label("HTTP request body to mark a record exported")
                     .group("Once")
                     .help("Rendered per record ({{x}} escaped as JSON string content), e.g. "
-                          "{\"exported\": true}; empty sends no body.")) {
+                          "{\"exported\": true}; empty sends no body.")),
+      request_media_type(request_media_type_setting(
+          schema, {"json", "xml", "urlencoded", "form-data", "plaintext"}, {},
+          "http.body is rendered with values escaped for that format (JSON string content, XML "
+          "text, URL encoding, as is for plaintext); with form-data it must render a JSON object "
+          "of flat fields, sent as multipart/form-data")),
+      success_media_type(success_media_type_setting(schema, {"json", "xml", "csv", "plaintext"},
+                                                    "this export")),
+      error_media_type(error_media_type_setting(schema, "this export")) {
   declare_unsupported_export_settings(schema);
 }
 
@@ -651,7 +698,16 @@ ImportSettings::ImportSettings()
                      .label("Path to error field in HTTP response body")
                      .group("Response")
                      .help("Dotted path to the error message within a failed record's result; "
-                           "without it the message comes from the result's errors[].message.")) {
+                           "without it the message comes from the result's errors[].message.")),
+      request_media_type(request_media_type_setting(
+          schema, {"xml", "json", "csv", "urlencoded", "form-data", "octet-stream", "plaintext"},
+          {"csv", "octet-stream"},
+          "without http.body, urlencoded and form-data send the record's flat fields as a form "
+          "(batch size 1); xml and plaintext need http.body, rendered with values escaped as "
+          "XML text or as is")),
+      success_media_type(
+          success_media_type_setting(schema, {"xml", "json", "plaintext"}, "this import")),
+      error_media_type(error_media_type_setting(schema, "this import")) {
   // Acted on by the host, which runs the import's mapping (docs/runtime.md).
   schema.boolean("http.sendPostMappedData")
       .label("Send post-mapped data")

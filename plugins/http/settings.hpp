@@ -22,6 +22,8 @@ struct ConnectionSettings {
   Schema schema;
   Setting<std::string> base_uri;
   Setting<std::string> media_type;
+  Setting<std::string> success_media_type;  // media.hpp reads the three media types
+  Setting<std::string> error_media_type;
   Setting<boost::json::value> headers;
   Setting<std::string> auth_type;
   Setting<std::string> basic_username;
@@ -94,6 +96,9 @@ struct ExportSettings {
   Setting<std::string> once_relative_uri;
   Setting<std::string> once_method;
   Setting<std::string> once_body;
+  Setting<std::string> request_media_type;  // media.hpp
+  Setting<std::string> success_media_type;
+  Setting<std::string> error_media_type;
 };
 
 struct ImportSettings {
@@ -109,6 +114,9 @@ struct ImportSettings {
   Setting<std::string> success_path;
   Setting<boost::json::value> success_values;
   Setting<std::string> error_path;
+  Setting<std::string> request_media_type;  // media.hpp
+  Setting<std::string> success_media_type;
+  Setting<std::string> error_media_type;
 };
 
 // Built once, on first use (thread-safe), and never modified.

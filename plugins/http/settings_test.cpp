@@ -63,7 +63,8 @@ std::set<std::string> paths(const Schema& schema) {
 TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
   EXPECT_EQ(paths(connection_schema()),
             (std::set<std::string>{
-                "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
+                "http.baseURI", "http.mediaType", "http.successMediaType", "http.errorMediaType",
+                "http.headers", "http.auth.type",
                 "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
                 "http.auth.token.paramName", "http.auth.oauth.oauth1.consumerKey",
@@ -113,7 +114,13 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   ASSERT_NE(node(schema, "http.baseURI"), nullptr);
   EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
-  EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
+  EXPECT_EQ(supported(schema, "http.mediaType"),
+            json::array({"json", "xml", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(node(schema, "http.mediaType")->at("default"), "json");
+  EXPECT_EQ(supported(schema, "http.successMediaType"),
+            json::array({"json", "xml", "csv", "plaintext"}));
+  EXPECT_FALSE(node(schema, "http.successMediaType")->contains("default"));
+  EXPECT_EQ(supported(schema, "http.errorMediaType"), json::array({"json", "xml", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.auth.type"),
             json::array({"none", "basic", "token", "custom", "oauth", "wsse", "cookie", "digest",
                          "oauth1", "jwtbearer", "jwt"}));
@@ -145,8 +152,13 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
                 "http.paging.linkHeaderRelation", "http.paging.resourcePath",
                 "http.response.successPath", "http.response.successValues",
                 "http.response.failPath", "http.response.failValues", "http.response.errorPath",
-                "http.once.relativeURI", "http.once.method", "http.once.body"}));
+                "http.once.relativeURI", "http.once.method", "http.once.body",
+                "http.requestMediaType", "http.successMediaType", "http.errorMediaType"}));
   const json::object schema = export_schema().to_json();
+  EXPECT_EQ(supported(schema, "http.requestMediaType"),
+            json::array({"json", "xml", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(supported(schema, "http.successMediaType"),
+            json::array({"json", "xml", "csv", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.method"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
   EXPECT_EQ(supported(schema, "http.paging.method"),
@@ -173,8 +185,13 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
                                    "http.batchSize", "http.response.resourcePath",
                                    "http.response.resourceIdPath", "http.response.successPath",
                                    "http.response.successValues", "http.response.errorPath",
-                                   "http.sendPostMappedData"}));
+                                   "http.sendPostMappedData", "http.requestMediaType",
+                                   "http.successMediaType", "http.errorMediaType"}));
   const json::object schema = import_schema().to_json();
+  // integrator.io's csv and octet-stream requests are declared and refused as not supported yet.
+  EXPECT_EQ(supported(schema, "http.requestMediaType"),
+            json::array({"xml", "json", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(supported(schema, "http.successMediaType"), json::array({"xml", "json", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
   EXPECT_EQ(node(schema, "http.batchSize")->at("default"), 1);
@@ -191,8 +208,7 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
             json::array({"specific"}));
   const json::object exp = export_schema().to_json();
-  for (const char* path : {"http.response.allowArrayforSuccessPath", "http.response.twoDArray",
-                           "http.requestMediaType"}) {
+  for (const char* path : {"http.response.allowArrayforSuccessPath", "http.response.twoDArray"}) {
     ASSERT_NE(node(exp, path), nullptr) << path;
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }

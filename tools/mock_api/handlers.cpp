@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "customers.hpp"
+#include "media.hpp"
 #include "oauth.hpp"
 #include "orders.hpp"
 #include "paging.hpp"
@@ -63,7 +64,13 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType("application/json");
-    for (const auto& [name, value] : reply.headers) response.add(name, value);
+    for (const auto& [name, value] : reply.headers) {
+      if (Poco::icompare(name, "Content-Type") == 0) {
+        response.setContentType(value);  // a reply whose body is not JSON (media.hpp)
+      } else {
+        response.add(name, value);
+      }
+    }
     // The last answer of a server that is stopping: close this connection after it, so that the
     // server can wait for it to end before it stops (a reset would lose the answer).
     if (shutdown) response.setKeepAlive(false);
@@ -106,6 +113,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
         return text != nullptr && *text == "json" ? EchoCut::kJson : EchoCut::kRaw;
       }();
       if (echo && path == "/api/echo") return {403, echo_body(credentials, cut)};
+      if (path.starts_with("/api/media/"))
+        return media_reply(request, path, body)
+            .value_or(Reply{404, error_json("no such media endpoint: " + path)});
       if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
       if (auto reply = paging(method, path, query, request.getHost(), body)) return *reply;
       if (get && path == "/api/orders") {
