@@ -452,7 +452,9 @@ ExportSettings::ExportSettings()
                         .help("Dotted path to the array of records in the response body, e.g. "
                               "data.orders. Empty means the body itself is the array. A path that "
                               "is missing or does not hold an array fails the export with the keys "
-                              "that were found, rather than exporting 0 records. In a lookup, the "
+                              "that were found (and an array of objects found elsewhere), rather "
+                              "than exporting 0 records; an empty array there while the body has "
+                              "records elsewhere warns once. In a lookup, the "
                               "record's data: an array, or an object as one record; a missing "
                               "path fails that record's lookup.")),
       paging_method(
@@ -495,8 +497,10 @@ ExportSettings::ExportSettings()
                            .minimum(100)
                            .maximum(599)
                            .group("Paging")
-                           .help("A response with this status (e.g. 404) means there are no more "
-                                 "pages: the export ends without error.")),
+                           .help("A response with this status (e.g. 204 or 400) means there are "
+                                 "no more pages: the export ends without error. Absent: with a "
+                                 "paging method, a 404 after the first page does (integrator.io's "
+                                 "default).")),
       last_page_path(
           schema.string("http.paging.lastPagePath")
               .label("Path to last page indicator")
