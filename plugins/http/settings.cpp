@@ -35,10 +35,7 @@ void declare_unsupported_connection_settings(Schema& s) {
   // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
   for (const char* path : {"http.successMediaType",
                            "http.errorMediaType",
-                           "http.concurrencyLevel",
                            "http.targetConcurrencyLevel",
-                           "http.rateLimit",
-                           "http.retryHeader",
                            "http.disableStrictSSL",
                            "http.clientCertificates",
                            "http.encryptedFields",
@@ -378,7 +375,8 @@ ConnectionSettings::ConnectionSettings()
                                 .maximum(599)
                                 .group("Authentication")
                                 .shown_when("http.auth.type", "cookie")
-                                .help("Absent: any 2xx means the login worked.")) {
+                                .help("Absent: any 2xx means the login worked.")),
+      limits(schema) {
   declare_unsupported_connection_settings(schema);
 }
 
