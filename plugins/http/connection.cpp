@@ -3,6 +3,7 @@
 #include "auth_config.hpp"
 #include "auth_token_config.hpp"
 #include "config.hpp"
+#include "limits_config.hpp"
 #include "settings.hpp"
 #include "sluice/support/http/url.hpp"
 
@@ -146,6 +147,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   options.max_backoff = tuning.max_backoff;
   options.max_attempts = tuning.max_attempts;
   options.user_agent = "Sluice-http/0.1";
+  if (auto limits = configure_limits(doc, options); !limits) return limits.error();
   if (auto type = s.auth_type.read(doc); !type) {
     return type.error();
   } else if (auto configured = configure_obtained_auth(doc, *type, options); !configured) {

@@ -8,6 +8,7 @@
 #include "sluice/json_text.hpp"
 
 #include "config.hpp"
+#include "parallel.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
 
@@ -102,6 +103,9 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
   writer->body_template_ = std::move(body);
   writer->connection_ = connection.variables();
   writer->batch_size_ = static_cast<size_t>(*batch_size);
+  if (const auto& gate = connection.client()->options().gate) {
+    writer->workers_ = static_cast<size_t>(gate->options().concurrency);
+  }
   writer->text_body_ = !writer->body_template_ && !writer->uses_batch_ &&
                        !uses(writer->relative_uri_, "record") &&
                        !writer->headers_.any_uses("record") &&
@@ -111,13 +115,36 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
                                                            const json::array& records) {
-  std::vector<RecordResult> results;
-  results.reserve(records.size());
-  for (size_t first = 0; first < records.size(); first += batch_size_) {
-    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
+  const size_t batches = (records.size() + batch_size_ - 1) / batch_size_;
+  std::vector<std::vector<RecordResult>> slices(batches);
+  auto sent = run_batches(context, batches, [&](Context& worker, size_t b, std::string& body) {
+    const size_t first = b * batch_size_;
     const size_t count = std::min(batch_size_, records.size() - first);
-    auto sent = submit_batch(context, records, first, count, results);
-    if (!sent) return sent.error();
+    return submit_batch(worker, records, first, count, body, slices[b]);
+  });
+  if (!sent) return sent.error();
+  return concatenate(slices, records.size());
+}
+
+Result<void> HttpImportWriter::run_batches(
+    Context& context, size_t batches,
+    const std::function<Result<void>(Context&, size_t, std::string&)>& batch) {
+  if (bodies_.size() < std::min(workers_, batches)) bodies_.resize(std::min(workers_, batches));
+  return run_parallel(context, batches, workers_,
+                      [&](Context& worker, size_t b, size_t slot) -> Result<void> {
+                        if (worker.cancelled()) {
+                          return make_error(Status::kCancelled, "import cancelled");
+                        }
+                        return batch(worker, b, bodies_[slot]);
+                      });
+}
+
+std::vector<RecordResult> HttpImportWriter::concatenate(
+    std::vector<std::vector<RecordResult>>& slices, size_t count) {
+  std::vector<RecordResult> results;
+  results.reserve(count);
+  for (auto& slice : slices) {
+    for (RecordResult& r : slice) results.push_back(std::move(r));
   }
   return results;
 }
@@ -177,7 +204,8 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
 }
 
 Result<void> HttpImportWriter::render_request(const json::array& records, size_t first,
-                                              size_t count, support::http::Request& request) {
+                                              size_t count, support::http::Request& request,
+                                              std::string& body) const {
   json::value batch;
   if (uses_batch_) {
     json::array& items = batch.emplace_array();
@@ -185,11 +213,12 @@ Result<void> HttpImportWriter::render_request(const json::array& records, size_t
     for (size_t i = first; i < first + count; ++i)
       items.push_back(json::object{{"record", records[i]}});
   }
-  return render_request(records[first], batch, request);
+  return render_request(records[first], batch, request, body);
 }
 
 Result<void> HttpImportWriter::render_request(const json::value& record, const json::value& batch,
-                                              support::http::Request& request) {
+                                              support::http::Request& request,
+                                              std::string& body) const {
   static const json::value kEmpty = json::object();
   const support::Binding open[] = {
       {"connection", &connection_.open}, {"record", &record}, {"batch_of_records", &batch}};
@@ -208,54 +237,54 @@ Result<void> HttpImportWriter::render_request(const json::value& record, const j
   }
   media_.prepare(request);
   if (body_template_) {
-    body_.clear();
+    body.clear();
     // Values are escaped for the request's media type (JSON string content with json), so the
     // body stays valid in its format.
     auto rendered = body_template_->evaluate_to(
-        body_, kEmpty, {.escape = media_.body_escape(), .bindings = open});
+        body, kEmpty, {.escape = media_.body_escape(), .bindings = open});
     if (!rendered) return rendered.error();
-    return media_.encode_rendered(body_, request);
+    return media_.encode_rendered(body, request);
   }
   return {};
 }
 
 Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
-                                            size_t first, size_t count,
-                                            std::vector<RecordResult>& out) {
+                                            size_t first, size_t count, std::string& body,
+                                            std::vector<RecordResult>& out) const {
   support::http::Request request;
   request.method = method_;
   // A template that fails (an unknown helper, a helper refusing its arguments) fails this
   // batch's records, not the job.
-  if (auto rendered = render_request(records, first, count, request); !rendered) {
+  if (auto rendered = render_request(records, first, count, request, body); !rendered) {
     fail_batch(rendered.error(), count, out);
     return {};
   }
   // urlencoded, form-data: the record's fields as a form (media.hpp); a record that has no form
   // encoding (a nested object) fails alone.
   auto form = body_template_ ? Result<bool>(false)
-                             : media_.encode_record(records[first], body_, request);
+                             : media_.encode_record(records[first], body, request);
   if (!form) {
     fail_batch(form.error(), count, out);
     return {};
   }
   if (!body_template_ && !*form) {
     // Serialize straight from the page's records into one reused buffer.
-    const size_t previous = body_.size();
-    body_.clear();
-    body_.reserve(previous + previous / 8);
+    const size_t previous = body.size();
+    body.clear();
+    body.reserve(previous + previous / 8);
     json::serializer serializer;
     if (batch_size_ == 1) {
-      append_json(body_, serializer, records[first]);
+      append_json(body, serializer, records[first]);
     } else {
-      body_.push_back('[');
+      body.push_back('[');
       for (size_t i = first; i < first + count; ++i) {
-        if (i != first) body_.push_back(',');
-        append_json(body_, serializer, records[i]);
+        if (i != first) body.push_back(',');
+        append_json(body, serializer, records[i]);
       }
-      body_.push_back(']');
+      body.push_back(']');
     }
   }
-  request.body = body_;
+  request.body = body;
   return exchange(context, request, count, out);
 }
 
@@ -278,43 +307,44 @@ Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context
   if (!elements || elements->size() != count) {
     return ImportWriter::submit_text(context, records_json, count);
   }
-  std::vector<RecordResult> results;
-  results.reserve(count);
-  for (size_t first = 0; first < count; first += batch_size_) {
-    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
+  const size_t batches = (count + batch_size_ - 1) / batch_size_;
+  std::vector<std::vector<RecordResult>> slices(batches);
+  auto sent = run_batches(context, batches, [&](Context& worker, size_t b, std::string& body) {
+    const size_t first = b * batch_size_;
     const size_t n = std::min(batch_size_, count - first);
     support::http::Request request;
     request.method = method_;
     // No template reads the records (text_body_), so they are bound to null.
     static const json::value kNull;
-    if (auto rendered = render_request(kNull, kNull, request); !rendered) {
-      fail_batch(rendered.error(), n, results);
-      continue;
+    if (auto rendered = render_request(kNull, kNull, request, body); !rendered) {
+      fail_batch(rendered.error(), n, slices[b]);
+      return Result<void>();
     }
-    append_body_text(*elements, first, n);
-    request.body = body_;
-    if (auto sent = exchange(context, request, n, results); !sent) return sent.error();
-  }
-  return results;
+    append_body_text(*elements, first, n, body);
+    request.body = body;
+    return exchange(worker, request, n, slices[b]);
+  });
+  if (!sent) return sent.error();
+  return concatenate(slices, count);
 }
 
 void HttpImportWriter::append_body_text(const std::vector<std::string_view>& elements, size_t first,
-                                        size_t count) {
-  body_.clear();
+                                        size_t count, std::string& body) const {
+  body.clear();
   if (batch_size_ == 1) {
-    body_.append(elements[first]);
+    body.append(elements[first]);
     return;
   }
-  body_.push_back('[');
+  body.push_back('[');
   for (size_t i = first; i < first + count; ++i) {
-    if (i != first) body_.push_back(',');
-    body_.append(elements[i]);
+    if (i != first) body.push_back(',');
+    body.append(elements[i]);
   }
-  body_.push_back(']');
+  body.push_back(']');
 }
 
 Result<void> HttpImportWriter::exchange(Context& context, support::http::Request& request,
-                                        size_t count, std::vector<RecordResult>& out) {
+                                        size_t count, std::vector<RecordResult>& out) const {
   auto response = client_->execute(context, request);
   if (!response) return response.error();
   const int status = response->status;

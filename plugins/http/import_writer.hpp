@@ -2,6 +2,7 @@
 // back to one RecordResult per record.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,9 +27,11 @@ class HttpImportWriter final : public ImportWriter {
                                                         const HttpConnection& connection,
                                                         const boost::json::object& import_doc);
 
-  // Sends `records` in order, http.batchSize per request (body: http.body rendered against the
-  // batch, or without it the record itself with batch size 1, else a JSON array of the batch's
-  // records, serialized straight from `records`; relativeURI, body and header templates see
+  // Sends `records` in order, http.batchSize per request, up to the connection's
+  // http.concurrencyLevel requests at once (each batch's results kept in record order) (body:
+  // http.body rendered against the batch, or without it the record itself with batch size 1, else a
+  // JSON array of the batch's records, serialized straight from `records`; relativeURI, body and
+  // header templates see
   // {{record}} bound to the record, not copied, and {{batch_of_records}}), and
   // returns exactly one result per record:
   //  - 2xx: each record's result item (http.response.resourcePath, or the response array, or
@@ -59,25 +62,36 @@ class HttpImportWriter final : public ImportWriter {
   explicit HttpImportWriter(std::shared_ptr<support::http::Client> client)
       : client_(std::move(client)) {}
 
-  // Submits records [first, first + count) and appends their results to `out`.
+  // Runs `batch` for batches [0, batches), up to workers_ at once (parallel.hpp), each with
+  // its worker's reused body buffer and a Context usable from its thread; the lowest-numbered
+  // failed batch's error fails the call.
+  Result<void> run_batches(
+      Context& context, size_t batches,
+      const std::function<Result<void>(Context&, size_t, std::string&)>& batch);
+  // The results of every batch, in batch order: the records' order.
+  static std::vector<RecordResult> concatenate(std::vector<std::vector<RecordResult>>& slices,
+                                               size_t count);
+  // Submits records [first, first + count) with `body` as the request body buffer and appends
+  // their results to `out`. Const, as everything below: batches run on several threads at once.
   Result<void> submit_batch(Context& context, const boost::json::array& records, size_t first,
-                            size_t count, std::vector<RecordResult>& out);
+                            size_t count, std::string& body, std::vector<RecordResult>& out) const;
   // Sends `request` (its body set) for a batch of `count` records and appends their results.
   Result<void> exchange(Context& context, support::http::Request& request, size_t count,
-                        std::vector<RecordResult>& out);
+                        std::vector<RecordResult>& out) const;
   // Appends `count` results failing with the template error `error`.
   void fail_batch(const Error& error, size_t count, std::vector<RecordResult>& out) const;
-  // Sets body_ to elements [first, first + count): the element itself with batch size 1, else
+  // Sets `body` to elements [first, first + count): the element itself with batch size 1, else
   // a JSON array of them.
-  void append_body_text(const std::vector<std::string_view>& elements, size_t first, size_t count);
+  void append_body_text(const std::vector<std::string_view>& elements, size_t first, size_t count,
+                        std::string& body) const;
   RecordResult evaluate(const boost::json::value& item, int http_status) const;
   RecordResult batch_failure(int status, std::string code, const std::string& message) const;
-  // Renders the batch's request (URL, headers and, with http.body, body_) into `request`.
+  // Renders the batch's request (URL, headers and, with http.body, `body`) into `request`.
   Result<void> render_request(const boost::json::array& records, size_t first, size_t count,
-                              support::http::Request& request);
+                              support::http::Request& request, std::string& body) const;
   // The same with `record` and `batch` (null unless a template uses batch_of_records) bound.
   Result<void> render_request(const boost::json::value& record, const boost::json::value& batch,
-                              support::http::Request& request);
+                              support::http::Request& request, std::string& body) const;
 
   std::shared_ptr<support::http::Client> client_;
   std::string method_;
@@ -93,8 +107,10 @@ class HttpImportWriter final : public ImportWriter {
   std::string success_path_;
   std::vector<std::string> success_values_;
   std::string error_path_;
-  StepMedia media_;   // request body escaping and encoding, response decoding (media.hpp)
-  std::string body_;  // reused between batches
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
+  // Batches in flight at once: the connection's http.concurrencyLevel (its gate's cap).
+  size_t workers_ = 1;
+  std::vector<std::string> bodies_;  // one request body buffer per worker, reused between calls
 };
 
 }  // namespace sluice::plugins::http

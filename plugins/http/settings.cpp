@@ -33,10 +33,7 @@ Field& declare_headers(Schema& s, const char* help) {
 void declare_unsupported_connection_settings(Schema& s) {
   s.ignored("http.formType", "how integrator.io's form showed the connection");
   // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
-  for (const char* path : {"http.concurrencyLevel",
-                           "http.targetConcurrencyLevel",
-                           "http.rateLimit",
-                           "http.retryHeader",
+  for (const char* path : {"http.targetConcurrencyLevel",
                            "http.disableStrictSSL",
                            "http.clientCertificates",
                            "http.encryptedFields",
@@ -417,7 +414,8 @@ ConnectionSettings::ConnectionSettings()
                                 .maximum(599)
                                 .group("Authentication")
                                 .shown_when("http.auth.type", "cookie")
-                                .help("Absent: any 2xx means the login worked.")) {
+                                .help("Absent: any 2xx means the login worked.")),
+      limits(schema) {
   declare_unsupported_connection_settings(schema);
 }
 

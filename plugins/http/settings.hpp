@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include "auth_settings.hpp"
+#include "limit_settings.hpp"
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
 
@@ -62,6 +63,7 @@ struct ConnectionSettings {
   Setting<std::string> cookie_method;
   Setting<std::string> cookie_body;
   Setting<int64_t> cookie_success_status;
+  LimitSettings limits;  // concurrency, rate limit, retry header (limit_settings.hpp)
 };
 
 struct ExportSettings {

@@ -86,7 +86,9 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.auth.oauth.username", "http.auth.oauth.password",
                 "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
                 "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
-                "http.auth.cookie.successStatusCode"}));
+                "http.auth.cookie.successStatusCode", "http.concurrencyLevel",
+                "http.rateLimit.failStatusCode", "http.rateLimit.failPath",
+                "http.rateLimit.failValues", "http.rateLimit.limit", "http.retryHeader"}));
 }
 
 TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
@@ -200,7 +202,7 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
-  for (const char* path : {"http.auth.oauth.authURI", "http.concurrencyLevel", "http.rateLimit",
+  for (const char* path : {"http.auth.oauth.authURI", "http.targetConcurrencyLevel",
                            "http.auth.token.refreshTokenLocation", "http.ping.successPath"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
@@ -216,6 +218,24 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
   for (const char* path : {"http.requestType", "http.ignoreEmptyNodes"}) {
     ASSERT_NE(node(imp, path), nullptr) << path;
     EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
+  }
+}
+
+TEST(HttpSettings, LimitsAreDeclaredWithIntegratorIoDefaultsAndBounds) {
+  const json::object schema = connection_schema().to_json();
+  ASSERT_NE(node(schema, "http.concurrencyLevel"), nullptr);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("default"), 25);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("minimum").to_number<double>(), 1.0);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("maximum").to_number<double>(), 50.0);
+  EXPECT_EQ(node(schema, "http.rateLimit.failStatusCode")->at("default"), 429);
+  EXPECT_EQ(node(schema, "http.retryHeader")->at("default"), "Retry-After");
+  EXPECT_EQ(node(schema, "http.rateLimit.limit")->at("minimum").to_number<double>(), 1.0);
+  for (const char* path : {"http.concurrencyLevel", "http.rateLimit.failStatusCode",
+                           "http.rateLimit.failPath", "http.rateLimit.failValues",
+                           "http.rateLimit.limit", "http.retryHeader"}) {
+    ASSERT_NE(node(schema, path), nullptr) << path;
+    EXPECT_EQ(node(schema, path)->if_contains("x-sluice-unsupported"), nullptr) << path;
+    EXPECT_NE(node(schema, path)->if_contains("description"), nullptr) << path;
   }
 }
 

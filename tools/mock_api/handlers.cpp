@@ -17,6 +17,7 @@
 
 #include "customers.hpp"
 #include "media.hpp"
+#include "limits.hpp"
 #include "oauth.hpp"
 #include "orders.hpp"
 #include "paging.hpp"
@@ -127,6 +128,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
       if (get) {
         if (auto reply = customers(path, find_parameter(query, "email"))) return *reply;
       }
+      if (auto reply = limits_api(method, path, query, body)) return *reply;  // limits.hpp
       if (path.starts_with("/api/callbacks/")) {
         return {200, R"({"ok":true})"};
       }
@@ -138,6 +140,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
     if (get && path == "/_mock/sink/bodies") return context_.sink.bodies_json();
     if (get && path == "/_mock/sink/ids") return {200, context_.sink.ids_json()};
     if (get && path == "/_mock/requests") return {200, context_.recorder.json()};
+    if (path.starts_with("/_mock/limits")) {
+      if (auto reply = limits_api(method, path, uri.getQueryParameters(), body)) return *reply;
+    }
     if (post && path == "/_mock/reset") {
       context_.sink.reset();
       context_.recorder.reset();
