@@ -38,7 +38,7 @@ class LegacyRest : public ::testing::Test {
     return fmt::format(
         R"({{"_id": "5f0c3e1a2b3c4d5e6f708100", "name": "Shop, legacy", "type": "rest",
         "lastModified": "2021-03-04T05:06:07.890Z", "_userId": "5f0c3e1a2b",
-        "rest": {{"baseURI": "{}", "mediaType": "json", "authType": "token",
+        "rest": {{"baseURI": "{}", "mediaType": "json", "authType": "token", "concurrencyLevel": 1,
                   "bearerToken": "{}", "authScheme": "Bearer", "tokenLocation": "header",
                   "pingRelativeURI": "/api/orders?pageSize=1", "pingMethod": "GET",
                   "headers": [{{"name": "X-Shop",
@@ -85,7 +85,8 @@ TEST_F(LegacyRest, AppliesAndRunsAFlowOfRestResourcesAgainstTheApi) {
   EXPECT_EQ(job.at("numSuccess"), json::value(45));
   EXPECT_EQ(job.at("numError"), json::value(0));
   EXPECT_EQ(job.at("numPagesGenerated"), json::value(3));
-  // Every order reached the sink once, in order, one per request (rest.method ["POST"]).
+  // Every order reached the sink once, in order (rest.concurrencyLevel 1: one request in flight),
+  // one per request (rest.method ["POST"]).
   const json::value bodies = api.get_json("/_mock/sink/bodies");
   const json::array& list = bodies.at("bodies").as_array();
   ASSERT_EQ(list.size(), 45u);
