@@ -2,9 +2,6 @@
 // the bounds of each record, so that unchanged records are copied to the import as they came.
 // The scan is hand-written (~50 lines): Boost.JSON's parser reports no source offsets, and a
 // custom basic_parser handler would have to rebuild every value itself.
-#include <array>
-#include <cstring>
-
 #include <boost/json/parse.hpp>
 
 #include "runtime/page.hpp"
@@ -26,16 +23,12 @@ class Scanner {
     return i;
   }
   size_t string(size_t i) const {  // at '"'
-    // The closing quote is the first '"' not escaped; memchr finds the candidates (most of a
-    // record's bytes are in strings), an odd run of backslashes before one escapes it.
-    const char* const begin = t_.data();
-    const char* const end = begin + t_.size();
-    for (const char* p = begin + i + 1; p < end; ++p) {
-      p = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
-      if (p == nullptr) break;
-      size_t backslashes = 0;
-      for (const char* b = p - 1; b > begin + i && *b == '\\'; --b) ++backslashes;
-      if (backslashes % 2 == 0) return static_cast<size_t>(p - begin) + 1;
+    for (++i; i < t_.size(); ++i) {
+      if (t_[i] == '\\') {
+        ++i;
+      } else if (t_[i] == '"') {
+        return i + 1;
+      }
     }
     return t_.size();
   }
@@ -43,23 +36,14 @@ class Scanner {
     if (i >= t_.size()) return i;
     if (t_[i] == '"') return string(i);
     if (t_[i] == '{' || t_[i] == '[') {
-      // Only quotes and brackets matter between the brackets: a table says which bytes are.
-      static constexpr auto kStructural = [] {
-        std::array<bool, 256> table{};
-        for (const unsigned char c : {'"', '{', '[', '}', ']'}) table[c] = true;
-        return table;
-      }();
-      const char* const data = t_.data();
-      const size_t size = t_.size();
       int depth = 0;
-      for (; i < size; ++i) {
-        const char c = data[i];
-        if (!kStructural[static_cast<unsigned char>(c)]) continue;
+      for (; i < t_.size(); ++i) {
+        const char c = t_[i];
         if (c == '"') {
           i = string(i) - 1;
         } else if (c == '{' || c == '[') {
           ++depth;
-        } else if (--depth == 0) {
+        } else if ((c == '}' || c == ']') && --depth == 0) {
           return i + 1;
         }
       }
