@@ -18,6 +18,7 @@
 #include "customers.hpp"
 #include "oauth.hpp"
 #include "orders.hpp"
+#include "ping.hpp"
 
 namespace sluice::tools::mock_api {
 namespace {
@@ -106,6 +107,8 @@ class Router : public Poco::Net::HTTPRequestHandler {
       }();
       if (echo && path == "/api/echo") return {403, echo_body(credentials, cut)};
       if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
+      if (auto reply = path.starts_with("/api/ping/") ? ping(method, path, body) : std::nullopt)
+        return *reply;
       if (get && path == "/api/orders") {
         if (echo && page_of(query) == context_.options.fail_page) {
           return {403, echo_body(credentials, cut)};
