@@ -39,8 +39,6 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.targetConcurrencyLevel",
                            "http.rateLimit",
                            "http.retryHeader",
-                           "http.disableStrictSSL",
-                           "http.clientCertificates",
                            "http.encryptedFields",
                            "http.unencryptedFields",
                            "http._httpConnectorId",
@@ -57,16 +55,12 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.auth.skipFollowAuthorizationHeader",
                            "http.auth.token.refreshResponseMediaType",
                            "http.auth.token.refreshTokenLocation",
-                           "http.auth.token.revoke",
-                           "http.ping.body",
-                           "http.ping.successPath",
-                           "http.ping.successValues",
-                           "http.ping.allowArrayforSuccessPath",
-                           "http.ping.failPath",
-                           "http.ping.failValues",
-                           "http.ping.errorPath"}) {
+                           "http.auth.token.revoke"}) {
     s.unsupported(path);
   }
+  s.unsupported("http.clientCertificates.pfx",
+                "use http.clientCertificates.cert and key (PEM); `openssl pkcs12 -in bundle.pfx "
+                "-nodes` prints both");
 }
 
 void declare_unsupported_export_settings(Schema& s) {
@@ -197,16 +191,8 @@ ConnectionSettings::ConnectionSettings()
                            .shown_when("http.auth.type", "token")
                            .help("Query parameter carrying the token when the location is url.")),
       signed_auth(schema),
-      ping_relative_uri(schema.string("http.ping.relativeURI")
-                            .label("Test connection relative URI")
-                            .group("Test connection")
-                            .help("Requested to test the connection; empty requests the base URI "
-                                  "itself. Any 2xx status means the connection works.")),
-      ping_method(schema.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
-                      .unsupported_values({"PUT"})
-                      .label("Test connection method")
-                      .default_value("GET")
-                      .group("Test connection")),
+      ping(schema),
+      tls(schema),
       auth_fail_status_code(
           schema.integer("http.auth.failStatusCode")
               .label("Authentication failure status code")

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include "auth_settings.hpp"
+#include "ping_settings.hpp"
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
 
@@ -32,8 +33,8 @@ struct ConnectionSettings {
   Setting<std::string> token_scheme;
   Setting<std::string> token_param_name;
   SignedAuthSettings signed_auth;  // digest, wsse, oauth1, jwtbearer, custom (auth_settings.hpp)
-  Setting<std::string> ping_relative_uri;
-  Setting<std::string> ping_method;
+  PingSettings ping;  // http.ping (ping_settings.hpp)
+  TlsSettings tls;    // http.disableStrictSSL, http.clientCertificates (ping_settings.hpp)
   Setting<int64_t> auth_fail_status_code;
   Setting<std::string> auth_fail_path;
   Setting<boost::json::value> auth_fail_values;
