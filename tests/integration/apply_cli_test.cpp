@@ -85,7 +85,8 @@ TEST_F(ApplyCli, JsonReportsTheProblemsAndStoresNothing) {
                 "problems": [")" +
                         (dir_ / "connection.json").string() +
                         R"(: connection api: $.http.relativeUri: unknown field; the fields here )"
-                        R"(are baseURI, mediaType, headers, auth, encrypted, unencrypted, ping"]})"));
+                        R"(are baseURI, mediaType, headers, auth, encrypted, unencrypted, ping, )"
+                        R"(disableStrictSSL, clientCertificates"]})"));
   const CliResult get = cli_.run({"get", "connections"});
   EXPECT_THAT(get.out, ::testing::Not(HasSubstr("api")));
 }
