@@ -174,13 +174,12 @@ Result<std::shared_ptr<const TlsContext>> make_tls_context(const TlsOptions& opt
   if (!options.cert_pem.empty() || !options.key_pem.empty()) {
     if (auto used = use_client_certificate(ctx, options); !used) return used.error();
   }
-  TlsOptions kept;
-  kept.verify_server = options.verify_server;
-  kept.ca_pem = options.ca_pem.empty() ? "" : "set";  // whether, not what
-  kept.cert_pem = options.cert_pem.empty() ? "" : "set";
-  kept.settings_path = options.settings_path;
-  kept.disable_setting = options.disable_setting;
-  return std::shared_ptr<const TlsContext>(std::make_shared<TlsContext>(context, std::move(kept)));
+  TlsContext::Traits traits{.verifies_server = options.verify_server,
+                            .has_client_certificate = !options.cert_pem.empty(),
+                            .settings_path = options.settings_path,
+                            .disable_setting = options.disable_setting};
+  return std::shared_ptr<const TlsContext>(
+      std::make_shared<TlsContext>(context, std::move(traits)));
 }
 
 const std::shared_ptr<const TlsContext>& default_tls_context() {
@@ -195,9 +194,10 @@ void clear_tls_problem() noexcept { t_problem.clear(); }
 
 std::optional<Error> tls_failure(const Poco::Exception& e, std::string_view host,
                                  const TlsContext& tls) {
-  const std::string& path = tls.settings_path();
+  const std::string& path = tls.traits().settings_path;
   const std::string hint = "; if the server's certificate is issued by a private CA, set " + path +
-                           ".ca to that CA's certificate (PEM), or set " + tls.disable_setting() +
+                           ".ca to that CA's certificate (PEM), or set " +
+                           tls.traits().disable_setting +
                            " to true to accept any certificate (unsafe: for tests only)";
   if (!t_problem.empty()) {
     std::string problem = std::move(t_problem);
@@ -219,10 +219,10 @@ std::optional<Error> tls_failure(const Poco::Exception& e, std::string_view host
   const bool wants_certificate = text.find("certificate required") != std::string::npos ||
                                  text.find("handshake failure") != std::string::npos;
   std::string message = "the server refused the TLS connection (" + why + ")";
-  if (!tls.has_client_certificate() && wants_certificate) {
+  if (!tls.traits().has_client_certificate && wants_certificate) {
     message +=
         ": it requires a client certificate; set " + path + ".cert and " + path + ".key (PEM)";
-  } else if (tls.has_client_certificate()) {
+  } else if (tls.traits().has_client_certificate) {
     message += ": it did not accept the client certificate in " + path +
                ".cert; check that it is issued by a CA the server trusts and has not expired";
   } else {

@@ -16,18 +16,21 @@ namespace sluice::support::http {
 
 class TlsContext {
  public:
-  TlsContext(Poco::Net::Context::Ptr context, TlsOptions settings)
-      : context_(std::move(context)), settings_(std::move(settings)) {}
+  // What the context was built from, without the PEM texts and the passphrase.
+  struct Traits {
+    bool verifies_server = true;
+    bool has_client_certificate = false;
+    std::string settings_path;
+    std::string disable_setting;
+  };
+  TlsContext(Poco::Net::Context::Ptr context, Traits traits)
+      : context_(std::move(context)), traits_(std::move(traits)) {}
   const Poco::Net::Context::Ptr& poco() const noexcept { return context_; }
-  bool verifies_server() const noexcept { return settings_.verify_server; }
-  bool has_client_certificate() const noexcept { return !settings_.cert_pem.empty(); }
-  bool has_ca() const noexcept { return !settings_.ca_pem.empty(); }
-  const std::string& settings_path() const noexcept { return settings_.settings_path; }
-  const std::string& disable_setting() const noexcept { return settings_.disable_setting; }
+  const Traits& traits() const noexcept { return traits_; }
 
  private:
   Poco::Net::Context::Ptr context_;
-  TlsOptions settings_;  // its secrets stay here; messages name the settings only
+  Traits traits_;
 };
 
 // The context of a client without TlsOptions: the system CAs, strict. Built once.
