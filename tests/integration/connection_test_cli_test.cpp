@@ -150,6 +150,45 @@ TEST_F(ConnectionTest, DisableStrictSslPassesAndWarnsOnEveryTest) {
   }
 }
 
+TEST_F(ConnectionTest, DisableStrictSslIsWarnedInTheLogOfEveryJob) {
+  const TestPki pki;
+  MockApiServer api({.orders = 3,
+                     .tls_cert = pki.path("self_signed.pem").string(),
+                     .tls_key = pki.path("self_signed.key").string()});
+  apply(api.https_url(), R"("disableStrictSSL":true)");
+  std::ofstream(home_ / "resources" / "export.json")
+      << R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api",
+            "http":{"relativeURI":"/api/orders?pageSize=10","response":{"resourcePath":"orders"}}})";
+  std::ofstream(home_ / "resources" / "import.json")
+      << R"({"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+            "http":{"method":"POST","relativeURI":"/api/sink","batchSize":10}})";
+  std::ofstream(home_ / "resources" / "flow.json")
+      << R"({"_id":"f","pageGenerators":[{"_exportId":"orders"}],
+            "pageProcessors":[{"type":"import","_importId":"sink"}]})";
+  ASSERT_EQ(cli_->run({"apply", (home_ / "resources").string()}).exit_code, 0);
+  const std::string warning = "http.disableStrictSSL is true: the TLS certificate of " +
+                              api.https_url() + " is not verified";
+  for (int run = 0; run < 2; ++run) {
+    const CliResult ran = cli_->run({"flow", "run", "f", "--json"});
+    ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+    const json::value job = json::parse(ran.out);
+    EXPECT_EQ(job.at("numSuccess"), 3);
+    const CliResult log =
+        cli_->run({"jobs", "log", std::string(job.at("_id").as_string()), "--json"});
+    ASSERT_EQ(log.exit_code, 0) << log.err;
+    size_t warned = 0;
+    const json::value lines = json::parse(log.out);
+    for (const json::value& line : lines.as_array()) {
+      const std::string message(line.at("message").as_string());
+      if (message.starts_with(warning)) {
+        EXPECT_EQ(line.at("level"), "warn");
+        ++warned;
+      }
+    }
+    EXPECT_EQ(warned, 1u) << log.out;
+  }
+}
+
 TEST_F(ConnectionTest, ClientCertificatesAreStoredAsSecretsAndPresented) {
   const TestPki pki;
   MockApiServer api({.orders = 1,
