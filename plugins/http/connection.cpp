@@ -223,9 +223,11 @@ std::string HttpConnection::shown_header_value(const support::http::Header& head
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (std::find(credential_headers_.begin(), credential_headers_.end(), lower) !=
       credential_headers_.end()) {
-    // The scheme stays readable ("Bearer ******"); a bare credential is hidden whole.
+    // The scheme stays readable ("Bearer ******"); a bare credential, and cookies (whose
+    // first one would read as a scheme), are hidden whole.
     const auto space = header.value.find(' ');
-    const bool has_scheme = space != std::string::npos && space > 0 && space < 20;
+    const bool has_scheme = lower != "cookie" && space != std::string::npos && space > 0 &&
+                            space < 20 && header.value.find('=') > space;
     return has_scheme ? header.value.substr(0, space) + " ******" : "******";
   }
   return client_->redact(header.value);

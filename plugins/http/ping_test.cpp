@@ -1,5 +1,7 @@
 // The connection test (http.ping) against the mock API's ping endpoints (tools/mock_api/ping.hpp):
 // each rule of ping.hpp, the exact report lines ping logs, and the exact errors.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "connection.hpp"
@@ -213,6 +215,28 @@ TEST(HttpPing, AWrongTokenIsMaskedInTheReportAndTheError) {
     EXPECT_EQ(line.find("wrong-token-k9"), std::string::npos) << line;
   }
   EXPECT_EQ(outcome.result.error().message.find("wrong-token-k9"), std::string::npos);
+}
+
+TEST(HttpPing, ObtainedCookiesAreHiddenWholeInTheReport) {
+  sluice::testing::MockApiServer server({.orders = 1});
+  const json::object doc = object(R"({"type":"http","http":{"baseURI":")" + server.base_url() +
+                                  R"(","auth":{"type":"cookie","cookie":{"uri":"/api/auth/login",
+      "body":"{\"username\":\"demo\",\"password\":\"demo-pass\"}"}},
+      "ping":{"relativeURI":"/api/auth/resource"}}})");
+  auto connection = open_connection(doc);
+  ASSERT_TRUE(connection);
+  sluice_host_api host{};
+  host.struct_size = sizeof host;
+  host.log = &capture;
+  g_debug.clear();
+  Context context(&host, nullptr);
+  ASSERT_TRUE(connection->ping(context));
+  EXPECT_NE(std::find(g_debug.begin(), g_debug.end(), "request header: Cookie: ******"),
+            g_debug.end())
+      << ::testing::PrintToString(g_debug);
+  for (const std::string& line : g_debug) {
+    EXPECT_EQ(line.find("session-1"), std::string::npos) << line;
+  }
 }
 
 TEST(HttpPing, ValuesWithoutTheirPathAreRefusedAtOpen) {
