@@ -123,15 +123,16 @@ Result<std::shared_ptr<const support::http::TlsContext>> read_tls(Context& conte
   options.verify_server = !*disabled;
   for (auto [setting, out] :
        {std::pair{&s.cert, &options.cert_pem}, std::pair{&s.key, &options.key_pem},
-        std::pair{&s.passphrase, &options.passphrase}, std::pair{&s.ca, &options.ca_pem}}) {
+        std::pair{&s.passphrase, &options.passphrase}, std::pair{&s.ca, &options.ca_pem},
+        std::pair{&s.pfx, &options.pfx_base64}}) {
     auto text = setting->read(doc);
     if (!text) return text.error();
     *out = std::move(*text);
   }
-  if (!options.passphrase.empty() && options.key_pem.empty()) {
+  if (!options.passphrase.empty() && options.key_pem.empty() && options.pfx_base64.empty()) {
     return make_error(Status::kInvalidConfig,
                       "http.clientCertificates.passphrase is set without "
-                      "http.clientCertificates.key: set the encrypted key it decrypts");
+                      "http.clientCertificates.key or pfx: set the encrypted key it decrypts");
   }
   if (*disabled) {
     context.warn("http.disableStrictSSL is true: the TLS certificate of " +
@@ -142,7 +143,7 @@ Result<std::shared_ptr<const support::http::TlsContext>> read_tls(Context& conte
                  "certificate that verifies");
   }
   if (options.verify_server && options.ca_pem.empty() && options.cert_pem.empty() &&
-      options.key_pem.empty()) {
+      options.key_pem.empty() && options.pfx_base64.empty()) {
     return std::shared_ptr<const support::http::TlsContext>();
   }
   return support::http::make_tls_context(options);

@@ -92,6 +92,13 @@ TlsSettings::TlsSettings(Schema& schema)
              .label("Trusted CA certificates (PEM)")
              .group("TLS")
              .help("For a server whose certificate a private CA issued: that CA's certificates "
-                   "(PEM), trusted instead of the system CAs.")) {}
+                   "(PEM), trusted instead of the system CAs.")),
+      pfx(schema.string("http.clientCertificates.pfx")
+              .label("Client certificate bundle (PKCS#12, base64)")
+              .secret()
+              .group("TLS")
+              .help("Instead of cert and key: a .pfx/.p12 bundle in base64 (`base64 -w0 "
+                    "bundle.pfx`), opened with http.clientCertificates.passphrase. Stored "
+                    "encrypted; never logged.")) {}
 
 }  // namespace sluice::plugins::http

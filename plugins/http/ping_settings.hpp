@@ -33,6 +33,7 @@ struct TlsSettings {
   Setting<std::string> key;
   Setting<std::string> passphrase;
   Setting<std::string> ca;
+  Setting<std::string> pfx;
 };
 
 }  // namespace sluice::plugins::http

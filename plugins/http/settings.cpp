@@ -58,9 +58,6 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.auth.token.revoke"}) {
     s.unsupported(path);
   }
-  s.unsupported("http.clientCertificates.pfx",
-                "use http.clientCertificates.cert and key (PEM); `openssl pkcs12 -in bundle.pfx "
-                "-nodes` prints both");
 }
 
 void declare_unsupported_export_settings(Schema& s) {

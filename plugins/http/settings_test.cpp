@@ -90,7 +90,7 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.ping.failPath", "http.ping.failValues", "http.ping.errorPath",
                 "http.disableStrictSSL", "http.clientCertificates.cert",
                 "http.clientCertificates.key", "http.clientCertificates.passphrase",
-                "http.clientCertificates.ca"}));
+                "http.clientCertificates.ca", "http.clientCertificates.pfx"}));
 }
 
 TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
@@ -103,7 +103,7 @@ TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
                 "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.jwt.secret",
                 "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
                 "http.clientCertificates.cert", "http.clientCertificates.key",
-                "http.clientCertificates.passphrase"}));
+                "http.clientCertificates.passphrase", "http.clientCertificates.pfx"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -185,7 +185,7 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
   for (const char* path : {"http.auth.oauth.authURI", "http.concurrencyLevel", "http.rateLimit",
-                           "http.auth.token.refreshTokenLocation", "http.clientCertificates.pfx"}) {
+                           "http.auth.token.refreshTokenLocation", "http._httpConnectorId"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }

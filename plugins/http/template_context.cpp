@@ -25,7 +25,8 @@ const std::vector<std::string>& connection_secret_paths() {
                                     a.encrypted.path(),
                                     s.tls.cert.path(),
                                     s.tls.key.path(),
-                                    s.tls.passphrase.path()};
+                                    s.tls.passphrase.path(),
+                                    s.tls.pfx.path()};
   }();
   return paths;
 }

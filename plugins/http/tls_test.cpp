@@ -157,8 +157,8 @@ TEST(HttpTls, AServerRequiringAClientCertificateRefusesAConnectionWithoutOne) {
   EXPECT_EQ(result.error().status, Status::kAuthFailed);
   EXPECT_EQ(result.error().message,
             "GET " + server.https_url() +
-                "/api/ping/health: the server refused the TLS connection (alert certificate "
-                "required): it requires a client certificate; set http.clientCertificates.cert "
+                "/api/ping/health: the server refused the TLS connection (alert handshake "
+                "failure): it requires a client certificate; set http.clientCertificates.cert "
                 "and http.clientCertificates.key (PEM)");
 }
 
@@ -174,6 +174,36 @@ TEST(HttpTls, AnEncryptedKeyIsDecryptedWithThePassphrase) {
   const Result<void> result = ping(https_doc(
       server, client_certificates("client.pem", "client_key_encrypted.key", TestPki::kPassphrase)));
   EXPECT_TRUE(result) << result.error().message;
+}
+
+json::object pfx_certificates(const std::string& passphrase) {
+  json::object certificates{{"pfx", pki().text("client.pfx.b64")}, {"ca", pki().text("ca.pem")}};
+  if (!passphrase.empty()) certificates["passphrase"] = passphrase;
+  return json::object{{"clientCertificates", std::move(certificates)}};
+}
+
+TEST(HttpTls, APkcs12BundleInBase64IsPresentedAsTheClientCertificate) {
+  MockApiServer server = https_server("server", true);
+  const Result<void> result = ping(https_doc(server, pfx_certificates(TestPki::kPassphrase)));
+  EXPECT_TRUE(result) << result.error().message;
+}
+
+TEST(HttpTls, APkcs12BundleThatDoesNotOpenIsRefusedWhenTheConnectionOpens) {
+  MockApiServer server = https_server("server", true);
+  EXPECT_EQ(open_error(https_doc(server, pfx_certificates("not-the-passphrase"))).message,
+            "http.clientCertificates.pfx cannot be opened with "
+            "http.clientCertificates.passphrase: check the passphrase");
+  EXPECT_EQ(open_error(https_doc(server, {{"clientCertificates",
+                                           json::object{{"pfx", "bm90IGEgYnVuZGxl"}}}}))
+                .message,
+            "http.clientCertificates.pfx is not a base64-encoded PKCS#12 bundle: set the "
+            ".pfx/.p12 file's bytes in base64 (`base64 -w0 bundle.pfx`)");
+  json::object both = client_certificates("client.pem", "client.key");
+  both["clientCertificates"].as_object()["pfx"] = pki().text("client.pfx.b64");
+  EXPECT_EQ(open_error(https_doc(server, both)).message,
+            "http.clientCertificates.pfx and http.clientCertificates.cert/"
+            "http.clientCertificates.key are two ways to give the client certificate: set one "
+            "of them");
 }
 
 TEST(HttpTls, AClientCertificateFromAnotherCaIsRefusedByTheServer) {

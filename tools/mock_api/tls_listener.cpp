@@ -42,6 +42,12 @@ TlsListener::TlsListener(const Options& options, Poco::Net::HTTPRequestHandlerFa
   impl_->context =
       new Context(Context::TLS_SERVER_USE, options.tls_key, options.tls_cert, options.tls_client_ca,
                   client_certificates ? Context::VERIFY_STRICT : Context::VERIFY_NONE, 9, false);
+  if (client_certificates) {
+    // TLS 1.2: the client certificate is judged inside the handshake, so a refused client
+    // always reads the alert. With TLS 1.3 the client's handshake ends first and its request
+    // races the server's alert and close: it may see only a reset (docs/http.md says so).
+    impl_->context->disableProtocols(Context::PROTO_TLSV1_3);
+  }
   impl_->socket.emplace(
       Poco::Net::SocketAddress(Poco::Net::IPAddress(options.host), options.tls_port), kBacklog,
       impl_->context);

@@ -8,6 +8,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -146,6 +147,61 @@ Result<void> use_client_certificate(SSL_CTX* ctx, const TlsOptions& options) {
   return {};
 }
 
+// A PKCS#12 bundle: its certificate, key and chain, as use_client_certificate() does for PEM.
+Result<void> use_pfx(SSL_CTX* ctx, const TlsOptions& options) {
+  const std::string& path = options.settings_path;
+  if (!options.cert_pem.empty() || !options.key_pem.empty()) {
+    return invalid(path + ".pfx and " + path + ".cert/" + path +
+                   ".key are two ways to give the client certificate: set one of them");
+  }
+  std::string compact;
+  for (char c : options.pfx_base64) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') compact.push_back(c);
+  }
+  Bio bio = memory_bio(compact);
+  BIO* base64 = BIO_new(BIO_f_base64());
+  if (!bio || base64 == nullptr) return make_error(Status::kInternal, "out of memory");
+  BIO_set_flags(base64, BIO_FLAGS_BASE64_NO_NL);
+  BIO* chain = BIO_push(base64, bio.release());
+  PKCS12* bundle = d2i_PKCS12_bio(chain, nullptr);
+  BIO_free_all(chain);
+  if (bundle == nullptr) {
+    ERR_clear_error();
+    return invalid(path +
+                   ".pfx is not a base64-encoded PKCS#12 bundle: set the .pfx/.p12 file's bytes "
+                   "in base64 (`base64 -w0 bundle.pfx`)");
+  }
+  EVP_PKEY* key = nullptr;
+  X509* certificate = nullptr;
+  STACK_OF(X509)* extra = nullptr;
+  const int parsed = PKCS12_parse(bundle, options.passphrase.c_str(), &key, &certificate, &extra);
+  PKCS12_free(bundle);
+  if (parsed != 1 || key == nullptr || certificate == nullptr) {
+    ERR_clear_error();
+    EVP_PKEY_free(key);
+    X509_free(certificate);
+    sk_X509_pop_free(extra, X509_free);
+    return invalid(path + ".pfx cannot be opened" +
+                   (options.passphrase.empty()
+                        ? " without a passphrase: set " + path + ".passphrase"
+                        : " with " + path + ".passphrase: check the passphrase"));
+  }
+  const bool used = SSL_CTX_use_certificate(ctx, certificate) == 1 &&
+                    SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+  X509_free(certificate);
+  EVP_PKEY_free(key);
+  while (extra != nullptr && sk_X509_num(extra) > 0) {
+    X509* intermediate = sk_X509_shift(extra);
+    if (SSL_CTX_add_extra_chain_cert(ctx, intermediate) != 1) X509_free(intermediate);
+  }
+  sk_X509_free(extra);
+  if (!used) {
+    ERR_clear_error();
+    return invalid(path + ".pfx holds a key that does not belong to its certificate");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const TlsContext>> make_tls_context(const TlsOptions& options) {
@@ -171,13 +227,16 @@ Result<std::shared_ptr<const TlsContext>> make_tls_context(const TlsOptions& opt
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
-  if (!options.cert_pem.empty() || !options.key_pem.empty()) {
+  if (!options.pfx_base64.empty()) {
+    if (auto used = use_pfx(ctx, options); !used) return used.error();
+  } else if (!options.cert_pem.empty() || !options.key_pem.empty()) {
     if (auto used = use_client_certificate(ctx, options); !used) return used.error();
   }
-  TlsContext::Traits traits{.verifies_server = options.verify_server,
-                            .has_client_certificate = !options.cert_pem.empty(),
-                            .settings_path = options.settings_path,
-                            .disable_setting = options.disable_setting};
+  TlsContext::Traits traits{
+      .verifies_server = options.verify_server,
+      .has_client_certificate = !options.cert_pem.empty() || !options.pfx_base64.empty(),
+      .settings_path = options.settings_path,
+      .disable_setting = options.disable_setting};
   return std::shared_ptr<const TlsContext>(
       std::make_shared<TlsContext>(context, std::move(traits)));
 }

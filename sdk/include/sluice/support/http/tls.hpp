@@ -27,6 +27,9 @@ struct TlsOptions {
   // decrypted with `passphrase`). Both or neither.
   std::string cert_pem;
   std::string key_pem;
+  // Instead of cert_pem and key_pem: a PKCS#12 (.pfx/.p12) bundle of the certificate, its key
+  // and its chain, base64-encoded (line breaks allowed), opened with `passphrase`.
+  std::string pfx_base64;
   std::string passphrase;
   // Where these settings live, for messages: "<settings_path>.key is encrypted; set
   // <settings_path>.passphrase". The texts themselves never appear in a message.
@@ -40,7 +43,8 @@ class TlsContext;
 
 // Builds the context. kInvalidConfig, naming the setting, when a PEM text holds no certificate or
 // key, the key is encrypted and the passphrase is missing or wrong, one of cert and key is set
-// without the other, or the key does not belong to the certificate.
+// without the other, the key does not belong to the certificate, or the pfx is not base64
+// PKCS#12, does not open with the passphrase, or is set together with cert or key.
 Result<std::shared_ptr<const TlsContext>> make_tls_context(const TlsOptions& options);
 
 }  // namespace sluice::support::http
