@@ -38,7 +38,7 @@ TlsListener::TlsListener(const Options& options, Poco::Net::HTTPRequestHandlerFa
   using Poco::Net::Context;
   const bool client_certificates = !options.tls_client_ca.empty();
   // With a client CA: a client must present a certificate it issued (VERIFY_STRICT), otherwise
-  // the handshake fails with the "certificate required" alert.
+  // the handshake fails with an alert ("handshake failure" in TLS 1.2).
   impl_->context =
       new Context(Context::TLS_SERVER_USE, options.tls_key, options.tls_cert, options.tls_client_ca,
                   client_certificates ? Context::VERIFY_STRICT : Context::VERIFY_NONE, 9, false);
