@@ -153,6 +153,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   }
 
   std::unique_ptr<HttpConnection> connection(new HttpConnection());
+  connection->authenticator_ = options.auth.authenticator;
   connection->client_ = std::make_shared<support::http::Client>(std::move(options));
   connection->ping_uri_ = std::move(*ping_uri);
   connection->ping_method_ = std::move(*ping_method);
