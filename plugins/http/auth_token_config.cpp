@@ -1,9 +1,15 @@
 #include "auth_token_config.hpp"
 
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json/serialize.hpp>
+
 #include "config.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
 #include "sluice/support/http/auth_flows.hpp"
+#include "sluice/support/http/url.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
 
@@ -113,6 +119,28 @@ Result<TokenAuth> read_placement(const json::object& doc) {
   return placement;
 }
 
+// What credentials obtained at run time depend on: the base URI and every auth setting (secrets
+// included; only a hash of it is stored). Re-applying the connection with any of them changed
+// makes the stored credentials unusable, so new ones are obtained.
+std::string state_fingerprint(const json::object& doc) {
+  json::object parts;
+  if (const json::value* http = doc.if_contains("http"); http != nullptr && http->is_object()) {
+    for (const char* name : {"baseURI", "auth"}) {
+      if (const json::value* part = http->get_object().if_contains(name)) parts[name] = *part;
+    }
+  }
+  return json::serialize(parts);
+}
+
+// RFC 7636 §4.1: 43 to 128 unreserved characters.
+bool valid_pkce_verifier(std::string_view text) {
+  if (text.size() < 43 || text.size() > 128) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+  });
+}
+
 Result<std::shared_ptr<support::http::Authenticator>> token_refresh(const json::object& doc,
                                                                     const ClientOptions& options) {
   const ConnectionSettings& s = connection_settings();
@@ -140,6 +168,7 @@ Result<std::shared_ptr<support::http::Authenticator>> token_refresh(const json::
   refresh.secret_paths = std::move(*token_paths);
   refresh.secrets = configured_secrets(doc);
   refresh.connection = options.auth.connection;
+  refresh.state_fingerprint = state_fingerprint(doc);
   return support::http::make_token_refresh(options, std::move(refresh));
 }
 
@@ -151,7 +180,7 @@ Result<std::shared_ptr<support::http::Authenticator>> oauth2(const json::object&
   auto grant = s.oauth_grant_type.read(doc);
   if (!grant) return grant.error();
   oauth.grant = *grant == "password"        ? support::http::OAuthGrant::kPassword
-                : *grant == "authorizecode" ? support::http::OAuthGrant::kRefreshToken
+                : *grant == "authorizecode" ? support::http::OAuthGrant::kAuthorizationCode
                                             : support::http::OAuthGrant::kClientCredentials;
   auto token_uri = render(s.oauth_token_uri, doc);
   if (!token_uri) return token_uri.error();
@@ -192,12 +221,31 @@ Result<std::shared_ptr<support::http::Authenticator>> oauth2(const json::object&
   auto placement = read_placement(doc);
   if (!placement) return placement.error();
   oauth.placement = std::move(*placement);
-  if (oauth.grant == support::http::OAuthGrant::kRefreshToken && oauth.refresh_token.empty() &&
-      oauth.placement.token.empty()) {
-    return make_error(Status::kInvalidConfig,
-                      "http.auth.oauth.grantType authorizecode needs http.auth.token.refreshToken "
-                      "(or an access token in http.auth.token.token): the authorization code "
-                      "flow itself is not supported yet");
+  if (oauth.grant == support::http::OAuthGrant::kAuthorizationCode) {
+    auto auth_uri = render(s.oauth_auth_uri, doc);
+    if (!auth_uri) return auth_uri.error();
+    if (auth_uri->empty()) {
+      return make_error(Status::kInvalidConfig,
+                        "http.auth.oauth.authURI is required when http.auth.oauth.grantType is "
+                        "authorizecode: the API's authorization endpoint, where `sluice "
+                        "connection authorize` sends the user");
+    }
+    if (!support::http::parse_url(*auth_uri)) {
+      return make_error(Status::kInvalidConfig,
+                        "http.auth.oauth.authURI must be an absolute http:// or https:// URL, "
+                        "got '" +
+                            support::http::redact_url(*auth_uri) + "'");
+    }
+    oauth.authorize_url = std::move(*auth_uri);
+    auto verifier = s.oauth_pkce_verifier.read(doc);
+    if (!verifier) return verifier.error();
+    if (!verifier->empty() && !valid_pkce_verifier(*verifier)) {
+      return make_error(Status::kInvalidConfig,
+                        "http.auth.oauth.pkceCodeVerifier must be 43 to 128 characters of "
+                        "A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1); leave it empty to get a fresh "
+                        "random one for each authorization");
+    }
+    oauth.pkce_verifier = std::move(*verifier);
   }
   auto path = s.oauth_access_token_path.read(doc);
   if (!path) return path.error();
@@ -206,6 +254,7 @@ Result<std::shared_ptr<support::http::Authenticator>> oauth2(const json::object&
   if (!headers) return headers.error();
   oauth.token_headers = std::move(*headers);
   oauth.connection = options.auth.connection;
+  oauth.state_fingerprint = state_fingerprint(doc);
   return support::http::make_oauth2(options, std::move(oauth));
 }
 
@@ -231,6 +280,7 @@ Result<std::shared_ptr<support::http::Authenticator>> cookie_login(const json::o
   cookie.success_status = static_cast<int>(*success);
   cookie.secrets = configured_secrets(doc);
   cookie.connection = options.auth.connection;
+  cookie.state_fingerprint = state_fingerprint(doc);
   return support::http::make_cookie_login(options, std::move(cookie));
 }
 

@@ -236,7 +236,8 @@ TEST(HttpOAuth2, PasswordGrantWithClientCredentialsInTheBody) {
 
 TEST(HttpOAuth2, AuthorizeCodeConnectionsRenewWithTheirRefreshToken) {
   sluice::testing::MockApiServer server({.orders = 1});
-  json::object auth = oauth_auth(R"(,"grantType":"authorizecode")");
+  json::object auth = oauth_auth(
+      R"(,"grantType":"authorizecode","authURI":"http://127.0.0.1:1/api/auth/oauth/authorize")");
   auth["token"] = json::object{{"refreshToken", "seed-refresh-token"}};
   auto connection = open_connection(base_doc(server, auth));
   ASSERT_TRUE(connection);

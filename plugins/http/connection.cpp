@@ -213,6 +213,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context& context,
   }
 
   std::unique_ptr<HttpConnection> connection(new HttpConnection());
+  connection->authenticator_ = options.auth.authenticator;
   connection->client_ = std::make_shared<support::http::Client>(std::move(options));
   connection->ping_ = std::move(*ping);
   connection->credential_headers_ = std::move(*credential_headers);

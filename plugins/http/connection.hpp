@@ -44,6 +44,13 @@ class HttpConnection final : public Connection {
   // 300 bytes>", and last "ping: passed because ..." or "ping: failed because ...".
   Result<void> ping(Context& context) override;
 
+  // OAuth 2.0 authorization code with PKCE (authorize.cpp): kInvalidConfig unless http.auth.type
+  // is oauth with grantType authorizecode.
+  Result<AuthorizationStart> authorize_start(Context& context,
+                                             std::string_view redirect_uri) override;
+  Result<std::string> authorize_finish(Context& context, std::string_view redirect_uri,
+                                       std::string_view redirect_query) override;
+
   // Shared with the readers and writers opened on this connection, which may outlive it.
   const std::shared_ptr<support::http::Client>& client() const noexcept { return client_; }
   // The connection's settings as templates see them (template_context.hpp).
@@ -56,6 +63,8 @@ class HttpConnection final : public Connection {
   HttpConnection() = default;
   std::string shown_header_value(const support::http::Header& header) const;
   std::shared_ptr<support::http::Client> client_;
+  // The client's authenticator, when its credentials are obtained at run time (else null).
+  std::shared_ptr<support::http::Authenticator> authenticator_;
   PingCheck ping_;
   std::vector<std::string> credential_headers_;  // lower case
   ConnectionVariables variables_;

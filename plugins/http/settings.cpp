@@ -42,10 +42,8 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.auth.wsse",
                            "http.auth.failures",
                            "http.auth.oauth.type",
-                           "http.auth.oauth.authURI",
                            "http.auth.oauth.accessTokenBody",
                            "http.auth.oauth.useIClientFields",
-                           "http.auth.oauth.pkceCodeVerifier",
                            "http.auth.oauth.skipOauthValidations",
                            "http.auth.skipFollowAuthorizationHeader",
                            "http.auth.token.refreshResponseMediaType",
@@ -305,8 +303,11 @@ ConnectionSettings::ConnectionSettings()
               .group("Authentication")
               .shown_when("http.auth.type", "oauth")
               .help("clientcredentials or password: a token request with those credentials. "
-                    "authorizecode: the access token is renewed with "
-                    "http.auth.token.refreshToken (grant_type=refresh_token).")),
+                    "authorizecode: a user authorizes the connection once with `sluice "
+                    "connection authorize ID` (a browser visit, PKCE S256, redirect to a "
+                    "one-time listener on 127.0.0.1); the tokens it obtains are kept encrypted "
+                    "in the store and the access token is renewed with the refresh token "
+                    "(grant_type=refresh_token), or with http.auth.token.refreshToken when set.")),
       oauth_token_uri(schema.tmpl("http.auth.oauth.tokenURI")
                           .label("Access token URL")
                           .group("Authentication")
@@ -372,6 +373,25 @@ ConnectionSettings::ConnectionSettings()
                                      .shown_when("http.auth.type", "oauth")
                                      .help("Headers added to every token request (values: "
                                            "Handlebars against {{connection}}).")),
+      oauth_auth_uri(schema.tmpl("http.auth.oauth.authURI")
+                         .label("Authorization URL")
+                         .group("Authentication")
+                         .shown_when("http.auth.oauth.grantType", "authorizecode")
+                         .help("With grantType authorizecode: the API's authorization endpoint "
+                               "(absolute), which `sluice connection authorize ID` sends the "
+                               "user to with response_type=code, client_id, redirect_uri, "
+                               "scope, state and an S256 code_challenge. Handlebars against "
+                               "{{connection}}.")),
+      oauth_pkce_verifier(schema.string("http.auth.oauth.pkceCodeVerifier")
+                              .label("PKCE code verifier")
+                              .secret()
+                              .group("Authentication")
+                              .shown_when("http.auth.oauth.grantType", "authorizecode")
+                              .help("With grantType authorizecode: the PKCE code verifier (RFC "
+                                    "7636, 43 to 128 characters of A-Z a-z 0-9 - . _ ~) sent "
+                                    "with the code. Leave it empty (recommended): each "
+                                    "authorization then makes a fresh random one. Stored "
+                                    "encrypted; never logged.")),
       cookie_uri(schema.tmpl("http.auth.cookie.uri")
                      .label("Login URI")
                      .group("Authentication")

@@ -60,6 +60,8 @@ struct ConnectionSettings {
   Setting<std::string> oauth_password;
   Setting<std::string> oauth_access_token_path;
   Setting<boost::json::value> oauth_access_token_headers;
+  Setting<std::string> oauth_auth_uri;
+  Setting<std::string> oauth_pkce_verifier;
   Setting<std::string> cookie_uri;
   Setting<std::string> cookie_method;
   Setting<std::string> cookie_body;

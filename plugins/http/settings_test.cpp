@@ -85,6 +85,7 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.auth.oauth.scope", "http.auth.oauth.scopeDelimiter",
                 "http.auth.oauth.username", "http.auth.oauth.password",
                 "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
+                "http.auth.oauth.authURI", "http.auth.oauth.pkceCodeVerifier",
                 "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
                 "http.auth.cookie.successStatusCode", "http.ping.body", "http.ping.successPath",
                 "http.ping.successValues", "http.ping.allowArrayforSuccessPath",
@@ -101,7 +102,8 @@ TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
             (std::set<std::string>{
                 "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.refreshToken", "http.auth.oauth.clientSecret",
-                "http.auth.oauth.password", "http.auth.oauth.oauth1.consumerSecret",
+                "http.auth.oauth.password", "http.auth.oauth.pkceCodeVerifier",
+                "http.auth.oauth.oauth1.consumerSecret",
                 "http.auth.oauth.oauth1.accessToken", "http.auth.oauth.oauth1.tokenSecret",
                 "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.jwt.secret",
                 "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
@@ -211,7 +213,7 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
-  for (const char* path : {"http.auth.oauth.authURI", "http.targetConcurrencyLevel",
+  for (const char* path : {"http.auth.oauth.accessTokenBody", "http.targetConcurrencyLevel",
                            "http.auth.token.refreshTokenLocation", "http._httpConnectorId"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;

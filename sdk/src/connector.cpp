@@ -43,6 +43,18 @@ Result<std::unique_ptr<Listener>> Connector::open_listener(Context&, Connection&
                     "connector '" + describe().name + "' does not support listeners");
 }
 
+Result<AuthorizationStart> Connection::authorize_start(Context&, std::string_view) {
+  return make_error(Status::kUnsupported,
+                    "this connection needs no interactive authorization (its auth settings "
+                    "obtain or hold credentials without a user)");
+}
+
+Result<std::string> Connection::authorize_finish(Context&, std::string_view, std::string_view) {
+  return make_error(Status::kUnsupported,
+                    "this connection needs no interactive authorization (its auth settings "
+                    "obtain or hold credentials without a user)");
+}
+
 Result<void> ExportReader::page_committed(Context&, const boost::json::value&) { return {}; }
 
 Result<void> ImportWriter::finish(Context&) { return {}; }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace sluice {
@@ -48,6 +49,43 @@ void Context::metric(int32_t kind, std::string_view name, const boost::json::obj
     host_->metric(call_, kind, to_str(name), to_str(text), value);
   } catch (...) {
     // No memory for the labels: the sample is dropped.
+  }
+}
+
+bool Context::keeps_state() const noexcept {
+  return host_ != nullptr && SLUICE_HAS_FIELD(host_, sluice_host_api, state_put) &&
+         host_->state_get != nullptr && host_->state_put != nullptr;
+}
+
+std::optional<boost::json::value> Context::load_state(std::string_view key) const noexcept {
+  if (!keeps_state()) return std::nullopt;
+  struct Received {
+    bool called = false;
+    std::optional<boost::json::value> value;
+  } received;
+  const sluice_status status =
+      host_->state_get(call_, to_str(key), &received, [](void* context, sluice_str json) {
+        auto* out = static_cast<Received*>(context);
+        out->called = true;
+        try {
+          boost::json::error_code ec;
+          boost::json::value value = boost::json::parse(std::string_view(json.ptr, json.len), ec);
+          if (!ec && !value.is_null()) out->value = std::move(value);
+        } catch (...) {
+          // No memory for the document: as if there were none.
+        }
+      });
+  if (status != SLUICE_OK || !received.called) return std::nullopt;
+  return std::move(received.value);
+}
+
+bool Context::save_state(std::string_view key, const boost::json::value& value) const noexcept {
+  if (!keeps_state()) return false;
+  try {
+    const std::string text = boost::json::serialize(value);
+    return host_->state_put(call_, to_str(key), to_str(text)) == SLUICE_OK;
+  } catch (...) {
+    return false;
   }
 }
 

@@ -266,6 +266,56 @@ sluice_status connection_ping(sluice_call* call, sluice_connection* connection) 
   }
 }
 
+namespace {
+
+// The string member `name` of a JSON object text, or an Error naming `what`.
+Result<std::string> string_member(sluice_str json_text, const char* name, const char* what) {
+  auto doc = parse_object(json_text, what);
+  if (!doc) return doc.error();
+  const json::value* value = doc->if_contains(name);
+  if (value == nullptr || !value->is_string()) {
+    return make_error(Status::kInternal, std::string(what) + " has no string \"" + name + "\"");
+  }
+  return std::string(value->get_string());
+}
+
+}  // namespace
+
+sluice_status connection_authorize_start(sluice_call* call, sluice_connection* connection,
+                                         sluice_str request_json) noexcept {
+  try {
+    auto redirect_uri = string_member(request_json, "redirectUri", "an authorization request");
+    if (!redirect_uri) return report(call, redirect_uri.error());
+    Context context(state().host, call);
+    auto started = reinterpret_cast<ConnectionBox*>(connection)
+                       ->connection->authorize_start(context, *redirect_uri);
+    if (!started) return report(call, started.error());
+    set_result(call,
+               json::serialize(json::object{{"url", started->url}, {"state", started->state}}));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "connection_authorize_start");
+  }
+}
+
+sluice_status connection_authorize_finish(sluice_call* call, sluice_connection* connection,
+                                          sluice_str redirect_json) noexcept {
+  try {
+    auto redirect_uri = string_member(redirect_json, "redirectUri", "an authorization redirect");
+    if (!redirect_uri) return report(call, redirect_uri.error());
+    auto query = string_member(redirect_json, "query", "an authorization redirect");
+    if (!query) return report(call, query.error());
+    Context context(state().host, call);
+    auto finished = reinterpret_cast<ConnectionBox*>(connection)
+                        ->connection->authorize_finish(context, *redirect_uri, *query);
+    if (!finished) return report(call, finished.error());
+    set_result(call, json::serialize(json::object{{"message", *finished}}));
+    return SLUICE_OK;
+  } catch (...) {
+    return report_exception(call, "connection_authorize_finish");
+  }
+}
+
 void connection_close(sluice_connection* connection) noexcept {
   delete reinterpret_cast<ConnectionBox*>(connection);
 }

@@ -58,13 +58,34 @@ TEST(Negotiation, APluginRequiring10WithStructsOf10SizeLoadsAndWorks) {
 }
 
 TEST(Negotiation, APluginRequiringAMinorThisHostLacksIsRefusedNamingBothVersions) {
-  auto loaded = load_plugin(raw_plugin("requires_12"), std::nullopt);
+  auto loaded = load_plugin(raw_plugin("requires_13"), std::nullopt);
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().message,
-            fmt::format("refusing plugin {}: expected a plugin that requires ABI 1.1 or older "
-                        "(this host's), found one that requires ABI 1.2; upgrade the host, or "
-                        "use a build of the plugin that requires 1.1 or older",
-                        raw_plugin("requires_12").string()));
+            fmt::format("refusing plugin {}: expected a plugin that requires ABI 1.2 or older "
+                        "(this host's), found one that requires ABI 1.3; upgrade the host, or "
+                        "use a build of the plugin that requires 1.2 or older",
+                        raw_plugin("requires_13").string()));
+}
+
+TEST(Negotiation, APluginBuiltAgainstThe11HeaderLoadsAndWorksWithoutThe12Calls) {
+  auto loaded = load_plugin(raw_plugin("built_11"), std::nullopt);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  const LoadedPlugin& p = **loaded;
+  EXPECT_EQ(p.abi_minor, 1u);
+  EXPECT_EQ(p.built_minor, 1u);
+  ASSERT_EQ(p.connectors.size(), 1u);
+  const ConnectorHandle& c = p.connectors[0];
+  EXPECT_FALSE(SLUICE_HOST_HAS_CALL(c.api, connection_authorize_start))
+      << "the poison behind struct_size counts as a call";
+  expect_the_10_subset_works(c);
+  auto connection = RemoteConnection::open(c, "{}", "connection raw", nullptr);
+  ASSERT_TRUE(connection) << connection.error().message;
+  auto authorize = (*connection)->authorize_start("http://127.0.0.1:9/callback");
+  ASSERT_FALSE(authorize);
+  EXPECT_EQ(authorize.error().status, Status::kUnsupported);
+  EXPECT_EQ(authorize.error().message,
+            "connection raw: plugin 'built-11' has no interactive authorization (its connections "
+            "obtain or hold their credentials without a user)");
 }
 
 TEST(Negotiation, A11PluginWhoseStructsCoverOnly10FieldsIsReadAndCalledAsA10One) {
@@ -83,11 +104,11 @@ TEST(Negotiation, A11PluginWhoseStructsCoverOnly10FieldsIsReadAndCalledAsA10One)
   expect_the_10_subset_works(c);
 }
 
-TEST(Negotiation, AnSdkPluginThatOverridesOnly10CallsRequires10AndSaysItWasBuiltFor11) {
+TEST(Negotiation, AnSdkPluginThatOverridesOnly10CallsRequires10AndSaysItWasBuiltFor12) {
   auto loaded = load_plugin(raw_plugin("good"), std::nullopt);
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ((*loaded)->abi_minor, 0u);
-  EXPECT_EQ((*loaded)->built_minor, 1u);
+  EXPECT_EQ((*loaded)->built_minor, 2u);
   EXPECT_EQ((*loaded)->connectors[0].capabilities, 0u)
       << "good's connector overrides neither open_export nor open_import";
 }

@@ -40,7 +40,7 @@ expect_fail no_entry "$abi/sluice-plugin-abi_no_entry.so" \
 expect_fail wrong_major "$abi/sluice-plugin-abi_wrong_major.so" "expected ABI major 1, found 2"
 expect_fail wrong_symbol "$abi/sluice-plugin-abi_wrong_symbol.so" "found sluice_plugin_entry_v2"
 expect_fail too_small "$abi/sluice-plugin-abi_too_small.so" "found struct_size 8"
-expect_fail newer_minor "$abi/sluice-plugin-abi_newer_minor.so" "expected a plugin that requires ABI 1.1 or older (this host's), found one that requires ABI 1.8"
+expect_fail newer_minor "$abi/sluice-plugin-abi_newer_minor.so" "expected a plugin that requires ABI 1.2 or older (this host's), found one that requires ABI 1.9"
 expect_fail null_descriptor "$abi/sluice-plugin-abi_null_descriptor.so" "found NULL"
 expect_fail throwing "$abi/sluice-plugin-abi_throwing.so" \
   "FAIL throwing: connection.opens — connection_ping failed with a bug: connector throwing: connection_ping returned SLUICE_INTERNAL: plugin 'throwing' threw during connection_ping: ping exploded"

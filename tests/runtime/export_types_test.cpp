@@ -7,6 +7,7 @@
 
 #include "runtime/clock.hpp"
 #include "runtime_fixture.hpp"
+#include "store/connection_state.hpp"
 
 namespace sluice::runtime {
 namespace {
@@ -101,6 +102,9 @@ TEST_F(ExportTypes, AFailedRunLeavesTheLastSuccessfulTimeForTheNextRun) {
   put_flow("bad", {"d"}, {"broken"});
   ASSERT_EQ(run("ok").status, "completed");
   ASSERT_EQ(run("bad").status, "failed");
+  // The auth failure marked connection mem offline (store/connection_state.hpp); a ping would
+  // bring it back.
+  ASSERT_TRUE(host::mark_connection_online(*store_, "mem"));
   ASSERT_EQ(run("ok").status, "completed");
   const auto runs = contexts();
   ASSERT_EQ(runs.size(), 3u);

@@ -1,4 +1,5 @@
 #include "oauth.hpp"
+#include "oauth_code.hpp"
 
 #include <Poco/Base64Decoder.h>
 #include <fmt/format.h>
@@ -154,6 +155,8 @@ Reply token_endpoint(const Poco::Net::HTTPServerRequest& request,
     if (refresh != kSeedRefreshToken && !credentials().known(refresh)) {
       return {400, oauth_error("invalid_grant", "unknown refresh token")};
     }
+  } else if (grant == "authorization_code") {
+    if (auto refused = check_code(form)) return *refused;
   } else if (grant != "client_credentials") {
     return {400, oauth_error("unsupported_grant_type", "grant_type '" + grant + "'")};
   }
@@ -245,6 +248,7 @@ Reply auth_api(const Poco::Net::HTTPServerRequest& request, const std::string& p
     return refresh_endpoint(request, query, body);
   if (method == "POST" && path == "/api/auth/login") return login_endpoint(request, query, body);
   if (method == "GET" && path == "/api/auth/resource") return resource(request, query);
+  if (method == "GET" && path == "/api/auth/oauth/authorize") return authorize_endpoint(query);
   return {404, fmt::format(R"({{"error":"no such endpoint: {} {}"}})", method, path)};
 }
 

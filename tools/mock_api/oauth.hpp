@@ -1,7 +1,9 @@
 // /api/auth/...: the mock acting as real token servers do, for the HTTP connector's auth tests.
 //
+//   GET  /api/auth/oauth/authorize  the authorization endpoint (oauth_code.hpp)
 //   POST /api/auth/oauth/token   RFC 6749 token endpoint: grant_type client_credentials,
-//                                password (demo / demo-pass) or refresh_token. The client
+//                                password (demo / demo-pass), refresh_token or
+//                                authorization_code (with PKCE, oauth_code.hpp). The client
 //                                (sluice-client / client-secret) authenticates by Basic header
 //                                or client_id/client_secret in the body, never both (400
 //                                invalid_request); a wrong one is 401 invalid_client.

@@ -14,6 +14,7 @@
 #include "cli/command.hpp"
 #include "plugins/connector_client.hpp"
 #include "plugins/host_api.hpp"
+#include "store/connection_state.hpp"
 #include "sluice/abi/plugin.h"
 
 namespace sluice::cli {
@@ -21,13 +22,6 @@ namespace sluice::cli {
 namespace json = boost::json;
 
 namespace {
-
-constexpr const char* kConnectionUsage =
-    "usage: sluice connection test ID [--json]\n"
-    "Commands about one stored connection:\n"
-    "  test ID   open the connection through its plugin and test it (integrator.io's \"Test\n"
-    "            connection\"): prints the request made, with secrets masked, the response's\n"
-    "            status and start, and why the test passed or failed";
 
 // The debug lines a plugin logs about a connection test, printed as they are (any other debug
 // line is left out; info, warn and error lines are printed with their level).
@@ -82,11 +76,9 @@ class ReportCapture {
   std::vector<std::string> lines_;
 };
 
-// Where a passed test clears the connection's "offline" mark, once the store keeps one (the
-// auth failure rule marks a connection offline: issue 10, item 1). Nothing to clear yet.
-void connection_test_passed(host::Store&, const std::string&) {}
+}  // namespace
 
-int connection_test(const Env& env, const Args& args) {
+int cmd_connection_test(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice connection test ID [--json]\n"
       "Tests a stored connection: opens it through its plugin and asks the application whether\n"
@@ -131,15 +123,17 @@ int connection_test(const Env& env, const Args& args) {
   const auto started = std::chrono::steady_clock::now();
   {
     ReportCapture capture;
-    auto connection = host::RemoteConnection::open(**connector, json::serialize(**doc),
-                                                   "connection " + id, nullptr);
+    // With the connection's state (stored credentials, the offline mark): a test that passes
+    // brings an offline connection back online, as a ping does.
+    auto connection =
+        host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id,
+                                     nullptr, {}, host::connection_state_access(*store, id));
     pinged = connection ? (*connection)->ping() : Result<std::string>(connection.error());
     lines = capture.lines();
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-  if (pinged) connection_test_passed(*store, id);
   if (as_json) {
     json::array out;
     for (const std::string& line : lines) out.emplace_back(line);
@@ -161,22 +155,6 @@ int connection_test(const Env& env, const Args& args) {
   }
   if (!as_json) std::cout << fmt::format("connection {}: ok ({} ms)\n", id, ms);
   return kExitOk;
-}
-
-}  // namespace
-
-int cmd_connection(const Env& env, const Args& args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    if (args.empty()) return usage_error("expected `sluice connection test ID`", kConnectionUsage);
-    std::cout << kConnectionUsage << "\n\noptions:\n  --home DIR   " << kHomeHelp
-              << "\n`sluice connection test --help` lists the test's own options.\n";
-    return kExitOk;
-  }
-  if (args[0] == "test") return connection_test(env, Args(args.begin() + 1, args.end()));
-  return usage_error(fmt::format("unknown connection command '{}'; expected `sluice connection "
-                                 "test ID`",
-                                 args[0]),
-                     kConnectionUsage);
 }
 
 }  // namespace sluice::cli

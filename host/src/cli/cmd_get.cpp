@@ -8,6 +8,7 @@
 #include "cli/table.hpp"
 #include "runtime/flow_document.hpp"
 #include "runtime/job_recorder.hpp"
+#include "store/connection_state.hpp"
 
 namespace sluice::cli {
 
@@ -26,6 +27,10 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
     case host::ResourceKind::kConnection: {
       std::string out = field(doc, "type");
       if (doc.contains("assistant")) out += " (" + field(doc, "assistant") + ")";
+      if (const json::value* offline = doc.if_contains("offline");
+          offline != nullptr && offline->is_bool() && offline->get_bool()) {
+        out += ", OFFLINE since " + field(doc, "offlineSince") + ": " + field(doc, "offlineReason");
+      }
       return out;
     }
     case host::ResourceKind::kExport:
@@ -55,6 +60,19 @@ std::string summarize(const json::object& doc, host::ResourceKind kind) {
     }
   }
   return {};
+}
+
+// A connection marked offline (store/connection_state.hpp) shows integrator.io's "offline": true
+// with since and why; an online one shows nothing more. A status that cannot be read is shown as
+// unknown rather than failing the listing.
+void add_offline(host::Store& store, json::object& doc) {
+  auto offline = host::connection_offline(store, field(doc, "_id"));
+  if (!offline) {
+    doc["offlineReason"] = "unknown: " + offline.error().message;
+    return;
+  }
+  if (!*offline) return;
+  for (auto& [name, value] : (*offline)->to_json()) doc[name] = value;
 }
 
 constexpr size_t kDefaultJobLimit = 50;
@@ -181,6 +199,7 @@ int cmd_get(const Env& env, const Args& args) {
                   "not_found");
       return kExitFailure;
     }
+    if (*kind == host::ResourceKind::kConnection) add_offline(*store, **doc);
     std::cout << json::serialize(**doc) << '\n';
     return kExitOk;
   }
@@ -188,6 +207,9 @@ int cmd_get(const Env& env, const Args& args) {
   if (!docs) {
     print_error(docs.error());
     return kExitFailure;
+  }
+  if (*kind == host::ResourceKind::kConnection) {
+    for (json::object& d : *docs) add_offline(*store, d);
   }
   if (as_json) {
     json::array out(docs->begin(), docs->end());

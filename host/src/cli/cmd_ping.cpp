@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "plugins/connector_client.hpp"
+#include "store/connection_state.hpp"
 
 namespace sluice::cli {
 
@@ -45,8 +46,9 @@ int cmd_ping(const Env& env, const Args& args) {
     return kExitFailure;
   }
   const auto started = std::chrono::steady_clock::now();
-  auto connection = host::RemoteConnection::open(**connector, json::serialize(**doc),
-                                                 "connection " + id, nullptr);
+  auto connection =
+      host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id, nullptr,
+                                   {}, host::connection_state_access(*store, id));
   Result<std::string> pinged =
       connection ? (*connection)->ping() : Result<std::string>(connection.error());
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

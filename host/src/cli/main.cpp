@@ -29,6 +29,7 @@ commands:
   export preview ID [--pages N]   an export's first pages: requests, responses, paging, records
   connection test ID         test a stored connection, showing the request made and why it passed
   ping CONNECTION            test a stored connection (reachable, credentials accepted): the outcome
+  connection authorize ID    authorize an OAuth 2.0 authorization code connection in a browser
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
 
 global options (before or after the command name):

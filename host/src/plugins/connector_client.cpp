@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace sluice::host {
 
@@ -107,6 +108,7 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
   std::chrono::milliseconds deadline = settings.limits.deadline(kind);
   state->call.log_scope = scope;
   state->call.result_limit = limit;
+  state->call.connection_state = settings.connection_state.get();
   std::unique_lock<std::timed_mutex> family;
   if (settings.family_lock) {
     auto waited = lock_family(settings, deadline, scope, operation, plugin_id, kind);
@@ -157,6 +159,13 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
                     scope, plugin_id, operation));
   }
   const sluice_status status = state->status;
+  const bool online_proof =
+      kind == CallKind::kConnectionPing &&
+      (operation_name.empty() || operation_name == "connection_authorize_finish");
+  if (status == SLUICE_OK && online_proof && settings.connection_state &&
+      settings.connection_state->mark_online) {
+    settings.connection_state->mark_online();
+  }
   if (status == SLUICE_OK) {
     if (call.result_refused > 0) {
       Error error = make_error(
@@ -187,6 +196,10 @@ Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
                                     to_string(error.status))
                       : call.error_message;
   error.retry_after_ms = call.retry_after_ms;
+  if (error.status == Status::kAuthFailed && settings.connection_state &&
+      settings.connection_state->mark_offline) {
+    settings.connection_state->mark_offline(error.message);
+  }
   if (!call.error_details.empty()) {
     // Already redacted by set_error; a text that is not JSON is kept as a string.
     json::error_code ec;
@@ -264,14 +277,14 @@ template class RemoteHandle<sluice_import>;
 template class RemoteHandle<sluice_lookup>;
 template class RemoteHandle<sluice_listener>;
 
-Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(const ConnectorHandle& connector,
-                                                                 std::string_view connection_json,
-                                                                 std::string scope,
-                                                                 const std::atomic<bool>* cancelled,
-                                                                 const CallLimits& limits) {
+Result<std::unique_ptr<RemoteConnection>> RemoteConnection::open(
+    const ConnectorHandle& connector, std::string_view connection_json, std::string scope,
+    const std::atomic<bool>* cancelled, const CallLimits& limits,
+    std::shared_ptr<const ConnectionStateAccess> connection_state) {
   CallSettings settings;
   settings.cancelled = cancelled;
   settings.limits = limits;
+  settings.connection_state = std::move(connection_state);
   if (!connector.thread_safe_connection)
     settings.family_lock = std::make_shared<std::timed_mutex>();
   auto worker = std::make_unique<CallWorker>();
@@ -299,6 +312,70 @@ Result<std::string> RemoteConnection::ping() {
   sluice_connection* handle = handle_;
   return invoke(*worker_, connector_, scope_, settings_, CallKind::kConnectionPing, state,
                 [api, handle](CallState& s) { return api->connection_ping(&s.call, handle); });
+}
+
+Result<RemoteConnection::AuthorizationStart> RemoteConnection::authorize_start(
+    std::string_view redirect_uri) {
+  const sluice_connector_api* api = connector_.api;
+  if (!SLUICE_HOST_HAS_CALL(api, connection_authorize_start) ||
+      !SLUICE_HOST_HAS_CALL(api, connection_authorize_finish)) {
+    return make_error(Status::kUnsupported,
+                      fmt::format("{}: plugin '{}' has no interactive authorization (its "
+                                  "connections obtain or hold their credentials without a user)",
+                                  scope_, connector_.plugin->id));
+  }
+  auto state = std::make_shared<CallState>();
+  state->inputs.emplace_back(json::serialize(json::object{{"redirectUri", redirect_uri}}));
+  sluice_connection* handle = handle_;
+  auto r = invoke(
+      *worker_, connector_, scope_, settings_, CallKind::kConnectionPing, state,
+      [api, handle](CallState& s) {
+        return api->connection_authorize_start(&s.call, handle, str(s.inputs[0]));
+      },
+      "connection_authorize_start");
+  if (!r) return r.error();
+  json::error_code ec;
+  json::value result = json::parse(*r, ec);
+  const json::object* object = ec ? nullptr : result.if_object();
+  const json::value* url = object != nullptr ? object->if_contains("url") : nullptr;
+  const json::value* expected = object != nullptr ? object->if_contains("state") : nullptr;
+  if (url == nullptr || !url->is_string() || expected == nullptr || !expected->is_string()) {
+    return make_error(Status::kInternal,
+                      fmt::format("{}: plugin '{}' answered connection_authorize_start without "
+                                  "the {{\"url\":string,\"state\":string}} it must return",
+                                  scope_, connector_.plugin->id));
+  }
+  return AuthorizationStart{std::string(url->get_string()), std::string(expected->get_string())};
+}
+
+Result<std::string> RemoteConnection::authorize_finish(std::string_view redirect_uri,
+                                                       std::string_view redirect_query) {
+  const sluice_connector_api* api = connector_.api;
+  if (!SLUICE_HOST_HAS_CALL(api, connection_authorize_finish)) {
+    return make_error(Status::kUnsupported,
+                      fmt::format("{}: plugin '{}' has no interactive authorization", scope_,
+                                  connector_.plugin->id));
+  }
+  auto state = std::make_shared<CallState>();
+  state->inputs.emplace_back(
+      json::serialize(json::object{{"redirectUri", redirect_uri}, {"query", redirect_query}}));
+  sluice_connection* handle = handle_;
+  auto r = invoke(
+      *worker_, connector_, scope_, settings_, CallKind::kConnectionPing, state,
+      [api, handle](CallState& s) {
+        return api->connection_authorize_finish(&s.call, handle, str(s.inputs[0]));
+      },
+      "connection_authorize_finish");
+  if (!r) return r.error();
+  json::error_code ec;
+  json::value result = json::parse(*r, ec);
+  if (!ec && result.is_object()) {
+    if (const json::value* message = result.get_object().if_contains("message");
+        message != nullptr && message->is_string()) {
+      return std::string(message->get_string());
+    }
+  }
+  return std::string();
 }
 
 Result<std::unique_ptr<RemoteExport>> RemoteConnection::open_export(std::string_view export_json,

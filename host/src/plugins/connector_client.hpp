@@ -36,6 +36,7 @@
 
 #include "plugins/call_limits.hpp"
 #include "plugins/call_worker.hpp"
+#include "plugins/connection_state.hpp"
 #include "plugins/loaded_plugin.hpp"
 #include "sluice/result.hpp"
 
@@ -49,6 +50,10 @@ struct CallSettings {
   std::shared_ptr<std::atomic<bool>> family_abandoned = std::make_shared<std::atomic<bool>>(false);
   // The family's lock; null when the connector declares its connections thread-safe.
   std::shared_ptr<std::timed_mutex> family_lock;
+  // 1.2: the connection's state and online status; null: none kept (state_get/state_put answer
+  // SLUICE_UNSUPPORTED). Every call of the family that fails with Status::kAuthFailed marks the
+  // connection offline through it; a ping or an authorize_finish that succeeds marks it online.
+  std::shared_ptr<const ConnectionStateAccess> connection_state;
 };
 
 // Owns one object a plugin created (a connection, export or import) and closes it exactly once
@@ -148,15 +153,27 @@ class RemoteConnection : public RemoteHandle<sluice_connection> {
   // `connection_json` has its secrets revealed; `scope` names it in logs ("connection X").
   // `cancelled` (may be null) is the job's cancellation flag; it must outlive the connection
   // and everything opened from it.
-  static Result<std::unique_ptr<RemoteConnection>> open(const ConnectorHandle& connector,
-                                                        std::string_view connection_json,
-                                                        std::string scope,
-                                                        const std::atomic<bool>* cancelled,
-                                                        const CallLimits& limits = {});
+  // `connection_state` (1.2, may be null) is what its calls may reach of the connection's
+  // stored state (see CallSettings).
+  static Result<std::unique_ptr<RemoteConnection>> open(
+      const ConnectorHandle& connector, std::string_view connection_json, std::string scope,
+      const std::atomic<bool>* cancelled, const CallLimits& limits = {},
+      std::shared_ptr<const ConnectionStateAccess> connection_state = nullptr);
   using RemoteHandle::RemoteHandle;
 
   // On success, the plugin's optional message (may be empty).
   Result<std::string> ping();
+
+  // 1.2: interactive authorization (plugin.h's connection_authorize_start/finish), each under
+  // the ping deadline. kUnsupported naming the connector when the plugin lacks them.
+  struct AuthorizationStart {
+    std::string url;    // what the user visits
+    std::string state;  // what the redirect must carry
+  };
+  Result<AuthorizationStart> authorize_start(std::string_view redirect_uri);
+  // The plugin's message saying what it obtained.
+  Result<std::string> authorize_finish(std::string_view redirect_uri,
+                                       std::string_view redirect_query);
   // `run_json` (1.1, may be empty) is the run context of plugin.h's export_open_run, used when
   // the plugin has that call; otherwise export_open is called without it.
   Result<std::unique_ptr<RemoteExport>> open_export(std::string_view export_json,

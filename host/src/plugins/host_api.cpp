@@ -5,6 +5,9 @@
 #include <mutex>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "plugins/connection_state.hpp"
 #include "secrets/redactor.hpp"
 
 namespace sluice::host {
@@ -129,9 +132,70 @@ void do_set_result_bytes(sluice_call* call, sluice_bytes bytes) {
   }
 }
 
-const sluice_host_api kHostApi = {
-    sizeof(sluice_host_api), &do_log,  &do_is_cancelled, &do_set_result,      &do_set_error,
-    &do_set_retry_after,     &do_warn, &do_metric,       &do_set_result_bytes};
+void log_state_failure(sluice_call* call, std::string_view what, std::string_view key,
+                       const Error& error) {
+  const std::string message =
+      fmt::format("could not {} the state '{}' of connection {}: {}", what, key,
+                  call->connection_state->connection_id, error.message);
+  do_log(call, SLUICE_LOG_WARN, sluice_str{message.data(), message.size()});
+}
+
+sluice_status do_state_get(sluice_call* call, sluice_str key, void* receive_context,
+                           void (*receive)(void*, sluice_str)) {
+  if (call == nullptr || call->connection_state == nullptr || !call->connection_state->get ||
+      receive == nullptr) {
+    return SLUICE_UNSUPPORTED;
+  }
+  try {
+    const std::string_view name(key.ptr, key.len);
+    auto text = call->connection_state->get(name);
+    if (!text) {
+      log_state_failure(call, "read", name, text.error());
+      return static_cast<sluice_status>(text.error().status);
+    }
+    receive(receive_context, sluice_str{text->data(), text->size()});
+    return SLUICE_OK;
+  } catch (...) {
+    return SLUICE_INTERNAL;
+  }
+}
+
+sluice_status do_state_put(sluice_call* call, sluice_str key, sluice_str json) {
+  if (call == nullptr || call->connection_state == nullptr || !call->connection_state->put) {
+    return SLUICE_UNSUPPORTED;
+  }
+  try {
+    const std::string_view name(key.ptr, key.len);
+    if (json.len > kMaxStateBytes) {
+      log_state_failure(
+          call, "store", name,
+          make_error(Status::kInvalidConfig,
+                     fmt::format("the document is {} bytes, more than the {} a state may hold",
+                                 json.len, kMaxStateBytes)));
+      return SLUICE_INVALID_CONFIG;
+    }
+    auto stored = call->connection_state->put(name, std::string_view(json.ptr, json.len));
+    if (!stored) {
+      log_state_failure(call, "store", name, stored.error());
+      return static_cast<sluice_status>(stored.error().status);
+    }
+    return SLUICE_OK;
+  } catch (...) {
+    return SLUICE_INTERNAL;
+  }
+}
+
+const sluice_host_api kHostApi = {sizeof(sluice_host_api),
+                                  &do_log,
+                                  &do_is_cancelled,
+                                  &do_set_result,
+                                  &do_set_error,
+                                  &do_set_retry_after,
+                                  &do_warn,
+                                  &do_metric,
+                                  &do_set_result_bytes,
+                                  &do_state_get,
+                                  &do_state_put};
 
 }  // namespace
 

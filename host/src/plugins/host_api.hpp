@@ -11,6 +11,10 @@
 
 #include "sluice/abi/plugin.h"
 
+namespace sluice::host {
+struct ConnectionStateAccess;
+}
+
 // The ABI declares sluice_call opaque; this is its only definition.
 struct sluice_call {
   std::string result;
@@ -24,6 +28,9 @@ struct sluice_call {
   // `result_refused` instead.
   size_t result_limit = SIZE_MAX;
   size_t result_refused = 0;
+  // 1.2: the state of the connection the call serves (state_get/state_put); null: none (a hook,
+  // or a caller that keeps no state), and those calls answer SLUICE_UNSUPPORTED.
+  const sluice::host::ConnectionStateAccess* connection_state = nullptr;
 };
 
 namespace sluice::host {
@@ -52,7 +59,10 @@ std::map<std::string, double> metrics_snapshot();
 
 // The table handed to every plugin's entry function; lives for the whole process. 1.1's `warn`
 // goes to the log sink at SLUICE_LOG_WARN and to the warn sink; `metric` to the registry and the
-// metric sink.
+// metric sink. 1.2's state_get/state_put go to the call's connection_state (a failure is logged
+// at SLUICE_LOG_WARN naming the connection and the key, and returned as its status); a document
+// over kMaxStateBytes is refused with SLUICE_INVALID_CONFIG.
+inline constexpr size_t kMaxStateBytes = 64 * 1024;
 
 const sluice_host_api* host_api() noexcept;
 

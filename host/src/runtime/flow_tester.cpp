@@ -165,7 +165,7 @@ class FlowTester {
       : store_(store),
         plan_(std::move(plan)),
         options_(options),
-        env_(plan_, new_id(), options.cancelled, options.limits) {}
+        env_(plan_, new_id(), options.cancelled, options.limits, &store_) {}
 
   Result<FlowTestReport> run() {
     // Every step of every source is built before any export is read: a step that does not

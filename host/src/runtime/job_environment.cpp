@@ -7,14 +7,20 @@
 #include "runtime/flow_runner.hpp"
 #include "runtime/job_log.hpp"
 #include "sluice/abi/plugin.h"
+#include "store/connection_state.hpp"
 
 namespace sluice::runtime {
 
 namespace json = boost::json;
 
 JobEnvironment::JobEnvironment(const FlowPlan& plan, std::string job_id,
-                               const std::atomic<bool>* cancelled, host::CallLimits limits)
-    : plan_(plan), job_id_(std::move(job_id)), cancelled_(cancelled), limits_(limits) {}
+                               const std::atomic<bool>* cancelled, host::CallLimits limits,
+                               host::Store* store)
+    : plan_(plan),
+      job_id_(std::move(job_id)),
+      cancelled_(cancelled),
+      limits_(limits),
+      store_(store) {}
 
 JobEnvironment::~JobEnvironment() {
   lookups_.clear();
@@ -25,9 +31,16 @@ JobEnvironment::~JobEnvironment() {
 Result<host::RemoteConnection*> JobEnvironment::connection_for(const StepConnection& step) {
   auto found = connections_.find(step.id);
   if (found != connections_.end()) return found->second.get();
-  auto opened =
-      host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
-                                   fmt::format("connection {}", step.id), cancelled_, limits_);
+  std::shared_ptr<const host::ConnectionStateAccess> state;
+  if (store_ != nullptr) {
+    auto offline = host::connection_offline(*store_, step.id);
+    if (!offline) return offline.error();
+    if (*offline) return host::offline_error(step.id, **offline);
+    state = host::connection_state_access(*store_, step.id);
+  }
+  auto opened = host::RemoteConnection::open(*step.connector, json::serialize(step.doc),
+                                             fmt::format("connection {}", step.id), cancelled_,
+                                             limits_, std::move(state));
   if (!opened) return opened.error();
   return (connections_[step.id] = std::move(*opened)).get();
 }

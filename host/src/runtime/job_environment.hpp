@@ -32,8 +32,11 @@ class JobLog;
 class JobEnvironment {
  public:
   // `plan` outlives the environment. `job_id`: the job the steps run in (a test run's fresh id).
+  // `store` (may be null; outlives the environment) keeps the connections' state (plugin.h 1.2)
+  // and online status: a connection marked offline there is not opened (connection_for fails
+  // with store/connection_state.hpp's offline_error).
   JobEnvironment(const FlowPlan& plan, std::string job_id, const std::atomic<bool>* cancelled,
-                 host::CallLimits limits);
+                 host::CallLimits limits, host::Store* store = nullptr);
   ~JobEnvironment();
   JobEnvironment(const JobEnvironment&) = delete;
   JobEnvironment& operator=(const JobEnvironment&) = delete;
@@ -63,6 +66,7 @@ class JobEnvironment {
   std::string job_id_;
   const std::atomic<bool>* cancelled_;
   host::CallLimits limits_;
+  host::Store* store_;
   const boost::json::object no_settings_;
   // Declared before the imports and lookups, so that those are closed first.
   std::map<std::string, std::unique_ptr<host::RemoteConnection>> connections_;

@@ -69,7 +69,7 @@ class RetryRun {
         options_(options),
         recorder_(std::move(recorder)),
         log_(store, recorder_.job().id, options.on_log),
-        env_(plan_, recorder_.job().id, options.cancelled, options.limits),
+        env_(plan_, recorder_.job().id, options.cancelled, options.limits, &store_),
         trace_keys_(plan_) {}
 
   // `groups[p]`: the errors at processor p.

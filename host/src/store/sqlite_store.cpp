@@ -111,6 +111,8 @@ class SqliteStore final : public Store {
 
   Result<json::value> get_state(std::string_view export_id) override;
   Result<void> put_state(std::string_view export_id, const json::value& state) override;
+  Result<json::value> get_sealed_state(std::string_view key) override;
+  Result<void> put_sealed_state(std::string_view key, const json::value& value) override;
 
  private:
   Result<void> put_resource(const Resource& resource);
@@ -345,6 +347,47 @@ Result<void> SqliteStore::put_state(std::string_view export_id, const json::valu
   insert->bind(2, json::serialize(state));
   if (auto done = insert->step(); !done) return done.error();
   return {};
+}
+
+// Teaches the redactor every string inside `value` (numbers and booleans are not secrets).
+void learn_strings(const json::value& value) {
+  if (const json::string* text = value.if_string()) {
+    Redactor::process().add_secret(*text);
+  } else if (const json::object* object = value.if_object()) {
+    for (const auto& [name, child] : *object) learn_strings(child);
+  } else if (const json::array* array = value.if_array()) {
+    for (const json::value& child : *array) learn_strings(child);
+  }
+}
+
+std::string sealed_state_binding(std::string_view key) { return fmt::format("state/{}", key); }
+
+Result<json::value> SqliteStore::get_sealed_state(std::string_view key) {
+  auto stored = get_state(key);
+  if (!stored) return stored.error();
+  if (stored->is_null()) return json::value();
+  if (!is_secret_marker(*stored)) {
+    return make_error(Status::kInternal,
+                      fmt::format("store {} holds state '{}' that is not sealed — delete it by "
+                                  "authorizing or testing the connection again",
+                                  db_->path(), key));
+  }
+  auto opened =
+      box_.open(stored->get_object().at(kSecretMarkerKey).get_string(), sealed_state_binding(key));
+  if (!opened)
+    return with_prefix(opened.error(), fmt::format("store {}: state '{}': ", db_->path(), key));
+  auto value = parse(*opened, fmt::format("the state {}", key));
+  if (!value) return value.error();
+  learn_strings(*value);
+  return value;
+}
+
+Result<void> SqliteStore::put_sealed_state(std::string_view key, const json::value& value) {
+  if (value.is_null()) return put_state(key, value);
+  learn_strings(value);
+  auto sealed = box_.seal(json::serialize(value), sealed_state_binding(key));
+  if (!sealed) return sealed.error();
+  return put_state(key, json::object{{kSecretMarkerKey, *sealed}});
 }
 
 Result<json::value> SqliteStore::parse(std::string_view text, std::string_view where) const {

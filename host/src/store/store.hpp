@@ -225,6 +225,14 @@ class Store {
 
   virtual Result<boost::json::value> get_state(std::string_view export_id) = 0;
   virtual Result<void> put_state(std::string_view export_id, const boost::json::value& state) = 0;
+
+  // Sealed state (store/connection_state.hpp keeps a connection's tokens there): like get_state
+  // and put_state under `key`, but the value is sealed at rest with the store's secret box, bound
+  // to the key, and every string inside a value read or written is taught to
+  // Redactor::process(). null: none (get) or delete (put). A store that cannot seal answers
+  // kUnsupported.
+  virtual Result<boost::json::value> get_sealed_state(std::string_view key);
+  virtual Result<void> put_sealed_state(std::string_view key, const boost::json::value& value);
 };
 
 // Opens (creating if needed) the SQLite store at `home`/sluice.db. The encryption key comes from

@@ -191,4 +191,11 @@ Result<bool> Store::edit_retry_data(std::string_view, std::string_view, const bo
   return no_error_management();
 }
 
+Result<boost::json::value> Store::get_sealed_state(std::string_view) {
+  return make_error(Status::kUnsupported, "this store does not keep sealed state");
+}
+Result<void> Store::put_sealed_state(std::string_view, const boost::json::value&) {
+  return make_error(Status::kUnsupported, "this store does not keep sealed state");
+}
+
 }  // namespace sluice::host

@@ -108,11 +108,31 @@ struct RecordResult {
   boost::json::object to_json() const;
 };
 
+// since 1.2: what authorize_start returns: the URL the user visits to authorize the connection,
+// and the `state` value the redirect back must carry.
+struct AuthorizationStart {
+  std::string url;
+  std::string state;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
   // Checks that the application is reachable and the credentials work.
   virtual Result<void> ping(Context& context) = 0;
+
+  // since 1.2: interactive authorization (`sluice connection authorize ID`; plugin.h's
+  // connection_authorize_start/finish). The host listens on `redirect_uri` (a loopback URL) and
+  // calls authorize_start, prints its url, waits for the one redirect whose `state` matches, and
+  // calls authorize_finish with the redirect's raw query on the same Connection. finish exchanges
+  // what the redirect brought for credentials, saves them with Context::save_state so that later
+  // runs use them, and returns a message saying what it obtained (never a credential). Defaults:
+  // kUnsupported ("this connection needs no authorization"). In a 1.1 host they are never
+  // called.
+  virtual Result<AuthorizationStart> authorize_start(Context& context,
+                                                     std::string_view redirect_uri);
+  virtual Result<std::string> authorize_finish(Context& context, std::string_view redirect_uri,
+                                               std::string_view redirect_query);
 };
 
 // since 1.1: where a file export writes a file, a chunk at a time (plugin.h's sluice_byte_sink):

@@ -1,5 +1,5 @@
 // What a connector can ask of the host during one call: logging, warnings, metrics,
-// cancellation, and (for an export) the run it serves.
+// cancellation, (for an export) the run it serves, and (since 1.2) the connection's state.
 //
 // Levels (sdk/README.md, "Logging"): every line a call logs in a job is stored in that job's
 // log (`sluice jobs log JOB`) with its level and step; `sluice flow run` prints warn and error
@@ -7,9 +7,11 @@
 // and info go nowhere, warn and error to stderr.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "sluice/abi/plugin.h"
 
@@ -45,6 +47,20 @@ class Context {
   // since 1.1: during export calls, the run the export serves; nullptr in other calls, and when
   // a 1.0 host opened the export.
   const RunContext* run() const noexcept { return run_; }
+
+  // since 1.2: connection state (plugin.h's state_get/state_put). The host keeps one JSON
+  // document per key for the connection the call serves, sealed at rest, between calls, jobs and
+  // processes; every string in it is treated as a secret (never logged), so keep only secrets as
+  // strings and expiries as numbers. May be called from any thread working for this call.
+  //
+  // True when the host keeps state (a 1.2 host, in a call of a connection).
+  bool keeps_state() const noexcept;
+  // The document stored under `key`; nullopt when there is none, when the host does not keep
+  // state (a 1.1 host, a hook) or the store could not read it (the host logged why).
+  std::optional<boost::json::value> load_state(std::string_view key) const noexcept;
+  // Replaces the document under `key` (null deletes it). False when the host does not keep state
+  // or could not store it (the host logged why): the plugin then keeps it in memory only.
+  bool save_state(std::string_view key, const boost::json::value& value) const noexcept;
 
  private:
   void metric(int32_t kind, std::string_view name, const boost::json::object& labels,

@@ -80,3 +80,47 @@ void RecordingHost::set_retry_after(sluice_call* call, uint32_t milliseconds) {
 }
 
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+
+void RecordingHost::keep_state() noexcept {
+  api_.state_get = &RecordingHost::state_get;
+  api_.state_put = &RecordingHost::state_put;
+}
+
+std::map<std::string, std::string> RecordingHost::state() const {
+  std::lock_guard lock(mutex_);
+  return state_;
+}
+
+void RecordingHost::set_state(const std::string& key, const std::string& json) {
+  std::lock_guard lock(mutex_);
+  if (json == "null") {
+    state_.erase(key);
+  } else {
+    state_[key] = json;
+  }
+}
+
+sluice_status RecordingHost::state_get(sluice_call* call, sluice_str key, void* receive_context,
+                                       void (*receive)(void*, sluice_str)) {
+  Call* c = unwrap(call);
+  if (c == nullptr) return SLUICE_UNSUPPORTED;
+  std::string value = "null";
+  {
+    std::lock_guard lock(c->host->mutex_);
+    auto found = c->host->state_.find(text(key));
+    if (found != c->host->state_.end()) value = found->second;
+  }
+  receive(receive_context, sluice_str{value.data(), value.size()});
+  return SLUICE_OK;
+}
+
+sluice_status RecordingHost::state_put(sluice_call* call, sluice_str key, sluice_str json) {
+  Call* c = unwrap(call);
+  if (c == nullptr) return SLUICE_UNSUPPORTED;
+  c->host->set_state(text(key), text(json));
+  return SLUICE_OK;
+}
+
+}  // namespace sluice::testing

@@ -32,7 +32,8 @@ bool iequals(std::string_view a, std::string_view b) {
 class CookieLogin final : public detail::ObtainingAuthenticator {
  public:
   CookieLogin(ClientOptions transport, CookieLoginOptions options)
-      : ObtainingAuthenticator(std::move(transport), options.connection, options.secrets),
+      : ObtainingAuthenticator(std::move(transport), options.connection, options.secrets,
+                               options.state_fingerprint),
         options_(std::move(options)) {}
 
  private:
@@ -61,6 +62,29 @@ class CookieLogin final : public detail::ObtainingAuthenticator {
       }
     }
     out.secrets.push_back(cookies);
+    out.persisted = {{"cookie", cookies}};
+    out.headers.push_back({"Cookie", std::move(cookies)});
+    return out;
+  }
+
+  std::optional<detail::Obtained> restore(const boost::json::object& saved) override {
+    const boost::json::value* cookie = saved.if_contains("cookie");
+    if (cookie == nullptr || !cookie->is_string() || cookie->get_string().empty()) {
+      return std::nullopt;
+    }
+    detail::Obtained out;
+    std::string cookies(cookie->get_string());
+    // Each value on its own is a credential too ("a=1; b=2").
+    for (size_t pos = 0; pos < cookies.size();) {
+      const size_t end = std::min(cookies.find(';', pos), cookies.size());
+      const std::string_view pair = trim(std::string_view(cookies).substr(pos, end - pos));
+      if (const size_t eq = pair.find('='); eq != std::string_view::npos) {
+        out.secrets.emplace_back(trim(pair.substr(eq + 1)));
+      }
+      pos = end + 1;
+    }
+    out.secrets.push_back(cookies);
+    out.persisted = {{"cookie", cookies}};
     out.headers.push_back({"Cookie", std::move(cookies)});
     return out;
   }

@@ -1,10 +1,12 @@
 #include "auth_obtain.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "auth_crypto.hpp"
 #include "sluice/json_path.hpp"
 
 namespace sluice::support::http::detail {
@@ -34,10 +36,74 @@ std::optional<std::string> text_at(const json::value& body, std::string_view pat
   return json::serialize(*value);
 }
 
+int64_t now_epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 ObtainingAuthenticator::ObtainingAuthenticator(ClientOptions transport, std::string connection,
-                                               std::vector<std::string> secrets)
-    : client_(without_auth(std::move(transport))), connection_(std::move(connection)) {
+                                               std::vector<std::string> secrets,
+                                               std::string state_fingerprint)
+    : client_(without_auth(std::move(transport))),
+      connection_(std::move(connection)),
+      fingerprint_(state_fingerprint.empty()
+                       ? std::string()
+                       : crypto::hex(crypto::digest("SHA256", state_fingerprint))) {
   for (std::string& secret : secrets) add_secret(std::move(secret));
+}
+
+std::optional<Obtained> ObtainingAuthenticator::restore(const json::object&) {
+  return std::nullopt;
+}
+
+void ObtainingAuthenticator::restore_locked(Context& context) {
+  if (restore_tried_ || !persists()) return;
+  restore_tried_ = true;
+  std::optional<json::value> saved = context.load_state(kCredentialsStateKey);
+  if (!saved || !saved->is_object()) return;
+  const json::object& doc = saved->get_object();
+  const json::value* fingerprint = doc.if_contains("fingerprint");
+  if (fingerprint == nullptr || !fingerprint->is_string() ||
+      fingerprint->get_string() != fingerprint_) {
+    context.log(LogLevel::kInfo, "the credentials stored for " + connection_name(connection_) +
+                                     " were obtained with other auth settings: obtaining new "
+                                     "ones");
+    return;
+  }
+  std::optional<Obtained> restored = restore(doc);
+  if (!restored) return;
+  if (restored->renew_after && std::chrono::steady_clock::now() >= *restored->renew_after) {
+    context.log(LogLevel::kDebug,
+                "the access token stored for " + connection_name(connection_) + " has expired");
+    stored_expired_ = true;  // renewed as an expired token is (with a refresh token first)
+    return;
+  }
+  for (std::string& secret : restored->secrets) add_secret(std::move(secret));
+  context.log(LogLevel::kDebug, "using the credentials stored for " + connection_name(connection_));
+  held_ = std::move(*restored);
+  ++generation_;
+}
+
+Result<void> ObtainingAuthenticator::adopt(Context& context,
+                                           const std::function<Result<Obtained>()>& obtain_now) {
+  std::lock_guard lock(mutex_);
+  restore_tried_ = true;  // what is adopted now replaces anything stored
+  auto obtained = obtain_now();
+  if (!obtained) return obtained.error();
+  for (std::string& secret : obtained->secrets) add_secret(std::move(secret));
+  save_locked(context, *obtained);
+  held_ = std::move(*obtained);
+  ++generation_;
+  return {};
+}
+
+void ObtainingAuthenticator::save_locked(Context& context, const Obtained& obtained) {
+  if (!persists() || obtained.persisted.empty()) return;
+  json::object doc = obtained.persisted;
+  doc["fingerprint"] = fingerprint_;
+  if (obtained.expires_at_ms) doc["expiresAt"] = *obtained.expires_at_ms;
+  context.save_state(kCredentialsStateKey, doc);
 }
 
 void ObtainingAuthenticator::add_secret(std::string secret) {
@@ -63,12 +129,14 @@ void ObtainingAuthenticator::start_with(Obtained obtained) {
 
 Result<Authenticator::Credentials> ObtainingAuthenticator::current(Context& context) {
   std::lock_guard lock(mutex_);
+  restore_locked(context);
   const bool expired =
       held_ && held_->renew_after && std::chrono::steady_clock::now() >= *held_->renew_after;
   if (!held_ || expired) {
-    auto obtained = obtain(context, expired);
+    auto obtained = obtain(context, expired || std::exchange(stored_expired_, false));
     if (!obtained) return obtained.error();
     for (std::string& secret : obtained->secrets) add_secret(std::move(secret));
+    save_locked(context, *obtained);
     held_ = std::move(*obtained);
     ++generation_;
   }
@@ -81,6 +149,7 @@ Result<void> ObtainingAuthenticator::renew(Context& context, uint64_t generation
   auto obtained = obtain(context, true);
   if (!obtained) return obtained.error();
   for (std::string& secret : obtained->secrets) add_secret(std::move(secret));
+  save_locked(context, *obtained);
   held_ = std::move(*obtained);
   ++generation_;
   return {};

@@ -21,7 +21,8 @@ detail::Obtained placed(const TokenAuth& placement, const std::string& token) {
 class TokenRefresh final : public detail::ObtainingAuthenticator {
  public:
   TokenRefresh(ClientOptions transport, TokenRefreshOptions options)
-      : ObtainingAuthenticator(std::move(transport), options.connection, options.secrets),
+      : ObtainingAuthenticator(std::move(transport), options.connection, options.secrets,
+                               options.state_fingerprint),
         options_(std::move(options)) {
     if (!options_.placement.token.empty()) {
       start_with(placed(options_.placement, options_.placement.token));
@@ -58,6 +59,15 @@ class TokenRefresh final : public detail::ObtainingAuthenticator {
     }
     detail::Obtained out = placed(options_.placement, *token);
     for (std::string& other : others) out.secrets.push_back(std::move(other));
+    out.persisted = {{"accessToken", *token}};
+    return out;
+  }
+
+  std::optional<detail::Obtained> restore(const boost::json::object& saved) override {
+    const boost::json::value* token = saved.if_contains("accessToken");
+    if (token == nullptr || !token->is_string() || token->get_string().empty()) return std::nullopt;
+    detail::Obtained out = placed(options_.placement, std::string(token->get_string()));
+    out.persisted = {{"accessToken", token->get_string()}};
     return out;
   }
 

@@ -1,7 +1,10 @@
-/* A raw-ABI plugin (no SDK) for negotiation by required minor. Built three ways:
+/* A raw-ABI plugin (no SDK) for negotiation by required minor. Built four ways:
  *  - RAW_REQUIRED_MINOR 0, RAW_SMALL 1: requires 1.0 and fills only 1.0-sized structs, as a plugin
  *    built against the 1.0 header would;
- *  - RAW_REQUIRED_MINOR 2: requires a minor this host lacks;
+ *  - RAW_REQUIRED_MINOR 3: requires a minor this host lacks;
+ *  - RAW_REQUIRED_MINOR 1, RAW_SMALL 2: a plugin built against the 1.1 header: every struct of
+ *    1.1's size, so its function table ends before 1.2's connection_authorize_start, which holds
+ *    poison a host must not call;
  *  - RAW_REQUIRED_MINOR 1, RAW_SMALL 1: requires 1.1 but its struct_sizes cover only the 1.0
  *    fields. The 1.1 fields behind them hold poison a host must not read: capabilities claim
  *    everything, the listener schema is not JSON and export_open_run fails the call.
@@ -75,7 +78,18 @@ static sluice_status poisoned_open_run(sluice_call* call, sluice_connection* c, 
   return SLUICE_INTERNAL;
 }
 
-#if RAW_SMALL
+static sluice_status poisoned_authorize(sluice_call* call, sluice_connection* c, sluice_str r) {
+  (void)c;
+  (void)r;
+  g_host->set_error(call, text("connection_authorize_* is past the table's struct_size"), text(""));
+  return SLUICE_INTERNAL;
+}
+
+#if RAW_SMALL == 2
+#define RAW_API_SIZE offsetof(sluice_connector_api, connection_authorize_start)
+#define RAW_CONNECTOR_SIZE sizeof(sluice_connector_descriptor)
+#define RAW_DESCRIPTOR_SIZE sizeof(sluice_plugin_descriptor)
+#elif RAW_SMALL
 #define RAW_API_SIZE offsetof(sluice_connector_api, export_open_run)
 #define RAW_CONNECTOR_SIZE offsetof(sluice_connector_descriptor, capabilities)
 #define RAW_DESCRIPTOR_SIZE offsetof(sluice_plugin_descriptor, built_minor)
@@ -85,10 +99,23 @@ static sluice_status poisoned_open_run(sluice_call* call, sluice_connection* c, 
 #define RAW_DESCRIPTOR_SIZE sizeof(sluice_plugin_descriptor)
 #endif
 
-static const sluice_connector_api kApi = {
-    RAW_API_SIZE, open_connection, ping,      close_connection,  open_export,
-    next_page,    close_export,    open_import, submit,          close_import,
-    poisoned_open_run};
+static const sluice_connector_api kApi = {.struct_size = RAW_API_SIZE,
+                                          .connection_open = open_connection,
+                                          .connection_ping = ping,
+                                          .connection_close = close_connection,
+                                          .export_open = open_export,
+                                          .export_next_page = next_page,
+                                          .export_close = close_export,
+                                          .import_open = open_import,
+                                          .import_submit = submit,
+                                          .import_close = close_import,
+#if RAW_SMALL == 2
+                                          .export_open_run = NULL,
+#else
+                                           .export_open_run = poisoned_open_run,
+#endif
+                                          .connection_authorize_start = poisoned_authorize,
+                                          .connection_authorize_finish = poisoned_authorize};
 
 static const sluice_connector_descriptor kConnector = {
     RAW_CONNECTOR_SIZE,
@@ -101,9 +128,15 @@ static const sluice_connector_descriptor kConnector = {
     "{\"type\":\"object\",\"properties\":{}}",
     "{\"type\":\"object\",\"properties\":{}}",
     &kApi,
-    0xffffffffu,   /* capabilities: poison when RAW_SMALL */
-    0xffffffffu,   /* threading: poison when RAW_SMALL */
-    "not json"};   /* listener_schema: poison when RAW_SMALL */
+#if RAW_SMALL == 2
+    SLUICE_CAP_EXPORT | SLUICE_CAP_IMPORT,
+    0u,
+    ""};
+#else
+    0xffffffffu, /* capabilities: poison when RAW_SMALL */
+    0xffffffffu, /* threading: poison when RAW_SMALL */
+    "not json"}; /* listener_schema: poison when RAW_SMALL */
+#endif
 
 static const sluice_plugin_descriptor kDescriptor = {RAW_DESCRIPTOR_SIZE,
                                                      SLUICE_ABI_VERSION_MAJOR,

@@ -34,7 +34,8 @@
  *    calls on different handles of one family may run at the same time on different threads.
  *  - Calls on different families (different connections) may always run at the same time.
  *  - Host services (sluice_host_api) may be called from the thread running the call they are
- *    given, during that call only.
+ *    given, during that call only; 1.2's state_get and state_put also from any thread the plugin
+ *    runs on that call's behalf (a request thread of its own), still during that call only.
  *  - Each call has a deadline (host/src/plugins/call_limits.hpp). Waiting for the family's turn
  *    counts against the deadline of the call that waits.
  */
@@ -50,7 +51,7 @@ extern "C" {
 
 #define SLUICE_ABI_VERSION_MAJOR 1
 /* The newest minor this header describes. A plugin states the minor it requires instead. */
-#define SLUICE_ABI_VERSION_MINOR 1
+#define SLUICE_ABI_VERSION_MINOR 2
 #define SLUICE_ENTRY_SYMBOL "sluice_plugin_entry_v1"
 
 /* True when `s` (a pointer to any struct of this header) is large enough to hold `field`. */
@@ -154,6 +155,26 @@ typedef struct sluice_host_api {
                  double value);
   /* A binary result (e.g. a listener's response body); copied; replaces an earlier one. */
   void (*set_result_bytes)(sluice_call* call, sluice_bytes bytes);
+
+  /* since 1.2: connection state. Small JSON documents the host keeps per connection between
+   * calls, jobs and processes, one per `key` (e.g. "auth": tokens obtained at run time, their
+   * expiry, a refresh token). The host stores each sealed like a connection's secret fields
+   * (AES-256-GCM, bound to the connection and the key) and teaches every string inside it to its
+   * redactor, so none reaches a log, an error, a job or the command line: keep numbers (an expiry
+   * in epoch milliseconds) as numbers and only secrets as strings. The host drops a connection's
+   * state when the connection is removed; a plugin that derives the state from settings records
+   * what it depended on (e.g. a hash of the auth settings) and ignores a state that does not
+   * match. Calls outside a connection (hooks) have no state: SLUICE_UNSUPPORTED.
+   *
+   * state_get calls `receive(receive_context, json)` once, during the call, with the document
+   * stored under `key` or "null" when there is none, and returns SLUICE_OK; the text is borrowed
+   * for the duration of `receive`. A failure (an unreadable store, a document that no longer
+   * decrypts) returns its status without calling `receive`; the host has logged why. */
+  sluice_status (*state_get)(sluice_call* call, sluice_str key, void* receive_context,
+                             void (*receive)(void* receive_context, sluice_str json));
+  /* Replaces the document under `key` with `json` (a JSON value, at most 64 KiB; "null" deletes
+   * it). Durable when SLUICE_OK returns. Failures as state_get's. */
+  sluice_status (*state_put)(sluice_call* call, sluice_str key, sluice_str json);
 } sluice_host_api;
 
 /* Opaque objects a plugin creates and destroys itself. */
@@ -193,7 +214,13 @@ typedef struct sluice_http_request {
  * same page on the next call — and fails the job once the attempts are spent; any other status
  * fails the job. From import_submit SLUICE_TRANSIENT, SLUICE_RATE_LIMITED, SLUICE_REMOTE_ERROR
  * and SLUICE_CANCELLED fail that page's records (each becomes an error with retry data) and the
- * job goes on; the other statuses fail the job too. */
+ * job goes on; the other statuses fail the job too.
+ *
+ * since 1.2: SLUICE_AUTH_FAILED from any call of a connection's family means the credentials are
+ * refused even after the plugin renewed them once (re-authenticated, refreshed a token): the host
+ * marks the connection offline with the error's message as the reason, fails later jobs that use
+ * it before opening it, and clears the mark when a ping or an authorization succeeds. So return
+ * it only for a refusal that renewing did not cure, never for one record's 401. */
 typedef struct sluice_connector_api {
   uint32_t struct_size;
   sluice_status (*connection_open)(sluice_call* call, sluice_str connection_json,
@@ -258,6 +285,27 @@ typedef struct sluice_connector_api {
                                     const sluice_byte_sink* sink);
   sluice_status (*import_put_file)(sluice_call* call, sluice_import* imp, sluice_str meta_json,
                                    const sluice_byte_source* source);
+
+  /* since 1.2: interactive authorization of a connection (`sluice connection authorize ID`), e.g.
+   * OAuth 2.0's authorization code grant with PKCE. Both may be NULL: the connection needs no
+   * user to authorize it. The host opens a one-time redirect listener on the loopback interface,
+   * then on one open connection:
+   *  - connection_authorize_start(request_json {"redirectUri":string}): result {"url":string,
+   *    "state":string}: the URL the user visits, and the value the redirect must carry in its
+   *    `state` query parameter. The plugin keeps what it needs to finish (the PKCE verifier) in
+   *    its connection object.
+   *  - the host prints the URL, waits (bounded) for one request to the redirect URI, refuses it
+   *    unless its `state` matches, and calls
+   *    connection_authorize_finish(redirect_json {"redirectUri":string, "query":string (the
+   *    redirect's raw query, without '?')}): the plugin exchanges what the redirect brought (the
+   *    code) for credentials and saves them with state_put; result {"message":string} saying
+   *    what it obtained, never the credentials themselves. SLUICE_AUTH_FAILED when the
+   *    application refused (the redirect's error, a refused code).
+   * Called at most once each per connection object, start before finish. */
+  sluice_status (*connection_authorize_start)(sluice_call* call, sluice_connection* connection,
+                                              sluice_str request_json);
+  sluice_status (*connection_authorize_finish)(sluice_call* call, sluice_connection* connection,
+                                               sluice_str redirect_json);
 } sluice_connector_api;
 
 #define SLUICE_CONNECTOR_UNIVERSAL 0

@@ -67,6 +67,11 @@ sluice_status export_next_file(sluice_call* call, sluice_export* exp,
                                const sluice_byte_sink* sink) noexcept;
 sluice_status import_put_file(sluice_call* call, sluice_import* imp, sluice_str meta_json,
                               const sluice_byte_source* source) noexcept;
+// since 1.2
+sluice_status connection_authorize_start(sluice_call* call, sluice_connection* connection,
+                                         sluice_str request_json) noexcept;
+sluice_status connection_authorize_finish(sluice_call* call, sluice_connection* connection,
+                                          sluice_str redirect_json) noexcept;
 
 // Whether C (or a base between it and Connector) overrides Connector::F: the type of &C::F names
 // the class that declares F.
@@ -149,6 +154,9 @@ struct Shims {
       kListeners ? &listener_close : nullptr,
       &export_next_file,
       &import_put_file,
+      // since 1.2
+      &connection_authorize_start,
+      &connection_authorize_finish,
   };
 };
 

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ class RecordingHost {
 
   // Every log line of every call, in order.
   std::vector<LogLine> logs() const;
+  // since 1.2: makes the table offer state_get/state_put (off by default, as a 1.1 host), kept
+  // in memory by key for every call of this host; state() is what is stored, as JSON texts.
+  void keep_state() noexcept;
+  std::map<std::string, std::string> state() const;
+  // Replaces (or with "null" removes) the document under `key`, as a plugin's earlier run would.
+  void set_state(const std::string& key, const std::string& json);
+
   // From now on every call's is_cancelled() answers true.
   void cancel() noexcept { cancelled_.store(true); }
   bool cancelled() const noexcept { return cancelled_.load(); }
@@ -72,11 +80,15 @@ class RecordingHost {
   static void set_result(sluice_call* call, sluice_str json);
   static void set_error(sluice_call* call, sluice_str message, sluice_str details);
   static void set_retry_after(sluice_call* call, uint32_t milliseconds);
+  static sluice_status state_get(sluice_call* call, sluice_str key, void* receive_context,
+                                 void (*receive)(void*, sluice_str));
+  static sluice_status state_put(sluice_call* call, sluice_str key, sluice_str json);
 
   sluice_host_api api_{};
   mutable std::mutex mutex_;
   std::deque<Call> calls_;
   std::vector<LogLine> logs_;
+  std::map<std::string, std::string> state_;
   std::atomic<bool> cancelled_{false};
 };
 

@@ -3,14 +3,23 @@
 //   token refresh   http.auth.token.refresh*: a request to a refresh endpoint whose response holds
 //                   the new token at refreshTokenPath
 //   OAuth 2.0       http.auth.oauth.*: RFC 6749 token requests (client credentials, password,
-//                   refresh token), client authentication by Basic header or in the body
-//                   (§2.3.1), expires_in honoured
+//                   refresh token, authorization code with PKCE: start_authorization and
+//                   finish_authorization below), client authentication by Basic header or in the
+//                   body (§2.3.1), expires_in honoured
 //   cookie login    http.auth.cookie.*: a login request whose Set-Cookie headers are sent back
 //                   as Cookie on every call
 //
 // Each keeps what it obtained in memory for its own lifetime (one job) and never logs it: every
 // obtained value joins secrets(), which the client masks in every message and log line. Token
 // requests go through their own Client built from `transport` (its auth is ignored).
+//
+// With a non-empty `state_fingerprint` (the settings the credentials depend on, e.g. the
+// connection's auth settings as JSON text) each also keeps what it obtained in the connection's
+// state (Context::save_state under "auth": the access token, the refresh token, the cookies, and
+// the expiry as epoch milliseconds; the host seals it and never logs it), and the first request
+// of a later run reuses stored credentials that have not expired (within expiry_margin) and were
+// obtained with the same fingerprint, instead of requesting new ones. In a host that keeps no
+// state (ABI 1.1) they stay in memory only.
 #pragma once
 
 #include <chrono>
@@ -45,12 +54,15 @@ struct TokenRefreshOptions {
   // Configured credentials that may appear in messages (the refresh token, secrets rendered
   // into the request): masked.
   std::vector<std::string> secrets;
-  std::string connection;  // as Auth::connection
+  std::string connection;         // as Auth::connection
+  std::string state_fingerprint;  // see above; empty: kept in memory only
 };
 std::shared_ptr<Authenticator> make_token_refresh(ClientOptions transport,
                                                   TokenRefreshOptions options);
 
-enum class OAuthGrant { kClientCredentials, kPassword, kRefreshToken };
+// kAuthorizationCode: the user authorizes once (start_authorization, finish_authorization);
+// later access tokens come from the refresh token it brought (grant_type=refresh_token).
+enum class OAuthGrant { kClientCredentials, kPassword, kRefreshToken, kAuthorizationCode };
 enum class OAuthClientAuth { kBasicHeader, kBody };
 
 struct OAuth2Options {
@@ -74,8 +86,35 @@ struct OAuth2Options {
   // A token whose expires_in is this close to running out is renewed before it is sent.
   std::chrono::seconds expiry_margin{60};
   std::string connection;
+  std::string state_fingerprint;  // see above; empty: kept in memory only
+  // With kAuthorizationCode: the authorization endpoint (authURI, absolute), and a PKCE code
+  // verifier to use (pkceCodeVerifier; empty: a fresh random one per authorization, RFC 7636
+  // §4.1: 32 random bytes, base64url).
+  std::string authorize_url;
+  std::string pkce_verifier;
 };
 std::shared_ptr<Authenticator> make_oauth2(ClientOptions transport, OAuth2Options options);
+
+// The authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636 with S256) on an authenticator
+// that make_oauth2 made with kAuthorizationCode; kInvalidConfig for any other authenticator.
+//
+// start_authorization returns the URL the user visits: authorize_url with response_type=code,
+// client_id, redirect_uri, scope (when set), a fresh random state and code_challenge =
+// base64url(SHA-256(verifier)) with code_challenge_method=S256. The authenticator keeps the
+// verifier, the state and the redirect URI for finish_authorization (a later start replaces them).
+struct AuthorizationUrl {
+  std::string url;
+  std::string state;
+};
+Result<AuthorizationUrl> start_authorization(Authenticator& oauth2, std::string_view redirect_uri);
+// Completes it with the raw query of the redirect (without '?'): kAuthFailed when it carries an
+// error (error, error_description) or no code, or the state is not the one sent; else the token
+// request (grant_type=authorization_code, code, redirect_uri, code_verifier, client
+// authentication as configured). The tokens become the authenticator's current credentials and
+// are saved in the connection's state. Returns what was obtained, e.g. "an access token
+// (expires in 3600 s) and a refresh token" — never a token.
+Result<std::string> finish_authorization(Authenticator& oauth2, Context& context,
+                                         std::string_view redirect_query);
 
 struct CookieLoginOptions {
   TokenRequest login;
@@ -83,6 +122,7 @@ struct CookieLoginOptions {
   int success_status = 0;
   std::vector<std::string> secrets;  // credentials in the login body: masked
   std::string connection;
+  std::string state_fingerprint;  // see above; empty: kept in memory only
 };
 std::shared_ptr<Authenticator> make_cookie_login(ClientOptions transport,
                                                  CookieLoginOptions options);

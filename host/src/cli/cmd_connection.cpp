@@ -1,0 +1,34 @@
+// `sluice connection SUBCOMMAND ...`: what is done to one stored connection. Each subcommand is a
+// function in its own file, registered here with one line.
+#include <iostream>
+#include <map>
+
+#include "cli/command.hpp"
+
+namespace sluice::cli {
+
+int cmd_connection(const Env& env, const Args& args) {
+  constexpr const char* kUsage =
+      "usage: sluice connection test CONNECTION [--json]\n"
+      "       sluice connection authorize CONNECTION [--timeout SECONDS] [--port PORT]\n"
+      "test       open the connection through its plugin and test it (integrator.io's \"Test\n"
+      "           connection\"): the request made, with secrets masked, the response's status\n"
+      "           and start, and why the test passed or failed\n"
+      "authorize  let a user authorize an OAuth 2.0 authorization code connection in a browser\n"
+      "`sluice connection SUBCOMMAND --help` for a subcommand's own options.";
+  const std::map<std::string, int (*)(const Env&, const Args&)> subcommands = {
+      {"test", cmd_connection_test},
+      {"authorize", cmd_connection_authorize},
+  };
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? std::cerr : std::cout) << kUsage << '\n';
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  auto found = subcommands.find(args[0]);
+  if (found == subcommands.end()) {
+    return usage_error("unknown subcommand 'connection " + args[0] + "'", kUsage);
+  }
+  return found->second(env, Args(args.begin() + 1, args.end()));
+}
+
+}  // namespace sluice::cli
