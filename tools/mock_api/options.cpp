@@ -37,6 +37,9 @@ constexpr std::string_view kEndpoints =
                                      bronze/silver/gold by N % 3); an unknown id 404
   GET  /api/customers?email=E        200 {"customers":[the customer with that email, or none]}
   ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
+  ANY  /api/items[/ID|/batch]        an items CRUD API (records_api.hpp): POST creates,
+                                     PUT /ID updates (404 unknown id, 422 invalid item),
+                                     GET reads; POST /batch: per-item results in a 200
   POST /api/sink                     body: a JSON array of records or one JSON object.
                                      Array: 200 with one result per record, in order.
                                      Object: 201 created, or 422 if its "id" is rejected.
