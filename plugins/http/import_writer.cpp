@@ -44,59 +44,32 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
                                                                  const HttpConnection& connection,
                                                                  const json::object& import_doc) {
   const ImportSettings& s = import_settings();
-  auto method = s.method.read(import_doc);
-  if (!method) return method.error();
-  auto relative_uri_text = s.relative_uri.read(import_doc);
-  if (!relative_uri_text) return relative_uri_text.error();
-  auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
-  if (!relative_uri) return relative_uri.error();
   auto batch_size = s.batch_size.read(import_doc);
   if (!batch_size) return batch_size.error();
   const TemplateUse use{.site = *batch_size > 1 ? Site::kImportBatch : Site::kImportRecord,
                         .batch_size = *batch_size};
-  if (auto checked = check_variables(*relative_uri, use); !checked) return checked.error();
-  std::optional<Template> body;
-  auto body_text = s.body.read(import_doc);
-  if (!body_text) return body_text.error();
-  if (!body_text->empty()) {
-    auto parsed = Template::parse(*body_text, s.body.path());
-    if (!parsed) return parsed.error();
-    if (auto checked = check_variables(*parsed, use); !checked) return checked.error();
-    body = std::move(*parsed);
-  }
+  auto plan = ImportPlan::read(import_doc, use);
+  if (!plan) return plan.error();
   auto header_values = read_headers(s.headers, import_doc);
   if (!header_values) return header_values.error();
   auto headers = HeaderTemplates::parse(*header_values, s.headers.path(), use);
   if (!headers) return headers.error();
-  std::unique_ptr<HttpImportWriter> writer(new HttpImportWriter(connection.client()));
-  for (auto [setting, target] : {std::pair{&s.resource_path, &writer->resource_path_},
-                                 std::pair{&s.resource_id_path, &writer->id_path_},
-                                 std::pair{&s.success_path, &writer->success_path_},
-                                 std::pair{&s.error_path, &writer->error_path_}}) {
-    auto value = setting->read(import_doc);
-    if (!value) return value.error();
-    *target = std::move(*value);
+  std::unique_ptr<HttpImportWriter> writer(
+      new HttpImportWriter(connection.client(), std::move(*plan)));
+  bool reads_records = headers->any_uses("record");
+  writer->uses_batch_ = headers->any_uses("batch_of_records");
+  bool has_body = false;
+  for (const Operation& op : writer->plan_.operations()) {
+    writer->uses_batch_ = writer->uses_batch_ || uses(op.relative_uri, "batch_of_records") ||
+                          (op.body && uses(*op.body, "batch_of_records"));
+    reads_records = reads_records || uses(op.relative_uri, "record");
+    has_body = has_body || op.body.has_value();
   }
-  auto success_values = read_values(s.success_values, import_doc);
-  if (!success_values) return success_values.error();
-  if (!writer->success_path_.empty() && success_values->empty()) {
-    return make_error(Status::kInvalidConfig,
-                      "http.response.successValues is required when http.response.successPath is "
-                      "set: the values that mean the record succeeded");
-  }
-  writer->success_values_ = std::move(*success_values);
-  writer->method_ = std::move(*method);
-  writer->uses_batch_ = uses(*relative_uri, "batch_of_records") ||
-                        (body && uses(*body, "batch_of_records")) ||
-                        headers->any_uses("batch_of_records");
-  writer->relative_uri_ = std::move(*relative_uri);
   writer->headers_ = std::move(*headers);
-  writer->body_template_ = std::move(body);
   writer->connection_ = connection.variables();
   writer->batch_size_ = static_cast<size_t>(*batch_size);
-  writer->text_body_ = !writer->body_template_ && !writer->uses_batch_ &&
-                       !uses(writer->relative_uri_, "record") &&
-                       !writer->headers_.any_uses("record");
+  writer->text_body_ = writer->plan_.single() && !writer->plan_.ignore_empty_nodes() && !has_body &&
+                       !writer->uses_batch_ && !reads_records;
   return writer;
 }
 
@@ -114,25 +87,35 @@ Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
 }
 
 RecordResult HttpImportWriter::batch_failure(int status, std::string code,
-                                             const std::string& message) const {
+                                             const std::string& message) {
   RecordResult r;
   r.status_code = status;
   r.errors.push_back({std::move(code), message});
   return r;
 }
 
-RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status) const {
+RecordResult HttpImportWriter::evaluate(const ResponseRules& rules, const json::value& item,
+                                        int http_status) const {
   RecordResult r;
   r.status_code = http_status;
-  if (!id_path_.empty()) {
-    if (const json::value* id = find_path(item, id_path_))
+  const json::object* object = item.if_object();
+  if (!rules.id_path.empty()) {
+    if (const json::value* id = find_path(item, rules.id_path))
       r.id = json::value(*id, json::storage_ptr());
+  } else if (object != nullptr) {
+    // integrator.io's default: the result's id, else its _id.
+    for (const char* key : {"id", "_id"}) {
+      if (const json::value* id = object->if_contains(key); id != nullptr && !id->is_null()) {
+        r.id = json::value(*id, json::storage_ptr());
+        break;
+      }
+    }
   }
-  const json::value* error_message = error_path_.empty() ? nullptr : find_path(item, error_path_);
+  const json::value* error_message =
+      rules.error_path.empty() ? nullptr : find_path(item, rules.error_path);
   const std::optional<int> item_status = status_in(item);
   if (item_status && *item_status >= 400) r.status_code = *item_status;
 
-  const json::object* object = item.if_object();
   const json::value* errors = object ? object->if_contains("errors") : nullptr;
   if (errors != nullptr && errors->is_array() && !errors->get_array().empty()) {
     for (const json::value& e : errors->get_array()) {
@@ -150,14 +133,25 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
                         error_message ? text_of(error_message)
                                       : body_snippet(client_->redact(json::serialize(item)))});
   }
-  if (!success_path_.empty()) {
-    const json::value* success = find_path(item, success_path_);
-    if (!matches_any(success, success_values_) && r.errors.empty()) {
+  if (!rules.fail_path.empty() && r.errors.empty()) {
+    const json::value* failure = find_path(item, rules.fail_path);
+    if (matches_any(failure, rules.fail_values)) {
+      r.errors.push_back({"failed", error_message ? text_of(error_message)
+                                                  : "http.response.failPath '" + rules.fail_path +
+                                                        "' holds " + text_of(failure) +
+                                                        ", one of http.response.failValues"});
+    }
+  }
+  if (!rules.success_path.empty() && r.errors.empty()) {
+    const json::value* success = find_path(item, rules.success_path);
+    if (!matches_any(success, rules.success_values)) {
       std::string expected;
-      for (const auto& v : success_values_) expected.append(expected.empty() ? "" : ", ").append(v);
+      for (const auto& v : rules.success_values) {
+        expected.append(expected.empty() ? "" : ", ").append(v);
+      }
       r.errors.push_back({"unsuccessful", error_message
                                               ? text_of(error_message)
-                                              : "http.response.successPath '" + success_path_ +
+                                              : "http.response.successPath '" + rules.success_path +
                                                     "' holds " + text_of(success) +
                                                     ", not one of http.response.successValues (" +
                                                     expected + ")"});
@@ -167,41 +161,48 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
   return r;
 }
 
-Result<void> HttpImportWriter::render_request(const json::array& records, size_t first,
-                                              size_t count, support::http::Request& request) {
+Result<void> HttpImportWriter::render_request(const Operation& op, const json::array& records,
+                                              const std::vector<size_t>& indices,
+                                              support::http::Request& request,
+                                              std::string& body) const {
   json::value batch;
   if (uses_batch_) {
     json::array& items = batch.emplace_array();
-    items.reserve(count);
-    for (size_t i = first; i < first + count; ++i)
-      items.push_back(json::object{{"record", records[i]}});
+    items.reserve(indices.size());
+    for (size_t i : indices) items.push_back(json::object{{"record", records[i]}});
   }
-  return render_request(records[first], batch, request);
+  return render_request(op, records[indices.front()], batch, request, body);
 }
 
-Result<void> HttpImportWriter::render_request(const json::value& record, const json::value& batch,
-                                              support::http::Request& request) {
+Result<void> HttpImportWriter::render_request(const Operation& op, const json::value& record,
+                                              const json::value& batch,
+                                              support::http::Request& request,
+                                              std::string& body) const {
   static const json::value kEmpty = json::object();
   const support::Binding open[] = {
       {"connection", &connection_.open}, {"record", &record}, {"batch_of_records", &batch}};
   const support::Binding secret[] = {
       {"connection", &connection_.with_secrets}, {"record", &record}, {"batch_of_records", &batch}};
-  if (auto headers = headers_.render(request.headers, kEmpty, {.bindings = secret}); !headers) {
+  const bool strict = plan_.strict();
+  if (auto headers =
+          headers_.render(request.headers, kEmpty, {.strict = strict, .bindings = secret});
+      !headers) {
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
-  if (relative_uri_.is_literal()) {
-    request.url = relative_uri_.source();
+  if (op.relative_uri.is_literal()) {
+    request.url = op.relative_uri.source();
   } else {
-    auto url = relative_uri_.evaluate(kEmpty, {.escape = Escape::kUri, .bindings = open});
+    auto url = op.relative_uri.evaluate(
+        kEmpty, {.escape = Escape::kUri, .strict = strict, .bindings = open});
     if (!url) return url.error();
     request.url = std::move(*url);
   }
-  if (body_template_) {
-    body_.clear();
+  if (op.body) {
+    body.clear();
     // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto rendered =
-        body_template_->evaluate_to(body_, kEmpty, {.escape = Escape::kJson, .bindings = open});
+    auto rendered = op.body->evaluate_to(
+        body, kEmpty, {.escape = Escape::kJson, .strict = strict, .bindings = open});
     if (!rendered) return rendered.error();
   }
   return {};
@@ -209,44 +210,89 @@ Result<void> HttpImportWriter::render_request(const json::value& record, const j
 
 Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
                                             size_t first, size_t count,
-                                            std::vector<RecordResult>& out) {
-  support::http::Request request;
-  request.method = method_;
-  // A template that fails (an unknown helper, a helper refusing its arguments) fails this
-  // batch's records, not the job.
-  if (auto rendered = render_request(records, first, count, request); !rendered) {
-    fail_batch(rendered.error(), count, out);
-    return {};
-  }
-  if (!body_template_) {
-    // Serialize straight from the page's records into one reused buffer.
-    const size_t previous = body_.size();
-    body_.clear();
-    body_.reserve(previous + previous / 8);
-    json::serializer serializer;
-    if (batch_size_ == 1) {
-      append_json(body_, serializer, records[first]);
-    } else {
-      body_.push_back('[');
-      for (size_t i = first; i < first + count; ++i) {
-        if (i != first) body_.push_back(',');
-        append_json(body_, serializer, records[i]);
-      }
-      body_.push_back(']');
+                                            std::vector<RecordResult>& out) const {
+  std::vector<size_t> indices(count);
+  for (size_t i = 0; i < count; ++i) indices[i] = first + i;
+  if (plan_.single()) return send_group(context, records, indices, plan_.operations()[0], out);
+
+  // Each record's operation (nullopt: ignored); one request per operation the batch uses, each
+  // with its records in order; the results put back in record order.
+  std::vector<std::optional<size_t>> chosen(count);
+  for (size_t i = 0; i < count; ++i) chosen[i] = plan_.operation_for(records[first + i]);
+  std::vector<RecordResult> results(count);
+  for (size_t op = 0; op < plan_.operations().size(); ++op) {
+    std::vector<size_t> group;
+    for (size_t i = 0; i < count; ++i) {
+      if (chosen[i] == op) group.push_back(first + i);
     }
+    if (group.empty()) continue;
+    std::vector<RecordResult> sent;
+    sent.reserve(group.size());
+    auto done = send_group(context, records, group, plan_.operations()[op], sent);
+    if (!done) return done.error();
+    for (size_t k = 0; k < group.size(); ++k) results[group[k] - first] = std::move(sent[k]);
   }
-  request.body = body_;
-  return exchange(context, request, count, out);
+  for (size_t i = 0; i < count; ++i) {
+    if (!chosen[i]) results[i].ignored = true;
+    out.push_back(std::move(results[i]));
+  }
+  return {};
 }
 
-void HttpImportWriter::fail_batch(const Error& error, size_t count,
-                                  std::vector<RecordResult>& out) const {
-  for (size_t i = 0; i < count; ++i) {
-    RecordResult r;
-    r.status_code = 422;
-    r.errors.push_back({"template", error.message});
-    out.push_back(std::move(r));
+Result<void> HttpImportWriter::send_group(Context& context, const json::array& records,
+                                          const std::vector<size_t>& indices, const Operation& op,
+                                          std::vector<RecordResult>& out) const {
+  support::http::Request request;
+  request.method = op.method;
+  std::string body;
+  // A template that fails (an unknown helper, a helper refusing its arguments, a missing field
+  // in strict mode) fails this request's records, not the job.
+  if (auto rendered = render_request(op, records, indices, request, body); !rendered) {
+    fail_all("template", rendered.error().message, indices.size(), out);
+    return {};
   }
+  const bool drop_empty = plan_.ignore_empty_nodes();
+  json::serializer serializer;
+  if (op.body && drop_empty) {
+    json::error_code ec;
+    json::value parsed = json::parse(body, ec);
+    if (ec) {
+      fail_all("invalid_body",
+               op.body->name() + " rendered to text that is not JSON (" + ec.message() +
+                   "), so http.ignoreEmptyNodes cannot remove its empty fields: " +
+                   body_snippet(client_->redact(body)),
+               indices.size(), out);
+      return {};
+    }
+    drop_empty_nodes(parsed);
+    body.clear();
+    append_json(body, serializer, parsed);
+  } else if (!op.body) {
+    // Serialized straight from the page's records (a pruned copy with ignoreEmptyNodes).
+    auto append_record = [&](const json::value& record) {
+      if (!drop_empty) return append_json(body, serializer, record);
+      json::value copy = record;
+      drop_empty_nodes(copy);
+      append_json(body, serializer, copy);
+    };
+    if (batch_size_ == 1) {
+      append_record(records[indices.front()]);
+    } else {
+      body.push_back('[');
+      for (size_t k = 0; k < indices.size(); ++k) {
+        if (k != 0) body.push_back(',');
+        append_record(records[indices[k]]);
+      }
+      body.push_back(']');
+    }
+  }
+  request.body = body;
+  return exchange(context, op, request, indices.size(), out);
+}
+
+void HttpImportWriter::fail_all(const std::string& code, const std::string& message, size_t count,
+                                std::vector<RecordResult>& out) {
+  for (size_t i = 0; i < count; ++i) out.push_back(batch_failure(422, code, message));
 }
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context,
@@ -258,50 +304,63 @@ Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context
   if (!elements || elements->size() != count) {
     return ImportWriter::submit_text(context, records_json, count);
   }
+  const Operation& op = plan_.operations()[0];
   std::vector<RecordResult> results;
   results.reserve(count);
   for (size_t first = 0; first < count; first += batch_size_) {
     if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
     const size_t n = std::min(batch_size_, count - first);
     support::http::Request request;
-    request.method = method_;
+    request.method = op.method;
     // No template reads the records (text_body_), so they are bound to null.
     static const json::value kNull;
-    if (auto rendered = render_request(kNull, kNull, request); !rendered) {
-      fail_batch(rendered.error(), n, results);
+    std::string body;
+    if (auto rendered = render_request(op, kNull, kNull, request, body); !rendered) {
+      fail_all("template", rendered.error().message, n, results);
       continue;
     }
-    append_body_text(*elements, first, n);
-    request.body = body_;
-    if (auto sent = exchange(context, request, n, results); !sent) return sent.error();
+    append_body_text(*elements, first, n, body);
+    request.body = body;
+    if (auto sent = exchange(context, op, request, n, results); !sent) return sent.error();
   }
   return results;
 }
 
 void HttpImportWriter::append_body_text(const std::vector<std::string_view>& elements, size_t first,
-                                        size_t count) {
-  body_.clear();
+                                        size_t count, std::string& body) const {
+  body.clear();
   if (batch_size_ == 1) {
-    body_.append(elements[first]);
+    body.append(elements[first]);
     return;
   }
-  body_.push_back('[');
+  size_t size = 2;
+  for (size_t i = first; i < first + count; ++i) size += elements[i].size() + 1;
+  body.reserve(size);
+  body.push_back('[');
   for (size_t i = first; i < first + count; ++i) {
-    if (i != first) body_.push_back(',');
-    body_.append(elements[i]);
+    if (i != first) body.push_back(',');
+    body.append(elements[i]);
   }
-  body_.push_back(']');
+  body.push_back(']');
 }
 
-Result<void> HttpImportWriter::exchange(Context& context, support::http::Request& request,
-                                        size_t count, std::vector<RecordResult>& out) {
+Result<void> HttpImportWriter::exchange(Context& context, const Operation& op,
+                                        support::http::Request& request, size_t count,
+                                        std::vector<RecordResult>& out) const {
   auto response = client_->execute(context, request);
   if (!response) return response.error();
   const int status = response->status;
   const Status kind = support::http::status_for(status);
-  if (kind == Status::kAuthFailed || kind == Status::kTransient || kind == Status::kRateLimited) {
-    return client_->error_for(method_, *response);
+  if (kind == Status::kAuthFailed) return client_->error_for(op.method, *response);
+  if (kind == Status::kTransient || kind == Status::kRateLimited) {
+    // The client has retried it already: these records fail, the other requests go on.
+    const Error error = client_->error_for(op.method, *response);
+    for (size_t i = 0; i < count; ++i) {
+      out.push_back(batch_failure(status, std::to_string(status), error.message));
+    }
+    return {};
   }
+  const ResponseRules& rules = op.response;
 
   json::monotonic_resource arena;
   json::error_code ec;
@@ -310,11 +369,17 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
   const bool have_json = !response->body.empty() && !ec;
 
   if (!response->ok()) {
-    const Error error = client_->error_for(method_, *response);
+    const Error error = client_->error_for(op.method, *response);
     for (size_t i = 0; i < count; ++i) {
       if (batch_size_ == 1 && have_json && body.is_object()) {
-        RecordResult r = evaluate(body, status);
-        if (r.errors.empty()) r.errors.push_back({std::to_string(status), error.message});
+        // The response is the record's result: its errors[] or errorPath explain the failure,
+        // else the status and the response as the client reports them.
+        RecordResult r = evaluate(rules, body, status);
+        const json::value* errors = body.get_object().if_contains("errors");
+        const bool explained =
+            (!rules.error_path.empty() && find_path(body, rules.error_path) != nullptr) ||
+            (errors != nullptr && errors->is_array() && !errors->get_array().empty());
+        if (!explained) r.errors = {{std::to_string(status), error.message}};
         out.push_back(std::move(r));
       } else {
         out.push_back(batch_failure(status, std::to_string(status), error.message));
@@ -323,12 +388,11 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
     return {};
   }
 
-  const bool wants_items = !resource_path_.empty() || !id_path_.empty() || !success_path_.empty();
   if (!have_json) {
     for (size_t i = 0; i < count; ++i) {
-      if (wants_items) {
+      if (rules.wants_items()) {
         out.push_back(batch_failure(422, "invalid_response",
-                                    "the response of " + method_ + " " + response->url +
+                                    "the response of " + op.method + " " + response->url +
                                         " is not JSON, so " +
                                         "http.response settings cannot be applied: " +
                                         body_snippet(client_->redact(response->body))));
@@ -343,39 +407,39 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
 
   // The per-record result items.
   const json::value* items = &body;
-  if (!resource_path_.empty()) items = find_path(body, resource_path_);
+  if (!rules.resource_path.empty()) items = find_path(body, rules.resource_path);
   if (items != nullptr && items->is_array()) {
     const json::array& list = items->get_array();
     if (list.size() == count) {
-      for (const json::value& item : list) out.push_back(evaluate(item, status));
+      for (const json::value& item : list) out.push_back(evaluate(rules, item, status));
       return {};
     }
     for (size_t i = 0; i < count; ++i) {
       out.push_back(batch_failure(
           422, "response_mismatch",
-          "the response of " + method_ + " " + response->url + " holds " +
+          "the response of " + op.method + " " + response->url + " holds " +
               std::to_string(list.size()) + " results for the " + std::to_string(count) +
               " records sent, so they cannot be matched; check http.response.resourcePath"));
     }
     return {};
   }
   if (batch_size_ == 1 && items != nullptr) {
-    out.push_back(evaluate(*items, status));
+    out.push_back(evaluate(rules, *items, status));
     return {};
   }
-  if (!resource_path_.empty()) {
+  if (!rules.resource_path.empty()) {
     for (size_t i = 0; i < count; ++i) {
       out.push_back(batch_failure(422, "response_mismatch",
-                                  "http.response.resourcePath '" + resource_path_ + "' " +
+                                  "http.response.resourcePath '" + rules.resource_path + "' " +
                                       (items == nullptr ? std::string("was not found")
                                                         : "holds " + describe_value(*items) +
                                                               ", not an array of results,") +
-                                      " in the response of " + method_ + " " + response->url));
+                                      " in the response of " + op.method + " " + response->url));
     }
     return {};
   }
   // A batch answered with one object and no per-record list: it applies to every record.
-  for (size_t i = 0; i < count; ++i) out.push_back(evaluate(body, status));
+  for (size_t i = 0; i < count; ++i) out.push_back(evaluate(rules, body, status));
   return {};
 }
 

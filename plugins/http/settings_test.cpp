@@ -62,41 +62,72 @@ std::set<std::string> paths(const Schema& schema) {
 
 TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
   EXPECT_EQ(paths(connection_schema()),
-            (std::set<std::string>{
-                "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
-                "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
-                "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
-                "http.auth.token.paramName", "http.auth.oauth.oauth1.consumerKey",
-                "http.auth.oauth.oauth1.consumerSecret", "http.auth.oauth.oauth1.accessToken",
-                "http.auth.oauth.oauth1.tokenSecret", "http.auth.oauth.oauth1.signatureMethod",
-                "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.oauth.oauth1.realm",
-                "http.auth.jwt.signatureMethod", "http.auth.jwt.payload", "http.auth.jwt.headers",
-                "http.auth.jwt.secret", "http.auth.jwt.isSecretBase64Encoded",
-                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
-                "http.unencrypted", "http.ping.relativeURI", "http.ping.method",
-                "http.auth.failStatusCode", "http.auth.failPath", "http.auth.failValues",
-                "http.auth.token.refreshRelativeURI", "http.auth.token.refreshMethod",
-                "http.auth.token.refreshBody", "http.auth.token.refreshMediaType",
-                "http.auth.token.refreshTokenPath", "http.auth.token.refreshToken",
-                "http.auth.token.refreshHeaders", "http.auth.token.tokenPaths",
-                "http.auth.oauth.grantType", "http.auth.oauth.tokenURI", "http.auth.oauth.clientId",
-                "http.auth.oauth.clientSecret", "http.auth.oauth.clientCredentialsLocation",
-                "http.auth.oauth.scope", "http.auth.oauth.scopeDelimiter",
-                "http.auth.oauth.username", "http.auth.oauth.password",
-                "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
-                "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
-                "http.auth.cookie.successStatusCode"}));
+            (std::set<std::string>{"http.baseURI",
+                                   "http.mediaType",
+                                   "http.headers",
+                                   "http.auth.type",
+                                   "http.auth.basic.username",
+                                   "http.auth.basic.password",
+                                   "http.auth.token.token",
+                                   "http.auth.token.location",
+                                   "http.auth.token.headerName",
+                                   "http.auth.token.scheme",
+                                   "http.auth.token.paramName",
+                                   "http.auth.oauth.oauth1.consumerKey",
+                                   "http.auth.oauth.oauth1.consumerSecret",
+                                   "http.auth.oauth.oauth1.accessToken",
+                                   "http.auth.oauth.oauth1.tokenSecret",
+                                   "http.auth.oauth.oauth1.signatureMethod",
+                                   "http.auth.oauth.oauth1.consumerPrivateKey",
+                                   "http.auth.oauth.oauth1.realm",
+                                   "http.auth.jwt.signatureMethod",
+                                   "http.auth.jwt.payload",
+                                   "http.auth.jwt.headers",
+                                   "http.auth.jwt.secret",
+                                   "http.auth.jwt.isSecretBase64Encoded",
+                                   "http.auth.jwt.privateKey",
+                                   "http.auth.jwt.token",
+                                   "http.encrypted",
+                                   "http.unencrypted",
+                                   "http.ping.relativeURI",
+                                   "http.ping.method",
+                                   "http.auth.failStatusCode",
+                                   "http.auth.failPath",
+                                   "http.auth.failValues",
+                                   "http.auth.token.refreshRelativeURI",
+                                   "http.auth.token.refreshMethod",
+                                   "http.auth.token.refreshBody",
+                                   "http.auth.token.refreshMediaType",
+                                   "http.auth.token.refreshTokenPath",
+                                   "http.auth.token.refreshToken",
+                                   "http.auth.token.refreshHeaders",
+                                   "http.auth.token.tokenPaths",
+                                   "http.auth.oauth.grantType",
+                                   "http.auth.oauth.tokenURI",
+                                   "http.auth.oauth.clientId",
+                                   "http.auth.oauth.clientSecret",
+                                   "http.auth.oauth.clientCredentialsLocation",
+                                   "http.auth.oauth.scope",
+                                   "http.auth.oauth.scopeDelimiter",
+                                   "http.auth.oauth.username",
+                                   "http.auth.oauth.password",
+                                   "http.auth.oauth.accessTokenPath",
+                                   "http.auth.oauth.accessTokenHeaders",
+                                   "http.auth.cookie.uri",
+                                   "http.auth.cookie.method",
+                                   "http.auth.cookie.body",
+                                   "http.auth.cookie.successStatusCode"}));
 }
 
 TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
   EXPECT_EQ(secret_paths(connection_schema()),
             (std::set<std::string>{
-                "http.auth.basic.password", "http.auth.token.token",
-                "http.auth.token.refreshToken", "http.auth.oauth.clientSecret",
-                "http.auth.oauth.password", "http.auth.oauth.oauth1.consumerSecret",
-                "http.auth.oauth.oauth1.accessToken", "http.auth.oauth.oauth1.tokenSecret",
-                "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.jwt.secret",
-                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted"}));
+                "http.auth.basic.password", "http.auth.token.token", "http.auth.token.refreshToken",
+                "http.auth.oauth.clientSecret", "http.auth.oauth.password",
+                "http.auth.oauth.oauth1.consumerSecret", "http.auth.oauth.oauth1.accessToken",
+                "http.auth.oauth.oauth1.tokenSecret", "http.auth.oauth.oauth1.consumerPrivateKey",
+                "http.auth.jwt.secret", "http.auth.jwt.privateKey", "http.auth.jwt.token",
+                "http.encrypted"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -160,15 +191,36 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
 }
 
 TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
-  EXPECT_EQ(paths(import_schema()),
-            (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
-                                   "http.batchSize", "http.response.resourcePath",
-                                   "http.response.resourceIdPath", "http.response.successPath",
-                                   "http.response.successValues", "http.response.errorPath",
-                                   "http.sendPostMappedData"}));
+  EXPECT_EQ(paths(import_schema()), (std::set<std::string>{"http.method",
+                                                           "http.relativeURI",
+                                                           "http.body",
+                                                           "http.headers",
+                                                           "http.batchSize",
+                                                           "http.response.resourcePath",
+                                                           "http.response.resourceIdPath",
+                                                           "http.response.successPath",
+                                                           "http.response.successValues",
+                                                           "http.response.failPath",
+                                                           "http.response.failValues",
+                                                           "http.response.errorPath",
+                                                           "http.requestType",
+                                                           "http.existingExtract",
+                                                           "ignoreExisting",
+                                                           "ignoreMissing",
+                                                           "http.ignoreExtract",
+                                                           "http.ignoreEmptyNodes",
+                                                           "http.strictHandlebarEvaluation",
+                                                           "http.sendPostMappedData"}));
   const json::object schema = import_schema().to_json();
   EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
+  for (const char* path :
+       {"http.method", "http.relativeURI", "http.body", "http.requestType",
+        "http.response.resourcePath", "http.response.resourceIdPath", "http.response.successPath",
+        "http.response.failPath", "http.response.errorPath"}) {
+    EXPECT_EQ(node(schema, path)->at("x-sluice-oneOrMany"), json::value(true)) << path;
+  }
+  EXPECT_EQ(supported(schema, "http.requestType"), json::array({"CREATE", "UPDATE"}));
   EXPECT_EQ(node(schema, "http.batchSize")->at("default"), 1);
   EXPECT_EQ(node(schema, "http.batchSize")->at("minimum").to_number<double>(), 1.0);
 }
@@ -189,7 +241,8 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   const json::object imp = import_schema().to_json();
-  for (const char* path : {"http.requestType", "http.ignoreEmptyNodes"}) {
+  for (const char* path :
+       {"http.existingLookupName", "http.ignoreLookupName", "http.endPointBodyLimit"}) {
     ASSERT_NE(node(imp, path), nullptr) << path;
     EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
