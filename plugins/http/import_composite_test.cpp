@@ -296,6 +296,11 @@ TEST_F(HttpImportItems, InconsistentCompositeSettingsAreRefusedAtOpenNamingTheJs
       "relativeURI":["/api/items/{{record.id}}","/api/items/{{nope record.id}"]}})"),
             "template 'http.relativeURI[1]' line 1, column 28: found '}', expected a parameter or "
             "'}}'");
+  EXPECT_EQ(
+      open_error(R"({"http":{"requestType":["UPDATE","CREATE"],"existingExtract":"id",
+      "relativeURI":"/api/items/{{record.id}"}})"),
+      "template 'http.relativeURI' line 1, column 23: found '}', expected a parameter or '}}'")
+      << "one value for both request types is named without an index";
   EXPECT_EQ(open_error(R"({"http":{"existingExtract":"id"}})"),
             "http.existingExtract is set but only used with http.requestType [\"UPDATE\", "
             "\"CREATE\"] (which request a record takes) or with ignoreExisting / ignoreMissing; "

@@ -169,16 +169,20 @@ Result<ImportPlan> ImportPlan::read(const json::object& doc, const TemplateUse& 
   auto fail_values = read_values(s.fail_values, doc);
   if (!fail_values) return fail_values.error();
 
+  // A template is named with its index only where the document gives an array.
+  const auto name_of = [&](const Setting<std::string>& setting, size_t i) {
+    const json::value* raw = find_path(doc, setting.path());
+    return raw != nullptr && raw->is_array() && raw->get_array().size() > 1
+               ? indexed(setting.path(), i)
+               : setting.path();
+  };
   for (size_t i = 0; i < count; ++i) {
-    const std::string where =
-        types->size() > 1 ? indexed(s.relative_uri.path(), i) : s.relative_uri.path();
-    auto uri = Template::parse((*uri_of)[i], where);
+    auto uri = Template::parse((*uri_of)[i], name_of(s.relative_uri, i));
     if (!uri) return uri.error();
     if (auto checked = check_variables(*uri, use); !checked) return checked.error();
     std::optional<Template> body;
     if (!(*body_of)[i].empty()) {
-      auto parsed = Template::parse((*body_of)[i],
-                                    types->size() > 1 ? indexed(s.body.path(), i) : s.body.path());
+      auto parsed = Template::parse((*body_of)[i], name_of(s.body, i));
       if (!parsed) return parsed.error();
       if (auto checked = check_variables(*parsed, use); !checked) return checked.error();
       body = std::move(*parsed);
