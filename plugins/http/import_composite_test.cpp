@@ -52,6 +52,19 @@ class HttpImportItems : public ::testing::Test {
     return out;
   }
 
+  // The same through submit_text, the host's text being `records` serialized.
+  Result<std::vector<std::string>> submit_text(const json::object& doc,
+                                               const json::array& records) {
+    Context context = no_host();
+    auto writer = HttpImportWriter::open(context, *connection_, doc);
+    if (!writer) return writer.error();
+    auto results = (*writer)->submit_text(context, json::serialize(records), records.size());
+    if (!results) return results.error();
+    std::vector<std::string> out;
+    for (const RecordResult& r : *results) out.push_back(describe(r));
+    return out;
+  }
+
   std::string open_error(std::string_view doc) {
     Context context = no_host();
     auto writer = HttpImportWriter::open(context, *connection_, import_doc(doc));
@@ -102,6 +115,20 @@ TEST_F(HttpImportItems, CompositeUpdatesRecordsWithTheExistingFieldAndCreatesThe
                          {"POST", "/api/items", R"({"itemId":"","name":"New B"})"},
                          {"PUT", "/api/items/IT-0042", R"({"itemId":"IT-0042","name":"Ghost"})"}}));
   EXPECT_EQ(item("IT-0002"), R"({"id":"IT-0002","itemId":"IT-0002","name":"Renamed"})");
+}
+
+TEST_F(HttpImportItems, SubmitTextOfACompositeImportChoosesPerRecordAsSubmitDoes) {
+  const json::array records = json::parse(R"([{"itemId":"IT-0001","name":"U"},{"name":"C"},
+      {"itemId":"IT-0003","name":"V"}])")
+                                  .as_array();
+  auto results = submit_text(import_doc(kUpsert), records);
+  ASSERT_TRUE(results) << results.error().message;
+  EXPECT_EQ(*results, (std::vector<std::string>{R"(200 "IT-0001" ok)", R"(201 "IT-0004" ok)",
+                                                R"(200 "IT-0003" ok)"}));
+  EXPECT_EQ(requests(), (std::vector<Seen>{
+                            {"PUT", "/api/items/IT-0001", R"({"itemId":"IT-0001","name":"U"})"},
+                            {"POST", "/api/items", R"({"name":"C"})"},
+                            {"PUT", "/api/items/IT-0003", R"({"itemId":"IT-0003","name":"V"})"}}));
 }
 
 TEST_F(HttpImportItems, ASingleRequestTypeInArraysWorksAsTheSingleValueForm) {
