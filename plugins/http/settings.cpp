@@ -273,15 +273,14 @@ ConnectionSettings::ConnectionSettings()
                              .shown_when("http.auth.type", "token")
                              .help("Dotted path of the new token in the refresh response, e.g. "
                                    "data.token.")),
-      refresh_token(
-          schema.string("http.auth.token.refreshToken")
-              .label("Refresh token")
-              .secret()
-              .group("Authentication")
-              .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
-              .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
-                    "with oauth, the refresh token a grant_type=refresh_token request "
-                    "sends. Stored encrypted; never logged.")),
+      refresh_token(schema.string("http.auth.token.refreshToken")
+                        .label("Refresh token")
+                        .secret()
+                        .group("Authentication")
+                        .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
+                        .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
+                              "with oauth, the refresh token a grant_type=refresh_token request "
+                              "sends. Stored encrypted; never logged.")),
       refresh_headers(schema.array("http.auth.token.refreshHeaders")
                           .label("Refresh headers")
                           .group("Authentication")
@@ -297,9 +296,8 @@ ConnectionSettings::ConnectionSettings()
                       .help("Dotted paths of further credentials in the refresh response (e.g. "
                             "a new refresh token): masked in every message and log.")),
       oauth_grant_type(
-          schema
-              .enumeration("http.auth.oauth.grantType",
-                           {"authorizecode", "clientcredentials", "password"})
+          schema.enumeration("http.auth.oauth.grantType",
+                             {"authorizecode", "clientcredentials", "password"})
               .label("Grant type")
               .default_value("clientcredentials")
               .group("Authentication")
@@ -321,15 +319,15 @@ ConnectionSettings::ConnectionSettings()
                               .secret()
                               .group("Authentication")
                               .shown_when("http.auth.type", "oauth")),
-      oauth_client_auth(
-          schema
-              .enumeration("http.auth.oauth.clientCredentialsLocation", {"basicauthheader", "body"})
-              .label("Send client credentials via")
-              .default_value("basicauthheader")
-              .group("Authentication")
-              .shown_when("http.auth.type", "oauth")
-              .help("basicauthheader: Authorization: Basic (RFC 6749 §2.3.1). body: "
-                    "client_id and client_secret as form fields.")),
+      oauth_client_auth(schema
+                            .enumeration("http.auth.oauth.clientCredentialsLocation",
+                                         {"basicauthheader", "body"})
+                            .label("Send client credentials via")
+                            .default_value("basicauthheader")
+                            .group("Authentication")
+                            .shown_when("http.auth.type", "oauth")
+                            .help("basicauthheader: Authorization: Basic (RFC 6749 §2.3.1). body: "
+                                  "client_id and client_secret as form fields.")),
       oauth_scope(schema.array("http.auth.oauth.scope")
                       .label("Scopes")
                       .items(FieldType::kString)
