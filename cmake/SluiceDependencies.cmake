@@ -1,6 +1,7 @@
 # Every third-party dependency, all from Debian 12 packages (see tools/install-deps).
 find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)
-find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Crypto Util)
+find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Crypto Util XML)
+find_package(LibCsv REQUIRED)
 find_package(fmt REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(SQLite3 REQUIRED)

@@ -3,6 +3,7 @@
 #include "auth_config.hpp"
 #include "auth_token_config.hpp"
 #include "config.hpp"
+#include "limits_config.hpp"
 #include "settings.hpp"
 #include "sluice/support/http/url.hpp"
 
@@ -123,10 +124,10 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
                       "http.baseURI must be an absolute http:// or https:// URL, got '" +
                           support::http::redact_url(*base_uri) + "'");
   }
-  // Only json is implemented: reading the setting refuses every other media type.
-  if (auto media_type = s.media_type.read(doc); !media_type) return media_type.error();
   auto headers = read_headers(s.headers, doc);
   if (!headers) return headers.error();
+  auto media = ConnectionMedia::read(doc, *headers);
+  if (!media) return media.error();
   auto auth = read_auth(doc);
   if (!auth) return auth.error();
   ConnectionVariables variables = ConnectionVariables::from(doc);
@@ -146,6 +147,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   options.max_backoff = tuning.max_backoff;
   options.max_attempts = tuning.max_attempts;
   options.user_agent = "Sluice-http/0.1";
+  if (auto limits = configure_limits(doc, options); !limits) return limits.error();
   if (auto type = s.auth_type.read(doc); !type) {
     return type.error();
   } else if (auto configured = configure_obtained_auth(doc, *type, options); !configured) {
@@ -157,6 +159,7 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(Context&, const jso
   connection->ping_uri_ = std::move(*ping_uri);
   connection->ping_method_ = std::move(*ping_method);
   connection->variables_ = std::move(variables);
+  connection->media_ = *media;
   return connection;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "sluice/connector.hpp"
+#include "media.hpp"
 #include "sluice/support/http/client.hpp"
 #include "template_context.hpp"
 
@@ -37,6 +38,9 @@ class HttpConnection final : public Connection {
   const std::shared_ptr<support::http::Client>& client() const noexcept { return client_; }
   // The connection's settings as templates see them (template_context.hpp).
   const ConnectionVariables& variables() const noexcept { return variables_; }
+  // http.mediaType, successMediaType and errorMediaType, which exports and imports resolve
+  // against their own (media.hpp).
+  const ConnectionMedia& media() const noexcept { return media_; }
 
  private:
   HttpConnection() = default;
@@ -44,6 +48,7 @@ class HttpConnection final : public Connection {
   std::string ping_uri_;
   std::string ping_method_;
   ConnectionVariables variables_;
+  ConnectionMedia media_;
 };
 
 }  // namespace sluice::plugins::http

@@ -43,8 +43,10 @@ TEST(HttpConnection, CredentialsInABadBaseUriAreNotRepeated) {
 }
 
 TEST(HttpConnection, OtherSettingsAreValidatedByName) {
-  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","mediaType":"xml"}})").message,
-            "http.mediaType 'xml' is not supported yet; only json is implemented");
+  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","mediaType":"yaml"}})").message,
+            "http.mediaType must be one of json, xml, urlencoded, form-data, plaintext, got 'yaml'");
+  EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","successMediaType":"html"}})").message,
+            "http.successMediaType must be one of json, xml, csv, plaintext, got 'html'");
   EXPECT_EQ(
       open_error(R"({"http":{"baseURI":"http://h","auth":{"type":"specific"}}})").message,
       "http.auth.type must be one of none, basic, token, custom, oauth, wsse, cookie, digest, "

@@ -1,9 +1,11 @@
 #include "export_reader.hpp"
 
 #include <cctype>
+#include <tuple>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "config.hpp"
 #include "settings.hpp"
@@ -66,6 +68,79 @@ json::object headers_object(const support::http::Headers& headers) {
   return out;
 }
 
+// The largest non-empty array of objects in `value` (a dotted path, 0-based indexes), other than
+// the one at `skip`, searching at most kMaxDepth levels and kMaxNodes values.
+struct ObjectArray {
+  std::string path;
+  size_t size = 0;
+};
+void find_object_array(const json::value& value, std::string& path, std::string_view skip,
+                       int depth, size_t& nodes, ObjectArray& best) {
+  constexpr int kMaxDepth = 6;
+  constexpr size_t kMaxNodes = 10'000;
+  if (depth > kMaxDepth || ++nodes > kMaxNodes) return;
+  const size_t length = path.size();
+  auto visit = [&](std::string_view key, const json::value& child) {
+    if (!path.empty()) path.push_back('.');
+    path.append(key);
+    find_object_array(child, path, skip, depth + 1, nodes, best);
+    path.resize(length);
+  };
+  if (const json::object* object = value.if_object()) {
+    for (const auto& entry : *object) visit(entry.key(), entry.value());
+  } else if (const json::array* array = value.if_array()) {
+    if (!array->empty() && array->front().is_object() && path != skip &&
+        array->size() > best.size) {
+      best = ObjectArray{path, array->size()};
+    }
+    if (!array->empty()) visit("0", array->front());
+  }
+}
+
+// "; the response has an array of N objects at 'P'" for the best candidate, or "".
+std::string misplaced_hint(const json::value& body, std::string_view resource_path,
+                           std::string_view setting) {
+  ObjectArray best;
+  std::string path;
+  size_t nodes = 0;
+  find_object_array(body, path, resource_path, 0, nodes, best);
+  if (best.size == 0 || best.path.empty()) return {};
+  return "; the response has an array of " + std::to_string(best.size) +
+         (best.size == 1 ? " object" : " objects") + " at '" + best.path + "' — set " +
+         std::string(setting) + " to '" + best.path + "'";
+}
+
+struct ResponseChecks {
+  std::string success_path;
+  std::vector<std::string> success_values;
+  std::string fail_path;
+  std::vector<std::string> fail_values;
+  std::string error_path;
+};
+
+Result<void> read_response_checks(const json::object& doc, ResponseChecks& out) {
+  const ExportSettings& s = export_settings();
+  for (const auto& [path_setting, values_setting, path, values] :
+       {std::tuple{&s.success_path, &s.success_values, &out.success_path, &out.success_values},
+        std::tuple{&s.fail_path, &s.fail_values, &out.fail_path, &out.fail_values}}) {
+    auto p = path_setting->read(doc);
+    if (!p) return p.error();
+    auto v = read_values(*values_setting, doc);
+    if (!v) return v.error();
+    if (!p->empty() && v->empty()) {
+      return make_error(Status::kInvalidConfig,
+                        values_setting->path() + " is required when " + path_setting->path() +
+                            " is set: the values (compared as text) that mark the response");
+    }
+    *path = std::move(*p);
+    *values = std::move(*v);
+  }
+  auto error_path = s.error_path.read(doc);
+  if (!error_path) return error_path.error();
+  out.error_path = std::move(*error_path);
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& context,
@@ -121,33 +196,77 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
                       "http.once is set but the export's type is " + type +
                           ": it is used only by type once; remove it or set the type");
   }
-  auto resource_path = s.resource_path.read(export_doc);
-  if (!resource_path) return resource_path.error();
   auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
+  auto media = StepMedia::for_export(connection.media(), export_doc, paging->resource_path);
+  if (!media) return media.error();
+  const PagingMethod paging_method = paging->method;
+
+  // The paging variables a template may use, and the templates that must use them.
+  const auto any_uses = [&](std::string_view path) {
+    return relative_uri->references(path) || (*body && (*body)->references(path)) ||
+           headers->any_uses(path);
+  };
+  if (any_uses(kTokenPath) && paging_method != PagingMethod::kToken) {
+    return make_error(Status::kInvalidConfig,
+                      "http.relativeURI, http.body or http.headers uses "
+                      "{{export.http.paging.token}}, which is set only with http.paging.method "
+                      "token; set the method, or remove it from the templates");
+  }
+  if (paging_method == PagingMethod::kSkip && !any_uses(kSkipPath)) {
+    return make_error(Status::kInvalidConfig,
+                      "http.paging.method skip: none of http.relativeURI, http.body and "
+                      "http.headers uses {{export.http.paging.skip}}, so every request would ask "
+                      "for the same records; add it where the API takes the offset, e.g. "
+                      "/items?offset={{export.http.paging.skip}}&limit=100");
+  }
+  if (paging_method == PagingMethod::kToken && !any_uses(kTokenPath)) {
+    return make_error(Status::kInvalidConfig,
+                      "http.paging.method token: none of http.relativeURI, http.body and "
+                      "http.headers uses {{export.http.paging.token}}, so every request would "
+                      "ask for the same page; add it where the API takes the token, e.g. "
+                      "/items?{{#if export.http.paging.token}}cursor="
+                      "{{export.http.paging.token}}{{/if}}");
+  }
+  std::optional<Template> next_template;
+  if (paging_method == PagingMethod::kRelativeUri || paging_method == PagingMethod::kBody) {
+    const Setting<std::string>& setting =
+        paging_method == PagingMethod::kRelativeUri ? s.paging_relative_uri : s.paging_body;
+    auto parsed = optional_template(setting, export_doc, request_use);
+    if (!parsed) return parsed.error();
+    next_template = std::move(*parsed);
+  }
+
+  ResponseChecks checks;
+  if (auto read = read_response_checks(export_doc, checks); !read) return read.error();
 
   auto client = connection.client();
   Pager pager(std::move(*paging),
               [client](std::string_view url) { return client->redact_url(url); });
   std::unique_ptr<HttpExportReader> reader(new HttpExportReader(client, std::move(pager)));
   reader->method_ = std::move(*method);
-  reader->set_page_param_ = reader->pager_.settings().method == PagingMethod::kPage &&
-                            !relative_uri->references(kPagePath) &&
-                            !(*body && (*body)->references(kPagePath));
+  reader->set_page_param_ = paging_method == PagingMethod::kPage && !any_uses(kPagePath);
   reader->uses_previous_page_ = uses(*relative_uri, "previous_page") ||
                                 (*body && uses(**body, "previous_page")) ||
-                                headers->any_uses("previous_page");
+                                headers->any_uses("previous_page") ||
+                                (next_template && uses(*next_template, "previous_page"));
   reader->relative_uri_ = std::move(*relative_uri);
   reader->body_ = std::move(*body);
   reader->headers_ = std::move(*headers);
-  reader->resource_path_ = std::move(*resource_path);
+  reader->next_template_ = std::move(next_template);
+  reader->success_path_ = std::move(checks.success_path);
+  reader->success_values_ = std::move(checks.success_values);
+  reader->fail_path_ = std::move(checks.fail_path);
+  reader->fail_values_ = std::move(checks.fail_values);
+  reader->error_path_ = std::move(checks.error_path);
+  reader->media_ = *media;
   reader->context_ = export_variables(context.run());
   reader->connection_ = connection.variables();
   reader->once_ = type == "once";
   reader->once_method_ = std::move(*once_method);
   reader->once_uri_ = std::move(*once_uri);
   reader->once_body_ = std::move(*once_body);
-  reader->as_text_ = reader->can_page_as_text();
+  reader->as_text_ = reader->can_page_as_text() && reader->media_.success() == MediaType::kJson;
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -159,49 +278,72 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   return reader;
 }
 
-Result<json::array*> HttpExportReader::records_of(json::value& body, const std::string& method,
-                                                  const std::string& url) {
-  const std::string where = "the response of " + method + " " + url;
-  if (resource_path_.empty()) {
+Result<json::array*> HttpExportReader::records_of(json::value& body, const std::string& url) {
+  const std::string where = "the response of " + method_ + " " + url;
+  const std::string& path = pager_.resource_path();
+  const std::string setting = !pager_.first() && pager_.settings().later_resource_path
+                                  ? "http.paging.resourcePath"
+                                  : "http.response.resourcePath";
+  if (path.empty()) {
     if (body.is_array()) return &body.get_array();
     return make_error(Status::kInvalidConfig,
-                      where + " is " + describe_value(body) +
-                          ", not an array of records; set http.response.resourcePath to the path "
-                          "of the records (top-level keys: " +
-                          top_level_keys(body) + ")");
+                      where + " is " + describe_value(body) + ", not an array of records; set " +
+                          setting + " to the path of the records (top-level keys: " +
+                          top_level_keys(body) + ")" + misplaced_hint(body, path, setting));
   }
-  json::value* records = find_path(body, resource_path_);
+  json::value* records = find_path(body, path);
   if (records == nullptr) {
     return make_error(Status::kInvalidConfig,
-                      "http.response.resourcePath '" + resource_path_ + "' was not found in " +
-                          where + "; its top-level keys are: " + top_level_keys(body));
+                      setting + " '" + path + "' was not found in " + where +
+                          "; its top-level keys are: " + top_level_keys(body) +
+                          misplaced_hint(body, path, setting));
   }
   if (!records->is_array()) {
     return make_error(Status::kInvalidConfig,
-                      "http.response.resourcePath '" + resource_path_ + "' holds " +
-                          describe_value(*records) + ", not an array of records, in " + where +
-                          "; its top-level keys are: " + top_level_keys(body));
+                      setting + " '" + path + "' holds " + describe_value(*records) +
+                          ", not an array of records, in " + where + "; its top-level keys are: " +
+                          top_level_keys(body) + misplaced_hint(body, path, setting));
   }
   return &records->get_array();
 }
 
 bool HttpExportReader::can_page_as_text() const {
   if (uses_previous_page_ || once_) return false;
-  const PagingSettings& p = pager_.settings();
+  const support::http::PagingSettings& p = pager_.settings();
+  std::vector<const std::string*> record_paths{&p.resource_path};
+  if (p.later_resource_path) record_paths.push_back(&*p.later_resource_path);
   for (const std::string* path :
-       {&p.next_url_path, &p.last_page_path, &p.max_page_path, &p.max_count_path}) {
+       {&p.path, &p.path_after_first_request, &p.last_page_path, &p.max_page_path,
+        &p.max_count_path, &success_path_, &fail_path_, &error_path_}) {
     if (path->empty()) continue;
-    if (resource_path_.empty() || *path == resource_path_ ||
-        path->starts_with(resource_path_ + ".")) {
-      return false;
+    if (p.method != PagingMethod::kToken && p.method != PagingMethod::kUrl &&
+        (path == &p.path || path == &p.path_after_first_request)) {
+      continue;
+    }
+    if (p.path_location == PagingTokenLocation::kHeader &&
+        (path == &p.path || path == &p.path_after_first_request)) {
+      continue;
+    }
+    for (const std::string* records : record_paths) {
+      if (records->empty() || *path == *records || path->starts_with(*records + ".")) {
+        return false;
+      }
     }
   }
   return true;
 }
 
-std::optional<Result<Page>> HttpExportReader::text_page(const support::http::Response& response) {
+Result<json::value> HttpExportReader::parse_body(const support::http::Response& response,
+                                                 json::storage_ptr arena) const {
+  // JSON parsed, XML and CSV converted, per the success media type (media.hpp).
+  return media_.decode_records(response, method_, pager_.resource_path(), *client_,
+                               std::move(arena));
+}
+
+std::optional<HttpExportReader::Parsed> HttpExportReader::text_records(
+    const support::http::Response& response) const {
   const std::string_view text = response.body;
-  const auto records = json_value_at_path(text, resource_path_);
+  const auto records = json_value_at_path(text, pager_.resource_path());
   if (!records || records->empty() || records->front() != '[') return std::nullopt;
   const auto count = validate_json_array(*records);
   if (!count) return std::nullopt;
@@ -211,12 +353,52 @@ std::optional<Result<Page>> HttpExportReader::text_page(const support::http::Res
   rest.reserve(text.size() - records->size() + 2);
   rest.append(text.substr(0, begin)).append("[]").append(text.substr(begin + records->size()));
   json::error_code ec;
-  const json::value body = json::parse(rest, ec);
+  json::value body = json::parse(rest, ec);
   if (ec) return std::nullopt;
-  auto last = pager_.advance(text, body, *count);
-  if (!last) return Result<Page>(last.error());
-  done_ = *last;
-  return Result<Page>(Page{.state = state(), .done = done_, .records_json = std::string(*records)});
+  return Parsed{.body = std::move(body), .records_text = *records, .count = *count};
+}
+
+Result<void> HttpExportReader::check_response(const json::value& body,
+                                              const std::string& url) const {
+  std::string why;
+  if (!fail_path_.empty()) {
+    const json::value* at = find_path(body, fail_path_);
+    if (matches_any(at, fail_values_)) {
+      why = "http.response.failPath '" + fail_path_ + "' is " + text_of(at);
+    }
+  }
+  if (why.empty() && !success_path_.empty()) {
+    const json::value* at = find_path(body, success_path_);
+    if (!matches_any(at, success_values_)) {
+      why = "http.response.successPath '" + success_path_ + "' is " + text_of(at) +
+            ", not one of http.response.successValues";
+    }
+  }
+  if (why.empty()) return {};
+  std::string message;
+  if (!error_path_.empty()) {
+    if (const json::value* at = find_path(body, error_path_); at && !at->is_null()) {
+      message = text_of(at);
+    }
+  }
+  if (message.empty()) message = support::http::body_snippet(json::serialize(body));
+  return make_error(Status::kRemoteError,
+                    method_ + " " + url + ": the API reports a failure (" + why +
+                        "): " + client_->redact(message) +
+                        " — the request was refused; check the request or the API's answer");
+}
+
+void HttpExportReader::warn_if_misplaced(Context& context, const json::value& body, size_t count,
+                                         const std::string& url) {
+  if (count != 0 || warned_misplaced_) return;
+  const std::string& path = pager_.resource_path();
+  const std::string setting = !pager_.first() && pager_.settings().later_resource_path
+                                  ? "http.paging.resourcePath"
+                                  : "http.response.resourcePath";
+  const std::string hint = misplaced_hint(body, path, setting);
+  if (hint.empty()) return;
+  warned_misplaced_ = true;
+  context.warn(method_ + " " + url + ": no records at '" + path + "'" + hint);
 }
 
 json::value HttpExportReader::state() const {
@@ -225,11 +407,16 @@ json::value HttpExportReader::state() const {
   return json::object{{"resume", std::move(position)}};
 }
 
-Result<support::http::Request> HttpExportReader::build_request(std::string& body_text) {
+void HttpExportReader::update_paging_variables() {
   json::object& paging =
       context_.get_object()["export"].get_object()["http"].get_object()["paging"].get_object();
   paging["page"] = pager_.page();
-  paging["skip"] = pager_.records();
+  paging["skip"] = pager_.skip();
+  if (pager_.settings().method == PagingMethod::kToken) paging["token"] = pager_.token();
+}
+
+Result<support::http::Request> HttpExportReader::build_request(std::string& body_text) {
+  update_paging_variables();
   const support::Binding open[] = {{"connection", &connection_.open}};
   const support::Binding secret[] = {{"connection", &connection_.with_secrets}};
 
@@ -239,23 +426,76 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
-  if (pager_.settings().method == PagingMethod::kUrl && !pager_.first()) {
+  media_.prepare(request);
+  if (pager_.follows_url()) {
     request.url = pager_.next_url();
     return request;
   }
-  auto url = relative_uri_.evaluate(context_, {.escape = Escape::kUri, .bindings = open});
-  if (!url) return url.error();
-  request.url = std::move(*url);
+  const bool next_uri =
+      pager_.uses_next_template() && pager_.settings().method == PagingMethod::kRelativeUri;
+  const bool next_body =
+      pager_.uses_next_template() && pager_.settings().method == PagingMethod::kBody;
+  if (next_uri) {
+    request.url = pager_.next_rendered();
+  } else {
+    auto url = relative_uri_.evaluate(context_, {.escape = Escape::kUri, .bindings = open});
+    if (!url) return url.error();
+    request.url = std::move(*url);
+  }
   if (set_page_param_) {
     support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
   }
-  if (body_) {
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto body = body_->evaluate(context_, {.escape = Escape::kJson, .bindings = open});
+  if (next_body) {
+    body_text = pager_.next_rendered();
+    if (auto encoded = media_.encode_rendered(body_text, request); !encoded) {
+      return encoded.error();
+    }
+  } else if (body_) {
+    // Values are escaped for the request's media type (JSON string content with json), so the
+    // body stays valid in its format.
+    auto body = body_->evaluate(context_, {.escape = media_.body_escape(), .bindings = open});
     if (!body) return body.error();
     body_text = std::move(*body);
+    if (auto encoded = media_.encode_rendered(body_text, request); !encoded) {
+      return encoded.error();
+    }
   }
   return request;
+}
+
+Result<PagingDecision> HttpExportReader::render_next(PagingDecision decision) {
+  if (decision.last || !next_template_) return decision;
+  update_paging_variables();
+  const support::Binding open[] = {{"connection", &connection_.open}};
+  const bool uri = pager_.settings().method == PagingMethod::kRelativeUri;
+  auto rendered = next_template_->evaluate(
+      context_, {.escape = uri ? Escape::kUri : media_.body_escape(), .bindings = open});
+  if (!rendered) return rendered.error();
+  auto next = pager_.set_next(std::move(*rendered));
+  if (!next) return next.error();
+  if (next->last) return next;
+  return PagingDecision{.last = false, .reason = decision.reason + ", " + next->reason};
+}
+
+void HttpExportReader::trace_request(Context& context,
+                                     const support::http::Request& request) const {
+  std::string line =
+      "request: " + request.method + " " + client_->redact_url(client_->resolve(request.url));
+  if (!request.body.empty()) {
+    line += ", " + std::to_string(request.body.size()) + " bytes: " +
+            support::http::body_snippet(client_->redact(request.body), kTraceBodyBytes);
+  }
+  context.log(LogLevel::kDebug, line);
+}
+
+void HttpExportReader::trace_response(Context& context,
+                                      const support::http::Response& response) const {
+  // Masked before it is cut (a secret cut in two would not be found), but only the part shown.
+  const std::string_view shown = std::string_view(response.body).substr(0, 2 * kTraceBodyBytes);
+  context.log(LogLevel::kDebug,
+              "response: " + std::to_string(response.status) + " " + response.reason + ", " +
+                  std::to_string(response.body.size()) + " bytes: " +
+                  support::http::body_snippet(client_->redact(shown), kTraceBodyBytes));
 }
 
 void HttpExportReader::remember_response(const support::http::Response& response,
@@ -275,47 +515,64 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   auto request = build_request(body_text);
   if (!request) return request.error();
   request->body = body_text;
+  trace_request(context, *request);
 
   auto response = client_->execute(context, *request);
   if (!response) return response.error();
-  if (pager_.is_last_page_status(response->status)) {
+  trace_response(context, *response);
+  if (auto end = pager_.end_on_status(response->status)) {
     done_ = true;
+    context.log(LogLevel::kDebug, "paging: " + end->reason);
     return Page{.state = state(), .done = true};
   }
   if (!response->ok()) return client_->error_for(method_, *response);
 
-  if (as_text_) {
-    if (auto page = text_page(*response)) return std::move(*page);
-  }
+  std::optional<Parsed> parsed;
+  if (as_text_) parsed = text_records(*response);
   // Parse into an arena sized for the page: faster than the default allocator, and it lives on
   // with the records (a shared resource) until the host is done with them.
-  json::storage_ptr arena =
-      json::make_shared_resource<json::monotonic_resource>(response->body.size() + 1024);
-  json::error_code ec;
-  json::value body = json::parse(response->body, ec, arena);
-  if (ec) {
-    return make_error(Status::kRemoteError,
-                      "the response of " + method_ + " " + response->url + " is not JSON (" +
-                          ec.message() +
-                          "): " + support::http::body_snippet(client_->redact(response->body)));
+  if (!parsed) {
+    auto body = parse_body(*response, json::make_shared_resource<json::monotonic_resource>(
+                                          response->body.size() + 1024));
+    if (!body) return body.error();
+    parsed.emplace(Parsed{.body = std::move(*body)});
+    auto records = records_of(parsed->body, response->url);
+    if (!records) return records.error();
+    parsed->records = *records;
+    parsed->count = (*records)->size();
   }
-  auto records = records_of(body, method_, response->url);
-  if (!records) return records.error();
-  auto last = pager_.advance(response->body, body, (*records)->size());
-  if (!last) return last.error();
-  done_ = *last;
-  remember_response(*response, body, **records);
-  if (once_ && !(*records)->empty()) {
+  if (auto checked = check_response(parsed->body, response->url); !checked) {
+    return checked.error();
+  }
+  warn_if_misplaced(context, parsed->body, parsed->count, response->url);
+  const std::string absolute_url = client_->resolve(request->url);
+  auto decision = pager_.advance({.url = absolute_url,
+                                  .headers = &response->headers,
+                                  .raw = response->body,
+                                  .body = &parsed->body,
+                                  .records = parsed->count});
+  if (!decision) return decision.error();
+  if (parsed->records != nullptr) remember_response(*response, parsed->body, *parsed->records);
+  decision = render_next(std::move(*decision));
+  if (!decision) return decision.error();
+  done_ = decision->last;
+  context.log(LogLevel::kDebug, "paging: " + decision->reason);
+
+  if (parsed->records == nullptr) {
+    return Page{.state = state(), .done = done_, .records_json = std::string(parsed->records_text)};
+  }
+  json::array& records = *parsed->records;
+  if (once_ && !records.empty()) {
     if (uncommitted_.size() >= kMaxUncommittedPages) {
       return make_error(Status::kInternal,
                         "type once: " + std::to_string(uncommitted_.size()) +
                             " pages were handed to the host and none of them was committed; the "
                             "host must report committed pages (page_committed)");
     }
-    uncommitted_.emplace_back(pager_.pages(), json::array(**records));
+    uncommitted_.emplace_back(pager_.pages(), json::array(records));
   }
   // Move-constructing keeps the records in the body's arena: nothing is copied.
-  return Page{.records = json::array(std::move(**records)), .state = state(), .done = done_};
+  return Page{.records = json::array(std::move(records)), .state = state(), .done = done_};
 }
 
 Result<void> HttpExportReader::page_committed(Context& context, const json::value& state) {

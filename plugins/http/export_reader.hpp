@@ -1,16 +1,27 @@
-// An HTTP export: requests pages (paging.hpp), reads the records at http.response.resourcePath
-// and hands them to the host page by page.
+// An HTTP export: requests pages (the engine's Pager, paging.hpp), reads the records at
+// http.response.resourcePath and hands them to the host page by page.
+//
+// Trace: for every request it logs three debug lines (what `sluice export preview` shows):
+//   request: <METHOD> <absolute URL, credentials masked>[, <n> bytes: <body, masked>]
+//   response: <status> <reason>, <n> bytes: <body: at most 4 KB on one line, masked>
+//   paging: <the decision and why> (Pager's reason, e.g. "next page 3 (page method; 100
+//           records on page 2)" or "last page — no Link rel=\"next\"")
+// and warns once per export when a response has no records at the resource path but holds an
+// array of objects elsewhere, naming that path.
 #pragma once
 
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "paging.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
@@ -23,6 +34,8 @@ class HttpExportReader final : public ExportReader {
   // With type once, next_page fails (kInternal) rather than keep more pages than this waiting
   // for page_committed: the host commits pages in order, a few behind at most.
   static constexpr size_t kMaxUncommittedPages = 64;
+  // The most of a request or response body a trace line shows: 4 KB.
+  static constexpr size_t kTraceBodyBytes = 4096;
 
   // Validates the export's http.* settings; kInvalidConfig names the setting at fault, also
   // for a template using a variable its setting does not have (template_context.hpp), a
@@ -44,8 +57,10 @@ class HttpExportReader final : public ExportReader {
   // is set on the last page. After the last page it returns an empty, done page.
   //
   // Errors: the client's classified HTTP errors; kInvalidConfig when the records are not where
-  // http.response.resourcePath says (naming the path and listing the top-level keys found);
-  // kRemoteError for a body that is not JSON or paging that does not advance; kCancelled.
+  // http.response.resourcePath says (naming the path, listing the top-level keys found and an
+  // array of objects found elsewhere); kRemoteError for a body that is not JSON, a 2xx that
+  // http.response.failPath/successPath mark failed (with the message at errorPath), or paging
+  // that does not advance; kCancelled.
   Result<Page> next_page(Context& context) override;
 
   // With type once: sends http.once (method, relativeURI and body rendered per record) once
@@ -58,23 +73,44 @@ class HttpExportReader final : public ExportReader {
   HttpExportReader(std::shared_ptr<support::http::Client> client, Pager pager)
       : client_(std::move(client)), pager_(std::move(pager)) {}
 
-  // The records array inside `body`, or the error describing where it is not.
-  Result<boost::json::array*> records_of(boost::json::value& body, const std::string& method,
-                                         const std::string& url);
+  // A response's records and the body the pager and the response checks read.
+  struct Parsed {
+    boost::json::value body;  // with records_text: the body with [] in the records' place
+    boost::json::array* records = nullptr;  // in `body`; null with records_text
+    std::string_view records_text;          // the records' array in the response's text
+    size_t count = 0;
+  };
 
+  // The records array inside `body`, or the error describing where it is not.
+  Result<boost::json::array*> records_of(boost::json::value& body, const std::string& url);
+
+  // The response body as JSON, parsed into `arena`: the one place a body becomes a value.
+  Result<boost::json::value> parse_body(const support::http::Response& response,
+                                        boost::json::storage_ptr arena) const;
   // The page as text (Page::records_json), without a DOM of its records: the records' array
-  // found at resourcePath in the body's text and validated, the rest of the body parsed for
-  // paging. nullopt when the body is not as expected (the DOM path then reports what is wrong),
-  // before the pager has taken the response.
-  std::optional<Result<Page>> text_page(const support::http::Response& response);
+  // found at the resource path in the body's text and validated, the rest of the body parsed for
+  // paging. nullopt when the body is not as expected (the DOM path then reports what is wrong).
+  std::optional<Parsed> text_records(const support::http::Response& response) const;
   // True when no setting needs the records as values: neither previous_page, nor type once,
-  // nor a paging path inside the records.
+  // nor a paging or response path inside the records.
   bool can_page_as_text() const;
+  // http.response.failPath/successPath: the error for a 2xx body they mark failed.
+  Result<void> check_response(const boost::json::value& body, const std::string& url) const;
+  // The warning of a response without records but with an array of objects elsewhere.
+  void warn_if_misplaced(Context& context, const boost::json::value& body, size_t count,
+                         const std::string& url);
+  // Renders http.paging.relativeURI or http.paging.body for the next request.
+  Result<PagingDecision> render_next(PagingDecision decision);
 
   // This page's state: {"resume": {...the pager's position, "done": done_}}.
   boost::json::value state() const;
+  // Sets export.http.paging {page, skip, token} of context_ to the pager's.
+  void update_paging_variables();
   // Renders the request for the current page.
   Result<support::http::Request> build_request(std::string& body_text);
+  // The debug trace lines (see above).
+  void trace_request(Context& context, const support::http::Request& request) const;
+  void trace_response(Context& context, const support::http::Response& response) const;
   // Takes a 2xx response into previous_page (when templates use it).
   void remember_response(const support::http::Response& response, const boost::json::value& body,
                          const boost::json::array& records);
@@ -85,9 +121,18 @@ class HttpExportReader final : public ExportReader {
   support::Template relative_uri_;
   std::optional<support::Template> body_;
   HeaderTemplates headers_;
-  std::string resource_path_;
+  // http.paging.relativeURI / http.paging.body (relativeuri / body paging).
+  std::optional<support::Template> next_template_;
+  // http.response.successPath/Values, failPath/Values, errorPath.
+  std::string success_path_;
+  std::vector<std::string> success_values_;
+  std::string fail_path_;
+  std::vector<std::string> fail_values_;
+  std::string error_path_;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
   bool set_page_param_ = false;
   bool done_ = false;
+  bool warned_misplaced_ = false;
 
   // The variables of this run's requests (template_context.hpp), updated in place per page;
   // the connection is bound, not copied.

@@ -245,7 +245,9 @@ TEST_F(HttpExport, AMissingResourcePathIsAnErrorListingTheKeysFound) {
       pages.error->message,
       "http.response.resourcePath 'data.orders' was not found in the response of GET " +
           server_.base_url() +
-          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next; "
+          "the response has an array of 10 objects at 'orders' — set http.response.resourcePath "
+          "to 'orders'");
   EXPECT_TRUE(pages.sizes.empty());
 }
 
@@ -258,7 +260,9 @@ TEST_F(HttpExport, AResourcePathThatIsNotAnArrayIsAnError) {
       "http.response.resourcePath 'total' holds 25, not an array of records, in the response "
       "of GET " +
           server_.base_url() +
-          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next");
+          "/api/orders?pageSize=10; its top-level keys are: orders, page, pageSize, total, next; "
+          "the response has an array of 10 objects at 'orders' — set http.response.resourcePath "
+          "to 'orders'");
 }
 
 TEST_F(HttpExport, AnEmptyResourcePathNeedsTheBodyToBeAnArray) {
@@ -270,7 +274,8 @@ TEST_F(HttpExport, AnEmptyResourcePathNeedsTheBodyToBeAnArray) {
             "the response of GET " + server_.base_url() +
                 "/api/orders?pageSize=10 is an object, not an array of records; set "
                 "http.response.resourcePath to the path of the records (top-level keys: orders, "
-                "page, pageSize, total, next)");
+                "page, pageSize, total, next); the response has an array of 10 objects at 'orders' "
+                "— set http.response.resourcePath to 'orders'");
 }
 
 TEST_F(HttpExport, AWrongTokenIsAuthFailedAndTheTokenNeverAppears) {
@@ -347,8 +352,13 @@ TEST(HttpExportErrors, InvalidExportSettingsAreNamed) {
   };
   EXPECT_EQ(open(R"({"http":{"method":"DELETE"}})"),
             "http.method must be one of GET, POST, PUT, PATCH, got 'DELETE'");
+  EXPECT_EQ(open(R"({"http":{"paging":{"method":"cursor"}}})"),
+            "http.paging.method must be one of page, skip, token, url, linkheader, relativeuri, "
+            "body, got 'cursor'");
   EXPECT_EQ(open(R"({"http":{"paging":{"method":"token"}}})"),
-            "http.paging.method must be one of page, url, got 'token'");
+            "http.paging.path is required when http.paging.method is token: where the next token "
+            "is: a dotted path in the response body, e.g. meta.next_token, or with "
+            "http.paging.pathLocation header a header name");
   EXPECT_EQ(open(R"({"http":{"paging":{"method":"url"}}})"),
             "http.paging.path is required when http.paging.method is url: the dotted path of the "
             "next page's URL in the response body, e.g. links.next");

@@ -5,6 +5,8 @@
 // exact result of every record.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "import_writer.hpp"
 #include "test_util.hpp"
 
@@ -370,6 +372,86 @@ TEST_F(HttpImportItems, ResponsePathsMayDifferPerRequestType) {
   EXPECT_EQ(requests(),
             (std::vector<Seen>{{"PUT", "/api/items/IT-0002", R"({"itemId":"IT-0002","name":"U"})"},
                                {"POST", "/api/items/batch", R"([{"name":"C"}])"}}));
+}
+
+TEST_F(HttpImportItems, AtConcurrencyLevelEightEveryRequestsResultsStayAtTheirRecords) {
+  json::object doc = connection_doc(server_);
+  doc["http"].as_object()["concurrencyLevel"] = 8;
+  const auto concurrent = open_connection(doc);
+  ASSERT_NE(concurrent, nullptr);
+  // 24 records: updates of the seeded items, creates, an unknown id and an invalid item, in
+  // batches of 2 whose creates and updates go in separate requests (up to 8 at once).
+  json::array records;
+  for (int i = 0; i < 24; ++i) {
+    const std::string name = "R" + std::to_string(i);
+    if (i == 7) {
+      records.push_back(json::object{{"id", "IT-0099"}, {"name", name}});
+    } else if (i == 12) {
+      records.push_back(json::object{{"name", ""}});
+    } else if (i % 3 == 0) {
+      records.push_back(json::object{{"id", "IT-000" + std::to_string(1 + i % 2)}, {"name", name}});
+    } else {
+      records.push_back(json::object{{"name", name}});
+    }
+  }
+  Context context = no_host();
+  auto writer = HttpImportWriter::open(context, *concurrent, import_doc(R"({"http":{
+      "batchSize":2,"requestType":["CREATE","UPDATE"],"method":"POST",
+      "relativeURI":"/api/items/batch","existingExtract":"id",
+      "response":{"resourcePath":"results","failPath":"status","failValues":["failed"],
+        "errorPath":"error.message"}}})"));
+  ASSERT_TRUE(writer) << writer.error().message;
+  auto results = (*writer)->submit(context, records);
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), records.size());
+  // One request per operation a batch uses: 12 batches, 11 with a create, 7 with an update.
+  EXPECT_EQ(requests().size(), 18u);
+  std::set<std::string> created;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const RecordResult& r = (*results)[i];
+    const json::object& record = records[i].as_object();
+    if (i == 7) {
+      EXPECT_EQ(describe(r), "422 - failed: no item with id 'IT-0099'");
+    } else if (i == 12) {
+      EXPECT_EQ(describe(r), "422 - failed: name is required: a non-empty string");
+    } else if (record.contains("id")) {
+      EXPECT_EQ(describe(r), "200 " + json::serialize(record.at("id")) + " ok") << i;
+    } else {
+      // A new id, and the item stored under it is this record's.
+      ASSERT_TRUE(r.ok() && r.id.is_string()) << i << ": " << describe(r);
+      const std::string id(r.id.as_string());
+      EXPECT_TRUE(created.insert(id).second) << id << " given twice";
+      EXPECT_EQ(server_.get_json("/api/items/" + id).at("name"), record.at("name")) << i;
+    }
+  }
+  EXPECT_EQ(created.size(), 15u);
+}
+
+TEST_F(HttpImportItems, ACompositeUrlencodedImportSendsEachRecordAsAFormToItsRequestTypesUri) {
+  const json::array records = json::parse(R"([{"itemId":"IT-0001","name":"U","note":""},
+      {"name":"C","tags":[]},{"itemId":null,"name":"D","dims":{"w":null}}])")
+                                  .as_array();
+  auto results = submit(import_doc(R"({"http":{"requestMediaType":"urlencoded",
+      "ignoreEmptyNodes":true,"requestType":["UPDATE","CREATE"],"method":["PUT","POST"],
+      "relativeURI":["/api/media/echo?update={{record.itemId}}","/api/media/echo"],
+      "existingExtract":"itemId","response":{"resourceIdPath":["fields.itemId","fields.name"]}}})"),
+                        records);
+  ASSERT_TRUE(results) << results.error().message;
+  // Empty fields are removed before the form is written (a nested object left empty too).
+  EXPECT_EQ(*results, (std::vector<std::string>{R"(200 ["IT-0001"] ok)", R"(200 ["C"] ok)",
+                                                R"(200 ["D"] ok)"}));
+  EXPECT_EQ(requests(),
+            (std::vector<Seen>{{"PUT", "/api/media/echo?update=IT-0001", "itemId=IT-0001&name=U"},
+                               {"POST", "/api/media/echo", "name=C"},
+                               {"POST", "/api/media/echo", "name=D"}}));
+}
+
+TEST_F(HttpImportItems, IgnoreEmptyNodesIsRefusedForABodyTemplateThatIsNotJson) {
+  EXPECT_EQ(open_error(R"({"http":{"requestMediaType":"xml","ignoreEmptyNodes":true,
+      "relativeURI":"/api/items","body":"<item><name>{{record.name}}</name></item>"}})"),
+            "http.ignoreEmptyNodes removes empty fields from a JSON body, but "
+            "http.requestMediaType is xml and http.body is written in that format: remove "
+            "http.ignoreEmptyNodes, or leave the empty values out in http.body");
 }
 
 }  // namespace

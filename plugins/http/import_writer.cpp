@@ -8,6 +8,7 @@
 #include "sluice/json_text.hpp"
 
 #include "config.hpp"
+#include "parallel.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
 
@@ -58,32 +59,105 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
       new HttpImportWriter(connection.client(), std::move(*plan)));
   bool reads_records = headers->any_uses("record");
   writer->uses_batch_ = headers->any_uses("batch_of_records");
-  bool has_body = false;
+  bool has_body = false;       // some request type has a body template
+  bool every_body = true;      // every request type has one
+  bool reads_results = false;  // some request type reads result items
   for (const Operation& op : writer->plan_.operations()) {
     writer->uses_batch_ = writer->uses_batch_ || uses(op.relative_uri, "batch_of_records") ||
                           (op.body && uses(*op.body, "batch_of_records"));
     reads_records = reads_records || uses(op.relative_uri, "record");
     has_body = has_body || op.body.has_value();
+    every_body = every_body && op.body.has_value();
+    reads_results = reads_results || op.response.wants_items();
+  }
+  auto media = StepMedia::for_import(
+      connection.media(), import_doc,
+      {.has_body_template = every_body, .batch_size = *batch_size, .reads_results = reads_results});
+  if (!media) return media.error();
+  writer->media_ = *media;
+  const MediaType request_type = writer->media_.request();
+  if (writer->plan_.ignore_empty_nodes() && has_body && request_type != MediaType::kJson &&
+      request_type != MediaType::kFormData) {
+    // Empty nodes are removed from JSON; a body template in another format is sent as written.
+    return make_error(Status::kInvalidConfig,
+                      "http.ignoreEmptyNodes removes empty fields from a JSON body, but "
+                      "http.requestMediaType is " +
+                          std::string(name_of(request_type)) +
+                          " and http.body is written in that format: remove "
+                          "http.ignoreEmptyNodes, or leave the empty values out in http.body");
+  }
+  if (const auto& gate = connection.client()->options().gate) {
+    writer->workers_ = static_cast<size_t>(gate->options().concurrency);
   }
   writer->headers_ = std::move(*headers);
   writer->connection_ = connection.variables();
   writer->batch_size_ = static_cast<size_t>(*batch_size);
   writer->text_body_ = writer->plan_.single() && !writer->plan_.ignore_empty_nodes() && !has_body &&
-                       !writer->uses_batch_ && !reads_records;
+                       !writer->uses_batch_ && !reads_records && request_type == MediaType::kJson;
   return writer;
 }
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
                                                            const json::array& records) {
-  std::vector<RecordResult> results;
-  results.reserve(records.size());
+  // The page's requests, batch by batch in record order; ignored records get their result here.
+  std::vector<RecordResult> results(records.size());
+  std::vector<Group> groups;
   for (size_t first = 0; first < records.size(); first += batch_size_) {
-    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
-    const size_t count = std::min(batch_size_, records.size() - first);
-    auto sent = submit_batch(context, records, first, count, results);
-    if (!sent) return sent.error();
+    plan_batch(records, first, std::min(batch_size_, records.size() - first), groups, results);
+  }
+  // Each request writes only its own slice; the slices are put back at their records' places.
+  std::vector<std::vector<RecordResult>> slices(groups.size());
+  auto sent =
+      run_requests(context, groups.size(), [&](Context& worker, size_t g, std::string& body) {
+        slices[g].reserve(groups[g].indices.size());
+        return send_group(worker, records, groups[g].indices, plan_.operations()[groups[g].op],
+                          body, slices[g]);
+      });
+  if (!sent) return sent.error();
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (size_t k = 0; k < groups[g].indices.size(); ++k) {
+      results[groups[g].indices[k]] = std::move(slices[g][k]);
+    }
   }
   return results;
+}
+
+void HttpImportWriter::plan_batch(const json::array& records, size_t first, size_t count,
+                                  std::vector<Group>& groups,
+                                  std::vector<RecordResult>& results) const {
+  if (plan_.single()) {
+    Group& group = groups.emplace_back();
+    group.indices.resize(count);
+    for (size_t i = 0; i < count; ++i) group.indices[i] = first + i;
+    return;
+  }
+  // Each record's operation (nullopt: ignored); one request per operation the batch uses, each
+  // with its records in order.
+  std::vector<std::optional<size_t>> chosen(count);
+  for (size_t i = 0; i < count; ++i) {
+    chosen[i] = plan_.operation_for(records[first + i]);
+    if (!chosen[i]) results[first + i].ignored = true;
+  }
+  for (size_t op = 0; op < plan_.operations().size(); ++op) {
+    Group group{.op = op, .indices = {}};
+    for (size_t i = 0; i < count; ++i) {
+      if (chosen[i] == op) group.indices.push_back(first + i);
+    }
+    if (!group.indices.empty()) groups.push_back(std::move(group));
+  }
+}
+
+Result<void> HttpImportWriter::run_requests(
+    Context& context, size_t count,
+    const std::function<Result<void>(Context&, size_t, std::string&)>& job) {
+  if (bodies_.size() < std::min(workers_, count)) bodies_.resize(std::min(workers_, count));
+  return run_parallel(context, count, workers_,
+                      [&](Context& worker, size_t index, size_t slot) -> Result<void> {
+                        if (worker.cancelled()) {
+                          return make_error(Status::kCancelled, "import cancelled");
+                        }
+                        return job(worker, index, bodies_[slot]);
+                      });
 }
 
 RecordResult HttpImportWriter::batch_failure(int status, std::string code,
@@ -198,53 +272,23 @@ Result<void> HttpImportWriter::render_request(const Operation& op, const json::v
     if (!url) return url.error();
     request.url = std::move(*url);
   }
+  media_.prepare(request);
   if (op.body) {
     body.clear();
-    // Values are escaped as JSON string content, so the body stays valid JSON.
+    // Values are escaped for the request's media type (JSON string content with json), so the
+    // body stays valid in its format.
     auto rendered = op.body->evaluate_to(
-        body, kEmpty, {.escape = Escape::kJson, .strict = strict, .bindings = open});
+        body, kEmpty, {.escape = media_.body_escape(), .strict = strict, .bindings = open});
     if (!rendered) return rendered.error();
-  }
-  return {};
-}
-
-Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
-                                            size_t first, size_t count,
-                                            std::vector<RecordResult>& out) const {
-  std::vector<size_t> indices(count);
-  for (size_t i = 0; i < count; ++i) indices[i] = first + i;
-  if (plan_.single()) return send_group(context, records, indices, plan_.operations()[0], out);
-
-  // Each record's operation (nullopt: ignored); one request per operation the batch uses, each
-  // with its records in order; the results put back in record order.
-  std::vector<std::optional<size_t>> chosen(count);
-  for (size_t i = 0; i < count; ++i) chosen[i] = plan_.operation_for(records[first + i]);
-  std::vector<RecordResult> results(count);
-  for (size_t op = 0; op < plan_.operations().size(); ++op) {
-    std::vector<size_t> group;
-    for (size_t i = 0; i < count; ++i) {
-      if (chosen[i] == op) group.push_back(first + i);
-    }
-    if (group.empty()) continue;
-    std::vector<RecordResult> sent;
-    sent.reserve(group.size());
-    auto done = send_group(context, records, group, plan_.operations()[op], sent);
-    if (!done) return done.error();
-    for (size_t k = 0; k < group.size(); ++k) results[group[k] - first] = std::move(sent[k]);
-  }
-  for (size_t i = 0; i < count; ++i) {
-    if (!chosen[i]) results[i].ignored = true;
-    out.push_back(std::move(results[i]));
   }
   return {};
 }
 
 Result<void> HttpImportWriter::send_group(Context& context, const json::array& records,
                                           const std::vector<size_t>& indices, const Operation& op,
-                                          std::vector<RecordResult>& out) const {
+                                          std::string& body, std::vector<RecordResult>& out) const {
   support::http::Request request;
   request.method = op.method;
-  std::string body;
   // A template that fails (an unknown helper, a helper refusing its arguments, a missing field
   // in strict mode) fails this request's records, not the job.
   if (auto rendered = render_request(op, records, indices, request, body); !rendered) {
@@ -253,35 +297,57 @@ Result<void> HttpImportWriter::send_group(Context& context, const json::array& r
   }
   const bool drop_empty = plan_.ignore_empty_nodes();
   json::serializer serializer;
-  if (op.body && drop_empty) {
-    json::error_code ec;
-    json::value parsed = json::parse(body, ec);
-    if (ec) {
-      fail_all("invalid_body",
-               op.body->name() + " rendered to text that is not JSON (" + ec.message() +
-                   "), so http.ignoreEmptyNodes cannot remove its empty fields: " +
-                   body_snippet(client_->redact(body)),
-               indices.size(), out);
+  if (op.body) {
+    if (drop_empty) {
+      // Only JSON bodies (json, form-data) get here: open() refuses the other types.
+      json::error_code ec;
+      json::value parsed = json::parse(body, ec);
+      if (ec) {
+        fail_all("invalid_body",
+                 op.body->name() + " rendered to text that is not JSON (" + ec.message() +
+                     "), so http.ignoreEmptyNodes cannot remove its empty fields: " +
+                     body_snippet(client_->redact(body)),
+                 indices.size(), out);
+        return {};
+      }
+      drop_empty_nodes(parsed);
+      body.clear();
+      append_json(body, serializer, parsed);
+    }
+    // form-data: the rendered JSON object becomes a multipart body (media.hpp).
+    if (auto encoded = media_.encode_rendered(body, request); !encoded) {
+      fail_all("invalid_body", encoded.error().message, indices.size(), out);
       return {};
     }
-    drop_empty_nodes(parsed);
-    body.clear();
-    append_json(body, serializer, parsed);
-  } else if (!op.body) {
-    // Serialized straight from the page's records (a pruned copy with ignoreEmptyNodes).
-    auto append_record = [&](const json::value& record) {
-      if (!drop_empty) return append_json(body, serializer, record);
-      json::value copy = record;
-      drop_empty_nodes(copy);
-      append_json(body, serializer, copy);
+  } else {
+    // A pruned copy of a record with ignoreEmptyNodes, else the page's record itself.
+    json::value pruned;
+    auto record_at = [&](size_t index) -> const json::value& {
+      if (!drop_empty) return records[index];
+      pruned = records[index];
+      drop_empty_nodes(pruned);
+      return pruned;
     };
     if (batch_size_ == 1) {
-      append_record(records[indices.front()]);
+      const json::value& record = record_at(indices.front());
+      // urlencoded, form-data (batch size 1, as open() checks): the record's fields as a form;
+      // a record that has no form encoding (a nested object) fails alone.
+      auto form = media_.encode_record(record, body, request);
+      if (!form) {
+        fail_all("invalid_body", form.error().message, 1, out);
+        return {};
+      }
+      if (!*form) {
+        body.clear();
+        append_json(body, serializer, record);
+      }
     } else {
+      // Serialized straight from the page's records into the worker's reused buffer.
+      body.clear();
       body.push_back('[');
       for (size_t k = 0; k < indices.size(); ++k) {
         if (k != 0) body.push_back(',');
-        append_record(records[indices[k]]);
+        append_json(body, serializer, record_at(indices[k]));
       }
       body.push_back(']');
     }
@@ -305,23 +371,28 @@ Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context
     return ImportWriter::submit_text(context, records_json, count);
   }
   const Operation& op = plan_.operations()[0];
-  std::vector<RecordResult> results;
-  results.reserve(count);
-  for (size_t first = 0; first < count; first += batch_size_) {
-    if (context.cancelled()) return make_error(Status::kCancelled, "import cancelled");
+  const size_t batches = (count + batch_size_ - 1) / batch_size_;
+  std::vector<std::vector<RecordResult>> slices(batches);
+  auto sent = run_requests(context, batches, [&](Context& worker, size_t b, std::string& body) {
+    const size_t first = b * batch_size_;
     const size_t n = std::min(batch_size_, count - first);
     support::http::Request request;
     request.method = op.method;
     // No template reads the records (text_body_), so they are bound to null.
     static const json::value kNull;
-    std::string body;
     if (auto rendered = render_request(op, kNull, kNull, request, body); !rendered) {
-      fail_all("template", rendered.error().message, n, results);
-      continue;
+      fail_all("template", rendered.error().message, n, slices[b]);
+      return Result<void>();
     }
     append_body_text(*elements, first, n, body);
     request.body = body;
-    if (auto sent = exchange(context, op, request, n, results); !sent) return sent.error();
+    return exchange(worker, op, request, n, slices[b]);
+  });
+  if (!sent) return sent.error();
+  std::vector<RecordResult> results;
+  results.reserve(count);
+  for (auto& slice : slices) {
+    for (RecordResult& r : slice) results.push_back(std::move(r));
   }
   return results;
 }
@@ -363,10 +434,10 @@ Result<void> HttpImportWriter::exchange(Context& context, const Operation& op,
   const ResponseRules& rules = op.response;
 
   json::monotonic_resource arena;
-  json::error_code ec;
-  json::value body;
-  if (!response->body.empty()) body = json::parse(response->body, ec, &arena);
-  const bool have_json = !response->body.empty() && !ec;
+  // JSON parsed, XML converted, per the success or error media type (media.hpp).
+  std::optional<json::value> decoded = media_.decode(*response, rules.resource_path, &arena);
+  const bool have_json = decoded.has_value();
+  json::value body = have_json ? std::move(*decoded) : json::value(&arena);
 
   if (!response->ok()) {
     const Error error = client_->error_for(op.method, *response);

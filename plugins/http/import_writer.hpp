@@ -2,6 +2,7 @@
 // back to one RecordResult per record.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "connection.hpp"
 #include "import_config.hpp"
+#include "media.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
@@ -29,12 +31,17 @@ class HttpImportWriter final : public ImportWriter {
   // Sends `records` in order, http.batchSize per request (body: http.body rendered against the
   // batch, or without it the record itself with batch size 1, else a JSON array of the batch's
   // records, serialized straight from `records`; relativeURI, body and header templates see
-  // {{record}} bound to the record, not copied, and {{batch_of_records}}), and
-  // returns exactly one result per record, in record order:
+  // {{record}} bound to the record, not copied, and {{batch_of_records}}), up to the
+  // connection's http.concurrencyLevel requests at once, and returns exactly one result per
+  // record, in record order (each request writes only its own records' results):
   //  - a record that ignoreExisting / ignoreMissing leaves out: ignored (not sent).
   //  - composite (http.requestType CREATE and UPDATE): each record takes its request type's
   //    method, relativeURI, body and response paths (http.existingExtract); a batch's creates
   //    and its updates are sent as separate requests, each in record order.
+  //  - the body is written for the request media type (media.hpp): template values escaped for
+  //    it, urlencoded/form-data forms of the record's fields without http.body (a record with
+  //    no form encoding fails alone, code invalid_body); responses are decoded per the success
+  //    or error media type before the rules below read them.
   //  - 2xx: each record's result item (http.response.resourcePath, or the response array, or
   //    with batch size 1 the whole response) decides: an item with a non-empty errors array, a
   //    status/statusCode >= 400, a value at failPath among failValues, or a value at
@@ -50,7 +57,8 @@ class HttpImportWriter final : public ImportWriter {
   //  - 5xx and 429 once the client's retries are spent: the request's records fail with that
   //    status and the client's message; the other requests go on.
   //  - 401/403: a failed Result (kAuthFailed); connection failures: a failed Result
-  //    (kTransient); cancellation: kCancelled. The whole page fails then.
+  //    (kTransient); cancellation: kCancelled. The whole page fails then: requests in flight
+  //    finish, no further one starts, and the error of the first failing request is returned.
   Result<std::vector<RecordResult>> submit(Context& context,
                                            const boost::json::array& records) override;
 
@@ -59,7 +67,8 @@ class HttpImportWriter final : public ImportWriter {
   // template reads the records ({{record}}, {{batch_of_records}}), each body is cut from the
   // text: the records' own text (numbers and all as the host wrote them: JavaScript's format
   // for a record a step changed, the export's text for one no step changed), not parsed and
-  // re-serialized. Otherwise (or for text that is not a JSON array of `count` records) the
+  // re-serialized (json requests only). Otherwise (or for text that is not a JSON array of
+  // `count` records) the
   // SDK's default: parsed, then submit().
   Result<std::vector<RecordResult>> submit_text(Context& context, std::string_view records_json,
                                                 size_t count) override;
@@ -68,15 +77,26 @@ class HttpImportWriter final : public ImportWriter {
   HttpImportWriter(std::shared_ptr<support::http::Client> client, ImportPlan plan)
       : client_(std::move(client)), plan_(std::move(plan)) {}
 
-  // Submits records [first, first + count) and appends their results to `out`, in order.
-  // Touches no member state: batches may run on several threads at once.
-  Result<void> submit_batch(Context& context, const boost::json::array& records, size_t first,
-                            size_t count, std::vector<RecordResult>& out) const;
-  // Sends records `indices` (of `records`, in order) in one request of `op`; appends their
-  // results.
+  // One request to send: records `indices` (of the page, in record order) with operation `op`.
+  struct Group {
+    size_t op = 0;
+    std::vector<size_t> indices;
+  };
+  // Splits records [first, first + count) (one batch) into its requests, one per operation the
+  // batch uses, appended to `groups`; marks the records it ignores in `results`.
+  void plan_batch(const boost::json::array& records, size_t first, size_t count,
+                  std::vector<Group>& groups, std::vector<RecordResult>& results) const;
+  // Runs `job` for requests [0, count), up to workers_ at once (parallel.hpp), each with its
+  // worker's reused body buffer and a Context usable from its thread; the lowest-numbered
+  // failed request's error fails the call.
+  Result<void> run_requests(Context& context, size_t count,
+                            const std::function<Result<void>(Context&, size_t, std::string&)>& job);
+  // Sends records `indices` (of `records`, in order) in one request of `op`, with `body` as its
+  // reused body buffer; appends their results to `out`. Const, as everything below: requests
+  // run on several threads at once and share no mutable state.
   Result<void> send_group(Context& context, const boost::json::array& records,
                           const std::vector<size_t>& indices, const Operation& op,
-                          std::vector<RecordResult>& out) const;
+                          std::string& body, std::vector<RecordResult>& out) const;
   // Sends `request` (its body set) of `op` for `count` records and appends their results.
   Result<void> exchange(Context& context, const Operation& op, support::http::Request& request,
                         size_t count, std::vector<RecordResult>& out) const;
@@ -90,8 +110,9 @@ class HttpImportWriter final : public ImportWriter {
   RecordResult evaluate(const ResponseRules& rules, const boost::json::value& item,
                         int http_status) const;
   static RecordResult batch_failure(int status, std::string code, const std::string& message);
-  // Renders the request of `op` for `indices` (URL and headers) into `request` and, with a body
-  // template, the body into `body`.
+  // Renders the request of `op` for `indices` (URL, headers, Content-Type and Accept) into
+  // `request` and, with a body template, the body into `body` (not yet encoded: see
+  // StepMedia::encode_rendered).
   Result<void> render_request(const Operation& op, const boost::json::array& records,
                               const std::vector<size_t>& indices, support::http::Request& request,
                               std::string& body) const;
@@ -107,6 +128,10 @@ class HttpImportWriter final : public ImportWriter {
   bool uses_batch_ = false;  // some template uses batch_of_records: built per batch
   bool text_body_ = false;   // plain import, no http.body and no template reads the records
   size_t batch_size_ = 1;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
+  // Requests in flight at once: the connection's http.concurrencyLevel (its gate's cap).
+  size_t workers_ = 1;
+  std::vector<std::string> bodies_;  // one request body buffer per worker, reused between calls
 };
 
 }  // namespace sluice::plugins::http

@@ -4,6 +4,7 @@
 
 #include "config.hpp"
 #include "paging.hpp"
+#include "parallel.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
 #include "sluice/support/http/url.hpp"
@@ -74,6 +75,8 @@ Result<std::unique_ptr<HttpLookup>> HttpLookup::open(Context& context,
   if (!headers) return headers.error();
   auto resource_path = s.resource_path.read(export_doc);
   if (!resource_path) return resource_path.error();
+  auto media = StepMedia::for_export(connection.media(), export_doc, *resource_path);
+  if (!media) return media.error();
   auto paging = PagingSettings::read(export_doc);
   if (!paging) return paging.error();
 
@@ -92,12 +95,16 @@ Result<std::unique_ptr<HttpLookup>> HttpLookup::open(Context& context,
   lookup->body_template_ = std::move(*body);
   lookup->headers_ = std::move(*headers);
   lookup->resource_path_ = std::move(*resource_path);
+  lookup->media_ = *media;
   lookup->connection_ = connection.variables();
+  if (const auto& gate = connection.client()->options().gate) {
+    lookup->workers_ = static_cast<size_t>(gate->options().concurrency);
+  }
   return lookup;
 }
 
-Result<void> HttpLookup::render_request(const json::value& record,
-                                        support::http::Request& request) {
+Result<void> HttpLookup::render_request(const json::value& record, support::http::Request& request,
+                                        std::string& body) const {
   const support::Binding open[] = {{"connection", &connection_.open}, {"record", &record}};
   const support::Binding secret[] = {{"connection", &connection_.with_secrets},
                                      {"record", &record}};
@@ -105,6 +112,7 @@ Result<void> HttpLookup::render_request(const json::value& record,
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
+  media_.prepare(request);
   if (relative_uri_.is_literal()) {
     request.url = relative_uri_.source();
   } else {
@@ -115,19 +123,21 @@ Result<void> HttpLookup::render_request(const json::value& record,
   if (page_param_) {
     support::http::set_query_param(request.url, "page", std::to_string(*page_param_));
   }
-  body_.clear();
+  body.clear();
   if (body_template_) {
-    // Values are escaped as JSON string content, so the body stays valid JSON.
-    auto rendered =
-        body_template_->evaluate_to(body_, context_, {.escape = Escape::kJson, .bindings = open});
+    // Values are escaped for the request's media type (JSON string content with json).
+    auto rendered = body_template_->evaluate_to(body, context_,
+                                                {.escape = media_.body_escape(), .bindings = open});
     if (!rendered) return rendered.error();
+    return media_.encode_rendered(body, request);
   }
   return {};
 }
 
-json::value HttpLookup::exchange(const support::http::Response& response) const {
+json::value HttpLookup::exchange(const std::string& body,
+                                 const support::http::Response& response) const {
   json::object request{{"method", method_}, {"url", response.url}};
-  if (!body_.empty()) request["body"] = client_->redact(body_);
+  if (!body.empty()) request["body"] = client_->redact(body);
   return json::object{
       {"request", std::move(request)},
       {"response",
@@ -139,12 +149,10 @@ LookupResult HttpLookup::read_response(const support::http::Response& response) 
   LookupResult result;
   if (response.body.empty()) return result;  // e.g. 204: nothing found
   const std::string where = "the response of " + method_ + " " + response.url;
-  json::error_code ec;
-  json::value body = json::parse(response.body, ec);
-  if (ec) {
-    return record_error("invalid_response", where + " is not JSON (" + ec.message() + "): " +
-                                                body_snippet(client_->redact(response.body)));
-  }
+  // JSON parsed, XML and CSV converted, per the success media type (media.hpp).
+  auto decoded = media_.decode_records(response, method_, resource_path_, *client_, {});
+  if (!decoded) return record_error("invalid_response", decoded.error().message);
+  json::value& body = *decoded;
   json::value* found = &body;
   if (!resource_path_.empty()) {
     found = find_path(body, resource_path_);
@@ -170,40 +178,52 @@ LookupResult HttpLookup::read_response(const support::http::Response& response) 
 }
 
 Result<std::vector<LookupResult>> HttpLookup::lookup(Context& context, const json::array& records) {
-  std::vector<LookupResult> results;
-  results.reserve(records.size());
-  for (const json::value& record : records) {
-    if (context.cancelled()) return make_error(Status::kCancelled, "lookup cancelled");
-    support::http::Request request;
-    request.method = method_;
-    // A template that fails fails this record's lookup, not the page.
-    if (auto rendered = render_request(record, request); !rendered) {
-      results.push_back(record_error("template", rendered.error().message));
-      continue;
-    }
-    request.body = body_;
-    auto response = client_->execute(context, request);
-    if (!response) return response.error();
-    const Status kind = support::http::status_for(response->status);
-    if (kind == Status::kAuthFailed || kind == Status::kTransient || kind == Status::kRateLimited) {
-      return client_->error_for(method_, *response);
-    }
-    if (response->status == 404) {
-      results.push_back(record_error(
-          "404", client_->redact(method_ + " " + response->url + ": HTTP 404 " + response->reason +
-                                 ": " + body_snippet(response->body) +
-                                 " — nothing was found for this record; check http.relativeURI "
-                                 "and the record's values it uses")));
-    } else if (!response->ok()) {
-      results.push_back(record_error(std::to_string(response->status),
-                                     client_->error_for(method_, *response).message));
-    } else {
-      results.push_back(read_response(*response));
-    }
-    // A record that failed after a request: the request and the response go with its error.
-    if (!results.back().errors.empty()) results.back().details = exchange(*response);
+  std::vector<LookupResult> results(records.size());
+  if (bodies_.size() < std::min(workers_, records.size())) {
+    bodies_.resize(std::min(workers_, records.size()));
   }
+  auto done = run_parallel(context, records.size(), workers_,
+                           [&](Context& worker, size_t i, size_t slot) -> Result<void> {
+                             if (worker.cancelled()) {
+                               return make_error(Status::kCancelled, "lookup cancelled");
+                             }
+                             return lookup_one(worker, records[i], bodies_[slot], results[i]);
+                           });
+  if (!done) return done.error();
   return results;
+}
+
+Result<void> HttpLookup::lookup_one(Context& context, const json::value& record, std::string& body,
+                                    LookupResult& result) const {
+  support::http::Request request;
+  request.method = method_;
+  // A template that fails fails this record's lookup, not the page.
+  if (auto rendered = render_request(record, request, body); !rendered) {
+    result = record_error("template", rendered.error().message);
+    return {};
+  }
+  request.body = body;
+  auto response = client_->execute(context, request);
+  if (!response) return response.error();
+  const Status kind = support::http::status_for(response->status);
+  if (kind == Status::kAuthFailed || kind == Status::kTransient || kind == Status::kRateLimited) {
+    return client_->error_for(method_, *response);
+  }
+  if (response->status == 404) {
+    result = record_error(
+        "404", client_->redact(method_ + " " + response->url + ": HTTP 404 " + response->reason +
+                               ": " + body_snippet(response->body) +
+                               " — nothing was found for this record; check http.relativeURI "
+                               "and the record's values it uses"));
+  } else if (!response->ok()) {
+    result = record_error(std::to_string(response->status),
+                          client_->error_for(method_, *response).message);
+  } else {
+    result = read_response(*response);
+  }
+  // A record that failed after a request: the request and the response go with its error.
+  if (!result.errors.empty()) result.details = exchange(body, *response);
+  return {};
 }
 
 }  // namespace sluice::plugins::http

@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "connection.hpp"
+#include "media.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
@@ -32,7 +33,8 @@ class HttpLookup final : public Lookup {
                                                   const HttpConnection& connection,
                                                   const boost::json::object& export_doc);
 
-  // One request per record, in order, on the connection's client (keep-alive, one at a time).
+  // One request per record, up to the connection's http.concurrencyLevel at once (the
+  // connection's client: keep-alive, its process-wide gate), results in record order.
   // Per record:
   //  - 2xx: the value at http.response.resourcePath (the body itself without one): an array
   //    is the record's data, an object is one record, an empty body or null is no data. A body
@@ -44,21 +46,28 @@ class HttpLookup final : public Lookup {
   //    ("template"), nothing sent.
   // A record's error after a request carries, as its details, the exchange (exchange()).
   // A failed Result fails the whole page: 401/403 (kAuthFailed), 429 and 5xx after the
-  // client's retries, transport failures, kCancelled.
+  // client's retries, transport failures, kCancelled (no further request is started then; of
+  // several failures, the first record's).
   Result<std::vector<LookupResult>> lookup(Context& context,
                                            const boost::json::array& records) override;
 
  private:
   explicit HttpLookup(std::shared_ptr<support::http::Client> client) : client_(std::move(client)) {}
 
-  // Renders the request for `record` into `request` (the body into body_).
-  Result<void> render_request(const boost::json::value& record, support::http::Request& request);
+  // The request, response and result of one record, `body` its worker's body buffer. Const,
+  // as everything it calls: records run on several threads at once.
+  Result<void> lookup_one(Context& context, const boost::json::value& record, std::string& body,
+                          LookupResult& result) const;
+  // Renders the request for `record` into `request` (the body into `body`).
+  Result<void> render_request(const boost::json::value& record, support::http::Request& request,
+                              std::string& body) const;
   // The data of a 2xx response, or the record's error.
   LookupResult read_response(const support::http::Response& response) const;
   // {"request": {method, url, body?}, "response": {statusCode, body}} of the request just sent
-  // (body_) and its `response`: the URL with credentials hidden, the bodies redacted, the
+  // (`body`) and its `response`: the URL with credentials hidden, the bodies redacted, the
   // response's cut to kExchangeBodyBytes. No headers (they hold the credentials).
-  boost::json::value exchange(const support::http::Response& response) const;
+  boost::json::value exchange(const std::string& body,
+                              const support::http::Response& response) const;
   static constexpr size_t kExchangeBodyBytes = 2048;
 
   std::shared_ptr<support::http::Client> client_;
@@ -67,10 +76,12 @@ class HttpLookup final : public Lookup {
   std::optional<support::Template> body_template_;
   HeaderTemplates headers_;
   std::string resource_path_;
+  StepMedia media_;  // request body escaping and encoding, response decoding (media.hpp)
   std::optional<int64_t> page_param_;  // page paging without the page in a template: page=N
   boost::json::value context_;         // export_variables(), paging.page the first page
   ConnectionVariables connection_;
-  std::string body_;  // reused between requests
+  size_t workers_ = 1;               // requests at once: the connection's http.concurrencyLevel
+  std::vector<std::string> bodies_;  // one request body buffer per worker, reused between calls
 };
 
 }  // namespace sluice::plugins::http

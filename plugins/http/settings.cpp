@@ -33,12 +33,7 @@ Field& declare_headers(Schema& s, const char* help) {
 void declare_unsupported_connection_settings(Schema& s) {
   s.ignored("http.formType", "how integrator.io's form showed the connection");
   // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
-  for (const char* path : {"http.successMediaType",
-                           "http.errorMediaType",
-                           "http.concurrencyLevel",
-                           "http.targetConcurrencyLevel",
-                           "http.rateLimit",
-                           "http.retryHeader",
+  for (const char* path : {"http.targetConcurrencyLevel",
                            "http.disableStrictSSL",
                            "http.clientCertificates",
                            "http.encryptedFields",
@@ -70,36 +65,15 @@ void declare_unsupported_connection_settings(Schema& s) {
 }
 
 void declare_unsupported_export_settings(Schema& s) {
-  for (const char* path : {"http.requestMediaType",
-                           "http.successMediaType",
-                           "http.errorMediaType",
-                           "http.type",
-                           "http._asyncHelperId",
-                           "http.sendAuthForFileDownloads",
-                           "http.paging.skip",
-                           "http.paging.token",
-                           "http.paging.pathLocation",
-                           "http.paging.pathAfterFirstRequest",
-                           "http.paging.relativeURI",
-                           "http.paging.body",
-                           "http.paging.linkHeaderRelation",
-                           "http.paging.resourcePath",
-                           "http.response.resourceIdPath",
-                           "http.response.successPath",
-                           "http.response.successValues",
-                           "http.response.failPath",
-                           "http.response.failValues",
-                           "http.response.errorPath",
-                           "http.response.allowArrayforSuccessPath",
-                           "http.response.twoDArray",
-                           "http.response.blobFormat"}) {
+  for (const char* path : {"http.type", "http._asyncHelperId", "http.sendAuthForFileDownloads",
+                           "http.response.resourceIdPath", "http.response.allowArrayforSuccessPath",
+                           "http.response.twoDArray", "http.response.blobFormat"}) {
     s.unsupported(path);
   }
 }
 
 void declare_unsupported_import_settings(Schema& s) {
-  for (const char* path : {"http.requestMediaType", "http.successMediaType", "http.errorMediaType",
-                           "http._asyncHelperId", "http.endPointBodyLimit",
+  for (const char* path : {"http._asyncHelperId", "http.endPointBodyLimit",
                            "http.response.allowArrayforSuccessPath"}) {
     s.unsupported(path);
   }
@@ -110,6 +84,41 @@ void declare_unsupported_import_settings(Schema& s) {
                   "into the record and name that field in http.existingExtract or "
                   "http.ignoreExtract");
   }
+}
+
+// The media type settings (media.hpp resolves them against each other).
+Field& success_media_type_setting(Schema& s, std::vector<std::string> values, const char* of) {
+  return s.enumeration("http.successMediaType", std::move(values))
+      .label("Success media type")
+      .group("General")
+      .help(std::string("Format of the 2xx responses to ") + of +
+            ": json; xml (converted to JSON, attributes as @name, text beside them as #text, "
+            "repeated elements as arrays: response paths apply to that JSON); csv (each row a "
+            "record keyed by the header row); plaintext (kept as text). Absent: the request "
+            "media type when it is json, xml or plaintext, else json.");
+}
+
+Field& error_media_type_setting(Schema& s, const char* of) {
+  return s.enumeration("http.errorMediaType", {"json", "xml", "plaintext"})
+      .label("Error media type")
+      .group("General")
+      .help(std::string("Format of the error responses (not 2xx) to ") + of +
+            ": json or xml (converted as for http.successMediaType; an import's "
+            "http.response.errorPath reads the record's message from it); plaintext (not "
+            "parsed). Error messages quote the body's start in any case. Absent: as the success "
+            "media type, json for csv.");
+}
+
+Field& request_media_type_setting(Schema& s, std::vector<std::string> values,
+                                  std::vector<std::string> unsupported, const char* body) {
+  Field& field = s.enumeration("http.requestMediaType", std::move(values))
+                     .label("Request media type")
+                     .group("Request")
+                     .help(std::string("Overrides the connection's http.mediaType for this "
+                                       "step's requests (Content-Type): ") +
+                           body + ".");
+  if (!unsupported.empty()) field.unsupported_values(std::move(unsupported));
+  return field;
 }
 
 }  // namespace
@@ -125,12 +134,20 @@ ConnectionSettings::ConnectionSettings()
       media_type(schema
                      .enumeration("http.mediaType",
                                   {"json", "xml", "urlencoded", "form-data", "plaintext"})
-                     .unsupported_values({"xml", "urlencoded", "form-data", "plaintext"})
                      .label("Media type")
                      .default_value("json")
                      .group("General")
-                     .help("Format of request and response bodies. Only json is implemented for "
-                           "now; xml, urlencoded, form-data and plaintext will follow.")),
+                     .help("Format of request bodies (Content-Type) and, unless "
+                           "http.successMediaType / http.errorMediaType say otherwise, of "
+                           "responses: json; xml (bodies written as XML templates, responses "
+                           "converted to JSON: attributes as @name, repeated elements as arrays, "
+                           "docs/http.md); urlencoded or form-data (an import without http.body "
+                           "sends the record's fields as a form; responses read as json); "
+                           "plaintext (bodies sent as rendered, responses kept as text). "
+                           "Exports and imports may override it with http.requestMediaType.")),
+      success_media_type(success_media_type_setting(schema, {"json", "xml", "csv", "plaintext"},
+                                                    "the connection's requests")),
+      error_media_type(error_media_type_setting(schema, "the connection's requests")),
       headers(declare_headers(schema,
                               "Headers sent with every request of this connection. An export's or "
                               "import's own http.headers replace same-named ones.")),
@@ -156,13 +173,16 @@ ConnectionSettings::ConnectionSettings()
                          .label("Username")
                          .required()
                          .group("Authentication")
-                         .shown_when("http.auth.type", user_password_types())),
+                         .shown_when("http.auth.type", user_password_types())
+                         .help("The user name for basic, digest and wsse authentication.")),
       basic_password(schema.string("http.auth.basic.password")
                          .label("Password")
                          .required()
                          .secret()
                          .group("Authentication")
-                         .shown_when("http.auth.type", user_password_types())),
+                         .shown_when("http.auth.type", user_password_types())
+                         .help("The password for basic, digest and wsse authentication. Stored "
+                               "encrypted; never logged.")),
       token(schema.string("http.auth.token.token")
                 .label("Token")
                 .secret()
@@ -210,7 +230,8 @@ ConnectionSettings::ConnectionSettings()
                       .unsupported_values({"PUT"})
                       .label("Test connection method")
                       .default_value("GET")
-                      .group("Test connection")),
+                      .group("Test connection")
+                      .help("The method of the test request; HEAD sends no body.")),
       auth_fail_status_code(
           schema.integer("http.auth.failStatusCode")
               .label("Authentication failure status code")
@@ -247,7 +268,8 @@ ConnectionSettings::ConnectionSettings()
                          .label("Refresh method")
                          .default_value("POST")
                          .group("Authentication")
-                         .shown_when("http.auth.type", "token")),
+                         .shown_when("http.auth.type", "token")
+                         .help("The method of the token refresh request.")),
       refresh_body(schema.tmpl("http.auth.token.refreshBody")
                        .label("Refresh body")
                        .group("Authentication")
@@ -273,14 +295,15 @@ ConnectionSettings::ConnectionSettings()
                              .shown_when("http.auth.type", "token")
                              .help("Dotted path of the new token in the refresh response, e.g. "
                                    "data.token.")),
-      refresh_token(schema.string("http.auth.token.refreshToken")
-                        .label("Refresh token")
-                        .secret()
-                        .group("Authentication")
-                        .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
-                        .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
-                              "with oauth, the refresh token a grant_type=refresh_token request "
-                              "sends. Stored encrypted; never logged.")),
+      refresh_token(
+          schema.string("http.auth.token.refreshToken")
+              .label("Refresh token")
+              .secret()
+              .group("Authentication")
+              .shown_when("http.auth.type", std::vector<json::value>{"token", "oauth"})
+              .help("Used by refreshBody as {{{connection.http.auth.token.refreshToken}}}; "
+                    "with oauth, the refresh token a grant_type=refresh_token request "
+                    "sends. Stored encrypted; never logged.")),
       refresh_headers(schema.array("http.auth.token.refreshHeaders")
                           .label("Refresh headers")
                           .group("Authentication")
@@ -296,8 +319,9 @@ ConnectionSettings::ConnectionSettings()
                       .help("Dotted paths of further credentials in the refresh response (e.g. "
                             "a new refresh token): masked in every message and log.")),
       oauth_grant_type(
-          schema.enumeration("http.auth.oauth.grantType",
-                             {"authorizecode", "clientcredentials", "password"})
+          schema
+              .enumeration("http.auth.oauth.grantType",
+                           {"authorizecode", "clientcredentials", "password"})
               .label("Grant type")
               .default_value("clientcredentials")
               .group("Authentication")
@@ -313,12 +337,16 @@ ConnectionSettings::ConnectionSettings()
       oauth_client_id(schema.string("http.auth.oauth.clientId")
                           .label("Client ID")
                           .group("Authentication")
-                          .shown_when("http.auth.type", "oauth")),
+                          .shown_when("http.auth.type", "oauth")
+                          .help("The OAuth client id the token endpoint knows this application "
+                                "by.")),
       oauth_client_secret(schema.string("http.auth.oauth.clientSecret")
                               .label("Client secret")
                               .secret()
                               .group("Authentication")
-                              .shown_when("http.auth.type", "oauth")),
+                              .shown_when("http.auth.type", "oauth")
+                              .help("The OAuth client secret; sent as clientCredentialsLocation "
+                                    "says. Stored encrypted; never logged.")),
       oauth_client_auth(schema
                             .enumeration("http.auth.oauth.clientCredentialsLocation",
                                          {"basicauthheader", "body"})
@@ -332,12 +360,16 @@ ConnectionSettings::ConnectionSettings()
                       .label("Scopes")
                       .items(FieldType::kString)
                       .group("Authentication")
-                      .shown_when("http.auth.type", "oauth")),
+                      .shown_when("http.auth.type", "oauth")
+                      .help("Scopes asked for in token requests, joined with "
+                            "http.auth.oauth.scopeDelimiter, e.g. [\"orders.read\"].")),
       oauth_scope_delimiter(schema.string("http.auth.oauth.scopeDelimiter")
                                 .label("Scope delimiter")
                                 .default_value(" ")
                                 .group("Authentication")
-                                .shown_when("http.auth.type", "oauth")),
+                                .shown_when("http.auth.type", "oauth")
+                                .help("What joins the scopes in the scope parameter (a space, as "
+                                      "RFC 6749 says; some APIs want a comma).")),
       oauth_username(schema.string("http.auth.oauth.username")
                          .label("Username")
                          .group("Authentication")
@@ -353,12 +385,15 @@ ConnectionSettings::ConnectionSettings()
                                   .label("Path to access token")
                                   .default_value("access_token")
                                   .group("Authentication")
-                                  .shown_when("http.auth.type", "oauth")),
+                                  .shown_when("http.auth.type", "oauth")
+                                  .help("Dotted path of the access token in the token response.")),
       oauth_access_token_headers(schema.array("http.auth.oauth.accessTokenHeaders")
                                      .label("Token request headers")
                                      .items(header_item())
                                      .group("Authentication")
-                                     .shown_when("http.auth.type", "oauth")),
+                                     .shown_when("http.auth.type", "oauth")
+                                     .help("Headers added to every token request (values: "
+                                           "Handlebars against {{connection}}).")),
       cookie_uri(schema.tmpl("http.auth.cookie.uri")
                      .label("Login URI")
                      .group("Authentication")
@@ -370,7 +405,8 @@ ConnectionSettings::ConnectionSettings()
                         .label("Login method")
                         .default_value("POST")
                         .group("Authentication")
-                        .shown_when("http.auth.type", "cookie")),
+                        .shown_when("http.auth.type", "cookie")
+                        .help("The method of the login request.")),
       cookie_body(schema.tmpl("http.auth.cookie.body")
                       .label("Login body")
                       .group("Authentication")
@@ -382,7 +418,8 @@ ConnectionSettings::ConnectionSettings()
                                 .maximum(599)
                                 .group("Authentication")
                                 .shown_when("http.auth.type", "cookie")
-                                .help("Absent: any 2xx means the login worked.")) {
+                                .help("Absent: any 2xx means the login worked.")),
+      limits(schema) {
   declare_unsupported_connection_settings(schema);
 }
 
@@ -391,13 +428,16 @@ ExportSettings::ExportSettings()
                  .unsupported_values({"DELETE"})
                  .label("HTTP method")
                  .default_value("GET")
-                 .group("Request")),
+                 .group("Request")
+                 .help("The method of each request of the export (and of a lookup's per-record "
+                       "request).")),
       relative_uri(schema.tmpl("http.relativeURI")
                        .label("Relative URI")
                        .group("Request")
                        .help("Appended to the connection's base URI. Handlebars: "
-                             "{{export.http.paging.page}} is the current page number with page "
-                             "paging; {{x}} is URL-encoded, {{{x}}} is not. In a lookup "
+                             "{{export.http.paging.page}}, .skip and .token are the current page "
+                             "number, offset and token of page, skip and token paging; {{x}} is "
+                             "URL-encoded, {{{x}}} is not. In a lookup "
                              "(isLookup: true) it is rendered once per record: "
                              "/customers/{{record.customer.id}}.")),
       body(schema.tmpl("http.body")
@@ -414,19 +454,27 @@ ExportSettings::ExportSettings()
                         .help("Dotted path to the array of records in the response body, e.g. "
                               "data.orders. Empty means the body itself is the array. A path that "
                               "is missing or does not hold an array fails the export with the keys "
-                              "that were found, rather than exporting 0 records. In a lookup, the "
+                              "that were found (and an array of objects found elsewhere), rather "
+                              "than exporting 0 records; an empty array there while the body has "
+                              "records elsewhere warns once. In a lookup, the "
                               "record's data: an array, or an object as one record; a missing "
                               "path fails that record's lookup.")),
-      paging_method(schema
-                        .enumeration("http.paging.method", {"page", "url", "relativeuri", "body",
-                                                            "linkheader", "token", "skip"})
-                        .unsupported_values({"relativeuri", "body", "linkheader", "token", "skip"})
-                        .label("Paging method")
-                        .group("Paging")
-                        .help("Absent: one request. page: a page number parameter, incremented "
-                              "until a page comes back empty (or a last-page condition holds). "
-                              "url: the next page's URL is read from each response "
-                              "(http.paging.path) until it is missing, null or empty.")),
+      paging_method(
+          schema
+              .enumeration("http.paging.method",
+                           {"page", "skip", "token", "url", "linkheader", "relativeuri", "body"})
+              .label("Paging method")
+              .group("Paging")
+              .help("Absent: one request. page: a page number ({{export.http.paging.page}}, or "
+                    "page=N added) grows by one until a page is empty. skip: an offset "
+                    "({{export.http.paging.skip}}) grows by the records received until a page is "
+                    "empty. token: the next token ({{export.http.paging.token}}) is read at "
+                    "http.paging.path (body or header) until there is none. url: the next URL is "
+                    "read at http.paging.path in the body until there is none. linkheader: the "
+                    "Link header's rel=\"next\" URL is followed until there is none. relativeuri "
+                    "/ body: http.paging.relativeURI / http.paging.body, rendered against "
+                    "previous_page, is used after the first request until a page is empty or it "
+                    "renders empty. docs/http.md, \"Paging\", has a table.")),
       paging_page(
           schema.integer("http.paging.page")
               .label("Page number to start from")
@@ -439,18 +487,22 @@ ExportSettings::ExportSettings()
                     "If neither http.relativeURI nor http.body uses {{export.http.paging.page}}, "
                     "the query parameter page=N is set on the URL instead.")),
       paging_path(schema.string("http.paging.path")
-                      .label("Path to next page URL")
+                      .label("Path to next page URL or token")
                       .group("Paging")
-                      .shown_when("http.paging.method", "url")
-                      .help("Dotted path in the response body to the next page's URL, absolute or "
-                            "relative to the base URI, e.g. links.next.")),
+                      .shown_when("http.paging.method", std::vector<json::value>{"url", "token"})
+                      .help("url: dotted path in the response body to the next page's URL, "
+                            "absolute or relative to the base URI, e.g. links.next. token: where "
+                            "the next token is: a dotted body path (e.g. meta.next_token), or with "
+                            "http.paging.pathLocation header a header name (e.g. X-Next-Token).")),
       last_page_status(schema.integer("http.paging.lastPageStatusCode")
                            .label("Last page status code")
                            .minimum(100)
                            .maximum(599)
                            .group("Paging")
-                           .help("A response with this status (e.g. 404) means there are no more "
-                                 "pages: the export ends without error.")),
+                           .help("A response with this status (e.g. 204 or 400) means there are "
+                                 "no more pages: the export ends without error. Absent: with a "
+                                 "paging method, a 404 after the first page does (integrator.io's "
+                                 "default).")),
       last_page_path(
           schema.string("http.paging.lastPagePath")
               .label("Path to last page indicator")
@@ -467,15 +519,108 @@ ExportSettings::ExportSettings()
       max_page_path(schema.string("http.paging.maxPagePath")
                         .label("Path to page count")
                         .group("Paging")
-                        .shown_when("http.paging.method", "page")
+                        .shown_when("http.paging.method", std::vector<json::value>{"page", "skip"})
                         .help("Dotted path in the response body to the number of the last page; "
                               "paging stops after that page.")),
       max_count_path(schema.string("http.paging.maxCountPath")
                          .label("Path to record count")
                          .group("Paging")
-                         .shown_when("http.paging.method", "page")
+                         .shown_when("http.paging.method", std::vector<json::value>{"page", "skip"})
                          .help("Dotted path in the response body to the total number of records; "
                                "paging stops once that many have been exported.")),
+      paging_skip(schema.integer("http.paging.skip")
+                      .label("Offset to start from")
+                      .default_value(0)
+                      .minimum(0)
+                      .group("Paging")
+                      .shown_when("http.paging.method", "skip")
+                      .help("The first request's {{export.http.paging.skip}}; each later request's "
+                            "is this plus the records received so far. http.relativeURI or "
+                            "http.body must use it, e.g. /items?offset={{export.http.paging.skip}}"
+                            "&limit=100.")),
+      paging_token(schema.string("http.paging.token")
+                       .label("First page token")
+                       .group("Paging")
+                       .shown_when("http.paging.method", "token")
+                       .help("{{export.http.paging.token}} of the first request; empty sends none "
+                             "(wrap the parameter in {{#if export.http.paging.token}}...{{/if}}). "
+                             "Later requests get the token read from the previous response.")),
+      paging_path_location(schema.enumeration("http.paging.pathLocation", {"body", "header"})
+                               .label("Token location")
+                               .default_value("body")
+                               .group("Paging")
+                               .shown_when("http.paging.method", "token")
+                               .help("body: http.paging.path is a dotted path in the response "
+                                     "body. header: it is a response header's name.")),
+      paging_path_after_first_request(
+          schema.string("http.paging.pathAfterFirstRequest")
+              .label("Path to token after the first request")
+              .group("Paging")
+              .shown_when("http.paging.method", "token")
+              .help("Where the token is in the responses after the first, when the API moves it "
+                    "(same location as http.paging.path); empty: http.paging.path.")),
+      paging_relative_uri(
+          schema.tmpl("http.paging.relativeURI")
+              .label("Relative URI for later pages")
+              .group("Paging")
+              .shown_when("http.paging.method", "relativeuri")
+              .help("Requested instead of http.relativeURI after the first request, rendered "
+                    "against the previous response: e.g. /items?after="
+                    "{{previous_page.last_record.id}} or {{{previous_page.full_response.next}}}. "
+                    "Paging ends when a page is empty or this renders empty.")),
+      paging_body(schema.tmpl("http.paging.body")
+                      .label("Request body for later pages")
+                      .group("Paging")
+                      .shown_when("http.paging.method", "body")
+                      .help("Sent instead of http.body after the first request, rendered against "
+                            "the previous response ({{x}} escaped as JSON string content), e.g. "
+                            "{\"cursor\": \"{{previous_page.full_response.cursor}}\"}. Paging "
+                            "ends when a page is empty or this renders empty.")),
+      link_header_relation(schema.string("http.paging.linkHeaderRelation")
+                               .label("Link header relation")
+                               .default_value("next")
+                               .group("Paging")
+                               .shown_when("http.paging.method", "linkheader")
+                               .help("The rel of the Link header (RFC 8288) to follow, compared "
+                                     "case-insensitively; the link's URL may be absolute or "
+                                     "relative to the request's URL. Paging ends when the "
+                                     "response has no link with it.")),
+      paging_resource_path(
+          schema.string("http.paging.resourcePath")
+              .label("Path to records on later pages")
+              .group("Paging")
+              .help("Dotted path to the records in the responses after the first, when the API "
+                    "places them elsewhere than http.response.resourcePath; empty: the same.")),
+      success_path(schema.string("http.response.successPath")
+                       .label("Path to success field in HTTP response body")
+                       .group("Response")
+                       .help("For APIs that answer 200 even when a request failed: a 2xx response "
+                             "succeeded only if the value at this dotted path equals one of "
+                             "http.response.successValues; otherwise the export fails with the "
+                             "message at http.response.errorPath.")),
+      success_values(schema.array("http.response.successValues")
+                         .label("Success values")
+                         .items(FieldType::kString)
+                         .group("Response")
+                         .help("Compared as text with the value at http.response.successPath "
+                               "(\"true\" matches true). Required with successPath.")),
+      fail_path(schema.string("http.response.failPath")
+                    .label("Path to failure field in HTTP response body")
+                    .group("Response")
+                    .help("A 2xx response whose value at this dotted path equals one of "
+                          "http.response.failValues failed: the export stops with the message at "
+                          "http.response.errorPath.")),
+      fail_values(schema.array("http.response.failValues")
+                      .label("Failure values")
+                      .items(FieldType::kString)
+                      .group("Response")
+                      .help("Compared as text with the value at http.response.failPath. Required "
+                            "with failPath.")),
+      error_path(schema.string("http.response.errorPath")
+                     .label("Path to error message in HTTP response body")
+                     .group("Response")
+                     .help("Dotted path to the error message of a response that successPath or "
+                           "failPath marks failed, e.g. error.message.")),
       once_relative_uri(
           schema.tmpl("http.once.relativeURI")
               .label("Relative URI to mark a record exported")
@@ -485,12 +630,21 @@ ExportSettings::ExportSettings()
       once_method(schema.enumeration("http.once.method", {"PUT", "POST", "PATCH"})
                       .label("HTTP method to mark a record exported")
                       .default_value("PUT")
-                      .group("Once")),
+                      .group("Once")
+                      .help("The method of the per-record request marking a record exported.")),
       once_body(schema.tmpl("http.once.body")
                     .label("HTTP request body to mark a record exported")
                     .group("Once")
                     .help("Rendered per record ({{x}} escaped as JSON string content), e.g. "
-                          "{\"exported\": true}; empty sends no body.")) {
+                          "{\"exported\": true}; empty sends no body.")),
+      request_media_type(request_media_type_setting(
+          schema, {"json", "xml", "urlencoded", "form-data", "plaintext"}, {},
+          "http.body is rendered with values escaped for that format (JSON string content, XML "
+          "text, URL encoding, as is for plaintext); with form-data it must render a JSON object "
+          "of flat fields, sent as multipart/form-data")),
+      success_media_type(success_media_type_setting(schema, {"json", "xml", "csv", "plaintext"},
+                                                    "this export")),
+      error_media_type(error_media_type_setting(schema, "this export")) {
   declare_unsupported_export_settings(schema);
 }
 
@@ -521,7 +675,8 @@ ImportSettings::ImportSettings()
                .group("Request")
                .help("A template for the request body, rendered per request: with http.batchSize "
                      "1 against {{record}}, else against {{#each batch_of_records}}{{record.x}}"
-                     "{{/each}}; {{x}} is escaped as JSON string content, {{{x}}} is raw. Empty: "
+                     "{{/each}}; {{x}} is escaped for http.requestMediaType (JSON string content "
+                     "by default), {{{x}}} is raw. Empty: "
                      "the record (or a JSON array of the batch's records) as JSON. With "
                      "http.requestType, one per request type or one for all.")),
       batch_size(schema.integer("http.batchSize")
@@ -630,7 +785,16 @@ ImportSettings::ImportSettings()
                             .group("Request")
                             .help("true: a template (relative URI, body, header) naming a field "
                                   "the record does not have fails the records of that request "
-                                  "instead of rendering empty; nothing is sent for them.")) {
+                                  "instead of rendering empty; nothing is sent for them.")),
+      request_media_type(request_media_type_setting(
+          schema, {"xml", "json", "csv", "urlencoded", "form-data", "octet-stream", "plaintext"},
+          {"csv", "octet-stream"},
+          "without http.body, urlencoded and form-data send the record's flat fields as a form "
+          "(batch size 1); xml and plaintext need http.body, rendered with values escaped as "
+          "XML text or as is")),
+      success_media_type(
+          success_media_type_setting(schema, {"xml", "json", "plaintext"}, "this import")),
+      error_media_type(error_media_type_setting(schema, "this import")) {
   // Acted on by the host, which runs the import's mapping (docs/runtime.md).
   schema.boolean("http.sendPostMappedData")
       .label("Send post-mapped data")

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include "auth_settings.hpp"
+#include "limit_settings.hpp"
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
 
@@ -22,6 +23,8 @@ struct ConnectionSettings {
   Schema schema;
   Setting<std::string> base_uri;
   Setting<std::string> media_type;
+  Setting<std::string> success_media_type;  // media.hpp reads the three media types
+  Setting<std::string> error_media_type;
   Setting<boost::json::value> headers;
   Setting<std::string> auth_type;
   Setting<std::string> basic_username;
@@ -60,6 +63,7 @@ struct ConnectionSettings {
   Setting<std::string> cookie_method;
   Setting<std::string> cookie_body;
   Setting<int64_t> cookie_success_status;
+  LimitSettings limits;  // concurrency, rate limit, retry header (limit_settings.hpp)
 };
 
 struct ExportSettings {
@@ -78,9 +82,25 @@ struct ExportSettings {
   Setting<boost::json::value> last_page_values;
   Setting<std::string> max_page_path;
   Setting<std::string> max_count_path;
+  Setting<int64_t> paging_skip;
+  Setting<std::string> paging_token;
+  Setting<std::string> paging_path_location;
+  Setting<std::string> paging_path_after_first_request;
+  Setting<std::string> paging_relative_uri;
+  Setting<std::string> paging_body;
+  Setting<std::string> link_header_relation;
+  Setting<std::string> paging_resource_path;
+  Setting<std::string> success_path;
+  Setting<boost::json::value> success_values;
+  Setting<std::string> fail_path;
+  Setting<boost::json::value> fail_values;
+  Setting<std::string> error_path;
   Setting<std::string> once_relative_uri;
   Setting<std::string> once_method;
   Setting<std::string> once_body;
+  Setting<std::string> request_media_type;  // media.hpp
+  Setting<std::string> success_media_type;
+  Setting<std::string> error_media_type;
 };
 
 struct ImportSettings {
@@ -105,6 +125,9 @@ struct ImportSettings {
   Setting<std::string> ignore_extract;
   Setting<bool> ignore_empty_nodes;
   Setting<bool> strict_handlebars;
+  Setting<std::string> request_media_type;  // media.hpp
+  Setting<std::string> success_media_type;
+  Setting<std::string> error_media_type;
 };
 
 // Built once, on first use (thread-safe), and never modified.

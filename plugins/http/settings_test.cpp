@@ -63,7 +63,8 @@ std::set<std::string> paths(const Schema& schema) {
 TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
   EXPECT_EQ(paths(connection_schema()),
             (std::set<std::string>{
-                "http.baseURI", "http.mediaType", "http.headers", "http.auth.type",
+                "http.baseURI", "http.mediaType", "http.successMediaType", "http.errorMediaType",
+                "http.headers", "http.auth.type",
                 "http.auth.basic.username", "http.auth.basic.password", "http.auth.token.token",
                 "http.auth.token.location", "http.auth.token.headerName", "http.auth.token.scheme",
                 "http.auth.token.paramName", "http.auth.oauth.oauth1.consumerKey",
@@ -85,7 +86,9 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.auth.oauth.username", "http.auth.oauth.password",
                 "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
                 "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
-                "http.auth.cookie.successStatusCode"}));
+                "http.auth.cookie.successStatusCode", "http.concurrencyLevel",
+                "http.rateLimit.failStatusCode", "http.rateLimit.failPath",
+                "http.rateLimit.failValues", "http.rateLimit.limit", "http.retryHeader"}));
 }
 
 TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
@@ -113,7 +116,13 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   ASSERT_NE(node(schema, "http.baseURI"), nullptr);
   EXPECT_EQ(node(schema, "http.baseURI")->at("title"), "Base URI");
   EXPECT_EQ(node(schema, "http")->at("required"), json::array({"baseURI"}));
-  EXPECT_EQ(supported(schema, "http.mediaType"), json::array({"json"}));
+  EXPECT_EQ(supported(schema, "http.mediaType"),
+            json::array({"json", "xml", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(node(schema, "http.mediaType")->at("default"), "json");
+  EXPECT_EQ(supported(schema, "http.successMediaType"),
+            json::array({"json", "xml", "csv", "plaintext"}));
+  EXPECT_FALSE(node(schema, "http.successMediaType")->contains("default"));
+  EXPECT_EQ(supported(schema, "http.errorMediaType"), json::array({"json", "xml", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.auth.type"),
             json::array({"none", "basic", "token", "custom", "oauth", "wsse", "cookie", "digest",
                          "oauth1", "jwtbearer", "jwt"}));
@@ -140,11 +149,24 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
                 "http.response.resourcePath", "http.paging.method", "http.paging.page",
                 "http.paging.path", "http.paging.lastPageStatusCode", "http.paging.lastPagePath",
                 "http.paging.lastPageValues", "http.paging.maxPagePath", "http.paging.maxCountPath",
-                "http.once.relativeURI", "http.once.method", "http.once.body"}));
+                "http.paging.skip", "http.paging.token", "http.paging.pathLocation",
+                "http.paging.pathAfterFirstRequest", "http.paging.relativeURI", "http.paging.body",
+                "http.paging.linkHeaderRelation", "http.paging.resourcePath",
+                "http.response.successPath", "http.response.successValues",
+                "http.response.failPath", "http.response.failValues", "http.response.errorPath",
+                "http.once.relativeURI", "http.once.method", "http.once.body",
+                "http.requestMediaType", "http.successMediaType", "http.errorMediaType"}));
   const json::object schema = export_schema().to_json();
+  EXPECT_EQ(supported(schema, "http.requestMediaType"),
+            json::array({"json", "xml", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(supported(schema, "http.successMediaType"),
+            json::array({"json", "xml", "csv", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.method"), json::array({"GET", "POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "GET");
-  EXPECT_EQ(supported(schema, "http.paging.method"), json::array({"page", "url"}));
+  EXPECT_EQ(supported(schema, "http.paging.method"),
+            json::array({"page", "skip", "token", "url", "linkheader", "relativeuri", "body"}));
+  EXPECT_EQ(node(schema, "http.paging.linkHeaderRelation")->at("default"), "next");
+  EXPECT_EQ(node(schema, "http.paging.pathLocation")->at("default"), "body");
   EXPECT_FALSE(node(schema, "http.paging.method")->contains("default"));
   EXPECT_EQ(node(schema, "http.paging.page")->at("default"), 0);
   EXPECT_EQ(node(schema, "http.relativeURI")->at("x-sluice-template"), json::value(true));
@@ -179,8 +201,15 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
                                                            "http.ignoreExtract",
                                                            "http.ignoreEmptyNodes",
                                                            "http.strictHandlebarEvaluation",
-                                                           "http.sendPostMappedData"}));
+                                                           "http.sendPostMappedData",
+                                                           "http.requestMediaType",
+                                                           "http.successMediaType",
+                                                           "http.errorMediaType"}));
   const json::object schema = import_schema().to_json();
+  // integrator.io's csv and octet-stream requests are declared and refused as not supported yet.
+  EXPECT_EQ(supported(schema, "http.requestMediaType"),
+            json::array({"xml", "json", "urlencoded", "form-data", "plaintext"}));
+  EXPECT_EQ(supported(schema, "http.successMediaType"), json::array({"xml", "json", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
   for (const char* path :
@@ -196,7 +225,7 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
-  for (const char* path : {"http.auth.oauth.authURI", "http.concurrencyLevel", "http.rateLimit",
+  for (const char* path : {"http.auth.oauth.authURI", "http.targetConcurrencyLevel",
                            "http.auth.token.refreshTokenLocation", "http.ping.successPath"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
@@ -204,8 +233,7 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
   EXPECT_EQ(node(connection, "http.auth.type")->at("x-sluice-unsupportedValues"),
             json::array({"specific"}));
   const json::object exp = export_schema().to_json();
-  for (const char* path : {"http.paging.skip", "http.paging.token", "http.response.failPath",
-                           "http.requestMediaType"}) {
+  for (const char* path : {"http.response.allowArrayforSuccessPath", "http.response.twoDArray"}) {
     ASSERT_NE(node(exp, path), nullptr) << path;
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
@@ -214,6 +242,24 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
        {"http.existingLookupName", "http.ignoreLookupName", "http.endPointBodyLimit"}) {
     ASSERT_NE(node(imp, path), nullptr) << path;
     EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
+  }
+}
+
+TEST(HttpSettings, LimitsAreDeclaredWithIntegratorIoDefaultsAndBounds) {
+  const json::object schema = connection_schema().to_json();
+  ASSERT_NE(node(schema, "http.concurrencyLevel"), nullptr);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("default"), 25);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("minimum").to_number<double>(), 1.0);
+  EXPECT_EQ(node(schema, "http.concurrencyLevel")->at("maximum").to_number<double>(), 50.0);
+  EXPECT_EQ(node(schema, "http.rateLimit.failStatusCode")->at("default"), 429);
+  EXPECT_EQ(node(schema, "http.retryHeader")->at("default"), "Retry-After");
+  EXPECT_EQ(node(schema, "http.rateLimit.limit")->at("minimum").to_number<double>(), 1.0);
+  for (const char* path : {"http.concurrencyLevel", "http.rateLimit.failStatusCode",
+                           "http.rateLimit.failPath", "http.rateLimit.failValues",
+                           "http.rateLimit.limit", "http.retryHeader"}) {
+    ASSERT_NE(node(schema, path), nullptr) << path;
+    EXPECT_EQ(node(schema, path)->if_contains("x-sluice-unsupported"), nullptr) << path;
+    EXPECT_NE(node(schema, path)->if_contains("description"), nullptr) << path;
   }
 }
 

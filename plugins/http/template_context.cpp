@@ -83,10 +83,11 @@ Result<void> check_variables(const support::Template& t, const TemplateUse& use)
       }
     }
   }
-  if (uses(t, "export.http.paging.token")) {
+  if (use.site != Site::kExportRequest && uses(t, "export.http.paging.token")) {
+    // An export's request checks it against its paging method (export_reader.cpp).
     return refuse(t,
-                  "export.http.paging.token needs http.paging.method token, which is not "
-                  "supported yet");
+                  "export.http.paging.token exists only in an export's own requests, with "
+                  "http.paging.method token");
   }
   if (use.site == Site::kExportRequest && (uses(t, "record") || uses(t, "batch_of_records"))) {
     return refuse(t,

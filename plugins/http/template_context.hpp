@@ -7,7 +7,8 @@
 //   settings, job           an export's run context: {"flow":..,"export":..}, {"_id","type"}
 //   lastExportDateTime,     an export's run context (ISO 8601; lastExportDateTime null on an
 //   currentExportDateTime   `all` export's runs, the host-given start on a delta's first run)
-//   export.http.paging.page|skip   the page number and the records exported before this page
+//   export.http.paging.page|skip|token   the page number, the offset (first skip + records
+//                           exported before this page) and, with token paging, the token
 //   previous_page.full_response|last_record|headers   the previous response of this export
 //   record                  one record: an import with http.batchSize 1, http.once, a lookup
 //   batch_of_records        [{"record": ...}, ...]: an import's batch (also with batch size 1)

@@ -256,8 +256,8 @@ TEST_F(HttpTemplateContext, VariablesATemplateCannotHaveAreRefusedAtOpen) {
             "and http.once)");
   EXPECT_EQ(
       export_error(R"({"http":{"relativeURI":"/api/orders?c={{export.http.paging.token}}"}})"),
-      "http.relativeURI '/api/orders?c={{export.http.paging.token}}': "
-      "export.http.paging.token needs http.paging.method token, which is not supported yet");
+      "http.relativeURI, http.body or http.headers uses {{export.http.paging.token}}, which is "
+      "set only with http.paging.method token; set the method, or remove it from the templates");
   EXPECT_EQ(import_error(R"({"relativeURI":"/api/sink/{{data.id}}","method":"PUT"})"),
             "http.relativeURI '/api/sink/{{data.id}}': {{data}} (the record as it exists in the "
             "destination) is not known to the HTTP plugin: it does not look existing records up "

@@ -26,7 +26,8 @@ inline json::object object(std::string_view text) { return json::parse(text).as_
 
 inline Context no_host() { return Context(nullptr, nullptr); }
 
-// A token-auth connection to `server` (token in the Authorization header unless location "url").
+// A token-auth connection to `server` (token in the Authorization header unless location "url"),
+// one request at a time (http.concurrencyLevel 1), so that the server sees the requests in order.
 inline json::object connection_doc(const sluice::testing::MockApiServer& server,
                                    const std::string& token = "demo-token",
                                    const std::string& location = "header") {
@@ -35,6 +36,7 @@ inline json::object connection_doc(const sluice::testing::MockApiServer& server,
       {"http",
        json::object{{"baseURI", server.base_url()},
                     {"mediaType", "json"},
+                    {"concurrencyLevel", 1},
                     {"auth", json::object{{"type", "token"},
                                           {"token", json::object{{"token", token},
                                                                  {"location", location}}}}}}}};

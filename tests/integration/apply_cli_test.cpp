@@ -85,7 +85,9 @@ TEST_F(ApplyCli, JsonReportsTheProblemsAndStoresNothing) {
                 "problems": [")" +
                         (dir_ / "connection.json").string() +
                         R"(: connection api: $.http.relativeUri: unknown field; the fields here )"
-                        R"(are baseURI, mediaType, headers, auth, encrypted, unencrypted, ping"]})"));
+                        R"(are baseURI, mediaType, successMediaType, errorMediaType, headers, auth, )"
+                        R"(encrypted, unencrypted, ping, )"
+                        R"(concurrencyLevel, rateLimit, retryHeader"]})"));
   const CliResult get = cli_.run({"get", "connections"});
   EXPECT_THAT(get.out, ::testing::Not(HasSubstr("api")));
 }

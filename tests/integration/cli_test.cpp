@@ -340,7 +340,7 @@ TEST_F(SluiceCommandLine, PluginInstallAndRemoveReportTheirResultAsJson) {
   EXPECT_EQ(installed.at("id"), "http");
   EXPECT_EQ(installed.at("version"), "0.1.0");
   EXPECT_EQ(installed.at("abiVersion"), "1.1");  // lookups (open_lookup) are a 1.1 call
-  EXPECT_EQ(installed.at("connectors"), 1);
+  EXPECT_EQ(installed.at("connectors"), 2);  // http, and rest (legacy REST resources)
   EXPECT_EQ(installed.at("folder").as_string(), (home_ / "plugins" / "http").string());
   EXPECT_TRUE(installed.at("replacedVersion").is_null());
   const CliResult again = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE, "--json"});

@@ -63,9 +63,11 @@ class HttpFlow : public ::testing::Test {
   void write(const std::string& name, const std::string& text) {
     std::ofstream(home_ / "resources" / name) << text;
   }
+  // One request at a time (concurrencyLevel 1): these tests assert the order the sink
+  // received the batches in.
   std::string connection(const MockApiServer& api, const std::string& token) {
     return fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
-        "auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
+        "concurrencyLevel":1,"auth":{{"type":"token","token":{{"token":"{}"}}}}}}}})",
                        api.base_url(), token);
   }
   void write_flow(const MockApiServer& api, const std::string& token, const std::string& paging,

@@ -32,11 +32,12 @@ class HttpLookupFlow : public ::testing::Test {
   void write(const std::string& name, const std::string& text) {
     std::ofstream(home_ / "resources" / name) << text;
   }
-  // The flow with the lookup's relative URI `lookup_uri`.
+  // The flow with the lookup's relative URI `lookup_uri`; one request at a time
+  // (concurrencyLevel 1), as the tests assert the order the mock received the lookups in.
   void apply(const std::string& lookup_uri) {
     write("connection.json",
           fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
-              "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
+              "concurrencyLevel":1,"auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
                       api_.base_url()));
     write("orders.json", R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api",
         "http":{"relativeURI":"/api/orders?pageSize=3","response":{"resourcePath":"orders"}}})");

@@ -27,8 +27,11 @@ class ImportCompositeFlow : public ::testing::Test {
     cli_.emplace(home_);
     const CliResult installed = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE});
     ASSERT_EQ(installed.exit_code, 0) << installed.err;
+    // One request at a time (concurrencyLevel 1): these tests assert the order the mock
+    // received the requests in.
     write("connection.json",
           fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
+              "concurrencyLevel":1,
               "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
                       api_.base_url()));
     write("orders.json", R"({"_id":"orders","adaptorType":"HTTPExport","_connectionId":"api",

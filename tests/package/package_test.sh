@@ -42,6 +42,14 @@ if configure fetch-nopoco "$source_dir/tests/package/fetch" -DCMAKE_DISABLE_FIND
 fi
 grep -q "Poco" "$work/nopoco.log" || { echo "no mention of Poco:"; cat "$work/nopoco.log"; exit 1; }
 
+# The formats component (XML and CSV to JSON) builds and runs out of tree.
+configure formats "$source_dir/tests/package/formats" >/dev/null
+cmake --build "$work/formats" >/dev/null
+expected_formats='{"a":{"@k":"v","b":["1","2"]}}
+[{"id":"1","name":"Ada, L"}]'
+[ "$("$work/formats/formats_consumer")" = "$expected_formats" ] \
+  || { echo "the formats consumer printed:"; "$work/formats/formats_consumer"; exit 1; }
+
 # A component the package does not have is a clear CMake error listing the ones it has.
 mkdir -p "$work/nosuch"
 cat >"$work/nosuch/CMakeLists.txt" <<'CMAKE'
@@ -52,7 +60,7 @@ CMAKE
 if configure nosuch-build "$work/nosuch" >"$work/nosuch.log" 2>&1; then
   echo "find_package(Sluice COMPONENTS nosuch) succeeded"; exit 1
 fi
-grep -q "Sluice has no component 'nosuch'; its components are: http" "$work/nosuch.log" \
+grep -q "Sluice has no component 'nosuch'; its components are: formats, http" "$work/nosuch.log" \
   || { echo "unclear error for a missing component:"; cat "$work/nosuch.log"; exit 1; }
 
 sluice="$work/stage/bin/sluice"

@@ -16,8 +16,11 @@
 #include <string_view>
 
 #include "customers.hpp"
+#include "media.hpp"
+#include "limits.hpp"
 #include "oauth.hpp"
 #include "orders.hpp"
+#include "paging.hpp"
 #include "records_api.hpp"
 
 namespace sluice::tools::mock_api {
@@ -63,7 +66,13 @@ class Router : public Poco::Net::HTTPRequestHandler {
     }
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType("application/json");
-    for (const auto& [name, value] : reply.headers) response.add(name, value);
+    for (const auto& [name, value] : reply.headers) {
+      if (Poco::icompare(name, "Content-Type") == 0) {
+        response.setContentType(value);  // a reply whose body is not JSON (media.hpp)
+      } else {
+        response.add(name, value);
+      }
+    }
     // The last answer of a server that is stopping: close this connection after it, so that the
     // server can wait for it to end before it stops (a reset would lose the answer).
     if (shutdown) response.setKeepAlive(false);
@@ -106,7 +115,11 @@ class Router : public Poco::Net::HTTPRequestHandler {
         return text != nullptr && *text == "json" ? EchoCut::kJson : EchoCut::kRaw;
       }();
       if (echo && path == "/api/echo") return {403, echo_body(credentials, cut)};
+      if (path.starts_with("/api/media/"))
+        return media_reply(request, path, body)
+            .value_or(Reply{404, error_json("no such media endpoint: " + path)});
       if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
+      if (auto reply = paging(method, path, query, request.getHost(), body)) return *reply;
       if (get && path == "/api/orders") {
         if (echo && page_of(query) == context_.options.fail_page) {
           return {403, echo_body(credentials, cut)};
@@ -116,6 +129,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
       if (get) {
         if (auto reply = customers(path, find_parameter(query, "email"))) return *reply;
       }
+      if (auto reply = limits_api(method, path, query, body)) return *reply;  // limits.hpp
       if (path.starts_with("/api/callbacks/")) {
         return {200, R"({"ok":true})"};
       }
@@ -128,6 +142,9 @@ class Router : public Poco::Net::HTTPRequestHandler {
     if (get && path == "/_mock/sink/bodies") return context_.sink.bodies_json();
     if (get && path == "/_mock/sink/ids") return {200, context_.sink.ids_json()};
     if (get && path == "/_mock/requests") return {200, context_.recorder.json()};
+    if (path.starts_with("/_mock/limits")) {
+      if (auto reply = limits_api(method, path, uri.getQueryParameters(), body)) return *reply;
+    }
     if (post && path == "/_mock/reset") {
       context_.sink.reset();
       context_.recorder.reset();

@@ -40,6 +40,10 @@ constexpr std::string_view kEndpoints =
   ANY  /api/items[/ID|/batch]        an items CRUD API (records_api.hpp): POST creates,
                                      PUT /ID updates (404 unknown id, 422 invalid item),
                                      GET reads; POST /batch: per-item results in a 200
+  GET  /api/paging/<style>           paging as real APIs do over items 1..23 (total=N, kind=
+                                     orders): linkheader (GitHub), shopify, cursor (Stripe),
+                                     pages, offset, nexturl, token; POST /api/paging/search
+                                     pages in the body (tools/mock_api/paging.hpp)
   POST /api/sink                     body: a JSON array of records or one JSON object.
                                      Array: 200 with one result per record, in order.
                                      Object: 201 created, or 422 if its "id" is rejected.

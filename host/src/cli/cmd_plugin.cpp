@@ -45,15 +45,25 @@ void print_settings(const char* title, const json::object& schema) {
   for (const auto& r : rows) {
     std::string type = r.type;
     if (!r.values.empty()) type += fmt::format(" ({})", fmt::join(r.values, "|"));
+    std::string help = r.help;
+    if (!r.unsupported_values.empty()) {
+      help += fmt::format("{}Not supported yet (refused at apply): {}.", help.empty() ? "" : " ",
+                          fmt::join(r.unsupported_values, ", "));
+    }
     std::string required =
         r.required ? (r.shown_when.empty() ? "yes" : "when " + r.shown_when) : "no";
-    std::string help = r.help;
     if (!r.required && !r.shown_when.empty())
       help = fmt::format("[shown when {}] {}", r.shown_when, help);
     table.add({"  " + r.path, type, required, r.default_value.empty() ? "-" : r.default_value,
                r.secret ? "yes" : "-", help});
   }
   table.print(std::cout);
+  const auto unsupported = host::unsupported_settings(schema);
+  if (unsupported.empty()) return;
+  std::cout << "  Not supported yet (a resource setting one is refused at apply):\n";
+  for (const auto& u : unsupported) {
+    std::cout << "    " << u.path << (u.help.empty() ? "" : " — " + u.help) << '\n';
+  }
 }
 
 json::object plugin_json(const host::LoadedPlugin& p, bool with_schemas) {
@@ -148,8 +158,7 @@ int list(const Env& env, bool as_json) {
 json::array examples_json(const host::LoadedPlugin& p) {
   json::array out;
   for (const auto& c : p.connectors) {
-    for (auto& doc :
-         host::example_resources(c, c.can(SLUICE_CAP_EXPORT), c.can(SLUICE_CAP_IMPORT)))
+    for (auto& doc : host::example_resources(c, c.can(SLUICE_CAP_EXPORT), c.can(SLUICE_CAP_IMPORT)))
       out.push_back(std::move(doc));
   }
   return out;
@@ -180,8 +189,8 @@ int info(const Env& env, const std::string& id, bool as_json, bool example) {
   std::cout << fmt::format(
       "plugin {} {} — {}\n  file {}\n  requires ABI {}.{} (built against {}.{}), SDK {}, built "
       "with {}\n",
-      p->id, p->version, p->description, p->file.string(), p->abi_major, p->abi_minor,
-      p->abi_major, p->built_minor, p->sdk_version, p->build_info);
+      p->id, p->version, p->description, p->file.string(), p->abi_major, p->abi_minor, p->abi_major,
+      p->built_minor, p->sdk_version, p->build_info);
   for (const auto& c : p->connectors) {
     std::cout << fmt::format(
         "\nconnector {} ({}{}, connection type \"{}\"{})\n", c.name,

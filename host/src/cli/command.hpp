@@ -84,5 +84,7 @@ int cmd_errors(const Env& env, const Args& args);
 int cmd_ping(const Env& env, const Args& args);
 int cmd_template(const Env& env, const Args& args);
 int cmd_jobs(const Env& env, const Args& args);
+// `sluice export preview ...` (cmd_export_preview.cpp).
+int cmd_export(const Env& env, const Args& args);
 
 }  // namespace sluice::cli

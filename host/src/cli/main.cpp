@@ -26,6 +26,7 @@ commands:
   errors FLOW                the open errors of a flow, with each record's retry data
   errors resolve|retry|edit FLOW ...   resolve errors, run their records again, edit retry data
   jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step
+  export preview ID [--pages N]   an export's first pages: requests, responses, paging, records
   ping CONNECTION            test a stored connection (reachable, credentials accepted)
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
 
@@ -78,9 +79,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
-      {"plugin", cmd_plugin}, {"apply", cmd_apply},   {"get", cmd_get},
-      {"flow", cmd_flow},     {"errors", cmd_errors}, {"ping", cmd_ping},
-      {"template", cmd_template}, {"jobs", cmd_jobs}};
+      {"plugin", cmd_plugin},     {"apply", cmd_apply},   {"get", cmd_get},
+      {"flow", cmd_flow},         {"errors", cmd_errors}, {"ping", cmd_ping},
+      {"template", cmd_template}, {"jobs", cmd_jobs},     {"export", cmd_export}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

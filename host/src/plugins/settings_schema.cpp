@@ -92,6 +92,8 @@ void flatten(const json::object& node, const std::string& prefix, std::vector<Se
         if (unsupported && unsupported->is_array() &&
             std::find(unsupported->as_array().begin(), unsupported->as_array().end(), v) !=
                 unsupported->as_array().end()) {
+          row.unsupported_values.push_back(v.is_string() ? std::string(v.as_string())
+                                                         : json::serialize(v));
           continue;  // the platform's value, not implemented by this plugin
         }
         row.values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
@@ -426,6 +428,31 @@ std::optional<std::string> nearest_name(std::string_view name,
   const size_t allowed = std::max<size_t>(1, std::min(name.size(), best ? best->size() : 0) / 3);
   if (best == nullptr || best_distance > allowed) return std::nullopt;
   return *best;
+}
+
+namespace {
+
+void collect_unsupported(const json::object& node, const std::string& prefix,
+                         std::vector<UnsupportedSetting>& out) {
+  const json::object* props = properties_of(node);
+  if (props == nullptr) return;
+  for (const auto& [name, child] : *props) {
+    if (!child.is_object()) continue;
+    const std::string path = join_path(prefix, name);
+    if (flag(child.as_object(), "x-sluice-unsupported")) {
+      out.push_back({path, str_of(child.as_object(), "description")});
+      continue;
+    }
+    collect_unsupported(child.as_object(), path, out);
+  }
+}
+
+}  // namespace
+
+std::vector<UnsupportedSetting> unsupported_settings(const json::object& schema) {
+  std::vector<UnsupportedSetting> out;
+  collect_unsupported(schema, "", out);
+  return out;
 }
 
 std::vector<SettingRow> flatten_schema(const json::object& schema) {

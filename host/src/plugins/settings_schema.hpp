@@ -26,12 +26,22 @@ struct SettingRow {
   std::string label;
   std::string help;
   std::string group;
-  std::vector<std::string> values;  // for enum
+  std::vector<std::string> values;  // for enum: the values the plugin implements
+  std::vector<std::string> unsupported_values;  // for enum: the platform's values it refuses
   bool secret = false;
 };
 
 // Leaf settings in declaration order (objects that only group children are not rows).
 std::vector<SettingRow> flatten_schema(const boost::json::object& schema);
+
+// A setting the schema declares "not supported yet" (Schema::unsupported): refused at apply.
+struct UnsupportedSetting {
+  std::string path;  // dotted
+  std::string help;  // what to use instead, or empty
+};
+
+// Every x-sluice-unsupported property, in schema order.
+std::vector<UnsupportedSetting> unsupported_settings(const boost::json::object& schema);
 
 // Dotted paths of every field marked secret.
 std::vector<std::string> secret_paths(const boost::json::object& schema);

@@ -180,6 +180,21 @@ TEST(Schemas, RowsListOnlyTheImplementedValuesAndNoMarkers) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].path, "paging.method");
   EXPECT_EQ(rows[0].values, std::vector<std::string>{"page"});
+  EXPECT_EQ(rows[0].unsupported_values, std::vector<std::string>{"skip"});
+}
+
+TEST(Schemas, ListsTheSettingsNotSupportedYetWithTheirHelp) {
+  Schema s;
+  s.string("http.baseURI");
+  s.unsupported("http.paging.skip", "use http.paging.page");
+  s.unsupported("http.rateLimit");
+  s.ignored("http.formType");
+  const auto found = unsupported_settings(s.to_json());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, "http.paging.skip");
+  EXPECT_EQ(found[0].help, "use http.paging.page");
+  EXPECT_EQ(found[1].path, "http.rateLimit");
+  EXPECT_EQ(found[1].help, "");
 }
 
 TEST(NearestName, PrefersACaseInsensitiveMatchThenTheFewestEdits) {

@@ -234,7 +234,7 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
                     R"({"_id": "orders", "adaptorType": "HTTPExport", "_connectionId": "api",
                         "type": "delta", "delta": {"dateField": "updated"},
                         "dataURITemplate": "https://shop.example/orders/{{record.id}}",
-                        "http": {"paging": {"method": "skip", "skip": 0}}})"),
+                        "http": {"method": "DELETE", "response": {"twoDArray": {}}}})"),
       ElementsAre(
           file("export.json") +
               ": export orders: $.delta.dateField: not supported yet by this version of "
@@ -243,10 +243,10 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
               ": export orders: $.dataURITemplate: not supported yet by this version of Sluice; "
               "remove it",
           file("export.json") +
-              ": export orders: $.http.paging.method: \"skip\" is not supported yet by "
-              "this version of Sluice; use one of \"page\", \"url\"",
+              ": export orders: $.http.method: \"DELETE\" is not supported yet by this "
+              "version of Sluice; use one of \"GET\", \"POST\", \"PUT\", \"PATCH\"",
           file("export.json") +
-              ": export orders: $.http.paging.skip: not supported yet by this version of "
+              ": export orders: $.http.response.twoDArray: not supported yet by this version of "
               "Sluice; remove it"));
   EXPECT_THAT(
       problems_with("import.json",

@@ -5,6 +5,7 @@
 #include <istream>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -21,7 +22,10 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
+#include "sluice/json_path.hpp"
 #include "sluice/support/http/auth_digest.hpp"
 #include "sluice/support/http/auth_jwt.hpp"
 #include "sluice/support/http/url.hpp"
@@ -44,6 +48,22 @@ std::string seconds_text(milliseconds ms) {
   return std::to_string(ms.count()) + " ms";
 }
 
+// A wait as a person reads it: "250 ms", "1.3 s", "30 s".
+std::string wait_text(milliseconds ms) {
+  if (ms.count() < 1000) return std::to_string(ms.count()) + " ms";
+  const long long tenths = (ms.count() + 50) / 100;
+  if (tenths % 10 == 0) return std::to_string(tenths / 10) + " s";
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+// `backoff` with equal jitter: uniformly between half of it and all of it.
+milliseconds jittered(milliseconds backoff) {
+  if (backoff.count() < 2) return backoff;
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uniform_int_distribution<long long> pick(backoff.count() / 2, backoff.count());
+  return milliseconds(pick(random));
+}
+
 // The TLS context of every HTTPS session: client use, peers verified against the system CAs.
 // Passed to each session explicitly so the process-wide Poco SSLManager (which the host may use
 // for its own server) is left alone.
@@ -58,10 +78,10 @@ Poco::Net::Context::Ptr tls_context() {
   return context;
 }
 
-// How long a Retry-After header asks to wait: delay-seconds or an HTTP-date. nullopt if absent
-// or unreadable.
-std::optional<milliseconds> parse_retry_after(const Response& response) {
-  const std::string* value = response.header("Retry-After");
+// How long the retry header (Retry-After unless the connection names another) asks to wait:
+// delay-seconds or an HTTP-date. nullopt if absent or unreadable.
+std::optional<milliseconds> parse_retry_after(const Response& response, std::string_view header) {
+  const std::string* value = response.header(header);
   if (value == nullptr || value->empty()) return std::nullopt;
   long long seconds = 0;
   auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
@@ -130,6 +150,26 @@ Status status_for(int http_status) noexcept {
   if (http_status == 429) return Status::kRateLimited;
   if (http_status >= 500) return Status::kTransient;
   return Status::kRemoteError;
+}
+
+std::optional<std::string> RateLimitRule::match(const Response& response) const {
+  if (response.status == 429 || response.status == status_code) {
+    std::string why = "HTTP " + std::to_string(response.status);
+    if (!response.reason.empty()) why += " " + response.reason;
+    return why;
+  }
+  if (path.empty() || values.empty() || response.body.empty()) return std::nullopt;
+  boost::json::error_code ec;
+  const boost::json::value body = boost::json::parse(response.body, ec);
+  if (ec) return std::nullopt;
+  const boost::json::value* value = find_path(body, path);
+  if (value == nullptr || value->is_object() || value->is_array()) return std::nullopt;
+  const std::string text = value->is_null()     ? std::string("null")
+                           : value->is_string() ? std::string(value->get_string())
+                                                : boost::json::serialize(*value);
+  if (std::find(values.begin(), values.end(), text) == values.end()) return std::nullopt;
+  return "HTTP " + std::to_string(response.status) + " whose " + path + " is '" + text +
+         "' (http.rateLimit.failPath)";
 }
 
 bool is_transient_status(int http_status) noexcept {
@@ -451,9 +491,8 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                      "authentication settings (client id and secret, refresh token, login)"
                    : " — check the connection's authentication settings";
     Error error = make_error(Status::kAuthFailed, impl_->redact(message));
-    error.details = {{"statusCode", refused_response.status},
-                     {"url", refused_response.url},
-                     {"reason", why}};
+    error.details = {
+        {"statusCode", refused_response.status}, {"url", refused_response.url}, {"reason", why}};
     return error;
   };
   bool renewed = false;  // an Authenticator's credentials are renewed once per request
@@ -472,7 +511,16 @@ Result<Response> Client::execute(Context& context, const Request& request) {
     if (auto prepared = impl_->prepare(context, request, url, what, sending); !prepared) {
       return prepared.error();
     }
-    Impl::Attempt outcome = impl_->attempt(sending.parts, request, response, sending.credentials);
+    Impl::Attempt outcome;
+    {
+      RequestGate::Permit permit;
+      if (options.gate) {
+        auto entered = options.gate->enter(context, what);
+        if (!entered) return entered.error();
+        permit = std::move(*entered);
+      }
+      outcome = impl_->attempt(sending.parts, request, response, sending.credentials);
+    }
     if (outcome.responded && impl_->takes_digest_challenge(response, challenge_answered)) {
       // Answered at once, without counting as an attempt; a second 401 is the answer's outcome.
       --attempt;
@@ -493,7 +541,8 @@ Result<Response> Client::execute(Context& context, const Request& request) {
           continue;
         }
         const auto& codes = options.auth.failure.status_codes;
-        const bool by_status = std::find(codes.begin(), codes.end(), response.status) != codes.end();
+        const bool by_status =
+            std::find(codes.begin(), codes.end(), response.status) != codes.end();
         // A refused status without an authenticator stays a response, as error_for() reports it.
         if (authenticator != nullptr || !by_status) {
           return auth_failure(response, *refused, renewed);
@@ -509,19 +558,42 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                        {"maxResponseBytes", static_cast<uint64_t>(options.max_response_bytes)}};
       return error;
     }
-    milliseconds wait = std::min(backoff, options.max_backoff);
+    milliseconds wait = jittered(std::min(backoff, options.max_backoff));
+    const std::string retry_count =
+        std::to_string(attempt) + "/" + std::to_string(options.max_attempts - 1);
     if (outcome.responded) {
       response.attempts = attempt;
-      if (!is_transient_status(response.status) || attempt >= options.max_attempts) {
-        return response;
+      const std::optional<std::string> limited = options.rate_limit.match(response);
+      if (!limited && !is_transient_status(response.status)) return response;
+      if (attempt >= options.max_attempts) {
+        // 429 and 5xx stay responses, as error_for() reports them; a rate-limit body on any
+        // other status would read as a success or a record's error, so it is an error here.
+        if (!limited || is_transient_status(response.status)) return response;
+        Error error = make_error(
+            Status::kRateLimited,
+            redact(what + ": rate limited (" + *limited + ") after " + std::to_string(attempt) +
+                   (attempt == 1 ? " attempt" : " attempts") + ": " +
+                   body_snippet(impl_->redact(response.body)) +
+                   " — the API is limiting the request rate; lower http.concurrencyLevel, set "
+                   "http.rateLimit.limit, or retry later"));
+        const milliseconds retry_after =
+            parse_retry_after(response, options.retry_header).value_or(options.max_backoff);
+        error.retry_after_ms =
+            static_cast<uint32_t>(std::min<long long>(retry_after.count(), UINT32_MAX));
+        error.details = {{"statusCode", response.status},
+                         {"url", response.url},
+                         {"attempts", attempt},
+                         {"reason", *limited}};
+        return error;
       }
-      if (auto retry_after = parse_retry_after(response)) {
+      if (auto retry_after = parse_retry_after(response, options.retry_header)) {
         wait = std::min(*retry_after, options.max_backoff);
       }
-      context.log(LogLevel::kWarn,
-                  redact(what + ": HTTP " + std::to_string(response.status) + " (attempt " +
-                         std::to_string(attempt) + " of " + std::to_string(options.max_attempts) +
-                         "); retrying in " + seconds_text(wait)));
+      std::string why = limited ? "rate limited, " + *limited
+                                : "HTTP " + std::to_string(response.status) +
+                                      (response.reason.empty() ? "" : " " + response.reason);
+      context.log(LogLevel::kWarn, redact("retry " + retry_count + " in " + wait_text(wait) + ": " +
+                                          why + " from " + what));
     } else {
       if (outcome.stale && !stale_retry_used) {
         // An idle keep-alive connection the server had closed: reconnect at once.
@@ -538,9 +610,8 @@ Result<Response> Client::execute(Context& context, const Request& request) {
         error.details = {{"url", response.url}, {"attempts", attempt}};
         return error;
       }
-      context.log(LogLevel::kWarn, failure + " (attempt " + std::to_string(attempt) + " of " +
-                                       std::to_string(options.max_attempts) + "); retrying in " +
-                                       seconds_text(wait));
+      context.log(LogLevel::kWarn, redact("retry " + retry_count + " in " + wait_text(wait) + ": " +
+                                          outcome.failure + " from " + what));
     }
     for (auto deadline = std::chrono::steady_clock::now() + wait;
          std::chrono::steady_clock::now() < deadline;) {
@@ -590,7 +661,8 @@ Error Client::error_for(std::string_view method, const Response& response) const
       message.append(" — check the base URI and the relative URI");
       break;
     case Status::kRateLimited: {
-      const auto retry_after = parse_retry_after(response).value_or(impl_->options.max_backoff);
+      const auto retry_after = parse_retry_after(response, impl_->options.retry_header)
+                                   .value_or(impl_->options.max_backoff);
       error.retry_after_ms =
           static_cast<uint32_t>(std::min<long long>(retry_after.count(), UINT32_MAX));
       message.append(" — the API is limiting the request rate" + attempts + "; retry in " +

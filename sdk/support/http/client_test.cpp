@@ -11,6 +11,8 @@
 #include <set>
 #include <thread>
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -20,6 +22,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -380,9 +383,9 @@ TEST(Client, JwtIsReusedForHalfItsLifetimeAndSignedPerRequestWithoutExp) {
                                                        .payload = R"({"iss":"a","exp":600})"})}));
   ASSERT_TRUE(lasting.send(context, {.url = server.url("/")}));
   ASSERT_TRUE(lasting.send(context, {.url = server.url("/")}));
-  Client unbounded(fast_options({.auth = Auth::with_jwt({.signature_method = "es256",
-                                                         .private_key_pem = key,
-                                                         .payload = R"({"iss":"a"})"})}));
+  Client unbounded(fast_options(
+      {.auth = Auth::with_jwt(
+           {.signature_method = "es256", .private_key_pem = key, .payload = R"({"iss":"a"})"})}));
   ASSERT_TRUE(unbounded.send(context, {.url = server.url("/")}));
   ASSERT_TRUE(unbounded.send(context, {.url = server.url("/")}));
   const auto& received = server.received();
@@ -524,6 +527,188 @@ TEST(Client, StopsRetryingWhenCancelled) {
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().status, Status::kCancelled);
   EXPECT_EQ(server.received().size(), 1u);
+}
+
+std::vector<std::string> g_log;
+void capture_log(sluice_call*, int32_t, sluice_str message) {
+  g_log.emplace_back(message.ptr, message.len);
+}
+
+// A context whose log lines land in g_log (cleared).
+sluice_host_api logging_host() {
+  g_log.clear();
+  sluice_host_api host{};
+  host.struct_size = sizeof host;
+  host.log = &capture_log;
+  return host;
+}
+
+TEST(ClientRetries, EachRetryIsLoggedWithItsNumberWaitReasonAndRequest) {
+  ScriptedServer& server = fresh_server();
+  server.script({.status = 503});
+  server.script({.status = 502});
+  server.script({.status = 200, .body = "[]"});
+  sluice_host_api host = logging_host();
+  Context context(&host, nullptr);
+  Client client(fast_options());
+  auto sent = client.send(context, {.url = server.url("/x?token=1")});
+  ASSERT_TRUE(sent) << sent.error().message;
+  ASSERT_EQ(g_log.size(), 2u);
+  // The URL as messages show it: a secret-looking query parameter masked.
+  const std::string url = server.url("/x?token=******");
+  // initial_backoff 1 ms, then 2 ms, each drawn between half of it and all of it.
+  EXPECT_THAT(g_log[0], ::testing::MatchesRegex("retry 1/2 in [01] ms: HTTP 503 Service "
+                                                "Unavailable from GET .*/x\\?token=\\*{6}"));
+  EXPECT_THAT(g_log[1], ::testing::MatchesRegex("retry 2/2 in [12] ms: HTTP 502 Bad Gateway "
+                                                "from GET .*/x\\?token=\\*{6}"));
+  EXPECT_NE(g_log[1].find(url), std::string::npos) << g_log[1];
+}
+
+TEST(ClientRetries, ConnectionFailuresAreLoggedAndTheLastErrorNamesTheAttempts) {
+  Poco::Net::ServerSocket closed(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed.address().port()) + "/gone";
+  closed.close();
+  sluice_host_api host = logging_host();
+  Context context(&host, nullptr);
+  Client client(fast_options({.max_attempts = 2}));
+  auto sent = client.send(context, {.url = url});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kTransient);
+  EXPECT_THAT(sent.error().message,
+              ::testing::MatchesRegex("GET " + url +
+                                      ": .*Connection refused.* \\(2 attempts\\); "
+                                      "check that the server is reachable, then retry"));
+  ASSERT_EQ(g_log.size(), 1u);
+  EXPECT_THAT(g_log[0], ::testing::MatchesRegex("retry 1/1 in [01] ms: .*Connection refused.* "
+                                                "from GET " +
+                                                url));
+}
+
+TEST(ClientRetries, TheRetryHeaderTheConnectionNamesIsReadInSecondsAndAsAnHttpDate) {
+  ScriptedServer& server = fresh_server();
+  const std::string in_an_hour = Poco::DateTimeFormatter::format(
+      Poco::Timestamp() + Poco::Timespan(3600, 0), Poco::DateTimeFormat::HTTP_FORMAT);
+  // Retry-After says 0 s: read, the waits would be 0 ms; X-Wait's are capped at 20 ms.
+  server.script({.status = 429, .headers = {{"Retry-After", "0"}, {"X-Wait", "7"}}});
+  server.script({.status = 503, .headers = {{"Retry-After", "0"}, {"X-Wait", in_an_hour}}});
+  server.script({.status = 200, .body = "{}"});
+  sluice_host_api host = logging_host();
+  Context context(&host, nullptr);
+  ClientOptions options = fast_options();
+  options.retry_header = "X-Wait";
+  Client client(std::move(options));
+  auto sent = client.send(context, {.url = server.url("/x")});
+  ASSERT_TRUE(sent) << sent.error().message;
+  ASSERT_EQ(g_log.size(), 2u);
+  EXPECT_EQ(g_log[0], "retry 1/2 in 20 ms: rate limited, HTTP 429 Too Many Requests from GET " +
+                          server.url("/x"));
+  EXPECT_EQ(g_log[1],
+            "retry 2/2 in 20 ms: HTTP 503 Service Unavailable from GET " + server.url("/x"));
+}
+
+TEST(ClientRetries, ARateLimitBodyOnA200IsRetriedAndSucceedsWhenTheLimitLifts) {
+  ScriptedServer& server = fresh_server();
+  server.script({.status = 200, .body = R"({"error":{"code":"rate_limited"}})"});
+  server.script({.status = 200, .body = R"({"orders":[]})"});
+  sluice_host_api host = logging_host();
+  Context context(&host, nullptr);
+  ClientOptions options = fast_options();
+  options.rate_limit = {.path = "error.code", .values = {"slow_down", "rate_limited"}};
+  Client client(std::move(options));
+  auto sent = client.send(context, {.url = server.url("/x")});
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ(sent->body, R"({"orders":[]})");
+  EXPECT_EQ(sent->attempts, 2);
+  ASSERT_EQ(g_log.size(), 1u);
+  EXPECT_THAT(g_log[0], ::testing::MatchesRegex(
+                            "retry 1/2 in [01] ms: rate limited, HTTP 200 whose error.code is "
+                            "'rate_limited' \\(http.rateLimit.failPath\\) from GET .*/x"));
+}
+
+TEST(ClientRetries, ARateLimitBodyAfterTheLastAttemptIsAnErrorNamingAttemptsAndReason) {
+  ScriptedServer& server = fresh_server();
+  for (int i = 0; i < 3; ++i) {
+    server.script({.status = 200,
+                   .body = R"({"error":{"code":"rate_limited"}})",
+                   .headers = {{"Retry-After", "9"}}});
+  }
+  Context context = no_host();
+  ClientOptions options = fast_options();
+  options.rate_limit = {.path = "error.code", .values = {"rate_limited"}};
+  Client client(std::move(options));
+  auto sent = client.execute(context, {.url = server.url("/x")});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().status, Status::kRateLimited);
+  EXPECT_EQ(sent.error().retry_after_ms, 9000u);
+  EXPECT_EQ(
+      sent.error().message,
+      "GET " + server.url("/x") +
+          ": rate limited (HTTP 200 whose error.code is 'rate_limited' "
+          "(http.rateLimit.failPath)) after 3 attempts: {\"error\":{\"code\":\"rate_limited\"}}"
+          " — the API is limiting the request rate; lower http.concurrencyLevel, set "
+          "http.rateLimit.limit, or retry later");
+  EXPECT_EQ(server.received().size(), 3u);
+}
+
+TEST(ClientRetries, ANonStandardRateLimitStatusIsRetriedLikeA429) {
+  ScriptedServer& server = fresh_server();
+  server.script({.status = 420, .body = "enhance your calm"});
+  server.script({.status = 201, .body = "{}"});
+  Context context = no_host();
+  ClientOptions options = fast_options();
+  options.rate_limit.status_code = 420;
+  Client client(std::move(options));
+  auto sent = client.send(context, {.url = server.url("/x")});
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ(sent->status, 201);
+  EXPECT_EQ(server.received().size(), 2u);
+}
+
+TEST(ClientRetries, AClientErrorIsNotARateLimitUnlessTheRuleNamesIt) {
+  ScriptedServer& server = fresh_server();
+  server.script({.status = 420, .body = "enhance your calm"});
+  Context context = no_host();
+  Client client(fast_options());
+  auto sent = client.execute(context, {.url = server.url("/x")});
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ(sent->status, 420);
+  EXPECT_EQ(server.received().size(), 1u);
+}
+
+TEST(ClientRetries, BackoffWaitsAreJitteredBetweenHalfAndAllOfTheBackoff) {
+  ScriptedServer& server = fresh_server();
+  constexpr int kRetries = 40;
+  for (int i = 0; i < kRetries; ++i) server.script({.status = 503});
+  server.script({.status = 200});
+  sluice_host_api host = logging_host();
+  Context context(&host, nullptr);
+  // 20 ms each time: max_backoff caps the doubling at once.
+  Client client(
+      ClientOptions{.max_attempts = kRetries + 1, .initial_backoff = 20ms, .max_backoff = 20ms});
+  ASSERT_TRUE(client.send(context, {.url = server.url("/x")}));
+  ASSERT_EQ(g_log.size(), static_cast<size_t>(kRetries));
+  std::set<int> waits;
+  for (const std::string& line : g_log) {
+    const size_t at = line.find(" in ") + 4;
+    waits.insert(std::stoi(line.substr(at)));
+  }
+  EXPECT_GE(*waits.begin(), 10);
+  EXPECT_LE(*waits.rbegin(), 20);
+  EXPECT_GT(waits.size(), 1u) << "every wait was the same: no jitter";
+}
+
+TEST(ClientGate, EveryAttemptHoldsASlotOfTheGateAndGivesItBackAfterwards) {
+  ScriptedServer& server = fresh_server();
+  server.script({.status = 503});
+  server.script({.status = 200});
+  auto gate = std::make_shared<RequestGate>(GateOptions{.concurrency = 1});
+  ClientOptions options = fast_options();
+  options.gate = gate;
+  Client client(std::move(options));
+  Context context = no_host();
+  ASSERT_TRUE(client.send(context, {.url = server.url("/x")}));
+  EXPECT_EQ(gate->max_in_flight(), 1);
+  EXPECT_EQ(gate->in_flight(), 0);
 }
 
 }  // namespace

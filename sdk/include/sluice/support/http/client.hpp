@@ -1,7 +1,10 @@
 // An HTTP/1.1 client for connectors: persistent (keep-alive) connections per host and port,
-// timeouts, bounded retries of transient failures with exponential backoff that honours
-// Retry-After, authentication applied to every request, and failures as sluice::Result values
-// whose messages name the method, the URL (credentials hidden), the status and a body snippet.
+// timeouts, bounded retries of transient failures with exponential backoff and jitter that
+// honours Retry-After (or the header the connection names), every retry logged with its reason,
+// rate-limit responses recognised by status or body (RateLimitRule), a per-connection cap on the
+// requests in flight shared across the process (gate.hpp), authentication applied to every request,
+// and failures as sluice::Result values whose messages name the method, the URL (credentials
+// hidden), the status and a body snippet.
 //
 //   sluice::support::http::Client client({.base_uri = "https://api.example.com/v1",
 //                                         .auth = Auth::with_token({.token = secret})});
@@ -14,18 +17,35 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sluice/context.hpp"
 #include "sluice/result.hpp"
 #include "sluice/support/http/auth.hpp"
+#include "sluice/support/http/gate.hpp"
 #include "sluice/support/http/message.hpp"
 
 namespace sluice::support::http {
 
 // ClientOptions::max_response_bytes unless a connector sets another: 64 MB.
 inline constexpr std::size_t kDefaultMaxResponseBytes = std::size_t{64} << 20;
+
+// When a response means the API is limiting the request rate (http.rateLimit): its status is
+// `status_code` (failStatusCode, default 429), or its JSON body holds at `path` (dotted,
+// failPath) one of `values` (failValues, compared as text) — for APIs that answer 200 with a
+// "slow down" body. 429 always counts as well.
+struct RateLimitRule {
+  int status_code = 429;
+  std::string path;
+  std::vector<std::string> values;
+
+  // Why `response` is a rate-limit response ("HTTP 429 Too Many Requests", or "HTTP 200 whose
+  // error.code is 'rate_limited' (http.rateLimit.failPath)"), or nullopt when it is not.
+  std::optional<std::string> match(const Response& response) const;
+};
 
 struct ClientOptions {
   // Joined with relative request URLs (join_url()); may stay empty if every URL is absolute.
@@ -35,13 +55,23 @@ struct ClientOptions {
   Auth auth;
   std::chrono::milliseconds connect_timeout{30'000};
   std::chrono::milliseconds receive_timeout{30'000};  // also used for sending
-  // Attempts in total for a request that fails transiently (connection error, 5xx, 429); >= 1.
+  // Attempts in total for a request that fails transiently (connection error, timeout, 5xx, a
+  // rate-limit response); >= 1.
   int max_attempts = 3;
-  // Wait before the second attempt; doubled before each later one.
+  // Wait before the second attempt; doubled before each later one. Each wait is drawn at random
+  // between half of it and all of it (jitter), so that clients failing together do not retry in
+  // step; a wait the retry header asks for is kept exactly (within max_backoff).
   std::chrono::milliseconds initial_backoff{500};
   // Cap on any wait between attempts, including one a Retry-After header asks for.
   std::chrono::milliseconds max_backoff{30'000};
   std::string user_agent = "Sluice";
+  // The response header naming how long to wait before retrying: delay-seconds or an HTTP-date
+  // (http.retryHeader).
+  std::string retry_header = "Retry-After";
+  RateLimitRule rate_limit;
+  // Every attempt holds a slot of this gate while it is on the wire (none while it waits to
+  // retry); nullptr: no cap. Shared by the clients of one connection (RequestGate::for_key).
+  std::shared_ptr<RequestGate> gate;
   // The largest response body the client accepts, in bytes. A response that declares a longer
   // Content-Length, or sends more bytes than this (chunked or until the connection closes), is
   // an error naming the method, the URL and the limit; the client never holds more than this
@@ -70,22 +100,29 @@ class Client {
 
   const ClientOptions& options() const noexcept;
 
-  // Sends `request`, retrying connection errors, 5xx and 429 up to options().max_attempts times
-  // in total, waiting with exponential backoff (or as Retry-After says, within max_backoff) and
-  // checking context.cancelled() before every attempt and during waits. A reused keep-alive
-  // connection that turns out closed is reopened at once without counting as an attempt.
+  // Sends `request`, retrying connection errors, timeouts, 5xx and rate-limit responses
+  // (options().rate_limit) up to options().max_attempts times in total, waiting with
+  // exponential backoff and jitter (or as the retry header says, within max_backoff) and
+  // checking context.cancelled() before every attempt and during waits. Each retry is logged
+  // (kWarn) before its wait: "retry 2/4 in 1.3 s: HTTP 503 Service Unavailable from GET <url>"
+  // (the URL with credentials hidden). A reused keep-alive connection that turns out closed is
+  // reopened at once without counting as an attempt. Each attempt first takes a slot of
+  // options().gate (waiting as RequestGate::enter does).
   //
   // Returns the final response whatever its status (the last one when retries ran out). Errors
   // only when no usable response arrived: kInvalidConfig for a URL that is not absolute http(s),
-  // kTransient for connection failures and timeouts, kCancelled when the job was cancelled,
-  // kRemoteError (not retried) for a body longer than options().max_response_bytes.
+  // kTransient for connection failures and timeouts ("<what>: <last failure> (3 attempts); ..."),
+  // kCancelled when the job was cancelled, kRemoteError (not retried) for a body longer than
+  // options().max_response_bytes, kRateLimited when a response that is neither 429 nor 5xx
+  // still matched options().rate_limit after the last attempt ("... rate limited (<why>) after
+  // 3 attempts ..."), and the gate's errors.
   Result<Response> execute(Context& context, const Request& request);
 
   // execute(), then requires a 2xx status; any other is returned as error_for() describes.
   Result<Response> send(Context& context, const Request& request);
 
   // The Error for a response that is not 2xx: status from status_for() (retry_after_ms set from
-  // Retry-After for 429), message "<METHOD> <url>: HTTP <status> <reason>: <body snippet>"
+  // the retry header for 429), message "<METHOD> <url>: HTTP <status> <reason>: <body snippet>"
   // followed by what to do. Credentials never appear in it.
   Error error_for(std::string_view method, const Response& response) const;
 

@@ -1,0 +1,27 @@
+// Runs the requests of one host call several at a time (an import's batches, a lookup's
+// records) while keeping the host's threading rule: host services (Context) may be called only
+// from the thread running the call. Worker threads get a Context of their own whose log and
+// warn lines are relayed to the calling thread, which hands them to the host as they arrive,
+// and whose cancelled() mirrors the caller's, polled by the calling thread at least every 50 ms.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+#include "sluice/context.hpp"
+#include "sluice/result.hpp"
+
+namespace sluice::plugins::http {
+
+// A job: `index` in [0, count), `slot` in [0, workers) the worker running it (for per-worker
+// scratch buffers: no two jobs with the same slot run at once). It may use only `context` for
+// host services, and must write its output where no other job writes (its own slice).
+using ParallelJob = std::function<Result<void>(Context& context, size_t index, size_t slot)>;
+
+// Runs jobs 0..count-1, up to `workers` at once, each exactly once unless a job fails: then no
+// further job is started, those running finish, and the error of the failed job with the
+// lowest index is returned. With workers <= 1 or count <= 1 the jobs run in order on the
+// calling thread with `context` itself, stopping at the first error.
+Result<void> run_parallel(Context& context, size_t count, size_t workers, const ParallelJob& job);
+
+}  // namespace sluice::plugins::http
