@@ -67,7 +67,7 @@ TEST(HttpConnection, OtherSettingsAreValidatedByName) {
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","headers":[{"value":"x"}]}})").message,
             "http.headers.0.name must be a non-empty string");
   EXPECT_EQ(open_error(R"({"http":{"baseURI":"http://h","ping":{"method":"DELETE"}}})").message,
-            "http.ping.method must be one of GET, POST, HEAD, got 'DELETE'");
+            "http.ping.method must be one of GET, POST, HEAD, PUT, got 'DELETE'");
 }
 
 TEST(HttpConnection, PingSucceedsWithTheRightToken) {
@@ -120,7 +120,7 @@ TEST(HttpConnection, AbsentTokenSettingsBehaveAsTheDefaultsTheSchemaDeclares) {
   EXPECT_EQ(*s.token_location.field().declared_default(), json::value("header"));
   EXPECT_EQ(*s.token_header_name.field().declared_default(), json::value("Authorization"));
   EXPECT_EQ(*s.token_scheme.field().declared_default(), json::value("Bearer"));
-  EXPECT_EQ(*s.ping_method.field().declared_default(), json::value("GET"));
+  EXPECT_EQ(*s.ping.method.field().declared_default(), json::value("GET"));
   sluice::testing::MockApiServer server({.orders = 3});
   // The mock API accepts only "Authorization: Bearer demo-token".
   auto connection = open_connection(object(R"({"type":"http","http":{"baseURI":")" +

@@ -34,8 +34,6 @@ void declare_unsupported_connection_settings(Schema& s) {
   s.ignored("http.formType", "how integrator.io's form showed the connection");
   // OAuth 2.0 field by field: http.auth.oauth.oauth1 is declared (auth_config.cpp).
   for (const char* path : {"http.targetConcurrencyLevel",
-                           "http.disableStrictSSL",
-                           "http.clientCertificates",
                            "http.encryptedFields",
                            "http.unencryptedFields",
                            "http._httpConnectorId",
@@ -52,14 +50,7 @@ void declare_unsupported_connection_settings(Schema& s) {
                            "http.auth.skipFollowAuthorizationHeader",
                            "http.auth.token.refreshResponseMediaType",
                            "http.auth.token.refreshTokenLocation",
-                           "http.auth.token.revoke",
-                           "http.ping.body",
-                           "http.ping.successPath",
-                           "http.ping.successValues",
-                           "http.ping.allowArrayforSuccessPath",
-                           "http.ping.failPath",
-                           "http.ping.failValues",
-                           "http.ping.errorPath"}) {
+                           "http.auth.token.revoke"}) {
     s.unsupported(path);
   }
 }
@@ -221,17 +212,8 @@ ConnectionSettings::ConnectionSettings()
                            .shown_when("http.auth.type", "token")
                            .help("Query parameter carrying the token when the location is url.")),
       signed_auth(schema),
-      ping_relative_uri(schema.string("http.ping.relativeURI")
-                            .label("Test connection relative URI")
-                            .group("Test connection")
-                            .help("Requested to test the connection; empty requests the base URI "
-                                  "itself. Any 2xx status means the connection works.")),
-      ping_method(schema.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
-                      .unsupported_values({"PUT"})
-                      .label("Test connection method")
-                      .default_value("GET")
-                      .group("Test connection")
-                      .help("The method of the test request; HEAD sends no body.")),
+      ping(schema),
+      tls(schema),
       auth_fail_status_code(
           schema.integer("http.auth.failStatusCode")
               .label("Authentication failure status code")

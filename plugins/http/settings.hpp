@@ -12,6 +12,7 @@
 
 #include "auth_settings.hpp"
 #include "limit_settings.hpp"
+#include "ping_settings.hpp"
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
 
@@ -35,8 +36,8 @@ struct ConnectionSettings {
   Setting<std::string> token_scheme;
   Setting<std::string> token_param_name;
   SignedAuthSettings signed_auth;  // digest, wsse, oauth1, jwtbearer, custom (auth_settings.hpp)
-  Setting<std::string> ping_relative_uri;
-  Setting<std::string> ping_method;
+  PingSettings ping;  // http.ping (ping_settings.hpp)
+  TlsSettings tls;    // http.disableStrictSSL, http.clientCertificates (ping_settings.hpp)
   Setting<int64_t> auth_fail_status_code;
   Setting<std::string> auth_fail_path;
   Setting<boost::json::value> auth_fail_values;

@@ -86,7 +86,12 @@ TEST(HttpSettings, ConnectionDeclaresTheIntegratorIoSettings) {
                 "http.auth.oauth.username", "http.auth.oauth.password",
                 "http.auth.oauth.accessTokenPath", "http.auth.oauth.accessTokenHeaders",
                 "http.auth.cookie.uri", "http.auth.cookie.method", "http.auth.cookie.body",
-                "http.auth.cookie.successStatusCode", "http.concurrencyLevel",
+                "http.auth.cookie.successStatusCode", "http.ping.body", "http.ping.successPath",
+                "http.ping.successValues", "http.ping.allowArrayforSuccessPath",
+                "http.ping.failPath", "http.ping.failValues", "http.ping.errorPath",
+                "http.disableStrictSSL", "http.clientCertificates.cert",
+                "http.clientCertificates.key", "http.clientCertificates.passphrase",
+                "http.clientCertificates.ca", "http.clientCertificates.pfx", "http.concurrencyLevel",
                 "http.rateLimit.failStatusCode", "http.rateLimit.failPath",
                 "http.rateLimit.failValues", "http.rateLimit.limit", "http.retryHeader"}));
 }
@@ -99,7 +104,9 @@ TEST(HttpSettings, OnlyPasswordsTokensSecretsKeysAndTheEncryptedBagAreSecret) {
                 "http.auth.oauth.password", "http.auth.oauth.oauth1.consumerSecret",
                 "http.auth.oauth.oauth1.accessToken", "http.auth.oauth.oauth1.tokenSecret",
                 "http.auth.oauth.oauth1.consumerPrivateKey", "http.auth.jwt.secret",
-                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted"}));
+                "http.auth.jwt.privateKey", "http.auth.jwt.token", "http.encrypted",
+                "http.clientCertificates.cert", "http.clientCertificates.key",
+                "http.clientCertificates.passphrase", "http.clientCertificates.pfx"}));
   EXPECT_TRUE(secret_paths(export_schema()).empty());
   EXPECT_TRUE(secret_paths(import_schema()).empty());
   const json::object schema = connection_schema().to_json();
@@ -132,7 +139,9 @@ TEST(HttpSettings, ConnectionJsonSchemaHasDefaultsAndConditions) {
   EXPECT_EQ(node(schema, "http.auth.token.headerName")->at("default"), "Authorization");
   EXPECT_EQ(node(schema, "http.auth.token.scheme")->at("default"), "Bearer");
   EXPECT_EQ(node(schema, "http.auth.token.paramName")->at("default"), "access_token");
-  EXPECT_EQ(supported(schema, "http.ping.method"), json::array({"GET", "POST", "HEAD"}));
+  EXPECT_EQ(supported(schema, "http.ping.method"), json::array({"GET", "POST", "HEAD", "PUT"}));
+  EXPECT_EQ(node(schema, "http.disableStrictSSL")->at("default"), false);
+  EXPECT_EQ(node(schema, "http.ping.allowArrayforSuccessPath")->at("default"), false);
   EXPECT_EQ(node(schema, "http.ping.method")->at("default"), "GET");
   EXPECT_EQ(node(schema, "http.auth.basic.password")->at("x-sluice-showWhen"),
             json::parse(R"({"path":"http.auth.type","in":["basic","digest","wsse"]})"));
@@ -226,7 +235,7 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
 TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsupported) {
   const json::object connection = connection_schema().to_json();
   for (const char* path : {"http.auth.oauth.authURI", "http.targetConcurrencyLevel",
-                           "http.auth.token.refreshTokenLocation", "http.ping.successPath"}) {
+                           "http.auth.token.refreshTokenLocation", "http._httpConnectorId"}) {
     ASSERT_NE(node(connection, path), nullptr) << path;
     EXPECT_EQ(node(connection, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }

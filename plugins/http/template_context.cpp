@@ -22,7 +22,11 @@ const std::vector<std::string>& connection_secret_paths() {
                                     a.jwt_secret.path(),
                                     a.jwt_private_key.path(),
                                     a.jwt_token.path(),
-                                    a.encrypted.path()};
+                                    a.encrypted.path(),
+                                    s.tls.cert.path(),
+                                    s.tls.key.path(),
+                                    s.tls.passphrase.path(),
+                                    s.tls.pfx.path()};
   }();
   return paths;
 }

@@ -86,7 +86,7 @@ TEST_F(ApplyCli, JsonReportsTheProblemsAndStoresNothing) {
                         (dir_ / "connection.json").string() +
                         R"(: connection api: $.http.relativeUri: unknown field; the fields here )"
                         R"(are baseURI, mediaType, successMediaType, errorMediaType, headers, auth, )"
-                        R"(encrypted, unencrypted, ping, )"
+                        R"(encrypted, unencrypted, ping, disableStrictSSL, clientCertificates, )"
                         R"(concurrencyLevel, rateLimit, retryHeader"]})"));
   const CliResult get = cli_.run({"get", "connections"});
   EXPECT_THAT(get.out, ::testing::Not(HasSubstr("api")));

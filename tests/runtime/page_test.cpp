@@ -47,6 +47,16 @@ TEST(PageSource, FindsTheRawTextOfEveryRecordWhateverItsStringsHold) {
   EXPECT_EQ(s->raw[4], "null");
 }
 
+TEST(PageSource, AQuoteAfterAnEvenRunOfBackslashesEndsTheStringAndAfterAnOddRunDoesNot) {
+  // In JSON text: "a\\" ends after two backslashes (one escaped backslash); "\\\"]" holds
+  // an escaped backslash then an escaped quote, so its ] is inside the string.
+  auto s = source(R"({"records": [{"k": "a\\"}, {"k": "\\\"]", "[": "\\\\"}, "\""]})");
+  ASSERT_EQ(s->raw.size(), 3u);
+  EXPECT_EQ(s->raw[0], R"({"k": "a\\"})");
+  EXPECT_EQ(s->raw[1], R"({"k": "\\\"]", "[": "\\\\"})");
+  EXPECT_EQ(s->raw[2], R"("\"")");
+}
+
 TEST(PageSource, ATextThatIsNotAPageIsRefused) {
   EXPECT_EQ(parse_page_source(R"({"records": 1})"), nullptr);
   EXPECT_EQ(parse_page_source(R"([1, 2])"), nullptr);
@@ -79,6 +89,23 @@ TEST(Page, JsonSizeKeepsTheSerializationAsTheRecordsRawText) {
   page.mutable_record(0).as_object()["id"] = "B";
   EXPECT_EQ(page.json_size(0), 10u);
   EXPECT_EQ(page.raw(0), R"({"id":"B"})");
+}
+
+TEST(Page, TheSizeBoundOfARecordIsTakenAgainOnlyAfterAStepChangedIt) {
+  Page page = whole(R"({"records": [{"id": "A1"}, {"id": "A2"}]})");
+  EXPECT_EQ(page.json_size_bound(0), 12u);  // the raw text, space and all
+  page.begin_step();
+  page.mutable_record(0).as_object()["id"] = "B";
+  EXPECT_EQ(page.json_size_bound(0), 10u);  // {"id":"B"}
+  EXPECT_EQ(page.json_size_bound(0), 10u);
+  page.begin_step();
+  page.mutable_record(0).as_object()["id"] = "BCDE";
+  EXPECT_EQ(page.json_size_bound(0), 13u);  // {"id":"BCDE"}: taken anew, not the one kept
+  json::value replacement = page.new_value();
+  replacement = json::object{{"id", "C"}, {"n", 7}};
+  page.set_record(1, std::move(replacement));
+  EXPECT_EQ(page.json_size_bound(1), 16u);  // {"id":"C","n":7}
+  EXPECT_EQ(page.json_size_bound(0), 13u);
 }
 
 TEST(Page, ASliceHoldsOnlyItsRecordsAllAlive) {

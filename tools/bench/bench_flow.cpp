@@ -12,7 +12,11 @@
 //
 // Each (form, N) runs in a child process of its own, so that its peak RSS is its own, and prints
 // records/s beside two baselines measured in the same process on the same pages: Boost.JSON
-// parse+serialize, and SpiderMonkey's JSON.parse+JSON.stringify. Before the big run each child
+// parse+serialize, and SpiderMonkey's JSON.parse+JSON.stringify; --rounds=R children (default
+// 3) per (form, N), and the median of their ratios. Each child also prints the CPU time the flow
+// used and the CPU time the mock API used meanwhile (a process of its own on the same cores: part
+// of the flow's wall time, none of the baselines', which time pages already fetched), and the
+// load average of the machine as the flow started. Before the big run each child
 // runs the flow over a small mock (2500 orders, every record kept by the sink) and compares every
 // record the sink received with what it computes itself from the exported orders; after it, it
 // checks that the sink got exactly the ids of the open orders.
@@ -55,6 +59,45 @@ using sluice::bench::Bench;
 using sluice::bench::Form;
 using sluice::bench::name_of;
 using sluice::bench::seconds_since;
+
+// CPU seconds (user + system) the mock API processes started by this one have used so far: the
+// mock runs in a process of its own on the same cores, so its cost is part of the flow's wall time
+// and none of the baselines' (they time parsing and serializing pages already fetched).
+double mock_cpu_seconds() {
+  double total = 0;
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::FILE* f = std::fopen((entry.path() / "stat").c_str(), "r");
+    if (f == nullptr) continue;
+    char line[1024];
+    const size_t n = std::fread(line, 1, sizeof line - 1, f);
+    std::fclose(f);
+    line[n] = '\0';
+    // pid (comm) state ppid ... utime(14) stime(15); comm may hold spaces: parse after ')'.
+    const char* close = std::strrchr(line, ')');
+    if (close == nullptr || std::strstr(line, "(sluice-mock-api)") == nullptr) continue;
+    long ppid = 0;
+    unsigned long utime = 0, stime = 0;
+    if (std::sscanf(close + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &utime,
+                    &stime) == 3 &&
+        ppid == ::getpid()) {
+      total += static_cast<double>(utime + stime) / ticks;
+    }
+  }
+  return total;
+}
+
+// The load average of the last minute (/proc/loadavg), to say how busy the shared machine was
+// when a figure was taken; -1 when it cannot be read.
+double load_average() {
+  double load = -1;
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = -1;
+    std::fclose(f);
+  }
+  return load;
+}
 
 struct Baselines {
   double boost_seconds = 0;
@@ -113,11 +156,14 @@ int run_one(Form form, long records) {
       {.orders = static_cast<int>(records), .sink_count_only = true});
   Bench bench(form);
   if (!bench.setup(api, home)) return 1;
+  const double load = load_average();
   const double cpu_start = sluice::bench::cpu_seconds();
+  const double mock_start = mock_cpu_seconds();
   const auto start = Clock::now();
   if (!bench.run()) return 1;
   const double seconds = seconds_since(start);
   const double cpu = sluice::bench::cpu_seconds() - cpu_start;
+  const double mock_cpu = mock_cpu_seconds() - mock_start;
   const double rss = sluice::bench::peak_rss_mb();  // the flow's: the baselines run after it
   // The JSON baselines are issue 8's (forms (a) and (b)); --mapping compares two flows instead.
   const bool timed = form == Form::kRules || form == Form::kHook;
@@ -151,10 +197,11 @@ int run_one(Form form, long records) {
   const double boost = n / baselines.boost_seconds;
   const double spider = n / baselines.spider_seconds;
   std::printf(
-      "%-5s %8ld  flow %8.0f records/s (%6.2f s)  peak RSS %6.1f MB  |  "
-      "Boost.JSON %8.0f records/s (%.2fx)  |  SpiderMonkey JSON %8.0f records/s (%.2fx)  |  "
-      "sink got the %ld open orders, content checked\n",
-      name_of(form), records, flow, seconds, rss, boost, flow / boost, spider, flow / spider, open);
+      "%-5s %8ld  flow %8.0f records/s (%6.2f s; CPU: flow %.3f s, mock %.3f s; load %.1f)  "
+      "peak RSS %6.1f MB  |  Boost.JSON %8.0f records/s (%.2fx)  |  SpiderMonkey JSON %8.0f "
+      "records/s (%.2fx)  |  sink got the %ld open orders, content checked\n",
+      name_of(form), records, flow, seconds, cpu, mock_cpu, load, rss, boost, flow / boost, spider,
+      flow / spider, open);
   std::fflush(stdout);
   return 0;
 }
@@ -164,7 +211,16 @@ struct ChildFigures {
   double records_per_second = 0;
   double peak_rss_mb = 0;
   double cpu_seconds = 0;
+  double boost_ratio = 0;  // --rules, --hook: the flow's records/s over each baseline's
+  double spider_ratio = 0;
 };
+
+// The ratio printed as "(0.42x)" after `label` in `line`, or 0.
+double ratio_after(const char* line, const char* label) {
+  const char* at = std::strstr(line, label);
+  const char* open = at != nullptr ? std::strchr(at, '(') : nullptr;
+  return open != nullptr ? std::atof(open + 1) : 0.0;
+}
 
 // Runs `sluice-bench --child --FORM N`, copying its output; nullopt when it fails or prints no
 // figures.
@@ -182,11 +238,24 @@ std::optional<ChildFigures> run_child(Form form, long records) {
     const char* rss = std::strstr(line, "peak RSS");
     const char* cpu = std::strstr(line, "CPU ");
     if (flow != nullptr && rss != nullptr) {
-      figures = {std::atof(flow + 6), std::atof(rss + 8), cpu ? std::atof(cpu + 4) : 0.0};
+      figures = {std::atof(flow + 6), std::atof(rss + 8), cpu ? std::atof(cpu + 4) : 0.0,
+                 ratio_after(line, "Boost.JSON"), ratio_after(line, "SpiderMonkey JSON")};
     }
   }
   if (::pclose(child_out) != 0) return std::nullopt;
   return figures;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n == 0 ? 0.0 : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::string per_round_text(const std::vector<double>& ratios) {
+  std::string text;
+  for (double r : ratios) text += fmt::format("{}{:.2f}x", text.empty() ? "" : ", ", r);
+  return text;
 }
 
 // --mapping at `records`: `rounds` alternating pairs of children (unmapped, then mapped), and the
@@ -247,7 +316,9 @@ int main(int argc, char** argv) {
              "and N runs in its own process; prints records/s and peak RSS beside Boost.JSON\n"
              "parse+serialize and SpiderMonkey JSON.parse+JSON.stringify of the same pages, and\n"
              "checks what the sink received (every record of a 2500-order run, and the ids of\n"
-             "the big run).\n"
+             "the big run); each child also prints the CPU time of the flow and of the mock API\n"
+             "(which runs on the same cores) and the load average. --rounds=R children per form\n"
+             "and N (default 3), and the median of their ratios to the baselines.\n"
              "--mapping: the export's filter rules without the transformation, and the import\n"
              "with a Mapper 2.0 mapping of 10 fields (extracts, a number conversion, a template,\n"
              "a static lookup, a nested object, a date conversion, a default), beside the same\n"
@@ -307,9 +378,31 @@ int main(int argc, char** argv) {
     std::vector<double> rss;
     for (long n : sizes) {
       if (form != Form::kMapped) {
-        const auto figures = run_child(form, n);
-        if (!figures) status = 1;
-        if (figures) rss.push_back(figures->peak_rss_mb);
+        // `rounds` children; the machine is shared, so the median of the in-run ratios is what
+        // is quoted (each child measures its baselines in the same run as its flow).
+        std::vector<double> flows, boosts, spiders;
+        double peak = 0;
+        for (int round = 0; round < rounds; ++round) {
+          const auto figures = run_child(form, n);
+          if (!figures) {
+            status = 1;
+            continue;
+          }
+          peak = std::max(peak, figures->peak_rss_mb);
+          flows.push_back(figures->records_per_second);
+          boosts.push_back(figures->boost_ratio);
+          spiders.push_back(figures->spider_ratio);
+        }
+        if (flows.empty()) continue;
+        rss.push_back(peak);
+        if (flows.size() > 1) {
+          std::printf(
+              "%-5s %8ld  median of %zu rounds: flow %.0f records/s, %.2fx Boost.JSON "
+              "(target: at least 0.5x), %.2fx SpiderMonkey JSON; per round %s\n",
+              name_of(form), n, flows.size(), median(flows), median(boosts), median(spiders),
+              per_round_text(boosts).c_str());
+          std::fflush(stdout);
+        }
         continue;
       }
       const auto mapped_rss = compare_mapping(n, rounds);

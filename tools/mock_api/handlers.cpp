@@ -21,6 +21,7 @@
 #include "oauth.hpp"
 #include "orders.hpp"
 #include "paging.hpp"
+#include "ping.hpp"
 #include "records_api.hpp"
 
 namespace sluice::tools::mock_api {
@@ -120,6 +121,8 @@ class Router : public Poco::Net::HTTPRequestHandler {
             .value_or(Reply{404, error_json("no such media endpoint: " + path)});
       if (get && path == "/api/me") return {200, R"({"user":"demo","authenticated":true})"};
       if (auto reply = paging(method, path, query, request.getHost(), body)) return *reply;
+      if (auto reply = path.starts_with("/api/ping/") ? ping(method, path, body) : std::nullopt)
+        return *reply;
       if (get && path == "/api/orders") {
         if (echo && page_of(query) == context_.options.fail_page) {
           return {403, echo_body(credentials, cut)};

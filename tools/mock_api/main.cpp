@@ -22,6 +22,7 @@
 
 #include "handlers.hpp"
 #include "options.hpp"
+#include "tls_listener.hpp"
 
 namespace sluice::tools::mock_api {
 namespace {
@@ -71,11 +72,14 @@ int run(const Options& options, const sigset_t& stop_signals) {
   params->setServerName("sluice-mock-api");
 
   Poco::ThreadPool threads("mock-api", 2, kMaxConnections);
-  Poco::Net::HTTPServer server(Poco::makeShared<RequestHandlerFactory>(context), threads, socket,
-                               params);
+  const auto factory = Poco::makeShared<RequestHandlerFactory>(context);
+  Poco::Net::HTTPServer server(factory, threads, socket, params);
   server.start();
+  std::unique_ptr<TlsListener> tls;
+  if (!options.tls_cert.empty()) tls = std::make_unique<TlsListener>(options, factory);
   if (!options.port_file.empty()) write_port_file(options.port_file, port);
   fmt::print("listening on {}\n", context.base_url);
+  if (tls) fmt::print("listening on https://{}:{}\n", host, tls->port());
   std::fflush(stdout);
 
   int signal_number = 0;
@@ -93,6 +97,7 @@ int run(const Options& options, const sigset_t& stop_signals) {
     }
   }
   server.stopAll(true);  // also closes idle kept-alive connections
+  if (tls) tls->stop();
   return 0;
 }
 

@@ -36,6 +36,8 @@ constexpr std::string_view kEndpoints =
                                      C-00001..C-50000 (name "First<N> Last<N>", tier
                                      bronze/silver/gold by N % 3); an unknown id 404
   GET  /api/customers?email=E        200 {"customers":[the customer with that email, or none]}
+  ANY  /api/ping/...                 what a connection test meets: health, maintenance, expired,
+                                     statuses, forbidden, graphql (tools/mock_api/ping.hpp)
   ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
   ANY  /api/items[/ID|/batch]        an items CRUD API (records_api.hpp): POST creates,
                                      PUT /ID updates (404 unknown id, 422 invalid item),
@@ -95,6 +97,17 @@ Poco::Util::OptionSet option_set() {
                        "errors echo the request's credentials back in every form (see below)"));
   set.addOption(
       Option("port-file", "", "once listening, write the port number to PATH").argument("PATH"));
+  set.addOption(Option("tls-cert", "",
+                       "also serve HTTPS, with this PEM server certificate (needs --tls-key); "
+                       "prints a second line, \"listening on https://127.0.0.1:PORT\"")
+                    .argument("PATH"));
+  set.addOption(Option("tls-key", "", "the PEM private key of --tls-cert").argument("PATH"));
+  set.addOption(Option("tls-client-ca", "",
+                       "the HTTPS listener requires a client certificate issued by this PEM CA")
+                    .argument("PATH"));
+  set.addOption(
+      Option("tls-port", "", "port of the HTTPS listener; 0 lets the OS choose (default 0)")
+          .argument("N"));
   return set;
 }
 
@@ -171,6 +184,15 @@ std::string apply(const std::string& name, const std::string& value, Options& op
   } else if (name == "port-file") {
     if (value.empty()) return "--port-file: expected a path";
     options.port_file = value;
+  } else if (name == "tls-cert" || name == "tls-key" || name == "tls-client-ca") {
+    if (value.empty()) return fmt::format("--{}: expected the path of a PEM file", name);
+    (name == "tls-cert"  ? options.tls_cert
+     : name == "tls-key" ? options.tls_key
+                         : options.tls_client_ca) = value;
+  } else if (name == "tls-port") {
+    const auto port = parse_integer(value, 0, 65535);
+    if (!port) return fmt::format("--tls-port {}: expected a port number 0..65535", value);
+    options.tls_port = static_cast<std::uint16_t>(*port);
   }
   return {};
 }
@@ -205,6 +227,13 @@ CommandLine parse_command_line(int argc, char** argv) {
       }
     }
     processor.checkRequired();
+    const Options& o = result.options;
+    if (o.tls_cert.empty() != o.tls_key.empty()) {
+      return fail("--tls-cert and --tls-key go together: the HTTPS listener needs both");
+    }
+    if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
+      return fail("--tls-client-ca needs --tls-cert and --tls-key (the HTTPS listener)");
+    }
   } catch (const Poco::Util::OptionException& e) {
     return fail(e.displayText());
   }

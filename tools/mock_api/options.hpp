@@ -17,6 +17,12 @@ struct Options {
   bool sink_count_only = false;      // keep counts and byte totals only
   bool echo_credentials = false;     // errors echo the request's credentials (echo.hpp)
   std::string port_file;             // written with the port once listening; empty = none
+  // An HTTPS listener besides the plain one (tls_listener.hpp) when tls_cert is set: PEM files
+  // of the server's certificate and key, and of the CA whose client certificates it requires.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;  // empty: no client certificate asked for
+  std::uint16_t tls_port = 0;
 };
 
 // The outcome of reading argv: run with options, print help, or fail with a message.

@@ -82,6 +82,8 @@ int cmd_flow(const Env& env, const Args& args);
 int cmd_flow_test(const Env& env, const Args& args);
 int cmd_errors(const Env& env, const Args& args);
 int cmd_ping(const Env& env, const Args& args);
+// `sluice connection test ID` (cmd_connection_test.cpp).
+int cmd_connection(const Env& env, const Args& args);
 int cmd_template(const Env& env, const Args& args);
 int cmd_jobs(const Env& env, const Args& args);
 // `sluice export preview ...` (cmd_export_preview.cpp).

@@ -27,7 +27,8 @@ commands:
   errors resolve|retry|edit FLOW ...   resolve errors, run their records again, edit retry data
   jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step
   export preview ID [--pages N]   an export's first pages: requests, responses, paging, records
-  ping CONNECTION            test a stored connection (reachable, credentials accepted)
+  connection test ID         test a stored connection, showing the request made and why it passed
+  ping CONNECTION            test a stored connection (reachable, credentials accepted): the outcome
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
 
 global options (before or after the command name):
@@ -81,7 +82,8 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const Env&, const Args&)> commands = {
       {"plugin", cmd_plugin},     {"apply", cmd_apply},   {"get", cmd_get},
       {"flow", cmd_flow},         {"errors", cmd_errors}, {"ping", cmd_ping},
-      {"template", cmd_template}, {"jobs", cmd_jobs},     {"export", cmd_export}};
+      {"template", cmd_template}, {"jobs", cmd_jobs},     {"export", cmd_export},
+      {"connection", cmd_connection}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

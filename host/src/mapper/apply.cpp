@@ -169,7 +169,7 @@ void composites(const json::value& at, const std::vector<Path::Step>& steps, std
       }
       const json::object* object = here->if_object();
       if (object == nullptr) return;
-      if (const json::value* next = object->if_contains(step.key))
+      if (const json::value* next = step.hint.find(*object, step.key))
         composites(*next, steps, i + 1, current, out);
       return;
     }

@@ -161,6 +161,18 @@ const json::value* bound(const json::value* value, std::span<const Path::Binding
 
 }  // namespace
 
+const json::value* KeyHint::find(const json::object& object, std::string_view key) const noexcept {
+  const std::uint32_t at = at_.load(std::memory_order_relaxed);
+  if (at < object.size()) {
+    const json::key_value_pair& guess = object.begin()[at];
+    if (guess.key() == key) return &guess.value();
+  }
+  const auto found = object.find(key);
+  if (found == object.end()) return nullptr;
+  at_.store(static_cast<std::uint32_t>(found - object.begin()), std::memory_order_relaxed);
+  return &found->value();
+}
+
 const json::value* Path::find(const json::value& root,
                               std::span<const Binding> bindings) const noexcept {
   const json::value* at = bound(&root, bindings);
@@ -174,7 +186,7 @@ const json::value* Path::find(const json::value& root,
         }
         const json::object* object = at->if_object();
         if (object == nullptr) return nullptr;
-        at = object->if_contains(step.key);
+        at = step.hint.find(*object, step.key);
         break;
       }
       case Step::Kind::kIndex: {
@@ -248,7 +260,7 @@ void Path::walk(const json::value& at, std::size_t step_index, std::vector<const
       } else {
         const json::object* object = here->if_object();
         if (object == nullptr) return;
-        here = object->if_contains(step.key);
+        here = step.hint.find(*object, step.key);
       }
     } else {
       const json::array* array = here->if_array();

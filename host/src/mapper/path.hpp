@@ -6,18 +6,42 @@
 // A Path is immutable after parse and may be used from several threads at once.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "sluice/result.hpp"
 
 namespace sluice::mapper {
+
+// Where in an object a key was found last: records of one source usually have their keys in the
+// same order, so a lookup tries that position first and compares one key instead of searching.
+// Only a guess — a wrong one costs one comparison and is replaced — so threads sharing a Path may
+// overwrite each other's (relaxed atomic) with no effect on what is found.
+class KeyHint {
+ public:
+  KeyHint() = default;
+  KeyHint(const KeyHint& other) noexcept : at_(other.at_.load(std::memory_order_relaxed)) {}
+  KeyHint& operator=(const KeyHint& other) noexcept {
+    at_.store(other.at_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    return *this;
+  }
+
+  // The value of `key` in `object`, or nullptr: the same as object.if_contains(key).
+  const boost::json::value* find(const boost::json::object& object,
+                                 std::string_view key) const noexcept;
+
+ private:
+  mutable std::atomic<std::uint32_t> at_{0};
+};
 
 class Path {
  public:
@@ -27,6 +51,7 @@ class Path {
     std::size_t index = 0;  // kIndex, and a numeric_key's number
     // Transformation 1.0: a key of digits (`lines.0.sku`) is also the index into an array.
     bool numeric_key = false;
+    KeyHint hint;  // kKey: where `key` was last found
   };
 
   // Transformation 1.0 syntax. Steps are separated by `.` (or by `/` when the path starts with

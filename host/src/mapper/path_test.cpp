@@ -85,6 +85,45 @@ TEST(JsonPath, ReadsDollarPaths) {
   EXPECT_EQ(find_all_text(Path::parse_json("$.lines.*.sku", "e").value()), R"(["A","B"])");
 }
 
+TEST(JsonPath, AKeyIsFoundWhereverItIsInEachRecordWhateverTheOrderOfTheRecordBefore) {
+  // A lookup tries where the key was in the last record first (KeyHint): records whose keys are
+  // in another order, or that lack the key, must still give exactly what a search gives.
+  const Path path = Path::parse_json("$.b.c", "e").value();
+  const json::value records = json::parse(R"([
+    {"a": 1, "b": {"x": 0, "c": "first"}},
+    {"b": {"c": "second"}, "a": 1},
+    {"a": 1, "b": {"c": 3, "x": 0}},
+    {"a": 1, "b": {"x": 0}},
+    {"a": 1, "c": {"c": "not b"}},
+    {"b": {"x": 0, "y": 0, "c": "fourth"}},
+    {"b": {"x": 0, "y": 0, "c": "fourth"}}])");
+  std::vector<std::string> got;
+  for (const json::value& record : records.as_array()) {
+    const json::value* v = path.find(record);
+    got.push_back(v == nullptr ? "<none>" : json::serialize(*v));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"\"first\"", "\"second\"", "3", "<none>", "<none>",
+                                           "\"fourth\"", "\"fourth\""}));
+  std::vector<const json::value*> all;
+  Path::parse_json("$[*].b.c", "e").value().find_all(records, all);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(*all[2], 3);
+}
+
+TEST(KeyHint, FindsWhatIfContainsFindsForEveryKeyOfObjectsOfEverySize) {
+  // Small objects are searched in order and large ones through a hash table (Boost.JSON): the
+  // hint must agree with if_contains for both, and across objects of different sizes.
+  KeyHint hint;
+  for (int size : {0, 1, 3, 17, 18, 19, 40}) {
+    json::object object;
+    for (int k = 0; k < size; ++k) object[std::to_string(k)] = k;
+    for (int k = -1; k <= size; ++k) {
+      const std::string key = std::to_string(k);
+      EXPECT_EQ(hint.find(object, key), object.if_contains(key)) << size << " " << key;
+    }
+  }
+}
+
 TEST(JsonPath, MalformedPathsSayWhatWasExpected) {
   EXPECT_EQ(Path::parse_json("a.b", "m.extract").error().message,
             "m.extract: a JSON path starts with '$' in path \"a.b\" at character 1");

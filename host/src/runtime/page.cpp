@@ -42,6 +42,7 @@ json::value& Page::mutable_record(size_t i) {
   Slot& slot = slots_[i];
   if (slot.entry == nullptr) slot.entry = own(json::value(*slot.value, storage()));
   slot.raw = {};
+  slot.bound = kNoBound;
   return *slot.value;
 }
 
@@ -50,6 +51,7 @@ void Page::set_record(size_t i, json::value value) {
   if (slot.entry == nullptr) slot.entry = slot.value;
   slot.value = own(std::move(value));
   slot.raw = {};
+  slot.bound = kNoBound;
 }
 
 void Page::append_json(size_t i, std::string& out) const {
@@ -74,7 +76,9 @@ size_t Page::json_size(size_t i) {
 
 size_t Page::json_size_bound(size_t i) const {
   const Slot& slot = slots_[i];
-  return slot.raw.empty() ? record_json_size_bound(*slot.value) : slot.raw.size();
+  if (!slot.raw.empty()) return slot.raw.size();
+  if (slot.bound == kNoBound) slot.bound = record_json_size_bound(*slot.value);
+  return slot.bound;
 }
 
 void Page::fail_with(size_t i, RecordError error) {

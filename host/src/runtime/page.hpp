@@ -117,7 +117,9 @@ class Page {
   // kept as its raw text: a later submit copies it).
   size_t json_size(size_t i);
   // At least json_size(i), without serializing: the raw text's length, or
-  // record_json_size_bound() of the record (exact but for doubles).
+  // record_json_size_bound() of the record (exact but for doubles), computed once until the
+  // record changes (mutable_record, set_record), so that the limits checked after each step
+  // (pipeline.hpp) do not walk a record again that no step changed.
   size_t json_size_bound(size_t i) const;
 
   // The record fails at `step_id`; from now on no step sees it. Retry data: the record as it
@@ -169,10 +171,12 @@ class Page {
   size_t ignore_unsubmitted();
 
  private:
+  static constexpr size_t kNoBound = static_cast<size_t>(-1);
   struct Slot {
     boost::json::value* value = nullptr;
     const boost::json::value* entry = nullptr;  // the record as it entered the current step
     std::string_view raw;
+    mutable size_t bound = kNoBound;  // json_size_bound() of a record without raw text
     RecordState state = RecordState::kAlive;
     bool skipped = false;    // by the current step (skip())
     bool submitted = false;  // to some import (mark_submitted())

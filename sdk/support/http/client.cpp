@@ -29,6 +29,7 @@
 #include "sluice/support/http/auth_digest.hpp"
 #include "sluice/support/http/auth_jwt.hpp"
 #include "sluice/support/http/url.hpp"
+#include "tls_context.hpp"
 
 namespace sluice::support::http {
 
@@ -62,20 +63,6 @@ milliseconds jittered(milliseconds backoff) {
   thread_local std::mt19937_64 random{std::random_device{}()};
   std::uniform_int_distribution<long long> pick(backoff.count() / 2, backoff.count());
   return milliseconds(pick(random));
-}
-
-// The TLS context of every HTTPS session: client use, peers verified against the system CAs.
-// Passed to each session explicitly so the process-wide Poco SSLManager (which the host may use
-// for its own server) is left alone.
-Poco::Net::Context::Ptr tls_context() {
-  static std::once_flag once;
-  static Poco::Net::Context::Ptr context;
-  std::call_once(once, [] {
-    Poco::Net::initializeSSL();
-    context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
-                                     Poco::Net::Context::VERIFY_RELAXED, 9, true);
-  });
-  return context;
 }
 
 // How long the retry header (Retry-After unless the connection names another) asks to wait:
@@ -236,7 +223,10 @@ struct Client::Impl {
     Session session;
     const std::string host(url.host);
     if (url.https) {
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(host, url.port, tls_context());
+      // The client's own context (ClientOptions::tls), never the process-wide SSLManager's.
+      const std::shared_ptr<const TlsContext>& tls =
+          options.tls ? options.tls : default_tls_context();
+      session = std::make_unique<Poco::Net::HTTPSClientSession>(host, url.port, tls->poco());
     } else {
       session = std::make_unique<Poco::Net::HTTPClientSession>(host, url.port);
     }
@@ -274,6 +264,8 @@ struct Client::Impl {
     std::string failure;  // with !responded
     // Non-empty when the body was longer than max_response_bytes: why (not retried).
     std::string too_large;
+    // A TLS failure retrying cannot cure (tls_context.hpp): returned as it is.
+    std::optional<Error> tls_refused;
   };
 
   // The header of a credential computed for this attempt (digest, wsse, oauth1, jwt), if any.
@@ -360,6 +352,7 @@ struct Client::Impl {
     Attempt result;
     Lease lease = acquire(url);
     Poco::Net::HTTPClientSession& session = *lease.session;
+    clear_tls_problem();
     try {
       Poco::Net::HTTPRequest poco_request(request.method, std::string(url.target),
                                           Poco::Net::HTTPMessage::HTTP_1_1);
@@ -375,6 +368,11 @@ struct Client::Impl {
         poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
       } else if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
         poco_request.setContentLength64(0);
+      }
+      if (request.record_sent_headers) {
+        response.sent_headers.clear();
+        for (const auto& [name, value] : poco_request)
+          response.sent_headers.push_back({name, value});
       }
       std::ostream& out = session.sendRequest(poco_request);
       if (!request.body.empty()) {
@@ -417,6 +415,10 @@ struct Client::Impl {
     } catch (const Poco::Exception& e) {
       result.stale = lease.reused;
       result.failure = e.displayText();
+      if (url.https && !lease.reused) {
+        result.tls_refused =
+            tls_failure(e, url.host, options.tls ? *options.tls : *default_tls_context());
+      }
     } catch (const std::exception& e) {
       result.stale = lease.reused;
       result.failure = e.what();
@@ -556,6 +558,12 @@ Result<Response> Client::execute(Context& context, const Request& request) {
                  "; ask for less per request (a smaller page size), or raise the limit"));
       error.details = {{"url", response.url},
                        {"maxResponseBytes", static_cast<uint64_t>(options.max_response_bytes)}};
+      return error;
+    }
+    if (outcome.tls_refused) {
+      Error error = std::move(*outcome.tls_refused);
+      error.message = redact(what + ": " + error.message);
+      error.details = {{"url", response.url}};
       return error;
     }
     milliseconds wait = jittered(std::min(backoff, options.max_backoff));

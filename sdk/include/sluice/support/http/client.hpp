@@ -11,7 +11,7 @@
 //   auto orders = client.send(context, {.method = "GET", .url = "/orders?page=1"});
 //   if (!orders) return orders.error();   // kAuthFailed, kNotFound, kTransient, ...
 //
-// Built on Poco::Net (HTTPS through Poco NetSSL, verifying certificates against the system CAs).
+// Built on Poco::Net (HTTPS through Poco NetSSL, with a TLS context per client: tls.hpp).
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,7 @@
 #include "sluice/support/http/auth.hpp"
 #include "sluice/support/http/gate.hpp"
 #include "sluice/support/http/message.hpp"
+#include "sluice/support/http/tls.hpp"
 
 namespace sluice::support::http {
 
@@ -77,6 +78,10 @@ struct ClientOptions {
   // an error naming the method, the URL and the limit; the client never holds more than this
   // (plus one read buffer) of a body, and never reserves room for bytes that have not arrived.
   std::size_t max_response_bytes = kDefaultMaxResponseBytes;
+  // How HTTPS servers are verified and which client certificate is presented (tls.hpp); null:
+  // strict verification against the system CAs, no client certificate. A certificate that is
+  // not accepted, either way, fails the request at once (not retried), naming the problem.
+  std::shared_ptr<const TlsContext> tls;
 };
 
 // The Status a response status means: 2xx kOk, 401/403 kAuthFailed, 404 kNotFound,

@@ -29,6 +29,9 @@ struct Request {
   std::string_view body;
   // Sent as Content-Type with a non-empty body.
   std::string content_type = "application/json";
+  // Set to have Response::sent_headers filled (for a diagnostic such as `sluice connection
+  // test`); off by default, as it copies every header of every attempt.
+  bool record_sent_headers = false;
 };
 
 struct Response {
@@ -40,6 +43,9 @@ struct Response {
   std::string url;
   // How many attempts it took (1 when the first one got this response).
   int attempts = 0;
+  // With Request::record_sent_headers: the headers of the last attempt as sent, credentials
+  // included (redact before showing them); Host is not among them.
+  Headers sent_headers;
 
   bool ok() const noexcept { return status >= 200 && status < 300; }
   const std::string* header(std::string_view name) const noexcept {
