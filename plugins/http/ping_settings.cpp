@@ -13,7 +13,9 @@ PingSettings::PingSettings(Schema& schema)
       method(schema.enumeration("http.ping.method", {"GET", "POST", "HEAD", "PUT"})
                  .label("Test connection method")
                  .default_value("GET")
-                 .group("Test connection")),
+                 .group("Test connection")
+                 .help("The method of the test request; HEAD sends no body, POST and PUT send "
+                       "http.ping.body.")),
       body(schema.tmpl("http.ping.body")
                .label("Test connection body")
                .group("Test connection")

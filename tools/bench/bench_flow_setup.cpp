@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdlib>
+#include <map>
 #include <iostream>
 #include <stdexcept>
 
@@ -241,13 +242,26 @@ bool check_content(Form form, const fs::path& home) {
               << expected.size() << '\n';
     return false;
   }
-  for (size_t i = 0; i < expected.size(); ++i) {
-    if (!same_value(received[i], expected[i])) {
+  // The import sends a page's batches concurrently (http.concurrencyLevel), so batches may
+  // arrive in any order: each received record is matched to the expected one of its id, once.
+  std::map<std::string, const json::value*> by_id;
+  for (const json::value& record : expected) {
+    by_id.emplace(std::string(record.at("id").as_string()), &record);
+  }
+  for (size_t i = 0; i < received.size(); ++i) {
+    const json::value* id = received[i].is_object() ? received[i].as_object().if_contains("id")
+                                                     : nullptr;
+    auto it = id != nullptr && id->is_string() ? by_id.find(std::string(id->get_string()))
+                                               : by_id.end();
+    if (it == by_id.end() || !same_value(received[i], *it->second)) {
       std::cerr << name_of(form) << ": record " << i + 1 << " the sink received is "
-                << json::serialize(received[i]) << ", expected " << json::serialize(expected[i])
+                << json::serialize(received[i])
+                << (it == by_id.end() ? std::string(", which no expected record (or a second time)")
+                                      : ", expected " + json::serialize(*it->second))
                 << '\n';
       return false;
     }
+    by_id.erase(it);
   }
   return true;
 }

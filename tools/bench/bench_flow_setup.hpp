@@ -84,8 +84,9 @@ class Bench {
 };
 
 // Runs the flow of `form` over kCheckOrders orders with the sink keeping every record, and
-// compares each record the sink received with expected_record() of the exported orders, in
-// order. False (with a message naming the first record that differs) otherwise.
+// compares each record the sink received with expected_record() of the exported order of the same
+// id: every one received once, in any order (a page's batches are sent concurrently). False (with
+// a message naming the first record that differs) otherwise.
 bool check_content(Form form, const std::filesystem::path& home);
 
 }  // namespace sluice::bench

@@ -227,7 +227,7 @@ struct Validator {
     std::string message = "unknown field";
     if (auto near = nearest_name(name, known)) {
       message += fmt::format("; did you mean \"{}\"?", *near);
-    } else if (!usable.empty() && usable.size() <= 12) {
+    } else if (!usable.empty() && usable.size() <= 20) {
       message += fmt::format("; the fields here are {}", fmt::join(usable, ", "));
     }
     add_message(path, std::move(message));
