@@ -45,130 +45,151 @@ Result<std::unique_ptr<HttpImportWriter>> HttpImportWriter::open(Context&,
                                                                  const HttpConnection& connection,
                                                                  const json::object& import_doc) {
   const ImportSettings& s = import_settings();
-  auto method = s.method.read(import_doc);
-  if (!method) return method.error();
-  auto relative_uri_text = s.relative_uri.read(import_doc);
-  if (!relative_uri_text) return relative_uri_text.error();
-  auto relative_uri = Template::parse(*relative_uri_text, s.relative_uri.path());
-  if (!relative_uri) return relative_uri.error();
   auto batch_size = s.batch_size.read(import_doc);
   if (!batch_size) return batch_size.error();
   const TemplateUse use{.site = *batch_size > 1 ? Site::kImportBatch : Site::kImportRecord,
                         .batch_size = *batch_size};
-  if (auto checked = check_variables(*relative_uri, use); !checked) return checked.error();
-  std::optional<Template> body;
-  auto body_text = s.body.read(import_doc);
-  if (!body_text) return body_text.error();
-  if (!body_text->empty()) {
-    auto parsed = Template::parse(*body_text, s.body.path());
-    if (!parsed) return parsed.error();
-    if (auto checked = check_variables(*parsed, use); !checked) return checked.error();
-    body = std::move(*parsed);
-  }
+  auto plan = ImportPlan::read(import_doc, use);
+  if (!plan) return plan.error();
   auto header_values = read_headers(s.headers, import_doc);
   if (!header_values) return header_values.error();
   auto headers = HeaderTemplates::parse(*header_values, s.headers.path(), use);
   if (!headers) return headers.error();
-  std::unique_ptr<HttpImportWriter> writer(new HttpImportWriter(connection.client()));
-  for (auto [setting, target] : {std::pair{&s.resource_path, &writer->resource_path_},
-                                 std::pair{&s.resource_id_path, &writer->id_path_},
-                                 std::pair{&s.success_path, &writer->success_path_},
-                                 std::pair{&s.error_path, &writer->error_path_}}) {
-    auto value = setting->read(import_doc);
-    if (!value) return value.error();
-    *target = std::move(*value);
+  std::unique_ptr<HttpImportWriter> writer(
+      new HttpImportWriter(connection.client(), std::move(*plan)));
+  bool reads_records = headers->any_uses("record");
+  writer->uses_batch_ = headers->any_uses("batch_of_records");
+  bool has_body = false;       // some request type has a body template
+  bool every_body = true;      // every request type has one
+  bool reads_results = false;  // some request type reads result items
+  for (const Operation& op : writer->plan_.operations()) {
+    writer->uses_batch_ = writer->uses_batch_ || uses(op.relative_uri, "batch_of_records") ||
+                          (op.body && uses(*op.body, "batch_of_records"));
+    reads_records = reads_records || uses(op.relative_uri, "record");
+    has_body = has_body || op.body.has_value();
+    every_body = every_body && op.body.has_value();
+    reads_results = reads_results || op.response.wants_items();
   }
-  auto success_values = read_values(s.success_values, import_doc);
-  if (!success_values) return success_values.error();
-  if (!writer->success_path_.empty() && success_values->empty()) {
-    return make_error(Status::kInvalidConfig,
-                      "http.response.successValues is required when http.response.successPath is "
-                      "set: the values that mean the record succeeded");
-  }
-  writer->success_values_ = std::move(*success_values);
   auto media = StepMedia::for_import(
       connection.media(), import_doc,
-      {.has_body_template = body.has_value(),
-       .batch_size = *batch_size,
-       .reads_results = !writer->resource_path_.empty() || !writer->id_path_.empty() ||
-                        !writer->success_path_.empty()});
+      {.has_body_template = every_body, .batch_size = *batch_size, .reads_results = reads_results});
   if (!media) return media.error();
   writer->media_ = *media;
-  writer->method_ = std::move(*method);
-  writer->uses_batch_ = uses(*relative_uri, "batch_of_records") ||
-                        (body && uses(*body, "batch_of_records")) ||
-                        headers->any_uses("batch_of_records");
-  writer->relative_uri_ = std::move(*relative_uri);
-  writer->headers_ = std::move(*headers);
-  writer->body_template_ = std::move(body);
-  writer->connection_ = connection.variables();
-  writer->batch_size_ = static_cast<size_t>(*batch_size);
+  const MediaType request_type = writer->media_.request();
+  if (writer->plan_.ignore_empty_nodes() && has_body && request_type != MediaType::kJson &&
+      request_type != MediaType::kFormData) {
+    // Empty nodes are removed from JSON; a body template in another format is sent as written.
+    return make_error(Status::kInvalidConfig,
+                      "http.ignoreEmptyNodes removes empty fields from a JSON body, but "
+                      "http.requestMediaType is " +
+                          std::string(name_of(request_type)) +
+                          " and http.body is written in that format: remove "
+                          "http.ignoreEmptyNodes, or leave the empty values out in http.body");
+  }
   if (const auto& gate = connection.client()->options().gate) {
     writer->workers_ = static_cast<size_t>(gate->options().concurrency);
   }
-  writer->text_body_ = !writer->body_template_ && !writer->uses_batch_ &&
-                       !uses(writer->relative_uri_, "record") &&
-                       !writer->headers_.any_uses("record") &&
-                       writer->media_.request() == MediaType::kJson;
+  writer->headers_ = std::move(*headers);
+  writer->connection_ = connection.variables();
+  writer->batch_size_ = static_cast<size_t>(*batch_size);
+  writer->text_body_ = writer->plan_.single() && !writer->plan_.ignore_empty_nodes() && !has_body &&
+                       !writer->uses_batch_ && !reads_records && request_type == MediaType::kJson;
   return writer;
 }
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit(Context& context,
                                                            const json::array& records) {
-  const size_t batches = (records.size() + batch_size_ - 1) / batch_size_;
-  std::vector<std::vector<RecordResult>> slices(batches);
-  auto sent = run_batches(context, batches, [&](Context& worker, size_t b, std::string& body) {
-    const size_t first = b * batch_size_;
-    const size_t count = std::min(batch_size_, records.size() - first);
-    return submit_batch(worker, records, first, count, body, slices[b]);
-  });
+  // The page's requests, batch by batch in record order; ignored records get their result here.
+  std::vector<RecordResult> results(records.size());
+  std::vector<Group> groups;
+  for (size_t first = 0; first < records.size(); first += batch_size_) {
+    plan_batch(records, first, std::min(batch_size_, records.size() - first), groups, results);
+  }
+  // Each request writes only its own slice; the slices are put back at their records' places.
+  std::vector<std::vector<RecordResult>> slices(groups.size());
+  auto sent =
+      run_requests(context, groups.size(), [&](Context& worker, size_t g, std::string& body) {
+        slices[g].reserve(groups[g].indices.size());
+        return send_group(worker, records, groups[g].indices, plan_.operations()[groups[g].op],
+                          body, slices[g]);
+      });
   if (!sent) return sent.error();
-  return concatenate(slices, records.size());
-}
-
-Result<void> HttpImportWriter::run_batches(
-    Context& context, size_t batches,
-    const std::function<Result<void>(Context&, size_t, std::string&)>& batch) {
-  if (bodies_.size() < std::min(workers_, batches)) bodies_.resize(std::min(workers_, batches));
-  return run_parallel(context, batches, workers_,
-                      [&](Context& worker, size_t b, size_t slot) -> Result<void> {
-                        if (worker.cancelled()) {
-                          return make_error(Status::kCancelled, "import cancelled");
-                        }
-                        return batch(worker, b, bodies_[slot]);
-                      });
-}
-
-std::vector<RecordResult> HttpImportWriter::concatenate(
-    std::vector<std::vector<RecordResult>>& slices, size_t count) {
-  std::vector<RecordResult> results;
-  results.reserve(count);
-  for (auto& slice : slices) {
-    for (RecordResult& r : slice) results.push_back(std::move(r));
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (size_t k = 0; k < groups[g].indices.size(); ++k) {
+      results[groups[g].indices[k]] = std::move(slices[g][k]);
+    }
   }
   return results;
 }
 
+void HttpImportWriter::plan_batch(const json::array& records, size_t first, size_t count,
+                                  std::vector<Group>& groups,
+                                  std::vector<RecordResult>& results) const {
+  if (plan_.single()) {
+    Group& group = groups.emplace_back();
+    group.indices.resize(count);
+    for (size_t i = 0; i < count; ++i) group.indices[i] = first + i;
+    return;
+  }
+  // Each record's operation (nullopt: ignored); one request per operation the batch uses, each
+  // with its records in order.
+  std::vector<std::optional<size_t>> chosen(count);
+  for (size_t i = 0; i < count; ++i) {
+    chosen[i] = plan_.operation_for(records[first + i]);
+    if (!chosen[i]) results[first + i].ignored = true;
+  }
+  for (size_t op = 0; op < plan_.operations().size(); ++op) {
+    Group group{.op = op, .indices = {}};
+    for (size_t i = 0; i < count; ++i) {
+      if (chosen[i] == op) group.indices.push_back(first + i);
+    }
+    if (!group.indices.empty()) groups.push_back(std::move(group));
+  }
+}
+
+Result<void> HttpImportWriter::run_requests(
+    Context& context, size_t count,
+    const std::function<Result<void>(Context&, size_t, std::string&)>& job) {
+  if (bodies_.size() < std::min(workers_, count)) bodies_.resize(std::min(workers_, count));
+  return run_parallel(context, count, workers_,
+                      [&](Context& worker, size_t index, size_t slot) -> Result<void> {
+                        if (worker.cancelled()) {
+                          return make_error(Status::kCancelled, "import cancelled");
+                        }
+                        return job(worker, index, bodies_[slot]);
+                      });
+}
+
 RecordResult HttpImportWriter::batch_failure(int status, std::string code,
-                                             const std::string& message) const {
+                                             const std::string& message) {
   RecordResult r;
   r.status_code = status;
   r.errors.push_back({std::move(code), message});
   return r;
 }
 
-RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status) const {
+RecordResult HttpImportWriter::evaluate(const ResponseRules& rules, const json::value& item,
+                                        int http_status) const {
   RecordResult r;
   r.status_code = http_status;
-  if (!id_path_.empty()) {
-    if (const json::value* id = find_path(item, id_path_))
+  const json::object* object = item.if_object();
+  if (!rules.id_path.empty()) {
+    if (const json::value* id = find_path(item, rules.id_path))
       r.id = json::value(*id, json::storage_ptr());
+  } else if (object != nullptr) {
+    // integrator.io's default: the result's id, else its _id.
+    for (const char* key : {"id", "_id"}) {
+      if (const json::value* id = object->if_contains(key); id != nullptr && !id->is_null()) {
+        r.id = json::value(*id, json::storage_ptr());
+        break;
+      }
+    }
   }
-  const json::value* error_message = error_path_.empty() ? nullptr : find_path(item, error_path_);
+  const json::value* error_message =
+      rules.error_path.empty() ? nullptr : find_path(item, rules.error_path);
   const std::optional<int> item_status = status_in(item);
   if (item_status && *item_status >= 400) r.status_code = *item_status;
 
-  const json::object* object = item.if_object();
   const json::value* errors = object ? object->if_contains("errors") : nullptr;
   if (errors != nullptr && errors->is_array() && !errors->get_array().empty()) {
     for (const json::value& e : errors->get_array()) {
@@ -186,14 +207,25 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
                         error_message ? text_of(error_message)
                                       : body_snippet(client_->redact(json::serialize(item)))});
   }
-  if (!success_path_.empty()) {
-    const json::value* success = find_path(item, success_path_);
-    if (!matches_any(success, success_values_) && r.errors.empty()) {
+  if (!rules.fail_path.empty() && r.errors.empty()) {
+    const json::value* failure = find_path(item, rules.fail_path);
+    if (matches_any(failure, rules.fail_values)) {
+      r.errors.push_back({"failed", error_message ? text_of(error_message)
+                                                  : "http.response.failPath '" + rules.fail_path +
+                                                        "' holds " + text_of(failure) +
+                                                        ", one of http.response.failValues"});
+    }
+  }
+  if (!rules.success_path.empty() && r.errors.empty()) {
+    const json::value* success = find_path(item, rules.success_path);
+    if (!matches_any(success, rules.success_values)) {
       std::string expected;
-      for (const auto& v : success_values_) expected.append(expected.empty() ? "" : ", ").append(v);
+      for (const auto& v : rules.success_values) {
+        expected.append(expected.empty() ? "" : ", ").append(v);
+      }
       r.errors.push_back({"unsuccessful", error_message
                                               ? text_of(error_message)
-                                              : "http.response.successPath '" + success_path_ +
+                                              : "http.response.successPath '" + rules.success_path +
                                                     "' holds " + text_of(success) +
                                                     ", not one of http.response.successValues (" +
                                                     expected + ")"});
@@ -203,20 +235,21 @@ RecordResult HttpImportWriter::evaluate(const json::value& item, int http_status
   return r;
 }
 
-Result<void> HttpImportWriter::render_request(const json::array& records, size_t first,
-                                              size_t count, support::http::Request& request,
+Result<void> HttpImportWriter::render_request(const Operation& op, const json::array& records,
+                                              const std::vector<size_t>& indices,
+                                              support::http::Request& request,
                                               std::string& body) const {
   json::value batch;
   if (uses_batch_) {
     json::array& items = batch.emplace_array();
-    items.reserve(count);
-    for (size_t i = first; i < first + count; ++i)
-      items.push_back(json::object{{"record", records[i]}});
+    items.reserve(indices.size());
+    for (size_t i : indices) items.push_back(json::object{{"record", records[i]}});
   }
-  return render_request(records[first], batch, request, body);
+  return render_request(op, records[indices.front()], batch, request, body);
 }
 
-Result<void> HttpImportWriter::render_request(const json::value& record, const json::value& batch,
+Result<void> HttpImportWriter::render_request(const Operation& op, const json::value& record,
+                                              const json::value& batch,
                                               support::http::Request& request,
                                               std::string& body) const {
   static const json::value kEmpty = json::object();
@@ -224,78 +257,108 @@ Result<void> HttpImportWriter::render_request(const json::value& record, const j
       {"connection", &connection_.open}, {"record", &record}, {"batch_of_records", &batch}};
   const support::Binding secret[] = {
       {"connection", &connection_.with_secrets}, {"record", &record}, {"batch_of_records", &batch}};
-  if (auto headers = headers_.render(request.headers, kEmpty, {.bindings = secret}); !headers) {
+  const bool strict = plan_.strict();
+  if (auto headers =
+          headers_.render(request.headers, kEmpty, {.strict = strict, .bindings = secret});
+      !headers) {
     // A helper's error may quote its argument: a header's may be a secret.
     return make_error(headers.error().status, client_->redact(headers.error().message));
   }
-  if (relative_uri_.is_literal()) {
-    request.url = relative_uri_.source();
+  if (op.relative_uri.is_literal()) {
+    request.url = op.relative_uri.source();
   } else {
-    auto url = relative_uri_.evaluate(kEmpty, {.escape = Escape::kUri, .bindings = open});
+    auto url = op.relative_uri.evaluate(
+        kEmpty, {.escape = Escape::kUri, .strict = strict, .bindings = open});
     if (!url) return url.error();
     request.url = std::move(*url);
   }
   media_.prepare(request);
-  if (body_template_) {
+  if (op.body) {
     body.clear();
     // Values are escaped for the request's media type (JSON string content with json), so the
     // body stays valid in its format.
-    auto rendered = body_template_->evaluate_to(
-        body, kEmpty, {.escape = media_.body_escape(), .bindings = open});
+    auto rendered = op.body->evaluate_to(
+        body, kEmpty, {.escape = media_.body_escape(), .strict = strict, .bindings = open});
     if (!rendered) return rendered.error();
-    return media_.encode_rendered(body, request);
   }
   return {};
 }
 
-Result<void> HttpImportWriter::submit_batch(Context& context, const json::array& records,
-                                            size_t first, size_t count, std::string& body,
-                                            std::vector<RecordResult>& out) const {
+Result<void> HttpImportWriter::send_group(Context& context, const json::array& records,
+                                          const std::vector<size_t>& indices, const Operation& op,
+                                          std::string& body, std::vector<RecordResult>& out) const {
   support::http::Request request;
-  request.method = method_;
-  // A template that fails (an unknown helper, a helper refusing its arguments) fails this
-  // batch's records, not the job.
-  if (auto rendered = render_request(records, first, count, request, body); !rendered) {
-    fail_batch(rendered.error(), count, out);
+  request.method = op.method;
+  // A template that fails (an unknown helper, a helper refusing its arguments, a missing field
+  // in strict mode) fails this request's records, not the job.
+  if (auto rendered = render_request(op, records, indices, request, body); !rendered) {
+    fail_all("template", rendered.error().message, indices.size(), out);
     return {};
   }
-  // urlencoded, form-data: the record's fields as a form (media.hpp); a record that has no form
-  // encoding (a nested object) fails alone.
-  auto form = body_template_ ? Result<bool>(false)
-                             : media_.encode_record(records[first], body, request);
-  if (!form) {
-    fail_batch(form.error(), count, out);
-    return {};
-  }
-  if (!body_template_ && !*form) {
-    // Serialize straight from the page's records into one reused buffer.
-    const size_t previous = body.size();
-    body.clear();
-    body.reserve(previous + previous / 8);
-    json::serializer serializer;
+  const bool drop_empty = plan_.ignore_empty_nodes();
+  json::serializer serializer;
+  if (op.body) {
+    if (drop_empty) {
+      // Only JSON bodies (json, form-data) get here: open() refuses the other types.
+      json::error_code ec;
+      json::value parsed = json::parse(body, ec);
+      if (ec) {
+        fail_all("invalid_body",
+                 op.body->name() + " rendered to text that is not JSON (" + ec.message() +
+                     "), so http.ignoreEmptyNodes cannot remove its empty fields: " +
+                     body_snippet(client_->redact(body)),
+                 indices.size(), out);
+        return {};
+      }
+      drop_empty_nodes(parsed);
+      body.clear();
+      append_json(body, serializer, parsed);
+    }
+    // form-data: the rendered JSON object becomes a multipart body (media.hpp).
+    if (auto encoded = media_.encode_rendered(body, request); !encoded) {
+      fail_all("invalid_body", encoded.error().message, indices.size(), out);
+      return {};
+    }
+  } else {
+    // A pruned copy of a record with ignoreEmptyNodes, else the page's record itself.
+    json::value pruned;
+    auto record_at = [&](size_t index) -> const json::value& {
+      if (!drop_empty) return records[index];
+      pruned = records[index];
+      drop_empty_nodes(pruned);
+      return pruned;
+    };
     if (batch_size_ == 1) {
-      append_json(body, serializer, records[first]);
+      const json::value& record = record_at(indices.front());
+      // urlencoded, form-data (batch size 1, as open() checks): the record's fields as a form;
+      // a record that has no form encoding (a nested object) fails alone.
+      auto form = media_.encode_record(record, body, request);
+      if (!form) {
+        fail_all("invalid_body", form.error().message, 1, out);
+        return {};
+      }
+      if (!*form) {
+        body.clear();
+        append_json(body, serializer, record);
+      }
     } else {
+      // Serialized straight from the page's records into the worker's reused buffer.
+      body.clear();
       body.push_back('[');
-      for (size_t i = first; i < first + count; ++i) {
-        if (i != first) body.push_back(',');
-        append_json(body, serializer, records[i]);
+      for (size_t k = 0; k < indices.size(); ++k) {
+        if (k != 0) body.push_back(',');
+        append_json(body, serializer, record_at(indices[k]));
       }
       body.push_back(']');
     }
   }
   request.body = body;
-  return exchange(context, request, count, out);
+  return exchange(context, op, request, indices.size(), out);
 }
 
-void HttpImportWriter::fail_batch(const Error& error, size_t count,
-                                  std::vector<RecordResult>& out) const {
-  for (size_t i = 0; i < count; ++i) {
-    RecordResult r;
-    r.status_code = 422;
-    r.errors.push_back({"template", error.message});
-    out.push_back(std::move(r));
-  }
+void HttpImportWriter::fail_all(const std::string& code, const std::string& message, size_t count,
+                                std::vector<RecordResult>& out) {
+  for (size_t i = 0; i < count; ++i) out.push_back(batch_failure(422, code, message));
 }
 
 Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context,
@@ -307,25 +370,31 @@ Result<std::vector<RecordResult>> HttpImportWriter::submit_text(Context& context
   if (!elements || elements->size() != count) {
     return ImportWriter::submit_text(context, records_json, count);
   }
+  const Operation& op = plan_.operations()[0];
   const size_t batches = (count + batch_size_ - 1) / batch_size_;
   std::vector<std::vector<RecordResult>> slices(batches);
-  auto sent = run_batches(context, batches, [&](Context& worker, size_t b, std::string& body) {
+  auto sent = run_requests(context, batches, [&](Context& worker, size_t b, std::string& body) {
     const size_t first = b * batch_size_;
     const size_t n = std::min(batch_size_, count - first);
     support::http::Request request;
-    request.method = method_;
+    request.method = op.method;
     // No template reads the records (text_body_), so they are bound to null.
     static const json::value kNull;
-    if (auto rendered = render_request(kNull, kNull, request, body); !rendered) {
-      fail_batch(rendered.error(), n, slices[b]);
+    if (auto rendered = render_request(op, kNull, kNull, request, body); !rendered) {
+      fail_all("template", rendered.error().message, n, slices[b]);
       return Result<void>();
     }
     append_body_text(*elements, first, n, body);
     request.body = body;
-    return exchange(worker, request, n, slices[b]);
+    return exchange(worker, op, request, n, slices[b]);
   });
   if (!sent) return sent.error();
-  return concatenate(slices, count);
+  std::vector<RecordResult> results;
+  results.reserve(count);
+  for (auto& slice : slices) {
+    for (RecordResult& r : slice) results.push_back(std::move(r));
+  }
+  return results;
 }
 
 void HttpImportWriter::append_body_text(const std::vector<std::string_view>& elements, size_t first,
@@ -335,6 +404,9 @@ void HttpImportWriter::append_body_text(const std::vector<std::string_view>& ele
     body.append(elements[first]);
     return;
   }
+  size_t size = 2;
+  for (size_t i = first; i < first + count; ++i) size += elements[i].size() + 1;
+  body.reserve(size);
   body.push_back('[');
   for (size_t i = first; i < first + count; ++i) {
     if (i != first) body.push_back(',');
@@ -343,28 +415,42 @@ void HttpImportWriter::append_body_text(const std::vector<std::string_view>& ele
   body.push_back(']');
 }
 
-Result<void> HttpImportWriter::exchange(Context& context, support::http::Request& request,
-                                        size_t count, std::vector<RecordResult>& out) const {
+Result<void> HttpImportWriter::exchange(Context& context, const Operation& op,
+                                        support::http::Request& request, size_t count,
+                                        std::vector<RecordResult>& out) const {
   auto response = client_->execute(context, request);
   if (!response) return response.error();
   const int status = response->status;
   const Status kind = support::http::status_for(status);
-  if (kind == Status::kAuthFailed || kind == Status::kTransient || kind == Status::kRateLimited) {
-    return client_->error_for(method_, *response);
+  if (kind == Status::kAuthFailed) return client_->error_for(op.method, *response);
+  if (kind == Status::kTransient || kind == Status::kRateLimited) {
+    // The client has retried it already: these records fail, the other requests go on.
+    const Error error = client_->error_for(op.method, *response);
+    for (size_t i = 0; i < count; ++i) {
+      out.push_back(batch_failure(status, std::to_string(status), error.message));
+    }
+    return {};
   }
+  const ResponseRules& rules = op.response;
 
   json::monotonic_resource arena;
   // JSON parsed, XML converted, per the success or error media type (media.hpp).
-  std::optional<json::value> decoded = media_.decode(*response, resource_path_, &arena);
+  std::optional<json::value> decoded = media_.decode(*response, rules.resource_path, &arena);
   const bool have_json = decoded.has_value();
   json::value body = have_json ? std::move(*decoded) : json::value(&arena);
 
   if (!response->ok()) {
-    const Error error = client_->error_for(method_, *response);
+    const Error error = client_->error_for(op.method, *response);
     for (size_t i = 0; i < count; ++i) {
       if (batch_size_ == 1 && have_json && body.is_object()) {
-        RecordResult r = evaluate(body, status);
-        if (r.errors.empty()) r.errors.push_back({std::to_string(status), error.message});
+        // The response is the record's result: its errors[] or errorPath explain the failure,
+        // else the status and the response as the client reports them.
+        RecordResult r = evaluate(rules, body, status);
+        const json::value* errors = body.get_object().if_contains("errors");
+        const bool explained =
+            (!rules.error_path.empty() && find_path(body, rules.error_path) != nullptr) ||
+            (errors != nullptr && errors->is_array() && !errors->get_array().empty());
+        if (!explained) r.errors = {{std::to_string(status), error.message}};
         out.push_back(std::move(r));
       } else {
         out.push_back(batch_failure(status, std::to_string(status), error.message));
@@ -373,12 +459,11 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
     return {};
   }
 
-  const bool wants_items = !resource_path_.empty() || !id_path_.empty() || !success_path_.empty();
   if (!have_json) {
     for (size_t i = 0; i < count; ++i) {
-      if (wants_items) {
+      if (rules.wants_items()) {
         out.push_back(batch_failure(422, "invalid_response",
-                                    "the response of " + method_ + " " + response->url +
+                                    "the response of " + op.method + " " + response->url +
                                         " is not JSON, so " +
                                         "http.response settings cannot be applied: " +
                                         body_snippet(client_->redact(response->body))));
@@ -393,39 +478,39 @@ Result<void> HttpImportWriter::exchange(Context& context, support::http::Request
 
   // The per-record result items.
   const json::value* items = &body;
-  if (!resource_path_.empty()) items = find_path(body, resource_path_);
+  if (!rules.resource_path.empty()) items = find_path(body, rules.resource_path);
   if (items != nullptr && items->is_array()) {
     const json::array& list = items->get_array();
     if (list.size() == count) {
-      for (const json::value& item : list) out.push_back(evaluate(item, status));
+      for (const json::value& item : list) out.push_back(evaluate(rules, item, status));
       return {};
     }
     for (size_t i = 0; i < count; ++i) {
       out.push_back(batch_failure(
           422, "response_mismatch",
-          "the response of " + method_ + " " + response->url + " holds " +
+          "the response of " + op.method + " " + response->url + " holds " +
               std::to_string(list.size()) + " results for the " + std::to_string(count) +
               " records sent, so they cannot be matched; check http.response.resourcePath"));
     }
     return {};
   }
   if (batch_size_ == 1 && items != nullptr) {
-    out.push_back(evaluate(*items, status));
+    out.push_back(evaluate(rules, *items, status));
     return {};
   }
-  if (!resource_path_.empty()) {
+  if (!rules.resource_path.empty()) {
     for (size_t i = 0; i < count; ++i) {
       out.push_back(batch_failure(422, "response_mismatch",
-                                  "http.response.resourcePath '" + resource_path_ + "' " +
+                                  "http.response.resourcePath '" + rules.resource_path + "' " +
                                       (items == nullptr ? std::string("was not found")
                                                         : "holds " + describe_value(*items) +
                                                               ", not an array of results,") +
-                                      " in the response of " + method_ + " " + response->url));
+                                      " in the response of " + op.method + " " + response->url));
     }
     return {};
   }
   // A batch answered with one object and no per-record list: it applies to every record.
-  for (size_t i = 0; i < count; ++i) out.push_back(evaluate(body, status));
+  for (size_t i = 0; i < count; ++i) out.push_back(evaluate(rules, body, status));
   return {};
 }
 

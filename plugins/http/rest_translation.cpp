@@ -185,8 +185,9 @@ void declare(Schema& s, const RestSetting& row) {
                                                                         : FieldType::kString);
       help = format(
           "One entry per request, as integrator.io stores it: one entry is read as {}{}.", row.http,
-          f->type() == FieldType::kArray ? "; several are a composite import (one per request)"
-                                         : "; several (a composite import) are not supported yet");
+          f->type() == FieldType::kArray || f->is_one_or_many()
+              ? "; several are a composite import (one per request type, as rest.requestType)"
+              : "; several (a composite import) are not supported yet");
       break;
     case RC::kSame:
       switch (f->type()) {
@@ -551,7 +552,11 @@ const std::vector<RestSetting>& rest_settings() {
       {RK::kImport, "rest.successPath", "http.response.successPath", RC::kFirstOfArray},
       {RK::kImport, "rest.successValues", "http.response.successValues"},
       {RK::kImport, "rest.responseIdPath", "http.response.resourceIdPath", RC::kFirstOfArray},
-      {RK::kImport, "rest.requestType", "http.requestType"},
+      {RK::kImport, "rest.requestType", "http.requestType", RC::kFirstOfArray},
+      {RK::kImport, "rest.existingExtract", "http.existingExtract"},
+      {RK::kImport, "rest.ignoreExtract", "http.ignoreExtract"},
+      {RK::kImport, "rest.existingLookupName", "http.existingLookupName"},
+      {RK::kImport, "rest.ignoreLookupName", "http.ignoreLookupName"},
       {RK::kImport, "rest.lookups", ""},
   };
   return table;
@@ -606,7 +611,7 @@ Result<json::object> translate_rest(const json::object& doc, RestKind kind) {
           break;
         }
         const Field* f = http_field(kind, row.http);
-        if (f == nullptr || f->type() != FieldType::kArray) {
+        if (f == nullptr || (f->type() != FieldType::kArray && !f->is_one_or_many())) {
           return refuse(kind, format("{} has {} entries, a composite create/update, which "
                                      "is not supported yet; keep one entry",
                                      row.rest, a.size()));

@@ -249,18 +249,36 @@ TEST(RestTranslation, RefusesWhatHasNoHttpEquivalentNamingTheRestPath) {
             "it or write the resource with http.* settings (`sluice plugin info http`)");
 }
 
-TEST(RestTranslation, ACompositeImportIsRefusedWhileHttpMethodTakesOne) {
-  const Schema http = import_schema();
-  for (const Field& f : http.fields()) {
-    if (f.path() == "http.method" && f.type() == FieldType::kArray)
-      GTEST_SKIP() << "http.method takes several methods: a composite import translates";
-  }
-  auto composite =
-      translate_rest(object(R"({"rest": {"method": ["PUT", "POST"]}})"), RestKind::kImport);
-  ASSERT_FALSE(composite);
-  EXPECT_EQ(composite.error().message,
-            "legacy REST import: rest.method has 2 entries, a composite create/update, which is "
-            "not supported yet; keep one entry");
+TEST(RestTranslation, ACompositeImportTranslatesItsPerRequestArraysToHttpOnes) {
+  auto composite = translate_rest(
+      object(R"({"rest": {"requestType": ["UPDATE", "CREATE"], "method": ["PUT", "POST"],
+                          "relativeURI": ["/items/{{record.id}}", "/items"],
+                          "body": ["{\"u\": 1}", "{\"c\": 1}"],
+                          "successPath": ["ok", "created"], "responseIdPath": ["id", "_id"],
+                          "existingExtract": "id", "ignoreExtract": "id"}})"),
+      RestKind::kImport);
+  ASSERT_TRUE(composite) << composite.error().message;
+  EXPECT_EQ(composite->at("http"),
+            json::parse(R"({"requestType": ["UPDATE", "CREATE"], "method": ["PUT", "POST"],
+                            "relativeURI": ["/items/{{record.id}}", "/items"],
+                            "body": ["{\"u\": 1}", "{\"c\": 1}"],
+                            "response": {"successPath": ["ok", "created"],
+                                         "resourceIdPath": ["id", "_id"]},
+                            "existingExtract": "id", "ignoreExtract": "id"})"));
+  // One entry of a per-request array is the single value.
+  auto single =
+      translate_rest(object(R"({"rest": {"requestType": ["UPDATE"]}})"), RestKind::kImport);
+  ASSERT_TRUE(single) << single.error().message;
+  EXPECT_EQ(single->at("http"), json::parse(R"({"requestType": "UPDATE"})"));
+}
+
+TEST(RestTranslation, AnImportsOwnLookupsAreRefusedAsTheirHttpSettingsAre) {
+  auto lookup =
+      translate_rest(object(R"({"rest": {"existingLookupName": "byEmail"}})"), RestKind::kImport);
+  ASSERT_FALSE(lookup);
+  EXPECT_EQ(lookup.error().message,
+            "legacy REST import: rest.existingLookupName is not supported yet (it is "
+            "http.existingLookupName); remove it");
 }
 
 TEST(RestTranslation, HttpErrorsAboutATranslatedDocumentNameTheRestSettingsToo) {

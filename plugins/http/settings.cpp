@@ -62,12 +62,16 @@ void declare_unsupported_export_settings(Schema& s) {
 }
 
 void declare_unsupported_import_settings(Schema& s) {
-  for (const char* path :
-       {"http.requestType", "http.existingExtract", "http.existingLookupName", "http.ignoreExtract",
-        "http.ignoreLookupName", "http.ignoreEmptyNodes", "http.strictHandlebarEvaluation",
-        "http._asyncHelperId", "http.endPointBodyLimit", "http.response.failPath",
-        "http.response.failValues", "http.response.allowArrayforSuccessPath"}) {
+  for (const char* path : {"http._asyncHelperId", "http.endPointBodyLimit",
+                           "http.response.allowArrayforSuccessPath"}) {
     s.unsupported(path);
+  }
+  for (const char* path : {"http.existingLookupName", "http.ignoreLookupName"}) {
+    s.unsupported(path,
+                  "an import's own lookups against the destination are not implemented; put a "
+                  "lookup step (an export with isLookup: true) before the import, map its result "
+                  "into the record and name that field in http.existingExtract or "
+                  "http.ignoreExtract");
   }
 }
 
@@ -648,26 +652,35 @@ ExportSettings::ExportSettings()
 
 ImportSettings::ImportSettings()
     : method(schema.enumeration("http.method", {"POST", "PUT", "PATCH"})
+                 .one_or_many()
                  .label("HTTP method")
                  .default_value("POST")
                  .group("Request")
-                 .help("The method of each import request.")),
+                 .help("POST, PUT or PATCH; with http.requestType, one per request type in the "
+                       "same order (e.g. [\"PUT\", \"POST\"] for [\"UPDATE\", \"CREATE\"]), or one "
+                       "value for all.")),
       relative_uri(
           schema.tmpl("http.relativeURI")
+              .one_or_many()
               .label("Relative URI")
               .group("Request")
               .help("Appended to the connection's base URI. With http.batchSize 1 it may use the "
                     "record, e.g. /orders/{{record.id}}; with larger batches only "
-                    "batch_of_records. {{x}} is URL-encoded, {{{x}}} is not.")),
+                    "batch_of_records. {{x}} is URL-encoded, {{{x}}} is not. With "
+                    "http.requestType, one per request type in the same order, e.g. "
+                    "[\"/items/{{record.itemId}}\", \"/items\"].")),
       headers(declare_headers(
           schema, "Headers for this import; they replace same-named connection headers.")),
       body(schema.tmpl("http.body")
+               .one_or_many()
                .label("HTTP request body")
                .group("Request")
                .help("A template for the request body, rendered per request: with http.batchSize "
                      "1 against {{record}}, else against {{#each batch_of_records}}{{record.x}}"
-                     "{{/each}}; {{x}} is escaped as JSON string content, {{{x}}} is raw. Empty: "
-                     "the record (or a JSON array of the batch's records) as JSON.")),
+                     "{{/each}}; {{x}} is escaped for http.requestMediaType (JSON string content "
+                     "by default), {{{x}}} is raw. Empty: "
+                     "the record (or a JSON array of the batch's records) as JSON. With "
+                     "http.requestType, one per request type or one for all.")),
       batch_size(schema.integer("http.batchSize")
                      .label("Number of records per HTTP request")
                      .default_value(1)
@@ -675,20 +688,26 @@ ImportSettings::ImportSettings()
                      .maximum(10000)
                      .group("Request")
                      .help("1: each request's body is one record (a JSON object). More: the body "
-                           "is a JSON array of up to that many records.")),
+                           "is a JSON array of up to that many records. In a composite import a "
+                           "batch's creates and updates go in separate requests.")),
       resource_path(schema.string("http.response.resourcePath")
+                        .one_or_many()
                         .label("Path to records in HTTP response body")
                         .group("Response")
                         .help("Dotted path to the array of per-record results, in the order the "
                               "records were sent. Empty: a response that is an array is that list; "
-                              "with batch size 1 the whole response is the record's result.")),
+                              "with batch size 1 the whole response is the record's result. With "
+                              "http.requestType, one per request type or one for all.")),
       resource_id_path(
           schema.string("http.response.resourceIdPath")
+              .one_or_many()
               .label("Path to id field in HTTP response body")
               .group("Response")
               .help("Dotted path to the record's id within each result (within the whole response "
-                    "when the batch size is 1 and there is no per-record list).")),
+                    "when the batch size is 1 and there is no per-record list). Empty: the "
+                    "result's id, else its _id.")),
       success_path(schema.string("http.response.successPath")
+                       .one_or_many()
                        .label("Path to success field in HTTP response body")
                        .group("Response")
                        .help("When set, a record succeeded only if the value at this path of its "
@@ -699,10 +718,76 @@ ImportSettings::ImportSettings()
                          .group("Response")
                          .help("Compared as text with the value at http.response.successPath.")),
       error_path(schema.string("http.response.errorPath")
+                     .one_or_many()
                      .label("Path to error field in HTTP response body")
                      .group("Response")
                      .help("Dotted path to the error message within a failed record's result; "
-                           "without it the message comes from the result's errors[].message.")),
+                           "without it the message comes from the result's errors[].message, "
+                           "or for an HTTP error, the status and the response.")),
+      fail_path(schema.string("http.response.failPath")
+                    .one_or_many()
+                    .label("Path to failure field in HTTP response body")
+                    .group("Response")
+                    .help("When set, a record whose result holds one of "
+                          "http.response.failValues at this path failed, even inside a 2xx "
+                          "response (its message from http.response.errorPath); the other records "
+                          "of the batch are unaffected.")),
+      fail_values(schema.array("http.response.failValues")
+                      .label("Failure values")
+                      .items(FieldType::kString)
+                      .group("Response")
+                      .help("Compared as text with the value at http.response.failPath.")),
+      request_type(schema.enumeration("http.requestType", {"CREATE", "UPDATE"})
+                       .one_or_many()
+                       .label("Request types")
+                       .group("Request")
+                       .help("Composite create/update: [\"UPDATE\", \"CREATE\"] (any order) with "
+                             "http.method, http.relativeURI and http.body holding one entry per "
+                             "type in the same order; http.existingExtract picks the type per "
+                             "record. A single type (e.g. [\"UPDATE\"] with ignoreMissing) sends "
+                             "every record with it.")),
+      existing_extract(schema.string("http.existingExtract")
+                           .label("Field that says the record exists")
+                           .group("Request")
+                           .help("Dotted path in the record submitted (e.g. customerId, set by an "
+                                 "earlier lookup or response mapping): a value other than null or "
+                                 "\"\" means the record exists, so it takes the UPDATE request, "
+                                 "else the CREATE one.")),
+      ignore_existing(schema.boolean("ignoreExisting")
+                          .label("Ignore existing records")
+                          .default_value(false)
+                          .group("Request")
+                          .help("true: a record whose http.ignoreExtract field has a value is not "
+                                "sent; it counts as ignored (numIgnore).")),
+      ignore_missing(
+          schema.boolean("ignoreMissing")
+              .label("Ignore missing records")
+              .default_value(false)
+              .group("Request")
+              .help("true: a record whose http.ignoreExtract field has no value (missing, "
+                    "null or \"\") is not sent; it counts as ignored (numIgnore).")),
+      ignore_extract(
+          schema.string("http.ignoreExtract")
+              .label("Field that says the record exists (ignore)")
+              .group("Request")
+              .help("With ignoreExisting or ignoreMissing: the dotted path in the record "
+                    "whose value means the record exists; default "
+                    "http.existingExtract.")),
+      ignore_empty_nodes(schema.boolean("http.ignoreEmptyNodes")
+                             .label("Remove empty fields from HTTP request body")
+                             .default_value(false)
+                             .group("Request")
+                             .help("true: null values, empty strings, empty arrays and empty "
+                                   "objects (also those left empty by the removal) are removed "
+                                   "from the JSON body before it is sent; a rendered http.body "
+                                   "that is not JSON then fails its records.")),
+      strict_handlebars(schema.boolean("http.strictHandlebarEvaluation")
+                            .label("Strict handlebars evaluation")
+                            .default_value(false)
+                            .group("Request")
+                            .help("true: a template (relative URI, body, header) naming a field "
+                                  "the record does not have fails the records of that request "
+                                  "instead of rendering empty; nothing is sent for them.")),
       request_media_type(request_media_type_setting(
           schema, {"xml", "json", "csv", "urlencoded", "form-data", "octet-stream", "plaintext"},
           {"csv", "octet-stream"},

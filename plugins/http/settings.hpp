@@ -119,6 +119,15 @@ struct ImportSettings {
   Setting<std::string> success_path;
   Setting<boost::json::value> success_values;
   Setting<std::string> error_path;
+  Setting<std::string> fail_path;
+  Setting<boost::json::value> fail_values;
+  Setting<std::string> request_type;
+  Setting<std::string> existing_extract;
+  Setting<bool> ignore_existing;
+  Setting<bool> ignore_missing;
+  Setting<std::string> ignore_extract;
+  Setting<bool> ignore_empty_nodes;
+  Setting<bool> strict_handlebars;
   Setting<std::string> request_media_type;  // media.hpp
   Setting<std::string> success_media_type;
   Setting<std::string> error_media_type;

@@ -193,13 +193,29 @@ TEST(HttpSettings, ExportDeclaresRequestResponseAndPaging) {
 }
 
 TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
-  EXPECT_EQ(paths(import_schema()),
-            (std::set<std::string>{"http.method", "http.relativeURI", "http.body", "http.headers",
-                                   "http.batchSize", "http.response.resourcePath",
-                                   "http.response.resourceIdPath", "http.response.successPath",
-                                   "http.response.successValues", "http.response.errorPath",
-                                   "http.sendPostMappedData", "http.requestMediaType",
-                                   "http.successMediaType", "http.errorMediaType"}));
+  EXPECT_EQ(paths(import_schema()), (std::set<std::string>{"http.method",
+                                                           "http.relativeURI",
+                                                           "http.body",
+                                                           "http.headers",
+                                                           "http.batchSize",
+                                                           "http.response.resourcePath",
+                                                           "http.response.resourceIdPath",
+                                                           "http.response.successPath",
+                                                           "http.response.successValues",
+                                                           "http.response.failPath",
+                                                           "http.response.failValues",
+                                                           "http.response.errorPath",
+                                                           "http.requestType",
+                                                           "http.existingExtract",
+                                                           "ignoreExisting",
+                                                           "ignoreMissing",
+                                                           "http.ignoreExtract",
+                                                           "http.ignoreEmptyNodes",
+                                                           "http.strictHandlebarEvaluation",
+                                                           "http.sendPostMappedData",
+                                                           "http.requestMediaType",
+                                                           "http.successMediaType",
+                                                           "http.errorMediaType"}));
   const json::object schema = import_schema().to_json();
   // integrator.io's csv and octet-stream requests are declared and refused as not supported yet.
   EXPECT_EQ(supported(schema, "http.requestMediaType"),
@@ -207,6 +223,13 @@ TEST(HttpSettings, ImportDeclaresBatchSizeAndResponseMapping) {
   EXPECT_EQ(supported(schema, "http.successMediaType"), json::array({"xml", "json", "plaintext"}));
   EXPECT_EQ(supported(schema, "http.method"), json::array({"POST", "PUT", "PATCH"}));
   EXPECT_EQ(node(schema, "http.method")->at("default"), "POST");
+  for (const char* path :
+       {"http.method", "http.relativeURI", "http.body", "http.requestType",
+        "http.response.resourcePath", "http.response.resourceIdPath", "http.response.successPath",
+        "http.response.failPath", "http.response.errorPath"}) {
+    EXPECT_EQ(node(schema, path)->at("x-sluice-oneOrMany"), json::value(true)) << path;
+  }
+  EXPECT_EQ(supported(schema, "http.requestType"), json::array({"CREATE", "UPDATE"}));
   EXPECT_EQ(node(schema, "http.batchSize")->at("default"), 1);
   EXPECT_EQ(node(schema, "http.batchSize")->at("minimum").to_number<double>(), 1.0);
 }
@@ -226,7 +249,8 @@ TEST(HttpSettings, IntegratorIoSettingsThePluginDoesNotImplementAreDeclaredUnsup
     EXPECT_EQ(node(exp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }
   const json::object imp = import_schema().to_json();
-  for (const char* path : {"http.requestType", "http.ignoreEmptyNodes"}) {
+  for (const char* path :
+       {"http.existingLookupName", "http.ignoreLookupName", "http.endPointBodyLimit"}) {
     ASSERT_NE(node(imp, path), nullptr) << path;
     EXPECT_EQ(node(imp, path)->at("x-sluice-unsupported"), json::value(true)) << path;
   }

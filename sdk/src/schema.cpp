@@ -65,6 +65,7 @@ Field& Field::operator=(const Field& other) {
   group_ = other.group_;
   required_ = other.required_;
   secret_ = other.secret_;
+  one_or_many_ = other.one_or_many_;
   has_default_ = other.has_default_;
   default_ = other.default_;
   enum_values_ = other.enum_values_;
@@ -130,6 +131,10 @@ std::vector<std::string> Field::implemented_enum_values() const {
   }
   return out;
 }
+Field& Field::one_or_many(bool yes) {
+  one_or_many_ = yes;
+  return *this;
+}
 Field& Field::minimum(double value) {
   minimum_ = value;
   has_minimum_ = true;
@@ -184,6 +189,7 @@ json::object Field::to_json() const {
   };
   if (has_minimum_) out["minimum"] = bound(minimum_);
   if (has_maximum_) out["maximum"] = bound(maximum_);
+  if (one_or_many_) out["x-sluice-oneOrMany"] = true;
   if (required_) out["x-sluice-required"] = true;
   if (secret_) {
     out["writeOnly"] = true;

@@ -55,6 +55,19 @@ TEST(Schema, ConditionalRequiredSecretsCarryTheirConditionAndStayOutOfRequiredLi
             json::parse(R"({"type":"string","default":"none","enum":["none","basic"]})"));
 }
 
+TEST(Schema, AOneOrManyFieldIsMarkedSo) {
+  Schema s;
+  s.enumeration("http.method", {"PUT", "POST"}).one_or_many();
+  s.tmpl("http.relativeURI");
+  ASSERT_TRUE(s.fields()[0].is_one_or_many());
+  EXPECT_FALSE(s.fields()[1].is_one_or_many());
+  const json::object out = s.to_json();
+  const json::value& http = out.at("properties").at("http").at("properties");
+  EXPECT_EQ(http.at("method"), json::parse(R"({"type":"string","enum":["PUT","POST"],
+      "x-sluice-oneOrMany":true})"));
+  EXPECT_EQ(http.at("relativeURI"), json::parse(R"({"type":"string","x-sluice-template":true})"));
+}
+
 TEST(Schema, ArraysDescribeTheirItems) {
   Schema header;
   header.string("name").required();

@@ -22,6 +22,7 @@
 #include "orders.hpp"
 #include "paging.hpp"
 #include "ping.hpp"
+#include "records_api.hpp"
 
 namespace sluice::tools::mock_api {
 namespace {
@@ -135,6 +136,7 @@ class Router : public Poco::Net::HTTPRequestHandler {
       if (path.starts_with("/api/callbacks/")) {
         return {200, R"({"ok":true})"};
       }
+      if (auto reply = records_api(method, path, body)) return *reply;
       if (post && path == "/api/sink") {
         return context_.sink.ingest(std::move(body), echo ? &credentials : nullptr);
       }

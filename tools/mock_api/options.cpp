@@ -39,6 +39,9 @@ constexpr std::string_view kEndpoints =
   ANY  /api/ping/...                 what a connection test meets: health, maintenance, expired,
                                      statuses, forbidden, graphql (tools/mock_api/ping.hpp)
   ANY  /api/callbacks/...            200 {"ok":true} (e.g. an export's once callbacks)
+  ANY  /api/items[/ID|/batch]        an items CRUD API (records_api.hpp): POST creates,
+                                     PUT /ID updates (404 unknown id, 422 invalid item),
+                                     GET reads; POST /batch: per-item results in a 200
   GET  /api/paging/<style>           paging as real APIs do over items 1..23 (total=N, kind=
                                      orders): linkheader (GitHub), shopify, cursor (Stripe),
                                      pages, offset, nexturl, token; POST /api/paging/search

@@ -248,6 +248,13 @@ struct Validator {
       add_message(path, std::move(message));
       return;
     }
+    if (v.is_array() && flag(schema, "x-sluice-oneOrMany")) {
+      json::object one = schema;
+      one.erase("x-sluice-oneOrMany");
+      size_t i = 0;
+      for (const auto& item : v.as_array()) check(item, one, fmt::format("{}[{}]", path, i++));
+      return;
+    }
     if (!type_matches(schema, v)) {
       add(path, expected_text(schema), &v);
       return;

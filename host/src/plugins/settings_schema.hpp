@@ -61,7 +61,8 @@ struct ValidationIssue {
 // Objects are closed (see is_closed in the .cpp): an undeclared property is an issue naming the
 // nearest declared one. A property marked x-sluice-unsupported is refused as "not supported
 // yet"; one marked x-sluice-ignored is accepted with any value; an enum value listed in
-// x-sluice-unsupportedValues is refused as not supported yet.
+// x-sluice-unsupportedValues is refused as not supported yet. A field marked x-sluice-oneOrMany
+// takes its value or an array of such values, each checked at its index ("$.http.method[1]").
 // At most this many issues are reported per document, then one saying more were not shown: a
 // document of many thousand unknown keys costs as much as one of a hundred.
 inline constexpr size_t kMaxValidationIssues = 100;

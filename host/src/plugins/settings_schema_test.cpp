@@ -138,6 +138,30 @@ TEST(Validation, RefusesUnsupportedFieldsAndValuesAsNotSupportedYet) {
                 "$.paging.method: expected one of \"page\", \"url\", found string \"bogus\""});
 }
 
+TEST(Validation, AOneOrManyFieldTakesOneValueOrAnArrayOfValuesEachCheckedAtItsIndex) {
+  Schema s;
+  s.enumeration("http.method", {"PUT", "POST", "DELETE"})
+      .unsupported_values({"DELETE"})
+      .one_or_many();
+  s.string("http.batchSize");
+  auto check = [&](const char* doc) {
+    std::vector<std::string> out;
+    for (const auto& i : validate_against_schema(json::parse(doc), s.to_json()))
+      out.push_back(i.to_string());
+    return out;
+  };
+  EXPECT_EQ(check(R"({"http":{"method":"PUT"}})"), std::vector<std::string>{});
+  EXPECT_EQ(check(R"({"http":{"method":["PUT","POST"]}})"), std::vector<std::string>{});
+  EXPECT_EQ(check(R"({"http":{"method":["PUT","GET",3,"DELETE"]}})"),
+            (std::vector<std::string>{
+                "$.http.method[1]: expected one of \"PUT\", \"POST\", found string \"GET\"",
+                "$.http.method[2]: expected one of \"PUT\", \"POST\", found number 3",
+                "$.http.method[3]: \"DELETE\" is not supported yet by this version of Sluice; "
+                "use one of \"PUT\", \"POST\""}));
+  EXPECT_EQ(check(R"({"http":{"batchSize":["1"]}})"),
+            std::vector<std::string>{"$.http.batchSize: expected a string, found an array of 1"});
+}
+
 TEST(Validation, ReportsAtMostAHundredIssuesPerDocument) {
   json::object doc{{"http", json::object{{"baseURI", "u"}}}};
   for (int i = 0; i < 5000; ++i) doc["unknown" + std::to_string(i)] = i;

@@ -251,11 +251,11 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
   EXPECT_THAT(
       problems_with("import.json",
                     R"({"_id": "sink", "adaptorType": "HTTPImport", "_connectionId": "api",
-                                "maxAttempts": 3, "http": {"ignoreEmptyNodes": true}})"),
+                                "maxAttempts": 3, "http": {"endPointBodyLimit": 1000}})"),
       ElementsAre(
           file("import.json") + ": import sink: $.maxAttempts: not supported yet by this version "
                                 "of Sluice; remove it",
-          file("import.json") + ": import sink: $.http.ignoreEmptyNodes: not supported yet by "
+          file("import.json") + ": import sink: $.http.endPointBodyLimit: not supported yet by "
                                 "this version of Sluice; remove it"));
   EXPECT_THAT(
       problems_with("flow.json", R"({"_id": "copy", "schedule": "? 0 2 ? * *",

@@ -176,9 +176,10 @@ Schema import_step() {
   s.object("settings")
       .label("Settings")
       .help("Any JSON object; filters, mappings and scripts read it as settings.import.");
-  for (const char* path :
-       {"filter", "transform", "responseMapping", "idLockTemplate", "maxAttempts", "ignoreExisting",
-        "ignoreMissing", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
+  // ignoreExisting and ignoreMissing are the connector's to declare, as only it knows which
+  // records exist (the HTTP plugin does: docs/http.md); elsewhere they are unknown fields.
+  for (const char* path : {"filter", "transform", "responseMapping", "idLockTemplate",
+                           "maxAttempts", "blobKeyPath", "deleteAfterImport", "mockResponse"}) {
     s.unsupported(path);
   }
   return s;

@@ -54,6 +54,10 @@ class Field {
   // For kEnum: values the platform defines but this connector does not implement yet; the host
   // refuses them as "not supported yet" rather than as unknown values.
   Field& unsupported_values(std::vector<std::string> values);
+  // For a string, template or enum field: a JSON array of such values is accepted as well, each
+  // checked as the single value would be (integrator.io's per-request-type arrays, e.g. an
+  // import's http.method: ["PUT", "POST"]). Read such a field as Setting<boost::json::value>.
+  Field& one_or_many(bool yes = true);
   Field& minimum(double value);
   Field& maximum(double value);
   // For kArray: the type of each item, or the schema of each item when items are objects.
@@ -64,6 +68,7 @@ class Field {
   FieldType type() const noexcept { return type_; }
   bool is_required() const noexcept { return required_; }
   bool is_secret() const noexcept { return secret_; }
+  bool is_one_or_many() const noexcept { return one_or_many_; }
   bool is_conditional() const noexcept { return !shown_when_path_.empty(); }
   // The declaration as written, for Setting<T> (settings.hpp) and tools.
   const boost::json::value* declared_default() const noexcept {
@@ -92,6 +97,7 @@ class Field {
   std::string label_, help_, group_;
   bool required_ = false;
   bool secret_ = false;
+  bool one_or_many_ = false;
   bool has_default_ = false;
   boost::json::value default_;
   std::vector<std::string> enum_values_;
