@@ -117,7 +117,7 @@ class PythonSink {
 
 class Flows {
  public:
-  explicit Flows(const fs::path& home) {
+  Flows(const fs::path& home, bool keep_debug) : keep_debug_(keep_debug) {
     fs::remove_all(home);
     auto store = sluice::host::open_sqlite_store(home.string());
     if (!store) throw std::runtime_error(store.error().message);
@@ -138,7 +138,9 @@ class Flows {
   // `expect_success` false, `records` exported).
   double run(const std::string& flow, long records, bool expect_success) {
     const auto start = Clock::now();
-    auto job = sluice::runtime::run_flow(*store_, registry_, flow, {});
+    sluice::runtime::RunOptions options;
+    options.keep_debug = keep_debug_;
+    auto job = sluice::runtime::run_flow(*store_, registry_, flow, options);
     const double seconds = seconds_since(start);
     if (!job || job->status != "completed") {
       throw std::runtime_error("flow " + flow + " did not complete: " +
@@ -152,6 +154,7 @@ class Flows {
   }
 
  private:
+  bool keep_debug_;
   std::unique_ptr<sluice::host::Store> store_;
   sluice::host::PluginRegistry registry_;
 };
@@ -285,12 +288,12 @@ void put_api(Flows& flows, const sluice::testing::MockApiServer& api) {
             {"http.auth.token.token"});
 }
 
-int run(long pages, long records, const std::string& sink_script) {
+int run(long pages, long records, const std::string& sink_script, bool keep_debug) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("sluice-bench-http-{}", ::getpid());
   fs::create_directories(dir);
   std::vector<Row> rows;
   {
-    Flows flows(dir / "home");
+    Flows flows(dir / "home", keep_debug);
     if (pages > 0) {
       // Exactly `pages` full pages of orders (one mock per part: each exports all it holds).
       sluice::testing::MockApiServer api({.orders = static_cast<int>(pages * kExportPageSize)});
@@ -323,11 +326,12 @@ int main(int argc, char** argv) {
   long pages = 1000;
   long records = 100'000;
   std::string sink = PYTHON_SINK;
+  bool keep_debug = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::cout
-          << "usage: sluice-bench-http [--pages N] [--records R] [--sink PATH]\n"
+          << "usage: sluice-bench-http [--pages N] [--records R] [--sink PATH] [--debug]\n"
              "Runs flows with the HTTP plugin in this process, each beside one curl process\n"
              "doing the same requests over one kept-alive connection (a --config file), same run:\n"
              "  export: N pages (default 1000) of 100 of the mock API's orders, linkheader\n"
@@ -336,6 +340,7 @@ int main(int argc, char** argv) {
              "          into the Python standard-library sink PATH (default tools/bench/\n"
              "          python_sink.py: headers and body in two writes) with\n"
              "          http.concurrencyLevel 1 (target 0.8x curl) and 8 (target 3x): records/s.\n"
+             "--debug keeps the plugin's debug lines in the jobs' logs (sluice flow run --debug).\n"
              "--pages 0 or --records 0 skips that part. Needs curl and python3 on PATH. Exit\n"
              "status 1 when a flow fails or a count is wrong.\n";
       return 0;
@@ -347,6 +352,10 @@ int main(int argc, char** argv) {
       return *end == '\0' && target >= 0 && target <= 10'000'000;
     };
     if ((arg == "--pages" && number(pages)) || (arg == "--records" && number(records))) continue;
+    if (arg == "--debug") {
+      keep_debug = true;
+      continue;
+    }
     if (arg == "--sink" && i + 1 < argc) {
       sink = argv[++i];
       continue;
@@ -356,7 +365,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run(pages, records, sink);
+    return run(pages, records, sink, keep_debug);
   } catch (const std::exception& e) {
     std::cerr << "sluice-bench-http: " << e.what() << '\n';
     return 1;
