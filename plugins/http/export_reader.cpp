@@ -1,5 +1,6 @@
 #include "export_reader.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <tuple>
 
@@ -8,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "config.hpp"
+#include "parallel.hpp"
 #include "settings.hpp"
 #include "sluice/json_path.hpp"
 #include "sluice/json_text.hpp"
@@ -267,6 +269,15 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   reader->once_uri_ = std::move(*once_uri);
   reader->once_body_ = std::move(*once_body);
   reader->as_text_ = reader->can_page_as_text() && reader->media_.success() == MediaType::kJson;
+  // Pages fetched ahead: page and skip paging whose requests depend only on the page number or
+  // offset (not on the previous response), through the connection's gate.
+  if ((paging_method == PagingMethod::kPage || paging_method == PagingMethod::kSkip) &&
+      !reader->uses_previous_page_ && !reader->next_template_ && !reader->once_) {
+    if (const auto& gate = client->options().gate) {
+      reader->fetch_ahead_ =
+          std::clamp<size_t>(static_cast<size_t>(gate->options().concurrency), 1, kMaxFetchAhead);
+    }
+  }
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -407,16 +418,17 @@ json::value HttpExportReader::state() const {
   return json::object{{"resume", std::move(position)}};
 }
 
-void HttpExportReader::update_paging_variables() {
+void HttpExportReader::update_paging_variables(int64_t page, int64_t skip) {
   json::object& paging =
       context_.get_object()["export"].get_object()["http"].get_object()["paging"].get_object();
-  paging["page"] = pager_.page();
-  paging["skip"] = pager_.skip();
+  paging["page"] = page;
+  paging["skip"] = skip;
   if (pager_.settings().method == PagingMethod::kToken) paging["token"] = pager_.token();
 }
 
-Result<support::http::Request> HttpExportReader::build_request(std::string& body_text) {
-  update_paging_variables();
+Result<support::http::Request> HttpExportReader::build_request(std::string& body_text, int64_t page,
+                                                               int64_t skip) {
+  update_paging_variables(page, skip);
   const support::Binding open[] = {{"connection", &connection_.open}};
   const support::Binding secret[] = {{"connection", &connection_.with_secrets}};
 
@@ -443,7 +455,7 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
     request.url = std::move(*url);
   }
   if (set_page_param_) {
-    support::http::set_query_param(request.url, "page", std::to_string(pager_.page()));
+    support::http::set_query_param(request.url, "page", std::to_string(page));
   }
   if (next_body) {
     body_text = pager_.next_rendered();
@@ -465,7 +477,7 @@ Result<support::http::Request> HttpExportReader::build_request(std::string& body
 
 Result<PagingDecision> HttpExportReader::render_next(PagingDecision decision) {
   if (decision.last || !next_template_) return decision;
-  update_paging_variables();
+  update_paging_variables(pager_.page(), pager_.skip());
   const support::Binding open[] = {{"connection", &connection_.open}};
   const bool uri = pager_.settings().method == PagingMethod::kRelativeUri;
   auto rendered = next_template_->evaluate(
@@ -507,18 +519,90 @@ void HttpExportReader::remember_response(const support::http::Response& response
                    {"headers", headers_object(response.headers)}};
 }
 
+Result<void> HttpExportReader::fetch_ahead(Context& context) {
+  // Skip paging steps by the records of the last page: known once a page came back, and only
+  // while pages come back full (as many records as the first page); next_page() discards the
+  // pages fetched for offsets that turn out wrong.
+  const bool skip = pager_.settings().method == PagingMethod::kSkip;
+  const bool full = last_count_ > 0 && last_count_ == first_count_;
+  const size_t count = skip && !full ? 1 : fetch_ahead_;
+  for (size_t i = 0; i < count; ++i) {
+    auto& fetched = ahead_.emplace_back(std::make_unique<Fetched>());
+    fetched->page = pager_.page() + static_cast<int64_t>(skip ? 0 : i);
+    fetched->skip = pager_.skip() + static_cast<int64_t>(skip ? i * last_count_ : 0);
+    auto request = build_request(fetched->body, fetched->page, fetched->skip);
+    if (!request) {
+      ahead_.clear();
+      return request.error();
+    }
+    fetched->request = std::move(*request);
+    fetched->request.body = fetched->body;
+  }
+  // Every job succeeds: a page's error is returned when that page is reached (a page after the
+  // last one may well fail, and is discarded).
+  auto sent = run_parallel(context, ahead_.size(), ahead_.size(),
+                           [this](Context& worker, size_t index, size_t) -> Result<void> {
+                             Fetched& fetched = *ahead_[index];
+                             fetched.response.emplace(client_->execute(worker, fetched.request));
+                             return {};
+                           });
+  if (!sent) {
+    ahead_.clear();
+    return sent.error();
+  }
+  return {};
+}
+
+void HttpExportReader::discard_fetched(Context& context) {
+  if (ahead_.empty()) return;
+  const size_t n = ahead_.size();
+  ahead_.clear();
+  context.log(LogLevel::kDebug, "paging: discarded " + std::to_string(n) +
+                                    (n == 1 ? " page" : " pages") + " fetched ahead");
+}
+
 Result<Page> HttpExportReader::next_page(Context& context) {
   if (done_) return Page{.state = state(), .done = true};
   if (context.cancelled()) return make_error(Status::kCancelled, "export cancelled");
 
   std::string body_text;
-  auto request = build_request(body_text);
-  if (!request) return request.error();
-  request->body = body_text;
-  trace_request(context, *request);
+  std::optional<support::http::Request> request;
+  std::optional<Result<support::http::Response>> response;
+  if (fetch_ahead_ > 1) {
+    // A page fetched ahead for another page number or offset than the pager's (a short page
+    // with skip paging) is not this page: fetched again.
+    const bool skip = pager_.settings().method == PagingMethod::kSkip;
+    if (!ahead_.empty() && (skip ? ahead_.front()->skip != pager_.skip()
+                                 : ahead_.front()->page != pager_.page())) {
+      discard_fetched(context);
+    }
+    if (ahead_.empty()) {
+      if (auto fetched = fetch_ahead(context); !fetched) return fetched.error();
+    }
+    std::unique_ptr<Fetched> front = std::move(ahead_.front());
+    ahead_.pop_front();
+    body_text = std::move(front->body);
+    request.emplace(std::move(front->request));
+    request->body = body_text;
+    trace_request(context, *request);
+    response.emplace(std::move(*front->response));
+  } else {
+    auto built = build_request(body_text, pager_.page(), pager_.skip());
+    if (!built) return built.error();
+    request.emplace(std::move(*built));
+    request->body = body_text;
+    trace_request(context, *request);
+    response.emplace(client_->execute(context, *request));
+  }
+  if (!*response) return response->error();
+  auto result = page_from(context, *request, **response);
+  if (!result || done_) discard_fetched(context);
+  return result;
+}
 
-  auto response = client_->execute(context, *request);
-  if (!response) return response.error();
+Result<Page> HttpExportReader::page_from(Context& context, const support::http::Request& request,
+                                         const support::http::Response& http_response) {
+  const support::http::Response* response = &http_response;
   trace_response(context, *response);
   if (auto end = pager_.end_on_status(response->status)) {
     done_ = true;
@@ -545,7 +629,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     return checked.error();
   }
   warn_if_misplaced(context, parsed->body, parsed->count, response->url);
-  const std::string absolute_url = client_->resolve(request->url);
+  const std::string absolute_url = client_->resolve(request.url);
   auto decision = pager_.advance({.url = absolute_url,
                                   .headers = &response->headers,
                                   .raw = response->body,
@@ -556,6 +640,8 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   decision = render_next(std::move(*decision));
   if (!decision) return decision.error();
   done_ = decision->last;
+  last_count_ = static_cast<int64_t>(parsed->count);
+  if (first_count_ == 0) first_count_ = last_count_;
   context.log(LogLevel::kDebug, "paging: " + decision->reason);
 
   if (parsed->records == nullptr) {

@@ -34,6 +34,16 @@ class HttpExportReader final : public ExportReader {
   // With type once, next_page fails (kInternal) rather than keep more pages than this waiting
   // for page_committed: the host commits pages in order, a few behind at most.
   static constexpr size_t kMaxUncommittedPages = 64;
+  // With page and skip paging whose requests do not depend on the previous response (no
+  // previous_page, no http.paging.relativeURI/body, not type once), up to
+  // min(http.concurrencyLevel, this) requests are sent at once, through the connection's gate,
+  // and their pages returned strictly in order; skip paging steps by the last page's records
+  // while pages come back full (so not before the first page, nor after a short one). When a page
+  // turns out to be the last, the pages fetched after it are discarded, never returned, and counted
+  // in a debug line
+  // ("paging: discarded 2 pages fetched ahead"); the error of a discarded page is never seen.
+  // The trace lines of a page are logged when it is returned, so they read as one at a time.
+  static constexpr size_t kMaxFetchAhead = 4;
   // The most of a request or response body a trace line shows: 4 KB.
   static constexpr size_t kTraceBodyBytes = 4096;
 
@@ -104,10 +114,25 @@ class HttpExportReader final : public ExportReader {
 
   // This page's state: {"resume": {...the pager's position, "done": done_}}.
   boost::json::value state() const;
-  // Sets export.http.paging {page, skip, token} of context_ to the pager's.
-  void update_paging_variables();
-  // Renders the request for the current page.
-  Result<support::http::Request> build_request(std::string& body_text);
+  // Sets export.http.paging {page, skip} of context_ to these, token to the pager's.
+  void update_paging_variables(int64_t page, int64_t skip);
+  // Renders the request for the page with this page number and offset (the pager's, or one
+  // ahead of it).
+  Result<support::http::Request> build_request(std::string& body_text, int64_t page, int64_t skip);
+  // A request sent ahead of its page (fetch_ahead_ > 1).
+  struct Fetched {
+    int64_t page = 0, skip = 0;
+    std::string body;  // the request's body text (request.body borrows it)
+    support::http::Request request;
+    std::optional<Result<support::http::Response>> response;
+  };
+  // Sends the requests of the next pages at once (run_parallel), into ahead_.
+  Result<void> fetch_ahead(Context& context);
+  // Forgets the pages fetched ahead, with a debug line counting them.
+  void discard_fetched(Context& context);
+  // The page of a response to `request`.
+  Result<Page> page_from(Context& context, const support::http::Request& request,
+                         const support::http::Response& response);
   // The debug trace lines (see above).
   void trace_request(Context& context, const support::http::Request& request) const;
   void trace_response(Context& context, const support::http::Response& response) const;
@@ -140,6 +165,10 @@ class HttpExportReader final : public ExportReader {
   ConnectionVariables connection_;
   bool uses_previous_page_ = false;
   bool as_text_ = false;  // can_page_as_text()
+  size_t fetch_ahead_ = 1;
+  int64_t last_count_ = 0;   // records on the last page returned
+  int64_t first_count_ = 0;  // records on the first page with any
+  std::deque<std::unique_ptr<Fetched>> ahead_;
 
   // type once: http.once, and the records of the pages handed out but not committed yet,
   // keyed by the "pages" of their state's resume position.

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "plugins/host_api.hpp"
 #include "plugins/loader.hpp"
 #include "plugins/registry.hpp"
 #include "runtime/flow_runner.hpp"
@@ -228,6 +229,7 @@ TEST_F(Runtime, WhatAPluginLogsIsStoredInTheJobsLogWithLevelAndStepAndHandedOnLi
   put_flow("f", {"e"}, {"x"});
   std::vector<std::string> live;
   RunOptions options;
+  options.keep_debug = true;  // `sluice flow run -v` / --debug
   options.on_log = [&](const host::JobLogLine& line) {
     live.push_back(line.level + " [" + line.step + "] " + line.message);
   };
@@ -249,6 +251,38 @@ TEST_F(Runtime, WhatAPluginLogsIsStoredInTheJobsLogWithLevelAndStepAndHandedOnLi
     lines.push_back(line.level + " [" + line.step + "] " + line.message);
   }
   EXPECT_EQ(lines, expected);
+}
+
+TEST_F(Runtime, DebugLinesAreDroppedUnlessTheRunKeepsThem) {
+  put_export("e", {{"count", 4}, {"pagesOf", 2}, {"prefix", "A"}, {"logLevels", true}}, 2);
+  put_import("x", {});
+  put_flow("f", {"e"}, {"x"});
+  std::vector<std::string> live;
+  RunOptions options;  // keep_debug false: what `sluice flow run` without -v or --debug does
+  options.on_log = [&](const host::JobLogLine& line) {
+    live.push_back(line.level + " [" + line.step + "] " + line.message);
+  };
+  const Job job = run("f", options);
+  ASSERT_EQ(job.status, "completed") << job.message;
+  const std::vector<std::string> expected = {"info [export e] memory export: page 1",
+                                             "warn [export e] memory export: a warning on page 1",
+                                             "info [export e] memory export: page 2",
+                                             "warn [export e] memory export: a warning on page 2"};
+  EXPECT_EQ(live, expected);
+  auto stored = store_->get_job_log(job.id, 100);
+  ASSERT_TRUE(stored) << stored.error().message;
+  std::vector<std::string> lines;
+  for (const auto& line : *stored)
+    lines.push_back(line.level + " [" + line.step + "] " + line.message);
+  EXPECT_EQ(lines, expected);
+  // The job's floor is lifted when it ends: a later sink sees debug lines again.
+  std::vector<int32_t> levels;
+  auto previous = host::set_log_sink(
+      [&](int32_t level, const std::string&, std::string_view) { levels.push_back(level); });
+  const std::string text = "after the job";
+  host::host_api()->log(nullptr, SLUICE_LOG_DEBUG, sluice_str{text.data(), text.size()});
+  host::set_log_sink(std::move(previous));
+  EXPECT_EQ(levels, (std::vector<int32_t>{SLUICE_LOG_DEBUG}));
 }
 
 TEST_F(Runtime, WhatAPluginWarnsAndMeasuresIsKeptInTheJobsWarningsAndMetrics) {

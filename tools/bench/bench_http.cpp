@@ -1,7 +1,8 @@
 // The HTTP connector benchmark (issue 10, "Performance"), flows run by the real runtime and HTTP
 // plugin in this process, each measured beside one curl process doing the same requests over one
 // kept-alive connection (a --config file listing every request), in the same run:
-//  (a) export: N pages of the mock API's orders, pages/s; curl GETs the same page URLs.
+//  (a) export: N pages of the mock API's orders with linkheader paging
+//      (/api/paging/linkheader?kind=orders), pages/s; curl GETs the same page URLs.
 //  (b) import: R orders exported from the mock in pages of 1000 and imported in batches of 100
 //      into a Python standard-library sink (tools/bench/python_sink.py: ThreadingHTTPServer,
 //      headers and body in two writes, so each kept-alive request waits out a delayed ACK),
@@ -116,7 +117,7 @@ class PythonSink {
 
 class Flows {
  public:
-  explicit Flows(const fs::path& home) {
+  Flows(const fs::path& home, bool keep_debug) : keep_debug_(keep_debug) {
     fs::remove_all(home);
     auto store = sluice::host::open_sqlite_store(home.string());
     if (!store) throw std::runtime_error(store.error().message);
@@ -137,7 +138,9 @@ class Flows {
   // `expect_success` false, `records` exported).
   double run(const std::string& flow, long records, bool expect_success) {
     const auto start = Clock::now();
-    auto job = sluice::runtime::run_flow(*store_, registry_, flow, {});
+    sluice::runtime::RunOptions options;
+    options.keep_debug = keep_debug_;
+    auto job = sluice::runtime::run_flow(*store_, registry_, flow, options);
     const double seconds = seconds_since(start);
     if (!job || job->status != "completed") {
       throw std::runtime_error("flow " + flow + " did not complete: " +
@@ -151,6 +154,7 @@ class Flows {
   }
 
  private:
+  bool keep_debug_;
   std::unique_ptr<sluice::host::Store> store_;
   sluice::host::PluginRegistry registry_;
 };
@@ -161,35 +165,39 @@ struct Row {
   std::string unit;
 };
 
-// (a) The export of `pages` full pages (plus the empty page that ends page paging).
+// (a) The export of `pages` full pages of orders with linkheader paging (GitHub's Link
+// rel="next"; the last page has none, so exactly `pages` requests); curl GETs the same URLs.
 Row export_row(Flows& flows, const sluice::testing::MockApiServer& api, const fs::path& dir,
                long pages) {
+  const long total = pages * kExportPageSize;
   flows.put(ResourceKind::kExport,
             fmt::format(R"({{"_id":"pages","adaptorType":"HTTPExport","_connectionId":"api",
-      "pageSize":{0},"http":{{"relativeURI":"/api/orders?pageSize={0}",
-      "response":{{"resourcePath":"orders"}},"paging":{{"method":"page","page":1}}}}}})",
-                        kExportPageSize));
+      "pageSize":{0},"http":{{
+      "relativeURI":"/api/paging/linkheader?per_page={0}&page=1&total={1}&kind=orders",
+      "paging":{{"method":"linkheader"}}}}}})",
+                        kExportPageSize, total));
   flows.put(ResourceKind::kFlow, R"({"_id":"export","pageGenerators":[{"_exportId":"pages"}]})");
-  const long requests = pages + 1;
+  const long requests = pages;
   const fs::path config = dir / "export.curl";
   {
     std::ofstream out(config);
     for (long page = 1; page <= requests; ++page) {
       if (page > 1) out << "next\n";
-      out << fmt::format("url = \"{}/api/orders?pageSize={}&page={}\"\n", api.base_url(),
-                         kExportPageSize, page)
+      out << fmt::format(
+                 "url = \"{}/api/paging/linkheader?per_page={}&page={}&total={}&kind=orders\"\n",
+                 api.base_url(), kExportPageSize, page, total)
           << fmt::format("header = \"Authorization: Bearer {}\"\n", api.token())
           << "output = \"/dev/null\"\n";
     }
   }
   const double curl = run_curl(config);
   api.post("/_mock/reset", "");
-  const double sluice = flows.run("export", pages * kExportPageSize, false);
+  const double sluice = flows.run("export", total, false);
   const long seen = api.get_json("/_mock/requests").at("count").to_number<long>();
   if (seen != requests) {
     throw std::runtime_error(fmt::format("the export made {} requests, not {}", seen, requests));
   }
-  return {fmt::format("export, page paging, {} pages of {}", requests, kExportPageSize),
+  return {fmt::format("export, linkheader paging, {} pages of {}", requests, kExportPageSize),
           static_cast<double>(requests) / sluice, static_cast<double>(requests) / curl, 0.8,
           "pages/s"};
 }
@@ -280,12 +288,12 @@ void put_api(Flows& flows, const sluice::testing::MockApiServer& api) {
             {"http.auth.token.token"});
 }
 
-int run(long pages, long records, const std::string& sink_script) {
+int run(long pages, long records, const std::string& sink_script, bool keep_debug) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("sluice-bench-http-{}", ::getpid());
   fs::create_directories(dir);
   std::vector<Row> rows;
   {
-    Flows flows(dir / "home");
+    Flows flows(dir / "home", keep_debug);
     if (pages > 0) {
       // Exactly `pages` full pages of orders (one mock per part: each exports all it holds).
       sluice::testing::MockApiServer api({.orders = static_cast<int>(pages * kExportPageSize)});
@@ -318,19 +326,21 @@ int main(int argc, char** argv) {
   long pages = 1000;
   long records = 100'000;
   std::string sink = PYTHON_SINK;
+  bool keep_debug = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::cout
-          << "usage: sluice-bench-http [--pages N] [--records R] [--sink PATH]\n"
+          << "usage: sluice-bench-http [--pages N] [--records R] [--sink PATH] [--debug]\n"
              "Runs flows with the HTTP plugin in this process, each beside one curl process\n"
              "doing the same requests over one kept-alive connection (a --config file), same run:\n"
-             "  export: N pages (default 1000) of 100 of the mock API's orders, page paging\n"
-             "          (and the empty page that ends it): pages/s, target 0.8x curl;\n"
+             "  export: N pages (default 1000) of 100 of the mock API's orders, linkheader\n"
+             "          paging (the Link rel=\"next\" of each page): pages/s, target 0.8x curl;\n"
              "  import: R orders (default 100000, exported in pages of 1000) in batches of 100\n"
              "          into the Python standard-library sink PATH (default tools/bench/\n"
              "          python_sink.py: headers and body in two writes) with\n"
              "          http.concurrencyLevel 1 (target 0.8x curl) and 8 (target 3x): records/s.\n"
+             "--debug keeps the plugin's debug lines in the jobs' logs (sluice flow run --debug).\n"
              "--pages 0 or --records 0 skips that part. Needs curl and python3 on PATH. Exit\n"
              "status 1 when a flow fails or a count is wrong.\n";
       return 0;
@@ -342,6 +352,10 @@ int main(int argc, char** argv) {
       return *end == '\0' && target >= 0 && target <= 10'000'000;
     };
     if ((arg == "--pages" && number(pages)) || (arg == "--records" && number(records))) continue;
+    if (arg == "--debug") {
+      keep_debug = true;
+      continue;
+    }
     if (arg == "--sink" && i + 1 < argc) {
       sink = argv[++i];
       continue;
@@ -351,7 +365,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run(pages, records, sink);
+    return run(pages, records, sink, keep_debug);
   } catch (const std::exception& e) {
     std::cerr << "sluice-bench-http: " << e.what() << '\n';
     return 1;

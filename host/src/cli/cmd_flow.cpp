@@ -156,7 +156,7 @@ void print_summary(const host::Job& job, double seconds, const std::string& pagi
 }
 
 struct RunFlags {
-  bool as_json = false, quiet = false, resume = false, verbose = false;
+  bool as_json = false, quiet = false, resume = false, verbose = false, debug = false;
   std::optional<runtime::ExportType> type;
   std::string start_date;
 };
@@ -191,8 +191,10 @@ int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
   options.record_bytes = *record_bytes;
   options.type = flags.type;
   options.start_date = flags.start_date;
+  // Debug lines are kept in the job's log only with -v or --debug (runtime/job_log.hpp).
+  options.keep_debug = verbose || flags.debug;
   // Plugins' log lines: warn and error always to stderr, info and debug with -v; all of them
-  // are in the job's log (`sluice jobs log JOB`).
+  // but debug are in the job's log (`sluice jobs log JOB`), debug ones with -v or --debug.
   options.on_log = [&, verbose](const host::JobLogLine& line) {
     if (!verbose && line.level != "warn" && line.level != "error") return;
     if (live) std::cerr << "\r" << std::string(72, ' ') << "\r";
@@ -258,10 +260,11 @@ int cmd_flow(const Env& env, const Args& args) {
     return cmd_flow_test(env, Args(args.begin() + 1, args.end()));
   constexpr const char* kUsage =
       "usage: sluice flow run ID [--resume] [--type test] [--start-date ISO] [--json] [--quiet] "
-      "[-v]\n"
+      "[-v] [--debug]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
       "Plugins' warnings and errors go to stderr; with -v their info and debug lines too. All "
-      "of them\nare kept in the job's log: `sluice jobs log JOB`.\n"
+      "but the\ndebug lines are kept in the job's log (`sluice jobs log JOB`); the debug lines (an "
+      "HTTP\nexport's request/response trace) only with -v or --debug.\n"
       "With --resume, continues the flow's last unfinished job (failed, canceled, or whose "
       "process died)\n"
       "after its last confirmed page instead of starting again.\n"
@@ -278,7 +281,9 @@ int cmd_flow(const Env& env, const Args& args) {
   po::options_description options("options");
   options.add_options()("json", "print the job document instead of a summary")("quiet,q",
                                                                                "no live progress")(
-      "verbose,v", "also print the plugins' info and debug log lines as they come")(
+      "verbose,v",
+      "also print the plugins' info and debug log lines as they come (and keep the debug ones)")(
+      "debug", "keep the plugins' debug lines (HTTP request/response traces) in the job's log")(
       "resume", "continue the last unfinished job from its last confirmed page")(
       "type", po::value<std::string>(), "run every export as this type: test")(
       "start-date", po::value<std::string>(),
@@ -299,6 +304,7 @@ int cmd_flow(const Env& env, const Args& args) {
   flags.quiet = vm.count("quiet") != 0u;
   flags.resume = vm.count("resume") != 0u;
   flags.verbose = vm.count("verbose") != 0u;
+  flags.debug = vm.count("debug") != 0u;
   if (vm.count("type") != 0u) {
     if (vm["type"].as<std::string>() != "test") {
       std::cerr << "error: --type: expected \"test\" (a run of every export as a test export), "

@@ -1,5 +1,6 @@
 #include "plugins/host_api.hpp"
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -49,7 +50,13 @@ std::map<std::string, double>& metrics_map() {
   return *instance;
 }
 
+std::atomic<int32_t>& log_floor() {
+  static std::atomic<int32_t> floor{SLUICE_LOG_DEBUG};
+  return floor;
+}
+
 void do_log(sluice_call* call, int32_t level, sluice_str message) {
+  if (level < log_floor().load(std::memory_order_relaxed)) return;
   try {
     const std::string redacted = redact_secrets(std::string_view(message.ptr, message.len));
     sink()(level, call != nullptr ? call->log_scope : std::string("plugin"), redacted);
@@ -200,6 +207,8 @@ const sluice_host_api kHostApi = {sizeof(sluice_host_api),
 }  // namespace
 
 LogSink set_log_sink(LogSink new_sink) { return std::exchange(sink(), std::move(new_sink)); }
+
+int32_t set_log_floor(int32_t level) noexcept { return log_floor().exchange(level); }
 
 WarnSink set_warn_sink(WarnSink new_sink) {
   return std::exchange(warn_sink(), std::move(new_sink));

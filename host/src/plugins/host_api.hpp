@@ -43,6 +43,10 @@ using LogSink =
     std::function<void(int32_t level, const std::string& scope, std::string_view message)>;
 // Returns the sink it replaces.
 LogSink set_log_sink(LogSink sink);
+// Lines below `level` (SLUICE_LOG_*) are dropped as they arrive, before redaction and before the
+// sink: what a job that keeps no debug lines sets (runtime/job_log.hpp). SLUICE_LOG_DEBUG (the
+// default) passes every line. Returns the floor it replaces; safe to call while calls run.
+int32_t set_log_floor(int32_t level) noexcept;
 
 // Where plugin warnings (1.1 `warn`) and metrics (1.1 `metric`) go besides the log sink and the
 // process-wide registry: the running job's (runtime/job_log.hpp). Texts arrive redacted. Empty

@@ -67,7 +67,7 @@ class FlowRun {
         plan_(std::move(plan)),
         options_(options),
         recorder_(std::move(recorder)),
-        log_(store, recorder_.job().id, options.on_log),
+        log_(store, recorder_.job().id, options.on_log, options.keep_debug),
         env_(plan_, recorder_.job().id, options.cancelled, options.limits, &store_),
         trace_keys_(plan_) {}
 

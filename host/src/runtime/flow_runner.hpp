@@ -56,6 +56,9 @@ struct RunOptions {
   // Every line plugins log during the job (level, step, redacted message), as it arrives, from
   // any thread, one at a time; the lines are also stored in the job's log (`sluice jobs log`).
   std::function<void(const host::JobLogLine&)> on_log;
+  // Keep the plugins' debug lines (an HTTP export's request/response trace) in the job's log and
+  // hand them to on_log; without it they are dropped as they arrive (runtime/job_log.hpp).
+  bool keep_debug = false;
   int export_retries = 3;
   std::chrono::milliseconds export_backoff{500};
   // Run every export as this type for this run (`sluice flow run --type test`); nullopt: each

@@ -20,8 +20,12 @@ const char* log_level_name(int32_t level) noexcept {
 }
 
 JobLog::JobLog(host::Store& store, std::string job_id,
-               std::function<void(const host::JobLogLine&)> on_line)
-    : store_(store), job_id_(std::move(job_id)), on_line_(std::move(on_line)) {
+               std::function<void(const host::JobLogLine&)> on_line, bool keep_debug)
+    : store_(store),
+      job_id_(std::move(job_id)),
+      on_line_(std::move(on_line)),
+      keep_debug_(keep_debug),
+      previous_floor_(host::set_log_floor(keep_debug ? SLUICE_LOG_DEBUG : SLUICE_LOG_INFO)) {
   previous_ = host::set_log_sink([this](int32_t level, const std::string& scope,
                                         std::string_view message) { log(level, scope, message); });
   previous_warn_ = host::set_warn_sink(
@@ -32,6 +36,7 @@ JobLog::JobLog(host::Store& store, std::string job_id,
 }
 
 JobLog::~JobLog() {
+  host::set_log_floor(previous_floor_);
   host::set_metric_sink(std::move(previous_metric_));
   host::set_warn_sink(std::move(previous_warn_));
   host::set_log_sink(std::move(previous_));
@@ -82,6 +87,7 @@ boost::json::array JobLog::metrics() const {
 }
 
 void JobLog::log(int32_t level, const std::string& step, std::string_view message) {
+  if (level < SLUICE_LOG_INFO && !keep_debug_) return;
   host::JobLogLine line{job_id_, now_iso8601(), log_level_name(level), step, std::string(message)};
   std::lock_guard lock(mutex_);
   if (on_line_) on_line_(line);

@@ -2,6 +2,12 @@
 // warn), with its level and step, kept in memory until flush() writes it to the store, and handed
 // to RunOptions::on_log as it arrives (so `sluice flow run -v` can print it live).
 //
+// Debug lines (an HTTP export's request/response/paging trace: three per page, up to 4 KB of
+// body each) are kept, and handed to on_log, only when the run asks for them (`keep_debug`:
+// `sluice flow run -v` or `--debug`); otherwise they are dropped as they arrive, before redaction
+// (host::set_log_floor), so a 10,000-page export does not write ~40 MB of trace into the store.
+// `sluice export preview` always shows them (it has its own sink).
+//
 // It also keeps the job's warnings (sluice_host_api.warn) and metrics (sluice_host_api.metric)
 // for the job's "warnings" and "metrics" (store/store.hpp Job).
 //
@@ -28,7 +34,7 @@ namespace sluice::runtime {
 class JobLog {
  public:
   JobLog(host::Store& store, std::string job_id,
-         std::function<void(const host::JobLogLine&)> on_line);
+         std::function<void(const host::JobLogLine&)> on_line, bool keep_debug = false);
   ~JobLog();
   JobLog(const JobLog&) = delete;
   JobLog& operator=(const JobLog&) = delete;
@@ -55,6 +61,8 @@ class JobLog {
   host::LogSink previous_;
   host::WarnSink previous_warn_;
   host::MetricSink previous_metric_;
+  bool keep_debug_;
+  int32_t previous_floor_;
   mutable std::mutex mutex_;
   std::vector<host::JobLogLine> pending_;
   struct Warning {
