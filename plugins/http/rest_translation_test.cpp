@@ -71,9 +71,12 @@ TEST(RestSchema, ASettingWithNoHttpEquivalentIsRefusedAsNotSupportedYet) {
 }
 
 TEST(RestSchema, FollowsWhatTheHttpSettingsImplement) {
-  // rest.authURI is http.auth.oauth.authURI, not implemented: refused; the same for a value.
+  // rest.targetConcurrencyLevel is http.targetConcurrencyLevel, not implemented: refused;
+  // rest.authURI is http.auth.oauth.authURI, implemented: accepted; the same for a value.
   const json::object connection = rest_connection_schema().to_json();
-  EXPECT_EQ(node(connection, "rest.authURI")->at("x-sluice-unsupported"), json::value(true));
+  EXPECT_EQ(node(connection, "rest.targetConcurrencyLevel")->at("x-sluice-unsupported"),
+            json::value(true));
+  EXPECT_EQ(node(connection, "rest.authURI")->if_contains("x-sluice-unsupported"), nullptr);
   EXPECT_EQ(node(connection, "rest.authType")->at("x-sluice-unsupportedValues"),
             json::parse(R"(["hmac"])"));
   EXPECT_EQ(node(connection, "rest.bearerToken")->at("x-sluice-secret"), json::value(true));

@@ -228,11 +228,13 @@ TEST_F(ConnectionTest, WrongCommandLinesAreRefusedWithUsage) {
   EXPECT_THAT(group.out, HasSubstr("--home DIR"));
   const CliResult none = cli_->run({"connection"});
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_THAT(none.err, StartsWith("error: expected `sluice connection test ID`\n"));
+  EXPECT_THAT(none.err, StartsWith("error: expected `sluice connection test ID` or `sluice "
+                                   "connection authorize ID`\n"));
   const CliResult unknown = cli_->run({"connection", "frob", "api"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, StartsWith("error: unknown connection command 'frob'; expected "
-                                      "`sluice connection test ID`\n"));
+                                      "`sluice connection test ID` or `sluice connection "
+                                      "authorize ID`\n"));
   const CliResult missing = cli_->run({"connection", "test"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, StartsWith("error: expected a connection id (see `sluice get "

@@ -20,13 +20,20 @@ int cmd_connection(const Env& env, const Args& args) {
       {"test", cmd_connection_test},
       {"authorize", cmd_connection_authorize},
   };
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    (args.empty() ? std::cerr : std::cout) << kUsage << '\n';
-    return args.empty() ? kExitUsage : kExitOk;
+  if (args.empty()) {
+    return usage_error("expected `sluice connection test ID` or `sluice connection authorize ID`",
+                       kUsage);
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage << "\n\noptions:\n  --home DIR   " << kHomeHelp << '\n';
+    return kExitOk;
   }
   auto found = subcommands.find(args[0]);
   if (found == subcommands.end()) {
-    return usage_error("unknown subcommand 'connection " + args[0] + "'", kUsage);
+    return usage_error("unknown connection command '" + args[0] +
+                           "'; expected `sluice connection test ID` or `sluice connection "
+                           "authorize ID`",
+                       kUsage);
   }
   return found->second(env, Args(args.begin() + 1, args.end()));
 }
