@@ -1,10 +1,12 @@
 // What a connector can ask of the host during one call: logging, warnings, metrics,
 // cancellation, (for an export) the run it serves, and (since 1.2) the connection's state.
 //
-// Levels (sdk/README.md, "Logging"): every line a call logs in a job is stored in that job's
-// log (`sluice jobs log JOB`) with its level and step; `sluice flow run` prints warn and error
-// lines to stderr, and info and debug ones too with -v. Outside a job (ping, plugin test) debug
-// and info go nowhere, warn and error to stderr.
+// Levels (sdk/README.md, "Logging"): every info, warn and error line a call logs in a job is
+// stored in that job's log (`sluice jobs log JOB`) with its level and step, and debug lines too
+// when the run keeps them (`sluice flow run -v` or `--debug`; `sluice export preview` and
+// `sluice connection test` always show them); otherwise the host drops debug lines as they come.
+// `sluice flow run` prints warn and error lines to stderr, and info and debug ones too with -v.
+// Outside a job (ping, plugin test) debug and info go nowhere, warn and error to stderr.
 #pragma once
 
 #include <optional>

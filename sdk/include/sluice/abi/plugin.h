@@ -106,10 +106,11 @@ typedef struct sluice_byte_sink {
   sluice_status (*write)(void* context, sluice_bytes chunk);
 } sluice_byte_sink;
 
-/* Log levels for sluice_host_api.log. Where each goes (sdk/README.md, "Logging"): every level is
- * stored in the job's log (`sluice jobs log JOB`); `sluice flow run` prints WARN and ERROR to
- * stderr, and INFO and DEBUG too with -v. A call outside a job (ping, plugin test) logs to
- * stderr: WARN and ERROR only. */
+/* Log levels for sluice_host_api.log. Where each goes (sdk/README.md, "Logging"): INFO, WARN and
+ * ERROR are stored in the job's log (`sluice jobs log JOB`), DEBUG only when the run keeps it
+ * (`sluice flow run -v` or `--debug`; otherwise the host drops it at once); `sluice flow run`
+ * prints WARN and ERROR to stderr, and INFO and DEBUG too with -v. A call outside a job (ping,
+ * plugin test) logs to stderr: WARN and ERROR only. */
 #define SLUICE_LOG_DEBUG 0
 #define SLUICE_LOG_INFO 1
 #define SLUICE_LOG_WARN 2
