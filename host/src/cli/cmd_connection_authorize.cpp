@@ -19,6 +19,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "cli/stored_connection.hpp"
 #include "plugins/connector_client.hpp"
 #include "store/connection_state.hpp"
 
@@ -194,26 +195,11 @@ int cmd_connection_authorize(const Env& env, const Args& args) {
   }
   const bool as_json = vm.count("json") != 0u;
 
-  auto store = env.open_store();
-  if (!store) return kExitFailure;
-  auto doc = store->get_resource(host::ResourceKind::kConnection, id, host::Secrets::kRevealed);
-  if (!doc) {
-    print_error(doc.error());
-    return kExitFailure;
-  }
-  if (!*doc) {
-    print_error(fmt::format("no connection {}; see `sluice get connections`", id), "not_found");
-    return kExitFailure;
-  }
-  host::PluginRegistry registry = env.load_plugins();
-  auto connector = registry.connector_for(**doc);
-  if (!connector) {
-    print_error(connector.error());
-    return kExitFailure;
-  }
-  auto connection =
-      host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id, nullptr,
-                                   {}, host::connection_state_access(*store, id));
+  auto loaded = load_stored_connection(env, id);
+  if (!loaded) return kExitFailure;
+  auto connection = host::RemoteConnection::open(*loaded->connector, json::serialize(loaded->doc),
+                                                 "connection " + id, nullptr, {},
+                                                 host::connection_state_access(*loaded->store, id));
   if (!connection) {
     print_error(fmt::format("cannot authorize connection {}: {}", id, connection.error().message),
                 to_string(connection.error().status));

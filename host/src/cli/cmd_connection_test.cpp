@@ -12,10 +12,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "cli/stored_connection.hpp"
 #include "plugins/connector_client.hpp"
 #include "plugins/host_api.hpp"
-#include "store/connection_state.hpp"
 #include "sluice/abi/plugin.h"
+#include "store/connection_state.hpp"
 
 namespace sluice::cli {
 
@@ -101,23 +102,8 @@ int cmd_connection_test(const Env& env, const Args& args) {
   if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
   const std::string id = vm["connection"].as<std::string>();
   const bool as_json = vm.count("json") != 0u;
-  auto store = env.open_store();
-  if (!store) return kExitFailure;
-  auto doc = store->get_resource(host::ResourceKind::kConnection, id, host::Secrets::kRevealed);
-  if (!doc) {
-    print_error(doc.error());
-    return kExitFailure;
-  }
-  if (!*doc) {
-    print_error(fmt::format("no connection {}; see `sluice get connections`", id), "not_found");
-    return kExitFailure;
-  }
-  host::PluginRegistry registry = env.load_plugins();
-  auto connector = registry.connector_for(**doc);
-  if (!connector) {
-    print_error(connector.error());
-    return kExitFailure;
-  }
+  auto loaded = load_stored_connection(env, id);
+  if (!loaded) return kExitFailure;
   std::vector<std::string> lines;
   Result<std::string> pinged = std::string();
   const auto started = std::chrono::steady_clock::now();
@@ -125,9 +111,9 @@ int cmd_connection_test(const Env& env, const Args& args) {
     ReportCapture capture;
     // With the connection's state (stored credentials, the offline mark): a test that passes
     // brings an offline connection back online, as a ping does.
-    auto connection =
-        host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id,
-                                     nullptr, {}, host::connection_state_access(*store, id));
+    auto connection = host::RemoteConnection::open(
+        *loaded->connector, json::serialize(loaded->doc), "connection " + id, nullptr, {},
+        host::connection_state_access(*loaded->store, id));
     pinged = connection ? (*connection)->ping() : Result<std::string>(connection.error());
     lines = capture.lines();
   }

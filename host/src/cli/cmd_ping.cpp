@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "cli/command.hpp"
+#include "cli/stored_connection.hpp"
 #include "plugins/connector_client.hpp"
 #include "store/connection_state.hpp"
 
@@ -28,27 +29,12 @@ int cmd_ping(const Env& env, const Args& args) {
   int code = kExitOk;
   if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
   const std::string id = vm["connection"].as<std::string>();
-  auto store = env.open_store();
-  if (!store) return kExitFailure;
-  auto doc = store->get_resource(host::ResourceKind::kConnection, id, host::Secrets::kRevealed);
-  if (!doc) {
-    print_error(doc.error());
-    return kExitFailure;
-  }
-  if (!*doc) {
-    print_error(fmt::format("no connection {}; see `sluice get connections`", id), "not_found");
-    return kExitFailure;
-  }
-  host::PluginRegistry registry = env.load_plugins();
-  auto connector = registry.connector_for(**doc);
-  if (!connector) {
-    print_error(connector.error());
-    return kExitFailure;
-  }
+  auto loaded = load_stored_connection(env, id);
+  if (!loaded) return kExitFailure;
   const auto started = std::chrono::steady_clock::now();
-  auto connection =
-      host::RemoteConnection::open(**connector, json::serialize(**doc), "connection " + id, nullptr,
-                                   {}, host::connection_state_access(*store, id));
+  auto connection = host::RemoteConnection::open(*loaded->connector, json::serialize(loaded->doc),
+                                                 "connection " + id, nullptr, {},
+                                                 host::connection_state_access(*loaded->store, id));
   Result<std::string> pinged =
       connection ? (*connection)->ping() : Result<std::string>(connection.error());
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

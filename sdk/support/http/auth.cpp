@@ -1,4 +1,5 @@
 #include "sluice/support/http/auth.hpp"
+#include "body_rule.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -47,23 +48,9 @@ std::string iso8601_utc(int64_t seconds) {
 }  // namespace
 
 std::optional<std::string> AuthFailureRule::match(const Response& response) const {
-  if (std::find(status_codes.begin(), status_codes.end(), response.status) != status_codes.end()) {
-    std::string why = "HTTP " + std::to_string(response.status);
-    if (!response.reason.empty()) why += " " + response.reason;
-    return why;
-  }
-  if (path.empty() || values.empty() || response.body.empty()) return std::nullopt;
-  boost::json::error_code ec;
-  const boost::json::value body = boost::json::parse(response.body, ec);
-  if (ec) return std::nullopt;
-  const boost::json::value* value = find_path(body, path);
-  if (value == nullptr || value->is_object() || value->is_array()) return std::nullopt;
-  const std::string text = value->is_null()     ? std::string("null")
-                           : value->is_string() ? std::string(value->get_string())
-                                                : boost::json::serialize(*value);
-  if (std::find(values.begin(), values.end(), text) == values.end()) return std::nullopt;
-  return "HTTP " + std::to_string(response.status) + " whose " + path + " is '" + text +
-         "' (http.auth.failPath)";
+  if (std::find(status_codes.begin(), status_codes.end(), response.status) != status_codes.end())
+    return status_text(response);
+  return body_value_matches(response, path, values, "http.auth.failPath");
 }
 
 Auth Auth::with_basic(std::string username, std::string password) {

@@ -1,4 +1,5 @@
 #include "sluice/support/http/client.hpp"
+#include "body_rule.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -140,23 +141,8 @@ Status status_for(int http_status) noexcept {
 }
 
 std::optional<std::string> RateLimitRule::match(const Response& response) const {
-  if (response.status == 429 || response.status == status_code) {
-    std::string why = "HTTP " + std::to_string(response.status);
-    if (!response.reason.empty()) why += " " + response.reason;
-    return why;
-  }
-  if (path.empty() || values.empty() || response.body.empty()) return std::nullopt;
-  boost::json::error_code ec;
-  const boost::json::value body = boost::json::parse(response.body, ec);
-  if (ec) return std::nullopt;
-  const boost::json::value* value = find_path(body, path);
-  if (value == nullptr || value->is_object() || value->is_array()) return std::nullopt;
-  const std::string text = value->is_null()     ? std::string("null")
-                           : value->is_string() ? std::string(value->get_string())
-                                                : boost::json::serialize(*value);
-  if (std::find(values.begin(), values.end(), text) == values.end()) return std::nullopt;
-  return "HTTP " + std::to_string(response.status) + " whose " + path + " is '" + text +
-         "' (http.rateLimit.failPath)";
+  if (response.status == 429 || response.status == status_code) return status_text(response);
+  return body_value_matches(response, path, values, "http.rateLimit.failPath");
 }
 
 bool is_transient_status(int http_status) noexcept {
