@@ -58,7 +58,8 @@ class ErrorsCommand : public ::testing::Test {
   // Orders export -> sink import, the sink's trace key "{{record.id}}".
   void apply_flow(const MockApiServer& api, const std::string& flow = "f") {
     write("connection.json",
-          fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",)"
+          // concurrencyLevel 1: one request in flight, so batches reach the sink in order.
+          fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json","concurrencyLevel":1,)"
                       R"("auth":{{"type":"token","token":{{"token":"{}","location":"header",)"
                       R"("headerName":"Authorization","scheme":"Bearer"}}}}}}}})",
                       api.base_url(), api.token()));

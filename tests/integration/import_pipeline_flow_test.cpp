@@ -52,7 +52,8 @@ class ImportPipelineFlow : public ::testing::Test {
     const CliResult installed = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE});
     ASSERT_EQ(installed.exit_code, 0) << installed.err;
     write("connection.json",
-          fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
+          // concurrencyLevel 1: one request in flight, so batches reach the sink in order.
+          fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json","concurrencyLevel":1,
               "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
                       api_.base_url()));
     write("flow.json", R"({"_id":"f","pageGenerators":[{"_exportId":"orders"}],

@@ -64,7 +64,8 @@ class RouterFlow : public ::testing::Test {
 TEST_F(RouterFlow, ARouterWithThreeBranchesPostsEachOrderToEveryBranchItMatches) {
   MockApiServer api({.orders = 12, .reject = {"ORD-000009"}});
   write("connection.json",
-        fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
+        // concurrencyLevel 1: one request in flight, so batches reach the sink in order.
+        fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json","concurrencyLevel":1,
         "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
                     api.base_url()));
   write("export.json",
