@@ -11,6 +11,10 @@
 
 namespace sluice::support::tmpl::detail {
 
+// The body of a JSON string literal for `text`, as JSON.stringify writes it (without the quotes):
+// " and \ escaped, \b \f \n \r \t, other control characters as \u00xx; everything else as it
+// is. Appends runs of plain characters at once.
+void append_json_string_content(std::string& out, std::string_view text);
 // JavaScript's Number.prototype.toString() for `value`: 1e+21, 0.1, 1.5e-7, 0 for -0.
 void append_js_number(std::string& out, double value);
 // A JSON number as JavaScript holds it (integers beyond 2^53 are rounded to a double first).
