@@ -278,6 +278,9 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
           std::clamp<size_t>(static_cast<size_t>(gate->options().concurrency), 1, kMaxFetchAhead);
     }
   }
+  const RunContext* run = context.run();
+  reader->request_ahead_ = reader->fetch_ahead_ == 1 && !reader->once_ &&
+                           !(run != nullptr && (run->type == "test" || run->test_mode));
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -553,6 +556,38 @@ Result<void> HttpExportReader::fetch_ahead(Context& context) {
   return {};
 }
 
+void HttpExportReader::send_ahead(Context& context, std::optional<std::string> url) {
+  if (!request_ahead_ || done_) return;
+  auto fetched = std::make_unique<Fetched>();
+  fetched->page = pager_.page();
+  fetched->skip = pager_.skip();
+  auto request = build_request(fetched->body, fetched->page, fetched->skip);
+  if (!request) return;  // the next call builds it again and reports the error
+  fetched->request = std::move(*request);
+  if (url) fetched->request.url = std::move(*url);
+  fetched->request.body = fetched->body;
+  if (!background_) background_ = std::make_unique<BackgroundWorker>();
+  Fetched* target = fetched.get();
+  if (!background_->start(context.run(), [this, target](Context& worker) {
+        target->response.emplace(client_->execute(worker, target->request));
+      })) {
+    return;
+  }
+  pending_ = std::move(fetched);
+}
+
+bool HttpExportReader::pending_is_next() const {
+  if (!pending_) return false;
+  if (pager_.follows_url()) return pending_->request.url == pager_.next_url();
+  return pending_->page == pager_.page() && pending_->skip == pager_.skip();
+}
+
+void HttpExportReader::drop_pending(Context& context) {
+  if (!pending_) return;
+  background_->wait(context);
+  pending_.reset();
+}
+
 void HttpExportReader::discard_fetched(Context& context) {
   if (ahead_.empty()) return;
   const size_t n = ahead_.size();
@@ -562,7 +597,7 @@ void HttpExportReader::discard_fetched(Context& context) {
 }
 
 Result<Page> HttpExportReader::next_page(Context& context) {
-  if (done_) return Page{.state = state(), .done = true};
+  if (done_) return Page{.state = state(), .done = true, .commit = once_};
   if (context.cancelled()) return make_error(Status::kCancelled, "export cancelled");
 
   std::string body_text;
@@ -572,8 +607,8 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     // A page fetched ahead for another page number or offset than the pager's (a short page
     // with skip paging) is not this page: fetched again.
     const bool skip = pager_.settings().method == PagingMethod::kSkip;
-    if (!ahead_.empty() && (skip ? ahead_.front()->skip != pager_.skip()
-                                 : ahead_.front()->page != pager_.page())) {
+    if (!ahead_.empty() &&
+        (skip ? ahead_.front()->skip != pager_.skip() : ahead_.front()->page != pager_.page())) {
       discard_fetched(context);
     }
     if (ahead_.empty()) {
@@ -586,7 +621,16 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     request->body = body_text;
     trace_request(context, *request);
     response.emplace(std::move(*front->response));
+  } else if (pending_is_next()) {
+    background_->wait(context);
+    std::unique_ptr<Fetched> front = std::move(pending_);
+    body_text = std::move(front->body);
+    request.emplace(std::move(front->request));
+    request->body = body_text;
+    trace_request(context, *request);
+    response.emplace(std::move(*front->response));
   } else {
+    drop_pending(context);  // not this page's (cannot happen: the pager did not move since)
     auto built = build_request(body_text, pager_.page(), pager_.skip());
     if (!built) return built.error();
     request.emplace(std::move(*built));
@@ -595,8 +639,22 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     response.emplace(client_->execute(context, *request));
   }
   if (!*response) return response->error();
-  auto result = page_from(context, *request, **response);
-  if (!result || done_) discard_fetched(context);
+  const support::http::Response& got = **response;
+  if (request_ahead_ && !uses_previous_page_ && got.ok() &&
+      pager_.settings().method == PagingMethod::kLinkHeader) {
+    if (auto next = support::http::find_link(got.headers, pager_.settings().link_relation,
+                                             client_->resolve(request->url))) {
+      send_ahead(context, std::move(*next));
+    }
+  }
+  auto result = page_from(context, *request, got);
+  if (!result || done_) {
+    discard_fetched(context);
+    drop_pending(context);
+  } else if (pending_ && !pending_is_next()) {
+    drop_pending(context);
+  }
+  if (result && !pending_) send_ahead(context);
   return result;
 }
 
@@ -607,7 +665,7 @@ Result<Page> HttpExportReader::page_from(Context& context, const support::http::
   if (auto end = pager_.end_on_status(response->status)) {
     done_ = true;
     context.log(LogLevel::kDebug, "paging: " + end->reason);
-    return Page{.state = state(), .done = true};
+    return Page{.state = state(), .done = true, .commit = once_};
   }
   if (!response->ok()) return client_->error_for(method_, *response);
 
@@ -645,7 +703,10 @@ Result<Page> HttpExportReader::page_from(Context& context, const support::http::
   context.log(LogLevel::kDebug, "paging: " + decision->reason);
 
   if (parsed->records == nullptr) {
-    return Page{.state = state(), .done = done_, .records_json = std::string(parsed->records_text)};
+    return Page{.state = state(),
+                .done = done_,
+                .records_json = std::string(parsed->records_text),
+                .commit = once_};
   }
   json::array& records = *parsed->records;
   if (once_ && !records.empty()) {
@@ -658,7 +719,8 @@ Result<Page> HttpExportReader::page_from(Context& context, const support::http::
     uncommitted_.emplace_back(pager_.pages(), json::array(records));
   }
   // Move-constructing keeps the records in the body's arena: nothing is copied.
-  return Page{.records = json::array(std::move(records)), .state = state(), .done = done_};
+  return Page{
+      .records = json::array(std::move(records)), .state = state(), .done = done_, .commit = once_};
 }
 
 Result<void> HttpExportReader::page_committed(Context& context, const json::value& state) {

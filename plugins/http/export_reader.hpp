@@ -23,6 +23,7 @@
 #include "connection.hpp"
 #include "media.hpp"
 #include "paging.hpp"
+#include "parallel.hpp"
 #include "sluice/connector.hpp"
 #include "sluice/support/template.hpp"
 #include "template_context.hpp"
@@ -43,6 +44,15 @@ class HttpExportReader final : public ExportReader {
   // in a debug line
   // ("paging: discarded 2 pages fetched ahead"); the error of a discarded page is never seen.
   // The trace lines of a page are logged when it is returned, so they read as one at a time.
+  // Otherwise (any paging method, one request at a time), the next page's request is sent as
+  // soon as a page is handed to the host, on a thread of the reader's, so that its round trip
+  // overlaps the host's work on that page; its response is the next page. With linkheader
+  // paging it is sent as soon as the response is in, to the Link target, before the page is
+  // read (and dropped, unanswered by any page, if the page turns out to be the last). Not with type
+  // once (a once request may change what the next page holds), type test or a test-mode run (the
+  // host stops after a few records: the request would be wasted), nor after the last page.
+  // A reader closed with a request ahead in flight waits for it (bounded by the client's
+  // timeouts) and discards it.
   static constexpr size_t kMaxFetchAhead = 4;
   // The most of a request or response body a trace line shows: 4 KB.
   static constexpr size_t kTraceBodyBytes = 4096;
@@ -128,6 +138,14 @@ class HttpExportReader final : public ExportReader {
   };
   // Sends the requests of the next pages at once (run_parallel), into ahead_.
   Result<void> fetch_ahead(Context& context);
+  // Sends the next page's request on background_ (request_ahead_), into pending_: the pager's
+  // next request, or with `url` (linkheader: the Link target, before the page is processed) a
+  // GET of that URL.
+  void send_ahead(Context& context, std::optional<std::string> url = std::nullopt);
+  // Whether pending_ is the request of the pager's next page.
+  bool pending_is_next() const;
+  // Waits for pending_ and forgets it.
+  void drop_pending(Context& context);
   // Forgets the pages fetched ahead, with a debug line counting them.
   void discard_fetched(Context& context);
   // The page of a response to `request`.
@@ -169,6 +187,8 @@ class HttpExportReader final : public ExportReader {
   int64_t last_count_ = 0;   // records on the last page returned
   int64_t first_count_ = 0;  // records on the first page with any
   std::deque<std::unique_ptr<Fetched>> ahead_;
+  bool request_ahead_ = false;        // see kMaxFetchAhead
+  std::unique_ptr<Fetched> pending_;  // the request background_ sends ahead
 
   // type once: http.once, and the records of the pages handed out but not committed yet,
   // keyed by the "pages" of their state's resume position.
@@ -177,6 +197,9 @@ class HttpExportReader final : public ExportReader {
   std::optional<support::Template> once_uri_;
   std::optional<support::Template> once_body_;
   std::deque<std::pair<int64_t, boost::json::array>> uncommitted_;
+
+  // Last: destroyed first, so that a request still in flight ends before what it uses.
+  std::unique_ptr<BackgroundWorker> background_;
 };
 
 }  // namespace sluice::plugins::http

@@ -80,6 +80,93 @@ void deliver(Context& context, std::deque<Relay::Line>& lines) {
 
 }  // namespace
 
+// The worker's thread and what it shares with the owner: the Relay (lines, cancellation) and
+// the job slot, under the relay's mutex.
+struct BackgroundWorker::Shared {
+  Relay relay;
+  std::function<void(Context&)> job;  // set by start(), cleared by the thread when it is done
+  const RunContext* run = nullptr;
+  bool busy = false;  // started and not waited for
+  bool quit = false;
+  std::thread thread;
+
+  void loop() {
+    std::unique_lock lock(relay.mutex);
+    for (;;) {
+      relay.changed.wait(lock, [&] { return quit || job; });
+      if (quit && !job) return;
+      std::function<void(Context&)> current = std::move(job);
+      const RunContext* current_run = run;
+      lock.unlock();
+      {
+        Context worker(&kRelayApi, reinterpret_cast<sluice_call*>(&relay), current_run);
+        try {
+          current(worker);
+        } catch (...) {
+          // The job keeps its own errors (see start()); an escaping exception is dropped here
+          // rather than ending the process.
+        }
+      }
+      lock.lock();
+      relay.running = 0;
+      relay.changed.notify_all();
+    }
+  }
+};
+
+BackgroundWorker::BackgroundWorker() : shared_(std::make_shared<Shared>()) {}
+
+BackgroundWorker::~BackgroundWorker() {
+  {
+    std::lock_guard lock(shared_->relay.mutex);
+    shared_->quit = true;
+    shared_->relay.cancelled = true;
+  }
+  shared_->relay.changed.notify_all();
+  if (shared_->thread.joinable()) shared_->thread.join();
+}
+
+bool BackgroundWorker::start(const RunContext* run, std::function<void(Context&)> job) {
+  std::unique_lock lock(shared_->relay.mutex);
+  if (!shared_->thread.joinable()) {
+    try {
+      shared_->thread = std::thread([shared = shared_.get()] { shared->loop(); });
+    } catch (const std::system_error&) {
+      return false;
+    }
+  }
+  shared_->relay.cancelled = false;
+  shared_->relay.running = 1;
+  shared_->run = run;
+  shared_->job = std::move(job);
+  shared_->busy = true;
+  lock.unlock();
+  shared_->relay.changed.notify_all();
+  return true;
+}
+
+bool BackgroundWorker::busy() const noexcept { return shared_->busy; }
+
+void BackgroundWorker::wait(Context& context) {
+  if (!shared_->busy) return;
+  Relay& relay = shared_->relay;
+  std::deque<Relay::Line> lines;
+  for (;;) {
+    bool finished = false;
+    {
+      std::unique_lock lock(relay.mutex);
+      relay.changed.wait_for(lock, std::chrono::milliseconds(50),
+                             [&] { return !relay.lines.empty() || relay.running == 0; });
+      lines.swap(relay.lines);
+      finished = relay.running == 0;
+    }
+    deliver(context, lines);
+    if (context.cancelled()) relay.cancelled = true;
+    if (finished) break;
+  }
+  shared_->busy = false;
+}
+
 Result<void> run_parallel(Context& context, size_t count, size_t workers, const ParallelJob& job) {
   workers = std::min(workers, count);
   if (workers <= 1) {

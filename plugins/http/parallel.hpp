@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 #include "sluice/context.hpp"
 #include "sluice/result.hpp"
@@ -23,5 +24,34 @@ using ParallelJob = std::function<Result<void>(Context& context, size_t index, s
 // lowest index is returned. With workers <= 1 or count <= 1 the jobs run in order on the
 // calling thread with `context` itself, stopping at the first error.
 Result<void> run_parallel(Context& context, size_t count, size_t workers, const ParallelJob& job);
+
+// One job at a time on a thread of its own that outlives the host call starting it: an export's
+// next request, sent while the host processes the page before (export_reader.hpp). The job gets
+// a Context whose log and warn lines are kept until wait() hands them to that call's thread, and
+// whose cancelled() is the waiting caller's while it waits (between host calls nobody polls the
+// host: a job then runs to its own end, bounded by the client's timeouts). Not thread-safe: one
+// owner calls start/wait/the destructor.
+class BackgroundWorker {
+ public:
+  BackgroundWorker();
+  // Cancels the job if one runs (its Context reports cancelled) and joins the thread.
+  ~BackgroundWorker();
+  BackgroundWorker(const BackgroundWorker&) = delete;
+  BackgroundWorker& operator=(const BackgroundWorker&) = delete;
+
+  // Starts `job` (none may be running: wait() for it first). `run` is the RunContext the job's
+  // Context reports (the calling Context's; must outlive the job). False when the thread could
+  // not be started: run the job yourself.
+  bool start(const RunContext* run, std::function<void(Context&)> job);
+  // True while a job was started and not waited for.
+  bool busy() const noexcept;
+  // Waits for the job started last, handing its lines to `context` as they come and mirroring
+  // context.cancelled() to it (polled every 50 ms).
+  void wait(Context& context);
+
+ private:
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+};
 
 }  // namespace sluice::plugins::http

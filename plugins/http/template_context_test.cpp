@@ -166,7 +166,11 @@ TEST_F(HttpTemplateContext, PreviousPageHoldsTheLastResponseItsLastRecordAndHead
   Context context = no_host();
   ASSERT_TRUE((*reader)->next_page(context));
   ASSERT_TRUE((*reader)->next_page(context));
-  EXPECT_EQ(targets(),
+  reader->reset();
+  std::vector<std::string> seen = targets();
+  ASSERT_GE(seen.size(), 2u);
+  seen.resize(2);  // page 3's request, sent ahead (export_reader.hpp), may follow
+  EXPECT_EQ(seen,
             (std::vector<std::string>{
                 "/api/orders?pageSize=10&page=1&after=&was=&type=",
                 "/api/orders?pageSize=10&page=2&after=ORD-000010&was=1&type=application%2Fjson"}));

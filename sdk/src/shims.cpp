@@ -441,6 +441,7 @@ sluice_status export_next_page(sluice_call* call, sluice_export* exp) noexcept {
     }
     out += page->done ? ",\"done\":true,\"state\":" : ",\"done\":false,\"state\":";
     out += json::serialize(page->state);
+    if (!page->commit) out += ",\"commit\":false";
     out += '}';
     set_result(call, out);
     return SLUICE_OK;

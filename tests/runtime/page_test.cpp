@@ -23,7 +23,7 @@ std::shared_ptr<PageSource> source(std::string text) {
 // A page of the whole of `text`'s records.
 Page whole(const std::string& text) {
   auto s = source(text);
-  const size_t n = s->doc.as_object().at("records").as_array().size();
+  const size_t n = s->size();
   return Page(s, 0, n);
 }
 
@@ -61,6 +61,45 @@ TEST(PageSource, ATextThatIsNotAPageIsRefused) {
   EXPECT_EQ(parse_page_source(R"({"records": 1})"), nullptr);
   EXPECT_EQ(parse_page_source(R"([1, 2])"), nullptr);
   EXPECT_EQ(parse_page_source(R"({"records": [)"), nullptr);
+}
+
+TEST(PageSource, RecordsAreParsedOnlyWhenAStepReadsThem) {
+  auto s = source(R"({"records": [{"a": 1}, {"b": [2, 3]}], "done": false, "state": {"p": 1}})");
+  ASSERT_EQ(s->size(), 2u);
+  EXPECT_FALSE(s->parsed(0));
+  EXPECT_FALSE(s->parsed(1));
+  EXPECT_EQ(s->doc.at("state"), json::parse(R"({"p": 1})"));  // the rest is parsed at once
+  Page page(s, 0, 2);
+  std::string out;
+  page.append_json(1, out);  // raw text: still not parsed
+  EXPECT_EQ(out, R"({"b": [2, 3]})");
+  EXPECT_FALSE(s->parsed(1));
+  EXPECT_EQ(page.record(1), json::parse(R"({"b": [2, 3]})"));
+  EXPECT_TRUE(s->parsed(1));
+  EXPECT_FALSE(s->parsed(0));
+}
+
+TEST(PageSource, APageThatIsNotValidJsonIsRefusedThoughItsRecordsAreNotParsed) {
+  EXPECT_EQ(parse_page_source(R"({"records": [{"a": 1,}]})"), nullptr);
+  EXPECT_EQ(parse_page_source(R"({"records": [1, 2]} trailing)"), nullptr);
+  EXPECT_EQ(parse_page_source(R"({"records": ["\x"]})"), nullptr);
+}
+
+TEST(Page, RecordIdsComeFromTheRawTextAndAgreeWithAParse) {
+  auto s = source(R"({"records": [{"_id": "a", "id": 1}, {"id": 7.5}, {"x": {"_id": "no"}},
+      {"_id": "q\"r"}, {"\u005fid": "esc"}, {"_id": null, "id": "b"}, {"_id": "x", "_id": "y"}, 3]})");
+  Page page(s, 0, s->size());
+  EXPECT_EQ(page.record_id(0, 100), json::value("a"));
+  EXPECT_EQ(page.record_id(1, 101), json::value(7.5));
+  EXPECT_EQ(page.record_id(2, 102), json::value("#102"));  // only top-level members count
+  EXPECT_FALSE(s->parsed(0));
+  EXPECT_FALSE(s->parsed(1));
+  EXPECT_FALSE(s->parsed(2));
+  EXPECT_EQ(page.record_id(3, 103), json::value("q\"r"));  // an escaped value: parsed
+  EXPECT_EQ(page.record_id(4, 104), json::value("esc"));   // an escaped key: parsed
+  EXPECT_EQ(page.record_id(5, 105), json::value("b"));     // _id not a string nor a number
+  EXPECT_EQ(page.record_id(6, 106), json::value("y"));     // the last of two, as a parse has it
+  EXPECT_EQ(page.record_id(7, 107), json::value("#107"));  // not an object
 }
 
 TEST(PageSource, DuplicateRecordsKeysGiveNoRawTextSoNothingWrongIsCopied) {

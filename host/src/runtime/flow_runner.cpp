@@ -37,18 +37,6 @@ int64_t int_field(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_number() ? v->to_number<int64_t>() : 0;
 }
 
-// A record's id for the job's inFlight list: its "_id" or "id", else "#<index in the export>".
-json::value record_id(const json::value& record, int64_t index) {
-  if (const json::object* o = record.if_object()) {
-    for (std::string_view key : {"_id", "id"}) {
-      if (const json::value* id = o->if_contains(key)) {
-        if (id->is_string() || id->is_number()) return json::value(*id, json::storage_ptr());
-      }
-    }
-  }
-  return json::value(fmt::format("#{}", index));
-}
-
 // The cursor once `page` is confirmed (Source::committed moves the source's own the same way).
 Cursor cursor_after(Cursor cursor, const SourcePage& page) {
   cursor.export_records += static_cast<int64_t>(page.records);
@@ -338,7 +326,7 @@ class FlowRun {
     json::array ids;
     ids.reserve(page.size());
     for (size_t i = 0; i < page.size(); ++i) {
-      ids.push_back(record_id(page.record(i), first + static_cast<int64_t>(i)));
+      ids.push_back(page.record_id(i, first + static_cast<int64_t>(i)));
     }
     context.page_index = recorder_.job().num_pages_generated;
     recorder_.page_in_flight(origin.export_id, std::move(ids));
@@ -393,9 +381,11 @@ class FlowRun {
     } else {
       fail(ran.error().message);
     }
+    // A page the source is not told of (SourcePage::commit) is written with the next one.
     recorder_.commit_page(
         counts, std::move(errors),
-        checkpoint_after(generator, cursor_after(source.cursor(), source_page), source_page.last));
+        checkpoint_after(generator, cursor_after(source.cursor(), source_page), source_page.last),
+        /*deferred=*/!source_page.commit && !source_page.last);
     flush_log();
     if (options_.on_progress) options_.on_progress(recorder_.job());
     return ran && recorder_.running();

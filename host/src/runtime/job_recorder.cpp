@@ -1,6 +1,8 @@
 #include "runtime/job_recorder.hpp"
 
 #include <cassert>
+#include <iterator>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -135,11 +137,11 @@ void JobRecorder::page_in_flight(std::string_view export_id, json::array record_
   job_.in_flight = json::object{{"exportId", export_id},
                                 {"pages", json::array{job_.num_pages_generated}},
                                 {"recordIds", std::move(record_ids)}};
-  write({});
+  write(std::exchange(deferred_errors_, {}));
 }
 
 void JobRecorder::commit_page(const PageCounts& counts, std::vector<JobError> errors,
-                              json::value checkpoint) {
+                              json::value checkpoint, bool deferred) {
   job_.num_export += counts.exported;
   job_.num_success += counts.success;
   job_.num_ignore += counts.ignore;
@@ -148,6 +150,15 @@ void JobRecorder::commit_page(const PageCounts& counts, std::vector<JobError> er
   job_.num_pages_processed += 1;
   job_.in_flight = nullptr;
   job_.checkpoint = std::move(checkpoint);
+  if (deferred) {
+    for (JobError& e : errors) deferred_errors_.push_back(std::move(e));
+    return;
+  }
+  if (!deferred_errors_.empty()) {
+    errors.insert(errors.begin(), std::make_move_iterator(deferred_errors_.begin()),
+                  std::make_move_iterator(deferred_errors_.end()));
+    deferred_errors_.clear();
+  }
   write(std::move(errors));
 }
 
@@ -170,6 +181,8 @@ Job JobRecorder::finish() {
   job_.status = std::string(to_string(status_));
   job_.ended_at = now_iso8601();
   if (!closed_elsewhere_) {
+    for (JobError& e : job_errors_) deferred_errors_.push_back(std::move(e));
+    job_errors_ = std::exchange(deferred_errors_, {});
     auto written = store_->update_running_job(job_, job_errors_);
     if (written && *written) return job_;
     if (!written) {

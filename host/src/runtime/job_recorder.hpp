@@ -77,13 +77,17 @@ class JobRecorder {
   // ids of its records. A store failure fails the job (nothing may be sent that is not recorded).
   void page_in_flight(std::string_view export_id, boost::json::array record_ids);
   // Confirms the page in flight: adds its counts, stores `errors` (its failed records and job
-  // errors its steps added) and the checkpoint after it, in one transaction.
+  // errors its steps added) and the checkpoint after it, in one transaction. With `deferred`
+  // (nothing outside the store acts on this confirmation: the source is not told of it) the
+  // write is left to the next page_in_flight or finish(), which store both in one transaction;
+  // a crash in between leaves the page recorded as in flight, as a crash during it would: its
+  // records are sent again on --resume (at least once, as always).
   struct PageCounts {
     int64_t exported = 0;  // records the source gave, plus those steps added (page.hpp)
     int64_t success = 0, ignore = 0, error = 0;
   };
   void commit_page(const PageCounts& counts, std::vector<host::JobError> errors,
-                   boost::json::value checkpoint);
+                   boost::json::value checkpoint, bool deferred = false);
 
   // Completes the job unless it ended before, checks numExport = numSuccess + numIgnore +
   // numError, and stores it. The identity not holding is a bug of the runtime: a debug build
@@ -101,6 +105,7 @@ class JobRecorder {
   host::Job job_;
   JobStatus status_ = JobStatus::kRunning;
   std::vector<host::JobError> job_errors_;
+  std::vector<host::JobError> deferred_errors_;  // of a confirmation not written yet
   bool closed_elsewhere_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "runtime/page.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "runtime/record_json.hpp"
 
 namespace sluice::runtime {
@@ -10,11 +12,10 @@ Page::Page() : arena_(std::make_unique<json::monotonic_resource>()) {}
 
 Page::Page(std::shared_ptr<PageSource> source, size_t begin, size_t end)
     : source_(std::move(source)), arena_(std::make_unique<json::monotonic_resource>()) {
-  json::array& records = source_->doc.as_object()["records"].as_array();
   slots_.resize(end - begin);
   for (size_t i = begin; i < end; ++i) {
     Slot& slot = slots_[i - begin];
-    slot.value = &records[i];
+    slot.index = i;
     if (i < source_->raw.size()) slot.raw = source_->raw[i];
   }
 }
@@ -40,7 +41,7 @@ json::value* Page::own(json::value value) {
 
 json::value& Page::mutable_record(size_t i) {
   Slot& slot = slots_[i];
-  if (slot.entry == nullptr) slot.entry = own(json::value(*slot.value, storage()));
+  if (slot.entry == nullptr) slot.entry = own(json::value(*value(slot), storage()));
   slot.raw = {};
   slot.bound = kNoBound;
   return *slot.value;
@@ -48,19 +49,47 @@ json::value& Page::mutable_record(size_t i) {
 
 void Page::set_record(size_t i, json::value value) {
   Slot& slot = slots_[i];
-  if (slot.entry == nullptr) slot.entry = slot.value;
+  if (slot.entry == nullptr) slot.entry = this->value(slot);
   slot.value = own(std::move(value));
   slot.raw = {};
   slot.bound = kNoBound;
 }
 
+json::value Page::record_id(size_t i, int64_t fallback) const {
+  Slot& slot = slots_[i];
+  bool exact = !slot.raw.empty() && slot.value == nullptr;
+  for (std::string_view key : {"_id", "id"}) {
+    if (!exact) break;
+    const auto text = raw_member(slot.raw, key, exact);
+    if (!exact || !text) continue;
+    const bool plain_string =
+        text->size() >= 2 && text->front() == '"' && text->find('\\') == std::string_view::npos;
+    if (plain_string) return json::value(json::string_view(text->substr(1, text->size() - 2)));
+    if (text->front() == '-' || (text->front() >= '0' && text->front() <= '9')) {
+      json::error_code ec;
+      json::value number = json::parse(*text, ec);
+      if (!ec) return number;
+    }
+    exact = false;  // an escaped string, or not a string nor a number: as below
+  }
+  if (exact) return json::value("#" + std::to_string(fallback));  // neither member: no parse
+  if (const json::object* o = value(slot)->if_object()) {
+    for (std::string_view key : {"_id", "id"}) {
+      if (const json::value* id = o->if_contains(key)) {
+        if (id->is_string() || id->is_number()) return json::value(*id, json::storage_ptr());
+      }
+    }
+  }
+  return json::value("#" + std::to_string(fallback));
+}
+
 void Page::append_json(size_t i, std::string& out) const {
-  const Slot& slot = slots_[i];
+  Slot& slot = slots_[i];
   if (!slot.raw.empty()) {
     out.append(slot.raw);
     return;
   }
-  append_record_json(out, *slot.value);
+  append_record_json(out, *value(slot));
 }
 
 size_t Page::json_size(size_t i) {
@@ -75,9 +104,9 @@ size_t Page::json_size(size_t i) {
 }
 
 size_t Page::json_size_bound(size_t i) const {
-  const Slot& slot = slots_[i];
+  Slot& slot = slots_[i];
   if (!slot.raw.empty()) return slot.raw.size();
-  if (slot.bound == kNoBound) slot.bound = record_json_size_bound(*slot.value);
+  if (slot.bound == kNoBound) slot.bound = record_json_size_bound(*value(slot));
   return slot.bound;
 }
 
@@ -98,7 +127,7 @@ void Page::fail(size_t i, std::string step_id, std::string code, std::string mes
   e.code = std::move(code);
   e.message = std::move(message);
   e.details = std::move(details);
-  e.retry_data = json::value(slot.entry != nullptr ? *slot.entry : *slot.value, {});
+  e.retry_data = json::value(slot.entry != nullptr ? *slot.entry : *value(slot), {});
   if (slot.state == RecordState::kFailed) {  // failed again, at a step it proceeded to
     slot.proceeds = false;
     errors_.push_back(std::move(e));

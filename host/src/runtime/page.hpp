@@ -55,23 +55,44 @@
 
 namespace sluice::runtime {
 
-// One export page as the plugin returned it: its text, the arena it was parsed into and the
-// parsed document. Immutable once built except through the Page that holds a record of it.
+// One export page as the plugin returned it: its text, the arena values are parsed into, the
+// page's other members, and its records, each parsed from its raw text the first time a step
+// reads it (record()): a page whose records no step reads (a flow without processors, an
+// import that copies raw text) is validated and scanned, never built as a DOM. Immutable once
+// built except through the Page that holds a record of it; one thread at a time (page.hpp).
 struct PageSource {
-  // Parses `page_text` into the arena (`ec` says whether it was JSON).
-  PageSource(std::string page_text, boost::system::error_code& ec);
-
   std::string text;
-  // Declared before `doc` so that it outlives it. Not a shared resource: Boost.JSON skips the
-  // element-by-element destruction only for storage it knows is not shared.
+  // Declared before the values so that it outlives them. Not a shared resource: Boost.JSON
+  // skips the element-by-element destruction only for storage it knows is not shared.
   std::unique_ptr<boost::json::monotonic_resource> arena;
-  boost::json::value doc;             // {"records":[...],"done":bool,"state":...}
-  std::vector<std::string_view> raw;  // each record's text in `text`, by index in records
+  // The page without its records: {"records":[],"done":bool,"state":...,"commit":bool}.
+  boost::json::value doc;
+  // Each record's text in `text`, by index; empty when the records could not be cut from the
+  // text (the "records" key written with escapes, or twice): they are all parsed then.
+  std::vector<std::string_view> raw;
+
+  size_t size() const noexcept { return records_.size(); }
+  // Record i, parsed into the arena on first use.
+  boost::json::value& record(size_t i);
+  // Whether record i was parsed yet (for tests).
+  bool parsed(size_t i) const { return parsed_[i]; }
+
+ private:
+  friend std::shared_ptr<PageSource> parse_page_source(std::string text);
+  std::vector<boost::json::value> records_;  // null until parsed_
+  std::vector<bool> parsed_;
 };
 
-// Parses an export page's text {"records":[...],"done":bool,"state":...} into its own arena and
-// finds each record's raw text. nullptr when the text is not such a page.
+// Checks that `text` is an export page {"records":[...],"done":bool,"state":...} (valid JSON,
+// records an array), finds each record's raw text and parses the rest. nullptr when it is not
+// such a page.
 std::shared_ptr<PageSource> parse_page_source(std::string text);
+
+// The text of member `key` of the JSON object `object_text` (valid JSON), without parsing it;
+// nullopt when it has none (or is not an object). `exact` is false when a key is written with
+// escapes: the answer may be wrong, parse the object instead.
+std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key,
+                                           bool& exact);
 
 enum class RecordState : uint8_t { kAlive, kIgnored, kFailed };
 
@@ -94,7 +115,7 @@ class Page {
   ~Page();
 
   size_t size() const noexcept { return slots_.size(); }
-  const boost::json::value& record(size_t i) const { return *slots_[i].value; }
+  const boost::json::value& record(size_t i) const { return *value(slots_[i]); }
   RecordState state(size_t i) const { return slots_[i].state; }
   bool alive(size_t i) const { return slots_[i].state == RecordState::kAlive; }
   size_t count(RecordState state) const;
@@ -108,6 +129,10 @@ class Page {
   // replace_live.
   boost::json::value new_value();
   boost::json::storage_ptr storage() const;
+
+  // Its `_id`, else its `id` (a string or a number, as a value of the default storage), else
+  // "#<fallback>": from its raw text when it has one, without parsing the record.
+  boost::json::value record_id(size_t i, int64_t fallback) const;
 
   // The record's text as the export produced it, or empty once a step took it mutably.
   std::string_view raw(size_t i) const { return slots_[i].raw; }
@@ -173,7 +198,8 @@ class Page {
  private:
   static constexpr size_t kNoBound = static_cast<size_t>(-1);
   struct Slot {
-    boost::json::value* value = nullptr;
+    boost::json::value* value = nullptr;  // null: record `index` of source_, not parsed yet
+    size_t index = 0;
     const boost::json::value* entry = nullptr;  // the record as it entered the current step
     std::string_view raw;
     mutable size_t bound = kNoBound;  // json_size_bound() of a record without raw text
@@ -184,13 +210,18 @@ class Page {
     int error = -1;          // index in errors_
   };
   boost::json::value* own(boost::json::value value);
+  // The slot's record, parsed from the source page on first use.
+  boost::json::value* value(Slot& slot) const {
+    if (slot.value == nullptr) slot.value = &source_->record(slot.index);
+    return slot.value;
+  }
 
   std::shared_ptr<PageSource> source_;
   // Declared before `owned_` so that it outlives the values in it.
   std::unique_ptr<boost::json::monotonic_resource> arena_;
   std::deque<boost::json::value> owned_;  // values made by steps (stable addresses)
   std::deque<std::string> texts_;         // serializations kept as raw text (json_size)
-  std::vector<Slot> slots_;
+  mutable std::vector<Slot> slots_;       // mutable: records are parsed when first read
   std::vector<RecordError> errors_;
   int64_t added_ = 0;
   int64_t dropped_ = 0;

@@ -2,7 +2,10 @@
 // the bounds of each record, so that unchanged records are copied to the import as they came.
 // The scan is hand-written (~50 lines): Boost.JSON's parser reports no source offsets, and a
 // custom basic_parser handler would have to rebuild every value itself.
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
+
+#include <optional>
 
 #include "runtime/page.hpp"
 
@@ -55,23 +58,50 @@ class Scanner {
     return i;
   }
 
-  // The raw text of each element of the top-level object's "records" array; empty when the
-  // key is missing, written with escapes, or appears twice.
-  std::vector<std::string_view> records() const {
+  // The text of the value of member `key` of the object at the start of the text; nullopt when
+  // there is none or the text is not an object. `exact` becomes false when some key is written
+  // with escapes (it might be `key`): the caller must parse the object instead.
+  std::optional<std::string_view> member(std::string_view key, bool& exact) const {
+    exact = true;
+    size_t i = ws(0);
+    if (i >= t_.size() || t_[i] != '{') return std::nullopt;
+    i = ws(i + 1);
+    std::optional<std::string_view> found;
+    while (i < t_.size() && t_[i] == '"') {
+      const size_t key_end = string(i);
+      const std::string_view name = t_.substr(i + 1, key_end - i - 2);
+      if (name.find('\\') != std::string_view::npos) exact = false;
+      i = ws(key_end);
+      if (i >= t_.size() || t_[i] != ':') return std::nullopt;
+      i = ws(i + 1);
+      const size_t end = value(i);
+      if (name == key) found = t_.substr(i, end - i);  // the last one wins, as in a parse
+      i = ws(end);
+      if (i < t_.size() && t_[i] == ',') i = ws(i + 1);
+    }
+    return found;
+  }
+
+  // The raw text of each element of the top-level object's "records" array, and the array's
+  // own span in `records_span`; empty when the key is missing, written with escapes, or
+  // appears twice.
+  std::vector<std::string_view> records(std::string_view* records_span) const {
+    *records_span = {};
     std::vector<std::string_view> out;
     size_t i = ws(0);
-    if (i >= t_.size() || t_[i] != '{') return {};
+    if (i >= t_.size() || t_[i] != '{') return fail(records_span);
     bool seen = false;
     i = ws(i + 1);
     while (i < t_.size() && t_[i] == '"') {
       const size_t key_end = string(i);
       const std::string_view key = t_.substr(i + 1, key_end - i - 2);
       i = ws(key_end);
-      if (i >= t_.size() || t_[i] != ':') return {};
+      if (i >= t_.size() || t_[i] != ':') return fail(records_span);
       i = ws(i + 1);
       if (key == "records") {
-        if (seen || i >= t_.size() || t_[i] != '[') return {};
+        if (seen || i >= t_.size() || t_[i] != '[') return fail(records_span);
         seen = true;
+        const size_t begin = i;
         i = ws(i + 1);
         while (i < t_.size() && t_[i] != ']') {
           const size_t end = value(i);
@@ -80,6 +110,7 @@ class Scanner {
           if (i < t_.size() && t_[i] == ',') i = ws(i + 1);
         }
         ++i;
+        *records_span = t_.substr(begin, i - begin);
       } else {
         i = value(i);
       }
@@ -90,25 +121,98 @@ class Scanner {
   }
 
  private:
+  static std::vector<std::string_view> fail(std::string_view* records_span) {
+    *records_span = {};
+    return {};
+  }
   std::string_view t_;
 };
 
+// A basic_parser handler that keeps nothing: the page is checked to be JSON without being built.
+struct Validator {
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) { return true; }
+  bool on_object_end(std::size_t, json::error_code&) { return true; }
+  bool on_array_begin(json::error_code&) { return true; }
+  bool on_array_end(std::size_t, json::error_code&) { return true; }
+  bool on_key_part(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_key(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
+  bool on_double(double, json::string_view, json::error_code&) { return true; }
+  bool on_bool(bool, json::error_code&) { return true; }
+  bool on_null(json::error_code&) { return true; }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+};
+
+bool valid_json(std::string_view text) {
+  json::basic_parser<Validator> parser(json::parse_options{});
+  json::error_code ec;
+  const size_t n = parser.write_some(false, text.data(), text.size(), ec);
+  return !ec && n == text.size() && parser.done();
+}
+
 }  // namespace
 
-// `doc` is constructed in place: assigning a value with another storage would copy it.
-PageSource::PageSource(std::string page_text, boost::system::error_code& ec)
-    : text(std::move(page_text)),
-      arena(std::make_unique<json::monotonic_resource>(text.size() + 1024)),
-      doc(json::parse(text, ec, json::storage_ptr(arena.get()))) {}
+std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key,
+                                           bool& exact) {
+  return Scanner(object_text).member(key, exact);
+}
+
+json::value& PageSource::record(size_t i) {
+  if (!parsed_[i]) {
+    // Valid JSON, cut from a valid page: it parses (the same options, a smaller depth).
+    json::error_code ec;
+    records_[i] = json::parse(raw[i], ec, json::storage_ptr(arena.get()));
+    parsed_[i] = true;
+  }
+  return records_[i];
+}
 
 std::shared_ptr<PageSource> parse_page_source(std::string text) {
+  auto page = std::make_shared<PageSource>();
+  page->text = std::move(text);
+  page->arena = std::make_unique<json::monotonic_resource>(page->text.size() + 1024);
+  const json::storage_ptr storage(page->arena.get());
+  const std::string_view whole = page->text;
+  if (!valid_json(whole)) return nullptr;
+  std::string_view records_span;
+  page->raw = Scanner(whole).records(&records_span);
   json::error_code ec;
-  auto page = std::make_shared<PageSource>(std::move(text), ec);
-  const json::object* o = ec ? nullptr : page->doc.if_object();
-  const json::value* records = o ? o->if_contains("records") : nullptr;
+  if (!records_span.empty()) {
+    // The rest of the page, with [] in the records' place: all that is parsed now.
+    const size_t begin = static_cast<size_t>(records_span.data() - whole.data());
+    std::string rest;
+    rest.reserve(whole.size() - records_span.size() + 2);
+    rest.append(whole.substr(0, begin))
+        .append("[]")
+        .append(whole.substr(begin + records_span.size()));
+    page->doc = json::parse(rest, ec, storage);
+    if (ec || !page->doc.is_object()) return nullptr;
+    page->records_.resize(page->raw.size(), json::value(storage));
+    page->parsed_.assign(page->raw.size(), false);
+    return page;
+  }
+  // No raw text to cut from: the whole page is parsed, as it is.
+  page->raw.clear();
+  page->doc = json::parse(whole, ec, storage);
+  json::object* o = ec ? nullptr : page->doc.if_object();
+  json::value* records = o ? o->if_contains("records") : nullptr;
   if (records == nullptr || !records->is_array()) return nullptr;
-  page->raw = Scanner(page->text).records();
-  if (page->raw.size() != records->as_array().size()) page->raw.clear();
+  json::array& array = records->get_array();
+  page->records_.reserve(array.size());
+  for (json::value& record : array) page->records_.push_back(std::move(record));
+  page->parsed_.assign(array.size(), true);
+  array.clear();
   return page;
 }
 

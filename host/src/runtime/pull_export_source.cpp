@@ -88,6 +88,8 @@ Result<bool> PullExportSource::take_page() {
   current_last_ = done == nullptr || !done->is_bool() || done->as_bool();
   current_position_ = nullptr;
   current_state_ = nullptr;
+  const json::value* commit = doc.if_contains("commit");
+  current_commit_ = commit == nullptr || !commit->is_bool() || commit->as_bool();
   delta_ = nullptr;
   if (const json::value* state = doc.if_contains("state")) {
     current_state_ = json::value(*state, json::storage_ptr());
@@ -110,7 +112,7 @@ Result<std::optional<SourcePage>> PullExportSource::next() {
       ended_ = true;
       return std::nullopt;
     }
-    const size_t size = current_->doc.as_object().at("records").as_array().size();
+    const size_t size = current_->size();
     if (cursor_.to_skip > 0) {
       next_record_ = static_cast<size_t>(std::min<int64_t>(cursor_.to_skip, size));
       cursor_.to_skip -= static_cast<int64_t>(next_record_);
@@ -121,12 +123,13 @@ Result<std::optional<SourcePage>> PullExportSource::next() {
       empty.last = current_last_;
       if (cursor_.to_skip == 0) empty.position = std::move(current_position_);
       empty.state = std::move(current_state_);
+      empty.commit = current_commit_;
       current_.reset();
       if (empty.last) ended_ = true;
       return empty;
     }
   }
-  const size_t size = current_->doc.as_object().at("records").as_array().size();
+  const size_t size = current_->size();
   size_t end = std::min(size, next_record_ + options_.page_size);
   bool limit_reached = false;
   if (options_.record_limit > 0) {
@@ -145,6 +148,7 @@ Result<std::optional<SourcePage>> PullExportSource::next() {
     out.last = current_last_ || limit_reached;
     out.position = std::move(current_position_);
     out.state = std::move(current_state_);
+    out.commit = current_commit_;
     current_.reset();
     if (out.last) ended_ = true;
     if (limit_reached) stop();
@@ -163,6 +167,7 @@ Result<void> PullExportSource::committed(const SourcePage& page) {
     cursor_.skip = 0;
   }
   // The page is durably processed: a `once` or file export may now act on it.
+  if (!page.commit) return {};
   return exp_->page_committed(json::serialize(page.state));
 }
 

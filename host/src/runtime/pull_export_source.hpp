@@ -68,6 +68,7 @@ class PullExportSource : public Source {
   // The plugin page being cut into flow pages.
   std::shared_ptr<PageSource> current_;
   size_t next_record_ = 0;  // in current_'s records
+  bool current_commit_ = true;
   bool current_last_ = false;
   boost::json::value current_position_, current_state_;
   bool ended_ = false;

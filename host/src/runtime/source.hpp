@@ -30,6 +30,7 @@ struct SourcePage {
   bool last = false;            // no page follows from this source
   boost::json::value position;  // the source page's resume position, or null (none given)
   boost::json::value state;     // the source page's state as the plugin gave it, or null
+  bool commit = true;  // the plugin wants page_committed for it (plugin.h: "commit":false)
 };
 
 class Source {

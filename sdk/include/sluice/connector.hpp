@@ -81,11 +81,15 @@ struct RunContext {
 // it is, so a reader that received its records as JSON text need not build and re-serialize a
 // DOM. The text must be valid JSON (the host refuses the page otherwise): check it with
 // validate_json_array() (sluice/json_text.hpp) when it comes from elsewhere.
+//
+// since SDK 1.2: `commit` false tells the host that page_committed does nothing for this page,
+// so the host skips that call (a round trip to the plugin per page saved).
 struct Page {
   boost::json::array records;
   boost::json::value state;
   bool done = false;
   std::string records_json;  // since SDK 1.2
+  bool commit = true;        // since SDK 1.2
 };
 
 // The records of `page`: `records`, or `records_json` parsed (kInternal when it is not a JSON

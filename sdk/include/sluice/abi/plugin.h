@@ -203,7 +203,8 @@ typedef struct sluice_http_request {
  *  - connection_json: the connection resource with secrets already resolved (revealed).
  *  - export_json / import_json: the export or import resource.
  *  - state_json: the export's checkpoint from the previous successful run, or "null".
- *  - export_next_page result: {"records":[...], "done":bool, "state":<checkpoint>}.
+ *  - export_next_page result: {"records":[...], "done":bool, "state":<checkpoint>,
+ *    "commit":bool (since 1.2, optional, default true: call export_page_committed for it)}.
  *  - import_submit page_json: a JSON array of records; its result is an array with one entry
  *    per record, in order: {"statusCode":int, "id":?, "ignored":?bool,
  *    "errors":[{"code":string,"message":string}]?}.
@@ -250,7 +251,9 @@ typedef struct sluice_connector_api {
   /* The host has durably processed the page whose state is `page_state_json` (the "state" of
    * that page, or "null"): its records are counted and their errors stored. What `once` exports
    * and file exports that delete or move files after success need. Called in page order, after
-   * the page's last flow page is committed, at most once per page. */
+   * the page's last flow page is committed, at most once per page — except for a page whose
+   * export_next_page result says "commit":false (since 1.2, a text field, no ABI change): the
+   * plugin has nothing to do for it, and the host skips the call. */
   sluice_status (*export_page_committed)(sluice_call* call, sluice_export* exp,
                                          sluice_str page_state_json);
   /* Called once after the last submit of a run that was not failed (an aggregating import uploads
