@@ -2,6 +2,8 @@
 // offsets, which is what finding a value's text needs. Full validation is Boost.JSON's.
 #include "sluice/json_text.hpp"
 
+#include <cstring>
+
 #include <charconv>
 #include <string>
 
@@ -24,13 +26,18 @@ class Scanner {
     return i;
   }
   // At '"'.
+  // Jumps from quote to quote (memchr); a quote after an odd run of backslashes is escaped.
   size_t string(size_t i) const noexcept {
-    for (++i; i < t_.size(); ++i) {
-      if (t_[i] == '\\') {
-        ++i;
-      } else if (t_[i] == '"') {
-        return i + 1;
-      }
+    const char* text = t_.data();
+    const size_t open = i;
+    for (++i; i < t_.size();) {
+      const void* found = std::memchr(text + i, '"', t_.size() - i);
+      if (found == nullptr) return kNone;
+      const size_t quote = static_cast<size_t>(static_cast<const char*>(found) - text);
+      size_t run = quote;
+      while (run > open + 1 && text[run - 1] == '\\') --run;
+      if ((quote - run) % 2 == 0) return quote + 1;
+      i = quote + 1;
     }
     return kNone;
   }

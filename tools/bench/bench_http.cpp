@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -168,7 +169,7 @@ struct Row {
 // (a) The export of `pages` full pages of orders with linkheader paging (GitHub's Link
 // rel="next"; the last page has none, so exactly `pages` requests); curl GETs the same URLs.
 Row export_row(Flows& flows, const sluice::testing::MockApiServer& api, const fs::path& dir,
-               long pages) {
+               long pages, long rounds) {
   const long total = pages * kExportPageSize;
   flows.put(ResourceKind::kExport,
             fmt::format(R"({{"_id":"pages","adaptorType":"HTTPExport","_connectionId":"api",
@@ -190,16 +191,25 @@ Row export_row(Flows& flows, const sluice::testing::MockApiServer& api, const fs
           << "output = \"/dev/null\"\n";
     }
   }
-  const double curl = run_curl(config);
-  api.post("/_mock/reset", "");
-  const double sluice = flows.run("export", total, false);
-  const long seen = api.get_json("/_mock/requests").at("count").to_number<long>();
-  if (seen != requests) {
-    throw std::runtime_error(fmt::format("the export made {} requests, not {}", seen, requests));
+  // Rounds alternate curl and sluice, so that both see the same machine; each side's median.
+  std::vector<double> curl_times, sluice_times;
+  for (long round = 0; round < rounds; ++round) {
+    curl_times.push_back(run_curl(config));
+    api.post("/_mock/reset", "");
+    sluice_times.push_back(flows.run("export", total, false));
+    const long seen = api.get_json("/_mock/requests").at("count").to_number<long>();
+    if (seen != requests) {
+      throw std::runtime_error(fmt::format("the export made {} requests, not {}", seen, requests));
+    }
   }
-  return {fmt::format("export, linkheader paging, {} pages of {}", requests, kExportPageSize),
-          static_cast<double>(requests) / sluice, static_cast<double>(requests) / curl, 0.8,
-          "pages/s"};
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  return {fmt::format("export, linkheader paging, {} pages of {} (median of {})", requests,
+                      kExportPageSize, rounds),
+          static_cast<double>(requests) / median(sluice_times),
+          static_cast<double>(requests) / median(curl_times), 0.8, "pages/s"};
 }
 
 // The bodies of the batches: `records` orders of the mock, kBatchSize per JSON array.
@@ -288,7 +298,7 @@ void put_api(Flows& flows, const sluice::testing::MockApiServer& api) {
             {"http.auth.token.token"});
 }
 
-int run(long pages, long records, const std::string& sink_script, bool keep_debug) {
+int run(long pages, long records, long rounds, const std::string& sink_script, bool keep_debug) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("sluice-bench-http-{}", ::getpid());
   fs::create_directories(dir);
   std::vector<Row> rows;
@@ -298,7 +308,7 @@ int run(long pages, long records, const std::string& sink_script, bool keep_debu
       // Exactly `pages` full pages of orders (one mock per part: each exports all it holds).
       sluice::testing::MockApiServer api({.orders = static_cast<int>(pages * kExportPageSize)});
       put_api(flows, api);
-      rows.push_back(export_row(flows, api, dir, pages));
+      rows.push_back(export_row(flows, api, dir, pages, rounds));
     }
     if (records > 0) {
       sluice::testing::MockApiServer api({.orders = static_cast<int>(records)});
@@ -325,17 +335,20 @@ int run(long pages, long records, const std::string& sink_script, bool keep_debu
 int main(int argc, char** argv) {
   long pages = 1000;
   long records = 100'000;
+  long rounds = 5;
   std::string sink = PYTHON_SINK;
   bool keep_debug = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::cout
-          << "usage: sluice-bench-http [--pages N] [--records R] [--sink PATH] [--debug]\n"
+          << "usage: sluice-bench-http [--pages N] [--records R] [--rounds K] [--sink PATH]\n"
+             "                         [--debug]\n"
              "Runs flows with the HTTP plugin in this process, each beside one curl process\n"
              "doing the same requests over one kept-alive connection (a --config file), same run:\n"
              "  export: N pages (default 1000) of 100 of the mock API's orders, linkheader\n"
              "          paging (the Link rel=\"next\" of each page): pages/s, target 0.8x curl;\n"
+             "          K rounds (default 5) alternating curl and sluice, each side's median;\n"
              "  import: R orders (default 100000, exported in pages of 1000) in batches of 100\n"
              "          into the Python standard-library sink PATH (default tools/bench/\n"
              "          python_sink.py: headers and body in two writes) with\n"
@@ -351,7 +364,10 @@ int main(int argc, char** argv) {
       target = std::strtol(argv[++i], &end, 10);
       return *end == '\0' && target >= 0 && target <= 10'000'000;
     };
-    if ((arg == "--pages" && number(pages)) || (arg == "--records" && number(records))) continue;
+    if ((arg == "--pages" && number(pages)) || (arg == "--records" && number(records)) ||
+        (arg == "--rounds" && number(rounds) && rounds >= 1 && rounds <= 100)) {
+      continue;
+    }
     if (arg == "--debug") {
       keep_debug = true;
       continue;
@@ -365,7 +381,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run(pages, records, sink, keep_debug);
+    return run(pages, records, rounds, sink, keep_debug);
   } catch (const std::exception& e) {
     std::cerr << "sluice-bench-http: " << e.what() << '\n';
     return 1;

@@ -57,22 +57,25 @@ void Page::set_record(size_t i, json::value value) {
 
 json::value Page::record_id(size_t i, int64_t fallback) const {
   Slot& slot = slots_[i];
-  bool exact = !slot.raw.empty() && slot.value == nullptr;
-  for (std::string_view key : {"_id", "id"}) {
-    if (!exact) break;
-    const auto text = raw_member(slot.raw, key, exact);
-    if (!exact || !text) continue;
-    const bool plain_string =
-        text->size() >= 2 && text->front() == '"' && text->find('\\') == std::string_view::npos;
-    if (plain_string) return json::value(json::string_view(text->substr(1, text->size() - 2)));
-    if (text->front() == '-' || (text->front() >= '0' && text->front() <= '9')) {
-      json::error_code ec;
-      json::value number = json::parse(*text, ec);
-      if (!ec) return number;
+  const RecordIdText* ids =
+      slot.value == nullptr && !slot.raw.empty() ? source_->id_text(slot.index) : nullptr;
+  if (ids != nullptr && ids->exact) {
+    bool known = true;
+    for (const std::string_view text : {ids->underscore_id, ids->id}) {
+      if (text.empty()) continue;
+      if (text.size() >= 2 && text.front() == '"' && text.find('\\') == std::string_view::npos) {
+        return json::value(json::string_view(text.substr(1, text.size() - 2)));
+      }
+      if (text.front() == '-' || (text.front() >= '0' && text.front() <= '9')) {
+        json::error_code ec;
+        json::value number = json::parse(text, ec);
+        if (!ec) return number;
+      }
+      known = false;  // an escaped string, or not a string nor a number: parsed below
+      break;
     }
-    exact = false;  // an escaped string, or not a string nor a number: as below
+    if (known) return json::value("#" + std::to_string(fallback));  // neither: no parse
   }
-  if (exact) return json::value("#" + std::to_string(fallback));  // neither member: no parse
   if (const json::object* o = value(slot)->if_object()) {
     for (std::string_view key : {"_id", "id"}) {
       if (const json::value* id = o->if_contains(key)) {

@@ -55,6 +55,15 @@
 
 namespace sluice::runtime {
 
+// The text of a record's top-level "_id" and "id" values, found while the page is scanned (empty
+// when it has none); `exact` false when some key is written with escapes (it might be one of
+// them: parse the record instead).
+struct RecordIdText {
+  std::string_view underscore_id, id;
+  bool object = false;
+  bool exact = true;
+};
+
 // One export page as the plugin returned it: its text, the arena values are parsed into, the
 // page's other members, and its records, each parsed from its raw text the first time a step
 // reads it (record()): a page whose records no step reads (a flow without processors, an
@@ -76,11 +85,14 @@ struct PageSource {
   boost::json::value& record(size_t i);
   // Whether record i was parsed yet (for tests).
   bool parsed(size_t i) const { return parsed_[i]; }
+  // The text of record i's ids, when the page was scanned; nullptr otherwise.
+  const RecordIdText* id_text(size_t i) const { return i < ids_.size() ? &ids_[i] : nullptr; }
 
  private:
   friend std::shared_ptr<PageSource> parse_page_source(std::string text);
   std::vector<boost::json::value> records_;  // null until parsed_
   std::vector<bool> parsed_;
+  std::vector<RecordIdText> ids_;  // beside raw
 };
 
 // Checks that `text` is an export page {"records":[...],"done":bool,"state":...} (valid JSON,
@@ -88,11 +100,6 @@ struct PageSource {
 // such a page.
 std::shared_ptr<PageSource> parse_page_source(std::string text);
 
-// The text of member `key` of the JSON object `object_text` (valid JSON), without parsing it;
-// nullopt when it has none (or is not an object). `exact` is false when a key is written with
-// escapes: the answer may be wrong, parse the object instead.
-std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key,
-                                           bool& exact);
 
 enum class RecordState : uint8_t { kAlive, kIgnored, kFailed };
 

@@ -5,6 +5,8 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
+#include <array>
+#include <cstring>
 #include <optional>
 
 #include "runtime/page.hpp"
@@ -25,13 +27,18 @@ class Scanner {
     while (i < t_.size() && (t_[i] == ' ' || t_[i] == '\n' || t_[i] == '\r' || t_[i] == '\t')) ++i;
     return i;
   }
+  // Jumps from quote to quote (memchr); a quote after an odd run of backslashes is escaped.
   size_t string(size_t i) const {  // at '"'
-    for (++i; i < t_.size(); ++i) {
-      if (t_[i] == '\\') {
-        ++i;
-      } else if (t_[i] == '"') {
-        return i + 1;
-      }
+    const char* text = t_.data();
+    const size_t open = i;
+    for (++i; i < t_.size();) {
+      const void* found = std::memchr(text + i, '"', t_.size() - i);
+      if (found == nullptr) break;
+      const size_t quote = static_cast<size_t>(static_cast<const char*>(found) - text);
+      size_t run = quote;
+      while (run > open + 1 && text[run - 1] == '\\') --run;
+      if ((quote - run) % 2 == 0) return quote + 1;
+      i = quote + 1;
     }
     return t_.size();
   }
@@ -39,14 +46,23 @@ class Scanner {
     if (i >= t_.size()) return i;
     if (t_[i] == '"') return string(i);
     if (t_[i] == '{' || t_[i] == '[') {
+      // Only quotes and brackets matter inside: the rest is skipped a byte-class lookup at a time.
+      static constexpr auto kStructural = [] {
+        std::array<bool, 256> table{};
+        for (const unsigned char c : {'"', '{', '[', '}', ']'}) table[c] = true;
+        return table;
+      }();
       int depth = 0;
+      const char* text = t_.data();
       for (; i < t_.size(); ++i) {
-        const char c = t_[i];
+        while (i < t_.size() && !kStructural[static_cast<unsigned char>(text[i])]) ++i;
+        if (i >= t_.size()) break;
+        const char c = text[i];
         if (c == '"') {
           i = string(i) - 1;
         } else if (c == '{' || c == '[') {
           ++depth;
-        } else if ((c == '}' || c == ']') && --depth == 0) {
+        } else if (--depth == 0) {
           return i + 1;
         }
       }
@@ -58,34 +74,35 @@ class Scanner {
     return i;
   }
 
-  // The text of the value of member `key` of the object at the start of the text; nullopt when
-  // there is none or the text is not an object. `exact` becomes false when some key is written
-  // with escapes (it might be `key`): the caller must parse the object instead.
-  std::optional<std::string_view> member(std::string_view key, bool& exact) const {
-    exact = true;
-    size_t i = ws(0);
-    if (i >= t_.size() || t_[i] != '{') return std::nullopt;
+  // Skips the object at i ('{'), noting the text of its top-level "_id" and "id" values (the
+  // last of each, as a parse keeps).
+  size_t object(size_t i, RecordIdText& ids) const {
+    ids.object = true;
     i = ws(i + 1);
-    std::optional<std::string_view> found;
     while (i < t_.size() && t_[i] == '"') {
       const size_t key_end = string(i);
       const std::string_view name = t_.substr(i + 1, key_end - i - 2);
-      if (name.find('\\') != std::string_view::npos) exact = false;
+      if (name.find('\\') != std::string_view::npos) ids.exact = false;
       i = ws(key_end);
-      if (i >= t_.size() || t_[i] != ':') return std::nullopt;
+      if (i >= t_.size() || t_[i] != ':') return t_.size();
       i = ws(i + 1);
       const size_t end = value(i);
-      if (name == key) found = t_.substr(i, end - i);  // the last one wins, as in a parse
+      if (name == "_id") {
+        ids.underscore_id = t_.substr(i, end - i);
+      } else if (name == "id") {
+        ids.id = t_.substr(i, end - i);
+      }
       i = ws(end);
       if (i < t_.size() && t_[i] == ',') i = ws(i + 1);
     }
-    return found;
+    return i < t_.size() ? i + 1 : i;
   }
 
   // The raw text of each element of the top-level object's "records" array, and the array's
   // own span in `records_span`; empty when the key is missing, written with escapes, or
   // appears twice.
-  std::vector<std::string_view> records(std::string_view* records_span) const {
+  std::vector<std::string_view> records(std::string_view* records_span,
+                                        std::vector<RecordIdText>* ids) const {
     *records_span = {};
     std::vector<std::string_view> out;
     size_t i = ws(0);
@@ -104,7 +121,8 @@ class Scanner {
         const size_t begin = i;
         i = ws(i + 1);
         while (i < t_.size() && t_[i] != ']') {
-          const size_t end = value(i);
+          RecordIdText& id = ids->emplace_back();
+          const size_t end = t_[i] == '{' ? object(i, id) : value(i);
           out.push_back(t_.substr(i, end - i));
           i = ws(end);
           if (i < t_.size() && t_[i] == ',') i = ws(i + 1);
@@ -163,11 +181,6 @@ bool valid_json(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::string_view> raw_member(std::string_view object_text, std::string_view key,
-                                           bool& exact) {
-  return Scanner(object_text).member(key, exact);
-}
-
 json::value& PageSource::record(size_t i) {
   if (!parsed_[i]) {
     // Valid JSON, cut from a valid page: it parses (the same options, a smaller depth).
@@ -186,7 +199,7 @@ std::shared_ptr<PageSource> parse_page_source(std::string text) {
   const std::string_view whole = page->text;
   if (!valid_json(whole)) return nullptr;
   std::string_view records_span;
-  page->raw = Scanner(whole).records(&records_span);
+  page->raw = Scanner(whole).records(&records_span, &page->ids_);
   json::error_code ec;
   if (!records_span.empty()) {
     // The rest of the page, with [] in the records' place: all that is parsed now.
@@ -204,6 +217,7 @@ std::shared_ptr<PageSource> parse_page_source(std::string text) {
   }
   // No raw text to cut from: the whole page is parsed, as it is.
   page->raw.clear();
+  page->ids_.clear();
   page->doc = json::parse(whole, ec, storage);
   json::object* o = ec ? nullptr : page->doc.if_object();
   json::value* records = o ? o->if_contains("records") : nullptr;

@@ -47,7 +47,11 @@ Status status_for(int code) {
 }  // namespace
 
 void SqliteStatement::Finalizer::operator()(sqlite3_stmt* statement) const noexcept {
-  sqlite3_finalize(statement);
+  if (cache != nullptr) {
+    cache->give_back(statement);
+  } else {
+    sqlite3_finalize(statement);
+  }
 }
 
 SqliteStatement::SqliteStatement(sqlite3_stmt* statement, const SqliteDb& db,
@@ -126,7 +130,54 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
 
 SqliteDb::SqliteDb(sqlite3* db, std::string path) noexcept : db_(db), path_(std::move(path)) {}
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, statement] : cache_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
+
+Result<SqliteStatement> SqliteDb::prepare_cached(std::string_view sql, std::string what) const {
+  for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+    if (it->first == sql) {
+      sqlite3_stmt* statement = it->second;
+      cache_.erase(it);
+      SqliteStatement wrapped(statement, *this, std::move(what));
+      wrapped.statement_.get_deleter().cache = this;
+      return wrapped;
+    }
+  }
+  sqlite3_stmt* statement = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(statement);
+    return last_error(fmt::format("prepare a query ({})", sql));
+  }
+  SqliteStatement wrapped(statement, *this, std::move(what));
+  wrapped.statement_.get_deleter().cache = this;
+  return wrapped;
+}
+
+void SqliteDb::give_back(sqlite3_stmt* statement) const noexcept {
+  if (statement == nullptr) return;
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  constexpr size_t kMaxCached = 32;
+  try {
+    if (cache_.size() < kMaxCached) {
+      cache_.emplace_back(sqlite3_sql(statement), statement);
+      return;
+    }
+  } catch (...) {
+  }
+  sqlite3_finalize(statement);
+}
+
+Result<void> SqliteDb::execute_cached(std::string_view sql, std::string_view what) {
+  auto statement = prepare_cached(sql, std::string(what));
+  if (!statement) return statement.error();
+  if (auto done = statement->step(); !done) return done.error();
+  return {};
+}
 
 Result<SqliteStatement> SqliteDb::prepare(std::string_view sql, std::string what) const {
   sqlite3_stmt* statement = nullptr;
@@ -151,7 +202,7 @@ Error SqliteDb::last_error(std::string_view what) const {
 }
 
 Result<SqliteTransaction> SqliteTransaction::begin(SqliteDb& db, std::string_view what) {
-  if (auto done = db.execute("BEGIN IMMEDIATE", what); !done) return done.error();
+  if (auto done = db.execute_cached("BEGIN IMMEDIATE", what); !done) return done.error();
   return SqliteTransaction(db, what);
 }
 
@@ -161,11 +212,11 @@ SqliteTransaction::SqliteTransaction(SqliteTransaction&& other) noexcept
 }
 
 SqliteTransaction::~SqliteTransaction() {
-  if (db_ != nullptr) (void)db_->execute("ROLLBACK", what_);
+  if (db_ != nullptr) (void)db_->execute_cached("ROLLBACK", what_);
 }
 
 Result<void> SqliteTransaction::commit() {
-  if (auto done = db_->execute("COMMIT", what_); !done) return done.error();
+  if (auto done = db_->execute_cached("COMMIT", what_); !done) return done.error();
   db_ = nullptr;
   return {};
 }

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sluice/result.hpp"
 
@@ -37,9 +39,14 @@ class SqliteStatement {
   int64_t column_int64(int index) const;
 
  private:
+  // Finalizes the statement, or hands it back to the cache of the SqliteDb that prepared it
+  // (prepare_cached).
   struct Finalizer {
+    Finalizer() noexcept : cache(nullptr) {}
+    const SqliteDb* cache;
     void operator()(sqlite3_stmt* statement) const noexcept;
   };
+  friend class SqliteDb;
   std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
   const SqliteDb* db_;
   std::string what_;  // e.g. "read connections/abc", for error messages
@@ -59,6 +66,14 @@ class SqliteDb {
 
   // `what` names the operation in error messages ("cannot <what> in store <path>: ...").
   Result<SqliteStatement> prepare(std::string_view sql, std::string what) const;
+  // As prepare(), for a statement run again and again (a job's update per page): it is kept
+  // prepared when the SqliteStatement is destroyed (reset, its bindings cleared) and reused by
+  // the next prepare_cached of the same text, so SQLite parses it once per connection.
+  Result<SqliteStatement> prepare_cached(std::string_view sql, std::string what) const;
+  // Runs one statement without parameters or results through prepare_cached.
+  Result<void> execute_cached(std::string_view sql, std::string_view what);
+  // Takes back a statement of prepare_cached (SqliteStatement's deleter calls it).
+  void give_back(sqlite3_stmt* statement) const noexcept;
   // Runs one or more statements without parameters or results.
   Result<void> execute(const std::string& sql, std::string_view what);
 
@@ -70,6 +85,8 @@ class SqliteDb {
 
   sqlite3* db_;
   std::string path_;
+  // Statements prepare_cached made and nobody uses now, by their SQL text (a handful).
+  mutable std::vector<std::pair<std::string, sqlite3_stmt*>> cache_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.

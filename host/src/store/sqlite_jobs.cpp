@@ -99,7 +99,7 @@ Result<bool> sqlite_update_running_job(SqliteDb& db, const Job& job,
                                        size_t retry_data_limit) {
   auto transaction = SqliteTransaction::begin(db, fmt::format("record job {}", job.id));
   if (!transaction) return transaction.error();
-  auto update = db.prepare(
+  auto update = db.prepare_cached(
       "UPDATE jobs SET doc = ? WHERE id = ? AND json_extract(doc, '$.status') = 'running' "
       "RETURNING id",
       fmt::format("record job {}", job.id));
