@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -83,13 +84,64 @@ class Converter {
   iconv_t cd_;
 };
 
+struct Utf8Check {
+  size_t valid = 0;      // the length of the longest prefix of whole, valid characters
+  bool invalid = false;  // the bytes at `valid` are invalid (else they begin an incomplete one)
+};
+
+// Checks UTF-8 as Unicode's table 3-7 defines it (no overlong forms, surrogates or code points
+// beyond U+10FFFF), ASCII eight bytes at a time. iconv checks as much but copies every byte, at a
+// quarter of the speed, for a conversion that changes nothing.
+Utf8Check check_utf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
+  size_t at = 0;
+  while (at < size) {
+    if (at + 8 <= size) {
+      uint64_t word;
+      std::memcpy(&word, bytes + at, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        at += 8;
+        continue;
+      }
+    }
+    const unsigned char lead = bytes[at];
+    if (lead < 0x80) {
+      ++at;
+      continue;
+    }
+    size_t length;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return {at, true};
+    }
+    for (size_t i = 1; i < length; ++i) {
+      if (at + i >= size) return {at, false};
+      const unsigned char next = bytes[at + i];
+      if (i == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) return {at, true};
+    }
+    at += length;
+  }
+  return {at, false};
+}
+
 class DecodingReader final : public Reader {
  public:
   DecodingReader(Encoding encoding, std::unique_ptr<Reader> inner, std::string file)
       : setting_(encoding), inner_(std::move(inner)), file_(std::move(file)) {}
 
   Result<void> write(std::string_view bytes) override {
-    if (!converter_) {
+    if (!started_) {
       pending_.append(bytes);
       if (bom_may_follow()) return {};
       if (auto started = start(); !started) return started;
@@ -103,7 +155,7 @@ class DecodingReader final : public Reader {
   }
 
   Result<void> finish() override {
-    if (!converter_) {
+    if (!started_) {
       if (auto started = start(); !started) return started;
     }
     if (auto decoded = decode_pending(true); !decoded) return decoded;
@@ -139,6 +191,8 @@ class DecodingReader final : public Reader {
         offset_ = bom;
       }
     }
+    started_ = true;
+    if (std::string_view(from) == "UTF-8") return {};  // checked by check_utf8(), not converted
     converter_ = std::make_unique<Converter>("UTF-8", from);
     if (!converter_->ok()) {
       return make_error(Status::kInternal, file_ + ": iconv cannot convert from " + from +
@@ -156,6 +210,7 @@ class DecodingReader final : public Reader {
 
   // Converts `in`, keeping an incomplete last character in pending_ (an error if `final`).
   Result<void> decode(std::string_view in, bool final) {
+    if (!converter_) return pass_utf8(in, final);
     size_t done = 0;
     while (done < in.size()) {
       auto [consumed, error] = converter_->convert(in.substr(done), output_);
@@ -166,29 +221,50 @@ class DecodingReader final : public Reader {
       done += consumed;
       if (error == 0 || error == E2BIG) continue;
       if (error == EINVAL && !final) break;
-      if (error == EINVAL) {
-        return make_error(Status::kRemoteError,
-                          file_ + " ends inside a character at byte " + std::to_string(at) + " (" +
-                              hex_bytes(in.substr(done)) + ") of " + described_ +
-                              " text: the file is truncated, or its encoding is another one; "
-                              "set file.encoding to it (" +
-                              std::string(kSettings) + ")");
-      }
-      return make_error(Status::kRemoteError,
-                        file_ + ": byte " + std::to_string(at) + " (" + hex_bytes(in.substr(done)) +
-                            ") is not valid " + described_ +
-                            " text: the file is in another encoding; set file.encoding to it (" +
-                            std::string(kSettings) + ")");
+      if (error == EINVAL) return ends_inside(at, in.substr(done));
+      return invalid(at, in.substr(done));
     }
     offset_ += done;
     pending_.assign(in.substr(done));
     return {};
   }
 
+  // UTF-8 to UTF-8: the valid bytes are passed on as they came, without a copy.
+  Result<void> pass_utf8(std::string_view in, bool final) {
+    const Utf8Check check = check_utf8(in);
+    if (check.valid > 0) {
+      if (auto written = inner_->write(in.substr(0, check.valid)); !written) return written;
+    }
+    const uint64_t at = offset_ + check.valid;
+    if (check.invalid) return invalid(at, in.substr(check.valid));
+    if (final && check.valid < in.size()) return ends_inside(at, in.substr(check.valid));
+    offset_ += check.valid;
+    pending_.assign(in.substr(check.valid));
+    return {};
+  }
+
+  Error ends_inside(uint64_t at, std::string_view rest) const {
+    return make_error(Status::kRemoteError,
+                      file_ + " ends inside a character at byte " + std::to_string(at) + " (" +
+                          hex_bytes(rest) + ") of " + described_ +
+                          " text: the file is truncated, or its encoding is another one; set "
+                          "file.encoding to it (" +
+                          std::string(kSettings) + ")");
+  }
+
+  Error invalid(uint64_t at, std::string_view rest) const {
+    return make_error(Status::kRemoteError,
+                      file_ + ": byte " + std::to_string(at) + " (" + hex_bytes(rest) +
+                          ") is not valid " + described_ +
+                          " text: the file is in another encoding; set file.encoding to it (" +
+                          std::string(kSettings) + ")");
+  }
+
   Encoding setting_;
   std::unique_ptr<Reader> inner_;
   std::string file_;
-  std::unique_ptr<Converter> converter_;  // set once the BOM (if any) is known
+  bool started_ = false;                  // the BOM (if any) is known
+  std::unique_ptr<Converter> converter_;  // none when the file is UTF-8
   std::string described_;                 // the encoding in use, for messages
   std::string pending_;                   // bytes not converted yet
   uint64_t offset_ = 0;                   // the file offset of pending_'s first byte

@@ -28,8 +28,9 @@ namespace sluice::support::formats {
 std::string_view encoding_name(Encoding encoding);
 
 // A Reader that converts the bytes of `file` (its name, for messages) from `encoding` to UTF-8
-// and writes them to `inner`, which it owns, in chunks of at most 64 KiB (a character split
-// across chunks of the input is whole in the output). An invalid byte sequence fails write() or
+// and writes them to `inner`, which it owns: converted, in chunks of at most 64 KiB; UTF-8
+// (checked, not converted), in the chunks it came in. A character split across chunks of the
+// input is whole in the output. An invalid byte sequence fails write() or
 // finish() with kRemoteError naming the file, the byte offset (0-based, from the file's first
 // byte) and the encoding, and saying to set file.encoding; finish() also fails when the file
 // ends inside a character. finish() calls inner's finish() when the file decoded completely.

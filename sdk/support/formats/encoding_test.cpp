@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include <iconv.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -233,6 +235,62 @@ TEST(EncodingSink, InvalidUtf8IsAnInternalError) {
 
 TEST(EncodingSink, Utf16LeIsWrittenWithoutAByteOrderMark) {
   EXPECT_EQ(*encode(Encoding::kUtf16Le, "id"), std::string("i\0d\0", 4));
+}
+
+}  // namespace
+}  // namespace sluice::support::formats
+
+namespace sluice::support::formats {
+namespace {
+
+// What glibc's iconv says of `bytes` as UTF-8: "valid" or not. (Where an error is called
+// "incomplete" or "invalid" differs for bytes no valid UTF-8 has, such as F5..FD that glibc takes
+// for the lead bytes of the old five- and six-byte forms: both are errors at the same byte.)
+std::string iconv_verdict(std::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+  char out[64];
+  char* in_ptr = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* out_ptr = out;
+  size_t out_left = sizeof out;
+  const size_t status = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
+  iconv_close(cd);
+  return status != static_cast<size_t>(-1) ? "valid" : "not valid";
+}
+
+std::string reader_verdict(std::string_view bytes) {
+  return decode(Encoding::kUtf8, bytes).error.empty() ? "valid" : "not valid";
+}
+
+// The UTF-8 check that replaces iconv for UTF-8 files accepts exactly what iconv accepts among
+// every sequence of one and two bytes and three- and four-byte sequences around every boundary.
+TEST(DecodingReader, Utf8IsCheckedExactlyAsIconvChecksIt) {
+  std::vector<std::string> cases;
+  for (int a = 0; a < 256; ++a) {
+    cases.push_back(std::string(1, static_cast<char>(a)));
+    for (int b = 0; b < 256; ++b) {
+      cases.push_back({static_cast<char>(a), static_cast<char>(b)});
+      if (a < 0xE0) continue;
+      for (int c : {0x00, 0x7F, 0x80, 0xBF, 0xC0}) {
+        cases.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)});
+        if (a < 0xF0 || a > 0xF7 || c == 0x00) continue;
+        for (int d : {0x7F, 0x80, 0xBF, 0xC0}) {
+          cases.push_back({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                           static_cast<char>(d)});
+        }
+      }
+    }
+  }
+  size_t disagreements = 0;
+  for (std::string& bytes : cases) {
+    bytes.insert(0, "a");  // a byte order mark is not text
+
+    if (reader_verdict(bytes) != iconv_verdict(bytes) && ++disagreements <= 10) {
+      ADD_FAILURE() << ::testing::PrintToString(bytes) << ": reader " << reader_verdict(bytes)
+                    << ", iconv " << iconv_verdict(bytes);
+    }
+  }
+  EXPECT_EQ(disagreements, 0u) << "of " << cases.size();
 }
 
 }  // namespace
