@@ -306,6 +306,17 @@ TEST(UnzipReader, ACorruptEntryIsNamed) {
             "orders.zip: entry \"a.csv\" is encrypted, which Sluice cannot read");
 }
 
+TEST(UnzipReader, AStoredEntryWhoseSizeFollowsItsDataIsRefused) {
+  const std::string streamed = run_tool(
+      "python3 -c 'import sys, zipfile\n"
+      "with zipfile.ZipFile(sys.stdout.buffer, \"w\", zipfile.ZIP_STORED) as z:\n"
+      "  with z.open(\"s.csv\", \"w\") as f: f.write(b\"id\\n1\\n\")\n' | cat");
+  ASSERT_NE(static_cast<unsigned char>(streamed[6]) & 8, 0);
+  EXPECT_EQ(unzip(streamed).error,
+            "orders.zip: entry \"s.csv\" is stored with its size after its data, which cannot be "
+            "read as a stream; write the zip with deflate compression");
+}
+
 TEST(UnzipReader, AnEntryReadersErrorStopsTheZip) {
   const std::string file = zip("orders.csv", "id\n1\n");
   auto reader = make_unzip_reader(

@@ -224,6 +224,12 @@ class XmlStreamReader final : public Reader {
 
 }  // namespace
 
+Result<void> check_xml_resource_path(std::string_view path) {
+  auto parsed = parse_path(path);
+  if (!parsed) return parsed.error();
+  return {};
+}
+
 Result<std::unique_ptr<Reader>> make_xml_reader(const FileOptions& options, std::string file,
                                                 RecordSink& sink, const XmlOptions& limits) {
   auto path = parse_path(options.resource_path);

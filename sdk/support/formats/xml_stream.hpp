@@ -46,6 +46,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sluice/result.hpp"
 #include "sluice/support/formats/file_options.hpp"
@@ -53,6 +54,10 @@
 #include "sluice/support/formats/xml.hpp"
 
 namespace sluice::support::formats {
+
+// kInvalidConfig (the message below) when `path` is outside the subset above; for
+// read_file_options to check file.xml.resourcePath when a resource is applied.
+Result<void> check_xml_resource_path(std::string_view path);
 
 // The reader of `file` (its name, for Origins and messages) with options.resource_path, handing
 // records to `sink` (which must outlive it). `limits` gives max_bytes (per record), max_depth,

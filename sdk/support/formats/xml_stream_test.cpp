@@ -127,6 +127,15 @@ TEST(XmlStreamReader, PathsOutsideTheSubsetAreRefusedNamingThem) {
             "//order for those elements at any depth");
 }
 
+TEST(XmlStreamReader, TheResourcePathCanBeCheckedBeforeAnyFile) {
+  EXPECT_TRUE(check_xml_resource_path("//order"));
+  EXPECT_TRUE(check_xml_resource_path(""));
+  auto refused = check_xml_resource_path("/a/@id");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, Status::kInvalidConfig);
+  EXPECT_EQ(refused.error().message, parse("<a/>", "/a/@id").error);
+}
+
 TEST(XmlStreamReader, EachRecordIsHandedOutWhenItsElementCloses) {
   TextRecords sink;
   FileOptions options;
