@@ -40,7 +40,7 @@ std::unique_ptr<Reader> make_decoding_reader(Encoding encoding, std::unique_ptr<
 // A ByteFilter that converts UTF-8 to `encoding` and writes it to `out` (which must outlive
 // it). A character that `encoding` cannot hold fails write() with kInvalidConfig naming it
 // (U+20AC "€") and the encoding; invalid UTF-8 is kInternal (a writer bug). finish() fails when
-// the last write ended inside a character.
+// the last write ended inside a character. For utf8 the bytes pass through unchecked.
 std::unique_ptr<ByteFilter> make_encoding_sink(Encoding encoding, ByteSink& out);
 
 }  // namespace sluice::support::formats

@@ -1,6 +1,8 @@
 #include "wrap.hpp"
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "compression.hpp"
@@ -28,6 +30,31 @@ class WrappedWriter final : public Writer {
   std::unique_ptr<ByteFilter> compression_;
   std::unique_ptr<ByteFilter> encoding_;
   std::unique_ptr<Writer> format_;
+};
+
+// The one format reader of wrap_reader's second overload, until a file takes it.
+struct OneFile {
+  explicit OneFile(std::unique_ptr<Reader> reader) : format(std::move(reader)) {}
+  std::unique_ptr<Reader> format;
+  std::optional<std::string> first;  // the file (zip entry) it was given to
+};
+
+// A zip read into one format reader: a zip without a file is an empty file, so that the format
+// reader is finished (and says what an empty file is to it) either way.
+class OneFileZip final : public Reader {
+ public:
+  OneFileZip(std::unique_ptr<Reader> zip, std::shared_ptr<OneFile> one)
+      : zip_(std::move(zip)), one_(std::move(one)) {}
+  Result<void> write(std::string_view bytes) override { return zip_->write(bytes); }
+  Result<void> finish() override {
+    if (auto finished = zip_->finish(); !finished) return finished;
+    if (one_->first || !one_->format) return {};
+    return one_->format->finish();
+  }
+
+ private:
+  std::unique_ptr<Reader> zip_;
+  std::shared_ptr<OneFile> one_;
 };
 
 }  // namespace
@@ -63,13 +90,10 @@ Result<std::unique_ptr<Reader>> wrap_reader(const FileOptions& options, std::str
 
 Result<std::unique_ptr<Reader>> wrap_reader(const FileOptions& options, std::string file,
                                             std::unique_ptr<Reader> format) {
-  struct One {
-    std::unique_ptr<Reader> format;
-    std::optional<std::string> first;  // the file (zip entry) it was given to
-  };
-  auto one = std::make_shared<One>(One{std::move(format), std::nullopt});
+  auto one = std::make_shared<OneFile>(std::move(format));
   std::string zip = file;
-  return wrap_reader(
+  const bool zipped = options.compression == Compression::kZip;
+  auto reader = wrap_reader(
       options, std::move(file),
       [one, zip = std::move(zip)](std::string name) -> Result<std::unique_ptr<Reader>> {
         if (one->first) {
@@ -80,6 +104,8 @@ Result<std::unique_ptr<Reader>> wrap_reader(const FileOptions& options, std::str
         one->first = std::move(name);
         return std::move(one->format);
       });
+  if (!reader || !zipped) return reader;
+  return std::unique_ptr<Reader>(std::make_unique<OneFileZip>(std::move(*reader), one));
 }
 
 Result<std::unique_ptr<Writer>> wrap_writer(const FileOptions& options, ByteSink& out,

@@ -6,8 +6,8 @@
 // A zip holds files: each file entry of a zip is read as a file of its own, named
 // "<zip>/<entry>" ("orders.zip/2024/orders.csv"), through its own decoding and format readers
 // (from a ReaderFactory). The overload that takes one format reader accepts a zip of one file
-// only (directories aside); a second file entry is refused naming both. Written, a zip holds one
-// entry.
+// only (directories aside): a second file entry is refused naming both, and a zip without a file
+// is read as an empty file. Written, a zip holds one entry.
 #pragma once
 
 #include <functional>

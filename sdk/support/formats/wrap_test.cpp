@@ -107,6 +107,21 @@ TEST(WrapReader, WithOneFormatReaderAZipOfTwoFilesIsRefusedNamingThem) {
   EXPECT_TRUE(collected->finished);
 }
 
+TEST(WrapReader, WithOneFormatReaderAZipWithoutAFileIsAnEmptyFile) {
+  const std::string file = run_tool(
+      "python3 -c 'import sys, zipfile, io\n"
+      "b = io.BytesIO()\n"
+      "with zipfile.ZipFile(b, \"w\") as z: z.writestr(\"dir/\", \"\")\n"
+      "sys.stdout.buffer.write(b.getvalue())'");
+  auto collected = std::make_shared<Collected>();
+  auto reader = wrap_reader(file_options(Compression::kZip, Encoding::kUtf8), "in.zip",
+                            std::make_unique<CollectingReader>(collected));
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(feed(**reader, file, 7), "");
+  EXPECT_EQ(collected->bytes, "");
+  EXPECT_TRUE(collected->finished);
+}
+
 TEST(WrapReader, ATruncatedGzipIsAnErrorAtFinishAndTheFormatIsNotFinished) {
   const std::string file = run_tool("gzip -c", std::string(5000, 'x'));
   auto collected = std::make_shared<Collected>();
