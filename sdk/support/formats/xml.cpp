@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <string>
-#include <vector>
 
 #include <Poco/SAX/Attributes.h>
 #include <Poco/SAX/DefaultHandler.h>
@@ -10,6 +9,8 @@
 #include <Poco/SAX/SAXException.h>
 #include <Poco/SAX/SAXParser.h>
 #include <Poco/XML/XMLException.h>
+
+#include "xml_stream_element.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -19,13 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string_view trimmed(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
-
 // A limit passed while parsing: thrown out of the handler, caught in xml_to_json.
 struct LimitExceeded {
   std::string message;
@@ -34,7 +28,8 @@ struct LimitExceeded {
 // Builds the JSON value while the parser reports the document.
 class Builder final : public Poco::XML::DefaultHandler {
  public:
-  explicit Builder(const XmlOptions& options) : options_(options) {}
+  explicit Builder(const XmlOptions& options)
+      : options_(options), elements_(options.attribute_prefix, options.text_key) {}
 
   json::value take() { return std::move(root_); }
   const Poco::XML::Locator* locator() const { return locator_; }
@@ -44,65 +39,32 @@ class Builder final : public Poco::XML::DefaultHandler {
   void startElement(const Poco::XML::XMLString&, const Poco::XML::XMLString&,
                     const Poco::XML::XMLString& qname,
                     const Poco::XML::Attributes& attributes) override {
-    if (stack_.size() >= options_.max_depth) {
+    if (elements_.depth() >= options_.max_depth) {
       throw LimitExceeded{"elements are nested more than " + std::to_string(options_.max_depth) +
                           " deep"};
     }
-    Frame& frame = stack_.emplace_back();
-    frame.name = qname;
+    elements_.start(qname);
     for (int i = 0; i < attributes.getLength(); ++i) {
-      std::string key(options_.attribute_prefix);
-      key.append(attributes.getQName(i));
-      count(key.size() + attributes.getValue(i).size());
-      frame.object[key] = attributes.getValue(i);
+      count(options_.attribute_prefix.size() + attributes.getQName(i).size() +
+            attributes.getValue(i).size());
+      elements_.attribute(attributes.getQName(i), attributes.getValue(i));
     }
   }
 
   void endElement(const Poco::XML::XMLString&, const Poco::XML::XMLString&,
                   const Poco::XML::XMLString&) override {
-    Frame frame = std::move(stack_.back());
-    stack_.pop_back();
-    const std::string_view text = trimmed(frame.text);
-    json::value value;
-    if (frame.object.empty()) {
-      value = json::string(text);
-    } else {
-      if (!text.empty()) frame.object[options_.text_key] = json::string(text);
-      value = std::move(frame.object);
-    }
-    if (stack_.empty()) {
-      root_ = json::object{{frame.name, std::move(value)}};
-      return;
-    }
-    json::object& parent = stack_.back().object;
-    auto existing = parent.find(frame.name);
-    if (existing == parent.end()) {
-      parent.emplace(frame.name, std::move(value));
-    } else if (existing->value().is_array()) {  // an element's own value is never an array
-      existing->value().get_array().push_back(std::move(value));
-    } else {
-      json::array items;
-      items.push_back(std::move(existing->value()));
-      items.push_back(std::move(value));
-      existing->value() = std::move(items);
-    }
+    if (auto root = elements_.end()) root_ = json::object{{root->first, std::move(root->second)}};
   }
 
   void characters(const Poco::XML::XMLChar ch[], int start, int length) override {
-    if (stack_.empty() || length <= 0) return;
+    if (elements_.depth() == 0 || length <= 0) return;
     count(static_cast<size_t>(length));
-    stack_.back().text.append(ch + start, static_cast<size_t>(length));
+    elements_.text(std::string_view(ch + start, static_cast<size_t>(length)));
   }
 
   void ignorableWhitespace(const Poco::XML::XMLChar[], int, int) override {}
 
  private:
-  struct Frame {
-    std::string name;
-    json::object object;
-    std::string text;
-  };
-
   // Bounds what entity expansion can produce: the output is never far beyond max_bytes.
   void count(size_t bytes) {
     produced_ += bytes;
@@ -114,7 +76,7 @@ class Builder final : public Poco::XML::DefaultHandler {
 
   const XmlOptions& options_;
   const Poco::XML::Locator* locator_ = nullptr;
-  std::vector<Frame> stack_;
+  detail::XmlElementBuilder elements_;
   json::value root_;
   size_t produced_ = 0;
 };
@@ -140,7 +102,7 @@ Result<json::value> xml_to_json(std::string_view text, const XmlOptions& options
                                                 " bytes, more than the limit of " +
                                                 std::to_string(options.max_bytes));
   }
-  if (trimmed(text).empty()) {
+  if (detail::trim_xml_space(text).empty()) {
     return make_error(Status::kRemoteError, "the XML document is empty: expected a root element");
   }
   Builder builder(options);
