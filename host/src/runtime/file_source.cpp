@@ -264,6 +264,11 @@ Result<void> FileSource::produce_file(int64_t index, bool& done) {
                                      {"path", info->path}},
                         {});
   } else if (auto r = reader->finish(); !r) {
+    if (cutter.limit_reached()) {  // a reader that hands out its records at the end
+      FileInfo partial = *info;
+      partial.done = true;
+      return cutter.flush(&partial, false);
+    }
     if (stopping()) return stopped();
     if (auto flushed = cutter.flush(nullptr); !flushed) return flushed;
     return make_error(r.error().status,
