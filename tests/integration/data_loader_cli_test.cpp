@@ -104,7 +104,8 @@ TEST_F(DataLoader, AJsonDocumentsRecordsAtItsResourcePathReachTheImport) {
 }
 
 TEST_F(DataLoader, ALineThatIsNotJsonIsThatRecordsErrorAndTheCountsAddUp) {
-  write("file.json", R"({"_id":"file","adaptorType":"SimpleExport","file":{"type":"json"}})");
+  write("file.json", R"({"_id":"file","adaptorType":"SimpleExport",
+      "file":{"type":"json","json":{"jsonLines":true}}})");
   ASSERT_EQ(apply().exit_code, 0);
   const fs::path lines = data("orders.jsonl", "{\"id\":1}\n{\"id\":2\n{\"id\":3}\n");
   const json::object job = run_json({"--data", lines.string()}, 0);

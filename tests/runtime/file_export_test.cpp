@@ -25,12 +25,13 @@ class FileExport : public Runtime {
     std::ofstream(folder_ / name, std::ios::binary) << text;
   }
   void put_file_export(json::object extra = {}) {
-    json::object doc{{"_id", "files"},
-                     {"adaptorType", "FilesExport"},
-                     {"_connectionId", "fs"},
-                     {"pageSize", 2},
-                     {"file", json::object{{"type", "json"}}},
-                     {"files", json::object{{"dir", folder_.string()}, {"log", files_log_}}}};
+    json::object doc{
+        {"_id", "files"},
+        {"adaptorType", "FilesExport"},
+        {"_connectionId", "fs"},
+        {"pageSize", 2},
+        {"file", json::object{{"type", "json"}, {"json", json::object{{"jsonLines", true}}}}},
+        {"files", json::object{{"dir", folder_.string()}, {"log", files_log_}}}};
     for (auto& [key, value] : extra) doc[key] = value;
     put(ResourceKind::kExport, std::move(doc));
   }

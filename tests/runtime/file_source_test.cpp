@@ -589,12 +589,14 @@ TEST(FileReaders, JsonDocumentAtResourcePathOrJsonLines) {
   EXPECT_EQ(records_of(R"({"type":"json","json":{"resourcePath":"data.orders"}})",
                        R"({"data":{"orders":[{"id":1},{"id":2}]}})"),
             (std::vector<std::string>{R"({"id":1})", R"({"id":2})"}));
-  EXPECT_EQ(records_of(R"({"type":"json"})", "{\"id\":1}\n\n{oops\n{\"id\":3}\n"),
-            (std::vector<std::string>{
-                R"({"id":1})",
-                "!data, line 3: not JSON (syntax error); fix the line, or the whole file if it "
-                "is meant as one JSON document",
-                R"({"id":3})"}));
+  EXPECT_EQ(records_of(R"({"type":"json","json":{"jsonLines":true}})",
+                       "{\"id\":1}\n\n{oops\n{\"id\":3}\n"),
+            (std::vector<std::string>{R"({"id":1})", "!data, line 3: not JSON (syntax error)",
+                                      R"({"id":3})"}));
+  std::string error;
+  EXPECT_TRUE(records_of(R"({"type":"json"})", "{\"id\":1}\n{\"id\":2}\n", &error).empty());
+  EXPECT_EQ(error.rfind("export Files: file data (", 0), 0u) << error;
+  EXPECT_NE(error.find(": data: not a JSON document ("), std::string::npos) << error;
 }
 
 TEST(FileReaders, RefusesWhatTheyCannotDo) {

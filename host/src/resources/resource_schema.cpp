@@ -176,8 +176,12 @@ Schema simple_export() {
       .label("Resource path")
       .help(
           "Dotted path to the array of records in a JSON document, e.g. data.orders; none: the "
-          "document's array (or the document as one record). A file that is not one JSON "
-          "document is read as JSON lines.");
+          "document's array (or the document as one record).");
+  s.boolean("file.json.jsonLines")
+      .label("JSON lines")
+      .help(
+          "One record per line (JSON lines) instead of one JSON document; not with "
+          "resourcePath.");
   for (const char* path : {"file.csv.rowDelimiter", "file.csv.keyColumns",
                            "file.csv.disableQuoteAndStripEnclosingQuotes", "file.encoding",
                            "file.compressionFormat", "file.xml", "file.xlsx", "file.fileDefinition",

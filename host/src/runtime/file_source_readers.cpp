@@ -71,14 +71,22 @@ class CsvReader : public BufferedReader {
 
 class JsonReader : public BufferedReader {
  public:
-  JsonReader(std::string file, formats::RecordSink& sink, std::string resource_path)
-      : BufferedReader(std::move(file), sink), resource_path_(std::move(resource_path)) {}
+  JsonReader(std::string file, formats::RecordSink& sink, std::string resource_path, bool lines)
+      : BufferedReader(std::move(file), sink),
+        resource_path_(std::move(resource_path)),
+        lines_(lines) {}
 
   Result<void> finish() override {
+    if (lines_) return lines();
     json::error_code ec;
     json::value doc = json::parse(text_, ec);
-    if (!ec) return document(std::move(doc));
-    return lines();
+    if (ec) {
+      return make_error(Status::kRemoteError,
+                        fmt::format("{}: not a JSON document ({}); for one record per line set "
+                                    "file.json.jsonLines",
+                                    file_, ec.message()));
+    }
+    return document(std::move(doc));
   }
 
  private:
@@ -123,9 +131,7 @@ class JsonReader : public BufferedReader {
       json::value v = json::parse(text, ec);
       if (ec) {
         Error e = make_error(Status::kRemoteError,
-                             fmt::format("{}, line {}: not JSON ({}); fix the line, or the whole "
-                                         "file if it is meant as one JSON document",
-                                         file_, line, ec.message()));
+                             fmt::format("{}, line {}: not JSON ({})", file_, line, ec.message()));
         e.details = json::object{{"line", line}, {"text", text.substr(0, 1000)}};
         if (auto r = sink_.bad_record(std::move(e), origin(++n, line)); !r) return r;
         continue;
@@ -136,6 +142,7 @@ class JsonReader : public BufferedReader {
   }
 
   std::string resource_path_;
+  bool lines_;
 };
 
 const json::object* object_at(const json::object& o, std::string_view key) {
@@ -196,15 +203,23 @@ Result<FileExportSettings> read_file_export_settings(const json::object& file,
   }
   if (type_name == "json") {
     std::string resource_path;
+    bool lines = false;
     if (const json::object* j = object_at(file, "json")) {
       if (const json::value* p = j->if_contains("resourcePath"); p && p->is_string())
         resource_path = std::string(p->get_string());
+      if (const json::value* l = j->if_contains("jsonLines"); l && l->is_bool())
+        lines = l->get_bool();
     }
-    out.make_reader = [resource_path](
+    if (lines && !resource_path.empty()) {
+      return invalid(where,
+                     "$.file.json.resourcePath cannot be used with jsonLines: each line is one "
+                     "record");
+    }
+    out.make_reader = [resource_path, lines](
                           const std::string& name,
                           formats::RecordSink& sink) -> Result<std::unique_ptr<formats::Reader>> {
       return std::unique_ptr<formats::Reader>(
-          std::make_unique<JsonReader>(name, sink, resource_path));
+          std::make_unique<JsonReader>(name, sink, resource_path, lines));
     };
     return out;
   }

@@ -7,9 +7,9 @@
 //   file.type "csv": formats::csv_to_json with file.csv.{columnDelimiter, hasHeaderRow,
 //     trimSpaces, rowsToSkip};
 //   file.type "json": a document (its records at file.json.resourcePath, a dotted path, or the
-//     document itself: an array's elements, else the one value), or, when the file is not one
-//     JSON document, JSON lines (one record per non-empty line; a line that is not JSON is a bad
-//     record naming the file and line).
+//     document itself: an array's elements, else the one value), or with file.json.jsonLines
+//     (Sluice's, as in file_options.hpp) one record per non-empty line (a line that is not JSON
+//     is a bad record naming the file and line).
 // Anything else is refused (kUnsupported, naming the JSON path).
 #pragma once
 
