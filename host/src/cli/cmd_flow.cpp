@@ -159,7 +159,32 @@ struct RunFlags {
   bool as_json = false, quiet = false, resume = false, verbose = false, debug = false;
   std::optional<runtime::ExportType> type;
   std::string start_date;
+  std::string data;  // --data FILE: the data loader's file
 };
+
+// --data feeds the flow's data loader sources (SimpleExport) and nothing else; a data loader
+// needs it. The refusal, or nullopt.
+std::optional<std::string> data_problem(const runtime::FlowPlan& plan, const std::string& data) {
+  bool simple = false;
+  for (const runtime::GeneratorStep& g : plan.generators) simple |= g.simple;
+  if (!data.empty() && !simple) {
+    return fmt::format(
+        "--data {}: flow {} has no data loader source (an export with \"adaptorType\": "
+        "\"SimpleExport\"); its sources fetch their own records, so leave --data out",
+        data, plan.flow_id);
+  }
+  if (data.empty() && simple) {
+    std::string names;
+    for (const runtime::GeneratorStep& g : plan.generators) {
+      if (g.simple) names += fmt::format("{}{}", names.empty() ? "" : ", ", g.export_id);
+    }
+    return fmt::format(
+        "flow {} reads a file the operator gives (data loader export {}): run it with "
+        "`sluice flow run {} --data FILE`",
+        plan.flow_id, names, plan.flow_id);
+  }
+  return std::nullopt;
+}
 
 int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
   const bool as_json = flags.as_json, quiet = flags.quiet, resume = flags.resume,
@@ -219,7 +244,14 @@ int run(const Env& env, const std::string& flow_id, const RunFlags& flags) {
   // The page sizes the run will use, for the summary; run_flow reports a flow that does not
   // resolve.
   std::string paging;
-  if (auto plan = runtime::resolve_flow(*store, registry, flow_id)) paging = page_sizes_line(*plan);
+  if (auto plan = runtime::resolve_flow(*store, registry, flow_id)) {
+    if (auto problem = data_problem(*plan, flags.data)) {
+      print_error(*problem);
+      return kExitFailure;
+    }
+    paging = page_sizes_line(*plan);
+  }
+  options.data_file = flags.data;
   auto job = runtime::run_flow(*store, registry, flow_id, options);
   watcher.reset();
   if (live) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
@@ -259,8 +291,8 @@ int cmd_flow(const Env& env, const Args& args) {
   if (!args.empty() && args[0] == "test")
     return cmd_flow_test(env, Args(args.begin() + 1, args.end()));
   constexpr const char* kUsage =
-      "usage: sluice flow run ID [--resume] [--type test] [--start-date ISO] [--json] [--quiet] "
-      "[-v] [--debug]\n"
+      "usage: sluice flow run ID [--data FILE] [--resume] [--type test] [--start-date ISO] "
+      "[--json] [--quiet]\n       [-v] [--debug]\n"
       "Runs a flow now as a job: shows live progress on a terminal and a summary at the end.\n"
       "Plugins' warnings and errors go to stderr; with -v their info and debug lines too. All "
       "but the\ndebug lines are kept in the job's log (`sluice jobs log JOB`); the debug lines (an "
@@ -272,6 +304,9 @@ int cmd_flow(const Env& env, const Args& args) {
       "(default 1),\nwith testMode in its run context, and nothing stored for the next run.\n"
       "With --start-date 2026-01-31T00:00:00Z, delta exports export what changed since then "
       "(backdating\nthis run); the stored time advances as usual when the job completes.\n"
+      "With --data orders.csv, a data loader flow (its source an export with adaptorType "
+      "SimpleExport)\nreads that file, parsed with the export's `file` settings "
+      "(docs/files-source.md); it is\nrefused for other flows, and a data loader flow needs it.\n"
       "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
       "failed,\n"
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
@@ -286,6 +321,8 @@ int cmd_flow(const Env& env, const Args& args) {
       "debug", "keep the plugins' debug lines (HTTP request/response traces) in the job's log")(
       "resume", "continue the last unfinished job from its last confirmed page")(
       "type", po::value<std::string>(), "run every export as this type: test")(
+      "data", po::value<std::string>(),
+      "FILE: the file a data loader flow (SimpleExport source) reads")(
       "start-date", po::value<std::string>(),
       "ISO 8601 date-time: the lastExportDateTime of delta exports for this run")(
       "action", po::value<std::string>()->required(), "what to do: `sluice flow run ID`")(
@@ -317,6 +354,13 @@ int cmd_flow(const Env& env, const Args& args) {
     flags.type = runtime::ExportType::kTest;
   }
   if (vm.count("start-date") != 0u) flags.start_date = vm["start-date"].as<std::string>();
+  if (vm.count("data") != 0u) {
+    flags.data = vm["data"].as<std::string>();
+    if (flags.data.empty()) {
+      std::cerr << "error: --data: expected the path of the file to load\n\n" << kUsage << '\n';
+      return kExitUsage;
+    }
+  }
   return run(env, vm["id"].as<std::string>(), flags);
 }
 

@@ -392,6 +392,10 @@ class Applier {
   void validate_step(Document& d) {
     const std::string what(singular(d.kind));
     const std::string adaptor = string_field(d.doc, "adaptorType");
+    if (d.kind == ResourceKind::kExport && adaptor == kSimpleExportAdaptor) {
+      validate_simple_export(d);
+      return;
+    }
     auto connection_id = reference(d, d.doc, "_connectionId", "$", "a connection");
     if (!connection_id) return;
     const json::object* connection = find(ResourceKind::kConnection, *connection_id);
@@ -441,6 +445,22 @@ class Applier {
     if (d.kind == ResourceKind::kExport || d.kind == ResourceKind::kImport) {
       validate_trace_key(d);
     }
+  }
+
+  // The data loader's export: no connection, the host's own `file` settings; a source only.
+  void validate_simple_export(Document& d) {
+    check_schema(d, simple_export_schema());
+    if (const json::value* lookup = d.doc.if_contains("isLookup");
+        lookup != nullptr && lookup->is_bool() && lookup->get_bool()) {
+      issue(d.where(), fmt::format("export {}: $.isLookup: a data loader (SimpleExport) is a "
+                                   "flow's source, never a lookup; remove isLookup",
+                                   d.id));
+      return;
+    }
+    validate_export_steps(d);
+    validate_lookup(d);
+    validate_one_to_many(d);
+    validate_trace_key(d);
   }
 
   // oneToMany needs pathToMany, a dotted path, and the reverse; on an export, only a lookup fans

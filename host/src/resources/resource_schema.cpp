@@ -39,11 +39,17 @@ Schema connection() {
   return s;
 }
 
-void step_common(Schema& s) {
+void step_common(Schema& s, bool connection = true) {
   s.string("_id").label("Id").required();
   name_and_description(s);
   s.string("adaptorType").label("Adaptor type").required();
-  s.string("_connectionId").label("Connection").required();
+  if (connection) {
+    s.string("_connectionId").label("Connection").required();
+  } else {
+    s.unsupported("_connectionId",
+                  "a data loader (SimpleExport) reads the file given with `sluice flow run ID "
+                  "--data FILE` and has no connection; remove it");
+  }
   common_metadata(s);
   for (const char* path :
        {"apiIdentifier", "sampleData", "assistant", "assistantMetadata", "_httpConnectorEndpointId",
@@ -70,9 +76,9 @@ void step_common(Schema& s) {
           "record with its trace key later succeeds at the same step (docs/errors.md).");
 }
 
-Schema export_step() {
+Schema export_step(bool connection = true) {
   Schema s;
-  step_common(s);
+  step_common(s, connection);
   // Checked by their engines at apply (resources/apply.cpp), so their insides are not listed here.
   s.object("transform")
       .label("Transformation")
@@ -134,6 +140,61 @@ Schema export_step() {
   s.object("inputFilter")
       .label("Input filter (lookups)")
       .help("Records that do not match skip this lookup only; docs/filters.md.");
+  return s;
+}
+
+// The `file` settings of the data loader's export, as the host's file source reads them
+// (runtime/file_source_readers.hpp): what it does not read yet is refused as not supported yet.
+Schema simple_export() {
+  Schema s = export_step(false);
+  s.enumeration("file.type", {"csv", "json", "xml", "xlsx", "filedefinition"})
+      .label("File type")
+      .required()
+      .unsupported_values({"xml", "xlsx", "filedefinition"})
+      .help("How the file given with --data is parsed: csv (any delimited text) or json.");
+  s.enumeration("file.output", {"records", "metadata", "blobKeys"})
+      .label("Output")
+      .default_value("records")
+      .unsupported_values({"blobKeys"})
+      .help("records: the file's records; metadata: one record {name, size, path} for the file.");
+  s.string("file.csv.columnDelimiter")
+      .label("Column delimiter")
+      .default_value(",")
+      .help("One character, e.g. , ; | or a tab.");
+  s.boolean("file.csv.hasHeaderRow")
+      .label("File has header")
+      .default_value(true)
+      .help("The first row names the fields; without it they are Column1, Column2, ...");
+  s.boolean("file.csv.trimSpaces")
+      .label("Trim spaces")
+      .help("Strip spaces and tabs around each value.");
+  s.integer("file.csv.rowsToSkip")
+      .label("Rows to skip")
+      .minimum(0)
+      .help("Rows ignored at the top of the file, before the header row.");
+  s.string("file.json.resourcePath")
+      .label("Resource path")
+      .help(
+          "Dotted path to the array of records in a JSON document, e.g. data.orders; none: the "
+          "document's array (or the document as one record).");
+  s.boolean("file.json.jsonLines")
+      .label("JSON lines")
+      .help(
+          "One record per line (JSON lines) instead of one JSON document; not with "
+          "resourcePath.");
+  for (const char* path : {"file.csv.rowDelimiter", "file.csv.keyColumns",
+                           "file.csv.disableQuoteAndStripEnclosingQuotes", "file.encoding",
+                           "file.compressionFormat", "file.xml", "file.xlsx", "file.fileDefinition",
+                           "file.decrypt", "file.filter", "file.purgeInternalBackup"}) {
+    s.unsupported(path);
+  }
+  s.unsupported("file.sortByFields",
+                "records are processed a page at a time as the file is read, so they cannot be "
+                "sorted across the file yet; remove it");
+  s.unsupported("file.groupByFields",
+                "records are processed a page at a time as the file is read, so they cannot be "
+                "grouped across the file yet; remove it");
+  s.unsupported("file.groupEmptyValues");
   return s;
 }
 
@@ -310,6 +371,11 @@ const json::object& host_schema(ResourceKind kind) {
                                          build(ResourceKind::kExport), build(ResourceKind::kImport),
                                          build(ResourceKind::kFlow), build(ResourceKind::kScript)};
   return schemas[static_cast<size_t>(kind)];
+}
+
+const json::object& simple_export_schema() {
+  static const json::object schema = simple_export().to_json();
+  return schema;
 }
 
 json::object merge_schemas(const json::object& host, const json::object& plugin) {

@@ -24,6 +24,13 @@ inline constexpr int64_t kDefaultPageSize = 20;
 // closed objects.
 const boost::json::object& host_schema(ResourceKind kind);
 
+// The data loader's export (integrator.io's adaptorType "SimpleExport"): no connection; its file
+// comes with `sluice flow run ID --data FILE`. simple_export_schema() is the whole of its
+// document: the export's common fields and the `file` settings the host reads it with
+// (docs/files-source.md, "Data loader").
+inline constexpr const char kSimpleExportAdaptor[] = "SimpleExport";
+const boost::json::object& simple_export_schema();
+
 // `host` with the root properties (and root "required") of `plugin` added; where both declare a
 // root property the host's wins. The result validates a whole document of that kind.
 boost::json::object merge_schemas(const boost::json::object& host,

@@ -36,6 +36,7 @@ TEST(HostSchema, EveryFieldOfEveryKindIsListedInTheDocs) {
                             ResourceKind::kFlow, ResourceKind::kScript}) {
     collect_names(host_schema(kind), names);
   }
+  collect_names(simple_export_schema(), names);
   for (const std::string& name : names) {
     EXPECT_NE(docs.find("`" + name + "`"), std::string::npos) << name;
   }

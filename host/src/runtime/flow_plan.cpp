@@ -380,9 +380,17 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
         !r) {
       return r.error();
     }
+    step.file = object_or_empty(step.doc, "file");
+    if (string_field(step.doc, "adaptorType") == host::kSimpleExportAdaptor) {
+      step.simple = step.files = true;  // the data loader: no connection
+      plan.generators.push_back(std::move(step));
+      continue;
+    }
     auto conn = resolve_connection(store, registry, flow_id, "export", step.export_id, step.doc);
     if (!conn) return conn.error();
     step.connection = std::move(*conn);
+    step.files = step.connection.connector->can(SLUICE_CAP_FILE_TRANSFER) &&
+                 step.doc.contains("file") && step.doc.at("file").is_object();
     plan.generators.push_back(std::move(step));
   }
   for (const FlowProcessorRef& processor : shape.processors) {

@@ -51,6 +51,12 @@ struct GeneratorStep {
   std::map<std::string, boost::json::object> scripts;
   // The native hook hooks.preSavePage references ({_pluginId, function}), resolved.
   NativeHooks native_hooks;
+  // A file source (file_source.hpp): the data loader (adaptorType SimpleExport: no connection,
+  // `connection` empty; the file is RunOptions::data_file), or an export whose connector
+  // transfers files (SLUICE_CAP_FILE_TRANSFER) and which has a `file` object.
+  bool simple = false;
+  bool files = false;
+  boost::json::object file;  // the export's "file" settings, {} if none
 };
 
 struct ProcessorStep {

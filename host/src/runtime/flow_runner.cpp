@@ -9,10 +9,13 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
+#include "runtime/file_source.hpp"
+#include "runtime/file_source_readers.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
+#include "runtime/local_file_producer.hpp"
 #include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
@@ -216,6 +219,65 @@ class FlowRun {
     return pipeline;
   }
 
+  // The generator's source: its pull export, or a file source (file_source.hpp) over the plugin's
+  // files or, for the data loader, RunOptions::data_file.
+  Result<std::unique_ptr<Source>> open_source(const GeneratorStep& generator, Cursor cursor,
+                                              StepContext& context) {
+    std::unique_ptr<FileProducer> files;
+    if (generator.simple) {
+      if (options_.data_file.empty()) {
+        return make_error(Status::kInvalidConfig,
+                          "it is a data loader (SimpleExport): give the file to load with "
+                          "`sluice flow run ID --data FILE`");
+      }
+      auto local = LocalFileProducer::open(options_.data_file);
+      if (!local) return local.error();
+      files = std::move(*local);
+      run_context(generator, context);
+    }
+    std::unique_ptr<host::RemoteExport> exp;
+    if (!generator.simple) {
+      auto connection = env_.connection_for(generator.connection);
+      if (!connection) return connection.error();
+      auto opened = (*connection)
+                        ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
+                                      fmt::format("export {}", generator.name),
+                                      run_context(generator, context));
+      if (!opened) return opened.error();
+      exp = std::move(*opened);
+    }
+    const int64_t limit = type_of(generator) == ExportType::kTest ? generator.test_limit : 0;
+    if (!generator.files) {
+      PullExportOptions pull;
+      pull.export_id = generator.export_id;
+      pull.plugin_id = generator.connection.connector->plugin->id;
+      pull.page_size = generator.page_size;
+      pull.queue_depth = options_.queue_depth;
+      pull.retries = options_.export_retries;
+      pull.backoff = options_.export_backoff;
+      pull.record_limit = limit;
+      pull.cancelled = options_.cancelled;
+      return std::unique_ptr<Source>(
+          std::make_unique<PullExportSource>(std::move(exp), std::move(pull), std::move(cursor)));
+    }
+    auto settings =
+        read_file_export_settings(generator.file, fmt::format("export {}", generator.export_id));
+    if (!settings) return settings.error();
+    if (!files)
+      files = remote_file_producer(std::move(exp), generator.connection.connector->plugin->id);
+    FileSourceOptions file;
+    file.export_id = generator.export_id;
+    file.export_name = generator.name;
+    file.page_size = generator.page_size;
+    file.queue_depth = options_.queue_depth;
+    file.metadata = settings->metadata;
+    file.make_reader = std::move(settings->make_reader);
+    file.record_limit = limit;
+    file.commit_files = type_of(generator) != ExportType::kTest;
+    file.cancelled = options_.cancelled;
+    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(files), std::move(file)));
+  }
+
   // Returns false when the job must stop (failure or cancellation).
   bool run_generator(size_t index, Cursor cursor) {
     const GeneratorStep& generator = plan_.generators[index];
@@ -225,37 +287,20 @@ class FlowRun {
       fail(pipeline.error().message);
       return false;
     }
-    auto connection = env_.connection_for(generator.connection);
-    if (!connection) {
-      job_level_error(generator.export_id, connection.error());
-      fail(fmt::format("export {}: {}", generator.name, connection.error().message));
-      return false;
-    }
     StepContext context = env_.step_context(generator.export_id, &generator.settings,
                                             job_log_writer(log_, generator.export_id));
-    auto exp = (*connection)
-                   ->open_export(json::serialize(generator.doc), open_state(generator, cursor),
-                                 fmt::format("export {}", generator.name),
-                                 run_context(generator, context));
-    if (!exp) {
-      job_level_error(generator.export_id, exp.error());
-      fail(fmt::format("export {}: {}", generator.name, exp.error().message));
+    auto opened = open_source(generator, std::move(cursor), context);
+    if (!opened) {
+      job_level_error(generator.export_id, opened.error());
+      fail(fmt::format("export {}: {}", generator.name, opened.error().message));
       return false;
     }
-    PullExportOptions pull;
-    pull.export_id = generator.export_id;
-    pull.plugin_id = generator.connection.connector->plugin->id;
-    pull.page_size = generator.page_size;
-    pull.queue_depth = options_.queue_depth;
-    pull.retries = options_.export_retries;
-    pull.backoff = options_.export_backoff;
-    pull.record_limit = type_of(generator) == ExportType::kTest ? generator.test_limit : 0;
-    pull.cancelled = options_.cancelled;
-    PullExportSource source(std::move(*exp), std::move(pull), std::move(cursor));
+    Source& source = **opened;
     aborted_ = false;
     bool keep_going = true;
     for (;;) {
       auto next = source.next();
+      if (next && *next) context.file = (*next)->file.is_null() ? nullptr : &(*next)->file;
       if (cancelled()) {
         cancel();
         keep_going = false;

@@ -70,6 +70,9 @@ struct RunOptions {
   // The largest record, as JSON, at any step (SLUICE_RECORD_LIMIT_BYTES); a flow page's limit is
   // limits.page_bytes (SLUICE_PAGE_LIMIT_BYTES). integrator.io's 5 MB each.
   size_t record_bytes = size_t{5} << 20;
+  // The data loader's file (`sluice flow run ID --data FILE`): what the flow's SimpleExport
+  // sources read, with their `file` settings (file_source.hpp). A SimpleExport without it fails.
+  std::string data_file;
   // Makes the export steps of each slot; empty: make_export_step (tests put recording steps in).
   ExportStepMaker export_step_maker;
 };

@@ -29,6 +29,9 @@ JobEnvironment::~JobEnvironment() {
 }
 
 Result<host::RemoteConnection*> JobEnvironment::connection_for(const StepConnection& step) {
+  if (step.connector == nullptr) {  // the data loader's export (SimpleExport) has none
+    return make_error(Status::kUnsupported, "this step has no connection to open");
+  }
   auto found = connections_.find(step.id);
   if (found != connections_.end()) return found->second.get();
   std::shared_ptr<const host::ConnectionStateAccess> state;

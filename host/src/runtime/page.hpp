@@ -90,6 +90,7 @@ struct PageSource {
 
  private:
   friend std::shared_ptr<PageSource> parse_page_source(std::string text);
+  friend std::shared_ptr<PageSource> page_source_of(std::vector<boost::json::value> records);
   std::vector<boost::json::value> records_;  // null until parsed_
   std::vector<bool> parsed_;
   std::vector<RecordIdText> ids_;  // beside raw
@@ -99,6 +100,9 @@ struct PageSource {
 // records an array), finds each record's raw text and parses the rest. nullptr when it is not
 // such a page.
 std::shared_ptr<PageSource> parse_page_source(std::string text);
+
+// A page of records that are values already (a file reader's): no text, nothing to parse.
+std::shared_ptr<PageSource> page_source_of(std::vector<boost::json::value> records);
 
 
 enum class RecordState : uint8_t { kAlive, kIgnored, kFailed };

@@ -230,4 +230,13 @@ std::shared_ptr<PageSource> parse_page_source(std::string text) {
   return page;
 }
 
+std::shared_ptr<PageSource> page_source_of(std::vector<json::value> records) {
+  auto page = std::make_shared<PageSource>();
+  page->arena = std::make_unique<json::monotonic_resource>();
+  page->doc = json::object{{"records", json::array()}};
+  page->parsed_.assign(records.size(), true);
+  page->records_ = std::move(records);
+  return page;
+}
+
 }  // namespace sluice::runtime

@@ -27,11 +27,13 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   // The live records as JSON, from their raw text where they have it (no re-serialization).
   std::string data = "[";
   bool first = true;
+  size_t alive = 0;
   for (size_t i = 0; i < page.size(); ++i) {
     if (!page.alive(i)) continue;
     if (!first) data += ',';
     first = false;
     page.append_json(i, data);
+    ++alive;
   }
   data += ']';
 
@@ -47,6 +49,14 @@ Result<StepResult> PreSavePageStep::run(Page& page, const StepContext& context) 
   }
   script::PreSavePageContext& hook = *hook_;
   hook.page_index = static_cast<uint64_t>(context.page_index);
+  // A file export's page holds one file's records (file_source.hpp): files[i] for each.
+  hook.files = nullptr;
+  if (context.file != nullptr) {
+    json::array files;
+    files.reserve(alive);
+    for (size_t i = 0; i < alive; ++i) files.push_back(json::object{{"fileMeta", *context.file}});
+    hook.files = std::move(files);
+  }
   hook.last_export_date_time.reset();
   if (!context.last_export_date_time.empty()) {
     hook.last_export_date_time = context.last_export_date_time;

@@ -31,6 +31,9 @@ struct SourcePage {
   boost::json::value position;  // the source page's resume position, or null (none given)
   boost::json::value state;     // the source page's state as the plugin gave it, or null
   bool commit = true;  // the plugin wants page_committed for it (plugin.h: "commit":false)
+  // A file export's page (file_source.hpp): the file its records came from, {"fileName","path",
+  // "size"} (integrator.io's fileMeta); null for other sources.
+  boost::json::value file;
 };
 
 class Source {

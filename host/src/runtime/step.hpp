@@ -58,6 +58,9 @@ struct StepContext {
   // The pipeline's limits, for a step that makes pages of its own (a oneToMany step's child
   // page, fan_out.hpp); set by Pipeline::run for the steps it runs, null elsewhere.
   const PipelineLimits* limits = nullptr;
+  // A file export's page: the file its records came from, {"fileName","path","size"}
+  // (SourcePage::file); null for other sources. preSavePage passes it as files[i].fileMeta.
+  const boost::json::value* file = nullptr;
   bool is_cancelled() const { return cancelled != nullptr && cancelled->load(); }
 };
 

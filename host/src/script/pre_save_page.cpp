@@ -74,6 +74,7 @@ std::string build_pre_save_page_options_json(std::string_view data_json, const j
   append_member(out, "_flowId", json::serialize(json::string(context.flow_id)));
   append_member(out, "job", json::serialize(context.job));
   append_member(out, "testMode", context.test_mode ? "true" : "false");
+  if (!context.files.is_null()) append_member(out, "files", json::serialize(context.files));
   out += '}';
   return out;
 }

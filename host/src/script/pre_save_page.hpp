@@ -3,7 +3,7 @@
 // filter, and may change, drop or add records, report errors and stop paging.
 //
 //   options = {data, errors, pageIndex, lastExportDateTime, currentExportDateTime, settings,
-//              _exportId, _connectionId, _flowId, job, testMode}
+//              _exportId, _connectionId, _flowId, job, testMode, files (file exports)}
 //   return    {data, errors, abort, newErrorsAndRetryData}
 //
 // The other hooks (preMap, postMap, postSubmit, postResponseMap) follow the same pattern, one
@@ -34,6 +34,9 @@ struct PreSavePageContext {
   std::string flow_id;
   boost::json::value job = boost::json::object();  // {_id, type, ...} of the running job
   bool test_mode = false;
+  // File exports only: files[i] is {fileMeta: {fileName, ...}} of the file data[i] came from
+  // (integrator.io's contract); null: no "files" in the options.
+  boost::json::value files;
 };
 
 // One error as integrator.io's hooks pass and return them: {code, message, source}.
