@@ -76,7 +76,7 @@ class FileImports : public Runtime {
   // An import to the files plugin with `file` as its file object.
   void put_file_import(const std::string& id, json::object file, json::object files = {},
                        json::object extra = {}) {
-    files["dir"] = out_.string();
+    if (!files.contains("dir")) files["dir"] = out_.string();
     json::object doc{{"_id", id},
                      {"adaptorType", "FTPImport"},
                      {"_connectionId", "files"},
@@ -385,6 +385,28 @@ TEST_F(FileImports, WhenTheRunsFileIsRefusedTheJobFailsNamingTheFileItsRecordsAn
   EXPECT_EQ(json::serialize(failed[0].details),
             R"({"file":")" + kept.string() +
                 R"(","records":5,"reply":"452 Insufficient storage space"})");
+  fs::remove_all(temp_);
+}
+
+TEST_F(FileImports, AfterARefusedRunsFileTheLaterImportsFilesAreKeptAndNamedToo) {
+  put_records("a", 2, 2);
+  put_file_import("out", {{"type", "csv"}}, {{"failWith", "452 Insufficient storage space"}});
+  const fs::path second = out_ / "second";
+  fs::create_directories(second);
+  put_file_import("later", {{"type", "csv"}}, {{"dir", second.string()}});
+  put_flow("f", {"a"}, {"out", "later"});
+  Job job = run("f", options_);
+  EXPECT_EQ(job.status, "failed");
+  const fs::path kept = temp_ / ("sluice-job-" + job.id) / "1-later.csv";
+  EXPECT_NE(job.message.find("import later: the run's file (2 records, counted as successful in "
+                             "the pages already committed) was not put because the job did not "
+                             "complete; it is kept at " +
+                             kept.string()),
+            std::string::npos)
+      << job.message;
+  EXPECT_TRUE(fs::exists(kept));
+  EXPECT_FALSE(fs::exists(second / "calls.log"));
+  expect_identity(job);
   fs::remove_all(temp_);
 }
 

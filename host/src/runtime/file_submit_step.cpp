@@ -192,6 +192,9 @@ class RunFile {
   int64_t first_page() const noexcept { return first_page_; }
   bool used() const noexcept { return used_; }
   void use() { used_ = true; }
+  // Put, or its failure reported: nothing more to say about it.
+  bool settled() const noexcept { return settled_; }
+  void settle() { settled_ = true; }
 
   // Creates the spool file and its writer before the first record (`page`: the flow page it is
   // in). An Error: the file cannot be made (the job's, not a record's).
@@ -245,6 +248,7 @@ class RunFile {
   fs::path path_;
   bool spooled_;
   bool used_ = false;
+  bool settled_ = false;
   bool finished_ = false;
   std::FILE* file_ = nullptr;
   std::unique_ptr<FileSink> sink_;
@@ -409,6 +413,7 @@ std::optional<FileImportRun::Failure> FileImportRun::finish(const Log& log) {
                                            file.path().filename().string(), file.records());
       auto failed = [&](Error error, std::string reply) {
         keep_dir_ = true;
+        file.settle();
         error.message = fmt::format(
             "import {} failed: {} could not be put: {}; its records are counted as successful "
             "in the pages already committed, and no delta state was saved; the file is kept at "
@@ -454,6 +459,7 @@ std::optional<FileImportRun::Failure> FileImportRun::finish(const Log& log) {
                         id != nullptr && id->is_string() ? std::string(id->as_string())
                                                          : std::string("(no id given)")));
       }
+      file.settle();
       std::error_code ec;
       fs::remove(file.path(), ec);
     }
@@ -471,7 +477,7 @@ std::vector<std::string> FileImportRun::abandon() {
   std::vector<std::string> notes;
   for (auto& [index, imp] : imports_) {
     RunFile& file = *imp->file;
-    if (!file.spooled() || file.records() == 0) continue;
+    if (!file.spooled() || file.records() == 0 || file.settled()) continue;
     (void)file.finish();
     keep_dir_ = true;
     notes.push_back(fmt::format(

@@ -113,8 +113,9 @@ class FileImportRun {
   };
   using Log = std::function<void(const std::string& import_id, std::string_view message)>;
   std::optional<Failure> finish(const Log& log);
-  // The end of a run that failed or was cancelled: the per-run files are not put; returns a note
-  // per file holding records (its name, records and kept path) for the job's message.
+  // The end of a run that failed or was cancelled (or whose finish() failed): the per-run files
+  // not put yet are not put; returns a note per such file holding records (its import, records
+  // and kept path) for the job's message.
   std::vector<std::string> abandon();
 
  private:

@@ -205,6 +205,7 @@ class FlowRun {
     if (failure) {
       job_level_error(failure->import_id, failure->error);
       fail(failure->error.message);
+      for (const std::string& note : files_.abandon()) recorder_.note(note);
     }
   }
 
