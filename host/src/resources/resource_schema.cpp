@@ -231,6 +231,34 @@ Schema import_step() {
           "{_scriptId, function}: JavaScript over the destination's responses, or {_pluginId, "
           "function}: a plugin's native hook.");
   s.unsupported("hooks.postAggregate");
+  // A file import (docs/files-import.md): the host writes the records into files
+  // (runtime/file_submit_step.hpp) and reads these; its plugin declares the file format's
+  // settings (file.type, file.csv, ...) and where the files go.
+  s.boolean("file.skipAggregation")
+      .label("Skip aggregation")
+      .default_value(false)
+      .help(
+          "false (default): one file per run, holding every record of the run; true: one file "
+          "per page of records. The same as file.aggregation.type all or page.");
+  s.enumeration("file.aggregation.type", {"all", "page"})
+      .label("Aggregation")
+      .default_value("all")
+      .help(
+          "all: one file per run (written to a temporary file as the pages go by, put at the end "
+          "of a run that did not fail); page: one file per page of records.");
+  s.integer("file.batchSize")
+      .label("Records per file")
+      .minimum(1)
+      .help(
+          "With one file per page (skipAggregation true): at most this many records in each "
+          "file; a page of more is put as several files.");
+  s.unsupported("file.fileName", "the file's name is the connector's setting, e.g. ftp.fileName");
+  s.unsupported("file.backupPath", "use the connector's, e.g. ftp.backupDirectoryPath");
+  s.unsupported("file.skipRename", "leave ftp.inProgressFileName unset to write the final name");
+  for (const char* path : {"file.encrypt", "file.pgp", "file.purgeInternalBackup", "file.delete",
+                           "file.directory", "file.backupDirectory", "file.lookups"}) {
+    s.unsupported(path);
+  }
   s.object("mapping")
       .label("Mapping (1.0)")
       .help("Mapper 1.0: {fields[], lists[]}; docs/mappings.md. Give it or mappings, not both.");
@@ -378,14 +406,41 @@ const json::object& simple_export_schema() {
   return schema;
 }
 
-json::object merge_schemas(const json::object& host, const json::object& plugin) {
-  json::object out = host;
-  json::object& props = out["properties"].as_object();
-  if (auto* p = plugin.if_contains("properties"); p && p->is_object()) {
-    for (const auto& [name, schema] : p->as_object()) {
-      if (!props.contains(name)) props[name] = schema;
+namespace {
+
+bool is_unsupported(const json::value& schema) {
+  const json::object* o = schema.if_object();
+  const json::value* flag = o != nullptr ? o->if_contains("x-sluice-unsupported") : nullptr;
+  return flag != nullptr && flag->is_bool() && flag->as_bool();
+}
+
+// Adds `plugin`'s properties to `host`'s: a property only one declares is taken as it is; one
+// both declare as objects is merged the same way, level by level (the host's `file` object of
+// imports, holding its aggregation keys, and a file plugin's `file.type`, `file.csv`, ...);
+// otherwise the host's wins, unless the host only marks it "not supported yet" and the plugin
+// implements it.
+void merge_properties(json::object& host, const json::object& plugin) {
+  auto* from = plugin.if_contains("properties");
+  if (from == nullptr || !from->is_object()) return;
+  json::value& into = host["properties"];
+  if (!into.is_object()) into = json::object();
+  for (const auto& [name, schema] : from->as_object()) {
+    json::value* mine = into.as_object().if_contains(name);
+    if (mine == nullptr || (is_unsupported(*mine) && !is_unsupported(schema))) {
+      into.as_object()[name] = schema;
+    } else if (mine->is_object() && schema.is_object() &&
+               mine->as_object().contains("properties") &&
+               schema.as_object().contains("properties")) {
+      merge_properties(mine->as_object(), schema.as_object());
     }
   }
+}
+
+}  // namespace
+
+json::object merge_schemas(const json::object& host, const json::object& plugin) {
+  json::object out = host;
+  merge_properties(out, plugin);
   if (auto* r = plugin.if_contains("required"); r && r->is_array()) {
     json::value& required = out["required"];
     if (!required.is_array()) required = json::array();

@@ -31,8 +31,11 @@ const boost::json::object& host_schema(ResourceKind kind);
 inline constexpr const char kSimpleExportAdaptor[] = "SimpleExport";
 const boost::json::object& simple_export_schema();
 
-// `host` with the root properties (and root "required") of `plugin` added; where both declare a
-// root property the host's wins. The result validates a whole document of that kind.
+// `host` with the properties (and root "required") of `plugin` added. Where both declare a
+// property as an object with properties, the two are merged the same way, level by level (an
+// import's `file`: the host's aggregation keys beside a file plugin's format settings); otherwise
+// the host's wins, unless the host only marks it "not supported yet" and the plugin declares it.
+// The result validates a whole document of that kind.
 boost::json::object merge_schemas(const boost::json::object& host,
                                   const boost::json::object& plugin);
 

@@ -11,6 +11,7 @@
 #include "runtime/error_manager.hpp"
 #include "runtime/file_source.hpp"
 #include "runtime/file_source_readers.hpp"
+#include "runtime/file_submit_step.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
@@ -60,7 +61,9 @@ class FlowRun {
         recorder_(std::move(recorder)),
         log_(store, recorder_.job().id, options.on_log, options.keep_debug),
         env_(plan_, recorder_.job().id, options.cancelled, options.limits, &store_),
-        trace_keys_(plan_) {}
+        trace_keys_(plan_),
+        files_(job_temp_dir(options.temp_dir, recorder_.job().id),
+               options.file_formats != nullptr ? *options.file_formats : library_file_formats()) {}
 
   Job run() {
     size_t first = 0;
@@ -92,6 +95,7 @@ class FlowRun {
     for (size_t g = first; g < plan_.generators.size(); ++g) {
       if (!run_generator(g, g == first ? std::move(start) : Cursor{})) break;
     }
+    finish_file_imports();
     if (recorder_.running()) save_states();
     flush_log();
     recorder_.set_reports(log_.warnings(), log_.metrics());
@@ -179,13 +183,34 @@ class FlowRun {
 
   void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
 
+  // The end of the run for the file imports (file_submit_step.hpp): their per-run files are put
+  // when the run did not fail, else kept and named in the job's message.
+  void finish_file_imports() {
+    if (!recorder_.running()) {
+      for (const std::string& note : files_.abandon()) recorder_.note(note);
+      return;
+    }
+    auto failure = files_.finish([this](const std::string& import_id, std::string_view message) {
+      log_.log(SLUICE_LOG_INFO, import_id, std::string(message));
+    });
+    if (failure) {
+      job_level_error(failure->import_id, failure->error);
+      fail(failure->error.message);
+      for (const std::string& note : files_.abandon()) recorder_.note(note);
+    }
+  }
+
   // The step of processor `p`: its lookup, or its import around a submit step.
   Result<std::unique_ptr<Step>> processor_step(size_t p) {
     const ProcessorStep& step = plan_.processors[p];
     if (step.is_lookup) return make_lookup_step(step, [this, p] { return env_.lookup_for(p); });
-    auto submit = std::make_unique<SubmitStep>(
-        step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-        [this, p] { return env_.import_for(p); });
+    auto file_submit = files_.submit_step(step, p, [this, p] { return env_.import_for(p); });
+    if (!file_submit) return file_submit.error();
+    auto submit = *file_submit
+                      ? std::move(*file_submit)
+                      : std::make_unique<SubmitStep>(
+                            step.import_id, step.name, step.connection.connector->plugin->id,
+                            step.proceed_on_failure, [this, p] { return env_.import_for(p); });
     return make_import_step(step, std::move(submit));
   }
 
@@ -448,6 +473,7 @@ class FlowRun {
   std::map<std::string, std::string> delta_times_;  // currentExportDateTime of delta exports
   json::object finished_deltas_;                    // those of the exports this flow has finished
   TraceKeys trace_keys_;                            // of plan_'s steps (error_manager.hpp)
+  FileImportRun files_;  // the file imports' per-run files; their steps point into it
   // Routers: the branch steps each record of the current page got past (auto-resolve).
   std::vector<std::vector<std::string>> branch_steps_;
 };

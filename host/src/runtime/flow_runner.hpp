@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@
 #include "store/store.hpp"
 
 namespace sluice::runtime {
+
+struct FileFormats;  // file_submit_step.hpp
 
 struct RunOptions {
   const std::atomic<bool>* cancelled = nullptr;       // set it to cancel; the job ends "canceled"
@@ -75,6 +78,12 @@ struct RunOptions {
   std::string data_file;
   // Makes the export steps of each slot; empty: make_export_step (tests put recording steps in).
   ExportStepMaker export_step_maker;
+  // File imports (file_submit_step.hpp, docs/files-import.md): the formats their files are
+  // written with (null: the formats library's; tests put writers of their own in), and the
+  // folder under which a job spools its per-run files, in a folder "sluice-job-<job id>" of its
+  // own (empty: the system's temporary folder, $TMPDIR).
+  const FileFormats* file_formats = nullptr;
+  std::filesystem::path temp_dir;
 };
 
 // The store key under which a delta export's last successful currentExportDateTime is kept.

@@ -152,7 +152,7 @@ Result<StepResult> ImportStep::run(Page& page, const StepContext& context) {
   for (const ImportBatch::Entry& e : batch.entries) sent.push_back(e.index);
   std::string body = send_post_mapped_data_ ? batch.post_map_json(page) : batch.pre_map_json(page);
   json::monotonic_resource arena;
-  Result<json::array> results = submit_->send(std::move(body), sent.size(), &arena);
+  Result<json::array> results = submit_->send(std::move(body), sent.size(), &arena, context);
   if (post_submit_ && results) {
     json::array responses;
     responses.reserve(results->size());

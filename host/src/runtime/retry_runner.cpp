@@ -9,6 +9,7 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
+#include "runtime/file_submit_step.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/job_environment.hpp"
@@ -70,7 +71,9 @@ class RetryRun {
         recorder_(std::move(recorder)),
         log_(store, recorder_.job().id, options.on_log),
         env_(plan_, recorder_.job().id, options.cancelled, options.limits, &store_),
-        trace_keys_(plan_) {}
+        trace_keys_(plan_),
+        files_(job_temp_dir({}, recorder_.job().id),
+               options.file_formats != nullptr ? *options.file_formats : library_file_formats()) {}
 
   // `groups[p]`: the errors at processor p.
   RetryResult run(std::vector<std::vector<JobError>> groups) {
@@ -86,6 +89,10 @@ class RetryRun {
                                           groups[p].begin() + static_cast<long>(end)));
       }
     }
+    if (recorder_.running()) {
+      if (auto failure = files_.finish({}))
+        recorder_.end(JobStatus::kFailed, failure->error.message);
+    }
     if (auto r = log_.flush(); !r)
       recorder_.note("the job's log could not be saved: " + r.error().message);
     recorder_.set_reports(log_.warnings(), log_.metrics());
@@ -99,9 +106,15 @@ class RetryRun {
   Result<std::unique_ptr<Step>> processor_step(size_t p) {
     const ProcessorStep& step = plan_.processors[p];
     if (step.is_lookup) return make_lookup_step(step, [this, p] { return env_.lookup_for(p); });
-    auto submit = std::make_unique<SubmitStep>(
-        step.import_id, step.name, step.connection.connector->plugin->id, step.proceed_on_failure,
-        [this, p] { return env_.import_for(p); });
+    auto file_submit = files_.submit_step(
+        step, p, [this, p] { return env_.import_for(p); },
+        /*force_page=*/true);
+    if (!file_submit) return file_submit.error();
+    auto submit = *file_submit
+                      ? std::move(*file_submit)
+                      : std::make_unique<SubmitStep>(
+                            step.import_id, step.name, step.connection.connector->plugin->id,
+                            step.proceed_on_failure, [this, p] { return env_.import_for(p); });
     return make_import_step(step, std::move(submit));
   }
 
@@ -252,6 +265,7 @@ class RetryRun {
   JobLog log_;          // before the connections: it is the log sink while they are closed
   JobEnvironment env_;  // the connections, imports and lookups
   TraceKeys trace_keys_;
+  FileImportRun files_;  // file imports (one file per retried page); their steps point into it
   // Routers: the steps each record of the current page got past after its branch (auto-resolve).
   std::vector<std::vector<std::string>> branch_steps_;
   RetryResult result_;

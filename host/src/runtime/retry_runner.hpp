@@ -32,6 +32,8 @@ namespace sluice::runtime {
 
 constexpr size_t kRetryPageSize = 100;
 
+struct FileFormats;  // file_submit_step.hpp
+
 struct RetryOptions {
   std::string step_id;                 // empty: every step
   std::vector<std::string> error_ids;  // empty: every open error (of step_id)
@@ -39,6 +41,9 @@ struct RetryOptions {
   host::CallLimits limits;
   size_t record_bytes = size_t{5} << 20;
   std::function<void(const host::JobLogLine&)> on_log;
+  // The formats a file import's files are written with (null: the formats library's). A retry
+  // puts one file per retried page, whatever the import's aggregation (file_submit_step.hpp).
+  const FileFormats* file_formats = nullptr;
 };
 
 struct RetryResult {

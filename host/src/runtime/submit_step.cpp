@@ -77,7 +77,7 @@ SubmitStep::SubmitStep(std::string import_id, std::string name, std::string plug
       proceed_on_failure_(proceed_on_failure),
       open_(std::move(open)) {}
 
-Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
+Result<StepResult> SubmitStep::run(Page& page, const StepContext& context) {
   const ProceedOnFailure proceed(page, proceed_on_failure_);
   std::vector<size_t> sent;
   sent.reserve(page.size());
@@ -98,13 +98,14 @@ Result<StepResult> SubmitStep::run(Page& page, const StepContext&) {
   }
   body += ']';
   json::monotonic_resource results_arena;
-  auto results = send(std::move(body), sent.size(), &results_arena);
+  auto results = send(std::move(body), sent.size(), &results_arena, context);
   return settle(page, sent, results);
 }
 
 bool SubmitStep::takes(const Page& page, size_t i) const { return page.takes(i); }
 
-Result<json::array> SubmitStep::send(std::string body, size_t count, json::storage_ptr storage) {
+Result<json::array> SubmitStep::send(std::string body, size_t count, json::storage_ptr storage,
+                                     const StepContext&) {
   auto imp = open_();
   if (!imp) return imp.error();
   Result<std::string> submitted = (*imp)->submit(std::move(body));

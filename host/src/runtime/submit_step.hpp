@@ -42,8 +42,11 @@ class SubmitStep : public Step {
   // whether record i is to be sent (Page::takes: alive or proceeding, never skipped);
   bool takes(const Page& page, size_t i) const;
   // sends `body` (a JSON array of `count` records) and returns the plugin's results, one per
-  // record, in `storage` -- or the call's Error (a wrong count of results is kInternal);
-  Result<boost::json::array> send(std::string body, size_t count, boost::json::storage_ptr storage);
+  // record, in `storage` -- or the call's Error (a wrong count of results is kInternal). A file
+  // import sends files instead (file_submit_step.hpp);
+  virtual Result<boost::json::array> send(std::string body, size_t count,
+                                          boost::json::storage_ptr storage,
+                                          const StepContext& context);
   // settles the records `sent` (page indices, in the order of the body) with `results`: each is
   // marked submitted, then goes on, is ignored or fails as above; a fatal call Error is returned.
   Result<StepResult> settle(Page& page, const std::vector<size_t>& sent,
