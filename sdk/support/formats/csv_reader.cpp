@@ -178,12 +178,18 @@ class CsvReader final : public Reader {
       pending_.clear();
       return feed(pending);
     }
-    const char end = row_end_ == RowEnd::kCr ? '\r' : '\n';
+    // Cut after every byte that can end a row (for CRLF, where libcsv ends a row at CR or LF,
+    // both), so that a row always starts a segment; lines are counted at CR or LF alone.
+    const std::string_view ends = row_end_ == RowEnd::kCr   ? "\r"
+                                  : row_end_ == RowEnd::kLf ? "\n"
+                                                            : "\r\n";
     while (!bytes.empty()) {
-      const size_t at = bytes.find(end);
+      const size_t at = bytes.find_first_of(ends);
       const std::string_view segment =
           at == std::string_view::npos ? bytes : bytes.substr(0, at + 1);
-      if (auto fed = feed_segment(segment, at != std::string_view::npos); !fed) return fed;
+      const bool ends_line =
+          at != std::string_view::npos && (bytes[at] == '\n' || row_end_ == RowEnd::kCr);
+      if (auto fed = feed_segment(segment, ends_line); !fed) return fed;
       bytes.remove_prefix(segment.size());
     }
     return {};

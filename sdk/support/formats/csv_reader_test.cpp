@@ -54,6 +54,15 @@ TEST(CsvReader, ChunkSplitsDoNotChangeKeyColumnGroupsOrSkippedRows) {
             "2@5: {\"order\":\"2\",\"rows\":[{\"order\":\"2\",\"sku\":\"C\"}]}\n");
 }
 
+// Found by csv_fuzz: with CRLF, a lone CR ends a row inside a line, and the next row's position
+// must not depend on where a chunk was cut.
+TEST(CsvReader, ARowAfterALoneCarriageReturnHasTheSamePositionInAnyChunks) {
+  EXPECT_EQ(read_every_split(csv({.row_delimiter = "\r\n"}), "a,b\r\n1,2\r3,\"x\r\n"),
+            "1@2: {\"a\":\"1\",\"b\":\"2\"}\n"
+            "finish error: in.txt line 2, column 7 (row 3, field 2): a quoted field is not closed "
+            "before the end of the file; add the closing quote");
+}
+
 TEST(CsvReader, TheRowDelimiterIsDetectedFromTheFirstLineBreak) {
   // LF: a carriage return inside a row is data.
   EXPECT_EQ(read_all(csv(), "a,b\n1,x\ry\n"), "1@2: {\"a\":\"1\",\"b\":\"x\\ry\"}\n");

@@ -7,6 +7,7 @@
 // the document. Input is fed one line at a time so that each record and error knows its line.
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -307,6 +308,7 @@ class JsonDocumentReader final : public Reader {
     if (std::string held = bom_.take(); !held.empty()) {
       if (auto fed = feed(held); !fed) return fed;
     }
+    if (auto fed = flush_partial(); !fed) return fed;
     if (!started_ || parser_.done()) return {};
     json::error_code ec;
     parser_.write_some(false, nullptr, 0, ec);
@@ -315,22 +317,50 @@ class JsonDocumentReader final : public Reader {
   }
 
  private:
-  // Pieces end at line ends and are at most kPiece bytes, so that a record's size is known to
-  // within kPiece.
+  // The parser gets pieces that end at line ends or after kPiece bytes of a line, whatever the
+  // chunks: a record's size is then known to within kPiece, and the positions the parser reports
+  // do not depend on where chunks were cut (a piece cut short is held in partial_).
+  static constexpr size_t kPiece = 64 * 1024;
+
   Result<void> feed(std::string_view bytes) {
-    constexpr size_t kPiece = 64 * 1024;
     while (!bytes.empty()) {
-      size_t at = bytes.substr(0, kPiece).find('\n');
-      const std::string_view piece =
-          at == std::string_view::npos ? bytes.substr(0, kPiece) : bytes.substr(0, at + 1);
-      if (auto fed = feed_piece(piece); !fed) return fed;
-      bytes.remove_prefix(piece.size());
-      if (at != std::string_view::npos) {
-        ++line_;
-        column_ = 0;
-      } else {
-        column_ += piece.size();
+      const size_t room = kPiece - partial_.size();
+      const size_t at = bytes.substr(0, room).find('\n');
+      const size_t take = at == std::string_view::npos ? std::min(room, bytes.size()) : at + 1;
+      const bool complete = at != std::string_view::npos || take == room;
+      if (!complete) {
+        partial_.append(bytes);
+        return {};
       }
+      Result<void> fed;
+      if (partial_.empty()) {
+        fed = feed_line_piece(bytes.substr(0, take), at != std::string_view::npos);
+      } else {
+        partial_.append(bytes.substr(0, take));
+        const std::string piece = std::move(partial_);
+        partial_.clear();
+        fed = feed_line_piece(piece, at != std::string_view::npos);
+      }
+      if (!fed) return fed;
+      bytes.remove_prefix(take);
+    }
+    return {};
+  }
+
+  Result<void> flush_partial() {
+    if (partial_.empty()) return {};
+    const std::string piece = std::move(partial_);
+    partial_.clear();
+    return feed_line_piece(piece, false);
+  }
+
+  Result<void> feed_line_piece(std::string_view piece, bool ends_line) {
+    if (auto fed = feed_piece(piece); !fed) return fed;
+    if (ends_line) {
+      ++line_;
+      column_ = 0;
+    } else {
+      column_ += piece.size();
     }
     return {};
   }
@@ -397,6 +427,7 @@ class JsonDocumentReader final : public Reader {
   detail::Utf8BomSkipper bom_;
   uint64_t line_ = 1;
   uint64_t column_ = 0;
+  std::string partial_;  // the start of a piece whose end has not arrived
   bool started_ = false;
   std::optional<Error> failed_;
 };
