@@ -374,6 +374,7 @@ class CsvReader final : public Reader {
     const size_t field = fields_.size() + 1;
     fields_.clear();
     const size_t row = ++rows_;
+    if (row <= options_.rows_to_skip) return;  // a skipped row need not be CSV
     std::string problem =
         c == '"' ? "a quote inside an unquoted field; quote the whole field and double the quote "
                    "(\"\")"

@@ -1,4 +1,5 @@
 // The streaming CSV reader, through make_reader with file.type csv.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -96,6 +97,27 @@ TEST(CsvReader, TrimSpacesTrimsEveryValueHeadersAreAlwaysTrimmed) {
 TEST(CsvReader, RowsToSkipComeBeforeTheHeader) {
   EXPECT_EQ(read_all(csv({.rows_to_skip = 2}), "Report\n\"Generated\nat noon\"\nid\n7\n"),
             "1@5: {\"id\":\"7\"}\n");
+}
+
+TEST(CsvReader, ASkippedRowNeedNotBeValidCsv) {
+  EXPECT_EQ(read_all(csv({.rows_to_skip = 1}), "Report \"2026\" x\nid\n7\n"),
+            "1@3: {\"id\":\"7\"}\n");
+}
+
+// Memory is bounded by the row, not the file: a file far larger than the bound is read, a row
+// larger than it is refused (ARowLongerThanTheBoundFailsTheFile).
+TEST(CsvReader, AFileFarLargerThanTheBoundIsRead) {
+  FileOptions options = csv();
+  options.max_record_bytes = 1000;
+  testing::LogSink sink;
+  auto reader = make_reader(options, "big.csv", sink);
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE((*reader)->write("id,text\n"));
+  const std::string row = "1,\"" + std::string(500, 'x') + "\"\n";
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE((*reader)->write(row));
+  ASSERT_TRUE((*reader)->finish());
+  EXPECT_EQ(std::count(sink.log.begin(), sink.log.end(), '\n'), 2000);
+  EXPECT_EQ(sink.log.find("error"), std::string::npos);
 }
 
 TEST(CsvReader, OtherColumnDelimiters) {
