@@ -69,27 +69,27 @@ TEST(CsvToJson, AShortRowGetsEmptyValuesForTheMissingFields) {
 
 TEST(CsvToJson, ALongRowIsAnErrorNamingTheRow) {
   EXPECT_EQ(convert("a,b\n1,2\n3,4,5\n"),
-            "error: CSV row 3 has 3 fields but the header row has 2; quote values that contain "
-            "the delimiter, or check file.csv.columnDelimiter");
+            "error: CSV line 3, column 5 (row 3, field 3): the row has 3 fields but the header row "
+            "has 2; quote values that contain the delimiter, or check file.csv.columnDelimiter");
 }
 
 TEST(CsvToJson, AQuoteInsideAnUnquotedFieldNamesRowColumnAndLine) {
   EXPECT_EQ(convert("a,b\n1,2\n3,x\"y\n"),
-            "error: CSV row 3, column 2 (line 3): a quote inside an unquoted field; quote the "
-            "whole field and double the quote (\"\")");
+            "error: CSV line 3, column 4 (row 3, field 2): a quote inside an unquoted field; quote "
+            "the whole field and double the quote (\"\")");
 }
 
 TEST(CsvToJson, TextAfterAClosingQuoteIsAnError) {
   EXPECT_EQ(convert("a,b\n\"x\"y,2\n"),
-            "error: CSV row 2, column 1 (line 2): after a closing quote, 'y' where the delimiter "
-            "or the end of the row must follow; a quote inside a quoted field is written as two "
-            "(\"\")");
+            "error: CSV line 2, column 4 (row 2, field 1): after a closing quote, 'y' where the "
+            "delimiter or the end of the row must follow; a quote inside a quoted field is written "
+            "as two (\"\")");
 }
 
 TEST(CsvToJson, AnUnclosedQuoteIsAnError) {
   EXPECT_EQ(convert("a,b\n1,\"open\n2,3\n"),
-            "error: CSV row 2, column 2 (line 4): a quoted field is not closed before the end of "
-            "the document; add the closing quote");
+            "error: CSV line 2, column 3 (row 2, field 2): a quoted field is not closed before the "
+            "end of the file; add the closing quote");
 }
 
 TEST(CsvToJson, AnEmptyDocumentHasNoRecords) {
@@ -104,7 +104,7 @@ TEST(CsvToJson, ADocumentLongerThanTheLimitIsRefused) {
 
 TEST(CsvToJson, AQuoteCannotBeTheDelimiter) {
   EXPECT_EQ(convert("a\n", {.column_delimiter = '"'}),
-            "error: the CSV column delimiter cannot be a quote or a line break");
+            "error: file.csv.columnDelimiter cannot be a quote or a line break");
 }
 
 }  // namespace
@@ -120,7 +120,7 @@ TEST(CsvToJson, EveryTruncationOfADocumentIsConvertedOrRefusedWithARow) {
   for (size_t n = 0; n <= doc.size(); ++n) {
     auto records = csv_to_json(std::string_view(doc).substr(0, n));
     if (!records) {
-      EXPECT_EQ(records.error().message.substr(0, 8), "CSV row ") << n;
+      EXPECT_EQ(records.error().message.substr(0, 9), "CSV line ") << n;
     }
   }
   auto whole = csv_to_json(doc);

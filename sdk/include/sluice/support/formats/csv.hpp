@@ -1,7 +1,7 @@
 // A CSV reader (RFC 4180: fields quoted with ", "" inside quotes for one quote, quoted fields
-// holding delimiters and line breaks; rows ended by LF, CRLF or CR) turning a document into
-// records, with integrator.io's file.csv options. Parsed with libcsv (Debian's libcsv-dev) in
-// strict mode.
+// holding delimiters and line breaks; rows ended by LF, CRLF or CR, whichever the first line
+// break is) turning a document into records, with integrator.io's file.csv options. Parsed with
+// libcsv (Debian's libcsv-dev) in strict mode.
 //
 //   id,name          =>  [{"id": "1", "name": "Ada"},
 //   1,Ada                 {"id": "2", "name": "Grace, \"Amazing\""}]
@@ -30,10 +30,11 @@ struct CsvOptions {
   std::size_t max_bytes = std::size_t{64} << 20;  // longer documents are refused
 };
 
-// The records of `text`, one object per data row. Errors are kRemoteError naming the row (1-based
-// over the document's rows, skipped ones included), the column and the line, e.g. "CSV row 3,
-// column 2 (line 4): a quote inside an unquoted field; quote the whole field and double the
-// quote".
+// The records of `text`, one object per data row, read by the streaming CSV reader
+// (make_reader with file.type csv; docs/files.md). The first malformed row fails the whole
+// document: errors are kRemoteError naming the line and byte column, the row (1-based over the
+// document's rows, skipped ones included) and the field, e.g. "CSV line 4, column 3 (row 3,
+// field 2): a quote inside an unquoted field; quote the whole field and double the quote ("")".
 Result<boost::json::array> csv_to_json(std::string_view text, const CsvOptions& options = {});
 
 }  // namespace sluice::support::formats

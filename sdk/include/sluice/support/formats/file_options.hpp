@@ -63,6 +63,30 @@ struct FileOptions {
   std::optional<std::string> sheet;  // XLSX: the sheet's name; none: the first sheet
   bool xlsx_has_header_row = true;
   std::vector<FixedWidthField> fixed_width;  // type kFixedWidth: the file definition's fields
+
+  // Fixed-width writer: file.fileDefinition.rowDelimiter.
+  std::string fixed_width_row_delimiter = "\n";
+  // A record (a CSV row or group of rows, a JSON record, a fixed-width line) longer than this is
+  // an error the reader cannot recover from: it bounds the memory a reader holds.
+  std::size_t max_record_bytes = std::size_t{64} << 20;
+
+  // Settings the file's reader or writer does not use, read here so that one parser serves the
+  // FTP connector and the host:
+  bool skip_delete = false;  // file.skipDelete: leave the file on the server after its records
+  enum class Output { kRecords, kMetadata } output = Output::kRecords;  // file.output
+  std::optional<std::size_t> batch_size;  // file.batchSize: export: files per run; import: records
+  struct SortField {
+    std::string field;
+    bool descending = false;
+  };
+  std::vector<SortField> sort_by_fields;     // file.sortByFields
+  std::vector<std::string> group_by_fields;  // file.groupByFields
+  bool group_empty_values = false;           // file.groupEmptyValues
+  std::string backup_path;                   // file.backupPath
+  std::string file_name;                     // import file.fileName (a template)
+  // Import: one file per run (kAll, the default), per page, or per record (skipAggregation).
+  enum class Aggregation { kAll, kPage, kRecord } aggregation = Aggregation::kAll;
+  bool skip_rename = false;  // import file.skipRename: write under the final name directly
 };
 
 // Reads the `file` object of an export or import; `where` prefixes every message ("export
