@@ -20,8 +20,9 @@
 //    (106 bytes): the element separator is its 4th byte, the repetition separator ISA11 (when it
 //    is not a letter or digit: before version 00402 ISA11 is the standards identifier "U", and
 //    `repetition` is ""), the component separator ISA16, the segment terminator the byte after
-//    it. `lineBreak` is what follows the ISA's terminator: "", "\n", "\r\n" or "\r"; CR and LF
-//    after any terminator are skipped.
+//    it. `lineBreak` is the CR and LF that follow the ISA's terminator (usually "", "\n" or
+//    "\r\n"; at most 8 are kept); CR and LF after any terminator are skipped. A segment
+//    terminator may not appear inside the ISA's elements.
 //  - Elements are strings exactly as written (padding kept, composites and repetitions not
 //    split: split them with `component` / `repetition`); trailing empty elements are kept.
 //  - Control counts are checked: SE01 (the segments from ST to SE) and SE02 (= ST02) fail that

@@ -24,6 +24,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kIsaBytes = 106;
+// The most CR/LF kept as an interchange's lineBreak (more are skipped but not kept).
+constexpr std::size_t kMaxLineBreak = 8;
 // The widths of ISA01..ISA16.
 constexpr std::array<std::size_t, 16> kIsaWidths = {2, 10, 2, 10, 2, 15, 2, 15,
                                                     6, 4,  1, 5,  9, 1,  1, 1};
@@ -123,7 +125,7 @@ class X12Reader final : public Reader {
       case Phase::kSuffix: {
         const char c = bytes[i];
         if ((c == '\r' || c == '\n') && c != terminator_) {
-          if (suffix_open_) suffix_ += c;
+          if (suffix_open_ && suffix_.size() < kMaxLineBreak) suffix_ += c;
           advance(c);
           ++i;
           return {};
@@ -215,6 +217,11 @@ class X12Reader final : public Reader {
         terminator == component) {
       return broken_isa(105,
                         "the segment terminator (not a letter, digit, space or another delimiter)");
+    }
+    if (const std::size_t inside = isa_.find(terminator); inside < 105) {
+      return broken_isa(inside, "part of an ISA element, not the segment terminator " +
+                                    printable(terminator) + " (which ends the ISA at byte " +
+                                    std::to_string(isa_at_.offset + 105) + ")");
     }
     const char repetition = isa_[82];
     const bool has_repetition = !is_alnum(repetition) && repetition != ' ' &&
@@ -390,6 +397,10 @@ class X12Reader final : public Reader {
       group_[element_name("GS", k)] = elements[k];
     }
     in_group_ = true;
+    group_broken_.reset();
+    if (elements.size() < 7) {
+      group_broken_ = "its group's GS segment has no GS06 (the group's control number)";
+    }
     group_at_ = at;
     transactions_ = 0;
     ++groups_;
@@ -429,6 +440,8 @@ class X12Reader final : public Reader {
     segments_ = json::array();
     broken_.reset();
     if (!in_group_) note_broken("the ST segment is outside a functional group (no GS before it)");
+    if (in_group_ && group_broken_) note_broken(*group_broken_);
+    if (elements.size() < 3) note_broken("the ST segment has no ST02 (the control number)");
     return {};
   }
 
@@ -501,6 +514,7 @@ class X12Reader final : public Reader {
   bool in_group_ = false;
   Position group_at_;
   json::object group_;
+  std::optional<std::string> group_broken_;
   uint64_t transactions_ = 0;
 
   bool in_transaction_ = false;

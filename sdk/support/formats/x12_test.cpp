@@ -205,6 +205,16 @@ TEST(X12Reader, ALetterAsSegmentTerminatorIsRefused) {
             "(106 bytes)\n");
 }
 
+TEST(X12Reader, TheSegmentTerminatorInsideTheIsaIsRefused) {
+  std::string text = sample();
+  text[60] = '~';  // inside ISA08
+  EXPECT_EQ(read_lines(text),
+            "file error: po.x12: the ISA segment at byte offset 0 is broken: byte offset 60 "
+            "should be part of an ISA element, not the segment terminator '~' (which ends the ISA "
+            "at byte 105) but is '~'; an X12 interchange starts with an ISA segment of 16 "
+            "fixed-width elements (106 bytes)\n");
+}
+
 TEST(X12Reader, AWrongSeCountFailsThatTransactionSetOnly) {
   std::string text = sample();
   text.replace(text.find("SE*4*0001"), 9, "SE*5*0001");
@@ -290,6 +300,15 @@ TEST(X12Reader, ASegmentLongerThanTheLimitIsTheFilesError) {
   EXPECT_EQ(read_lines(text, {.max_segment_bytes = 100}),
             "file error: po.x12: the segment at byte offset 106 (line 1) has no terminator '~' "
             "within 100 bytes; check the segment terminator after ISA16\n");
+}
+
+TEST(X12Reader, AGroupWithoutAControlNumberFailsItsTransactionSets) {
+  std::string text = sample();
+  text.replace(text.find("GS*PO*SENDER*RECEIVER*20240101*1200*1*X*004010"), 46, "GS*PO*SENDER");
+  const std::string lines = read_lines(text);
+  EXPECT_EQ(lines.substr(0, lines.find('\n')),
+            "error 1 at 3:1 po.x12 line 3 (byte offset 121): transaction set (ST 850 0001): its "
+            "group's GS segment has no GS06 (the group's control number)");
 }
 
 TEST(X12Reader, AnEmptyFileHasNoRecords) { EXPECT_EQ(read_lines(""), ""); }

@@ -224,9 +224,12 @@ class X12Writer final : public Writer {
                            *target + "\"");
       }
     }
-    if (out.line_break != "" && out.line_break != "\n" && out.line_break != "\r\n" &&
-        out.line_break != "\r") {
-      return invalid("delimiters.lineBreak", "must be \"\", \"\\n\", \"\\r\\n\" or \"\\r\"");
+    if (out.line_break.size() > 8 ||
+        out.line_break.find_first_not_of("\r\n") != std::string::npos ||
+        out.line_break.find(out.segment) != std::string::npos) {
+      return invalid("delimiters.lineBreak",
+                     "must be at most 8 CR and LF characters (\"\", \"\\n\", \"\\r\\n\", ...) "
+                     "other than the segment terminator");
     }
     if (out.element == out.segment || out.element == out.component ||
         out.segment == out.component) {
