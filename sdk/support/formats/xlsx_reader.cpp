@@ -439,7 +439,9 @@ class SheetHandler final : public XmlHandler {
         if (header_[k].empty()) header_[k] = "Column" + std::to_string(k + 1);
         header_[k] = unique(std::move(header_[k]));
       }
-      return;
+      // A bad header cell is named as the header row's error; the other names stand.
+      if (!row_error_) return;
+      *row_error_ = "(the header row) " + *row_error_;
     }
     ++*c_.records;
     const Origin where{*c_.file_name, *c_.records, row_, 0};

@@ -320,6 +320,16 @@ TEST(XlsxReader, ABadCellFailsOnlyItsRow) {
             "row 4 {\"n\":4}\n");
 }
 
+TEST(XlsxReader, ABadHeaderCellIsTheHeaderRowsError) {
+  const std::string sheet =
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>5</v></c><c r=\"B1\" t=\"s\"><v>0</v></c></row>"
+      "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><v>2</v></c></row>";
+  EXPECT_EQ(read_lines(workbook(sheet, "<si><t>b</t></si>")),
+            "error row 1 orders.xlsx row 1: (the header row) cell A1: shared string \"5\" does not "
+            "exist (the file has 1)\n"
+            "row 2 {\"Column1\":1,\"b\":2}\n");
+}
+
 TEST(XlsxReader, ChunksSplitAtEveryOffsetGiveTheSameRecords) {
   const std::string bytes = workbook(
       "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
