@@ -311,6 +311,24 @@ TEST(X12Reader, AGroupWithoutAControlNumberFailsItsTransactionSets) {
             "group's GS segment has no GS06 (the group's control number)");
 }
 
+TEST(X12Reader, AnErrorOfTheSinkStopsTheReader) {
+  class Refuse final : public RecordSink {
+   public:
+    Result<void> record(json::value, const Origin& where) override {
+      ++calls;
+      return make_error(Status::kCancelled, "page full at record " + std::to_string(where.record));
+    }
+    Result<void> bad_record(Error, const Origin&) override { return {}; }
+    int calls = 0;
+  } sink;
+  auto reader = make_x12_reader({}, "po.x12", sink);
+  auto written = (*reader)->write(sample());
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().message, "page full at record 1");
+  EXPECT_EQ(sink.calls, 1);
+  EXPECT_FALSE((*reader)->finish());
+}
+
 TEST(X12Reader, AnEmptyFileHasNoRecords) { EXPECT_EQ(read_lines(""), ""); }
 
 TEST(X12Writer, ComputesSeWhenTheRecordHasNone) {

@@ -330,6 +330,27 @@ TEST(XlsxReader, ABadHeaderCellIsTheHeaderRowsError) {
             "row 2 {\"Column1\":1,\"b\":2}\n");
 }
 
+TEST(XlsxReader, AnErrorOfTheSinkStopsTheReader) {
+  class Refuse final : public RecordSink {
+   public:
+    Result<void> record(json::value, const Origin& where) override {
+      ++calls;
+      return make_error(Status::kCancelled, "page full at row " + std::to_string(where.line));
+    }
+    Result<void> bad_record(Error, const Origin&) override { return {}; }
+    int calls = 0;
+  } sink;
+  auto reader = make_xlsx_reader({}, "orders.xlsx", sink);
+  ASSERT_TRUE(
+      (*reader)->write(workbook("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                                "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>"
+                                "<row r=\"3\"><c r=\"A3\"><v>3</v></c></row>")));
+  auto done = (*reader)->finish();
+  ASSERT_FALSE(done);
+  EXPECT_EQ(done.error().message, "page full at row 2");
+  EXPECT_EQ(sink.calls, 1);
+}
+
 TEST(XlsxReader, ChunksSplitAtEveryOffsetGiveTheSameRecords) {
   const std::string bytes = workbook(
       "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
