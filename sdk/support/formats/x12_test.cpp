@@ -367,6 +367,19 @@ TEST(X12Writer, RefusesADelimiterInsideAnElement) {
             "the segment terminator \"~\", which X12 cannot escape");
 }
 
+TEST(X12Writer, RefusesAnSeThatDoesNotCountTheSegments) {
+  Collect sink;
+  ASSERT_TRUE(read_all(sample(), sink));
+  sink.records[0].at("transaction").at("SE01") = "5";
+  EXPECT_EQ(write_all({sink.records[0]}),
+            "error: X12 record 1: transaction.SE01 is \"5\" but the transaction set has 4 segments "
+            "(ST and SE included); leave SE01 and SE02 out to have them computed");
+  sink.records[0].at("transaction").at("SE01") = "4";
+  sink.records[0].at("transaction").at("SE02") = "0002";
+  EXPECT_EQ(write_all({sink.records[0]}),
+            "error: X12 record 1: transaction.SE02 must be ST02 (\"0001\")");
+}
+
 TEST(X12Writer, RefusesARecordWithoutItsGroup) {
   EXPECT_EQ(write_all({json::parse(R"({"interchange":{},"delimiters":{},"transaction":{}})")}),
             "error: X12 record 1: group is missing (every record carries its interchange, "

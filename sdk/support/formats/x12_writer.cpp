@@ -1,6 +1,7 @@
 // The X12 writer (x12.hpp): transaction-set records back to interchanges, groups and sets,
 // holding only the open interchange's and group's headers.
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -150,6 +151,18 @@ class X12Writer final : public Writer {
     if (!se) return se.error();
     const std::string count = std::to_string(segments.size() + 2);
     if (se->empty()) *se = {count, (*st)[1]};
+    uint64_t given = 0;
+    const std::string_view se01 = (*se)[0];
+    const auto [end, ec] = std::from_chars(se01.data(), se01.data() + se01.size(), given);
+    if (ec != std::errc() || end != se01.data() + se01.size() || given != segments.size() + 2) {
+      return invalid("transaction.SE01", "is \"" + std::string(se01) +
+                                             "\" but the transaction set has " + count +
+                                             " segments (ST and SE included); leave SE01 "
+                                             "and SE02 out to have them computed");
+    }
+    if (se->size() < 2 || (*se)[1] != (*st)[1]) {
+      return invalid("transaction.SE02", "must be ST02 (\"" + std::string((*st)[1]) + "\")");
+    }
     if (auto r = segment(text, next, "transaction", "SE", *se); !r) return r;
 
     if (auto r = out_.write(text); !r) return r;
