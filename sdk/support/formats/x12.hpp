@@ -39,9 +39,9 @@
 // Writer: records in the shape above, in order. A new interchange starts when `interchange` or
 // `delimiters` differ from the previous record's, a new group when `group` differs; GE and IEA
 // are written with their counts and control numbers (GE02 = GS06, IEA02 = ISA13), SE01/SE02 are
-// written as given or, when absent, computed. Every terminator is followed by `lineBreak`.
-// Reading then writing a file gives its bytes back when it is valid, its counts are written
-// without leading zeros, every terminator is followed by the same line break, and it has no
+// written as given (checked) or, when absent, computed. Every terminator is followed by
+// `lineBreak`. Reading then writing a file gives its bytes back when it is valid, its counts are
+// written without leading zeros, every terminator is followed by the same line break, and it has no
 // empty groups or interchanges.
 #pragma once
 
