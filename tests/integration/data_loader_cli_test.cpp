@@ -143,7 +143,7 @@ TEST_F(DataLoader, AFileTheReaderCannotReadFailsTheJobNamingTheFile) {
   EXPECT_EQ(job.at("status"), "failed") << json::serialize(job);
   const std::string message(job.at("message").as_string());
   EXPECT_EQ(message.rfind("export file failed: export file: file broken.csv (" + csv.string() +
-                              ") could not be read to its end: broken.csv: ",
+                              ") could not be read to its end: broken.csv line 2, column 3 ",
                           0),
             0u)
       << message;

@@ -90,8 +90,8 @@ TEST_F(FileExport, AnUnreadableFileFailsTheJobAfterTheFilesBeforeItAndStays) {
   EXPECT_EQ(job.message.rfind(
                 "export files failed: export files: file b.json (b.json) could not be read to its "
                 "end: file 2 of export files: file.json.resourcePath \"orders\": the document has "
-                "no \"orders\" there; its records so far were processed, the file stays where it "
-                "is. What is known: 1 record confirmed",
+                "no \"orders\" there; set the path of the records' array; its records so far "
+                "were processed, the file stays where it is. What is known: 1 record confirmed",
                 0),
             0u)
       << job.message;

@@ -1,16 +1,8 @@
 // The reader a file export's `file` settings ask for, as the FileSource's ReaderFactory
-// (file_source.hpp), and the rest of those settings the file source acts on.
-//
-// Interim, until formats::make_reader (sluice/support/formats/file_options.hpp) is in the tree:
-// then file_reader_factory is read_file_options() + make_reader(), nothing else changes. Until
-// then it reads, buffering the file (at most kMaxBufferedFileBytes):
-//   file.type "csv": formats::csv_to_json with file.csv.{columnDelimiter, hasHeaderRow,
-//     trimSpaces, rowsToSkip};
-//   file.type "json": a document (its records at file.json.resourcePath, a dotted path, or the
-//     document itself: an array's elements, else the one value), or with file.json.jsonLines
-//     (Sluice's, as in file_options.hpp) one record per non-empty line (a line that is not JSON
-//     is a bad record naming the file and line).
-// Anything else is refused (kUnsupported, naming the JSON path).
+// (file_source.hpp): formats::read_file_options() and make_reader() (sluice/support/formats/
+// file_options.hpp: every file type, compression and encoding), and the rest of those settings
+// the file source acts on (file.output). file.sortByFields and file.groupByFields are refused
+// (kUnsupported): pages stream as the file is read.
 #pragma once
 
 #include <cstddef>
@@ -21,8 +13,6 @@
 #include "runtime/file_source.hpp"
 
 namespace sluice::runtime {
-
-inline constexpr size_t kMaxBufferedFileBytes = size_t{64} << 20;
 
 struct FileExportSettings {
   bool metadata = false;  // file.output "metadata"

@@ -3,11 +3,33 @@
 #include <utility>
 
 #include "makers.hpp"
+#include "wrap.hpp"
+#include "x12.hpp"
+#include "xlsx.hpp"
+#include "xml_stream.hpp"
 #include "sluice/support/formats/file_options.hpp"
 
 namespace sluice::support::formats {
 
 namespace {
+
+std::string_view extension_of(FileType type) {
+  switch (type) {
+    case FileType::kCsv:
+      return "csv";
+    case FileType::kJson:
+      return "json";
+    case FileType::kXml:
+      return "xml";
+    case FileType::kXlsx:
+      return "xlsx";
+    case FileType::kFixedWidth:
+      return "txt";
+    case FileType::kX12:
+      return "edi";
+  }
+  return "dat";
+}
 
 std::string_view type_name(FileType type) {
   switch (type) {
@@ -27,33 +49,9 @@ std::string_view type_name(FileType type) {
   return "unknown";
 }
 
-Error not_yet(FileType type) {
-  return make_error(Status::kInvalidConfig,
-                    "file.type " + std::string(type_name(type)) +
-                        " is not supported yet; use csv, json or filedefinition (fixedwidth)");
-}
-
-// The layers outside the format (decompression, then decoding to UTF-8). Until they are wired
-// in, a file that needs one is refused rather than read as if it were plain UTF-8.
-Result<void> check_layers(const FileOptions& options) {
-  if (options.compression != Compression::kNone) {
-    return make_error(Status::kInvalidConfig,
-                      "file.compressionFormat is not supported yet; remove it or decompress the "
-                      "file first");
-  }
-  if (options.encoding != Encoding::kUtf8) {
-    return make_error(Status::kInvalidConfig,
-                      "file.encoding other than utf8 is not supported yet; remove it or convert "
-                      "the file to UTF-8");
-  }
-  return {};
-}
-
-}  // namespace
-
-Result<std::unique_ptr<Reader>> make_reader(const FileOptions& options, std::string file_name,
-                                            RecordSink& sink) {
-  if (auto layers = check_layers(options); !layers) return layers.error();
+// The format's reader of one file (the file itself or one entry of a zip).
+Result<std::unique_ptr<Reader>> format_reader(const FileOptions& options, std::string file_name,
+                                              RecordSink& sink) {
   switch (options.type) {
     case FileType::kCsv:
       return make_csv_reader(options, std::move(file_name), sink);
@@ -62,15 +60,17 @@ Result<std::unique_ptr<Reader>> make_reader(const FileOptions& options, std::str
     case FileType::kFixedWidth:
       return make_fixed_width_reader(options, std::move(file_name), sink);
     case FileType::kXml:
+      return make_xml_reader(options, std::move(file_name), sink);
     case FileType::kXlsx:
+      return make_xlsx_reader(options, std::move(file_name), sink);
     case FileType::kX12:
-      break;
+      return make_x12_reader(options, std::move(file_name), sink);
   }
-  return not_yet(options.type);
+  return make_error(Status::kInvalidConfig,
+                    "file.type " + std::string(type_name(options.type)) + " has no reader");
 }
 
-Result<std::unique_ptr<Writer>> make_writer(const FileOptions& options, ByteSink& out) {
-  if (auto layers = check_layers(options); !layers) return layers.error();
+Result<std::unique_ptr<Writer>> format_writer(const FileOptions& options, ByteSink& out) {
   switch (options.type) {
     case FileType::kCsv:
       return make_csv_writer(options, out);
@@ -79,11 +79,33 @@ Result<std::unique_ptr<Writer>> make_writer(const FileOptions& options, ByteSink
     case FileType::kFixedWidth:
       return make_fixed_width_writer(options, out);
     case FileType::kXml:
+      return make_xml_writer(options, out);
     case FileType::kXlsx:
+      return make_xlsx_writer(options, out);
     case FileType::kX12:
-      break;
+      return make_x12_writer(options, out);
   }
-  return not_yet(options.type);
+  return make_error(Status::kInvalidConfig,
+                    "file.type " + std::string(type_name(options.type)) + " has no writer");
+}
+
+}  // namespace
+
+// Decompression, then decoding, around the format (wrap.hpp); each entry of a zip gets a format
+// reader of its own.
+Result<std::unique_ptr<Reader>> make_reader(const FileOptions& options, std::string file_name,
+                                            RecordSink& sink) {
+  return wrap_reader(options, std::move(file_name),
+                     [&options, &sink](std::string name) -> Result<std::unique_ptr<Reader>> {
+                       return format_reader(options, std::move(name), sink);
+                     });
+}
+
+Result<std::unique_ptr<Writer>> make_writer(const FileOptions& options, ByteSink& out) {
+  // The one entry of a zip is named after the format ("records.csv").
+  const std::string entry = "records." + std::string(extension_of(options.type));
+  return wrap_writer(options, out, entry,
+                     [&options](ByteSink& sink) { return format_writer(options, sink); });
 }
 
 }  // namespace sluice::support::formats

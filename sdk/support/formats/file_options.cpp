@@ -1,6 +1,7 @@
 // read_file_options: integrator.io's `file` object into FileOptions. Every key of the object is
 // either read or refused; nothing is skipped.
 #include "sluice/support/formats/file_options.hpp"
+#include "xml_stream.hpp"
 
 #include <algorithm>
 #include <array>
@@ -364,6 +365,10 @@ Result<FileOptions> read_file_options(const json::object& file, std::string_view
     out.encoding = std::array{Encoding::kUtf8,    Encoding::kWin1252,  Encoding::kIso88591,
                               Encoding::kUtf16Le, Encoding::kMacRoman, Encoding::kShiftJis,
                               Encoding::kGb18030}[**encoding];
+    if (out.type == FileType::kXlsx && out.encoding != Encoding::kUtf8) {
+      return settings.invalid(
+          "file.encoding does not apply to xlsx files (their text is always Unicode); remove it");
+    }
   }
   auto compression = settings.choice("compressionFormat", {"gzip", "zip"});
   if (!compression) return compression.error();
@@ -412,6 +417,12 @@ Result<FileOptions> read_file_options(const json::object& file, std::string_view
     return settings.invalid(
         "file.xml.resourcePath is required with file.type \"xml\": the path "
         "of the elements that are the records, e.g. \"/orders/order\"");
+  }
+  if (out.type == FileType::kXml) {
+    if (auto checked = check_xml_resource_path(out.resource_path); !checked) {
+      return make_error(Status::kInvalidConfig,
+                        std::string(where) + ": " + checked.error().message);
+    }
   }
 
   auto xlsx = settings.object("xlsx");

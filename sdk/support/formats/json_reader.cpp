@@ -97,6 +97,7 @@ class Handler {
   uint64_t line = 1;                // set by the reader before each piece
   std::size_t record_bytes = 0;     // bytes fed while a record is being built (reader's count)
   std::optional<std::string> fail;  // why the handler stopped the parser, other than the sink
+  bool found = false;               // the resource path was in the document
   bool building() const { return depth_ > 0; }
 
   bool on_document_begin(json::error_code&) { return true; }
@@ -192,6 +193,7 @@ class Handler {
       ++depth_;
       return true;
     }
+    if (r == Role::kRecords) found = true;
     if (r == Role::kRecords && object) r = Role::kRecord;  // an object at the path: one record
     if (r == Role::kRecord) {
       stack_.reset();
@@ -288,6 +290,7 @@ class JsonDocumentReader final : public Reader {
  public:
   JsonDocumentReader(const FileOptions& options, std::string file, RecordSink& sink)
       : file_(std::move(file)),
+        resource_path_(options.resource_path),
         out_{.sink = sink, .file = file_},
         max_record_bytes_(options.max_record_bytes),
         parser_(parse_options(), split_path(options.resource_path), out_,
@@ -309,10 +312,18 @@ class JsonDocumentReader final : public Reader {
       if (auto fed = feed(held); !fed) return fed;
     }
     if (auto fed = flush_partial(); !fed) return fed;
-    if (!started_ || parser_.done()) return {};
-    json::error_code ec;
-    parser_.write_some(false, nullptr, 0, ec);
-    if (ec) return parse_error(ec, 0);
+    if (started_ && !parser_.done()) {
+      json::error_code ec;
+      parser_.write_some(false, nullptr, 0, ec);
+      if (ec) return parse_error(ec, 0);
+    }
+    // A document without the path would give no records, silently: say so instead.
+    if (started_ && !resource_path_.empty() && !parser_.handler().found) {
+      return fail(make_error(Status::kRemoteError,
+                             file_ + ": file.json.resourcePath \"" + resource_path_ +
+                                 "\": the document has no \"" + resource_path_ +
+                                 "\" there; set the path of the records' array"));
+    }
     return {};
   }
 
@@ -421,6 +432,7 @@ class JsonDocumentReader final : public Reader {
   }
 
   const std::string file_;
+  const std::string resource_path_;
   Output out_;
   const size_t max_record_bytes_;
   json::basic_parser<Handler> parser_;
@@ -495,12 +507,14 @@ class JsonLinesReader final : public Reader {
     if (ec) {
       const Origin where{
           .file = file_, .record = ++out_.records, .line = line, .column = parsed + 1};
-      auto done = out_.sink.bad_record(
-          make_error(Status::kRemoteError,
-                     file_ + " line " + std::to_string(line) + ", column " +
-                         std::to_string(parsed + 1) + ": the line is not valid JSON (" +
-                         ec.message() + "); each line of a JSON lines file is one JSON object"),
-          where);
+      Error error = make_error(Status::kRemoteError,
+                               file_ + " line " + std::to_string(line) + ", column " +
+                                   std::to_string(parsed + 1) + ": the line is not valid JSON (" +
+                                   ec.message() +
+                                   "); each line of a JSON lines file is one JSON object");
+      // The line as it was: what a retry or an edit of the error starts from.
+      error.details = json::object{{"line", line}, {"text", text}};
+      auto done = out_.sink.bad_record(std::move(error), where);
       if (!done) failed_ = std::move(done).error();
     } else {
       out_.record(parser_.release(), line);

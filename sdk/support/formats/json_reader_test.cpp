@@ -37,9 +37,14 @@ TEST(JsonReader, AnObjectAtThePathOrAtTheRootIsOneRecord) {
   EXPECT_EQ(read_all(json_file(), R"({"id":8})"), "1@1: {\"id\":8}\n");
 }
 
-TEST(JsonReader, APathThatResolvesToNothingGivesNoRecords) {
-  EXPECT_EQ(read_all(json_file("data.orders"), R"({"data":{"items":[{"a":1}]}})"), "");
-  EXPECT_EQ(read_all(json_file("data.orders"), R"([{"data":{"orders":[{"a":1}]}}])"), "");
+// Not silently nothing: a document without the path is the file's error, naming the path.
+TEST(JsonReader, APathThatResolvesToNothingIsTheFilesError) {
+  const std::string error =
+      "finish error: in.txt: file.json.resourcePath \"data.orders\": the document has no "
+      "\"data.orders\" there; set the path of the records' array";
+  EXPECT_EQ(read_all(json_file("data.orders"), R"({"data":{"items":[{"a":1}]}})"), error);
+  EXPECT_EQ(read_all(json_file("data.orders"), R"([{"data":{"orders":[{"a":1}]}}])"), error);
+  EXPECT_EQ(read_all(json_file("data.orders"), R"({"data":{"orders":[]}})"), "");  // found, empty
 }
 
 TEST(JsonReader, AScalarAtThePathFailsTheFile) {

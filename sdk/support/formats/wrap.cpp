@@ -62,10 +62,12 @@ class OneFileZip final : public Reader {
 Result<std::unique_ptr<Reader>> wrap_reader(const FileOptions& options, std::string file,
                                             ReaderFactory make_format) {
   const Encoding encoding = options.encoding;
-  auto decoded = [encoding, make_format = std::move(make_format)](
+  // An XLSX file is a zip of XML parts, bytes that are not text in any encoding: no decoding.
+  const bool text = options.type != FileType::kXlsx;
+  auto decoded = [encoding, text, make_format = std::move(make_format)](
                      std::string name) -> Result<std::unique_ptr<Reader>> {
     auto format = make_format(name);
-    if (!format) return format.error();
+    if (!format || !text) return format;
     return make_decoding_reader(encoding, std::move(*format), std::move(name));
   };
   switch (options.compression) {
@@ -123,7 +125,7 @@ Result<std::unique_ptr<Writer>> wrap_writer(const FileOptions& options, ByteSink
       break;
   }
   if (writer->compression_) next = writer->compression_.get();
-  if (options.encoding != Encoding::kUtf8) {
+  if (options.encoding != Encoding::kUtf8 && options.type != FileType::kXlsx) {
     writer->encoding_ = make_encoding_sink(options.encoding, *next);
     next = writer->encoding_.get();
   }
