@@ -16,6 +16,7 @@ ConnectorInfo FtpConnector::describe() const {
   // One control connection or SSH session per connection: the host serialises its calls.
   info.thread_safe_connection = false;
   info.file_transfer = true;
+  info.requires_minor = 1;  // the file calls are ABI 1.1's
   info.connection = connection_settings().schema;
   info.export_settings = export_settings().schema;
   info.import_settings = import_settings().schema;

@@ -16,6 +16,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/SocketStream.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 #include <openssl/ssl.h>
@@ -77,6 +78,7 @@ class TlsFtpClient final : public Poco::Net::FTPClientSession {
       protected_ = true;
     }
     StreamSocket plain = FTPClientSession::establishDataConnection(command, arg);
+    plain.setNoDelay(true);
     SecureStreamSocket control(*_pControlSocket);
     SecureStreamSocket data =
         SecureStreamSocket::attach(plain, config_.host, tls_->poco(), control.currentSession());
@@ -178,16 +180,22 @@ class FtpSession final : public RemoteSession {
     return parse_unix_listing(text, config_.trim_entry_names);
   }
 
+  // Transfers go straight through the data socket with 64 KiB buffers: Poco's SocketStream
+  // buffers 1 KiB at a time, which over TLS means one record per KiB (ten times slower than
+  // curl, measured: 6 s against 0.65 s for 50 MB up to vsftpd).
   Result<void> download(const std::string& path, const ChunkWriter& write) override {
     try {
-      std::istream& in = client_->beginDownload(path);
-      in.exceptions(std::ios::badbit);
-      std::array<char, kChunkSize> buffer;
-      while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
-        auto written = write(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
-        if (!written) {
-          broken_ = true;  // the transfer is abandoned mid-way: the control connection is unsure
-          return written.error();
+      {
+        StreamSocket data = data_socket(client_->beginDownload(path));
+        std::array<char, kChunkSize> buffer;
+        for (;;) {
+          const int got = data.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+          if (got <= 0) break;
+          auto written = write(std::string_view(buffer.data(), static_cast<size_t>(got)));
+          if (!written) {
+            broken_ = true;  // abandoned mid-way: the control connection is out of step
+            return written.error();
+          }
         }
       }
       client_->endDownload();
@@ -202,19 +210,25 @@ class FtpSession final : public RemoteSession {
 
   Result<void> upload(const std::string& path, const ChunkReader& read) override {
     try {
-      std::ostream& out = client_->beginUpload(path);
-      out.exceptions(std::ios::badbit);
-      std::array<char, kChunkSize> buffer;
-      for (;;) {
-        auto got = read(buffer.data(), buffer.size());
-        if (!got) {
-          broken_ = true;
-          return got.error();
+      {
+        // Released before endUpload, which closes the data connection (the end of the file for
+        // the server) only once nothing else holds it.
+        StreamSocket data = data_socket(client_->beginUpload(path));
+        std::array<char, kChunkSize> buffer;
+        for (;;) {
+          auto got = read(buffer.data(), buffer.size());
+          if (!got) {
+            broken_ = true;
+            return got.error();
+          }
+          if (*got == 0) break;
+          for (size_t sent = 0; sent < *got;) {
+            const int n = data.sendBytes(buffer.data() + sent, static_cast<int>(*got - sent));
+            if (n <= 0) throw Poco::Net::NetException("the data connection was closed");
+            sent += static_cast<size_t>(n);
+          }
         }
-        if (*got == 0) break;
-        out.write(buffer.data(), static_cast<std::streamsize>(*got));
       }
-      out.flush();
       client_->endUpload();
       return {};
     } catch (const Poco::Exception& e) {
@@ -246,6 +260,13 @@ class FtpSession final : public RemoteSession {
   bool broken() const noexcept override { return broken_; }
 
  private:
+  // The socket under the stream Poco's beginDownload/beginUpload returned (a SocketStream).
+  static StreamSocket data_socket(std::ios& stream) {
+    auto* socket_stream = dynamic_cast<Poco::Net::SocketStream*>(&stream);
+    if (socket_stream == nullptr) throw Poco::IllegalStateException("no data socket");
+    return socket_stream->socket();
+  }
+
   std::string where() const {
     return (config_.protocol == Protocol::kFtps ? "ftps://" : "ftp://") + config_.host + ":" +
            std::to_string(config_.port);
