@@ -138,6 +138,24 @@ TEST_P(FtpExport, TheDirectoryPathIsATemplate) {
   EXPECT_EQ(files[0].info.path, "in/orders/x.csv");
 }
 
+TEST_P(FtpExport, UserDirectoryIsRootTakesAPathStartingWithASlashUnderTheLoginFolder) {
+  write_file(folder_ / "a.csv", "a");
+  auto doc = connection_doc(*server_, GetParam());
+  doc["ftp"].as_object()["userDirectoryIsRoot"] = true;
+  connection_ = open_connection(doc);
+  ASSERT_NE(connection_, nullptr);
+  auto export_reader = reader(R"({"directoryPath": "/in"})");
+  ASSERT_NE(export_reader, nullptr);
+  const auto files = drain(*export_reader);
+  ASSERT_EQ(files.size(), 1u);
+  // pyftpdlib shows its folder as "/"; vsftpd (local_root) and sshd (internal-sftp -d) log in
+  // to the folder's real path.
+  const std::string home =
+      GetParam() == Kind::kPyftpdlib ? std::string() : server_->root().string();
+  EXPECT_EQ(files[0].info.path, home + "/in/a.csv");
+  EXPECT_EQ(files[0].bytes, "a");
+}
+
 TEST_P(FtpExport, BatchSizeDeliversAtMostThatManyFilesPerRun) {
   for (const char* name : {"1.csv", "2.csv", "3.csv"}) write_file(folder_ / name, name);
   auto export_reader = reader(R"({"directoryPath": "in"})", R"({"batchSize": 2})");
