@@ -303,8 +303,12 @@ TEST_P(FtpExport, ABigFileStreamsInBoundedChunks) {
   EXPECT_EQ(sha.hex(), expected);
   EXPECT_LE(sink.largest_chunk, kChunkSize);
   EXPECT_GE(sink.chunks, size / kChunkSize);
-  // ru_maxrss is in KiB: the peak grew by less than 16 MiB for a 50 MiB file.
+  // ru_maxrss is in KiB: the peak grew by less than 16 MiB for a 50 MiB file. Not under
+  // AddressSanitizer, whose quarantine keeps freed buffers (libssh allocates one per read) and
+  // so grows the peak with the bytes moved.
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 16 * 1024);
+#endif
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, FtpExport,
