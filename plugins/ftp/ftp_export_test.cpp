@@ -4,6 +4,10 @@
 // moves or keeps. Files are put on the server and checked through its folder on disk.
 #include <sys/resource.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 #include "test_util.hpp"
 
 namespace sluice::plugins::ftp::test {
@@ -314,6 +318,53 @@ TEST_P(FtpExport, ABigFileStreamsInBoundedChunks) {
 INSTANTIATE_TEST_SUITE_P(Servers, FtpExport,
                          ::testing::Values(Kind::kPyftpdlib, Kind::kVsftpdFtps, Kind::kSshd),
                          [](const auto& info) { return kind_name(info.param); });
+
+}  // namespace
+}  // namespace sluice::plugins::ftp::test
+
+namespace sluice::plugins::ftp::test {
+namespace {
+
+// A measurement, not a test (run with --gtest_also_run_disabled_tests): 100 MB from vsftpd over
+// FTPS through next_file, and curl fetching the same file from the same server, in MB/s.
+TEST(FtpThroughput, DISABLED_FtpsDownloadBesideCurl) {
+  TestServer* server = nullptr;
+  ASSERT_NO_FATAL_FAILURE(require(TestServer::Kind::kVsftpdFtps, server));
+  if (::testing::Test::IsSkipped()) return;
+  const fs::path folder = fresh_folder(*server, "bench");
+  {
+    std::ofstream out(folder / "big.csv", std::ios::binary);
+    const std::string row = "123456,some text to fill the row,42.50,2026-12-01\n";
+    for (size_t written = 0; written < (100u << 20); written += row.size()) out << row;
+  }
+  const double megabytes = static_cast<double>(fs::file_size(folder / "big.csv")) / 1e6;
+  auto connection = open_connection(connection_doc(*server, TestServer::Kind::kVsftpdFtps));
+  ASSERT_NE(connection, nullptr);
+  RecordedHost host;
+  Context context = host.context();
+  auto reader = FtpExportReader::open(context, *connection,
+                                      object(R"({"_id":"b","ftp":{"directoryPath":"bench"}})"));
+  ASSERT_TRUE(reader);
+  size_t bytes = 0;
+  StringSink sink;
+  sink.on_chunk = [&](std::string_view chunk) { bytes += chunk.size(); };
+  ByteSink byte_sink(&sink.raw);
+  const auto start = std::chrono::steady_clock::now();
+  auto info = (*reader)->next_file(context, byte_sink);
+  const double ours =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(info) << info.error().message;
+  const std::string command = "curl -s --ssl-reqd -k -o /dev/null ftp://" + server->username() +
+                              ":" + server->password() +
+                              "@127.0.0.1:" + std::to_string(server->port()) + "/bench/big.csv";
+  const auto curl_start = std::chrono::steady_clock::now();
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const double curl =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - curl_start).count();
+  std::printf("FTPS download of %.1f MB: sluice %.1f MB/s (%.2f s), curl %.1f MB/s (%.2f s)\n",
+              megabytes, megabytes / ours, ours, megabytes / curl, curl);
+  EXPECT_EQ(bytes, fs::file_size(folder / "big.csv"));
+}
 
 }  // namespace
 }  // namespace sluice::plugins::ftp::test
