@@ -625,8 +625,9 @@ sluice_status export_next_file(sluice_call* call, sluice_export* exp,
     ByteSink bytes(sink);
     auto info = box->reader->next_file(context, bytes);
     if (!info) return report(call, info.error());
-    set_result(call, json::serialize(json::object{
-                         {"name", info->name}, {"size", info->size}, {"done", info->done}}));
+    json::object result{{"name", info->name}, {"size", info->size}, {"done", info->done}};
+    if (!info->path.empty()) result["path"] = info->path;
+    set_result(call, json::serialize(result));
     return SLUICE_OK;
   } catch (...) {
     return report_exception(call, "export_next_file");

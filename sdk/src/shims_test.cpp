@@ -60,7 +60,18 @@ class Reader : public ExportReader {
     p.done = true;
     return p;
   }
+  // Two files, the first with its path on the remote system, the second without.
+  Result<FileInfo> next_file(Context&, ByteSink& sink) override {
+    if (auto written = sink.write("abc"); !written) return written.error();
+    FileInfo info;
+    info.name = ++files_ == 1 ? "a.csv" : "b.csv";
+    info.size = 3;
+    info.done = files_ == 2;
+    if (files_ == 1) info.path = "in/a.csv";
+    return info;
+  }
   int calls_ = 0;
+  int files_ = 0;
 };
 
 class TestConnector : public Connector {
@@ -157,6 +168,28 @@ TEST_F(Shims, InvalidJsonFromTheHostIsAnInvalidConfigError) {
             SLUICE_INVALID_CONFIG);
   EXPECT_EQ(call_.message.rfind("the host passed a connection that is not valid JSON", 0), 0u)
       << call_.message;
+}
+
+TEST_F(Shims, ExportNextFileStreamsIntoTheSinkAndSendsThePathWhenThereIsOne) {
+  TestConnector connector;
+  sluice_connection* conn = nullptr;
+  ASSERT_EQ(detail::connection_open(connector, &call_, str("{}"), &conn), SLUICE_OK);
+  sluice_export* exp = nullptr;
+  ASSERT_EQ(detail::export_open(connector, &call_, conn, str("{}"), str("null"), &exp), SLUICE_OK);
+  std::string bytes;
+  const sluice_byte_sink sink{&bytes, [](void* context, sluice_bytes chunk) -> sluice_status {
+                                static_cast<std::string*>(context)->append(
+                                    reinterpret_cast<const char*>(chunk.ptr), chunk.len);
+                                return SLUICE_OK;
+                              }};
+  ASSERT_EQ(detail::export_next_file(&call_, exp, &sink), SLUICE_OK);
+  EXPECT_EQ(json::parse(call_.result),
+            json::parse(R"({"name":"a.csv","size":3,"done":false,"path":"in/a.csv"})"));
+  ASSERT_EQ(detail::export_next_file(&call_, exp, &sink), SLUICE_OK);
+  EXPECT_EQ(json::parse(call_.result), json::parse(R"({"name":"b.csv","size":3,"done":true})"));
+  EXPECT_EQ(bytes, "abcabc");
+  detail::export_close(exp);
+  detail::connection_close(conn);
 }
 
 }  // namespace

@@ -167,6 +167,9 @@ struct FileInfo {
   std::string name;
   boost::json::value size;  // bytes, or null when unknown
   bool done = false;        // no file after this one
+  // The file's full path on the remote system (the protocol's "path"), which the host hands
+  // back in export_page_committed's state; empty: not sent.
+  std::string path;
 };
 
 class ExportReader {
