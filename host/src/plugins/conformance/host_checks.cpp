@@ -40,6 +40,25 @@ std::string issues_text(const std::vector<ValidationIssue>& issues) {
   return out.empty() ? out : out.substr(2);
 }
 
+bool is_object_with_properties(const json::value& schema) {
+  const json::object* o = schema.if_object();
+  return o != nullptr && o->contains("properties");
+}
+
+bool is_unsupported(const json::value& schema) {
+  const json::object* o = schema.if_object();
+  const json::value* flag = o != nullptr ? o->if_contains("x-sluice-unsupported") : nullptr;
+  return flag != nullptr && flag->is_bool() && flag->as_bool();
+}
+
+// Whether merge_schemas keeps the plugin's declaration of a property the host declares too:
+// both objects with properties (merged level by level, as an import's `file`), or the host's only
+// marked "not supported yet" and the plugin's implementing it.
+bool merged(const json::value& host, const json::value& plugin) {
+  return (is_object_with_properties(host) && is_object_with_properties(plugin)) ||
+         (is_unsupported(host) && !is_unsupported(plugin));
+}
+
 }  // namespace
 
 std::vector<CheckResult> host_checks(const LoadedPlugin& plugin) {
@@ -51,8 +70,9 @@ std::vector<CheckResult> host_checks(const LoadedPlugin& plugin) {
       const json::value* host_props = host_schema(kind).if_contains("properties");
       const json::value* props = plugin_schema(c, kind).if_contains("properties");
       if (host_props == nullptr || props == nullptr || !props->is_object()) continue;
-      for (const auto& [key, _] : props->as_object()) {
-        if (host_props->as_object().contains(key)) {
+      for (const auto& [key, schema] : props->as_object()) {
+        const json::value* mine = host_props->as_object().if_contains(key);
+        if (mine != nullptr && !merged(*mine, schema)) {
           defects += fmt::format(
               "; the {} schema declares $.{}, a field the host declares for "
               "every {}: the host's wins and the plugin's is ignored; nest "
