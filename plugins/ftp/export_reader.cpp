@@ -9,39 +9,25 @@ namespace sluice::plugins::ftp {
 namespace json = boost::json;
 using support::Template;
 
-namespace {
-
-Result<std::optional<Template>> parse_setting(const Setting<std::string>& setting,
-                                              const json::object& doc) {
-  auto source = setting.read(doc);
-  if (!source) return source.error();
-  if (source->empty()) return std::optional<Template>();
-  auto parsed = Template::parse(*source, setting.path());
-  if (!parsed) return parsed.error();
-  return std::optional<Template>(std::move(*parsed));
-}
-
-}  // namespace
-
 Result<std::unique_ptr<FtpExportReader>> FtpExportReader::open(Context& context,
                                                                FtpConnection& connection,
                                                                const json::object& export_doc) {
   const ExportSettings& s = export_settings();
   std::unique_ptr<FtpExportReader> reader(new FtpExportReader(connection));
-  auto directory = parse_setting(s.directory_path, export_doc);
+  auto directory = template_setting(s.directory_path, export_doc);
   if (!directory) return directory.error();
   if (!*directory) {
     return make_error(Status::kInvalidConfig,
                       "ftp.directoryPath is required: set the folder to read files from");
   }
   reader->directory_ = std::move(*directory);
-  auto starts = parse_setting(s.name_starts_with, export_doc);
+  auto starts = template_setting(s.name_starts_with, export_doc);
   if (!starts) return starts.error();
   reader->starts_with_ = std::move(*starts);
-  auto ends = parse_setting(s.name_ends_with, export_doc);
+  auto ends = template_setting(s.name_ends_with, export_doc);
   if (!ends) return ends.error();
   reader->ends_with_ = std::move(*ends);
-  auto backup = parse_setting(s.backup_directory_path, export_doc);
+  auto backup = template_setting(s.backup_directory_path, export_doc);
   if (!backup) return backup.error();
   reader->backup_ = std::move(*backup);
   auto batch = s.batch_size.read(export_doc);

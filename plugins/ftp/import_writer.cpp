@@ -11,16 +11,6 @@ using support::Template;
 
 namespace {
 
-Result<std::optional<Template>> parse_setting(const Setting<std::string>& setting,
-                                              const json::object& doc) {
-  auto source = setting.read(doc);
-  if (!source) return source.error();
-  if (source->empty()) return std::optional<Template>();
-  auto parsed = Template::parse(*source, setting.path());
-  if (!parsed) return parsed.error();
-  return std::optional<Template>(std::move(*parsed));
-}
-
 RecordResult failed(const Error& error, const std::string& code) {
   RecordResult result;
   result.status_code = error.status == Status::kAuthFailed  ? 401
@@ -41,14 +31,14 @@ Result<std::unique_ptr<FtpImportWriter>> FtpImportWriter::open(Context&, FtpConn
   const ImportSettings& s = import_settings();
   std::unique_ptr<FtpImportWriter> writer(new FtpImportWriter(connection));
   writer->import_doc_ = import_doc;
-  auto directory = parse_setting(s.directory_path, import_doc);
+  auto directory = template_setting(s.directory_path, import_doc);
   if (!directory) return directory.error();
   if (!*directory) {
     return make_error(Status::kInvalidConfig,
                       "ftp.directoryPath is required: set the folder to write files to");
   }
   writer->directory_ = std::move(*directory);
-  auto name = parse_setting(s.file_name, import_doc);
+  auto name = template_setting(s.file_name, import_doc);
   if (!name) return name.error();
   if (!*name) {
     return make_error(Status::kInvalidConfig,
@@ -56,10 +46,10 @@ Result<std::unique_ptr<FtpImportWriter>> FtpImportWriter::open(Context&, FtpConn
                       "orders-{{timestamp \"YYYYMMDDHHmmss\"}}.csv");
   }
   writer->file_name_ = std::move(*name);
-  auto in_progress = parse_setting(s.in_progress_file_name, import_doc);
+  auto in_progress = template_setting(s.in_progress_file_name, import_doc);
   if (!in_progress) return in_progress.error();
   writer->in_progress_ = std::move(*in_progress);
-  auto backup = parse_setting(s.backup_directory_path, import_doc);
+  auto backup = template_setting(s.backup_directory_path, import_doc);
   if (!backup) return backup.error();
   writer->backup_ = std::move(*backup);
   return writer;

@@ -255,4 +255,14 @@ const ImportSettings& import_settings() {
   return settings;
 }
 
+Result<std::optional<support::Template>> template_setting(const Setting<std::string>& setting,
+                                                          const boost::json::object& doc) {
+  auto source = setting.read(doc);
+  if (!source) return source.error();
+  if (source->empty()) return std::optional<support::Template>();
+  auto parsed = support::Template::parse(*source, setting.path());
+  if (!parsed) return parsed.error();
+  return std::optional<support::Template>(std::move(*parsed));
+}
+
 }  // namespace sluice::plugins::ftp

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sluice/schema.hpp"
 #include "sluice/settings.hpp"
+#include "sluice/support/template.hpp"
 
 namespace sluice::plugins::ftp {
 
@@ -61,5 +63,10 @@ struct ImportSettings {
 const ConnectionSettings& connection_settings();
 const ExportSettings& export_settings();
 const ImportSettings& import_settings();
+
+// A template setting of `doc` (a folder or file name), parsed; nullopt when it is empty. Errors
+// name the setting.
+Result<std::optional<support::Template>> template_setting(const Setting<std::string>& setting,
+                                                          const boost::json::object& doc);
 
 }  // namespace sluice::plugins::ftp

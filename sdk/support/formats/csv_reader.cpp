@@ -91,19 +91,12 @@ class CsvReader final : public Reader {
 
   Result<void> write(std::string_view bytes) override {
     if (stop_) return *stop_;
-    std::string held;
-    bytes = bom_.skip(bytes, held);
-    if (!held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
-    return feed(bytes);
+    return bom_.write(bytes, [this](std::string_view b) { return feed(b); });
   }
 
   Result<void> finish() override {
     if (stop_) return *stop_;
-    if (std::string held = bom_.take(); !held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
+    if (auto fed = bom_.finish([this](std::string_view b) { return feed(b); }); !fed) return fed;
     if (row_end_ == RowEnd::kUnknown) {
       row_end_ = RowEnd::kLf;  // no line break at all: one row, or none
       configure();

@@ -65,19 +65,12 @@ class FixedWidthReader final : public Reader {
 
   Result<void> write(std::string_view bytes) override {
     if (stop_) return *stop_;
-    std::string held;
-    bytes = bom_.skip(bytes, held);
-    if (!held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
-    return feed(bytes);
+    return bom_.write(bytes, [this](std::string_view b) { return feed(b); });
   }
 
   Result<void> finish() override {
     if (stop_) return *stop_;
-    if (std::string held = bom_.take(); !held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
+    if (auto fed = bom_.finish([this](std::string_view b) { return feed(b); }); !fed) return fed;
     if (!line_.empty()) end_line();
     if (stop_) return *stop_;
     return {};

@@ -298,19 +298,12 @@ class JsonDocumentReader final : public Reader {
 
   Result<void> write(std::string_view bytes) override {
     if (failed_) return *failed_;
-    std::string held;
-    bytes = bom_.skip(bytes, held);
-    if (!held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
-    return feed(bytes);
+    return bom_.write(bytes, [this](std::string_view b) { return feed(b); });
   }
 
   Result<void> finish() override {
     if (failed_) return *failed_;
-    if (std::string held = bom_.take(); !held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
+    if (auto fed = bom_.finish([this](std::string_view b) { return feed(b); }); !fed) return fed;
     if (auto fed = flush_partial(); !fed) return fed;
     if (started_ && !parser_.done()) {
       json::error_code ec;
@@ -456,19 +449,12 @@ class JsonLinesReader final : public Reader {
 
   Result<void> write(std::string_view bytes) override {
     if (failed_) return *failed_;
-    std::string held;
-    bytes = bom_.skip(bytes, held);
-    if (!held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
-    return feed(bytes);
+    return bom_.write(bytes, [this](std::string_view b) { return feed(b); });
   }
 
   Result<void> finish() override {
     if (failed_) return *failed_;
-    if (std::string held = bom_.take(); !held.empty()) {
-      if (auto fed = feed(held); !fed) return fed;
-    }
+    if (auto fed = bom_.finish([this](std::string_view b) { return feed(b); }); !fed) return fed;
     if (!line_text_.empty()) return end_line();
     return {};
   }

@@ -63,6 +63,23 @@ class Utf8BomSkipper {
     return std::move(seen_);
   }
 
+  // A reader's write(): `bytes` without the mark to `feed` (held-back bytes first).
+  template <class Feed>
+  Result<void> write(std::string_view bytes, Feed&& feed) {
+    std::string held;
+    bytes = skip(bytes, held);
+    if (!held.empty()) {
+      if (auto fed = feed(std::string_view(held)); !fed) return fed;
+    }
+    return feed(bytes);
+  }
+  // A reader's finish(), first step: held-back bytes that were not a mark to `feed`.
+  template <class Feed>
+  Result<void> finish(Feed&& feed) {
+    if (std::string held = take(); !held.empty()) return feed(std::string_view(held));
+    return {};
+  }
+
  private:
   bool done_ = false;
   std::string seen_;
