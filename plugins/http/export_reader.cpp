@@ -281,6 +281,9 @@ Result<std::unique_ptr<HttpExportReader>> HttpExportReader::open(Context& contex
   const RunContext* run = context.run();
   reader->request_ahead_ = reader->fetch_ahead_ == 1 && !reader->once_ &&
                            !(run != nullptr && (run->type == "test" || run->test_mode));
+  reader->chain_ = reader->request_ahead_ && paging_method == PagingMethod::kLinkHeader &&
+                   !reader->uses_previous_page_ && !reader->body_ &&
+                   !reader->headers_.any_uses("export");
   const json::value* position =
       state.is_object() ? state.get_object().if_contains("resume") : nullptr;
   if (position != nullptr) {
@@ -588,6 +591,91 @@ void HttpExportReader::drop_pending(Context& context) {
   pending_.reset();
 }
 
+void HttpExportReader::run_chain(Context& worker, Fetched* first) {
+  const std::string rel = pager_.settings().link_relation;
+  Fetched* current = first;
+  for (;;) {
+    Result<support::http::Response> response = client_->execute(worker, current->request);
+    std::unique_ptr<Fetched> next;
+    if (response && response->ok()) {
+      if (auto link = support::http::find_link(response->headers, rel,
+                                               client_->resolve(current->request.url))) {
+        next = std::make_unique<Fetched>();
+        next->request = current->request;  // the same but for the URL (see chain_)
+        next->request.url = std::move(*link);
+        next->request.body = {};
+      }
+    }
+    Fetched* following = next.get();
+    bool go_on = false;
+    background_->signal([&] {
+      current->response.emplace(std::move(response));
+      current->ready = true;
+      if (next && !chain_stop_) {
+        chained_.push_back(std::move(next));
+        go_on = true;
+      }
+    });
+    if (!go_on) return;
+    const bool room = background_->job_wait([this] {
+      size_t waiting = 0;
+      for (const auto& f : chained_) waiting += f->ready ? 1 : 0;
+      return chain_stop_ || waiting < kChainWindow;
+    });
+    bool stop = !room;
+    background_->signal([&] { stop = stop || chain_stop_; });
+    if (stop) return;
+    current = following;
+  }
+}
+
+Result<std::unique_ptr<HttpExportReader::Fetched>> HttpExportReader::take_chained(
+    Context& context) {
+  bool empty = true;
+  if (background_) background_->signal([&] { empty = chained_.empty(); });
+  if (empty) {
+    if (background_) background_->wait(context);  // a chain that ended: its job is over
+    auto fetched = std::make_unique<Fetched>();
+    fetched->page = pager_.page();
+    fetched->skip = pager_.skip();
+    auto request = build_request(fetched->body, fetched->page, fetched->skip);
+    if (!request) return request.error();
+    fetched->request = std::move(*request);
+    fetched->request.body = fetched->body;
+    if (!background_) background_ = std::make_unique<BackgroundWorker>();
+    Fetched* first = fetched.get();
+    chained_.push_back(std::move(fetched));
+    chain_stop_ = false;
+    if (!background_->start(context.run(),
+                            [this, first](Context& worker) { run_chain(worker, first); })) {
+      std::unique_ptr<Fetched> alone = std::move(chained_.front());
+      chained_.clear();
+      alone->response.emplace(client_->execute(context, alone->request));
+      return alone;
+    }
+  }
+  Fetched* front = nullptr;
+  background_->signal([&] { front = chained_.front().get(); });
+  background_->wait_until(context, [front] { return front->ready; });
+  std::unique_ptr<Fetched> taken;
+  background_->signal([&] {
+    if (front->ready) {
+      taken = std::move(chained_.front());
+      chained_.pop_front();
+    }
+  });
+  if (!taken) return make_error(Status::kInternal, "a chained request ended without a response");
+  return taken;
+}
+
+void HttpExportReader::stop_chain(Context& context) {
+  if (!background_) return;
+  background_->signal([this] { chain_stop_ = true; });
+  background_->wait(context);
+  chained_.clear();
+  chain_stop_ = false;
+}
+
 void HttpExportReader::discard_fetched(Context& context) {
   if (ahead_.empty()) return;
   const size_t n = ahead_.size();
@@ -621,6 +709,14 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     request->body = body_text;
     trace_request(context, *request);
     response.emplace(std::move(*front->response));
+  } else if (chain_) {
+    auto taken = take_chained(context);
+    if (!taken) return taken.error();
+    body_text = std::move((*taken)->body);
+    request.emplace(std::move((*taken)->request));
+    if (!body_text.empty()) request->body = body_text;
+    trace_request(context, *request);
+    response.emplace(std::move(*(*taken)->response));
   } else if (pending_is_next()) {
     background_->wait(context);
     std::unique_ptr<Fetched> front = std::move(pending_);
@@ -640,7 +736,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
   }
   if (!*response) return response->error();
   const support::http::Response& got = **response;
-  if (request_ahead_ && !uses_previous_page_ && got.ok() &&
+  if (request_ahead_ && !chain_ && !uses_previous_page_ && got.ok() &&
       pager_.settings().method == PagingMethod::kLinkHeader) {
     if (auto next = support::http::find_link(got.headers, pager_.settings().link_relation,
                                              client_->resolve(request->url))) {
@@ -648,6 +744,17 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     }
   }
   auto result = page_from(context, *request, got);
+  if (chain_) {
+    if (!result || done_) {
+      stop_chain(context);
+    } else {
+      bool agrees = true;  // the chain's next request is the pager's
+      background_->signal(
+          [&] { agrees = chained_.empty() || chained_.front()->request.url == pager_.next_url(); });
+      if (!agrees) stop_chain(context);
+    }
+    return result;
+  }
   if (!result || done_) {
     discard_fetched(context);
     drop_pending(context);

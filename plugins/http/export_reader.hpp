@@ -51,8 +51,14 @@ class HttpExportReader final : public ExportReader {
   // read (and dropped, unanswered by any page, if the page turns out to be the last). Not with type
   // once (a once request may change what the next page holds), type test or a test-mode run (the
   // host stops after a few records: the request would be wasted), nor after the last page.
+  // Linkheader paging whose requests differ only by their URL (no previous_page, no body, no
+  // header using the export's variables) chains them on that thread: each response's Link
+  // target is requested as soon as the response is in, with at most kChainWindow responses
+  // waiting to be read, so no host call sits between two requests. A page that turns out to be
+  // the last, or a pager that disagrees with the Link followed, drops what was chained after it.
   // A reader closed with a request ahead in flight waits for it (bounded by the client's
   // timeouts) and discards it.
+  static constexpr size_t kChainWindow = 2;
   static constexpr size_t kMaxFetchAhead = 4;
   // The most of a request or response body a trace line shows: 4 KB.
   static constexpr size_t kTraceBodyBytes = 4096;
@@ -135,6 +141,7 @@ class HttpExportReader final : public ExportReader {
     std::string body;  // the request's body text (request.body borrows it)
     support::http::Request request;
     std::optional<Result<support::http::Response>> response;
+    bool ready = false;  // chained: the response is in (under background_'s lock)
   };
   // Sends the requests of the next pages at once (run_parallel), into ahead_.
   Result<void> fetch_ahead(Context& context);
@@ -146,6 +153,13 @@ class HttpExportReader final : public ExportReader {
   bool pending_is_next() const;
   // Waits for pending_ and forgets it.
   void drop_pending(Context& context);
+  // chain_: the next page's request and response, from the chain on background_ (started when
+  // none runs).
+  Result<std::unique_ptr<Fetched>> take_chained(Context& context);
+  // The chain's job: requests `first`, then each Link target (see kChainWindow).
+  void run_chain(Context& worker, Fetched* first);
+  // Stops the chain and forgets what it fetched.
+  void stop_chain(Context& context);
   // Forgets the pages fetched ahead, with a debug line counting them.
   void discard_fetched(Context& context);
   // The page of a response to `request`.
@@ -189,6 +203,11 @@ class HttpExportReader final : public ExportReader {
   std::deque<std::unique_ptr<Fetched>> ahead_;
   bool request_ahead_ = false;        // see kMaxFetchAhead
   std::unique_ptr<Fetched> pending_;  // the request background_ sends ahead
+  bool chain_ = false;                // see kChainWindow
+  // The chain's requests in page order (the front may be in flight), and its stop flag: shared
+  // with the job, under background_'s lock.
+  std::deque<std::unique_ptr<Fetched>> chained_;
+  bool chain_stop_ = false;
 
   // type once: http.once, and the records of the pages handed out but not committed yet,
   // keyed by the "pages" of their state's resume position.

@@ -322,7 +322,8 @@ TEST_F(HttpPaging, TheSameResponseMoreThanFiveTimesFailsEveryMethod) {
     ASSERT_TRUE(pages.error) << c.method;
     EXPECT_EQ(pages.error->status, Status::kRemoteError) << c.method;
     EXPECT_EQ(pages.error->message, c.message) << c.method;
-    EXPECT_LE(requests().size(), 8u) << c.method;
+    // Linkheader requests are chained two responses ahead (export_reader.hpp, kChainWindow).
+    EXPECT_LE(requests().size(), std::string_view(c.method) == "linkheader" ? 9u : 8u) << c.method;
   }
 }
 
@@ -377,6 +378,7 @@ TEST_F(HttpPaging, EveryMethodResumesAtTheNextPage) {
     ASSERT_TRUE(first) << c.method;
     auto page = first->next_page(context);
     ASSERT_TRUE(page) << c.method << ": " << page.error().message;
+    first.reset();  // and the requests it sent ahead
     server_.post("/_mock/reset", "{}");
     const json::value state{{"delta", nullptr}, {"resume", page->state.at("resume")}};
     auto reader = HttpExportReader::open(context, *connection_, doc, state);

@@ -147,6 +147,42 @@ bool BackgroundWorker::start(const RunContext* run, std::function<void(Context&)
 
 bool BackgroundWorker::busy() const noexcept { return shared_->busy; }
 
+void BackgroundWorker::wait_until(Context& context, const std::function<bool()>& ready) {
+  if (!shared_->busy) return;
+  Relay& relay = shared_->relay;
+  std::deque<Relay::Line> lines;
+  for (;;) {
+    bool finished = false, done = false;
+    {
+      std::unique_lock lock(relay.mutex);
+      relay.changed.wait_for(lock, std::chrono::milliseconds(50),
+                             [&] { return !relay.lines.empty() || relay.running == 0 || ready(); });
+      lines.swap(relay.lines);
+      finished = relay.running == 0;
+      done = ready();
+    }
+    deliver(context, lines);
+    if (context.cancelled()) relay.cancelled = true;
+    if (finished) shared_->busy = false;
+    if (finished || done) return;
+  }
+}
+
+void BackgroundWorker::signal(const std::function<void()>& update) {
+  {
+    std::lock_guard lock(shared_->relay.mutex);
+    update();
+  }
+  shared_->relay.changed.notify_all();
+}
+
+bool BackgroundWorker::job_wait(const std::function<bool()>& ready) {
+  Relay& relay = shared_->relay;
+  std::unique_lock lock(relay.mutex);
+  relay.changed.wait(lock, [&] { return shared_->quit || relay.cancelled || ready(); });
+  return !shared_->quit && !relay.cancelled;
+}
+
 void BackgroundWorker::wait(Context& context) {
   if (!shared_->busy) return;
   Relay& relay = shared_->relay;

@@ -48,6 +48,15 @@ class BackgroundWorker {
   // Waits for the job started last, handing its lines to `context` as they come and mirroring
   // context.cancelled() to it (polled every 50 ms).
   void wait(Context& context);
+  // As wait(), until `ready` (checked under the worker's lock) or the job's end; a job that
+  // goes on is still busy().
+  void wait_until(Context& context, const std::function<bool()>& ready);
+  // Runs `update` under the worker's lock and wakes whoever waits on it (the owner in
+  // wait_until, the job in job_wait): how the owner and a running job share state.
+  void signal(const std::function<void()>& update);
+  // From inside the job: waits until `ready` (under the lock); false when the worker is being
+  // destroyed or the job cancelled meanwhile.
+  bool job_wait(const std::function<bool()>& ready);
 
  private:
   struct Shared;

@@ -247,8 +247,11 @@ TEST_F(HttpFetchAhead, WithLinkHeaderPagingTheNextPagesRequestIsSentBeforeItIsAs
   Context context = no_host();
   auto first = reader->next_page(context);
   ASSERT_TRUE(first) << first.error().message;
-  // Page 2's request reaches the API while nobody asked for page 2 yet.
-  EXPECT_EQ(requests_seen(server_, 2), 2u);
+  // Page 2's request reaches the API while nobody asked for page 2 yet (page 3's may follow:
+  // linkheader requests are chained, two responses ahead at most).
+  const size_t seen = requests_seen(server_, 2);
+  EXPECT_GE(seen, 2u);
+  EXPECT_LE(seen, 3u);
   const Pages rest = read_all(*reader);
   ASSERT_FALSE(rest.error) << rest.error->message;
   EXPECT_TRUE(rest.done);
