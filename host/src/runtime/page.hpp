@@ -50,6 +50,7 @@
 #include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -94,6 +95,8 @@ struct PageSource {
   std::vector<boost::json::value> records_;  // null until parsed_
   std::vector<bool> parsed_;
   std::vector<RecordIdText> ids_;  // beside raw
+  // Reused by record(): one parser per page, not one per record.
+  std::unique_ptr<boost::json::parser> parser_;
 };
 
 // Checks that `text` is an export page {"records":[...],"done":bool,"state":...} (valid JSON,

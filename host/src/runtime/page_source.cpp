@@ -184,8 +184,11 @@ bool valid_json(std::string_view text) {
 json::value& PageSource::record(size_t i) {
   if (!parsed_[i]) {
     // Valid JSON, cut from a valid page: it parses (the same options, a smaller depth).
+    if (!parser_) parser_ = std::make_unique<json::parser>();
+    parser_->reset(json::storage_ptr(arena.get()));
     json::error_code ec;
-    records_[i] = json::parse(raw[i], ec, json::storage_ptr(arena.get()));
+    parser_->write(raw[i].data(), raw[i].size(), ec);
+    records_[i] = ec ? json::value(json::storage_ptr(arena.get())) : parser_->release();
     parsed_[i] = true;
   }
   return records_[i];
