@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -222,6 +223,61 @@ TEST(Files11, A64MegabyteFileStreamsOutOfAndIntoAPluginWithBoundedMemory) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(stream_files_and_exit(), ::testing::ExitedWithCode(0),
               "streamed with bounded memory");
+}
+
+// The next_file deadline counts the plugin's silence, not the host's backpressure: a consumer
+// that takes 3 deadlines in all (20 ms a chunk, 16 chunks, 100 ms deadline) still gets the
+// whole file from a plugin that streams steadily.
+TEST(Files11, ASlowConsumerDoesNotCountAgainstTheNextFileDeadline) {
+  auto loaded = load_plugin(std::filesystem::path(ABI_PLUGIN_DIR) / "sluice-plugin-abi_v11.so", {});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  CallLimits limits;
+  limits.export_next_page = std::chrono::milliseconds(100);
+  auto connection =
+      RemoteConnection::open((*loaded)->connectors[0], "{}", "connection v", nullptr, limits);
+  ASSERT_TRUE(connection) << connection.error().message;
+  auto exp = (*connection)->open_export(R"({"megabytes":1})", "null", "export v");
+  ASSERT_TRUE(exp) << exp.error().message;
+  size_t chunks = 0, bytes = 0;
+  auto info = (*exp)->next_file([&](std::string_view chunk) -> Result<void> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a slow import downstream
+    ++chunks;
+    bytes += chunk.size();
+    return {};
+  });
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(json::parse(*info),
+            json::parse(R"({"name":"pattern.bin","size":1048576,"done":true})"));
+  EXPECT_EQ(chunks, 16u);
+  EXPECT_EQ(bytes, size_t{1} << 20);
+  EXPECT_FALSE((*exp)->abandoned());
+}
+
+// A plugin that stops sending mid-file is still abandoned once it has been silent for the
+// deadline, with the message naming the call and the deadline.
+TEST(Files11, APluginThatStopsSendingMidFileIsAbandonedAtTheNextFileDeadline) {
+  auto loaded = load_plugin(std::filesystem::path(ABI_PLUGIN_DIR) / "sluice-plugin-abi_v11.so", {});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  CallLimits limits;
+  limits.export_next_page = std::chrono::milliseconds(100);
+  auto connection =
+      RemoteConnection::open((*loaded)->connectors[0], "{}", "connection v", nullptr, limits);
+  ASSERT_TRUE(connection) << connection.error().message;
+  auto exp =
+      (*connection)->open_export(R"({"megabytes":1,"stallAfterChunks":2})", "null", "export v");
+  ASSERT_TRUE(exp) << exp.error().message;
+  size_t chunks = 0;
+  auto info = (*exp)->next_file([&](std::string_view) -> Result<void> {
+    ++chunks;
+    return {};
+  });
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().status, Status::kInternal);
+  EXPECT_THAT(info.error().message,
+              HasSubstr("export v: plugin 'v11' did not return from export_next_file within "
+                        "100 ms"));
+  EXPECT_EQ(chunks, 2u);
+  EXPECT_TRUE((*exp)->abandoned());
 }
 
 }  // namespace

@@ -95,7 +95,9 @@ CallWorker::Outcome CallWorker::run(const std::shared_ptr<CallState>& state,
   shared_->wake.notify_one();
   while (shared_->completed < mine) {
     const Clock::time_point now = Clock::now();
-    if (now >= until) {
+    const Clock::time_point active{Clock::duration(state->last_activity.load())};
+    const Clock::time_point expiry = std::max(until, active + deadline);
+    if (now >= expiry && state->host_waits.load() == 0) {
       abandoned_ = true;
       shared_->abandoned = true;
       shared_->quit = true;  // the thread ends once the plugin returns, if it ever does
@@ -104,8 +106,8 @@ CallWorker::Outcome CallWorker::run(const std::shared_ptr<CallState>& state,
       state->cancelled.store(true, std::memory_order_relaxed);
       return Outcome::kDeadline;
     }
-    shared_->finished.wait_for(
-        lock, std::min<Clock::duration>(until - now, std::chrono::milliseconds(50)));
+    shared_->finished.wait_for(lock, std::clamp<Clock::duration>(expiry - now, Clock::duration(1),
+                                                                 std::chrono::milliseconds(50)));
     copy_cancellation();
   }
   return Outcome::kReturned;

@@ -49,6 +49,29 @@ struct CallState {
   sluice_byte_source source{};
   sluice_status status = SLUICE_INTERNAL;
   bool threw = false;  // the plugin let an exception escape
+
+  // 1.1 file calls: the deadline counts inactivity, not the whole call. While the host's own
+  // callback runs (host_waits > 0: e.g. a chunk blocked by a full page queue) the deadline does
+  // not run; each time a callback returns it starts again from `last_activity` (steady_clock
+  // ticks). Left at their defaults (no callback), the deadline runs from the start of the call.
+  std::atomic<int> host_waits{0};
+  std::atomic<std::chrono::steady_clock::rep> last_activity{0};
+};
+
+// Marks the host's own work inside a call (a chunk callback) for CallWorker::run's deadline: from
+// construction to destruction the deadline does not run; destruction restarts it.
+class HostWait {
+ public:
+  explicit HostWait(CallState& state) noexcept : state_(state) { ++state_.host_waits; }
+  ~HostWait() {
+    state_.last_activity.store(std::chrono::steady_clock::now().time_since_epoch().count());
+    --state_.host_waits;
+  }
+  HostWait(const HostWait&) = delete;
+  HostWait& operator=(const HostWait&) = delete;
+
+ private:
+  CallState& state_;
 };
 
 // How many calls that outlived their deadline are still running in plugin code.
@@ -70,7 +93,9 @@ class CallWorker {
   CallWorker& operator=(const CallWorker&) = delete;
 
   // Runs task(*state) on the worker's thread (started on first use) and waits up to `deadline`
-  // for it. Meanwhile the job's cancellation (`job_cancelled`, may be null) is copied into
+  // for it, not counting time the call spends in the host's own callbacks (HostWait): the
+  // deadline runs from the start of the call or the end of its last callback, whichever is later.
+  // Meanwhile the job's cancellation (`job_cancelled`, may be null) is copied into
   // state->cancelled, checked at least every 50 ms; on expiry state->cancelled is set too, asking
   // the plugin to stop. One caller at a time.
   Outcome run(const std::shared_ptr<CallState>& state,

@@ -565,6 +565,7 @@ sluice_status sink_write(void* context, sluice_bytes chunk) {
   auto* state = static_cast<CallState*>(context);
   std::lock_guard lock(state->chunk_mutex);
   if (!state->on_chunk || state->cancelled.load()) return SLUICE_CANCELLED;
+  HostWait wait(*state);  // the deadline does not run while the host takes the chunk
   return state->on_chunk(chunk);
 }
 

@@ -96,7 +96,11 @@ class RemoteExport : public RemoteHandle<sluice_export> {
   Result<void> page_committed(std::string page_state_json);
   // 1.1 (file transfer): the export's next file, handed to `on_chunk` a chunk at a time on the
   // call's thread (a failure from it stops the plugin: SLUICE_CANCELLED); returns the plugin's
-  // {"name","size","done"}. Deadline: next_page's, for the whole file.
+  // {"name","size","done"}. Deadline: next_page's, as an inactivity deadline: the call fails
+  // (and is abandoned) once the plugin has gone that long without handing over a chunk or
+  // returning, counted from the start of the call or the return of the last on_chunk. Time spent
+  // inside on_chunk (the host's backpressure: a full page queue behind slow imports) does not
+  // count, so a big file feeding a slow import is not taken for a stuck plugin.
   Result<std::string> next_file(std::function<Result<void>(std::string_view)> on_chunk);
 
  private:

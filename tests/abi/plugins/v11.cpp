@@ -2,7 +2,9 @@
 // import finish, lookups, a listener, warnings and metrics. Because it overrides open_lookup
 // and open_listener the SDK makes it require ABI 1.1 and declare every capability (file
 // transfer by ConnectorInfo::file_transfer).
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <sluice/plugin.hpp>
@@ -42,11 +44,19 @@ class V11Export : public sluice::ExportReader {
     return page;
   }
   // A file of file.megabytes MB (default 1) of a byte pattern, written 64 KB at a time from one
-  // buffer, so the plugin holds 64 KB whatever the size.
-  sluice::Result<sluice::FileInfo> next_file(sluice::Context&, sluice::ByteSink& sink) override {
+  // buffer, so the plugin holds 64 KB whatever the size. With stallAfterChunks N it stops after
+  // N chunks and waits (up to 30 s) until the host cancels the call, like a stuck server.
+  sluice::Result<sluice::FileInfo> next_file(sluice::Context& context,
+                                             sluice::ByteSink& sink) override {
     std::string chunk(64 * 1024, '\0');
     for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<char>(i % 251);
     for (int64_t i = 0; i < megabytes_ * 16; ++i) {
+      if (i == stall_after_chunks_) {
+        for (int waited = 0; waited < 3000 && !context.cancelled(); ++waited) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return sluice::make_error(sluice::Status::kCancelled, "v11: stalled until cancelled");
+      }
       if (auto r = sink.write(chunk); !r) return r.error();
     }
     sluice::FileInfo info;
@@ -55,7 +65,8 @@ class V11Export : public sluice::ExportReader {
     info.done = true;
     return info;
   }
-  explicit V11Export(int64_t megabytes) : megabytes_(megabytes) {}
+  V11Export(int64_t megabytes, int64_t stall_after_chunks)
+      : megabytes_(megabytes), stall_after_chunks_(stall_after_chunks) {}
   sluice::Result<void> page_committed(sluice::Context&, const json::value& state) override {
     committed_ += json::serialize(state);
     if (state.is_null()) {
@@ -67,6 +78,7 @@ class V11Export : public sluice::ExportReader {
  private:
   std::string committed_;
   int64_t megabytes_;
+  int64_t stall_after_chunks_;  // -1: never
 };
 
 class V11Import : public sluice::ImportWriter {
@@ -170,8 +182,10 @@ class V11Connector : public sluice::Connector {
                                                                     const json::object& doc,
                                                                     const json::value&) override {
     const json::value* mb = doc.if_contains("megabytes");
+    const json::value* stall = doc.if_contains("stallAfterChunks");
     return std::unique_ptr<sluice::ExportReader>(
-        new V11Export(mb != nullptr && mb->is_int64() ? mb->as_int64() : 1));
+        new V11Export(mb != nullptr && mb->is_int64() ? mb->as_int64() : 1,
+                      stall != nullptr && stall->is_int64() ? stall->as_int64() : -1));
   }
   sluice::Result<std::unique_ptr<sluice::ImportWriter>> open_import(
       sluice::Context&, sluice::Connection&, const json::object& doc) override {
