@@ -192,8 +192,31 @@ TEST_F(DataLoader, ApplyRefusesAConnectionSortingAndWhatItCannotReadYet) {
   const std::string all = r.out + r.err;
   EXPECT_NE(all.find("$._connectionId"), std::string::npos) << all;
   EXPECT_NE(all.find("$.file.sortByFields"), std::string::npos) << all;
-  EXPECT_NE(all.find("xlsx"), std::string::npos) << all;
   EXPECT_NE(all.find("not supported yet"), std::string::npos) << all;
+}
+
+// The formats library checks the values inside `file` at apply, as the run will read them.
+TEST_F(DataLoader, ApplyRefusesAnXmlPathTheReaderCannotFollow) {
+  write("file.json", R"({"_id":"file","adaptorType":"SimpleExport",
+      "file":{"type":"xml","xml":{"resourcePath":"orders[0]"}}})");
+  const CliResult r = apply();
+  EXPECT_NE(r.exit_code, 0);
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("file.xml.resourcePath \"orders[0]\" is not supported"), std::string::npos)
+      << all;
+}
+
+// Compressed and encoded files through the same file source: a gzip of a win1252 CSV.
+TEST_F(DataLoader, AGzippedWin1252CsvLoadsItsRecords) {
+  write("file.json", R"({"_id":"file","adaptorType":"SimpleExport",
+      "file":{"type":"csv","compressionFormat":"gzip","encoding":"win1252"}})");
+  ASSERT_EQ(apply().exit_code, 0);
+  const fs::path plain = data("orders.csv", std::string("id,name\n1,Zo\xEB\n"));
+  ASSERT_EQ(std::system(("gzip -k " + plain.string()).c_str()), 0);
+  const json::object job = run_json({"--data", plain.string() + ".gz"}, 0);
+  EXPECT_EQ(job.at("numSuccess"), 1) << json::serialize(job);
+  EXPECT_EQ(sink_bodies(),
+            (std::vector<json::value>{json::parse("[{\"id\":\"1\",\"name\":\"Zo\u00eb\"}]")}));
 }
 
 TEST_F(DataLoader, HelpNamesData) {

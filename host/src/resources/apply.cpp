@@ -17,6 +17,7 @@
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
+#include "sluice/support/formats/file_options.hpp"
 #include "runtime/flow_document.hpp"
 #include "runtime/one_to_many.hpp"
 #include "script/script_engine.hpp"
@@ -450,6 +451,15 @@ class Applier {
   // The data loader's export: no connection, the host's own `file` settings; a source only.
   void validate_simple_export(Document& d) {
     check_schema(d, simple_export_schema());
+    // The values inside `file` as the file source will read them (formats library).
+    if (const json::value* file = d.doc.if_contains("file"); file != nullptr && file->is_object()) {
+      if (auto read = support::formats::read_file_options(file->get_object(),
+                                                          fmt::format("export {}", d.id));
+          !read) {
+        issue(d.where(), read.error().message);
+        return;
+      }
+    }
     if (const json::value* lookup = d.doc.if_contains("isLookup");
         lookup != nullptr && lookup->is_bool() && lookup->get_bool()) {
       issue(d.where(), fmt::format("export {}: $.isLookup: a data loader (SimpleExport) is a "

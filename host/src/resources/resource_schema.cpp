@@ -144,14 +144,15 @@ Schema export_step(bool connection = true) {
 }
 
 // The `file` settings of the data loader's export, as the host's file source reads them
-// (runtime/file_source_readers.hpp): what it does not read yet is refused as not supported yet.
+// (formats::read_file_options, which apply also runs on them): what it does not read yet is
+// refused as not supported yet.
 Schema simple_export() {
   Schema s = export_step(false);
   s.enumeration("file.type", {"csv", "json", "xml", "xlsx", "filedefinition"})
       .label("File type")
       .required()
-      .unsupported_values({"xml", "xlsx", "filedefinition"})
-      .help("How the file given with --data is parsed: csv (any delimited text) or json.");
+      .help("How the file given with --data is parsed: csv (any delimited text), json, xml, xlsx "
+            "or filedefinition (fixed width, X12); docs/files.md.");
   s.enumeration("file.output", {"records", "metadata", "blobKeys"})
       .label("Output")
       .default_value("records")
@@ -182,10 +183,30 @@ Schema simple_export() {
       .help(
           "One record per line (JSON lines) instead of one JSON document; not with "
           "resourcePath.");
-  for (const char* path : {"file.csv.rowDelimiter", "file.csv.keyColumns",
-                           "file.csv.disableQuoteAndStripEnclosingQuotes", "file.encoding",
-                           "file.compressionFormat", "file.xml", "file.xlsx", "file.fileDefinition",
-                           "file.decrypt", "file.filter", "file.purgeInternalBackup"}) {
+  s.string("file.csv.rowDelimiter")
+      .label("Row delimiter")
+      .help("Empty: detected from the first line break (CRLF, LF or CR).");
+  s.array("file.csv.keyColumns")
+      .label("Key columns")
+      .help("Consecutive rows with equal values in these columns form one record; docs/files.md.");
+  s.boolean("file.csv.disableQuoteAndStripEnclosingQuotes")
+      .label("Disable quotes")
+      .help("Quotes are text; only quotes around a whole value are stripped.");
+  s.enumeration("file.encoding",
+                {"utf8", "win1252", "iso88591", "utf-16le", "macroman", "shiftjis", "gb18030"})
+      .label("Encoding")
+      .default_value("utf8")
+      .help("The file's character encoding; a byte order mark wins for the UTF encodings.");
+  s.enumeration("file.compressionFormat", {"gzip", "zip"})
+      .label("Compression")
+      .help("gzip, or zip (each file of the zip is read).");
+  // Their insides are checked by the formats library at apply (resources/apply.cpp).
+  s.object("file.xml").label("XML").help("resourcePath: the elements that are records, e.g. /orders/order.");
+  s.object("file.xlsx").label("XLSX").help("hasHeaderRow, sheet (the sheet's name; none: the first).");
+  s.object("file.fileDefinition")
+      .label("File definition")
+      .help("format fixedwidth (with fields) or x12; docs/files.md.");
+  for (const char* path : {"file.decrypt", "file.filter", "file.purgeInternalBackup"}) {
     s.unsupported(path);
   }
   s.unsupported("file.sortByFields",
