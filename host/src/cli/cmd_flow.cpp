@@ -306,7 +306,7 @@ int cmd_flow(const Env& env, const Args& args) {
       "(backdating\nthis run); the stored time advances as usual when the job completes.\n"
       "With --data orders.csv, a data loader flow (its source an export with adaptorType "
       "SimpleExport)\nreads that file, parsed with the export's `file` settings "
-      "(docs/files-source.md); it is\nrefused for other flows, and a data loader flow needs it.\n"
+      "(docs/files.md); it is\nrefused for other flows, and a data loader flow needs it.\n"
       "Exit status: 0 completed (records may still have failed: see `sluice errors ID`), 1 "
       "failed,\n"
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
