@@ -1,4 +1,4 @@
-// File imports (host/src/runtime/file_submit_step.hpp, docs/files-import.md), run by the real
+// File imports (host/src/runtime/file_submit_step.hpp, docs/files.md, "File imports"), run by the real
 // runtime: records from the memory plugin's export go to the files plugin (file_plugin.cpp)
 // through the C ABI's import_put_file, written by a small writer of this test (LinesWriter) in
 // place of the formats library's. Exact bytes and metas of each file put, per page and per run,

@@ -252,7 +252,7 @@ Schema import_step() {
           "{_scriptId, function}: JavaScript over the destination's responses, or {_pluginId, "
           "function}: a plugin's native hook.");
   s.unsupported("hooks.postAggregate");
-  // A file import (docs/files-import.md): the host writes the records into files
+  // A file import (docs/files.md, "File imports"): the host writes the records into files
   // (runtime/file_submit_step.hpp) and reads these; its plugin declares the file format's
   // settings (file.type, file.csv, ...) and where the files go.
   s.boolean("file.skipAggregation")

@@ -27,7 +27,7 @@ const boost::json::object& host_schema(ResourceKind kind);
 // The data loader's export (integrator.io's adaptorType "SimpleExport"): no connection; its file
 // comes with `sluice flow run ID --data FILE`. simple_export_schema() is the whole of its
 // document: the export's common fields and the `file` settings the host reads it with
-// (docs/files-source.md, "Data loader").
+// (docs/files.md, "Data loader").
 inline constexpr const char kSimpleExportAdaptor[] = "SimpleExport";
 const boost::json::object& simple_export_schema();
 

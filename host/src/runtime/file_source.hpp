@@ -9,7 +9,7 @@
 // Pages never span files: the last flow page of a file ends a source page (SourcePage::
 // ends_source_page, its state {"file":{"name","path","records","errors"}}), also when it is
 // empty (a file without records). A file's pages are committed in order; once its last one is,
-// the producer is told (FileProducer::file_committed, docs/files-source.md's protocol) with
+// the producer is told (FileProducer::file_committed, docs/files.md's protocol) with
 // "errors" the number of the file's records that failed at any step: a plugin deletes the file
 // only when that is 0. A test run (options.commit_files false) tells it nothing.
 //

@@ -1,4 +1,4 @@
-// The submit of a file import (docs/files-import.md): an import whose connector transfers files
+// The submit of a file import (docs/files.md, "File imports"): an import whose connector transfers files
 // (SLUICE_CAP_FILE_TRANSFER) and whose document has a `file` object (FTPImport, later AS2Import).
 // Instead of a JSON array of records, the plugin gets files (protocol: RemoteImport::put_file):
 // the records the import takes are rendered to bytes by the formats library's writer

@@ -78,7 +78,7 @@ struct RunOptions {
   std::string data_file;
   // Makes the export steps of each slot; empty: make_export_step (tests put recording steps in).
   ExportStepMaker export_step_maker;
-  // File imports (file_submit_step.hpp, docs/files-import.md): the formats their files are
+  // File imports (file_submit_step.hpp, docs/files.md, "File imports"): the formats their files are
   // written with (null: the formats library's; tests put writers of their own in), and the
   // folder under which a job spools its per-run files, in a folder "sluice-job-<job id>" of its
   // own (empty: the system's temporary folder, $TMPDIR).
