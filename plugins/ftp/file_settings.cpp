@@ -140,25 +140,41 @@ void declare_file_settings(Schema& s, FileSettingsFor which) {
       .group("File")
       .shown_when("file.type", "xlsx")
       .help("true: the sheet's first row names the columns.");
-  s.string("file.fileDefinition._fileDefinitionId")
-      .label("File definition")
+  s.enumeration("file.fileDefinition.format", {"fixedwidth", "x12"})
+      .label("File definition format")
       .group("File")
       .shown_when("file.type", "filedefinition")
-      .help(
-          "The id of the file definition (fixed width fields, EDI X12) that describes the "
-          "file.");
-  s.string("file.fileDefinition.resourcePath")
-      .label("Resource path")
+      .help("fixedwidth (with file.fileDefinition.fields) or x12 (EDI X12: delimiters from the "
+            "ISA segment); docs/files.md.");
+  s.array("file.fileDefinition.fields")
+      .label("Fixed-width fields")
       .group("File")
       .shown_when("file.type", "filedefinition")
-      .help("Dotted path to the records in what the file definition produces.");
+      .help("[{name, start (1-based), length, type: string|number|boolean}], one per field.");
+  s.string("file.fileDefinition.rowDelimiter")
+      .label("Row delimiter")
+      .group("File")
+      .shown_when("file.type", "filedefinition")
+      .help("Fixed width written: the line end (default LF).");
+  for (const char* path : {"file.fileDefinition._fileDefinitionId",
+                           "file.fileDefinition.resourcePath"}) {
+    s.unsupported(path, "stored file definitions are not implemented; describe the file inline "
+                        "with file.fileDefinition.format and fields.");
+  }
+  s.boolean("file.json.jsonLines")
+      .label("JSON lines")
+      .group("File")
+      .shown_when("file.type", "json")
+      .help("One record per line instead of one JSON document; not with resourcePath.");
+  s.string("file.xlsx.sheet")
+      .label("Sheet")
+      .group("File")
+      .shown_when("file.type", "xlsx")
+      .help(exporting ? "The sheet's name; empty: the first sheet." : "The sheet's name.");
   if (exporting) {
-    s.boolean("file.fileDefinition.allowPartialSuccess")
-        .label("Allow partial success")
-        .default_value(false)
-        .group("File")
-        .shown_when("file.type", "filedefinition")
-        .help("true: records that parse are exported even when others in the file fail.");
+    s.unsupported("file.fileDefinition.allowPartialSuccess",
+                  "a record that fails to parse is that record's error and the others are "
+                  "exported already.");
     s.enumeration("file.output", {"records", "metadata", "blobKeys"})
         .unsupported_values({"blobKeys"})
         .label("Output mode")

@@ -69,7 +69,10 @@ TEST(FtpSettings, ExportsDeclareTheirOwnAndTheHostsFileSettings) {
                            "file.json.resourcePath",
                            "file.xml.resourcePath",
                            "file.xlsx.hasHeaderRow",
-                           "file.fileDefinition._fileDefinitionId",
+                           "file.xlsx.sheet",
+                           "file.json.jsonLines",
+                           "file.fileDefinition.format",
+                           "file.fileDefinition.fields",
                            "file.sortByFields",
                            "file.groupByFields"}) {
     EXPECT_TRUE(declared.contains(path)) << path;

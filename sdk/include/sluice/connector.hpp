@@ -205,8 +205,9 @@ class ImportWriter {
   // since 1.1: called once after the last submit of a run that did not fail. An aggregating import
   // (a file written at the end) uploads here; a failure fails the job.
   virtual Result<void> finish(Context& context);
-  // since 1.1 (file transfer): stores the file read from `source` under meta["name"]. Default:
-  // kUnsupported.
+  // since 1.1 (file transfer): stores the file read from `source` under the name the plugin
+  // renders from its settings; `meta` is {"records", "page", "extension"} (sdk/README.md,
+  // "Moving files"). Default: kUnsupported.
   virtual Result<RecordResult> put_file(Context& context, const boost::json::object& meta,
                                         ByteSource& source);
 };

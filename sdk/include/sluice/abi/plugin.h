@@ -281,10 +281,13 @@ typedef struct sluice_connector_api {
   void (*listener_close)(sluice_listener* listener);
 
   /* Files (SLUICE_CAP_FILE_TRANSFER). export_next_file writes the export's next file into
-   * `sink` and sets the result {"name":string, "size":int|null, "done":bool} ("done": no file
-   * after this one; with no file at all, {"done":true} and nothing written). import_put_file
-   * reads one file from `source` and stores it under the name in meta_json {"name":string};
-   * result as one import_submit entry. */
+   * `sink` and sets the result {"name":string, "size":int|null, "done":bool, "path":string?}
+   * ("done": no file after this one; with no file at all, {"done":true} and nothing written);
+   * once all of a file's pages are committed, export_page_committed gets
+   * {"file":{"name","path","records","errors"}} (the plugin deletes or backs up the file only
+   * when errors is 0). import_put_file reads one file from `source` and stores it under the
+   * name the plugin renders from its own settings; meta_json is {"records":int, "page":int,
+   * "extension":string} (sdk/README.md, "Moving files"); result as one import_submit entry. */
   sluice_status (*export_next_file)(sluice_call* call, sluice_export* exp,
                                     const sluice_byte_sink* sink);
   sluice_status (*import_put_file)(sluice_call* call, sluice_import* imp, sluice_str meta_json,
