@@ -18,7 +18,7 @@ using testing::CollectingReader;
 using ::testing::HasSubstr;
 using testing::run_tool;
 using ::testing::StartsWith;
-using testing::StringSink;
+using testing::BytesSink;
 
 std::string sample_text(size_t lines) {
   std::string text = "id,name,total\n";
@@ -55,7 +55,7 @@ Read gunzip(std::string_view file, size_t piece = 0) {
 }
 
 std::string gzip(std::string_view text, size_t piece = 0) {
-  StringSink out;
+  BytesSink out;
   auto sink = make_gzip_sink(out);
   if (piece == 0) piece = text.size() + 1;
   for (size_t at = 0; at < text.size(); at += piece)
@@ -160,7 +160,7 @@ Unzipped unzip(std::string_view file, size_t piece = 0) {
 }
 
 std::string zip(std::string_view entry, std::string_view text, size_t piece = 0) {
-  StringSink out;
+  BytesSink out;
   auto sink = make_zip_sink(std::string(entry), out);
   if (piece == 0) piece = text.size() + 1;
   for (size_t at = 0; at < text.size(); at += piece)

@@ -18,7 +18,7 @@ using testing::Collected;
 using testing::CollectingReader;
 using testing::run_tool;
 using ::testing::StartsWith;
-using testing::StringSink;
+using testing::BytesSink;
 
 struct Sample {
   Encoding encoding;
@@ -69,7 +69,7 @@ Decoded decode(Encoding encoding, std::string_view input, std::vector<size_t> sp
 }
 
 Result<std::string> encode(Encoding encoding, std::string_view text, size_t piece = 0) {
-  StringSink out;
+  BytesSink out;
   auto sink = make_encoding_sink(encoding, out);
   if (piece == 0) piece = text.size() + 1;
   for (size_t at = 0; at < text.size(); at += piece) {
@@ -216,7 +216,7 @@ TEST(EncodingSink, ACharacterTheEncodingCannotHoldIsNamed) {
 }
 
 TEST(EncodingSink, TextEndingInsideAUtf8CharacterIsAnErrorAtFinish) {
-  StringSink out;
+  BytesSink out;
   auto sink = make_encoding_sink(Encoding::kWin1252, out);
   ASSERT_TRUE(sink->write("caf\xC3"));
   auto finished = sink->finish();

@@ -16,7 +16,7 @@ namespace {
 using testing::Collected;
 using testing::CollectingReader;
 using testing::run_tool;
-using testing::StringSink;
+using testing::BytesSink;
 using testing::TextRecords;
 
 FileOptions file_options(Compression compression, Encoding encoding) {
@@ -150,7 +150,7 @@ class LinesWriter final : public Writer {
 };
 
 Result<std::string> write_lines(const FileOptions& options, const std::vector<std::string>& lines) {
-  StringSink out;
+  BytesSink out;
   auto writer = wrap_writer(options, out, "out.txt", [](ByteSink& sink) {
     return Result<std::unique_ptr<Writer>>(std::make_unique<LinesWriter>(sink));
   });

@@ -48,7 +48,7 @@ class CollectingReader final : public Reader {
   std::shared_ptr<Collected> into_;
 };
 
-class StringSink final : public ByteSink {
+class BytesSink final : public ByteSink {
  public:
   Result<void> write(std::string_view bytes) override {
     bytes_.append(bytes);

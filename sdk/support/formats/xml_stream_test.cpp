@@ -18,7 +18,7 @@ namespace json = boost::json;
 using ::testing::ElementsAre;
 using testing::run_tool;
 using ::testing::StartsWith;
-using testing::StringSink;
+using testing::BytesSink;
 using testing::TextRecords;
 
 struct Parsed {
@@ -245,7 +245,7 @@ TEST(XmlStreamReader, ASinkErrorStopsTheReaderWithThatError) {
 Result<std::string> write_xml(const std::vector<std::string>& records,
                               const XmlWriterOptions& names = {},
                               Encoding encoding = Encoding::kUtf8) {
-  StringSink out;
+  BytesSink out;
   FileOptions options;
   options.type = FileType::kXml;
   options.encoding = encoding;
