@@ -3,11 +3,11 @@
 #include <utility>
 
 #include "makers.hpp"
+#include "sluice/support/formats/file_options.hpp"
 #include "wrap.hpp"
 #include "x12.hpp"
 #include "xlsx.hpp"
 #include "xml_stream.hpp"
-#include "sluice/support/formats/file_options.hpp"
 
 namespace sluice::support::formats {
 
@@ -78,8 +78,25 @@ Result<std::unique_ptr<Writer>> format_writer(const FileOptions& options, ByteSi
       return make_json_writer(options, out);
     case FileType::kFixedWidth:
       return make_fixed_width_writer(options, out);
-    case FileType::kXml:
-      return make_xml_writer(options, out);
+    case FileType::kXml: {
+      // file.xml.resourcePath names what is written: "/orders/order" gives <orders><order>...
+      XmlWriterOptions names;
+      if (!options.resource_path.empty()) {
+        const std::string& path = options.resource_path;
+        const size_t second = path.find('/', 1);
+        if (path.size() < 4 || path[0] != '/' || second == std::string::npos || second < 2 ||
+            second + 1 >= path.size() || path.find('/', second + 1) != std::string::npos) {
+          return make_error(Status::kInvalidConfig,
+                            "file.xml.resourcePath \"" + path +
+                                "\" cannot name what an XML file is written as: use /root/record, "
+                                "e.g. /orders/order (the root element, then one element per "
+                                "record)");
+        }
+        names.root = path.substr(1, second - 1);
+        names.record = path.substr(second + 1);
+      }
+      return make_xml_writer(options, out, names);
+    }
     case FileType::kXlsx:
       return make_xlsx_writer(options, out);
     case FileType::kX12:

@@ -256,6 +256,23 @@ TEST(MakeReader, EveryTypeRoundTripsThroughEveryCompressionAndAnEncoding) {
   }
 }
 
+// Written, file.xml.resourcePath names the root and record elements (read, it selects them).
+TEST(MakeWriter, AnXmlFilesElementsAreNamedByItsResourcePath) {
+  auto options = read(R"({"type":"xml","xml":{"resourcePath":"/orders/order"}})");
+  ASSERT_TRUE(options) << options.error().message;
+  const std::string bytes = testing::write_all(*options, {json::parse(R"({"id":"1"})")});
+  EXPECT_NE(bytes.find("<orders>"), std::string::npos) << bytes;
+  EXPECT_NE(bytes.find("<order>"), std::string::npos) << bytes;
+  EXPECT_EQ(bytes.find("<record>"), std::string::npos) << bytes;
+  EXPECT_EQ(testing::read_all(*options, bytes), "1@3: {\"id\":\"1\"}\n");  // after the declaration
+  auto deep = read(R"({"type":"xml","xml":{"resourcePath":"//order"}})");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(testing::write_all(*deep, {}),
+            "make_writer error: file.xml.resourcePath \"//order\" cannot name what an XML file is "
+            "written as: use /root/record, e.g. /orders/order (the root element, then one element "
+            "per record)");
+}
+
 TEST(MakeReader, ReadsAndWritesEachImplementedTypeFromItsSettings) {
   auto csv = read(R"({"type":"csv","csv":{"columnDelimiter":"|"}})");
   ASSERT_TRUE(csv);
