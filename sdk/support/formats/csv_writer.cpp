@@ -33,23 +33,6 @@ void append_number(std::string& out, const json::value& value) {
   out.append(buffer, result.ptr);
 }
 
-std::string_view kind(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-    case json::kind::string:
-      return "a string";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
 class CsvWriter final : public Writer {
  public:
   CsvWriter(const FileOptions& options, ByteSink& out)
@@ -61,14 +44,14 @@ class CsvWriter final : public Writer {
   Result<void> write(const json::value& record) override {
     ++records_;
     if (!record.is_object()) {
-      return refuse("is " + std::string(kind(record)) +
+      return refuse("is " + detail::kind_of(record) +
                     ", not an object; a CSV row is made from "
                     "an object's fields");
     }
     const json::object& fields = record.get_object();
     for (const auto& [key, value] : fields) {
       if (value.is_object() || value.is_array()) {
-        return refuse("field \"" + std::string(key) + "\" is " + std::string(kind(value)) +
+        return refuse("field \"" + std::string(key) + "\" is " + detail::kind_of(value) +
                       "; a CSV value must be a string, number, boolean or null: flatten it in a "
                       "mapping");
       }

@@ -8,28 +8,13 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "makers.hpp"
+
 namespace sluice::support::formats {
 
 namespace json = boost::json;
 
 namespace {
-
-const char* kind_of(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-    case json::kind::string:
-      return "a string";
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    default:
-      return "a number";
-  }
-}
 
 Error flat_only(std::string_view field, const char* what) {
   return make_error(Status::kInvalidConfig,
@@ -56,9 +41,9 @@ std::string scalar_text(const json::value& value) {
 Result<std::vector<std::pair<std::string_view, std::string>>> pairs_of(const json::value& record) {
   const json::object* object = record.if_object();
   if (object == nullptr) {
-    return make_error(
-        Status::kInvalidConfig,
-        std::string("a form body is built from an object of fields, got ") + kind_of(record));
+    return make_error(Status::kInvalidConfig,
+                      std::string("a form body is built from an object of fields, got ") +
+                          detail::kind_of(record));
   }
   std::vector<std::pair<std::string_view, std::string>> out;
   out.reserve(object->size());

@@ -27,23 +27,6 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 128;
 
-std::string_view kind(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::object:
-      return "an object";
-    case json::kind::array:
-      return "an array";
-    case json::kind::string:
-      return "a string";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> parts;
   while (!path.empty()) {
@@ -75,7 +58,7 @@ struct Output {
       done = sink.bad_record(
           make_error(Status::kRemoteError, file + " line " + std::to_string(line) + ": record " +
                                                std::to_string(where.record) + " is " +
-                                               std::string(kind(value)) +
+                                               detail::kind_of(value) +
                                                ", not an object; a record must be a JSON object"),
           where);
     }
@@ -312,10 +295,10 @@ class JsonDocumentReader final : public Reader {
     }
     // A document without the path would give no records, silently: say so instead.
     if (started_ && !resource_path_.empty() && !parser_.handler().found) {
-      return fail(make_error(Status::kRemoteError,
-                             file_ + ": file.json.resourcePath \"" + resource_path_ +
-                                 "\": the document has no \"" + resource_path_ +
-                                 "\" there; set the path of the records' array"));
+      return fail(
+          make_error(Status::kRemoteError, file_ + ": file.json.resourcePath \"" + resource_path_ +
+                                               "\": the document has no \"" + resource_path_ +
+                                               "\" there; set the path of the records' array"));
     }
     return {};
   }
@@ -493,11 +476,11 @@ class JsonLinesReader final : public Reader {
     if (ec) {
       const Origin where{
           .file = file_, .record = ++out_.records, .line = line, .column = parsed + 1};
-      Error error = make_error(Status::kRemoteError,
-                               file_ + " line " + std::to_string(line) + ", column " +
-                                   std::to_string(parsed + 1) + ": the line is not valid JSON (" +
-                                   ec.message() +
-                                   "); each line of a JSON lines file is one JSON object");
+      Error error =
+          make_error(Status::kRemoteError,
+                     file_ + " line " + std::to_string(line) + ", column " +
+                         std::to_string(parsed + 1) + ": the line is not valid JSON (" +
+                         ec.message() + "); each line of a JSON lines file is one JSON object");
       // The line as it was: what a retry or an edit of the error starts from.
       error.details = json::object{{"line", line}, {"text", text}};
       auto done = out_.sink.bad_record(std::move(error), where);

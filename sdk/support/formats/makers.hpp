@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/value.hpp>
+
 #include "sluice/result.hpp"
 #include "sluice/support/formats/file_options.hpp"
 #include "sluice/support/formats/stream.hpp"
@@ -32,6 +34,25 @@ Result<std::unique_ptr<Reader>> make_fixed_width_reader(const FileOptions& optio
 Result<std::unique_ptr<Writer>> make_fixed_width_writer(const FileOptions& options, ByteSink& out);
 
 namespace detail {
+
+// What a JSON value is, for messages: "an object", "an array", "a string", "a number",
+// "a boolean" or "null".
+inline std::string kind_of(const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::object:
+      return "an object";
+    case boost::json::kind::array:
+      return "an array";
+    case boost::json::kind::string:
+      return "a string";
+    case boost::json::kind::bool_:
+      return "a boolean";
+    case boost::json::kind::null:
+      return "null";
+    default:
+      return "a number";
+  }
+}
 
 // Drops a UTF-8 byte order mark (EF BB BF) at the very start of a file, whatever chunks it comes
 // in; the text readers pass every chunk through it. Until three bytes have been seen it may hold

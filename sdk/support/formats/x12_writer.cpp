@@ -16,6 +16,8 @@
 
 #include "x12.hpp"
 
+#include "makers.hpp"
+
 namespace sluice::support::formats {
 
 namespace json = boost::json;
@@ -25,26 +27,6 @@ namespace {
 constexpr std::array<std::size_t, 16> kIsaWidths = {2, 10, 2, 10, 2, 15, 2, 15,
                                                     6, 4,  1, 5,  9, 1,  1, 1};
 
-std::string kind_of(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "a number";
-    case json::kind::string:
-      return "a string";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
-  }
-  return "a value";
-}
-
 class X12Writer final : public Writer {
  public:
   explicit X12Writer(ByteSink& out) : out_(out) {}
@@ -52,7 +34,7 @@ class X12Writer final : public Writer {
   Result<void> write(const json::value& value) override {
     ++record_;
     const json::object* record = value.if_object();
-    if (!record) return invalid("", "must be an object, not " + kind_of(value));
+    if (!record) return invalid("", "must be an object, not " + detail::kind_of(value));
     const json::object* interchange = nullptr;
     const json::object* delimiters = nullptr;
     const json::object* group = nullptr;
@@ -62,7 +44,7 @@ class X12Writer final : public Writer {
           std::pair{"group", &group}, std::pair{"transaction", &transaction}}) {
       const json::value* member = record->if_contains(key);
       if (!member || !member->is_object()) {
-        return invalid(key, member ? "must be an object, not " + kind_of(*member)
+        return invalid(key, member ? "must be an object, not " + detail::kind_of(*member)
                                    : "is missing (every record carries its interchange, "
                                      "delimiters, group and transaction)");
       }
@@ -85,8 +67,9 @@ class X12Writer final : public Writer {
         const std::string name = element_name("ISA", k);
         const json::value* element = interchange->if_contains(name);
         if (!element || !element->is_string()) {
-          return invalid("interchange." + name,
-                         element ? "must be a string, not " + kind_of(*element) : "is missing");
+          return invalid(
+              "interchange." + name,
+              element ? "must be a string, not " + detail::kind_of(*element) : "is missing");
         }
         if (element->get_string().size() != kIsaWidths[k - 1]) {
           return invalid("interchange." + name, "must be " + std::to_string(kIsaWidths[k - 1]) +
@@ -125,9 +108,9 @@ class X12Writer final : public Writer {
     if (auto r = segment(text, next, "transaction", "ST", *st); !r) return r;
     const json::value* segments_value = transaction->if_contains("segments");
     if (!segments_value || !segments_value->is_array()) {
-      return invalid(
-          "transaction.segments",
-          segments_value ? "must be an array, not " + kind_of(*segments_value) : "is missing");
+      return invalid("transaction.segments",
+                     segments_value ? "must be an array, not " + detail::kind_of(*segments_value)
+                                    : "is missing");
     }
     const json::array& segments = segments_value->get_array();
     std::vector<std::string> scratch;
@@ -136,7 +119,7 @@ class X12Writer final : public Writer {
       const json::array* elements = segments[s].if_array();
       if (!elements || elements->empty()) {
         return invalid(where, elements ? "is empty (a segment starts with its identifier)"
-                                       : "must be an array, not " + kind_of(segments[s]));
+                                       : "must be an array, not " + detail::kind_of(segments[s]));
       }
       scratch.clear();
       for (std::size_t e = 0; e < elements->size(); ++e) {
@@ -226,7 +209,7 @@ class X12Writer final : public Writer {
       const json::value* value = delimiters.if_contains(key);
       if (!value || !value->is_string()) {
         return invalid(std::string("delimiters.") + key,
-                       value ? "must be a string, not " + kind_of(*value) : "is missing");
+                       value ? "must be a string, not " + detail::kind_of(*value) : "is missing");
       }
       *target = std::string(value->get_string());
       const bool size_ok = one_char ? target->size() == 1 : target->size() <= 1;
@@ -267,7 +250,7 @@ class X12Writer final : public Writer {
       if (!element) break;
       if (!element->is_string()) {
         return invalid(std::string(where) + "." + element_name(id, k),
-                       "must be a string, not " + kind_of(*element));
+                       "must be a string, not " + detail::kind_of(*element));
       }
       elements.push_back(element->get_string());
     }
@@ -295,7 +278,7 @@ class X12Writer final : public Writer {
     if (value.is_string()) return std::string(value.get_string());
     if (value.is_int64()) return std::to_string(value.get_int64());
     if (value.is_uint64()) return std::to_string(value.get_uint64());
-    return invalid(where, "must be a string, not " + kind_of(value));
+    return invalid(where, "must be a string, not " + detail::kind_of(value));
   }
 
   // Appends one segment: the identifier, then each element after the element separator, then
