@@ -559,7 +559,7 @@ Result<void> HttpExportReader::fetch_ahead(Context& context) {
   return {};
 }
 
-void HttpExportReader::send_ahead(Context& context, std::optional<std::string> url) {
+void HttpExportReader::send_ahead(Context& context) {
   if (!request_ahead_ || done_) return;
   auto fetched = std::make_unique<Fetched>();
   fetched->page = pager_.page();
@@ -567,7 +567,6 @@ void HttpExportReader::send_ahead(Context& context, std::optional<std::string> u
   auto request = build_request(fetched->body, fetched->page, fetched->skip);
   if (!request) return;  // the next call builds it again and reports the error
   fetched->request = std::move(*request);
-  if (url) fetched->request.url = std::move(*url);
   fetched->request.body = fetched->body;
   if (!background_) background_ = std::make_unique<BackgroundWorker>();
   Fetched* target = fetched.get();
@@ -735,15 +734,7 @@ Result<Page> HttpExportReader::next_page(Context& context) {
     response.emplace(client_->execute(context, *request));
   }
   if (!*response) return response->error();
-  const support::http::Response& got = **response;
-  if (request_ahead_ && !chain_ && !uses_previous_page_ && got.ok() &&
-      pager_.settings().method == PagingMethod::kLinkHeader) {
-    if (auto next = support::http::find_link(got.headers, pager_.settings().link_relation,
-                                             client_->resolve(request->url))) {
-      send_ahead(context, std::move(*next));
-    }
-  }
-  auto result = page_from(context, *request, got);
+  auto result = page_from(context, *request, **response);
   if (chain_) {
     if (!result || done_) {
       stop_chain(context);

@@ -46,9 +46,7 @@ class HttpExportReader final : public ExportReader {
   // The trace lines of a page are logged when it is returned, so they read as one at a time.
   // Otherwise (any paging method, one request at a time), the next page's request is sent as
   // soon as a page is handed to the host, on a thread of the reader's, so that its round trip
-  // overlaps the host's work on that page; its response is the next page. With linkheader
-  // paging it is sent as soon as the response is in, to the Link target, before the page is
-  // read (and dropped, unanswered by any page, if the page turns out to be the last). Not with type
+  // overlaps the host's work on that page; its response is the next page. Not with type
   // once (a once request may change what the next page holds), type test or a test-mode run (the
   // host stops after a few records: the request would be wasted), nor after the last page.
   // Linkheader paging whose requests differ only by their URL (no previous_page, no body, no
@@ -145,10 +143,9 @@ class HttpExportReader final : public ExportReader {
   };
   // Sends the requests of the next pages at once (run_parallel), into ahead_.
   Result<void> fetch_ahead(Context& context);
-  // Sends the next page's request on background_ (request_ahead_), into pending_: the pager's
-  // next request, or with `url` (linkheader: the Link target, before the page is processed) a
-  // GET of that URL.
-  void send_ahead(Context& context, std::optional<std::string> url = std::nullopt);
+  // Sends the pager's next request on background_ (request_ahead_), into pending_, once a page
+  // was read (so its templates see that page's variables).
+  void send_ahead(Context& context);
   // Whether pending_ is the request of the pager's next page.
   bool pending_is_next() const;
   // Waits for pending_ and forgets it.

@@ -184,23 +184,7 @@ bool BackgroundWorker::job_wait(const std::function<bool()>& ready) {
 }
 
 void BackgroundWorker::wait(Context& context) {
-  if (!shared_->busy) return;
-  Relay& relay = shared_->relay;
-  std::deque<Relay::Line> lines;
-  for (;;) {
-    bool finished = false;
-    {
-      std::unique_lock lock(relay.mutex);
-      relay.changed.wait_for(lock, std::chrono::milliseconds(50),
-                             [&] { return !relay.lines.empty() || relay.running == 0; });
-      lines.swap(relay.lines);
-      finished = relay.running == 0;
-    }
-    deliver(context, lines);
-    if (context.cancelled()) relay.cancelled = true;
-    if (finished) break;
-  }
-  shared_->busy = false;
+  wait_until(context, [] { return false; });
 }
 
 Result<void> run_parallel(Context& context, size_t count, size_t workers, const ParallelJob& job) {

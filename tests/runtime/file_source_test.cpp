@@ -4,7 +4,8 @@
 // Pages of pageSize that never span files, bad records as failed records of their page (counted),
 // the file's commit after its last page with its errors, none for a file that failed or a test
 // run, memory bounded by the queue (backpressure on the producer's chunks), file.output metadata,
-// and the data loader's local file. The interim readers (file_source_readers.hpp) too.
+// and the data loader's local file; and the formats library's readers that
+// file_source_readers.hpp picks.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -617,8 +618,8 @@ TEST(FileReaders, RefusesWhatTheyCannotDo) {
   EXPECT_EQ(sort.error().message,
             "export x: $.file.sortByFields: sorting the records of a file across pages is not "
             "supported yet; remove it");
-  auto pgp = read_file_export_settings(
-      json::parse(R"({"type":"csv","decrypt":"pgp"})").as_object(), "export x");
+  auto pgp = read_file_export_settings(json::parse(R"({"type":"csv","decrypt":"pgp"})").as_object(),
+                                       "export x");
   ASSERT_FALSE(pgp);
   EXPECT_NE(pgp.error().message.find("not supported yet"), std::string::npos)
       << pgp.error().message;
