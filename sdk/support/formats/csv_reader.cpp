@@ -197,13 +197,15 @@ class CsvReader final : public Reader {
       line_.append(segment);
       if (ends_line) end_plain_line();
     } else {
+      size_t skipped = 0;  // bytes libcsv passes over before the row's first character
       if (parser_.pstate == kRowNotBegun) {
+        skipped = skipped_before_row(segment);
         row_line_ = line_number_;
-        row_column_ = column_;
+        row_column_ = column_ + skipped;
         row_bytes_.clear();
       }
-      if (row_bytes_.size() + segment.size() > max_record_bytes_) return too_large();
-      row_bytes_.append(segment);
+      if (row_bytes_.size() + segment.size() - skipped > max_record_bytes_) return too_large();
+      row_bytes_.append(segment.substr(skipped));
       const size_t parsed =
           csv_parse(&parser_, segment.data(), segment.size(), on_field, on_row, this);
       if (!stop_ && parsed < segment.size()) {
@@ -395,6 +397,23 @@ class CsvReader final : public Reader {
     text += " (row " + std::to_string(row == 0 ? rows_ + 1 : row);
     if (field != 0) text += ", field " + std::to_string(field);
     return text + ")";
+  }
+
+  // How many of `segment`'s first bytes libcsv skips before a row begins: spaces and tabs (when
+  // trimming) and line breaks. Not counting them in the row keeps its positions the same however
+  // the file is cut into chunks (found by csv_fuzz).
+  size_t skipped_before_row(std::string_view segment) const {
+    size_t at = 0;
+    for (; at < segment.size(); ++at) {
+      const char c = segment[at];
+      const bool space = options_.trim_spaces && (c == ' ' || c == '\t') &&
+                         c != options_.column_delimiter;
+      const bool row_end = row_end_ == RowEnd::kCr   ? c == '\r'
+                           : row_end_ == RowEnd::kLf ? c == '\n'
+                                                     : c == '\r' || c == '\n';
+      if (!space && !row_end) break;
+    }
+    return at;
   }
 
   // The line and byte column where field `n` (1-based) of the current row starts, found again in

@@ -64,6 +64,14 @@ TEST(CsvReader, ARowAfterALoneCarriageReturnHasTheSamePositionInAnyChunks) {
             "before the end of the file; add the closing quote");
 }
 
+// Found by csv_fuzz: spaces libcsv skips before a row (trimSpaces) are not part of the row, in
+// whichever chunk they arrive.
+TEST(CsvReader, SpacesBeforeARowDoNotMoveItsPositionInAnyChunks) {
+  EXPECT_EQ(read_every_split(csv({.trim_spaces = true}), "a,b\n \t\"x,1\n"),
+            "finish error: in.txt line 2, column 3 (row 2, field 1): a quoted field is not closed "
+            "before the end of the file; add the closing quote");
+}
+
 TEST(CsvReader, TheRowDelimiterIsDetectedFromTheFirstLineBreak) {
   // LF: a carriage return inside a row is data.
   EXPECT_EQ(read_all(csv(), "a,b\n1,x\ry\n"), "1@2: {\"a\":\"1\",\"b\":\"x\\ry\"}\n");

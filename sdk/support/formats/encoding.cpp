@@ -87,6 +87,8 @@ class Converter {
 struct Utf8Check {
   size_t valid = 0;      // the length of the longest prefix of whole, valid characters
   bool invalid = false;  // the bytes at `valid` are invalid (else they begin an incomplete one)
+  size_t bad = 0;        // if invalid: the bytes through the first wrong one (the same however the
+                         // file is cut into chunks, so messages are too)
 };
 
 // Checks UTF-8 as Unicode's table 3-7 defines it (no overlong forms, surrogates or code points
@@ -123,12 +125,14 @@ Utf8Check check_utf8(std::string_view text) {
       if (lead == 0xF0) low = 0x90;
       if (lead == 0xF4) high = 0x8F;
     } else {
-      return {at, true};
+      return {at, true, 1};
     }
     for (size_t i = 1; i < length; ++i) {
       if (at + i >= size) return {at, false};
       const unsigned char next = bytes[at + i];
-      if (i == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) return {at, true};
+      if (i == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) {
+        return {at, true, i + 1};
+      }
     }
     at += length;
   }
@@ -222,7 +226,9 @@ class DecodingReader final : public Reader {
       if (error == 0 || error == E2BIG) continue;
       if (error == EINVAL && !final) break;
       if (error == EINVAL) return ends_inside(at, in.substr(done));
-      return invalid(at, in.substr(done));
+      // iconv does not say how long the bad sequence is: its first byte (what follows it may be in
+      // the next chunk, and the message must not depend on where the file was cut).
+      return invalid(at, in.substr(done, 1));
     }
     offset_ += done;
     pending_.assign(in.substr(done));
@@ -236,7 +242,7 @@ class DecodingReader final : public Reader {
       if (auto written = inner_->write(in.substr(0, check.valid)); !written) return written;
     }
     const uint64_t at = offset_ + check.valid;
-    if (check.invalid) return invalid(at, in.substr(check.valid));
+    if (check.invalid) return invalid(at, in.substr(check.valid, check.bad));
     if (final && check.valid < in.size()) return ends_inside(at, in.substr(check.valid));
     offset_ += check.valid;
     pending_.assign(in.substr(check.valid));

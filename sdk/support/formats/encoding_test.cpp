@@ -171,6 +171,16 @@ TEST(DecodingReader, AnInvalidByteNamesTheFileTheOffsetAndTheEncoding) {
   EXPECT_EQ(decoded.bytes, "id,name\n7,caf");
 }
 
+TEST(DecodingReader, AnInvalidBytesMessageIsTheSameHoweverTheFileIsCut) {
+  // Found by csv_fuzz: the message showed the bytes left in the chunk, so it changed with the cuts.
+  const std::string file = "ab\xFF\xFF\xFF\xFF";
+  const std::string whole = decode(Encoding::kUtf8, file).error;
+  EXPECT_THAT(whole, StartsWith("orders.csv: byte 2 (0xFF) is not valid utf8 text"));
+  EXPECT_EQ(decode(Encoding::kUtf8, file, {1, 2, 3, 4, 5}).error, whole);
+  EXPECT_EQ(decode(Encoding::kWin1252, "a\x81\x81\x81", {1, 2}).error,
+            decode(Encoding::kWin1252, "a\x81\x81\x81").error);
+}
+
 TEST(DecodingReader, AnInvalidByteAfterAByteOrderMarkCountsFromTheFilesFirstByte) {
   EXPECT_EQ(decode(Encoding::kUtf8,
                    "\xEF\xBB\xBF"

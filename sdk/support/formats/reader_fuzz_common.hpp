@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -47,7 +48,12 @@ inline std::string read(const FileOptions& options, std::string_view file, size_
 inline void check_chunks(const FileOptions& options, std::string_view file, uint8_t chunk_byte) {
   const std::string whole = read(options, file, 0);
   const size_t chunk = 1 + chunk_byte % 17;
-  if (read(options, file, chunk) != whole) __builtin_trap();
+  const std::string chunked = read(options, file, chunk);
+  if (chunked != whole) {
+    std::fprintf(stderr, "read whole:\n%s\nread in chunks of %zu:\n%s\n", whole.c_str(), chunk,
+                 chunked.c_str());
+    __builtin_trap();
+  }
 }
 
 }  // namespace sluice::support::formats::fuzz
