@@ -105,6 +105,12 @@ Result<FileInfo> FtpExportReader::next_file(Context& context, ByteSink& sink) {
   const std::string path = join_path(directory_path_, entry.name);
   auto session = connection_.session();
   if (!session) return session.error();
+  // Named before its bytes, so the host names the file's records from its first page on.
+  FileInfo announced;
+  announced.name = entry.name;
+  announced.path = path;
+  if (entry.size) announced.size = static_cast<int64_t>(*entry.size);
+  if (auto told = sink.announce(announced); !told) return told.error();
   uint64_t bytes = 0;
   auto downloaded = (*session)->download(path, [&](std::string_view chunk) -> Result<void> {
     if (context.cancelled()) return make_error(Status::kCancelled, "the job was cancelled");

@@ -2,6 +2,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace sluice {
 
@@ -94,7 +95,21 @@ Result<RecordResult> ImportWriter::put_file(Context&, const boost::json::object&
   return make_error(Status::kUnsupported, "this import does not transfer files");
 }
 
+Result<void> ByteSink::announce(const FileInfo& info) {
+  if (written_) {
+    return make_error(Status::kInternal,
+                      "ByteSink::announce after the first write: name the file before its bytes");
+  }
+  if (host_ == nullptr || host_->set_result == nullptr) return {};  // a test's sink: no host
+  boost::json::object result{{"name", info.name}, {"size", info.size}, {"done", false}};
+  if (!info.path.empty()) result["path"] = info.path;
+  const std::string text = boost::json::serialize(result);
+  host_->set_result(call_, sluice_str{text.data(), text.size()});
+  return {};
+}
+
 Result<void> ByteSink::write(std::string_view chunk) {
+  written_ = true;
   const sluice_status status = sink_->write(
       sink_->context, sluice_bytes{reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
   if (status == SLUICE_OK) return {};

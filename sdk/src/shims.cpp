@@ -622,7 +622,7 @@ sluice_status export_next_file(sluice_call* call, sluice_export* exp,
   try {
     ExportBox* box = reinterpret_cast<ExportBox*>(exp);
     Context context(state().host, call, box->run.get());
-    ByteSink bytes(sink);
+    ByteSink bytes(sink, state().host, call);
     auto info = box->reader->next_file(context, bytes);
     if (!info) return report(call, info.error());
     json::object result{{"name", info->name}, {"size", info->size}, {"done", info->done}};

@@ -171,6 +171,31 @@ TEST_F(FtpFlow, AnSftpCsvFilesRowsReachTheSinkAndTheFileIsDeleted) {
   EXPECT_FALSE(fs::exists(server_->root() / "in" / "a.csv"));
 }
 
+// The FTP connector names each file before its bytes: a preSavePage hook sees the file's name on
+// every page, the first ones included (pageSize 1, three pages).
+TEST_F(FtpFlow, EveryPageOfAFileCarriesItsNameFromTheFirstOne) {
+  ASSERT_NO_FATAL_FAILURE(start(Kind::kPyftpdlib));
+  if (IsSkipped()) return;
+  put(folder("in") / "a.csv", "id\nA-1\nA-2\nA-3\n");
+  write("name.json", R"({"_id":"name","name":"name","content":
+      "function f(o) { return {data: o.data.map((r, i) => Object.assign({}, r, {file: o.files[i].fileMeta.fileName}))}; }"})");
+  write("orders.json", R"({"_id":"orders","adaptorType":"FTPExport","_connectionId":"files",
+      "pageSize":1,"hooks":{"preSavePage":{"_scriptId":"name","function":"f"}},
+      "ftp":{"directoryPath":"in","fileNameEndsWith":".csv"},"file":{"type":"csv"}})");
+  write("sink.json", R"({"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+      "http":{"method":"POST","relativeURI":"/api/sink","batchSize":1}})");
+  write("pull.json", R"({"_id":"pull","pageGenerators":[{"_exportId":"orders"}],
+      "pageProcessors":[{"type":"import","_importId":"sink"}]})");
+  apply();
+  const json::object job = run_json("pull", 0);
+  EXPECT_EQ(job.at("status"), "completed") << json::serialize(job);
+  EXPECT_EQ(job.at("numPagesGenerated"), 3);
+  EXPECT_EQ(sink_bodies(),
+            (std::vector<json::value>{json::parse(R"({"id":"A-1","file":"a.csv"})"),
+                                      json::parse(R"({"id":"A-2","file":"a.csv"})"),
+                                      json::parse(R"({"id":"A-3","file":"a.csv"})")}));
+}
+
 TEST_F(FtpFlow, AnSftpFileWithOneRejectedRowStaysOnTheServerAndTheCountsAddUp) {
   ASSERT_NO_FATAL_FAILURE(start(Kind::kSshd));
   if (IsSkipped()) return;

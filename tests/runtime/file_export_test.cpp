@@ -123,7 +123,8 @@ constexpr const char* kFileNames = R"(function f(o) {
   return {data: o.data.map((r, i) => Object.assign({}, r, {file: o.files[i].fileMeta.fileName}))};
 })";
 
-// A plugin names its file once the bytes are delivered: the page cut before that has no name yet.
+// A plugin that names its file only once the bytes are delivered: the page cut before that has
+// no name yet.
 TEST_F(FileExport, PreSavePageGetsEachRecordsFileMetaAsFarAsTheFileIsKnown) {
   file("a.jsonl", "{\"id\":\"a1\"}\n{\"id\":\"a2\"}\n{\"id\":\"a3\"}\n");
   put(ResourceKind::kScript, {{"_id", "s"}, {"name", "s"}, {"content", kFileNames}});
@@ -136,6 +137,24 @@ TEST_F(FileExport, PreSavePageGetsEachRecordsFileMetaAsFarAsTheFileIsKnown) {
   EXPECT_EQ(records_at("sink"),
             (std::vector<std::string>{R"({"id":"a1","file":null})", R"({"id":"a2","file":null})",
                                       R"({"id":"a3","file":"a.jsonl"})"}));
+}
+
+// A plugin that names its file before its bytes (ByteSink::announce): every page carries it.
+TEST_F(FileExport, AFileNamedBeforeItsBytesIsNamedOnEveryPage) {
+  file("a.jsonl", "{\"id\":\"a1\"}\n{\"id\":\"a2\"}\n{\"id\":\"a3\"}\n");
+  put(ResourceKind::kScript, {{"_id", "s"}, {"name", "s"}, {"content", kFileNames}});
+  put_file_export(
+      {{"hooks",
+        json::object{{"preSavePage", json::object{{"_scriptId", "s"}, {"function", "f"}}}}},
+       {"files",
+        json::object{{"dir", folder_.string()}, {"log", files_log_}, {"announce", true}}}});
+  put_import("sink", {{"logRecords", true}});
+  put_flow("f", {"files"}, {"sink"});
+  const Job job = run("f");
+  EXPECT_EQ(job.status, "completed") << job.message;
+  EXPECT_EQ(records_at("sink"), (std::vector<std::string>{R"({"id":"a1","file":"a.jsonl"})",
+                                                          R"({"id":"a2","file":"a.jsonl"})",
+                                                          R"({"id":"a3","file":"a.jsonl"})"}));
 }
 
 TEST_F(FileExport, TheDataLoaderReadsRunOptionsDataFileAndNamesItOnEveryPage) {

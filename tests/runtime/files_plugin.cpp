@@ -52,6 +52,8 @@ class FilesExport : public sluice::ExportReader {
  public:
   explicit FilesExport(const json::object& doc)
       : dir_(string_at(doc, "files.dir")), log_(string_at(doc, "files.log")) {
+    if (const json::value* a = sluice::find_path(doc, "files.announce"); a && a->is_bool())
+      announce_ = a->as_bool();
     if (const json::value* c = sluice::find_path(doc, "files.chunk"); c && c->is_int64())
       chunk_ = static_cast<size_t>(std::max<int64_t>(1, c->as_int64()));
     for (const auto& entry : fs::directory_iterator(dir_)) {
@@ -71,6 +73,12 @@ class FilesExport : public sluice::ExportReader {
       return info;
     }
     const std::string name = names_[next_++];
+    if (announce_) {  // named before the bytes
+      sluice::FileInfo early;
+      early.name = name;
+      early.size = static_cast<int64_t>(fs::file_size(fs::path(dir_) / name));
+      if (auto r = sink.announce(early); !r) return r.error();
+    }
     std::ifstream in(fs::path(dir_) / name, std::ios::binary);
     std::string chunk(chunk_, '\0');
     int64_t size = 0;
@@ -101,6 +109,7 @@ class FilesExport : public sluice::ExportReader {
  private:
   std::string dir_, log_;
   size_t chunk_ = 5;
+  bool announce_ = false;
   std::vector<std::string> names_;
   size_t next_ = 0;
 };

@@ -586,7 +586,8 @@ void clear_callbacks(CallState& state) {
 }  // namespace
 
 Result<std::string> RemoteExport::next_file(
-    std::function<Result<void>(std::string_view)> on_chunk) {
+    std::function<Result<void>(std::string_view)> on_chunk,
+    std::function<Result<void>(std::string_view)> on_begin) {
   const sluice_connector_api* api = connector_.api;
   if (!connector_.can(SLUICE_CAP_FILE_TRANSFER) || !SLUICE_HOST_HAS_CALL(api, export_next_file)) {
     return make_error(Status::kUnsupported,
@@ -595,7 +596,20 @@ Result<std::string> RemoteExport::next_file(
   }
   std::lock_guard turn(turn_);
   auto state = std::make_shared<CallState>();
-  state->on_chunk = [on_chunk = std::move(on_chunk)](sluice_bytes chunk) {
+  // Runs on the plugin's thread, inside its write(): the result it has set so far is read there,
+  // by the thread that set it.
+  const sluice_call* call = &state->call;
+  state->on_chunk = [on_chunk = std::move(on_chunk), on_begin = std::move(on_begin), call,
+                     begun = false](sluice_bytes chunk) mutable {
+    if (!begun) {
+      begun = true;
+      if (on_begin) {
+        const bool has_result = call->result_refused == 0 && !call->result.empty();
+        if (!on_begin(has_result ? std::string_view(call->result) : std::string_view())) {
+          return SLUICE_CANCELLED;
+        }
+      }
+    }
     auto r = on_chunk(std::string_view(reinterpret_cast<const char*>(chunk.ptr), chunk.len));
     return r ? SLUICE_OK : SLUICE_CANCELLED;
   };

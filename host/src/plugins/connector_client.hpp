@@ -101,7 +101,13 @@ class RemoteExport : public RemoteHandle<sluice_export> {
   // returning, counted from the start of the call or the return of the last on_chunk. Time spent
   // inside on_chunk (the host's backpressure: a full page queue behind slow imports) does not
   // count, so a big file feeding a slow import is not taken for a stuck plugin.
-  Result<std::string> next_file(std::function<Result<void>(std::string_view)> on_chunk);
+  // `on_begin`, if given, is called once, just before the first chunk is handed over, with the
+  // result the plugin has set by then (plugin.h: a plugin names its file before its bytes so
+  // that the host can name the file's first pages) — empty when it set none; a failure from it
+  // stops the plugin as on_chunk's does.
+  Result<std::string> next_file(
+      std::function<Result<void>(std::string_view)> on_chunk,
+      std::function<Result<void>(std::string_view result_so_far)> on_begin = {});
 
  private:
   std::mutex turn_;

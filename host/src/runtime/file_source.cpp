@@ -58,10 +58,24 @@ class RemoteFileProducer : public FileProducer {
 
   Result<FileInfo> next_file(
       const std::function<Result<void>(std::string_view)>& on_chunk) override {
-    auto text = exp_->next_file(on_chunk);
+    std::optional<Error> bad_announcement;
+    auto text = exp_->next_file(on_chunk, [&](std::string_view so_far) -> Result<void> {
+      if (so_far.empty()) return {};  // named only at the end
+      auto info = parse_file_info(so_far, plugin_id_);
+      if (!info) {
+        bad_announcement = info.error();
+        return info.error();
+      }
+      announced_ = std::move(*info);
+      return {};
+    });
+    announced_.reset();
+    if (bad_announcement) return *bad_announcement;
     if (!text) return text.error();
     return parse_file_info(*text, plugin_id_);
   }
+  // During next_file, once the plugin has named its file before its first chunk.
+  std::optional<FileInfo> upcoming() override { return announced_; }
   Result<void> file_committed(const std::string& state_json) override {
     return exp_->page_committed(state_json);
   }
@@ -69,6 +83,7 @@ class RemoteFileProducer : public FileProducer {
  private:
   std::unique_ptr<host::RemoteExport> exp_;
   std::string plugin_id_;
+  std::optional<FileInfo> announced_;
 };
 
 json::value file_meta(const FileInfo* info) {
@@ -137,6 +152,8 @@ class FileSource::PageCutter : public formats::RecordSink {
   }
 
   bool limit_reached() const { return limit_reached_; }
+  // What became known of the file before its bytes (the plugin named it); for the next pages.
+  void set_known(const FileInfo* known) { known_ = known; }
 
  private:
   Result<void> add(json::value record, Error* error) {
@@ -199,19 +216,30 @@ void FileSource::send_commits() {
 
 Result<void> FileSource::produce_file(int64_t index, bool& done) {
   done = true;
-  const std::optional<FileInfo> known = producer_->upcoming();
+  std::optional<FileInfo> known = producer_->upcoming();
   PageCutter cutter(*this, known ? &*known : nullptr);
   std::unique_ptr<formats::Reader> reader;
+  std::optional<Error> reader_refused;  // make_reader's error
   Error reader_error;
   bool reader_failed = false;
-  // A plugin names its file after its bytes (protocol11): until then the reader calls it this.
-  const std::string name =
-      known ? known->name : fmt::format("file {} of export {}", index + 1, options_.export_name);
-  if (!options_.metadata) {
+  // Made at the first chunk, when a plugin that names its file before its bytes has done so
+  // (plugin.h, export_next_file): the reader's messages and the first pages then carry the name.
+  const auto open_reader = [&]() -> Result<void> {
+    if (options_.metadata || reader || reader_refused) return {};
+    if (!known) {
+      known = producer_->upcoming();
+      if (known) cutter.set_known(&*known);
+    }
+    const std::string name =
+        known ? known->name : fmt::format("file {} of export {}", index + 1, options_.export_name);
     auto made = options_.make_reader(name, cutter);
-    if (!made) return made.error();
+    if (!made) {
+      reader_refused = made.error();
+      return made.error();
+    }
     reader = std::move(*made);
-  }
+    return {};
+  };
   {
     std::unique_lock lock(commits_mutex_);
     commits_idle_.wait(lock, [&] { return !calling_; });
@@ -219,6 +247,7 @@ Result<void> FileSource::produce_file(int64_t index, bool& done) {
   }
   auto info = producer_->next_file([&](std::string_view chunk) -> Result<void> {
     if (stopping()) return stopped();
+    if (auto opened = open_reader(); !opened) return opened;
     if (!reader || reader_failed) return {};
     if (auto r = reader->write(chunk); !r) {
       // The file is unreadable from here on: the rest of its bytes are not worth a reader.
@@ -234,6 +263,7 @@ Result<void> FileSource::produce_file(int64_t index, bool& done) {
     commits_idle_.notify_all();
   }
   send_commits();
+  if (reader_refused) return *reader_refused;
   if (cutter.limit_reached()) {
     // A test run's record limit: what was cut is all; the file is not committed.
     FileInfo partial = info ? *info : FileInfo{};
@@ -246,6 +276,7 @@ Result<void> FileSource::produce_file(int64_t index, bool& done) {
   }
   done = info->done;
   if (info->no_file) return {};
+  if (auto opened = open_reader(); !opened) return opened;  // a file of no bytes
   if (reader_failed) {
     if (auto r = cutter.flush(nullptr); !r) return r;
     return make_error(

@@ -14,7 +14,8 @@
 // only when that is 0. A test run (options.commit_files false) tells it nothing.
 //
 // Each record is the record as the reader produced it; the file it came from is its page's
-// SourcePage::file ({"fileName","path","size"}, what is known of the file when the page was cut)
+// SourcePage::file ({"fileName","path","size"}, what is known of the file when the page was cut:
+// from the first page when the producer names the file before its bytes, else from its last)
 // — integrator.io passes it beside the records, preSavePage's `files[i].fileMeta`, never inside
 // them.
 //
@@ -75,8 +76,9 @@ class FileProducer {
   // The file's records are processed and committed; `state_json` is
   // {"file":{"name","path","records","errors"}}.
   virtual Result<void> file_committed(const std::string& state_json) = 0;
-  // What is known of the next file before its bytes (a local file), else nullopt (a plugin names
-  // its file only once its bytes are delivered).
+  // What is known of the next file before its bytes (a local file) or, during next_file, before
+  // its first chunk (a plugin that named its file first: plugin.h, export_next_file); else
+  // nullopt (the file is named only when next_file returns).
   virtual std::optional<FileInfo> upcoming() { return std::nullopt; }
 };
 

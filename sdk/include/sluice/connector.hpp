@@ -141,14 +141,26 @@ class Connection {
 
 // since 1.1: where a file export writes a file, a chunk at a time (plugin.h's sluice_byte_sink):
 // the host consumes each chunk before write() returns, so a file never has to be in memory whole.
+struct FileInfo;
+
 class ByteSink {
  public:
   explicit ByteSink(const sluice_byte_sink* sink) noexcept : sink_(sink) {}
+  // The SDK's: a sink that can also name the file (`call` is the export_next_file call).
+  ByteSink(const sluice_byte_sink* sink, const sluice_host_api* host, sluice_call* call) noexcept
+      : sink_(sink), host_(host), call_(call) {}
   // kCancelled when the host wants no more (the job was cancelled or the call abandoned).
   Result<void> write(std::string_view chunk);
+  // since SDK 1.2 (no ABI change): names the file before its bytes, so that the host names the
+  // file's records from the first page on (preSavePage's files[].fileMeta). Call it before the
+  // first write (kInternal after); what next_file returns still counts. `info.done` is ignored.
+  Result<void> announce(const FileInfo& info);
 
  private:
   const sluice_byte_sink* sink_;
+  const sluice_host_api* host_ = nullptr;
+  sluice_call* call_ = nullptr;
+  bool written_ = false;
 };
 
 // since 1.1: where a file import reads a file from, a chunk at a time (sluice_byte_source).

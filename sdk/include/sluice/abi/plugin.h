@@ -282,7 +282,11 @@ typedef struct sluice_connector_api {
 
   /* Files (SLUICE_CAP_FILE_TRANSFER). export_next_file writes the export's next file into
    * `sink` and sets the result {"name":string, "size":int|null, "done":bool, "path":string?}
-   * ("done": no file after this one; with no file at all, {"done":true} and nothing written);
+   * ("done": no file after this one; with no file at all, {"done":true} and nothing written).
+   * Since 1.2 (no new field): the plugin may set that result before its first write, with what
+   * it knows of the file then ({"name","size","path","done":false}); the host reads it at the
+   * first chunk and names the file's pages from the first one (else only from the last), and
+   * the result set when the call returns still counts for the file;
    * once all of a file's pages are committed, export_page_committed gets
    * {"file":{"name","path","records","errors"}} (the plugin deletes or backs up the file only
    * when errors is 0). import_put_file reads one file from `source` and stores it under the
