@@ -219,6 +219,48 @@ TEST_F(DataLoader, AGzippedWin1252CsvLoadsItsRecords) {
             (std::vector<json::value>{json::parse("[{\"id\":\"1\",\"name\":\"Zo\u00eb\"}]")}));
 }
 
+// `sluice flow test ID --data FILE`: the file's first records through the steps, nothing sent.
+TEST_F(DataLoader, FlowTestReadsTheDataFileAndSendsNothing) {
+  write("file.json", R"({"_id":"file","name":"Orders file","adaptorType":"SimpleExport",
+      "pageSize":2,"file":{"type":"csv"}})");
+  ASSERT_EQ(apply().exit_code, 0);
+  const fs::path csv = data("orders.csv", "id,name\nA-1,Ada\nA-2,Grace\nA-3,Lin\n");
+  const CliResult r = cli_->run({"flow", "test", "load", "--data", csv.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json::value report = json::parse(r.out);
+  const json::array& steps = report.at("sources").at(0).at("steps").as_array();
+  ASSERT_EQ(steps.size(), 2u) << r.out;
+  json::array received;
+  for (const auto& record : steps.at(1).at("records").as_array()) {
+    received.push_back(record.at("record"));
+  }
+  EXPECT_EQ(steps.at(1).at("wouldReceive"), true);
+  EXPECT_EQ(received, json::parse(R"([{"id":"A-1","name":"Ada"},{"id":"A-2","name":"Grace"}])"));
+  EXPECT_TRUE(sink_bodies().empty());
+  EXPECT_TRUE(fs::exists(csv));
+}
+
+TEST_F(DataLoader, FlowTestOfADataLoaderWithoutDataSaysWhatToDo) {
+  write("file.json", R"({"_id":"file","adaptorType":"SimpleExport","file":{"type":"csv"}})");
+  ASSERT_EQ(apply().exit_code, 0);
+  const CliResult r = cli_->run({"flow", "test", "load", "--no-color"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("it is a data loader (SimpleExport): give the file to test with `sluice "
+                       "flow test ID --data FILE`"),
+            std::string::npos)
+      << r.out << r.err;
+}
+
+TEST_F(DataLoader, FlowTestRefusesDataOnAFlowWithoutADataLoaderSource) {
+  write("file.json", R"({"_id":"file","adaptorType":"HTTPExport","_connectionId":"api",
+      "http":{"relativeURI":"/api/orders","method":"GET"}})");
+  ASSERT_EQ(apply().exit_code, 0);
+  const fs::path csv = data("orders.csv", "id\n1\n");
+  const CliResult r = cli_->run({"flow", "test", "load", "--data", csv.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("flow load has no data loader source"), std::string::npos) << r.err;
+}
+
 TEST_F(DataLoader, HelpNamesData) {
   const CliResult r = cli_->run({"flow", "run", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -541,7 +541,7 @@ TEST_F(FlowTestCommand, AWrongCommandLineIsAUsageErrorWithStatus2) {
   const CliResult help = cli_->run({"flow", "test", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_EQ(help.out.substr(0, help.out.find('\n')),
-            "usage: sluice flow test ID [--records N] [--json] [--no-color]");
+            "usage: sluice flow test ID [--records N] [--data FILE] [--json] [--no-color]");
 }
 
 TEST_F(FlowTestCommand, AFlowThatCannotRunIsRefusedWithStatus1AndWhatToDo) {

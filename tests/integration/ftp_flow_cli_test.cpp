@@ -196,6 +196,25 @@ TEST_F(FtpFlow, EveryPageOfAFileCarriesItsNameFromTheFirstOne) {
                                       json::parse(R"({"id":"A-3","file":"a.csv"})")}));
 }
 
+// `sluice flow test` reads an FTP export's files through the same file source as a run, and
+// deletes, moves and confirms no file.
+TEST_F(FtpFlow, FlowTestReadsTheFilesRecordsAndLeavesTheFile) {
+  ASSERT_NO_FATAL_FAILURE(start(Kind::kPyftpdlib));
+  if (IsSkipped()) return;
+  put(folder("in") / "a.csv", "id,name\nA-1,Ada\nA-2,Grace\n");
+  write_export_flow();
+  const CliResult r = cli_->run({"flow", "test", "pull", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json::value report = json::parse(r.out);
+  json::array exported;
+  for (const auto& record : report.at("sources").at(0).at("steps").at(0).at("records").as_array()) {
+    exported.push_back(record.at("record"));
+  }
+  EXPECT_EQ(exported, json::parse(R"([{"id":"A-1","name":"Ada"},{"id":"A-2","name":"Grace"}])"));
+  EXPECT_TRUE(sink_bodies().empty());
+  EXPECT_TRUE(fs::exists(server_->root() / "in" / "a.csv"));
+}
+
 TEST_F(FtpFlow, AnSftpFileWithOneRejectedRowStaysOnTheServerAndTheCountsAddUp) {
   ASSERT_NO_FATAL_FAILURE(start(Kind::kSshd));
   if (IsSkipped()) return;

@@ -23,14 +23,15 @@ using runtime::TestedStep;
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sluice flow test ID [--records N] [--json] [--no-color]\n"
+    "usage: sluice flow test ID [--records N] [--data FILE] [--json] [--no-color]\n"
     "Test-runs a flow one step at a time: reads the first page of each source (or its first N "
     "records,\nacross pages, N from 1 to 1000), runs it through every step, and prints each "
     "record as it leaves\neach step: what a transformation changed, which records a filter "
     "dropped and why, what a hook\nadded or removed, what a lookup found and what its response "
     "mapping set, what failed. Lookups\nrun (they only read); imports are not called: each "
     "shows the records it would receive.\nNothing is stored: no job, no delta time, no export "
-    "state, no page committed.\n"
+    "state, no page committed, no file deleted or moved.\nA data loader flow (SimpleExport "
+    "source) reads the file given with --data.\n"
     "Exit status: 0 it ran (records may have failed), 1 the flow cannot run or an export could "
     "not be\nread, 2 wrong command line.";
 
@@ -275,6 +276,8 @@ int cmd_flow_test(const Env& env, const Args& args) {
   options.add_options()("records", po::value<std::string>(),
                         "test this many records of each source (1 to 1000), across pages; "
                         "default: its first page")(
+      "data", po::value<std::string>(),
+      "FILE: the file a data loader flow (SimpleExport source) reads")(
       "json", "print the test run as one JSON document (docs/runtime.md)")(
       "no-color", "no colors in the terminal view (also when NO_COLOR is set)")(
       "id", po::value<std::string>(), "a flow id (see `sluice get flows`)");
@@ -302,6 +305,12 @@ int cmd_flow_test(const Env& env, const Args& args) {
                          kUsage);
     }
     test.records = value;
+  }
+  if (vm.count("data") != 0u) {
+    test.data_file = vm["data"].as<std::string>();
+    if (test.data_file.empty()) {
+      return usage_error("--data: expected the path of the file to test with", kUsage);
+    }
   }
   const bool as_json = vm.count("json") != 0u;
   auto limits = host::call_limits_from_environment();

@@ -15,11 +15,14 @@
 #include "runtime/clock.hpp"
 #include "runtime/export_steps.hpp"
 #include "runtime/fan_out.hpp"
+#include "runtime/file_source.hpp"
+#include "runtime/file_source_readers.hpp"
 #include "runtime/filter_explainer.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
 #include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
+#include "runtime/local_file_producer.hpp"
 #include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/pull_export_source.hpp"
@@ -352,47 +355,88 @@ class FlowTester {
     return out;
   }
 
+  // The generator's source as a run opens it (flow_runner.cpp), reading what a run would read and
+  // confirming nothing: its pull export, or a file source over the plugin's files or, for a data
+  // loader, FlowTestOptions::data_file — with commit_files off (no file is deleted or moved).
+  Result<std::unique_ptr<Source>> open_source(const GeneratorStep& generator,
+                                              StepContext& context) {
+    int64_t limit = static_cast<int64_t>(options_.records);
+    if (generator.type == ExportType::kTest && (limit == 0 || generator.test_limit < limit)) {
+      limit = generator.test_limit;
+    }
+    std::unique_ptr<FileProducer> files;
+    std::unique_ptr<host::RemoteExport> exp;
+    if (generator.simple) {
+      if (options_.data_file.empty()) {
+        return make_error(Status::kInvalidConfig,
+                          "it is a data loader (SimpleExport): give the file to test with "
+                          "`sluice flow test ID --data FILE`");
+      }
+      auto local = LocalFileProducer::open(options_.data_file);
+      if (!local) return local.error();
+      files = std::move(*local);
+    } else {
+      auto connection = env_.connection_for(generator.connection);
+      if (!connection) return connection.error();
+      auto state = store_.get_state(generator.export_id);
+      const std::string state_json =
+          state && !state->is_null() ? json::serialize(*state) : std::string("null");
+      auto opened = (*connection)
+                        ->open_export(json::serialize(generator.doc), state_json,
+                                      fmt::format("export {}", generator.name),
+                                      env_.run_context(
+                                          generator, generator.type,
+                                          last_export_date_time(store_, generator, generator.type),
+                                          /*test_mode=*/true, context));
+      if (!opened) return opened.error();
+      exp = std::move(*opened);
+    }
+    if (!generator.files && !generator.simple) {
+      PullExportOptions pull;
+      pull.export_id = generator.export_id;
+      pull.plugin_id = generator.connection.connector->plugin->id;
+      pull.page_size = generator.page_size;
+      pull.queue_depth = 1;
+      pull.retries = options_.export_retries;
+      pull.record_limit = limit;
+      pull.cancelled = options_.cancelled;
+      // No committed() call, ever: a test run confirms no page (nothing flagged, no state).
+      return std::unique_ptr<Source>(
+          std::make_unique<PullExportSource>(std::move(exp), std::move(pull), Cursor{}));
+    }
+    auto settings =
+        read_file_export_settings(generator.file, fmt::format("export {}", generator.export_id));
+    if (!settings) return settings.error();
+    if (!files) {
+      files = remote_file_producer(std::move(exp), generator.connection.connector->plugin->id);
+    }
+    FileSourceOptions file;
+    file.export_id = generator.export_id;
+    file.export_name = generator.name;
+    file.page_size = generator.page_size;
+    file.queue_depth = 1;
+    file.metadata = settings->metadata;
+    file.make_reader = std::move(settings->make_reader);
+    file.record_limit = limit;
+    file.commit_files = false;  // a test run deletes, moves and confirms no file
+    file.cancelled = options_.cancelled;
+    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(files), std::move(file)));
+  }
+
   TestedSource run_source(const GeneratorStep& generator, Built& built) {
     TestedSource& out = built.source;
-    auto connection = env_.connection_for(generator.connection);
-    if (!connection) {
-      out.error = fmt::format("export {}: {}", generator.name, connection.error().message);
-      return std::move(out);
-    }
     StepContext context =
         env_.step_context(generator.export_id, &generator.settings,
                           [this](std::string_view level, std::string_view message) {
                             log_.add({std::string(level), {}, std::string(message)});
                           });
-    auto state = store_.get_state(generator.export_id);
-    const std::string state_json =
-        state && !state->is_null() ? json::serialize(*state) : std::string("null");
-    auto exp =
-        (*connection)
-            ->open_export(json::serialize(generator.doc), state_json,
-                          fmt::format("export {}", generator.name),
-                          env_.run_context(generator, generator.type,
-                                           last_export_date_time(store_, generator, generator.type),
-                                           /*test_mode=*/true, context));
-    if (!exp) {
-      out.error = fmt::format("export {}: {}", generator.name, exp.error().message);
+    auto opened = open_source(generator, context);
+    if (!opened) {
+      out.error = fmt::format("export {}: {}", generator.name, opened.error().message);
       out.steps.front().log = log_.take();
       return std::move(out);
     }
-    PullExportOptions pull;
-    pull.export_id = generator.export_id;
-    pull.plugin_id = generator.connection.connector->plugin->id;
-    pull.page_size = generator.page_size;
-    pull.queue_depth = 1;
-    pull.retries = options_.export_retries;
-    pull.record_limit = static_cast<int64_t>(options_.records);
-    if (generator.type == ExportType::kTest &&
-        (pull.record_limit == 0 || generator.test_limit < pull.record_limit)) {
-      pull.record_limit = generator.test_limit;
-    }
-    pull.cancelled = options_.cancelled;
-    // No committed() call, ever: a test run confirms no page (nothing flagged, no state).
-    PullExportSource source(std::move(*exp), std::move(pull), Cursor{});
+    Source& source = **opened;
     next_index_ = 0;
     added_ = 0;
     constexpr int kMaxEmptyPages = 100;
@@ -409,7 +453,9 @@ class FlowTester {
         continue;
       }
       context.page_index = out.pages++;
+      context.file = page.file.is_null() ? nullptr : &page.file;
       const Result<StepResult> ran = run_page(built, page.page, context);
+      context.file = nullptr;
       if (!ran || ran->abort || options_.records == 0) break;
       if (options_.cancelled != nullptr && options_.cancelled->load()) {
         out.error = "canceled by the operator";
@@ -748,6 +794,15 @@ Result<FlowTestReport> test_flow(host::Store& store, const host::PluginRegistry&
   }
   auto plan = resolve_flow(store, registry, flow_id);
   if (!plan) return plan.error();
+  bool simple = false;
+  for (const GeneratorStep& g : plan->generators) simple |= g.simple;
+  if (!options.data_file.empty() && !simple) {
+    return make_error(Status::kInvalidConfig,
+                      fmt::format("--data {}: flow {} has no data loader source (an export with "
+                                  "\"adaptorType\": \"SimpleExport\"); its sources fetch their "
+                                  "own records, so leave --data out",
+                                  options.data_file, flow_id));
+  }
   return FlowTester(store, std::move(*plan), options).run();
 }
 

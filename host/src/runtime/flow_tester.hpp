@@ -1,6 +1,8 @@
 // A test run of a flow (`sluice flow test ID`, docs/runtime.md "Testing a flow"): integrator.io's
 // "test run one stage at a time". For each source of the flow, in order, it reads the first flow
-// page (or the first `records` records, across pages) from the export and runs it through every
+// page (or the first `records` records, across pages) from the export — a pull export's pages, a
+// file export's or data loader's file through the file source (file_source.hpp), which then
+// confirms, deletes and moves no file — and runs it through every
 // step of the pipeline as a job would (the same steps, built by make_export_step, with the same
 // limits), except that imports are not submitted: each import is a step that passes its records
 // on unchanged and is reported as what it *would receive*. Lookups do run (they only read): each
@@ -44,6 +46,9 @@ struct FlowTestOptions {
   size_t record_bytes = size_t{5} << 20;  // SLUICE_RECORD_LIMIT_BYTES
   int export_retries = 3;                 // as RunOptions
   const std::atomic<bool>* cancelled = nullptr;
+  // The data loader's file (`sluice flow test ID --data FILE`), as RunOptions::data_file: what the
+  // flow's SimpleExport sources read. A SimpleExport without it fails its source.
+  std::string data_file;
 };
 
 // One child record of a oneToMany step (fan_out.hpp) as it left the step: for an import, what
