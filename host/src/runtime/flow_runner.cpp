@@ -9,8 +9,8 @@
 #include "plugins/connector_client.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/error_manager.hpp"
+#include "runtime/file_export_source.hpp"
 #include "runtime/file_source.hpp"
-#include "runtime/file_source_readers.hpp"
 #include "runtime/file_submit_step.hpp"
 #include "runtime/import_steps.hpp"
 #include "runtime/job_environment.hpp"
@@ -285,22 +285,13 @@ class FlowRun {
       return std::unique_ptr<Source>(
           std::make_unique<PullExportSource>(std::move(exp), std::move(pull), std::move(cursor)));
     }
-    auto settings =
-        read_file_export_settings(generator.file, fmt::format("export {}", generator.export_id));
-    if (!settings) return settings.error();
     if (!files)
       files = remote_file_producer(std::move(exp), generator.connection.connector->plugin->id);
-    FileSourceOptions file;
-    file.export_id = generator.export_id;
-    file.export_name = generator.name;
-    file.page_size = generator.page_size;
-    file.queue_depth = options_.queue_depth;
-    file.metadata = settings->metadata;
-    file.make_reader = std::move(settings->make_reader);
-    file.record_limit = limit;
-    file.commit_files = type_of(generator) != ExportType::kTest;
-    file.cancelled = options_.cancelled;
-    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(files), std::move(file)));
+    return open_file_export_source(generator, std::move(files),
+                                   {.queue_depth = options_.queue_depth,
+                                    .record_limit = limit,
+                                    .commit_files = type_of(generator) != ExportType::kTest,
+                                    .cancelled = options_.cancelled});
   }
 
   // Returns false when the job must stop (failure or cancellation).

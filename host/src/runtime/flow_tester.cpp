@@ -15,8 +15,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/export_steps.hpp"
 #include "runtime/fan_out.hpp"
-#include "runtime/file_source.hpp"
-#include "runtime/file_source_readers.hpp"
+#include "runtime/file_export_source.hpp"
 #include "runtime/filter_explainer.hpp"
 #include "runtime/flow_plan.hpp"
 #include "runtime/flow_runner.hpp"
@@ -404,23 +403,15 @@ class FlowTester {
       return std::unique_ptr<Source>(
           std::make_unique<PullExportSource>(std::move(exp), std::move(pull), Cursor{}));
     }
-    auto settings =
-        read_file_export_settings(generator.file, fmt::format("export {}", generator.export_id));
-    if (!settings) return settings.error();
     if (!files) {
       files = remote_file_producer(std::move(exp), generator.connection.connector->plugin->id);
     }
-    FileSourceOptions file;
-    file.export_id = generator.export_id;
-    file.export_name = generator.name;
-    file.page_size = generator.page_size;
-    file.queue_depth = 1;
-    file.metadata = settings->metadata;
-    file.make_reader = std::move(settings->make_reader);
-    file.record_limit = limit;
-    file.commit_files = false;  // a test run deletes, moves and confirms no file
-    file.cancelled = options_.cancelled;
-    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(files), std::move(file)));
+    // A test run confirms, deletes and moves no file.
+    return open_file_export_source(generator, std::move(files),
+                                   {.queue_depth = 1,
+                                    .record_limit = limit,
+                                    .commit_files = false,
+                                    .cancelled = options_.cancelled});
   }
 
   TestedSource run_source(const GeneratorStep& generator, Built& built) {
