@@ -95,6 +95,7 @@ Result<FtpConfig> read_config(const boost::json::object& doc) {
   auto parser = s.entry_parser.read(doc);
   if (!parser) return parser.error();
   c.trim_entry_names = *parser == "UNIX-TRIM";
+  c.windows_listing = *parser == "WINDOWS";
   auto concurrency = s.concurrency_level.read(doc);
   if (!concurrency) return concurrency.error();
   for (auto [setting, out] :

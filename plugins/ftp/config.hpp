@@ -28,6 +28,7 @@ struct FtpConfig {
   bool implicit_ftps = false;
   bool require_session_reuse = false;
   bool trim_entry_names = false;  // entryParser UNIX-TRIM
+  bool windows_listing = false;   // entryParser WINDOWS: DOS-format LIST lines
   std::string tls_ca, tls_cert, tls_key, tls_passphrase;
 };
 

@@ -58,9 +58,8 @@ TEST(FtpConfig, WrongSettingsAreRefusedNamingThem) {
       "ftp.hostKeyFingerprint must be a SHA256 fingerprint as `ssh-keygen -lf` prints it "
       "(SHA256:...), got 'ab:cd'");
   EXPECT_EQ(
-      refusal(
-          R"({"type":"ftp","hostURI":"h","username":"u","password":"p","entryParser":"WINDOWS"})"),
-      "ftp.entryParser must be one of UNIX, UNIX-TRIM, got 'WINDOWS'");
+      refusal(R"({"type":"ftp","hostURI":"h","username":"u","password":"p","entryParser":"VMS"})"),
+      "ftp.entryParser must be one of UNIX, UNIX-TRIM, WINDOWS, got 'VMS'");
   EXPECT_NE(
       refusal(R"({"type":"ftp","hostURI":"h","username":"u","password":"p","concurrencyLevel":2})")
           .find("ftp.concurrencyLevel"),

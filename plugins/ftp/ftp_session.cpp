@@ -177,6 +177,7 @@ class FtpSession final : public RemoteSession {
     } catch (const std::exception& e) {
       return make_error(Status::kTransient, where() + ": listing " + directory + ": " + e.what());
     }
+    if (config_.windows_listing) return parse_windows_listing(text);
     return parse_unix_listing(text, config_.trim_entry_names);
   }
 

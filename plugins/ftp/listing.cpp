@@ -64,4 +64,41 @@ std::vector<RemoteEntry> parse_unix_listing(std::string_view text, bool trim) {
   return entries;
 }
 
+std::vector<RemoteEntry> parse_windows_listing(std::string_view text) {
+  std::vector<RemoteEntry> entries;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string_view::npos) line_end = text.size();
+    std::string_view line = text.substr(line_start, line_end - line_start);
+    line_start = line_end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t at = 0;
+    const std::string_view date = next_word(line, at);
+    const std::string_view time = next_word(line, at);
+    const std::string_view size_or_dir = next_word(line, at);
+    // A date has digits and '-' or '/'; a time has a ':'.
+    if (date.size() < 6 || date.find_first_not_of("0123456789-/") != std::string_view::npos ||
+        time.find(':') == std::string_view::npos || size_or_dir.empty()) {
+      continue;
+    }
+    while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+    const std::string_view name = line.substr(at);
+    if (name.empty() || name == "." || name == "..") continue;
+    RemoteEntry entry;
+    entry.name = std::string(name);
+    if (size_or_dir == "<DIR>") {
+      entry.is_directory = true;
+    } else {
+      uint64_t size = 0;
+      auto [end, error] =
+          std::from_chars(size_or_dir.data(), size_or_dir.data() + size_or_dir.size(), size);
+      if (error != std::errc() || end != size_or_dir.data() + size_or_dir.size()) continue;
+      entry.size = size;
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 }  // namespace sluice::plugins::ftp

@@ -34,5 +34,30 @@ TEST(UnixListing, UnixTrimTrimsSpacesAroundTheName) {
   EXPECT_EQ(trimmed[0].name, "padded.csv");
 }
 
+TEST(WindowsListing, SizesFoldersAndNamesWithSpacesInBothDateForms) {
+  const auto entries = parse_windows_listing(
+      "12-01-26  08:46PM                 1234 orders 1.csv\r\n"
+      "01-12-25  10:02AM       <DIR>          archive\r\n"
+      "2026-12-01  20:46                   7 b.csv\r\n"
+      "01-12-25  10:02AM       <DIR>          .\r\n"
+      "\r\n"
+      "total 3\r\n"
+      "12-01-26  08:46PM                 12x broken.csv\r\n");
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].name, "orders 1.csv");
+  EXPECT_EQ(entries[0].size, 1234u);
+  EXPECT_FALSE(entries[0].is_directory);
+  EXPECT_EQ(entries[1].name, "archive");
+  EXPECT_TRUE(entries[1].is_directory);
+  EXPECT_EQ(entries[1].size, std::nullopt);
+  EXPECT_EQ(entries[2].name, "b.csv");
+  EXPECT_EQ(entries[2].size, 7u);
+}
+
+TEST(WindowsListing, AUnixListingGivesNoEntries) {
+  EXPECT_TRUE(
+      parse_windows_listing("-rw-r--r--    1 ftp ftp 12 Dec 01 20:46 orders.csv\r\n").empty());
+}
+
 }  // namespace
 }  // namespace sluice::plugins::ftp

@@ -107,14 +107,16 @@ ConnectionSettings::ConnectionSettings()
                        .enumeration("ftp.entryParser",
                                     {"UNIX", "UNIX-TRIM", "VMS", "WINDOWS", "OS/2", "OS/400",
                                      "AS/400", "MVS", "UNKNOWN-TYPE", "NETWARE", "MACOS-PETER"})
-                       .unsupported_values({"VMS", "WINDOWS", "OS/2", "OS/400", "AS/400", "MVS",
+                       .unsupported_values({"VMS", "OS/2", "OS/400", "AS/400", "MVS",
                                             "UNKNOWN-TYPE", "NETWARE", "MACOS-PETER"})
                        .label("Entry parser")
                        .default_value("UNIX")
                        .group("Advanced")
                        .help("ftp and ftps: the format of the server's LIST answer. UNIX "
                              "(ls -l lines, what vsftpd, proftpd, pure-ftpd and most servers "
-                             "send) or UNIX-TRIM (the same, spaces around names trimmed).")),
+                             "send), UNIX-TRIM (the same, spaces around names trimmed) or "
+                             "WINDOWS (the DOS format of Microsoft IIS: date, time, size or "
+                             "<DIR>, name).")),
       concurrency_level(schema.integer("ftp.concurrencyLevel")
                             .label("Concurrency level")
                             .default_value(1)
