@@ -52,29 +52,31 @@ bool numeric_text(std::string_view s, double& out) {
   return ec == std::errc() && ptr == end && std::isfinite(out);
 }
 
+// A value as the sort sees it; `value` points into the record it came from.
 struct Classified {
   Kind kind = kEmpty;
   double number = 0;
+  const json::value* value = nullptr;
 };
 
 Classified classify(const json::value* v) {
   if (v == nullptr || v->is_null()) return {kEmpty};
   switch (v->kind()) {
     case json::kind::bool_:
-      return {kBool};
+      return {kBool, 0, v};
     case json::kind::int64:
     case json::kind::uint64:
     case json::kind::double_:
-      return {kNumber, v->to_number<double>()};
+      return {kNumber, v->to_number<double>(), v};
     case json::kind::string: {
       const json::string& s = v->get_string();
       if (s.empty()) return {kEmpty};
       double d = 0;
-      if (numeric_text(s, d)) return {kNumber, d};
-      return {kText};
+      if (numeric_text(s, d)) return {kNumber, d, v};
+      return {kText, 0, v};
     }
     default:
-      return {kStructured};
+      return {kStructured, 0, v};
   }
 }
 
@@ -104,9 +106,12 @@ size_t footprint(const json::value& v) {
 
 }  // namespace
 
-int compare_sort_values(const json::value* a, const json::value* b) {
-  const Classified ca = classify(a), cb = classify(b);
+namespace {
+
+int compare_classified(const Classified& ca, const Classified& cb) {
   if (ca.kind != cb.kind) return sign(ca.kind, cb.kind);
+  const json::value* a = ca.value;
+  const json::value* b = cb.value;
   switch (ca.kind) {
     case kEmpty:
       return 0;
@@ -127,6 +132,12 @@ int compare_sort_values(const json::value* a, const json::value* b) {
   return 0;
 }
 
+}  // namespace
+
+int compare_sort_values(const json::value* a, const json::value* b) {
+  return compare_classified(classify(a), classify(b));
+}
+
 RecordSorter::RecordSorter(RecordSorterOptions options) : options_(std::move(options)) {
   if (options_.fan_in < 2) options_.fan_in = 2;
   if (options_.run_bytes == 0) options_.run_bytes = 1;
@@ -140,15 +151,6 @@ void RecordSorter::remove_folder() {
   fs::remove_all(folder_, ec);
   folder_.clear();
   runs_.clear();
-}
-
-bool RecordSorter::less(const json::value& a, const json::value& b) const {
-  for (const SortField& f : options_.fields) {
-    int c = compare_sort_values(field_value(a, f.field), field_value(b, f.field));
-    if (f.descending) c = -c;
-    if (c != 0) return c < 0;
-  }
-  return false;
 }
 
 Result<fs::path> RecordSorter::new_run_path() {
@@ -235,14 +237,35 @@ class RunWriter {
 
 }  // namespace
 
+std::vector<size_t> RecordSorter::sorted_order() const {
+  // Each record's values are classified once (a numeric text parsed once), not at every compare.
+  const size_t fields = options_.fields.size();
+  std::vector<Classified> keys(buffer_.size() * fields);
+  for (size_t i = 0; i < buffer_.size(); ++i) {
+    for (size_t f = 0; f < fields; ++f) {
+      keys[i * fields + f] = classify(field_value(buffer_[i], options_.fields[f].field));
+    }
+  }
+  std::vector<size_t> order(buffer_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    for (size_t f = 0; f < fields; ++f) {
+      int c = compare_classified(keys[a * fields + f], keys[b * fields + f]);
+      if (options_.fields[f].descending) c = -c;
+      if (c != 0) return c < 0;
+    }
+    return false;
+  });
+  return order;
+}
+
 Result<void> RecordSorter::spill() {
-  std::stable_sort(buffer_.begin(), buffer_.end(),
-                   [this](const json::value& a, const json::value& b) { return less(a, b); });
+  const std::vector<size_t> order = sorted_order();
   auto path = new_run_path();
   if (!path) return path.error();
   RunWriter writer(*path);
-  for (const json::value& record : buffer_) {
-    if (!writer.write(record)) return write_failed(options_.where, *path);
+  for (size_t i : order) {
+    if (!writer.write(buffer_[i])) return write_failed(options_.where, *path);
   }
   if (!writer.close()) return write_failed(options_.where, *path);
   runs_.push_back(*path);
@@ -269,15 +292,29 @@ Result<void> RecordSorter::merge(const std::vector<fs::path>& runs, const Record
                                     run.string(), std::strerror(errno)));
     }
   }
+  // Each head's values, classified once when it is read.
+  const size_t fields = options_.fields.size();
+  std::vector<Classified> keys(runs.size() * fields);
+  const auto read = [&](size_t i) -> Result<bool> {
+    auto got = readers[i]->next(heads[i]);
+    if (!got || !*got) return got;
+    for (size_t f = 0; f < fields; ++f) {
+      keys[i * fields + f] = classify(field_value(heads[i], options_.fields[f].field));
+    }
+    return true;
+  };
   // The run whose head comes first; on equal records the earlier run (file order: stable).
   const auto later = [&](size_t a, size_t b) {
-    if (less(heads[b], heads[a])) return true;
-    if (less(heads[a], heads[b])) return false;
+    for (size_t f = 0; f < fields; ++f) {
+      int c = compare_classified(keys[a * fields + f], keys[b * fields + f]);
+      if (options_.fields[f].descending) c = -c;
+      if (c != 0) return c > 0;
+    }
     return a > b;
   };
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> queue(later);
   for (size_t i = 0; i < readers.size(); ++i) {
-    auto got = readers[i]->next(heads[i]);
+    auto got = read(i);
     if (!got) return got.error();
     if (*got) queue.push(i);
   }
@@ -285,7 +322,7 @@ Result<void> RecordSorter::merge(const std::vector<fs::path>& runs, const Record
     const size_t i = queue.top();
     queue.pop();
     if (auto r = out(std::move(heads[i])); !r) return r;
-    auto got = readers[i]->next(heads[i]);
+    auto got = read(i);
     if (!got) return got.error();
     if (*got) queue.push(i);
   }
@@ -295,13 +332,12 @@ Result<void> RecordSorter::merge(const std::vector<fs::path>& runs, const Record
 Result<void> RecordSorter::finish(const RecordOut& out) {
   Result<void> result = [&]() -> Result<void> {
     if (runs_.empty()) {
-      std::stable_sort(buffer_.begin(), buffer_.end(),
-                       [this](const json::value& a, const json::value& b) { return less(a, b); });
+      const std::vector<size_t> order = sorted_order();
       std::vector<json::value> records = std::move(buffer_);
       buffer_.clear();
       buffer_bytes_ = 0;
-      for (json::value& record : records) {
-        if (auto r = out(std::move(record)); !r) return r;
+      for (size_t i : order) {
+        if (auto r = out(std::move(records[i])); !r) return r;
       }
       return {};
     }

@@ -84,7 +84,8 @@ class RecordSorter {
   const std::filesystem::path& folder() const { return folder_; }
 
  private:
-  bool less(const boost::json::value& a, const boost::json::value& b) const;
+  // The indexes of buffer_ in sorted order (stable).
+  std::vector<size_t> sorted_order() const;
   Result<std::filesystem::path> new_run_path();
   Result<void> spill();
   Result<void> merge(const std::vector<std::filesystem::path>& runs, const RecordOut& out);
