@@ -193,15 +193,24 @@ void declare_file_settings(Schema& s, FileSettingsFor which) {
         .label("Sort records by fields")
         .items(sort_item)
         .group("File")
-        .help("The records of each file are sorted by these fields, in order.");
+        .help(
+            "The records of each file are sorted by these fields, in order (stable; numbers by "
+            "value, empty values first); docs/files.md.");
     s.array("file.groupByFields")
         .label("Group records by fields")
         .items(FieldType::kString)
         .group("File")
         .help(
-            "Consecutive records with equal values in these fields are grouped into one "
-            "record (an array).");
-    s.ignored("file.groupEmptyValues", "integrator.io UI state; grouping keeps empty values.");
+            "Consecutive records (after file.sortByFields: sort by the same fields to group "
+            "across the file) with equal values in these fields are one record, the array of "
+            "them; pageSize counts those.");
+    s.boolean("file.groupEmptyValues")
+        .label("Group empty values")
+        .default_value(false)
+        .group("File")
+        .help(
+            "true: records whose group fields are all empty are grouped together; false: each "
+            "is a group of its own.");
     s.unsupported("file.decrypt", "PGP decryption is not implemented.");
     s.unsupported("file.filter",
                   "filter on the file name with ftp.fileNameStartsWith/ftp.fileNameEndsWith.");

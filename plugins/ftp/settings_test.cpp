@@ -74,7 +74,8 @@ TEST(FtpSettings, ExportsDeclareTheirOwnAndTheHostsFileSettings) {
                            "file.fileDefinition.format",
                            "file.fileDefinition.fields",
                            "file.sortByFields",
-                           "file.groupByFields"}) {
+                           "file.groupByFields",
+                           "file.groupEmptyValues"}) {
     EXPECT_TRUE(declared.contains(path)) << path;
   }
 }

@@ -231,6 +231,35 @@ TEST_F(FtpFlow, AnSftpFileWithOneRejectedRowStaysOnTheServerAndTheCountsAddUp) {
   EXPECT_EQ(read_file(server_->root() / "in" / "a.csv"), bytes);
 }
 
+// file.sortByFields and file.groupByFields on an FTPExport: the file's rows sorted by order, each
+// order's rows one record (an array, sent under "rows" by the import's body), and the file deleted
+// once its records are in.
+TEST_F(FtpFlow, AnSftpFilesRowsSortedAndGroupedReachTheSinkAsOneRecordPerGroup) {
+  ASSERT_NO_FATAL_FAILURE(start(Kind::kSshd));
+  if (IsSkipped()) return;
+  put(folder("in") / "a.csv", "order,sku\n2,B\n10,E\n1,A\n2,C\n1,D\n");
+  write("orders.json", R"({"_id":"orders","adaptorType":"FTPExport","_connectionId":"files",
+      "ftp":{"directoryPath":"in","fileNameEndsWith":".csv"},
+      "file":{"type":"csv","sortByFields":[{"field":"order"}],"groupByFields":["order"]}})");
+  write("sink.json", R"({"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+      "http":{"method":"POST","relativeURI":"/api/sink","batchSize":1,
+              "body":"{\"rows\":{{{jsonSerialize record}}} }"}})");
+  write("pull.json", R"({"_id":"pull","pageGenerators":[{"_exportId":"orders"}],
+      "pageProcessors":[{"type":"import","_importId":"sink"}]})");
+  apply();
+  const json::object job = run_json("pull", 0);
+  EXPECT_EQ(job.at("status"), "completed") << json::serialize(job);
+  EXPECT_EQ(job.at("numExport"), 3);
+  EXPECT_EQ(job.at("numSuccess"), 3);
+  expect_identity(job);
+  EXPECT_EQ(sink_bodies(),
+            (std::vector<json::value>{
+                json::parse(R"({"rows":[{"order":"1","sku":"A"},{"order":"1","sku":"D"}]})"),
+                json::parse(R"({"rows":[{"order":"2","sku":"B"},{"order":"2","sku":"C"}]})"),
+                json::parse(R"({"rows":[{"order":"10","sku":"E"}]})")}));
+  EXPECT_FALSE(fs::exists(server_->root() / "in" / "a.csv"));
+}
+
 TEST_F(FtpFlow, AnHttpExportsOrdersBecomeOneCsvFileOnTheFtpServer) {
   ASSERT_NO_FATAL_FAILURE(start(Kind::kPyftpdlib));
   if (IsSkipped()) return;

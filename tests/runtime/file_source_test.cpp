@@ -612,12 +612,6 @@ TEST(FileReaders, JsonDocumentAtResourcePathOrJsonLines) {
 }
 
 TEST(FileReaders, RefusesWhatTheyCannotDo) {
-  auto sort = read_file_export_settings(
-      json::parse(R"({"type":"csv","sortByFields":[{"field":"id"}]})").as_object(), "export x");
-  ASSERT_FALSE(sort);
-  EXPECT_EQ(sort.error().message,
-            "export x: $.file.sortByFields: sorting the records of a file across pages is not "
-            "supported yet; remove it");
   auto pgp = read_file_export_settings(json::parse(R"({"type":"csv","decrypt":"pgp"})").as_object(),
                                        "export x");
   ASSERT_FALSE(pgp);

@@ -209,13 +209,26 @@ Schema simple_export() {
   for (const char* path : {"file.decrypt", "file.filter", "file.purgeInternalBackup"}) {
     s.unsupported(path);
   }
-  s.unsupported("file.sortByFields",
-                "records are processed a page at a time as the file is read, so they cannot be "
-                "sorted across the file yet; remove it");
-  s.unsupported("file.groupByFields",
-                "records are processed a page at a time as the file is read, so they cannot be "
-                "grouped across the file yet; remove it");
-  s.unsupported("file.groupEmptyValues");
+  Schema sort_item;
+  sort_item.string("field").label("Field").required().help("The field to sort on (a.b: nested).");
+  sort_item.boolean("descending")
+      .label("Descending")
+      .default_value(false)
+      .help("true: largest first, empty values last.");
+  s.array("file.sortByFields")
+      .label("Sort records by fields")
+      .items(sort_item)
+      .help("The file's records are sorted by these fields, in order; docs/files.md.");
+  s.array("file.groupByFields")
+      .label("Group records by fields")
+      .items(FieldType::kString)
+      .help(
+          "Consecutive records (after sortByFields) with equal values in these fields are one "
+          "record, the array of them; pageSize counts those.");
+  s.boolean("file.groupEmptyValues")
+      .label("Group empty values")
+      .default_value(false)
+      .help("true: records whose group fields are all empty are grouped too; false: each alone.");
   return s;
 }
 
