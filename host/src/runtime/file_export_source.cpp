@@ -11,8 +11,8 @@ namespace sluice::runtime {
 Result<std::unique_ptr<Source>> open_file_export_source(const GeneratorStep& generator,
                                                         std::unique_ptr<FileProducer> files,
                                                         const FileExportRun& run) {
-  auto settings =
-      read_file_export_settings(generator.file, fmt::format("export {}", generator.export_id));
+  auto settings = read_file_export_settings(
+      generator.file, fmt::format("export {}", generator.export_id), run.temp_dir);
   if (!settings) return settings.error();
   FileSourceOptions file;
   file.export_id = generator.export_id;

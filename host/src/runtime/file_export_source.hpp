@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 
 #include "runtime/file_source.hpp"
@@ -18,6 +19,8 @@ struct FileExportRun {
   int64_t record_limit = 0;  // > 0: stop after that many records
   bool commit_files = true;  // false: a test run; no file is confirmed, deleted or moved
   const std::atomic<bool>* cancelled = nullptr;
+  // Where sortByFields spills its runs (a folder of its own inside); empty: $TMPDIR.
+  std::filesystem::path temp_dir;
 };
 
 // kInvalidConfig / kUnsupported when the `file` settings can't be read (naming the export).

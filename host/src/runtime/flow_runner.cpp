@@ -291,7 +291,8 @@ class FlowRun {
                                    {.queue_depth = options_.queue_depth,
                                     .record_limit = limit,
                                     .commit_files = type_of(generator) != ExportType::kTest,
-                                    .cancelled = options_.cancelled});
+                                    .cancelled = options_.cancelled,
+                                    .temp_dir = options_.temp_dir});
   }
 
   // Returns false when the job must stop (failure or cancellation).
