@@ -85,6 +85,49 @@ TEST(PageSource, APageThatIsNotValidJsonIsRefusedThoughItsRecordsAreNotParsed) {
   EXPECT_EQ(parse_page_source(R"({"records": ["\x"]})"), nullptr);
 }
 
+TEST(PageSource, ReadingARecordSetsTheHintAndTheNextPageIsParsedWholeWithTheSameRawText) {
+  const ReadHint hint = std::make_shared<std::atomic<bool>>(false);
+  const std::string text =
+      R"({"records": [{"_id": "a", "n": 1.50}, [ 2 ], "\u0041"], "done": false})";
+  auto first = parse_page_source(text, hint);
+  ASSERT_NE(first, nullptr);
+  EXPECT_FALSE(first->parsed(0));
+  EXPECT_FALSE(hint->load());
+  Page page(first, 0, first->size());
+  std::string out;
+  page.append_json(0, out);  // raw text: no parse, no hint
+  EXPECT_FALSE(hint->load());
+  EXPECT_EQ(page.record(1), json::parse("[2]"));
+  EXPECT_TRUE(hint->load());
+
+  auto second = parse_page_source(text, hint);
+  ASSERT_NE(second, nullptr);
+  ASSERT_EQ(second->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(second->parsed(i)) << i;
+  EXPECT_EQ(second->raw, first->raw);
+  EXPECT_EQ(second->raw[0], R"({"_id": "a", "n": 1.50})");
+  EXPECT_EQ(second->doc, json::parse(R"({"records": [], "done": false})"));
+  EXPECT_EQ(second->record(0), json::parse(R"({"_id": "a", "n": 1.5})"));
+  EXPECT_EQ(second->record(2), json::value("A"));
+  Page next(second, 0, second->size());
+  EXPECT_EQ(submitted(next), R"({"_id": "a", "n": 1.50}|[ 2 ]|"\u0041")");
+  EXPECT_EQ(next.record_id(0, 7), json::value("a"));
+}
+
+TEST(PageSource, APageParsedWholeByTheHintIsRefusedOrKeptAsALazyOneWouldBe) {
+  const ReadHint hint = std::make_shared<std::atomic<bool>>(true);
+  EXPECT_EQ(parse_page_source(R"({"records": [{"a": 1,}]})", hint), nullptr);
+  EXPECT_EQ(parse_page_source(R"({"records": [1, 2]} trailing)", hint), nullptr);
+  EXPECT_EQ(parse_page_source(R"({"records": 1})", hint), nullptr);
+  EXPECT_EQ(parse_page_source(R"([1, 2])", hint), nullptr);
+  auto twice = parse_page_source(R"({"records": [1, 2], "records": [3, 4]})", hint);
+  ASSERT_NE(twice, nullptr);
+  EXPECT_TRUE(twice->raw.empty());
+  EXPECT_EQ(twice->id_text(0), nullptr);
+  Page page(twice, 0, 2);
+  EXPECT_EQ(submitted(page), "3|4");
+}
+
 TEST(Page, RecordIdsComeFromTheRawTextAndAgreeWithAParse) {
   auto s = source(R"({"records": [{"_id": "a", "id": 1}, {"id": 7.5}, {"x": {"_id": "no"}},
       {"_id": "q\"r"}, {"\u005fid": "esc"}, {"_id": null, "id": "b"}, {"_id": "x", "_id": "y"}, 3]})");

@@ -41,6 +41,7 @@
 // proceedOnFailure too (ProceedOnFailure below).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -65,11 +66,19 @@ struct RecordIdText {
   bool exact = true;
 };
 
+// Whether the steps read the records of a source's pages: set by PageSource::record() the first
+// time it parses a record of a page made with the hint; read by parse_page_source for the pages
+// after. Shared by a producer thread and the job's thread, hence atomic.
+using ReadHint = std::shared_ptr<std::atomic<bool>>;
+
 // One export page as the plugin returned it: its text, the arena values are parsed into, the
 // page's other members, and its records, each parsed from its raw text the first time a step
 // reads it (record()): a page whose records no step reads (a flow without processors, an
-// import that copies raw text) is validated and scanned, never built as a DOM. Immutable once
-// built except through the Page that holds a record of it; one thread at a time (page.hpp).
+// import that copies raw text) is validated and scanned, never built as a DOM. A page made
+// when its ReadHint says the steps read records has them all parsed at once instead, in the
+// one parse that validates the page (on the producer's thread, not the job's); they keep their
+// raw text all the same. Immutable once built except through the Page that holds a record of
+// it; one thread at a time (page.hpp).
 struct PageSource {
   std::string text;
   // Declared before the values so that it outlives them. Not a shared resource: Boost.JSON
@@ -90,23 +99,28 @@ struct PageSource {
   const RecordIdText* id_text(size_t i) const { return i < ids_.size() ? &ids_[i] : nullptr; }
 
  private:
-  friend std::shared_ptr<PageSource> parse_page_source(std::string text);
+  friend std::shared_ptr<PageSource> parse_page_source(std::string text, const ReadHint& hint);
   friend std::shared_ptr<PageSource> page_source_of(std::vector<boost::json::value> records);
   std::vector<boost::json::value> records_;  // null until parsed_
   std::vector<bool> parsed_;
   std::vector<RecordIdText> ids_;  // beside raw
   // Reused by record(): one parser per page, not one per record.
   std::unique_ptr<boost::json::parser> parser_;
+  ReadHint read_hint_;  // set when record() parses a record; may be null
 };
 
 // Checks that `text` is an export page {"records":[...],"done":bool,"state":...} (valid JSON,
 // records an array), finds each record's raw text and parses the rest. nullptr when it is not
-// such a page.
-std::shared_ptr<PageSource> parse_page_source(std::string text);
+// such a page. With a `hint` that is set (a step read a record of an earlier page made with
+// it), the records are parsed now too, in the same parse; either way the values, raw texts
+// and ids are the same.
+std::shared_ptr<PageSource> parse_page_source(std::string text, const ReadHint& hint);
+inline std::shared_ptr<PageSource> parse_page_source(std::string text) {
+  return parse_page_source(std::move(text), nullptr);
+}
 
 // A page of records that are values already (a file reader's): no text, nothing to parse.
 std::shared_ptr<PageSource> page_source_of(std::vector<boost::json::value> records);
-
 
 enum class RecordState : uint8_t { kAlive, kIgnored, kFailed };
 

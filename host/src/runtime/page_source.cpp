@@ -183,6 +183,7 @@ bool valid_json(std::string_view text) {
 
 json::value& PageSource::record(size_t i) {
   if (!parsed_[i]) {
+    if (read_hint_) read_hint_->store(true, std::memory_order_relaxed);
     // Valid JSON, cut from a valid page: it parses (the same options, a smaller depth).
     if (!parser_) parser_ = std::make_unique<json::parser>();
     parser_->reset(json::storage_ptr(arena.get()));
@@ -194,16 +195,44 @@ json::value& PageSource::record(size_t i) {
   return records_[i];
 }
 
-std::shared_ptr<PageSource> parse_page_source(std::string text) {
+std::shared_ptr<PageSource> parse_page_source(std::string text, const ReadHint& hint) {
   auto page = std::make_shared<PageSource>();
   page->text = std::move(text);
   page->arena = std::make_unique<json::monotonic_resource>(page->text.size() + 1024);
+  page->read_hint_ = hint;
   const json::storage_ptr storage(page->arena.get());
   const std::string_view whole = page->text;
-  if (!valid_json(whole)) return nullptr;
-  std::string_view records_span;
-  page->raw = Scanner(whole).records(&records_span, &page->ids_);
   json::error_code ec;
+  // The whole page parsed at once, records and all: they are the page's records, parsed (in
+  // the arena: a value moved from the arena keeps it), and the rest is `doc`. False when it is
+  // not a page.
+  const auto parse_whole = [&] {
+    json::value parsed = json::parse(whole, ec, storage);
+    json::object* o = ec ? nullptr : parsed.if_object();
+    json::value* records = o ? o->if_contains("records") : nullptr;
+    if (records == nullptr || !records->is_array()) return false;
+    json::array& array = records->get_array();
+    page->records_.reserve(array.size());
+    for (json::value& record : array) page->records_.push_back(std::move(record));
+    page->parsed_.assign(array.size(), true);
+    array.clear();
+    page->doc = std::move(parsed);  // `doc`'s own storage, as below: what is left is copied
+    return true;
+  };
+  std::string_view records_span;
+  if (hint && hint->load(std::memory_order_relaxed)) {
+    // The steps read the records: the one parse that validates the page builds them too (the
+    // same options as valid_json's); the scan finds their raw text all the same.
+    if (!parse_whole()) return nullptr;
+    page->raw = Scanner(whole).records(&records_span, &page->ids_);
+    if (records_span.empty() || page->raw.size() != page->records_.size()) {
+      page->raw.clear();  // as below: no raw text when it cannot be cut from the page
+      page->ids_.clear();
+    }
+    return page;
+  }
+  if (!valid_json(whole)) return nullptr;
+  page->raw = Scanner(whole).records(&records_span, &page->ids_);
   if (!records_span.empty()) {
     // The rest of the page, with [] in the records' place: all that is parsed now.
     const size_t begin = static_cast<size_t>(records_span.data() - whole.data());
@@ -221,15 +250,7 @@ std::shared_ptr<PageSource> parse_page_source(std::string text) {
   // No raw text to cut from: the whole page is parsed, as it is.
   page->raw.clear();
   page->ids_.clear();
-  page->doc = json::parse(whole, ec, storage);
-  json::object* o = ec ? nullptr : page->doc.if_object();
-  json::value* records = o ? o->if_contains("records") : nullptr;
-  if (records == nullptr || !records->is_array()) return nullptr;
-  json::array& array = records->get_array();
-  page->records_.reserve(array.size());
-  for (json::value& record : array) page->records_.push_back(std::move(record));
-  page->parsed_.assign(array.size(), true);
-  array.clear();
+  if (!parse_whole()) return nullptr;
   return page;
 }
 

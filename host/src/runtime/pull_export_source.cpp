@@ -60,7 +60,7 @@ void PullExportSource::produce() {
     Fetched fetched;
     if (!text) {
       fetched.error = text.error();
-    } else if (!(fetched.page = parse_page_source(std::move(*text)))) {
+    } else if (!(fetched.page = parse_page_source(std::move(*text), records_read_))) {
       fetched.error =
           make_error(Status::kInternal,
                      fmt::format("plugin '{}' returned a page that is not {{\"records\":[...]}} "

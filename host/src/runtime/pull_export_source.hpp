@@ -63,6 +63,9 @@ class PullExportSource : public Source {
   Cursor cursor_;
   boost::json::value delta_;
   PageQueue<Fetched> queue_;
+  // Set once the steps read a record: the pages after are parsed whole on the producer's thread
+  // (page.hpp ReadHint).
+  ReadHint records_read_ = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> stop_{false};
   std::thread producer_;
   // The plugin page being cut into flow pages.
