@@ -90,5 +90,7 @@ int cmd_template(const Env& env, const Args& args);
 int cmd_jobs(const Env& env, const Args& args);
 // `sluice export preview ...` (cmd_export_preview.cpp).
 int cmd_export(const Env& env, const Args& args);
+// `sluice serve` (cmd_serve.cpp, host/src/serve/server_main.hpp).
+int cmd_serve(const Env& env, const Args& args);
 
 }  // namespace sluice::cli

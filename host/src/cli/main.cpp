@@ -31,6 +31,7 @@ commands:
   ping CONNECTION            test a stored connection (reachable, credentials accepted): the outcome
   connection authorize ID    authorize an OAuth 2.0 authorization code connection in a browser
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
+  serve [--listen HOST:PORT]  run the server (/healthz, /metrics) until SIGTERM; see --help
 
 global options (before or after the command name):
   --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
       {"plugin", cmd_plugin},     {"apply", cmd_apply},   {"get", cmd_get},
       {"flow", cmd_flow},         {"errors", cmd_errors}, {"ping", cmd_ping},
       {"template", cmd_template}, {"jobs", cmd_jobs},     {"export", cmd_export},
-      {"connection", cmd_connection}};
+      {"connection", cmd_connection}, {"serve", cmd_serve}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

@@ -8,6 +8,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "plugins/call_observer.hpp"
+
 namespace sluice::host {
 
 namespace json = boost::json;
@@ -96,11 +98,43 @@ Result<std::chrono::milliseconds> lock_family(const CallSettings& settings,
   return waited();
 }
 
+CallObserver& call_observer() {
+  static CallObserver observer;
+  return observer;
+}
+
+Result<std::string> invoke_untimed(CallWorker& worker, const ConnectorHandle& connector,
+                                   const std::string& scope, const CallSettings& settings,
+                                   CallKind kind, const std::shared_ptr<CallState>& state,
+                                   std::function<sluice_status(CallState&)> fn,
+                                   std::string_view operation_name);
+
+// invoke_untimed, reported to the call observer (call_observer.hpp) when there is one.
 Result<std::string> invoke(CallWorker& worker, const ConnectorHandle& connector,
                            const std::string& scope, const CallSettings& settings, CallKind kind,
                            const std::shared_ptr<CallState>& state,
                            std::function<sluice_status(CallState&)> fn,
                            std::string_view operation_name = {}) {
+  const CallObserver& observer = call_observer();
+  if (!observer) {
+    return invoke_untimed(worker, connector, scope, settings, kind, state, std::move(fn),
+                          operation_name);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::string> result = invoke_untimed(worker, connector, scope, settings, kind, state,
+                                              std::move(fn), operation_name);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  observer(connector.plugin != nullptr ? std::string_view(connector.plugin->id) : scope,
+           operation_name.empty() ? call_name(kind) : operation_name,
+           result ? std::string_view("ok") : to_string(result.error().status), took.count());
+  return result;
+}
+
+Result<std::string> invoke_untimed(CallWorker& worker, const ConnectorHandle& connector,
+                                   const std::string& scope, const CallSettings& settings,
+                                   CallKind kind, const std::shared_ptr<CallState>& state,
+                                   std::function<sluice_status(CallState&)> fn,
+                                   std::string_view operation_name) {
   const std::string_view operation = operation_name.empty() ? call_name(kind) : operation_name;
   const std::string& plugin_id = connector.plugin != nullptr ? connector.plugin->id : scope;
   const bool is_page = kind == CallKind::kExportNextPage && operation_name.empty();
@@ -668,5 +702,7 @@ Result<std::string> call_hook(const HookHandle& hook, std::string input_json, st
   if (worker.abandoned()) keep_loaded(owner);
   return r;
 }
+
+void set_call_observer(CallObserver observer) { call_observer() = std::move(observer); }
 
 }  // namespace sluice::host

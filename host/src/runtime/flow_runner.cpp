@@ -1,5 +1,6 @@
 #include "runtime/flow_runner.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -181,7 +182,10 @@ class FlowRun {
     return run;
   }
 
-  void cancel() { recorder_.end(JobStatus::kCanceled, "canceled by the operator"); }
+  void cancel() {
+    recorder_.end(JobStatus::kCanceled,
+                  options_.cancel_message ? options_.cancel_message() : "canceled by the operator");
+  }
 
   // The end of the run for the file imports (file_submit_step.hpp): their per-run files are put
   // when the run did not fail, else kept and named in the job's message.
@@ -219,6 +223,19 @@ class FlowRun {
   Result<Pipeline> pipeline_for(const GeneratorStep& generator) {
     Pipeline pipeline(generator.export_id, generator.name,
                       PipelineLimits{options_.limits.page_bytes, options_.record_bytes});
+    if (options_.on_step_time) {
+      // The observer sees the page after the source and after each step: a step took the time
+      // since the call before it.
+      auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+      pipeline.set_observer([this, last](const Step* step, const Page&, const Result<StepResult>*) {
+        const auto now = std::chrono::steady_clock::now();
+        if (step != nullptr) {
+          options_.on_step_time(step->step_id(),
+                                std::chrono::duration<double>(now - *last).count());
+        }
+        *last = now;
+      });
+    }
     for (ExportSlot slot : kExportSlots) {
       auto step = options_.export_step_maker ? options_.export_step_maker(slot, generator)
                                              : make_export_step(slot, generator);

@@ -43,6 +43,12 @@ struct FileFormats;  // file_submit_step.hpp
 
 struct RunOptions {
   const std::atomic<bool>* cancelled = nullptr;       // set it to cancel; the job ends "canceled"
+  // The canceled job's message, asked when the run stops for `cancelled` (e.g. `sluice serve`'s
+  // "the server is shutting down"); empty function: "canceled by the operator".
+  std::function<std::string()> cancel_message;
+  // How long each step (its step id: an export's or import's) took over one flow page, in
+  // seconds, after it ran, on the page's thread (`sluice serve`'s step duration metrics).
+  std::function<void(const std::string& step_id, double seconds)> on_step_time;
   std::function<void(const host::Job&)> on_progress;  // after each page, on the calling thread
   size_t queue_depth = 2;                             // pages fetched ahead of processing
   // Deadlines of plugin calls and the page size limit (host/src/plugins/call_limits.hpp); a

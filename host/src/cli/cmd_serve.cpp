@@ -1,0 +1,96 @@
+// `sluice serve`: the long-running server (host/src/serve/server_main.hpp, docs/serve.md).
+#include <pthread.h>
+
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "serve/server_main.hpp"
+
+namespace sluice::cli {
+
+namespace {
+
+// Blocks SIGTERM and SIGINT in this thread and every thread started after it, so that only
+// wait_for_signal() receives them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+std::string wait_for_signal(const sigset_t& set) {
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&set, &signal) == 0) return signal == SIGINT ? "SIGINT" : "SIGTERM";
+  }
+}
+
+}  // namespace
+
+int cmd_serve(const Env& env, const Args& args) {
+  constexpr const char* kUsage =
+      "usage: sluice serve [--listen HOST:PORT] [--allow-remote] [--port-file FILE] [--log-json]\n"
+      "                    [--drain-timeout SECONDS] [--threads N] [--run-now FLOW]...\n"
+      "Runs the server: one HTTP server with /healthz and /metrics (and the scheduler, the\n"
+      "webhook listeners and the REST API), until SIGTERM or SIGINT. Then it drains: it stops\n"
+      "accepting connections, starts no new runs, cancels the running jobs (each ends "
+      "\"canceled\"\n"
+      "after its current page) and exits once they have ended, or after --drain-timeout with\n"
+      "status 1. It listens on loopback unless told otherwise with --allow-remote.\n"
+      "Logs go to stderr: plain lines, or one JSON object per line with --log-json.";
+  po::options_description options("options");
+  options.add_options()("listen",
+                        po::value<std::string>()->default_value(std::string(serve::kDefaultListen)),
+                        "the address and port to listen on, HOST:PORT or [IPv6]:PORT (port 0: "
+                        "any free port; see --port-file)")(
+      "allow-remote",
+      "allow a --listen address that is not loopback (the server has no TLS: put "
+      "a TLS proxy in front)")("port-file", po::value<std::string>(),
+                               "write the port listened on to FILE once listening")(
+      "log-json", "log one JSON object per line {\"ts\",\"level\",\"msg\",\"fields\"}")(
+      "drain-timeout", po::value<unsigned>()->default_value(30),
+      "on SIGTERM, how many seconds to wait for running jobs to end canceled")(
+      "threads", po::value<unsigned>()->default_value(8), "HTTP requests handled at once (1-256)")(
+      "run-now", po::value<std::vector<std::string>>(),
+      "start FLOW once the server is listening (repeatable)");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  int code = kExitOk;
+  if (!parse_args(args, kUsage, options, positional, vm, code)) return code;
+
+  serve::ServeConfig config;
+  config.allow_remote = vm.count("allow-remote") != 0u;
+  if (Result<void> listen = serve::parse_listen(vm["listen"].as<std::string>(), config); !listen) {
+    return usage_error(listen.error().message, kUsage);
+  }
+  if (vm.count("port-file") != 0u) config.port_file = vm["port-file"].as<std::string>();
+  const unsigned drain = vm["drain-timeout"].as<unsigned>();
+  if (drain > 3600) {
+    return usage_error(fmt::format("--drain-timeout {}: at most 3600 seconds (an hour)", drain),
+                       kUsage);
+  }
+  config.drain_timeout = std::chrono::seconds(drain);
+  const unsigned threads = vm["threads"].as<unsigned>();
+  if (threads < 1 || threads > 256) {
+    return usage_error(fmt::format("--threads {}: expected 1 to 256", threads), kUsage);
+  }
+  config.threads = static_cast<int>(threads);
+  if (vm.count("run-now") != 0u) config.run_at_start = vm["run-now"].as<std::vector<std::string>>();
+
+  // Before any thread starts (plugins may start some): only the main thread takes the signals.
+  const sigset_t stop_signals = block_stop_signals();
+  std::unique_ptr<host::Store> store = env.open_store();
+  if (store == nullptr) return kExitFailure;
+  const host::PluginRegistry registry = env.load_plugins();
+  serve::Logger log(std::cerr, vm.count("log-json") != 0u);
+  return serve::run_server(config, *store, registry, log,
+                           [&stop_signals] { return wait_for_signal(stop_signals); });
+}
+
+}  // namespace sluice::cli
