@@ -14,11 +14,28 @@ namespace {
 
 std::string state_key(const std::string& flow_id) { return "sluice.schedule/" + flow_id; }
 
-std::optional<system_clock::time_point> stored_instant(const json::value& state,
-                                                       const std::string& reason) {
-  const json::object* o = state.if_object();
-  const json::value* at = o != nullptr ? o->if_contains(reason) : nullptr;
-  if (at == nullptr || !at->is_string()) return std::nullopt;
+// What the state keeps of a schedule: the instant it last came due, and the schedule and zone
+// then (a schedule changed since starts afresh: its old instant says nothing about it).
+json::object stored_entry(system_clock::time_point due, const std::string& cron,
+                          const std::string& zone) {
+  return {{"at", format_utc(std::chrono::floor<std::chrono::seconds>(due))},
+          {"schedule", cron},
+          {"timezone", zone}};
+}
+
+std::optional<system_clock::time_point> stored_instant(const json::object& state,
+                                                       const std::string& reason,
+                                                       const std::string& cron,
+                                                       const std::string& zone) {
+  const json::value* entry = state.if_contains(reason);
+  const json::object* o = entry != nullptr ? entry->if_object() : nullptr;
+  if (o == nullptr) return std::nullopt;
+  const json::value* at = o->if_contains("at");
+  const json::value* was = o->if_contains("schedule");
+  const json::value* tz = o->if_contains("timezone");
+  if (at == nullptr || !at->is_string() || was == nullptr || !was->is_string() ||
+      was->get_string() != cron || tz == nullptr || !tz->is_string() || tz->get_string() != zone)
+    return std::nullopt;
   auto parsed = parse_instant(at->get_string(), *date::locate_zone("UTC"));
   if (!parsed) return std::nullopt;
   return *parsed;
@@ -71,10 +88,10 @@ Result<void> Scheduler::reload() {
       bool baseline = false;
       for (Entry& entry : mine) {
         const std::string reason = reason_of(entry);
-        auto last = stored_instant(stored, reason);
-        if (!last) {  // first seen: scheduled from now on, and after a restart from now
+        auto last = stored_instant(stored, reason, entry.cron.text, flow.zone_name);
+        if (!last) {  // first seen or changed: scheduled from now (also after a restart)
           last = now;
-          stored[reason] = format_utc(std::chrono::floor<std::chrono::seconds>(now));
+          stored[reason] = stored_entry(now, entry.cron.text, flow.zone_name);
           baseline = true;
         }
         auto next = next_run(entry.cron, *flow.zone, *last);
@@ -97,7 +114,6 @@ Result<void> Scheduler::reload() {
     flows_ = std::move(flows);
     entries_ = std::move(entries);
     problems_ = std::move(problems);
-    loaded_ = true;
   }
   wake();
   return {};
@@ -111,7 +127,7 @@ std::vector<std::string> Scheduler::problems() const {
 void Scheduler::record_due(const Entry& entry, system_clock::time_point due) {
   auto state = store_.get_state(state_key(entry.flow_id));
   json::object stored = state && state->is_object() ? state->get_object() : json::object();
-  stored[reason_of(entry)] = format_utc(std::chrono::floor<std::chrono::seconds>(due));
+  stored[reason_of(entry)] = stored_entry(due, entry.cron.text, flows_.at(entry.flow_id).zone_name);
   if (auto put = store_.put_state(state_key(entry.flow_id), stored); !put) {
     problems_.push_back("flow " + entry.flow_id + ": " + put.error().message);
   }

@@ -13,14 +13,16 @@
 // the flows in its `_runNextFlowIds` are started (queued the same way if running).
 //
 // Missed runs: the instant each schedule last came due is kept in the store's state (key
-// "sluice.schedule/<flow id>"), written when it comes due; a schedule seen for the first time
-// starts from now. At startup (the first reload) a schedule whose next instant after the stored
-// one has passed — the server was down then — runs once at once, however many runs it missed;
-// then it follows its schedule from now.
+// "sluice.schedule/<flow id>": {"flow"|"pageGenerators[i]": {"at", "schedule", "timezone"}}),
+// written when it comes due; a schedule seen for the first time, or changed (another cron or
+// zone), starts from now. At startup (the first reload) a schedule whose next instant after the
+// stored one has passed — the server was down then — runs once at once, however many runs it
+// missed; then it follows its schedule from now.
 //
 // Thread safety: every function may be called from any thread. `done` callbacks of the runs it
 // started may run until the scheduler is destroyed; the destructor waits for them, so drain the
-// launcher first (JobLauncher::drain) or it waits for the runs themselves.
+// launcher first (JobLauncher::drain) or it waits for the runs themselves. run() must have
+// returned before the destructor runs.
 #pragma once
 
 #include <chrono>
@@ -109,7 +111,6 @@ class Scheduler {
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   bool woken_ = false;
-  bool loaded_ = false;
   std::map<std::string, FlowSchedule> flows_;
   std::vector<Entry> entries_;
   std::map<std::string, std::deque<Pending>> queues_;

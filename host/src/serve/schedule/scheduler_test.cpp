@@ -235,9 +235,26 @@ TEST_F(SchedulerTest, AfterDowntimeAFlowThatMissedRunsRunsOnceAtStartup) {
   EXPECT_DOUBLE_EQ(s->lag_seconds(), 3.5 * 3600);
   auto state = store_->get_state("sluice.schedule/hourly");
   ASSERT_TRUE(state);
-  EXPECT_EQ(*state, json::parse(R"({"flow": "2026-01-10T02:00:00Z"})"));
+  EXPECT_EQ(*state, json::parse(R"({"flow": {"at": "2026-01-10T02:00:00Z",
+                                               "schedule": "0 * * * *", "timezone": "UTC"}})"));
   s->tick();
   EXPECT_THAT(runs_.ended(1), ElementsAre("hourly"));
+}
+
+TEST_F(SchedulerTest, AChangedScheduleStartsAfreshInsteadOfCatchingUp) {
+  put_flow(R"({"_id": "daily", "schedule": "0 2 * * *",
+               "pageGenerators": [{"_exportId": "e"}]})");
+  set_clock("2026-01-10T02:00:00Z");
+  auto s = scheduler();
+  ASSERT_TRUE(s->reload());
+  put_flow(R"({"_id": "daily", "schedule": "0 * * * *",
+               "pageGenerators": [{"_exportId": "e"}]})");
+  set_clock("2026-01-10T05:30:00Z");
+  ASSERT_TRUE(s->reload());
+  EXPECT_EQ(s->next_due(), at("2026-01-10T06:00:00Z"));
+  s->tick();
+  s.reset();
+  EXPECT_THAT(runs_.started(0), IsEmpty());
 }
 
 TEST_F(SchedulerTest, AFlowSeenForTheFirstTimeDoesNotRunForThePast) {
