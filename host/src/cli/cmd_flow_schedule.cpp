@@ -1,5 +1,6 @@
 // `sluice flow schedule ID`: the next run times of a flow's schedule and its schedule overrides,
 // as `sluice serve` starts them (serve/schedule/cron.hpp, docs/serve.md "Schedules").
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
