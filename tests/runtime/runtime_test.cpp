@@ -61,6 +61,33 @@ TEST_F(Runtime, EachGeneratorsPagesPassEveryProcessorInOrderBeforeTheNextGenerat
       << "source b started before source a's last page was processed";
 }
 
+// A schedule override (docs/serve.md, "Schedules") runs its source alone; the flow's schedule
+// the other sources.
+TEST_F(Runtime, OnlyGeneratorRunsThatSourceAloneAndSkipGeneratorsLeavesSourcesOut) {
+  put_export("a", {{"count", 1}, {"prefix", "A"}});
+  put_export("b", {{"count", 1}, {"prefix", "B"}});
+  put_export("c", {{"count", 1}, {"prefix", "C"}});
+  put_import("x", {});
+  put_flow("f", {"a", "b", "c"}, {"x"});
+  RunOptions only;
+  only.only_generator = 1;
+  Job job = run("f", only);
+  EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(job.num_export, 1);
+  EXPECT_EQ(imported()["x"], std::vector<std::string>{"B1"});
+  RunOptions skip;
+  skip.skip_generators = {1};
+  job = run("f", skip);
+  EXPECT_EQ(job.num_export, 2);
+  EXPECT_EQ(imported()["x"], (std::vector<std::string>{"B1", "A1", "C1"}));
+  RunOptions past;
+  past.only_generator = 3;
+  job = run("f", past);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.message,
+            "flow f has 3 page generators; there is no pageGenerators[3] to run alone");
+}
+
 TEST_F(Runtime, CountsAddUpAndFailedRecordsBecomeErrorsWithRetryData) {
   put_export("e", {{"count", 50}, {"pagesOf", 10}, {"prefix", "R"}}, 10);
   put_import("i", {{"rejectIds", json::array{"R3", "R17"}}, {"failPageWith", "R25"}});

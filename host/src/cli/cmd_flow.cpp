@@ -290,6 +290,8 @@ Result<size_t> record_limit_from_environment() {
 int cmd_flow(const Env& env, const Args& args) {
   if (!args.empty() && args[0] == "test")
     return cmd_flow_test(env, Args(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "schedule")
+    return cmd_flow_schedule(env, Args(args.begin() + 1, args.end()));
   constexpr const char* kUsage =
       "usage: sluice flow run ID [--data FILE] [--resume] [--type test] [--start-date ISO] "
       "[--json] [--quiet]\n       [-v] [--debug]\n"
@@ -312,7 +314,9 @@ int cmd_flow(const Env& env, const Args& args) {
       "130 canceled (Ctrl-C cancels cleanly; a second Ctrl-C exits at once, recording what is "
       "known).\n"
       "`sluice flow test ID` test-runs a flow one step at a time and sends nothing: see "
-      "`sluice flow test --help`.";
+      "`sluice flow test --help`.\n"
+      "`sluice flow schedule ID` lists the next run times of a flow's schedule: see "
+      "`sluice flow schedule --help`.";
   po::options_description options("options");
   options.add_options()("json", "print the job document instead of a summary")("quiet,q",
                                                                                "no live progress")(

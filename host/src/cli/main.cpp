@@ -23,6 +23,7 @@ commands:
   get KIND [ID]              list or show connections, exports, imports, flows, jobs
   flow run ID                run a flow now, with live progress and a job summary
   flow test ID [--records N] run its first page through every step, sending nothing
+  flow schedule ID [--count N]   the next run times of its schedule, local and UTC
   errors FLOW                the open errors of a flow, with each record's retry data
   errors resolve|retry|edit FLOW ...   resolve errors, run their records again, edit retry data
   jobs log JOB               what a job's plugins logged (debug, info, warn, error), by step

@@ -22,6 +22,7 @@
 #include "runtime/one_to_many.hpp"
 #include "script/script_engine.hpp"
 #include "script/script_reference.hpp"
+#include "serve/schedule/flow_schedule.hpp"
 #include "secrets/redactor.hpp"
 #include "sluice/support/template.hpp"
 #include "store/secret_fields.hpp"
@@ -624,6 +625,7 @@ class Applier {
     for (const auto& source : flow.sources) {
       check_reference(d, source.path + "._exportId", source.export_id, ResourceKind::kExport);
     }
+    check_schedule(d);
     for (const auto& router : flow.routers) {
       if (router.by_script && !router.script.is_null())
         check_script_reference(d, router.path + ".script", &router.script);
@@ -668,6 +670,23 @@ class Applier {
         check_hook_reference(d, processor.path + ".hooks.postResponseMap",
                              &processor.post_response_map, SLUICE_HOOK_POST_RESPONSE_MAP);
       }
+    }
+  }
+
+  // schedule, timezone and pageGenerators[].schedule as `sluice serve` reads them, and the
+  // flows _runNextFlowIds starts.
+  void check_schedule(const Document& d) {
+    std::vector<std::string> problems;
+    const auto schedule = serve::schedule::read_flow_schedule(d.id, d.doc, problems);
+    for (const std::string& problem : problems) {
+      issue(d.where(), fmt::format("flow {}: {}", d.id, problem));
+    }
+    for (size_t i = 0; i < schedule.run_next.size(); ++i) {
+      if (find(ResourceKind::kFlow, schedule.run_next[i]) != nullptr) continue;
+      issue(d.where(), fmt::format("flow {}: $._runNextFlowIds[{}]: expected an existing flow, "
+                                   "found \"{}\", which is neither in this apply nor in the "
+                                   "store; apply that flow too or remove its id",
+                                   d.id, i, schedule.run_next[i]));
     }
   }
 

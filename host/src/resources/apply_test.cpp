@@ -258,12 +258,48 @@ TEST_F(Apply, FieldsSluiceDoesNotImplementYetAreRefusedAsNotSupported) {
           file("import.json") + ": import sink: $.http.endPointBodyLimit: not supported yet by "
                                 "this version of Sluice; remove it"));
   EXPECT_THAT(
-      problems_with("flow.json", R"({"_id": "copy", "schedule": "? 0 2 ? * *",
+      problems_with("flow.json", R"({"_id": "copy", "skipRetries": true,
                       "pageGenerators": [{"_exportId": "orders"}],
                       "pageProcessors": [{"type": "export", "_exportId": "orders"}]})"),
       ElementsAre(
           file("flow.json") +
-          ": flow copy: $.schedule: not supported yet by this version of Sluice; remove it"));
+          ": flow copy: $.skipRetries: not supported yet by this version of Sluice; remove it"));
+}
+
+TEST_F(Apply, SchedulesTimeZonesAndRunNextFlowsAreAcceptedAndKept) {
+  write_samples("flow.json", R"({"_id": "copy", "schedule": "? 0 2 ? * *",
+      "timezone": "Europe/Berlin", "_runNextFlowIds": ["copy"],
+      "pageGenerators": [{"_exportId": "orders", "schedule": "*/15 * * * MON-FRI"}],
+      "pageProcessors": [{"type": "import", "_importId": "sink"}]})");
+  ApplyReport report = apply();
+  EXPECT_THAT(report.problems, ElementsAre());
+  auto doc = store_->get_resource(ResourceKind::kFlow, "copy", Secrets::kMasked);
+  ASSERT_TRUE(doc && *doc);
+  EXPECT_EQ((**doc).at("timezone").as_string(), "Europe/Berlin");
+  EXPECT_EQ((**doc).at("pageGenerators").at(0).at("schedule").as_string(), "*/15 * * * MON-FRI");
+}
+
+TEST_F(Apply, ABadScheduleZoneOrRunNextFlowIsRefusedNamingTheFlowAndThePath) {
+  EXPECT_THAT(
+      problems_with("flow.json", R"({"_id": "copy", "schedule": "? 0 25 ? * *",
+          "timezone": "Europe/Berlinn", "_runNextFlowIds": ["nightly"],
+          "pageGenerators": [{"_exportId": "orders", "schedule": "0 2 * *"}],
+          "pageProcessors": [{"type": "import", "_importId": "sink"}]})"),
+      ElementsAre(
+          file("flow.json") +
+              ": flow copy: $.timezone: time zone \"Europe/Berlinn\" is not an IANA time zone "
+              "name of this system's tzdata; write one such as \"UTC\", \"Europe/Berlin\" or "
+              "\"America/New_York\"",
+          file("flow.json") +
+              ": flow copy: $.schedule: schedule \"? 0 25 ? * *\": hour (field 3 of 6, \"25\"): "
+              "25 is outside 0-23; accepted forms: *, N, N-M, */S, N-M/S, N/S, or a "
+              "comma-separated list of them (e.g. 0,15,30-45/5), hour 0-23",
+          HasSubstr(": flow copy: $.pageGenerators[0].schedule: schedule \"0 2 * *\": has 4 "
+                    "fields; write 5"),
+          file("flow.json") +
+              ": flow copy: $._runNextFlowIds[0]: expected an existing flow, found \"nightly\", "
+              "which is neither in this apply nor in the store; apply that flow too or remove "
+              "its id"));
 }
 
 TEST_F(Apply, PageSizeIsAnIntegerFromOneToTenThousand) {
@@ -640,8 +676,8 @@ TEST_F(Apply, WhatImportsDoNotRunYetIsStillRefusedAsNotSupported) {
           "pageProcessors": [{"type": "import", "_importId": "sink",
                               "responseMapping": {"fields": []},
                               "hooks": {"postResponseMap": {"_scriptId": "s", "function": "f"}}}],
-          "schedule": "0 * * * *"})"),
-      ElementsAre(HasSubstr("flow copy: $.schedule: not supported yet")));
+          "_runNextExportIds": []})"),
+      ElementsAre(HasSubstr("flow copy: $._runNextExportIds: not supported yet")));
   EXPECT_THAT(problems_with("export.json", R"({"_id": "orders", "adaptorType": "HTTPExport",
           "_connectionId": "api", "inputFilter": {"type": "expression"}})"),
               ElementsAre(HasSubstr("export orders: $.inputFilter: only a lookup (isLookup: "

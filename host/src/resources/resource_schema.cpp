@@ -312,8 +312,12 @@ Schema flow() {
   Schema generator;
   generator.string("_exportId").label("Export").required();
   generator.ignored("setupInProgress");
-  for (const char* path :
-       {"schedule", "skipRetries", "_keepDeltaBehindFlowId", "_keepDeltaBehindExportId"}) {
+  generator.string("schedule")
+      .label("Schedule override")
+      .help(
+          "Cron (\"? minute hour dayOfMonth month dayOfWeek\" or 5 fields) on which `sluice "
+          "serve` runs this source alone, in the flow's timezone; docs/serve.md, \"Schedules\".");
+  for (const char* path : {"skipRetries", "_keepDeltaBehindFlowId", "_keepDeltaBehindExportId"}) {
     generator.unsupported(path);
   }
 
@@ -386,9 +390,22 @@ Schema flow() {
   s.object("settings")
       .label("Settings")
       .help("Any JSON object; filters, templates and scripts read it as settings.flow.");
+  s.string("schedule")
+      .label("Schedule")
+      .help(
+          "Cron on which `sluice serve` runs the flow: integrator.io's \"? minute hour "
+          "dayOfMonth month dayOfWeek\" (e.g. \"? 0 2 ? * *\") or 5-field cron; docs/serve.md, "
+          "\"Schedules\".");
+  s.string("timezone")
+      .label("Time zone")
+      .help("IANA name (\"Europe/Berlin\") the schedules are read in; DST-correct. Default UTC.");
+  s.array("_runNextFlowIds")
+      .label("Run next")
+      .items(FieldType::kString)
+      .help("Flows `sluice serve` starts after a completed run of this one.");
   for (const char* path :
-       {"schedule", "timezone", "_runNextFlowIds", "_runNextExportIds", "skipRetries", "isAbstract",
-        "_abstractFlowId", "overrides", "autoResolveMatchingTraceKeys"}) {
+       {"_runNextExportIds", "skipRetries", "isAbstract", "_abstractFlowId", "overrides",
+        "autoResolveMatchingTraceKeys"}) {
     s.unsupported(path);
   }
   return s;

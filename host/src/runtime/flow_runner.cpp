@@ -1,5 +1,6 @@
 #include "runtime/flow_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -93,7 +94,19 @@ class FlowRun {
         return recorder_.finish();
       }
     }
+    if (options_.only_generator && *options_.only_generator >= plan_.generators.size()) {
+      recorder_.end(JobStatus::kFailed,
+                    fmt::format("flow {} has {} page generators; there is no pageGenerators[{}] "
+                                "to run alone",
+                                plan_.flow_id, plan_.generators.size(), *options_.only_generator));
+      return recorder_.finish();
+    }
     for (size_t g = first; g < plan_.generators.size(); ++g) {
+      if (options_.only_generator ? g != *options_.only_generator
+                                  : std::find(options_.skip_generators.begin(),
+                                              options_.skip_generators.end(),
+                                              g) != options_.skip_generators.end())
+        continue;
       if (!run_generator(g, g == first ? std::move(start) : Cursor{})) break;
     }
     finish_file_imports();

@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plugins/call_limits.hpp"
 #include "plugins/registry.hpp"
@@ -90,6 +91,12 @@ struct RunOptions {
   // own (empty: the system's temporary folder, $TMPDIR).
   const FileFormats* file_formats = nullptr;
   std::filesystem::path temp_dir;
+  // Which page generators run (by index in pageGenerators; `sluice serve`'s schedules,
+  // docs/serve.md): only `only_generator` (a schedule override, pageGenerators[i].schedule, runs
+  // its source alone), else every one not in `skip_generators` (the flow's schedule leaves out
+  // the overridden ones). An only_generator past the last fails the job.
+  std::optional<size_t> only_generator;
+  std::vector<size_t> skip_generators;
 };
 
 // The store key under which a delta export's last successful currentExportDateTime is kept.
