@@ -113,13 +113,13 @@ Schema export_step(bool connection = true, bool webhook = false) {
         .label("Export type")
         .help("A listener's records are the requests sent to it; the type is webhook or absent.");
   } else {
-  s.enumeration("type", {"all", "delta", "once", "test"})
-      .label("Export type")
-      .unsupported_values({"webhook", "distributed", "simple", "blob", "tranlinedelta", "stream"})
-      .help(
-          "Which records a run exports (docs/runtime.md): absent or all: every record; delta: "
-          "those changed since the last successful run (lastExportDateTime); once: those not "
-          "yet flagged, the plugin flagging them page by page; test: at most test.limit.");
+    s.enumeration("type", {"all", "delta", "once", "test"})
+        .label("Export type")
+        .unsupported_values({"webhook", "distributed", "simple", "blob", "tranlinedelta", "stream"})
+        .help(
+            "Which records a run exports (docs/runtime.md): absent or all: every record; delta: "
+            "those changed since the last successful run (lastExportDateTime); once: those not "
+            "yet flagged, the plugin flagging them page by page; test: at most test.limit.");
   }
   s.integer("delta.lagOffset")
       .label("Delta lag offset (ms)")
@@ -162,8 +162,9 @@ Schema simple_export() {
   s.enumeration("file.type", {"csv", "json", "xml", "xlsx", "filedefinition"})
       .label("File type")
       .required()
-      .help("How the file given with --data is parsed: csv (any delimited text), json, xml, xlsx "
-            "or filedefinition (fixed width, X12); docs/files.md.");
+      .help(
+          "How the file given with --data is parsed: csv (any delimited text), json, xml, xlsx "
+          "or filedefinition (fixed width, X12); docs/files.md.");
   s.enumeration("file.output", {"records", "metadata", "blobKeys"})
       .label("Output")
       .default_value("records")
@@ -212,8 +213,12 @@ Schema simple_export() {
       .label("Compression")
       .help("gzip, or zip (each file of the zip is read).");
   // Their insides are checked by the formats library at apply (resources/apply.cpp).
-  s.object("file.xml").label("XML").help("resourcePath: the elements that are records, e.g. /orders/order.");
-  s.object("file.xlsx").label("XLSX").help("hasHeaderRow, sheet (the sheet's name; none: the first).");
+  s.object("file.xml")
+      .label("XML")
+      .help("resourcePath: the elements that are records, e.g. /orders/order.");
+  s.object("file.xlsx")
+      .label("XLSX")
+      .help("hasHeaderRow, sheet (the sheet's name; none: the first).");
   s.object("file.fileDefinition")
       .label("File definition")
       .help("format fixedwidth (with fields) or x12; docs/files.md.");
@@ -431,13 +436,22 @@ Schema webhook_export() {
   s.enumeration("webhook.provider", {"custom", "github", "shopify", "stripe", "slack"})
       .label("Provider")
       .default_value("custom")
-      .unsupported_values({"travis", "travis-org", "dropbox", "onfleet", "helpscout",
-                           "errorception", "box", "aha", "jira", "pagerduty", "postmark",
-                           "mailchimp", "intercom", "activecampaign", "segment", "recurly",
-                           "shipwire", "surveymonkey", "parseur", "mailparser-io", "hubspot",
-                           "integrator-extension", "sapariba", "happyreturns", "typeform"})
-      .help("A preset of the verification (github, shopify, stripe, slack: set only key), or "
-            "custom: verify and its fields.");
+      .unsupported_values({"travis",    "travis-org",
+                           "dropbox",   "onfleet",
+                           "helpscout", "errorception",
+                           "box",       "aha",
+                           "jira",      "pagerduty",
+                           "postmark",  "mailchimp",
+                           "intercom",  "activecampaign",
+                           "segment",   "recurly",
+                           "shipwire",  "surveymonkey",
+                           "parseur",   "mailparser-io",
+                           "hubspot",   "integrator-extension",
+                           "sapariba",  "happyreturns",
+                           "typeform"})
+      .help(
+          "A preset of the verification (github, shopify, stripe, slack: set only key), or "
+          "custom: verify and its fields.");
   s.enumeration("webhook.verify", {"token", "hmac", "basic", "secret_url"})
       .label("Verification")
       .help("How each request is verified; a request that fails gets 401.");
@@ -468,17 +482,24 @@ Schema webhook_export() {
       .label("Path to records")
       .help("The dotted path to the records in the payload; absent: the whole payload.");
   s.unsupported("webhook.includeParentData");
-  s.integer("webhook.successStatusCode").label("Success status").minimum(200).maximum(299)
+  s.integer("webhook.successStatusCode")
+      .label("Success status")
+      .minimum(200)
+      .maximum(299)
       .default_value(204);
   s.string("webhook.successBody").label("Success body").help("Handlebars over the request.");
   s.enumeration("webhook.successMediaType", {"json", "xml", "plaintext"})
       .label("Success media type")
       .default_value("json");
   s.array("webhook.successResponseHeaders").label("Success headers").help("[{name, value}]");
-  s.integer("webhook.challengeSuccessStatusCode").label("Challenge status").minimum(200)
-      .maximum(299).default_value(200);
-  s.string("webhook.challengeSuccessBody").label("Challenge body").help(
-      "Handlebars over the request, e.g. {{hub.challenge}}.");
+  s.integer("webhook.challengeSuccessStatusCode")
+      .label("Challenge status")
+      .minimum(200)
+      .maximum(299)
+      .default_value(200);
+  s.string("webhook.challengeSuccessBody")
+      .label("Challenge body")
+      .help("Handlebars over the request, e.g. {{hub.challenge}}.");
   s.enumeration("webhook.challengeSuccessMediaType", {"json", "xml", "plaintext"})
       .label("Challenge media type")
       .default_value("json");
