@@ -7,6 +7,10 @@
 // confirmed but not yet removed are not delivered again; where there is nothing to resume it
 // runs the flow afresh.
 //
+// Wiring (sluice serve): ListenerOptions::on_queued = [&](auto id, size_t) { worker.notify(id); },
+// worker.start() once the server listens; at shutdown worker.stop(), then launcher.drain(),
+// and only then destroy the worker (a run that ends calls back into it).
+//
 // Thread safety: every function may be called from any thread.
 #pragma once
 
@@ -23,7 +27,8 @@ namespace sluice::serve::webhook {
 
 class IntakeWorker {
  public:
-  // `store` and `launcher` must outlive the worker. `run` is the options of each run (its
+  // `store` and `launcher` must outlive the worker, and the launcher must be drained before the
+  // worker is destroyed. `run` is the options of each run (its
   // `cancelled` and `resume` are the launcher's and the worker's).
   IntakeWorker(host::Store& store, JobLauncher& launcher, runtime::RunOptions run = {});
   ~IntakeWorker() { stop(); }
