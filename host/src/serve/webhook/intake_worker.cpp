@@ -7,11 +7,11 @@ namespace sluice::serve::webhook {
 namespace json = boost::json;
 
 IntakeWorker::IntakeWorker(host::Store& store, JobLauncher& launcher, runtime::RunOptions run)
-    : store_(store), launcher_(launcher), run_(std::move(run)) {}
+    : state_(std::make_shared<State>(store, launcher, std::move(run))) {}
 
 std::vector<std::string> IntakeWorker::flows_of(std::string_view export_id) {
   std::vector<std::string> out;
-  auto flows = store_.list_resources(host::ResourceKind::kFlow, host::Secrets::kMasked);
+  auto flows = state_->store.list_resources(host::ResourceKind::kFlow, host::Secrets::kMasked);
   if (!flows) return out;
   for (const json::object& flow : *flows) {
     const json::value* disabled = flow.if_contains("disabled");
@@ -30,7 +30,7 @@ std::vector<std::string> IntakeWorker::flows_of(std::string_view export_id) {
 }
 
 void IntakeWorker::start() {
-  auto exports = store_.list_resources(host::ResourceKind::kExport, host::Secrets::kMasked);
+  auto exports = state_->store.list_resources(host::ResourceKind::kExport, host::Secrets::kMasked);
   if (!exports) return;
   std::set<std::string> flows;
   for (const json::object& exp : *exports) {
@@ -40,46 +40,49 @@ void IntakeWorker::start() {
         id == nullptr || !id->is_string()) {
       continue;
     }
-    auto queued = store_.count_intake(id->as_string());
+    auto queued = state_->store.count_intake(id->as_string());
     if (!queued || *queued == 0) continue;
     for (std::string& flow : flows_of(id->as_string())) flows.insert(std::move(flow));
   }
-  std::lock_guard lock(mutex_);
-  for (const std::string& flow : flows) launch_locked(flow, true);
+  std::lock_guard lock(state_->mutex);
+  for (const std::string& flow : flows) launch_locked(state_, flow, true);
 }
 
 void IntakeWorker::notify(std::string_view export_id) {
   const std::vector<std::string> flows = flows_of(export_id);
-  std::lock_guard lock(mutex_);
-  for (const std::string& flow : flows) launch_locked(flow, false);
+  std::lock_guard lock(state_->mutex);
+  for (const std::string& flow : flows) launch_locked(state_, flow, false);
 }
 
 void IntakeWorker::stop() {
-  std::lock_guard lock(mutex_);
-  stopped_ = true;
-  pending_.clear();
+  std::lock_guard lock(state_->mutex);
+  state_->stopped = true;
+  state_->pending.clear();
 }
 
-void IntakeWorker::launch_locked(const std::string& flow_id, bool resume) {
-  if (stopped_) return;
-  runtime::RunOptions options = run_;
+void IntakeWorker::launch_locked(const std::shared_ptr<State>& state, const std::string& flow_id,
+                                 bool resume) {
+  if (state->stopped) return;
+  runtime::RunOptions options = state->run;
   options.resume = resume;
-  auto launched =
-      launcher_.launch(flow_id, std::move(options),
-                       [this, resume](const std::string& flow, const Result<host::Job>& job) {
-                         ended(flow, resume, job);
-                       });
+  auto launched = state->launcher.launch(
+      flow_id, std::move(options),
+      [state, resume](const std::string& flow, const Result<host::Job>& job) {
+        ended(state, flow, resume, job);
+      });
   // Running already: once more when it ends (the launcher refuses only while it runs or drains).
-  if (!launched) pending_.insert(flow_id);
+  if (!launched) state->pending.insert(flow_id);
 }
 
-void IntakeWorker::ended(const std::string& flow_id, bool resumed, const Result<host::Job>& job) {
-  std::lock_guard lock(mutex_);
+void IntakeWorker::ended(const std::shared_ptr<State>& state, const std::string& flow_id,
+                         bool resumed, const Result<host::Job>& job) {
+  std::lock_guard lock(state->mutex);
+  if (state->stopped) return;
   if (resumed && !job) {  // nothing to resume: run it afresh
-    launch_locked(flow_id, false);
+    launch_locked(state, flow_id, false);
     return;
   }
-  if (pending_.erase(flow_id) > 0) launch_locked(flow_id, false);
+  if (state->pending.erase(flow_id) > 0) launch_locked(state, flow_id, false);
 }
 
 }  // namespace sluice::serve::webhook

@@ -8,12 +8,12 @@
 // runs the flow afresh.
 //
 // Wiring (sluice serve): ListenerOptions::on_queued = [&](auto id, size_t) { worker.notify(id); },
-// worker.start() once the server listens; at shutdown worker.stop(), then launcher.drain(),
-// and only then destroy the worker (a run that ends calls back into it).
+// worker.start() once the server listens; at shutdown worker.stop(), then launcher.drain().
 //
 // Thread safety: every function may be called from any thread.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -27,9 +27,8 @@ namespace sluice::serve::webhook {
 
 class IntakeWorker {
  public:
-  // `store` and `launcher` must outlive the worker, and the launcher must be drained before the
-  // worker is destroyed. `run` is the options of each run (its
-  // `cancelled` and `resume` are the launcher's and the worker's).
+  // `store` and `launcher` must outlive the worker, or it must be stopped before they go. `run` is
+  // the options of each run (its `cancelled` and `resume` are the launcher's and the worker's).
   IntakeWorker(host::Store& store, JobLauncher& launcher, runtime::RunOptions run = {});
   ~IntakeWorker() { stop(); }
 
@@ -44,15 +43,25 @@ class IntakeWorker {
   std::vector<std::string> flows_of(std::string_view export_id);
 
  private:
-  void launch_locked(const std::string& flow_id, bool resume);
-  void ended(const std::string& flow_id, bool resumed, const Result<host::Job>& job);
+  // Shared with the callbacks of runs under way: JobLauncher calls `done` after it has forgotten
+  // the run, so a callback may outlive drain() and the worker; once stopped it touches nothing
+  // but this.
+  struct State {
+    State(host::Store& s, JobLauncher& l, runtime::RunOptions r)
+        : store(s), launcher(l), run(std::move(r)) {}
+    host::Store& store;
+    JobLauncher& launcher;
+    runtime::RunOptions run;
+    std::mutex mutex;
+    std::set<std::string> pending;
+    bool stopped = false;
+  };
+  static void launch_locked(const std::shared_ptr<State>& state, const std::string& flow_id,
+                            bool resume);
+  static void ended(const std::shared_ptr<State>& state, const std::string& flow_id, bool resumed,
+                    const Result<host::Job>& job);
 
-  host::Store& store_;
-  JobLauncher& launcher_;
-  runtime::RunOptions run_;
-  std::mutex mutex_;
-  std::set<std::string> pending_;
-  bool stopped_ = false;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace sluice::serve::webhook
