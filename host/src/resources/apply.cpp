@@ -17,13 +17,14 @@
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
-#include "sluice/support/formats/file_options.hpp"
 #include "runtime/flow_document.hpp"
 #include "runtime/one_to_many.hpp"
 #include "script/script_engine.hpp"
 #include "script/script_reference.hpp"
 #include "serve/schedule/flow_schedule.hpp"
 #include "secrets/redactor.hpp"
+#include "serve/webhook/settings.hpp"
+#include "sluice/support/formats/file_options.hpp"
 #include "sluice/support/template.hpp"
 #include "store/secret_fields.hpp"
 
@@ -398,6 +399,10 @@ class Applier {
       validate_simple_export(d);
       return;
     }
+    if (d.kind == ResourceKind::kExport && adaptor == kWebhookExportAdaptor) {
+      validate_webhook_export(d);
+      return;
+    }
     auto connection_id = reference(d, d.doc, "_connectionId", "$", "a connection");
     if (!connection_id) return;
     const json::object* connection = find(ResourceKind::kConnection, *connection_id);
@@ -450,6 +455,34 @@ class Applier {
   }
 
   // The data loader's export: no connection, the host's own `file` settings; a source only.
+  // A listener: its schema, then what its verification needs (serve/webhook/settings.hpp, the
+  // listener's own reading of it).
+  void validate_webhook_export(Document& d) {
+    const size_t before = report_.problems.size();
+    check_schema(d, webhook_export_schema());
+    if (report_.problems.size() != before) return;
+    const json::value* lookup = d.doc.if_contains("isLookup");
+    if (lookup != nullptr && lookup->is_bool() && lookup->get_bool()) {
+      issue(d.where(), fmt::format("export {}: $.isLookup: a webhook listener (WebhookExport) is "
+                                   "a flow's source, never a lookup; remove isLookup",
+                                   d.id));
+      return;
+    }
+    const json::value* webhook = d.doc.if_contains("webhook");
+    if (webhook == nullptr || !webhook->is_object()) {
+      issue(d.where(), fmt::format("export {}: $.webhook: a WebhookExport needs its webhook "
+                                   "object, e.g. {{\"verify\": \"hmac\", ...}}; add it",
+                                   d.id));
+      return;
+    }
+    if (auto read = serve::webhook::parse_verify_settings(webhook->get_object()); !read) {
+      issue(d.where(), fmt::format("export {}: $.{}", d.id, read.error().message));
+      return;
+    }
+    validate_export_steps(d);
+    validate_trace_key(d);
+  }
+
   void validate_simple_export(Document& d) {
     check_schema(d, simple_export_schema());
     // The values inside `file` as the file source will read them (formats library).

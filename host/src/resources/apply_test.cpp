@@ -811,3 +811,45 @@ TEST_F(Apply, AnUnknownFieldOfABranchIsRefusedWithItsPath) {
 
 }  // namespace
 }  // namespace sluice::host
+
+namespace sluice::host {
+namespace {
+
+class ApplyWebhook : public Apply {};
+
+TEST_F(ApplyWebhook, AListenerAppliesWithoutAConnectionAndItsSecretsAreSealed) {
+  ApplyReport report = apply_one(R"({"_id": "hook", "adaptorType": "WebhookExport",
+      "type": "webhook", "webhook": {"provider": "github", "key": "gh-signing-Secret-77"}})");
+  EXPECT_THAT(report.problems, IsEmpty());
+  auto masked = store_->get_resource(ResourceKind::kExport, "hook", Secrets::kMasked);
+  ASSERT_TRUE(masked && *masked);
+  EXPECT_EQ((**masked).at("webhook").at("key"), "******");
+  auto revealed = store_->get_resource(ResourceKind::kExport, "hook", Secrets::kRevealed);
+  ASSERT_TRUE(revealed && *revealed);
+  EXPECT_EQ((**revealed).at("webhook").at("key"), "gh-signing-Secret-77");
+}
+
+TEST_F(ApplyWebhook, AListenerItCouldNotVerifyWithIsRefusedSayingWhatToSet) {
+  ApplyReport report = apply_one(R"([
+      {"_id": "a", "adaptorType": "WebhookExport", "webhook": {"verify": "hmac", "header": "X-S"}},
+      {"_id": "b", "adaptorType": "WebhookExport",
+       "webhook": {"verify": "hmac", "key": "k", "header": "X-S", "algorithm": "md5"}},
+      {"_id": "c", "adaptorType": "WebhookExport", "webhook": {"provider": "dropbox"}},
+      {"_id": "d", "adaptorType": "WebhookExport", "_connectionId": "api",
+       "webhook": {"verify": "secret_url", "token": "t"}}])");
+  EXPECT_THAT(report.problems,
+              ElementsAre("<in> [0]: export a: $.webhook.key is missing: verify 'hmac' needs the "
+                          "shared secret the sender signs with; set webhook.key",
+                          "<in> [1]: export b: $.webhook.algorithm: expected one of \"sha1\", "
+                          "\"sha256\", \"sha384\", \"sha512\", found string \"md5\"",
+                          "<in> [2]: export c: $.webhook.provider: \"dropbox\" is not supported "
+                          "yet by this version of Sluice; use one of \"custom\", \"github\", "
+                          "\"shopify\", \"stripe\", \"slack\"",
+                          "<in> [3]: export d: $._connectionId: not supported yet by this version "
+                          "of Sluice: a webhook listener (WebhookExport) is fed by the requests "
+                          "sent to it and has no connection; remove it"));
+  EXPECT_FALSE(stored(ResourceKind::kExport, "a"));
+}
+
+}  // namespace
+}  // namespace sluice::host

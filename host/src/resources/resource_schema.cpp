@@ -39,12 +39,17 @@ Schema connection() {
   return s;
 }
 
-void step_common(Schema& s, bool connection = true) {
+// `connection` false: a source without one, the data loader or (`webhook`) a listener.
+void step_common(Schema& s, bool connection = true, bool webhook = false) {
   s.string("_id").label("Id").required();
   name_and_description(s);
   s.string("adaptorType").label("Adaptor type").required();
   if (connection) {
     s.string("_connectionId").label("Connection").required();
+  } else if (webhook) {
+    s.unsupported("_connectionId",
+                  "a webhook listener (WebhookExport) is fed by the requests sent to it and has "
+                  "no connection; remove it");
   } else {
     s.unsupported("_connectionId",
                   "a data loader (SimpleExport) reads the file given with `sluice flow run ID "
@@ -76,9 +81,9 @@ void step_common(Schema& s, bool connection = true) {
           "record with its trace key later succeeds at the same step (docs/errors.md).");
 }
 
-Schema export_step(bool connection = true) {
+Schema export_step(bool connection = true, bool webhook = false) {
   Schema s;
-  step_common(s, connection);
+  step_common(s, connection, webhook);
   // Checked by their engines at apply (resources/apply.cpp), so their insides are not listed here.
   s.object("transform")
       .label("Transformation")
@@ -103,13 +108,19 @@ Schema export_step(bool connection = true) {
           "Records per flow page: how many travel together through the flow's steps. Not the "
           "plugin's request size (records per request to the application), which is set in "
           "the plugin's own settings.");
-  s.enumeration("type", {"all", "delta", "once", "test"})
-      .label("Export type")
-      .unsupported_values({"webhook", "distributed", "simple", "blob", "tranlinedelta", "stream"})
-      .help(
-          "Which records a run exports (docs/runtime.md): absent or all: every record; delta: "
-          "those changed since the last successful run (lastExportDateTime); once: those not "
-          "yet flagged, the plugin flagging them page by page; test: at most test.limit.");
+  if (webhook) {
+    s.enumeration("type", {"webhook"})
+        .label("Export type")
+        .help("A listener's records are the requests sent to it; the type is webhook or absent.");
+  } else {
+    s.enumeration("type", {"all", "delta", "once", "test"})
+        .label("Export type")
+        .unsupported_values({"webhook", "distributed", "simple", "blob", "tranlinedelta", "stream"})
+        .help(
+            "Which records a run exports (docs/runtime.md): absent or all: every record; delta: "
+            "those changed since the last successful run (lastExportDateTime); once: those not "
+            "yet flagged, the plugin flagging them page by page; test: at most test.limit.");
+  }
   s.integer("delta.lagOffset")
       .label("Delta lag offset (ms)")
       .minimum(0)
@@ -151,8 +162,9 @@ Schema simple_export() {
   s.enumeration("file.type", {"csv", "json", "xml", "xlsx", "filedefinition"})
       .label("File type")
       .required()
-      .help("How the file given with --data is parsed: csv (any delimited text), json, xml, xlsx "
-            "or filedefinition (fixed width, X12); docs/files.md.");
+      .help(
+          "How the file given with --data is parsed: csv (any delimited text), json, xml, xlsx "
+          "or filedefinition (fixed width, X12); docs/files.md.");
   s.enumeration("file.output", {"records", "metadata", "blobKeys"})
       .label("Output")
       .default_value("records")
@@ -201,8 +213,12 @@ Schema simple_export() {
       .label("Compression")
       .help("gzip, or zip (each file of the zip is read).");
   // Their insides are checked by the formats library at apply (resources/apply.cpp).
-  s.object("file.xml").label("XML").help("resourcePath: the elements that are records, e.g. /orders/order.");
-  s.object("file.xlsx").label("XLSX").help("hasHeaderRow, sheet (the sheet's name; none: the first).");
+  s.object("file.xml")
+      .label("XML")
+      .help("resourcePath: the elements that are records, e.g. /orders/order.");
+  s.object("file.xlsx")
+      .label("XLSX")
+      .help("hasHeaderRow, sheet (the sheet's name; none: the first).");
   s.object("file.fileDefinition")
       .label("File definition")
       .help("format fixedwidth (with fields) or x12; docs/files.md.");
@@ -443,6 +459,85 @@ json::object build(ResourceKind kind) {
   return {};
 }
 
+// A webhook listener (docs/serve.md "Webhooks"): integrator.io's `webhook{…}` fields. What
+// each verification method needs is checked at apply by serve/webhook/settings.hpp.
+Schema webhook_export() {
+  Schema s = export_step(false, true);
+  s.enumeration("webhook.provider", {"custom", "github", "shopify", "stripe", "slack"})
+      .label("Provider")
+      .default_value("custom")
+      .unsupported_values({"travis",    "travis-org",
+                           "dropbox",   "onfleet",
+                           "helpscout", "errorception",
+                           "box",       "aha",
+                           "jira",      "pagerduty",
+                           "postmark",  "mailchimp",
+                           "intercom",  "activecampaign",
+                           "segment",   "recurly",
+                           "shipwire",  "surveymonkey",
+                           "parseur",   "mailparser-io",
+                           "hubspot",   "integrator-extension",
+                           "sapariba",  "happyreturns",
+                           "typeform"})
+      .help(
+          "A preset of the verification (github, shopify, stripe, slack: set only key), or "
+          "custom: verify and its fields.");
+  s.enumeration("webhook.verify", {"token", "hmac", "basic", "secret_url"})
+      .label("Verification")
+      .help("How each request is verified; a request that fails gets 401.");
+  s.string("webhook.token").label("Token").secret().help("token and secret_url: the shared token.");
+  s.enumeration("webhook.tokenLocation", {"body", "header", "queryParam"})
+      .label("Token location")
+      .default_value("body");
+  s.string("webhook.path").label("Token path").help("tokenLocation body: the dotted path.");
+  s.string("webhook.tokenHeaderName").label("Token header");
+  s.enumeration("webhook.tokenHeaderScheme", {"bearer", "custom", "none"})
+      .label("Token scheme")
+      .default_value("bearer");
+  s.string("webhook.customTokenScheme").label("Custom scheme");
+  s.string("webhook.tokenQueryParamName").label("Token query parameter");
+  s.string("webhook.key").label("HMAC key").secret().help("hmac and the presets: the secret.");
+  s.enumeration("webhook.algorithm", {"sha1", "sha256", "sha384", "sha512"})
+      .label("HMAC algorithm")
+      .default_value("sha256");
+  s.enumeration("webhook.encoding", {"hex", "base64"}).label("HMAC encoding").default_value("hex");
+  s.string("webhook.header").label("HMAC header");
+  s.string("webhook.username").label("Username");
+  s.string("webhook.password").label("Password").secret();
+  s.enumeration("webhook.requestMediaType", {"json", "xml", "urlencoded", "plaintext"})
+      .label("Request media type")
+      .unsupported_values({"csv"})
+      .help("How bodies are read; absent: by their Content-Type.");
+  s.string("webhook.pathToRecords")
+      .label("Path to records")
+      .help("The dotted path to the records in the payload; absent: the whole payload.");
+  s.unsupported("webhook.includeParentData");
+  s.integer("webhook.successStatusCode")
+      .label("Success status")
+      .minimum(200)
+      .maximum(299)
+      .default_value(204);
+  s.string("webhook.successBody").label("Success body").help("Handlebars over the request.");
+  s.enumeration("webhook.successMediaType", {"json", "xml", "plaintext"})
+      .label("Success media type")
+      .default_value("json");
+  s.array("webhook.successResponseHeaders").label("Success headers").help("[{name, value}]");
+  s.integer("webhook.challengeSuccessStatusCode")
+      .label("Challenge status")
+      .minimum(200)
+      .maximum(299)
+      .default_value(200);
+  s.string("webhook.challengeSuccessBody")
+      .label("Challenge body")
+      .help("Handlebars over the request, e.g. {{hub.challenge}}.");
+  s.enumeration("webhook.challengeSuccessMediaType", {"json", "xml", "plaintext"})
+      .label("Challenge media type")
+      .default_value("json");
+  s.array("webhook.challengeResponseHeaders").label("Challenge headers").help("[{name, value}]");
+  s.ignored("webhook._httpConnectorId");
+  return s;
+}
+
 }  // namespace
 
 const json::object& host_schema(ResourceKind kind) {
@@ -454,6 +549,11 @@ const json::object& host_schema(ResourceKind kind) {
 
 const json::object& simple_export_schema() {
   static const json::object schema = simple_export().to_json();
+  return schema;
+}
+
+const json::object& webhook_export_schema() {
+  static const json::object schema = webhook_export().to_json();
   return schema;
 }
 

@@ -30,6 +30,9 @@ const boost::json::object& host_schema(ResourceKind kind);
 // (docs/files.md, "Data loader").
 inline constexpr const char kSimpleExportAdaptor[] = "SimpleExport";
 const boost::json::object& simple_export_schema();
+// A webhook listener: no connection, its `webhook{…}` settings (docs/serve.md "Webhooks").
+inline constexpr const char kWebhookExportAdaptor[] = "WebhookExport";
+const boost::json::object& webhook_export_schema();
 
 // `host` with the properties (and root "required") of `plugin` added. Where both declare a
 // property as an object with properties, the two are merged the same way, level by level (an

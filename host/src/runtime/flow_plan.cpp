@@ -381,6 +381,11 @@ Result<FlowPlan> resolve_flow(host::Store& store, const host::PluginRegistry& re
       return r.error();
     }
     step.file = object_or_empty(step.doc, "file");
+    if (string_field(step.doc, "adaptorType") == host::kWebhookExportAdaptor) {
+      step.webhook = true;  // a listener: no connection
+      plan.generators.push_back(std::move(step));
+      continue;
+    }
     if (string_field(step.doc, "adaptorType") == host::kSimpleExportAdaptor) {
       step.simple = step.files = true;  // the data loader: no connection
       plan.generators.push_back(std::move(step));

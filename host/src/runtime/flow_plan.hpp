@@ -56,6 +56,9 @@ struct GeneratorStep {
   // transfers files (SLUICE_CAP_FILE_TRANSFER) and which has a `file` object.
   bool simple = false;
   bool files = false;
+  // A webhook listener (adaptorType WebhookExport: no connection, `connection` empty): its pages
+  // come from the store's intake queue (intake_source.hpp).
+  bool webhook = false;
   boost::json::object file;  // the export's "file" settings, {} if none
 };
 

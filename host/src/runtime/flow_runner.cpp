@@ -18,6 +18,7 @@
 #include "runtime/job_environment.hpp"
 #include "runtime/job_log.hpp"
 #include "runtime/job_recorder.hpp"
+#include "runtime/intake_source.hpp"
 #include "runtime/local_file_producer.hpp"
 #include "runtime/lookup_step.hpp"
 #include "runtime/pipeline.hpp"
@@ -278,6 +279,15 @@ class FlowRun {
   // files or, for the data loader, RunOptions::data_file.
   Result<std::unique_ptr<Source>> open_source(const GeneratorStep& generator, Cursor cursor,
                                               StepContext& context) {
+    if (generator.webhook) {
+      run_context(generator, context);
+      IntakeSourceOptions intake;
+      intake.export_id = generator.export_id;
+      intake.page_size = generator.page_size;
+      intake.cancelled = options_.cancelled;
+      return std::unique_ptr<Source>(
+          std::make_unique<IntakeSource>(store_, std::move(intake), std::move(cursor)));
+    }
     std::unique_ptr<FileProducer> files;
     if (generator.simple) {
       if (options_.data_file.empty()) {

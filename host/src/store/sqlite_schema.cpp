@@ -1,5 +1,6 @@
 #include "store/sqlite_schema.hpp"
 
+#include "store/intake.hpp"
 #include "store/secret_fields.hpp"
 #include "store/sqlite_errors.hpp"
 
@@ -31,7 +32,7 @@ Result<void> add_error_columns(SqliteDb& db, const SecretBox&) {
   return sqlite_add_error_columns(db);
 }
 
-const std::array<Migration, 4> kMigrations = {{
+const std::array<Migration, 5> kMigrations = {{
     {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
@@ -84,6 +85,8 @@ CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
     // 4: the error manager's columns (step, trace key, whether it has retry data) and indexes,
     // filled in from the documents (store/sqlite_errors.cpp).
     {"", &add_error_columns},
+    // 5: the webhook listeners' intake queue (store/intake.hpp).
+    {kIntakeSchemaSql},
 }};
 
 Error key_mismatch(const SqliteDb& db, const SecretBox& box) {

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "secrets/redactor.hpp"
+#include "store/intake.hpp"
 #include "store/job_log.hpp"
 #include "store/redacted.hpp"
 #include "store/secret_box.hpp"
@@ -74,6 +75,25 @@ class SqliteStore final : public Store {
   Result<std::vector<JobLogLine>> get_job_log(std::string_view job_id, size_t limit) override {
     std::lock_guard lock(mutex_);
     return sqlite_job_log(*db_, job_id, limit);
+  }
+
+  Result<void> append_intake(std::string_view export_id,
+                             const std::vector<std::string>& records) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_append_intake(*db_, export_id, records);
+  }
+  Result<std::vector<IntakeRecord>> read_intake(std::string_view export_id, int64_t after,
+                                                size_t limit) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_read_intake(*db_, export_id, after, limit);
+  }
+  Result<size_t> remove_intake(std::string_view export_id, int64_t through) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_remove_intake(*db_, export_id, through);
+  }
+  Result<size_t> count_intake(std::string_view export_id) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_count_intake(*db_, export_id);
   }
 
   Result<void> add_errors(const std::vector<JobError>& errors) override;

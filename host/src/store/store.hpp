@@ -125,6 +125,13 @@ struct JobError {
   static JobError from_json(const boost::json::object& doc);
 };
 
+// One record of a webhook listener's intake queue.
+struct IntakeRecord {
+  int64_t seq = 0;  // from 1, increasing in the order records were appended (over all exports)
+  std::string export_id;
+  std::string record;  // JSON text, as appended
+};
+
 // Which errors find_errors returns: those of one flow (and one step when step_id is set), open
 // or resolved, oldest first by occurred_at, at most `limit`.
 struct ErrorQuery {
@@ -222,6 +229,21 @@ class Store {
   // kUnsupported.
   virtual Result<void> append_job_log(const std::vector<JobLogLine>& lines);
   virtual Result<std::vector<JobLogLine>> get_job_log(std::string_view job_id, size_t limit);
+
+  // The intake queue of webhook listeners (store/intake.hpp, docs/serve.md "Webhooks"): records
+  // a listener accepted and no job has yet confirmed. A store without one answers kUnsupported.
+  //
+  // Appends `records` (each one JSON text) for `export_id` in one transaction: once it returns,
+  // they survive a crash of the process (SQLite: WAL, synchronous NORMAL — not a power loss).
+  virtual Result<void> append_intake(std::string_view export_id,
+                                     const std::vector<std::string>& records);
+  // The oldest records of `export_id` whose seq is above `after`, at most `limit`, by seq.
+  virtual Result<std::vector<IntakeRecord>> read_intake(std::string_view export_id, int64_t after,
+                                                        size_t limit);
+  // Removes the records of `export_id` whose seq is `through` or below; how many it removed.
+  virtual Result<size_t> remove_intake(std::string_view export_id, int64_t through);
+  // How many records of `export_id` are queued.
+  virtual Result<size_t> count_intake(std::string_view export_id);
 
   virtual Result<boost::json::value> get_state(std::string_view export_id) = 0;
   virtual Result<void> put_state(std::string_view export_id, const boost::json::value& state) = 0;
