@@ -31,7 +31,7 @@ Result<void> add_error_columns(SqliteDb& db, const SecretBox&) {
   return sqlite_add_error_columns(db);
 }
 
-const std::array<Migration, 4> kMigrations = {{
+const std::array<Migration, 5> kMigrations = {{
     {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
@@ -84,6 +84,14 @@ CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
     // 4: the error manager's columns (step, trace key, whether it has retry data) and indexes,
     // filled in from the documents (store/sqlite_errors.cpp).
     {"", &add_error_columns},
+    // 5: the REST API's tokens (store/api_tokens.hpp), each as the SHA-256 of the token.
+    {R"sql(
+CREATE TABLE IF NOT EXISTS api_tokens (
+  name TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
 }};
 
 Error key_mismatch(const SqliteDb& db, const SecretBox& box) {
