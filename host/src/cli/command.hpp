@@ -90,5 +90,7 @@ int cmd_template(const Env& env, const Args& args);
 int cmd_jobs(const Env& env, const Args& args);
 // `sluice export preview ...` (cmd_export_preview.cpp).
 int cmd_export(const Env& env, const Args& args);
+// `sluice token create|list|revoke` (cmd_token.cpp): the REST API's tokens.
+int cmd_token(const Env& env, const Args& args);
 
 }  // namespace sluice::cli
