@@ -235,6 +235,25 @@ TEST_F(ApiTest, ACreatedConnectionIsStoredWithItsSecretMaskedInEveryAnswer) {
   EXPECT_EQ((**revealed).at("http").at("auth").at("basic").at("password"), "p4ss-7c1d");
 }
 
+TEST_F(ApiTest, ASecretMayBeAReferenceResolvedInTheServersEnvironment) {
+  host::testing::ScopedEnv env("SLUICE_API_TEST_PASSWORD", "pw-env-5b0e");
+  std::string doc = kConnection;
+  doc.replace(doc.find("\"p4ss-7c1d\""), 11, R"({"$env": "SLUICE_API_TEST_PASSWORD"})");
+  const Reply created = call("POST", "/api/v1/connections", doc);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto revealed =
+      store_->get_resource(host::ResourceKind::kConnection, "api", host::Secrets::kRevealed);
+  ASSERT_TRUE(revealed && *revealed);
+  EXPECT_EQ((**revealed).at("http").at("auth").at("basic").at("password"), "pw-env-5b0e");
+  env.set(std::nullopt);
+  const Reply refused = call("PUT", "/api/v1/connections/api", doc);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_THAT(error_message(refused),
+              HasSubstr("request body: connection api: $.http.auth.basic.password: "
+                        "{\"$env\":\"SLUICE_API_TEST_PASSWORD\"}: environment variable "
+                        "SLUICE_API_TEST_PASSWORD is not set"));
+}
+
 TEST_F(ApiTest, APutThatSendsTheMaskBackKeepsTheStoredSecretAndChangesTheRest) {
   ASSERT_EQ(call("POST", "/api/v1/connections", kConnection).status, 201);
   json::object doc = call("GET", "/api/v1/connections/api").json().as_object();
