@@ -92,5 +92,7 @@ int cmd_jobs(const Env& env, const Args& args);
 int cmd_export(const Env& env, const Args& args);
 // `sluice serve` (cmd_serve.cpp, host/src/serve/server_main.hpp).
 int cmd_serve(const Env& env, const Args& args);
+// `sluice token create|list|revoke` (cmd_token.cpp): the REST API's tokens.
+int cmd_token(const Env& env, const Args& args);
 
 }  // namespace sluice::cli

@@ -31,6 +31,7 @@ commands:
   connection test ID         test a stored connection, showing the request made and why it passed
   ping CONNECTION            test a stored connection (reachable, credentials accepted): the outcome
   connection authorize ID    authorize an OAuth 2.0 authorization code connection in a browser
+  token create NAME | list | revoke NAME   tokens of the REST API of `sluice serve`
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
   serve [--listen HOST:PORT]  run the server (/healthz, /metrics) until SIGTERM; see --help
 
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
       {"plugin", cmd_plugin},     {"apply", cmd_apply},   {"get", cmd_get},
       {"flow", cmd_flow},         {"errors", cmd_errors}, {"ping", cmd_ping},
       {"template", cmd_template}, {"jobs", cmd_jobs},     {"export", cmd_export},
-      {"connection", cmd_connection}, {"serve", cmd_serve}};
+      {"connection", cmd_connection}, {"serve", cmd_serve},
+      {"token", cmd_token}};
   const std::string name = argv[i];
   auto command = commands.find(name);
   if (command == commands.end()) {

@@ -17,6 +17,7 @@
 #include "resources/inline_credentials.hpp"
 #include "resources/printable.hpp"
 #include "resources/resource_schema.hpp"
+#include "resources/secret_references.hpp"
 #include "runtime/flow_document.hpp"
 #include "runtime/one_to_many.hpp"
 #include "script/script_engine.hpp"
@@ -314,6 +315,12 @@ class Applier {
           "or a script (with \"content\" or \"contentFile\")");
       return;
     }
+    if (options_.only_kind && *options_.only_kind != d.kind) {
+      issue(d.where(), fmt::format("expected a {}, found a {} (from its fields: see "
+                                   "docs/resources.md)",
+                                   singular(*options_.only_kind), singular(d.kind)));
+      return;
+    }
     const json::value* id = d.doc.if_contains("_id");
     if (id == nullptr || !id->is_string() || id->as_string().empty()) {
       issue(d.where(), fmt::format("$._id: expected a non-empty string naming this {}, found {}",
@@ -351,12 +358,14 @@ class Applier {
   }
 
   void check_schema(Document& d, const json::object& schema) {
+    d.secret_paths = secret_paths(schema);
+    for (const std::string& problem : resolve_secret_references(d.doc, d.secret_paths))
+      issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, problem));
     for (const ValidationIssue& problem : validate_against_schema(d.doc, schema)) {
       issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, problem.to_string()));
     }
     for (const std::string& problem : find_inline_credentials(d.doc, schema))
       issue(d.where(), fmt::format("{} {}: {}", singular(d.kind), d.id, problem));
-    d.secret_paths = secret_paths(schema);
     learn_secrets(d.doc, d.secret_paths, Redactor::process());  // so no message prints them
   }
 

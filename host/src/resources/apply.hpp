@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct SkippedFile {
 
 struct ApplyOptions {
   ReadLimits limits;
+  // When set, every document must be of this kind (the REST API's /api/v1/KIND): one of another
+  // kind is a problem naming both.
+  std::optional<ResourceKind> only_kind;
 };
 
 struct ApplyReport {

@@ -50,6 +50,14 @@ bool JobLauncher::running(const std::string& flow_id) const {
   return runs_.count(flow_id) != 0;
 }
 
+bool JobLauncher::cancel(const std::string& flow_id) {
+  std::lock_guard lock(mutex_);
+  auto it = runs_.find(flow_id);
+  if (it == runs_.end()) return false;
+  it->second->cancelled = true;
+  return true;
+}
+
 std::vector<std::string> JobLauncher::running_flows() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> flows;

@@ -43,6 +43,9 @@ class JobLauncher {
   Result<void> launch(const std::string& flow_id, runtime::RunOptions options, DoneFn done = {});
 
   bool running(const std::string& flow_id) const;
+  // Asks the run of `flow_id` to stop (it ends "canceled" after its current page); false when
+  // the flow is not running here.
+  bool cancel(const std::string& flow_id);
   std::vector<std::string> running_flows() const;
 
   // Refuses launches from now on, cancels every run and waits up to `limit` for them to end;

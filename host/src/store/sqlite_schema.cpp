@@ -32,7 +32,7 @@ Result<void> add_error_columns(SqliteDb& db, const SecretBox&) {
   return sqlite_add_error_columns(db);
 }
 
-const std::array<Migration, 5> kMigrations = {{
+const std::array<Migration, 6> kMigrations = {{
     {R"sql(
 CREATE TABLE resources (
   kind TEXT NOT NULL,
@@ -87,6 +87,14 @@ CREATE INDEX IF NOT EXISTS job_log_by_job ON job_log (job_id, seq);
     {"", &add_error_columns},
     // 5: the webhook listeners' intake queue (store/intake.hpp).
     {kIntakeSchemaSql},
+    // 6: the REST API's tokens (store/api_tokens.hpp), each as the SHA-256 of the token.
+    {R"sql(
+CREATE TABLE IF NOT EXISTS api_tokens (
+  name TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
 }};
 
 Error key_mismatch(const SqliteDb& db, const SecretBox& box) {

@@ -14,6 +14,7 @@
 
 #include "secrets/redactor.hpp"
 #include "store/intake.hpp"
+#include "store/api_tokens.hpp"
 #include "store/job_log.hpp"
 #include "store/redacted.hpp"
 #include "store/secret_box.hpp"
@@ -54,6 +55,22 @@ class SqliteStore final : public Store {
   Result<std::optional<json::object>> get_resource(ResourceKind kind, std::string_view id,
                                                    Secrets secrets) override;
   Result<std::vector<json::object>> list_resources(ResourceKind kind, Secrets secrets) override;
+  Result<bool> delete_resource(ResourceKind kind, std::string_view id) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_delete_resource(*db_, kind, id);
+  }
+  Result<void> add_api_token(const ApiToken& token) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_add_api_token(*db_, token);
+  }
+  Result<std::vector<ApiToken>> list_api_tokens() override {
+    std::lock_guard lock(mutex_);
+    return sqlite_list_api_tokens(*db_);
+  }
+  Result<bool> revoke_api_token(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    return sqlite_revoke_api_token(*db_, name);
+  }
 
   Result<void> put_job(const Job& job) override;
   Result<std::optional<Job>> get_job(std::string_view id) override;

@@ -132,6 +132,14 @@ struct IntakeRecord {
   std::string record;  // JSON text, as appended
 };
 
+// A token of the REST API of `sluice serve` (serve/api/api_token.hpp): only a hash of the token is
+// kept, never the token itself.
+struct ApiToken {
+  std::string name;        // what the operator called it, unique
+  std::string hash;        // SHA-256 of the token, 64 lowercase hex digits
+  std::string created_at;  // ISO 8601 UTC
+};
+
 // Which errors find_errors returns: those of one flow (and one step when step_id is set), open
 // or resolved, oldest first by occurred_at, at most `limit`.
 struct ErrorQuery {
@@ -161,6 +169,11 @@ class Store {
   // In ascending id order.
   virtual Result<std::vector<boost::json::object>> list_resources(ResourceKind kind,
                                                                   Secrets secrets) = 0;
+
+  // Deletes resource (kind, id); false, changing nothing, when there is none. References to it
+  // are not checked here (the REST API checks them first). A store that cannot delete answers
+  // kUnsupported.
+  virtual Result<bool> delete_resource(ResourceKind kind, std::string_view id);
 
   virtual Result<void> put_job(const Job& job) = 0;  // insert or replace by id
   virtual Result<std::optional<Job>> get_job(std::string_view id) = 0;
@@ -244,6 +257,14 @@ class Store {
   virtual Result<size_t> remove_intake(std::string_view export_id, int64_t through);
   // How many records of `export_id` are queued.
   virtual Result<size_t> count_intake(std::string_view export_id);
+  // The REST API's tokens (store/api_tokens.hpp). A store without them answers kUnsupported.
+  //
+  // Adds `token`; kInvalidConfig, adding nothing, when a token of that name exists.
+  virtual Result<void> add_api_token(const ApiToken& token);
+  // Every token, in name order.
+  virtual Result<std::vector<ApiToken>> list_api_tokens();
+  // Deletes the token named `name`; false when there is none.
+  virtual Result<bool> revoke_api_token(std::string_view name);
 
   virtual Result<boost::json::value> get_state(std::string_view export_id) = 0;
   virtual Result<void> put_state(std::string_view export_id, const boost::json::value& state) = 0;
