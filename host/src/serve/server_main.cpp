@@ -1,11 +1,15 @@
 #include "serve/server_main.hpp"
 
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <stop_token>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include <Poco/Net/IPAddress.h>
@@ -13,7 +17,11 @@
 
 #include "plugins/call_observer.hpp"
 #include "runtime/flow_runner.hpp"
+#include "serve/api/api.hpp"
 #include "serve/http_server.hpp"
+#include "serve/schedule/scheduler.hpp"
+#include "serve/webhook/intake_worker.hpp"
+#include "serve/webhook/listener.hpp"
 #include "sluice/version.hpp"
 
 namespace sluice::serve {
@@ -154,20 +162,89 @@ void add_core_routes(Router& router, ServeContext& context) {
                    .summary = "metrics in the Prometheus text format"});
 }
 
-Router build_router(ServeContext& context) {
-  Router router;
-  add_core_routes(router, context);
-  // The other parts' routes go here (the REST API, the webhook listeners).
-  return router;
-}
+struct Background::Parts {
+  Parts(ServeContext& context)
+      : worker(context.store, context.launcher),
+        scheduler(
+            context.store, context.launcher, [] { return std::chrono::system_clock::now(); },
+            [&metrics = context.metrics, this](const std::string&, const std::string&,
+                                               const Result<host::Job>&) {
+              metrics.set("sluice_scheduler_lag_seconds", {}, scheduler.lag_seconds());
+            }),
+        api{context.store, context.registry, context.launcher, {}} {}
+
+  webhook::IntakeWorker worker;
+  schedule::Scheduler scheduler;
+  ApiContext api;
+  std::jthread scheduler_thread;
+  std::jthread reload_thread;
+  bool started = false;
+};
+
+Background::Background(ServeContext& context)
+    : context_(context), parts_(std::make_unique<Parts>(context)) {}
+
+Background::~Background() { stop(); }
 
 Result<void> Background::start() {
-  // The scheduler and the webhook intake workers start here.
-  (void)context_;
+  if (Result<void> loaded = parts_->scheduler.reload(); !loaded) return loaded.error();
+  for (const std::string& problem : parts_->scheduler.problems()) {
+    context_.log.error("a flow's schedule is left out", {{"problem", problem}});
+  }
+  parts_->worker.start();
+  parts_->scheduler_thread =
+      std::jthread([this](std::stop_token stop) { parts_->scheduler.run(stop); });
+  parts_->reload_thread = std::jthread([this](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      std::unique_lock lock(mutex);
+      if (wake.wait_for(lock, stop, kScheduleReload, [] { return false; })) break;
+      if (stop.stop_requested()) break;
+      if (Result<void> loaded = parts_->scheduler.reload(); !loaded) {
+        context_.log.error("cannot reload the schedules", {{"error", loaded.error().message}});
+        continue;
+      }
+      parts_->scheduler.wake();
+    }
+  });
+  parts_->started = true;
   return {};
 }
 
-void Background::stop() {}
+void Background::stop() {
+  if (!parts_ || !parts_->started) return;
+  parts_->started = false;
+  parts_->worker.stop();
+  parts_->reload_thread.request_stop();
+  parts_->scheduler_thread.request_stop();
+  parts_->scheduler.wake();
+  if (parts_->reload_thread.joinable()) parts_->reload_thread.join();
+  if (parts_->scheduler_thread.joinable()) parts_->scheduler_thread.join();
+}
+
+ApiContext& Background::api_context() { return parts_->api; }
+
+void Background::queued(std::string_view export_id) {
+  if (parts_) parts_->worker.notify(export_id);
+}
+
+Router build_router(ServeContext& context, Background& background) {
+  Router router;
+  add_core_routes(router, context);
+  webhook::ListenerOptions listeners;
+  listeners.on_queued = [&background](std::string_view export_id, size_t) {
+    background.queued(export_id);
+  };
+  listeners.on_refused = [&context](std::string_view export_id, int status, std::string_view why) {
+    context.log.warn(
+        "webhook request refused",
+        {{"export", std::string(export_id)}, {"status", status}, {"why", std::string(why)}});
+  };
+  webhook::add_webhook_routes(router, context.store, std::move(listeners));
+  add_api_routes(router, background.api_context());
+  return router;
+}
 
 JobLauncher::RunFn make_run_fn(ServeContext& context) {
   return [&context](const std::string& flow_id, const runtime::RunOptions& given) {
@@ -240,7 +317,8 @@ int run_server(const ServeConfig& config, host::Store& store, const host::Plugin
   ServeContext context{store, registry, *launcher, metrics, log, shutting_down};
   context_ptr = &context;
 
-  const Router router = build_router(context);
+  Background background(context);
+  const Router router = build_router(context, background);
   ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -273,7 +351,6 @@ int run_server(const ServeConfig& config, host::Store& store, const host::Plugin
       return 1;
     }
   }
-  Background background(context);
   if (Result<void> started = background.start(); !started) {
     log.error("cannot start", {{"error", started.error().message}});
     server.stop();

@@ -27,6 +27,8 @@
 
 namespace sluice::serve {
 
+struct ApiContext;  // serve/api/api.hpp
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8480;
@@ -59,21 +61,34 @@ struct ServeContext {
   const std::atomic<bool>& shutting_down;
 };
 
-// /healthz and /metrics.
-void add_core_routes(Router& router, ServeContext& context);
-// Every route of the server: the core routes, then each part's.
-Router build_router(ServeContext& context);
-
-// The parts of the server that run on threads of their own (none of this helper's yet).
+// The parts of the server that run on threads of their own: the scheduler (serve/schedule/,
+// reloading the flows every kScheduleReload so that flows applied or changed through the API are
+// picked up) and the webhook intake worker (serve/webhook/intake_worker.hpp), which the listeners
+// wake as they queue records.
 class Background {
  public:
-  explicit Background(ServeContext& context) : context_(context) {}
+  static constexpr std::chrono::seconds kScheduleReload{30};
+
+  explicit Background(ServeContext& context);
+  ~Background();  // stops
   Result<void> start();
-  void stop();  // idempotent
+  void stop();  // idempotent; before the launcher's drain
+  // Records were queued for listener `export_id` (from the server's threads).
+  void queued(std::string_view export_id);
+  // What the REST API's routes share (store, registry, launcher, run options).
+  ApiContext& api_context();
 
  private:
+  struct Parts;
   ServeContext& context_;
+  std::unique_ptr<Parts> parts_;
 };
+
+// /healthz and /metrics.
+void add_core_routes(Router& router, ServeContext& context);
+// Every route of the server: the core routes, the webhook listeners (waking `background`'s
+// intake worker) and the REST API (/api/v1).
+Router build_router(ServeContext& context, Background& background);
 
 // The run function of the server's JobLauncher: run_flow with the job's metrics (jobs, records,
 // pages, duration), its start and end logged, and, while shutting down, the canceled job's
