@@ -2,6 +2,7 @@
 // structured log, and the SIGTERM drain of a real flow run against the mock API.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -46,6 +47,24 @@ Reply get(int port, const std::string& path) {
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
                                  Poco::Net::HTTPMessage::HTTP_1_1);
   session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  Reply reply;
+  reply.status = static_cast<int>(response.getStatus());
+  reply.content_type = response.getContentType();
+  Poco::StreamCopier::copyToString(in, reply.body);
+  return reply;
+}
+
+Reply send(int port, const std::string& method, const std::string& path, const std::string& body,
+           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  session.setTimeout(Poco::Timespan(10, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/json");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  session.sendRequest(request) << body;
   Poco::Net::HTTPResponse response;
   std::istream& in = session.receiveResponse(response);
   Reply reply;
@@ -376,6 +395,111 @@ TEST_F(Serve, MetricsParseWithPrometheusClientAndCountTheJobsRecordsPagesAndCall
                    {{"route", "/healthz"}, {"method", "GET"}, {"status", "200"}}),
             1);
   EXPECT_EQ(families.at("sluice_scheduler_lag_seconds").at("type"), "gauge");
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(std::chrono::seconds(30)), 0);
+}
+
+// A webhook listener wired into the server: a verified POST's records go through the flow to the
+// mock API's sink; the REST API on the same server wants a token, which `sluice token create`
+// prints; the OpenAPI document needs none.
+class ServeWebhook : public Serve {
+ protected:
+  // Listener "hook" (secret URL "t0ken") feeding flow "w" into the mock API's sink.
+  void write_webhook_flow(const MockApiServer& api, bool disabled) {
+    const CliResult installed = cli_->run({"plugin", "install", HTTP_PLUGIN_FILE});
+    ASSERT_EQ(installed.exit_code, 0) << installed.err;
+    write("connection.json",
+          fmt::format(R"({{"_id":"api","type":"http","http":{{"baseURI":"{}","mediaType":"json",
+        "auth":{{"type":"token","token":{{"token":"demo-token"}}}}}}}})",
+                      api.base_url()));
+    write("hook.json", R"({"_id":"hook","adaptorType":"WebhookExport","pageSize":5,
+        "webhook":{"verify":"secret_url","token":"t0ken"}})");
+    write("import.json", R"({"_id":"sink","adaptorType":"HTTPImport","_connectionId":"api",
+        "http":{"method":"POST","relativeURI":"/api/sink","batchSize":1}})");
+    write("flow.json",
+          fmt::format(R"({{"_id":"w","disabled":{},"pageGenerators":[{{"_exportId":"hook"}}],
+        "pageProcessors":[{{"type":"import","_importId":"sink"}}]}})",
+                      disabled ? "true" : "false"));
+    const CliResult applied = cli_->run({"apply", (home_ / "resources").string()});
+    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  }
+  // The ids of the records the sink received, waiting up to 20 s for `count` of them.
+  std::vector<std::string> sink_ids(const MockApiServer& api, size_t count) {
+    std::vector<std::string> ids;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+      ids.clear();
+      const json::value bodies = api.get_json("/_mock/sink/bodies");
+      for (const auto& b : bodies.at("bodies").as_array()) {
+        ids.emplace_back(json::parse(b.as_string()).at("id").as_string());
+      }
+      if (ids.size() >= count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+};
+
+TEST_F(ServeWebhook, AVerifiedPostReachesTheSinkAndTheApiWantsAToken) {
+  MockApiServer api({.orders = 0});
+  ASSERT_NO_FATAL_FAILURE(write_webhook_flow(api, false));
+  const CliResult token = cli_->run({"token", "create", "ci"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const std::string secret = token.out.substr(token.out.find("slc_"), 47);
+  ServeProcess serve(home_, {});
+  const int port = serve.port();
+  ASSERT_GT(port, 0) << fmt::format("{}", fmt::join(serve.lines(), "\n"));
+
+  EXPECT_EQ(send(port, "POST", "/webhooks/hook/wrong", R"([{"id":"x"}])").status, 401);
+  const Reply accepted =
+      send(port, "POST", "/webhooks/hook/t0ken", R"([{"id":"a"},{"id":"b"},{"id":"c"}])");
+  EXPECT_EQ(accepted.status / 100, 2) << accepted.body;
+  EXPECT_EQ(sink_ids(api, 3), (std::vector<std::string>{"a", "b", "c"}));
+
+  EXPECT_EQ(get(port, "/api/v1/flows").status, 401);
+  const Reply flows =
+      send(port, "GET", "/api/v1/flows", "", {{"Authorization", "Bearer " + secret}});
+  EXPECT_EQ(flows.status, 200) << flows.body;
+  EXPECT_THAT(flows.body, HasSubstr(R"("_id":"w")"));
+  const Reply openapi = get(port, "/api/v1/openapi.json");
+  EXPECT_EQ(openapi.status, 200);
+  EXPECT_EQ(std::string(json::parse(openapi.body).at("openapi").as_string()).substr(0, 3), "3.1");
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait_exit(std::chrono::seconds(30)), 0);
+}
+
+// Durable before the acknowledgement: records acknowledged while their flow is disabled wait in
+// the intake queue; the server is SIGKILLed; after a restart with the flow enabled every one of
+// them reaches the sink, once.
+TEST_F(ServeWebhook, AcknowledgedRecordsSurviveASigkillAndReachTheSinkOnceAfterTheRestart) {
+  MockApiServer api({.orders = 0});
+  ASSERT_NO_FATAL_FAILURE(write_webhook_flow(api, true));
+  std::vector<std::string> sent;
+  {
+    ServeProcess serve(home_, {});
+    const int port = serve.port();
+    ASSERT_GT(port, 0) << fmt::format("{}", fmt::join(serve.lines(), "\n"));
+    for (int request = 0; request < 10; ++request) {
+      std::string body = "[";
+      for (int r = 0; r < 4; ++r) {
+        const std::string id = fmt::format("r{:02}-{}", request, r);
+        sent.push_back(id);
+        body += fmt::format(R"({}{{"id":"{}"}})", r == 0 ? "" : ",", id);
+      }
+      body += "]";
+      const Reply reply = send(port, "POST", "/webhooks/hook/t0ken", body);
+      ASSERT_EQ(reply.status / 100, 2) << reply.body;
+    }
+    serve.signal(SIGKILL);
+    EXPECT_EQ(serve.wait_exit(std::chrono::seconds(10)), 128 + SIGKILL);
+  }
+  EXPECT_TRUE(sink_ids(api, 0).empty());
+  ASSERT_NO_FATAL_FAILURE(write_webhook_flow(api, false));
+  ServeProcess serve(home_, {});
+  ASSERT_GT(serve.port(), 0) << fmt::format("{}", fmt::join(serve.lines(), "\n"));
+  std::sort(sent.begin(), sent.end());
+  EXPECT_EQ(sink_ids(api, sent.size()), sent);
   serve.signal(SIGTERM);
   EXPECT_EQ(serve.wait_exit(std::chrono::seconds(30)), 0);
 }
