@@ -37,8 +37,9 @@ int cmd_serve(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice serve [--listen HOST:PORT] [--allow-remote] [--port-file FILE] [--log-json]\n"
       "                    [--drain-timeout SECONDS] [--threads N] [--run-now FLOW]...\n"
-      "Runs the server: one HTTP server with /healthz and /metrics (and the scheduler, the\n"
-      "webhook listeners and the REST API), until SIGTERM or SIGINT. Then it drains: it stops\n"
+      "Runs the server until SIGTERM or SIGINT: the scheduler (flows' schedules, reloaded every\n"
+      "30 s), the webhook listeners at /webhooks/{exportId}, the REST API at /api/v1 (a token\n"
+      "from `sluice token create`), /healthz and /metrics, on one HTTP server. Then it drains: it stops\n"
       "accepting connections, starts no new runs, cancels the running jobs (each ends "
       "\"canceled\"\n"
       "after its current page) and exits once they have ended, or after --drain-timeout with\n"

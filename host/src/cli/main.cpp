@@ -33,7 +33,7 @@ commands:
   connection authorize ID    authorize an OAuth 2.0 authorization code connection in a browser
   token create NAME | list | revoke NAME   tokens of the REST API of `sluice serve`
   template render FILE --context CONTEXT.json [--as uri|json|xml|html|raw]   try a template
-  serve [--listen HOST:PORT]  run the server (/healthz, /metrics) until SIGTERM; see --help
+  serve [--listen HOST:PORT]  run the server: schedules, webhooks, REST API, /healthz, /metrics
 
 global options (before or after the command name):
   --home DIR     where Sluice keeps its store and plugins (default $SLUICE_HOME, else ~/.sluice)
