@@ -36,10 +36,12 @@ std::string wait_for_signal(const sigset_t& set) {
 int cmd_serve(const Env& env, const Args& args) {
   constexpr const char* kUsage =
       "usage: sluice serve [--listen HOST:PORT] [--allow-remote] [--port-file FILE] [--log-json]\n"
-      "                    [--drain-timeout SECONDS] [--threads N] [--run-now FLOW]...\n"
+      "                    [--drain-timeout SECONDS] [--threads N] [--webhook-burst N]\n"
+      "                    [--webhook-rate N] [--run-now FLOW]...\n"
       "Runs the server until SIGTERM or SIGINT: the scheduler (flows' schedules, reloaded every\n"
       "30 s), the webhook listeners at /webhooks/{exportId}, the REST API at /api/v1 (a token\n"
-      "from `sluice token create`), /healthz and /metrics, on one HTTP server. Then it drains: it stops\n"
+      "from `sluice token create`), /healthz and /metrics, on one HTTP server. Then it drains: it "
+      "stops\n"
       "accepting connections, starts no new runs, cancels the running jobs (each ends "
       "\"canceled\"\n"
       "after its current page) and exits once they have ended, or after --drain-timeout with\n"
@@ -58,6 +60,10 @@ int cmd_serve(const Env& env, const Args& args) {
       "drain-timeout", po::value<unsigned>()->default_value(30),
       "on SIGTERM, how many seconds to wait for running jobs to end canceled")(
       "threads", po::value<unsigned>()->default_value(8), "HTTP requests handled at once (1-256)")(
+      "webhook-burst", po::value<double>()->default_value(1000, "1000"),
+      "requests each webhook listener takes at once before answering 429")(
+      "webhook-rate", po::value<double>()->default_value(100, "100"),
+      "requests a second each webhook listener takes over time (its bucket drains that fast)")(
       "run-now", po::value<std::vector<std::string>>(),
       "start FLOW once the server is listening (repeatable)");
   po::positional_options_description positional;
@@ -82,6 +88,15 @@ int cmd_serve(const Env& env, const Args& args) {
     return usage_error(fmt::format("--threads {}: expected 1 to 256", threads), kUsage);
   }
   config.threads = static_cast<int>(threads);
+  config.webhook_burst = vm["webhook-burst"].as<double>();
+  config.webhook_rate = vm["webhook-rate"].as<double>();
+  if (!(config.webhook_burst >= 1 && config.webhook_burst <= 1e9) ||
+      !(config.webhook_rate > 0 && config.webhook_rate <= 1e9)) {
+    return usage_error(fmt::format("--webhook-burst {} / --webhook-rate {}: expected a burst of at "
+                                   "least 1 and a rate above 0 (each at most 1e9)",
+                                   config.webhook_burst, config.webhook_rate),
+                       kUsage);
+  }
   if (vm.count("run-now") != 0u) config.run_at_start = vm["run-now"].as<std::vector<std::string>>();
 
   // Before any thread starts (plugins may start some): only the main thread takes the signals.

@@ -229,10 +229,12 @@ void Background::queued(std::string_view export_id) {
   if (parts_) parts_->worker.notify(export_id);
 }
 
-Router build_router(ServeContext& context, Background& background) {
+Router build_router(ServeContext& context, Background& background, const ServeConfig& config) {
   Router router;
   add_core_routes(router, context);
   webhook::ListenerOptions listeners;
+  listeners.burst = config.webhook_burst;
+  listeners.per_second = config.webhook_rate;
   listeners.on_queued = [&background](std::string_view export_id, size_t) {
     background.queued(export_id);
   };
@@ -318,7 +320,7 @@ int run_server(const ServeConfig& config, host::Store& store, const host::Plugin
   context_ptr = &context;
 
   Background background(context);
-  const Router router = build_router(context, background);
+  const Router router = build_router(context, background, config);
   ServerOptions options;
   options.host = config.host;
   options.port = config.port;

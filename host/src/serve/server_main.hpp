@@ -39,6 +39,10 @@ struct ServeConfig {
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(30)};
   int threads = 8;                        // requests handled at once
   std::vector<std::string> run_at_start;  // flows launched once when the server is up
+  // Each webhook listener's leaky bucket: holds `webhook_burst` requests and drains
+  // `webhook_rate` of them a second; a request beyond it gets 429 with Retry-After.
+  double webhook_burst = 1000;
+  double webhook_rate = 100;
 };
 
 // The default --listen.
@@ -87,8 +91,8 @@ class Background {
 // /healthz and /metrics.
 void add_core_routes(Router& router, ServeContext& context);
 // Every route of the server: the core routes, the webhook listeners (waking `background`'s
-// intake worker) and the REST API (/api/v1).
-Router build_router(ServeContext& context, Background& background);
+// intake worker; their rate limit from `config`) and the REST API (/api/v1).
+Router build_router(ServeContext& context, Background& background, const ServeConfig& config);
 
 // The run function of the server's JobLauncher: run_flow with the job's metrics (jobs, records,
 // pages, duration), its start and end logged, and, while shutting down, the canceled job's
