@@ -9,11 +9,16 @@
 #include <vector>
 
 // date::parse trips a false -Wmaybe-uninitialized in GCC 12 (date.h's from_stream, inlined).
+// Clang has no such warning (and -Werror refuses an unknown one): GCC only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <date/date.h>
 #include <date/tz.h>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 namespace sluice::serve::schedule {
 namespace {
